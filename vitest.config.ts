@@ -1,9 +1,11 @@
 import { defineConfig } from "vitest/config";
+import SummaryReporter from "./tools/summary-reporter.js";
 
 export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     pool: "forks",
-    testTimeout: 60_000,
+    testTimeout: 120_000,
+    reporters: ["default", new SummaryReporter()],
   },
 });
