@@ -1,0 +1,611 @@
+// The two-pass assembler. Pass 1 expands includes and conditionals, defines labels and
+// sizes every statement; pass 2 evaluates operands and encodes. Every error of a source
+// is collected and reported at once as file:line:col diagnostics.
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { CR, NUM_REGS, SP } from "../arch.js";
+import { encode, encodeJump } from "../encoding.js";
+import type { Image, Segment } from "../image.js";
+import { BY_MNEMONIC, OP, type OpInfo } from "../opcodes.js";
+import { ExprError, evaluate, parseExpression, type Expr } from "./expression.js";
+import { LexError, tokenize, type Token } from "./lexer.js";
+
+export interface AssembleOptions {
+  /** Name used in diagnostics (and to resolve includes against). */
+  file: string;
+  /** Symbols predefined for conditional assembly and expressions. */
+  defines?: Record<string, number>;
+  /** Reads an included file; default: from disk, relative to the including file. */
+  readInclude?: (path: string, fromFile: string) => string;
+  /** Location counter before the first `.org` (default 0x80000000, kseg0). */
+  origin?: number;
+}
+
+export interface Diagnostic {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly message: string;
+}
+
+export class AssemblyError extends Error {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.message}`).join("\n"));
+    this.name = "AssemblyError";
+  }
+}
+
+class PosError extends Error {
+  constructor(
+    message: string,
+    readonly col: number,
+  ) {
+    super(message);
+  }
+}
+
+type StmtKind = "instr" | "word" | "byte" | "bytes" | "space";
+
+interface Stmt {
+  readonly kind: StmtKind;
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly address: number;
+  readonly size: number;
+  readonly segment: number;
+  readonly mnemonic?: string;
+  readonly operands?: Token[][];
+  readonly exprs?: Expr[];
+  readonly data?: Uint8Array;
+  readonly fill?: number;
+  readonly scope: string;
+}
+
+interface SymbolDef {
+  readonly kind: "label" | "equ";
+  value: number | undefined;
+  readonly expr?: Expr;
+  readonly dot: number;
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  evaluating?: boolean;
+}
+
+interface Cond {
+  readonly parentActive: boolean;
+  active: boolean;
+  taken: boolean;
+  sawElse: boolean;
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+const PSEUDO = new Set(["li", "la", "mov", "nop"]);
+const SHIFT_IMM = new Set(["SHLI", "SHRI", "SARI"]);
+const CR_BY_NAME = new Map(Object.entries(CR).map(([k, v]) => [k.toLowerCase(), v]));
+
+function defaultReadInclude(path: string, fromFile: string): string {
+  return readFileSync(resolve(dirname(fromFile), path), "utf8");
+}
+
+function splitOperands(tokens: readonly Token[], start: number): Token[][] {
+  const ops: Token[][] = [];
+  if (start >= tokens.length) return ops;
+  let cur: Token[] = [];
+  let depth = 0;
+  for (let i = start; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === "punct" && t.text === "(") depth++;
+    if (t.kind === "punct" && t.text === ")") depth--;
+    if (t.kind === "punct" && t.text === "," && depth === 0) {
+      if (cur.length === 0) throw new PosError("expected an operand before ','", t.col);
+      ops.push(cur);
+      cur = [];
+      continue;
+    }
+    cur.push(t);
+  }
+  if (cur.length === 0) throw new PosError("expected an operand after ','", tokens[tokens.length - 1]!.col);
+  ops.push(cur);
+  return ops;
+}
+
+function parseRegister(op: readonly Token[]): number {
+  const t = op[0]!;
+  if (op.length === 1 && t.kind === "ident") {
+    const m = /^r([0-9]|1[0-5])$/i.exec(t.text);
+    if (m) return Number(m[1]);
+    if (t.text.toLowerCase() === "sp") return SP;
+  }
+  throw new PosError(`bad register '${op.map((x) => x.text).join("")}' (r0..r${NUM_REGS - 1} or sp)`, t.col);
+}
+
+export function assemble(source: string, options: AssembleOptions): Image {
+  const diags: Diagnostic[] = [];
+  const symbols = new Map<string, SymbolDef>();
+  const stmts: Stmt[] = [];
+  const segments: { start: number; end: number; file: string; line: number; col: number }[] = [];
+  const readInclude = options.readInclude ?? defaultReadInclude;
+  let entryExpr: { expr: Expr; file: string; line: number } | undefined;
+  let loc = (options.origin ?? 0x80000000) >>> 0;
+  let segment = -1;
+  let scope = "";
+
+  for (const [name, value] of Object.entries(options.defines ?? {})) {
+    symbols.set(name, { kind: "equ", value, dot: 0, file: options.file, line: 0, col: 0 });
+  }
+
+  const qualify = (name: string): string => (name.startsWith(".") && name.length > 1 ? scope + name : name);
+
+  const lookupWith =
+    (strict: boolean) =>
+    (name: string): number | undefined => {
+      const s = symbols.get(name);
+      if (!s) return undefined;
+      if (s.value !== undefined || s.kind === "label") return s.value;
+      if (s.evaluating) throw new ExprError(`'${name}' is defined in terms of itself`, s.col);
+      s.evaluating = true;
+      try {
+        s.value = evaluate(s.expr!, s.dot, lookupWith(strict), strict);
+      } finally {
+        s.evaluating = false;
+      }
+      return s.value;
+    };
+
+  const ensureSegment = (file: string, line: number, col: number): void => {
+    if (segment < 0) {
+      segments.push({ start: loc, end: loc, file, line, col });
+      segment = segments.length - 1;
+    }
+  };
+
+  const emit = (s: Omit<Stmt, "address" | "segment" | "scope">): void => {
+    ensureSegment(s.file, s.line, s.col);
+    if (s.kind === "instr" && loc % 4 !== 0) {
+      throw new PosError(`instruction at misaligned address 0x${loc.toString(16)} (use .align 4)`, s.col);
+    }
+    stmts.push({ ...s, address: loc, segment, scope });
+    loc = (loc + s.size) >>> 0;
+    segments[segment]!.end = loc;
+  };
+
+  const define = (name: string, def: SymbolDef, col: number): void => {
+    const prev = symbols.get(name);
+    if (prev) {
+      const where = prev.line > 0 ? ` (first defined at ${prev.file}:${prev.line})` : " (predefined)";
+      throw new PosError(`duplicate symbol '${name}'${where}`, col);
+    }
+    symbols.set(name, def);
+  };
+
+  const knownNow = (e: Expr, what: string, col: number): number => {
+    const v = evaluate(e, loc, lookupWith(false), false);
+    if (v === undefined) throw new PosError(`${what} must be known when it is reached (no forward references)`, col);
+    return v;
+  };
+
+  const exprOf = (op: readonly Token[]): Expr => {
+    const [e, end] = parseExpression(op, 0, qualify);
+    if (end < op.length) throw new PosError(`unexpected '${op[end]!.text}'`, op[end]!.col);
+    return e;
+  };
+
+  const processSource = (text: string, file: string, includeStack: readonly string[]): void => {
+    const conds: Cond[] = [];
+    const lines = text.split("\n");
+    for (let ln = 0; ln < lines.length; ln++) {
+      const lineNo = ln + 1;
+      const active = conds.length === 0 || conds[conds.length - 1]!.active;
+      try {
+        let tokens: Token[];
+        try {
+          tokens = tokenize(lines[ln]!);
+        } catch (e) {
+          if (!active) continue;
+          throw e;
+        }
+        if (tokens.length === 0) continue;
+        const head = tokens[0]!;
+        const directive = head.kind === "ident" ? head.text.toLowerCase() : "";
+        // Conditionals are tracked even inside inactive regions, for nesting.
+        if (directive === ".if" || directive === ".ifdef" || directive === ".ifndef") {
+          let cond = false;
+          if (active) {
+            if (directive === ".if") {
+              if (tokens.length < 2) throw new PosError(".if needs an expression", head.col);
+              cond = knownNow(exprOf(tokens.slice(1)), ".if condition", tokens[1]!.col) !== 0;
+            } else {
+              const name = tokens[1];
+              if (!name || name.kind !== "ident" || tokens.length !== 2) {
+                throw new PosError(`${directive} needs one symbol name`, head.col);
+              }
+              const defined = symbols.has(qualify(name.text));
+              cond = directive === ".ifdef" ? defined : !defined;
+            }
+          }
+          conds.push({ parentActive: active, active: active && cond, taken: active && cond, sawElse: false, file, line: lineNo, col: head.col });
+          continue;
+        }
+        if (directive === ".else") {
+          const c = conds[conds.length - 1];
+          if (!c) throw new PosError(".else without .if", head.col);
+          if (c.sawElse) throw new PosError("second .else for the same .if", head.col);
+          c.sawElse = true;
+          c.active = c.parentActive && !c.taken;
+          c.taken = true;
+          continue;
+        }
+        if (directive === ".endif") {
+          if (!conds.pop()) throw new PosError(".endif without .if", head.col);
+          continue;
+        }
+        if (!active) continue;
+        processLine(tokens, file, lineNo, includeStack);
+      } catch (e) {
+        if (e instanceof PosError || e instanceof LexError || e instanceof ExprError) {
+          diags.push({ file, line: lineNo, col: e.col, message: e.message });
+        } else throw e;
+      }
+    }
+    for (const c of conds) diags.push({ file: c.file, line: c.line, col: c.col, message: ".if without .endif" });
+  };
+
+  const processLine = (tokens: Token[], file: string, line: number, includeStack: readonly string[]): void => {
+    let i = 0;
+    // Labels: `name:` (global, opens a scope) or `.name:` (local to the last global).
+    while (tokens[i]?.kind === "ident" && tokens[i + 1]?.text === ":" ) {
+      const t = tokens[i]!;
+      const isLocal = t.text.startsWith(".");
+      if (!isLocal) scope = t.text;
+      const name = isLocal ? scope + t.text : t.text;
+      if (isLocal && scope === "") throw new PosError(`local label '${t.text}' before any global label`, t.col);
+      ensureSegment(file, line, t.col);
+      define(name, { kind: "label", value: loc, dot: loc, file, line, col: t.col }, t.col);
+      i += 2;
+    }
+    if (i >= tokens.length) return;
+    const head = tokens[i]!;
+    if (head.kind !== "ident") throw new PosError(`unexpected '${head.text}'`, head.col);
+    // NAME = EXPR
+    if (tokens[i + 1]?.text === "=") {
+      if (tokens.length <= i + 2) throw new PosError(`'${head.text} =' needs an expression`, tokens[i + 1]!.col);
+      const expr = exprOf(tokens.slice(i + 2));
+      defineEqu(head.text, expr, file, line, head.col);
+      return;
+    }
+    const word = head.text.toLowerCase();
+    if (word.startsWith(".")) {
+      directiveLine(word, head, tokens.slice(i + 1), file, line, includeStack);
+      return;
+    }
+    const operands = splitOperands(tokens, i + 1);
+    let size = 4;
+    if (word === "la") size = 8;
+    else if (word === "li") {
+      size = 8;
+      if (operands.length === 2) {
+        const v = evaluate(exprOf(operands[1]!), loc, lookupWith(false), false);
+        if (v !== undefined && (v & 0xffff) === 0) size = 4;
+      }
+    } else if ((word === "push" || word === "pop") && operands.length > 1) size = 4 * operands.length;
+    else if (!PSEUDO.has(word) && !BY_MNEMONIC.has(word)) throw new PosError(`unknown instruction '${head.text}'`, head.col);
+    emit({ kind: "instr", file, line, col: head.col, size, mnemonic: word, operands });
+  };
+
+  const defineEqu = (name: string, expr: Expr, file: string, line: number, col: number): void => {
+    const def: SymbolDef = { kind: "equ", value: undefined, expr, dot: loc, file, line, col };
+    define(qualify(name), def, col);
+    def.value = evaluate(expr, loc, lookupWith(false), false);
+  };
+
+  const directiveLine = (
+    word: string,
+    head: Token,
+    rest: Token[],
+    file: string,
+    line: number,
+    includeStack: readonly string[],
+  ): void => {
+    const needArgs = (): Token[][] => {
+      if (rest.length === 0) throw new PosError(`${word} needs an argument`, head.col);
+      return splitOperands(rest, 0);
+    };
+    switch (word) {
+      case ".org": {
+        const args = needArgs();
+        if (args.length !== 1) throw new PosError(".org takes one address", head.col);
+        loc = knownNow(exprOf(args[0]!), ".org address", args[0]![0]!.col) >>> 0;
+        segments.push({ start: loc, end: loc, file, line, col: head.col });
+        segment = segments.length - 1;
+        return;
+      }
+      case ".align": {
+        const args = needArgs();
+        const n = knownNow(exprOf(args[0]!), ".align", args[0]![0]!.col);
+        if (n <= 0 || (n & (n - 1)) !== 0) throw new PosError(`.align ${n}: not a power of two`, args[0]![0]!.col);
+        const pad = (n - (loc % n)) % n;
+        if (pad > 0) emit({ kind: "space", file, line, col: head.col, size: pad, fill: 0 });
+        return;
+      }
+      case ".word":
+      case ".byte": {
+        const exprs = needArgs().map(exprOf);
+        emit({ kind: word === ".word" ? "word" : "byte", file, line, col: head.col, size: exprs.length * (word === ".word" ? 4 : 1), exprs });
+        return;
+      }
+      case ".ascii":
+      case ".asciz": {
+        const args = needArgs();
+        const parts: number[] = [];
+        for (const a of args) {
+          if (a.length !== 1 || a[0]!.kind !== "string") throw new PosError(`${word} takes strings in double quotes`, a[0]!.col);
+          for (const b of new TextEncoder().encode(a[0]!.text)) parts.push(b);
+          if (word === ".asciz") parts.push(0);
+        }
+        emit({ kind: "bytes", file, line, col: head.col, size: parts.length, data: Uint8Array.from(parts) });
+        return;
+      }
+      case ".space": {
+        const args = needArgs();
+        if (args.length > 2) throw new PosError(".space takes a size and an optional fill byte", head.col);
+        const n = knownNow(exprOf(args[0]!), ".space size", args[0]![0]!.col);
+        if (n < 0 || n > 0x4000000) throw new PosError(`.space ${n}: size out of range`, args[0]![0]!.col);
+        const fill = args[1] ? knownNow(exprOf(args[1]), ".space fill", args[1][0]!.col) : 0;
+        if (fill < -128 || fill > 255) throw new PosError(`.space fill ${fill} is not a byte`, args[1]![0]!.col);
+        if (n > 0) emit({ kind: "space", file, line, col: head.col, size: n, fill: fill & 0xff });
+        return;
+      }
+      case ".equ":
+      case ".set": {
+        const args = needArgs();
+        const name = args[0]!;
+        if (args.length !== 2 || name.length !== 1 || name[0]!.kind !== "ident") {
+          throw new PosError(`${word} takes NAME, EXPRESSION`, head.col);
+        }
+        defineEqu(name[0]!.text, exprOf(args[1]!), file, line, name[0]!.col);
+        return;
+      }
+      case ".include": {
+        const t = rest[0];
+        if (!t || t.kind !== "string" || rest.length !== 1) throw new PosError('.include takes one "file name"', head.col);
+        const target = resolve(dirname(file), t.text);
+        if (includeStack.includes(target)) throw new PosError(`include cycle: '${t.text}' is already being included`, t.col);
+        let text: string;
+        try {
+          text = readInclude(t.text, file);
+        } catch {
+          throw new PosError(`cannot include '${t.text}': file not found`, t.col);
+        }
+        const savedScope = scope;
+        processSource(text, target, [...includeStack, target]);
+        scope = savedScope;
+        return;
+      }
+      case ".entry": {
+        const args = needArgs();
+        entryExpr = { expr: exprOf(args[0]!), file, line };
+        return;
+      }
+      default:
+        throw new PosError(`unknown directive '${head.text}'`, head.col);
+    }
+  };
+
+  const top = resolve(options.file);
+  processSource(source, options.file, [top]);
+
+  // Pass 2.
+  const images = segments.map((s) => new Uint8Array(s.end - s.start));
+  const lookup = lookupWith(true);
+  for (const s of stmts) {
+    scope = s.scope;
+    const bytes = images[s.segment]!;
+    const off = s.address - segments[s.segment]!.start;
+    try {
+      switch (s.kind) {
+        case "space":
+          bytes.fill(s.fill ?? 0, off, off + s.size);
+          break;
+        case "bytes":
+          bytes.set(s.data!, off);
+          break;
+        case "word":
+        case "byte": {
+          const view = new DataView(bytes.buffer);
+          s.exprs!.forEach((e, k) => {
+            const v = evaluate(e, s.address, lookup, true)!;
+            if (s.kind === "word") {
+              if (v < -0x80000000 || v > 0xffffffff) throw new PosError(`value ${v} does not fit in a word`, e.col);
+              view.setUint32(off + 4 * k, v >>> 0, true);
+            } else {
+              if (v < -128 || v > 255) throw new PosError(`value ${v} does not fit in a byte`, e.col);
+              bytes[off + k] = v & 0xff;
+            }
+          });
+          break;
+        }
+        case "instr": {
+          const words = encodeStatement(s, lookup, qualify);
+          if (words.length * 4 !== s.size) throw new PosError("internal: statement size changed between passes", s.col);
+          const view = new DataView(bytes.buffer);
+          words.forEach((w, k) => view.setUint32(off + 4 * k, w >>> 0, true));
+          break;
+        }
+      }
+    } catch (e) {
+      if (e instanceof PosError || e instanceof LexError || e instanceof ExprError) {
+        diags.push({ file: s.file, line: s.line, col: e.col, message: e.message });
+      } else throw e;
+    }
+  }
+
+  // Segments must not overlap.
+  const order = segments.map((s, k) => ({ ...s, k })).filter((s) => s.end > s.start).sort((a, b) => a.start - b.start);
+  for (let k = 1; k < order.length; k++) {
+    const prev = order[k - 1]!;
+    const cur = order[k]!;
+    if (cur.start < prev.end) {
+      const later = cur.k > prev.k ? cur : prev;
+      diags.push({
+        file: later.file,
+        line: later.line,
+        col: later.col,
+        message: `overlapping segments: 0x${cur.start.toString(16)}..0x${cur.end.toString(16)} and 0x${prev.start.toString(16)}..0x${prev.end.toString(16)}`,
+      });
+    }
+  }
+
+  let entry = order[0]?.start ?? (options.origin ?? 0x80000000) >>> 0;
+  if (entryExpr) {
+    try {
+      scope = "";
+      entry = evaluate(entryExpr.expr, 0, lookup, true)! >>> 0;
+    } catch (e) {
+      if (e instanceof ExprError) diags.push({ file: entryExpr.file, line: entryExpr.line, col: e.col, message: e.message });
+      else throw e;
+    }
+  } else if (symbols.get("start")?.kind === "label") {
+    entry = symbols.get("start")!.value! >>> 0;
+  }
+
+  if (diags.length > 0) {
+    diags.sort((a, b) => (a.file === b.file ? a.line - b.line || a.col - b.col : 0));
+    throw new AssemblyError(diags);
+  }
+
+  const outSymbols: Record<string, number> = {};
+  for (const [name, def] of symbols) if (def.kind === "label") outSymbols[name] = def.value! >>> 0;
+  const outSegments: Segment[] = [];
+  segments.forEach((s, k) => {
+    if (s.end > s.start) outSegments.push({ address: s.start, bytes: images[k]! });
+  });
+  return { entry, segments: outSegments, symbols: outSymbols };
+}
+
+function encodeStatement(s: Stmt, lookup: (name: string) => number | undefined, _q: (n: string) => string): number[] {
+  const word = s.mnemonic!;
+  const ops = s.operands!;
+  const scopeQualify = (name: string): string => (name.startsWith(".") && name.length > 1 ? s.scope + name : name);
+  const value = (op: readonly Token[]): number => {
+    const [e, end] = parseExpression(op, 0, scopeQualify);
+    if (end < op.length) throw new PosError(`unexpected '${op[end]!.text}'`, op[end]!.col);
+    return evaluate(e, s.address, lookup, true)!;
+  };
+  const count = (n: number, shape: string): void => {
+    if (ops.length !== n) {
+      throw new PosError(`'${word}' takes ${n} operand${n === 1 ? "" : "s"} (${shape}), got ${ops.length}`, s.col);
+    }
+  };
+  const simm = (op: readonly Token[]): number => {
+    const v = value(op);
+    if (v < -32768 || v > 32767) throw new PosError(`immediate ${v} out of range for a signed 16-bit field (-32768..32767)`, op[0]!.col);
+    return v;
+  };
+  const uimm = (op: readonly Token[], max = 0xffff): number => {
+    const v = value(op);
+    if (v < 0 || v > max) throw new PosError(`immediate ${v} out of range (0..${max})`, op[0]!.col);
+    return v;
+  };
+  const word32 = (op: readonly Token[]): number => {
+    const v = value(op);
+    if (v < -0x80000000 || v > 0xffffffff) throw new PosError(`value ${v} does not fit in 32 bits`, op[0]!.col);
+    return v >>> 0;
+  };
+
+  switch (word) {
+    case "nop":
+      count(0, "none");
+      return [encode({ opcode: OP.ADDI, a: 0, b: 0, imm: 0 })];
+    case "mov":
+      count(2, "A, B");
+      return [encode({ opcode: OP.ADDI, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!), imm: 0 })];
+    case "li":
+    case "la": {
+      count(2, "A, value");
+      const a = parseRegister(ops[0]!);
+      const v = word32(ops[1]!);
+      const lui = encode({ opcode: OP.LUI, a, imm: v >>> 16 });
+      if (s.size === 4) return [lui];
+      return [lui, encode({ opcode: OP.ORI, a, b: a, imm: v & 0xffff })];
+    }
+  }
+  if ((word === "push" || word === "pop") && ops.length > 1) {
+    const opcode = word === "push" ? OP.PUSH : OP.POP;
+    return ops.map((op) => encode({ opcode, a: parseRegister(op) }));
+  }
+  const info: OpInfo = BY_MNEMONIC.get(word)!;
+  const opcode = info.opcode;
+  switch (info.form) {
+    case "none":
+      count(0, "none");
+      return [encode({ opcode })];
+    case "rrr":
+      count(3, "A, B, C");
+      return [encode({ opcode, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!), c: parseRegister(ops[2]!) })];
+    case "rri":
+      count(3, "A, B, simm16");
+      return [encode({ opcode, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!), imm: simm(ops[2]!) })];
+    case "rru":
+      count(3, "A, B, uimm16");
+      return [
+        encode({ opcode, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!), imm: uimm(ops[2]!, SHIFT_IMM.has(info.mnemonic) ? 31 : 0xffff) }),
+      ];
+    case "ri":
+      count(2, "A, simm16");
+      return [encode({ opcode, a: parseRegister(ops[0]!), imm: simm(ops[1]!) })];
+    case "ru":
+      count(2, "A, uimm16");
+      return [encode({ opcode, a: parseRegister(ops[0]!), imm: uimm(ops[1]!) })];
+    case "rc": {
+      count(2, "A, control register");
+      const op = ops[1]!;
+      const name = op.length === 1 && op[0]!.kind === "ident" ? CR_BY_NAME.get(op[0]!.text.toLowerCase()) : undefined;
+      return [encode({ opcode, a: parseRegister(ops[0]!), imm: name ?? uimm(op) })];
+    }
+    case "rr":
+      count(2, "A, B");
+      return [encode({ opcode, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!) })];
+    case "r":
+      count(1, "A");
+      return [encode({ opcode, a: parseRegister(ops[0]!) })];
+    case "u":
+      count(1, "uimm16");
+      return [encode({ opcode, imm: uimm(ops[0]!) })];
+    case "m": {
+      count(2, "A, simm16(B)");
+      const op = ops[1]!;
+      const n = op.length;
+      if (n < 3 || op[n - 1]!.text !== ")" || op[n - 3]!.text !== "(") {
+        throw new PosError("expected a memory operand offset(register)", op[0]!.col);
+      }
+      const b = parseRegister([op[n - 2]!]);
+      const imm = n === 3 ? 0 : simm(op.slice(0, n - 3));
+      return [encode({ opcode, a: parseRegister(ops[0]!), b, imm })];
+    }
+    case "j": {
+      count(1, "label");
+      const target = word32(ops[0]!);
+      if (target % 4 !== 0) throw new PosError(`jump target 0x${target.toString(16)} is not 4-byte aligned`, ops[0]![0]!.col);
+      const delta = (target - ((s.address + 4) >>> 0)) / 4;
+      if (delta < -0x800000 || delta > 0x7fffff) {
+        throw new PosError(`branch target 0x${target.toString(16)} out of range (±32 MiB)`, ops[0]![0]!.col);
+      }
+      return [encodeJump(opcode, delta)];
+    }
+  }
+}
+
+/** Assembles a file from disk; includes are read relative to the including file. */
+export function assembleFile(path: string, options: Omit<AssembleOptions, "file" | "readInclude"> = {}): Image {
+  let source: string;
+  try {
+    source = readFileSync(path, "utf8");
+  } catch {
+    throw new AssemblyError([{ file: path, line: 0, col: 0, message: "cannot read file" }]);
+  }
+  return assemble(source, { ...options, file: path });
+}

@@ -1,0 +1,149 @@
+// Expressions in operands and directives: a small precedence-climbing parser and an
+// evaluator that can defer symbols not yet known (pass 1) or report them (pass 2).
+import { LexError, type Token } from "./lexer.js";
+
+export type Expr =
+  | { readonly k: "num"; readonly v: number; readonly col: number }
+  | { readonly k: "sym"; readonly name: string; readonly col: number }
+  | { readonly k: "dot"; readonly col: number }
+  | { readonly k: "un"; readonly op: string; readonly e: Expr; readonly col: number }
+  | { readonly k: "bin"; readonly op: string; readonly l: Expr; readonly r: Expr; readonly col: number }
+  | { readonly k: "fn"; readonly fn: "hi" | "lo"; readonly e: Expr; readonly col: number };
+
+const BINARY: Record<string, number> = {
+  "||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6,
+  "<": 7, "<=": 7, ">": 7, ">=": 7, "<<": 8, ">>": 8, "+": 9, "-": 9, "*": 10, "/": 10, "%": 10,
+};
+
+/** Parses tokens[pos..] as an expression; returns it and the index after it. */
+export function parseExpression(tokens: readonly Token[], pos: number, qualify: (name: string) => string): [Expr, number] {
+  let i = pos;
+  const endCol = (): number => (tokens.length ? tokens[tokens.length - 1]!.col + tokens[tokens.length - 1]!.text.length : 1);
+  const primary = (): Expr => {
+    const t = tokens[i];
+    if (!t) throw new LexError("expected an expression", endCol());
+    if (t.kind === "number") {
+      i++;
+      return { k: "num", v: t.value, col: t.col };
+    }
+    if (t.kind === "punct" && (t.text === "-" || t.text === "~" || t.text === "!" || t.text === "+")) {
+      i++;
+      const e = primary();
+      return t.text === "+" ? e : { k: "un", op: t.text, e, col: t.col };
+    }
+    if (t.kind === "punct" && t.text === "(") {
+      i++;
+      const e = binary(0);
+      const close = tokens[i];
+      if (!close || close.text !== ")") throw new LexError("expected ')'", close ? close.col : endCol());
+      i++;
+      return e;
+    }
+    if (t.kind === "ident") {
+      const lower = t.text.toLowerCase();
+      if ((lower === "hi" || lower === "lo") && tokens[i + 1]?.text === "(") {
+        i += 2;
+        const e = binary(0);
+        const close = tokens[i];
+        if (!close || close.text !== ")") throw new LexError("expected ')'", close ? close.col : endCol());
+        i++;
+        return { k: "fn", fn: lower, e, col: t.col };
+      }
+      i++;
+      if (t.text === ".") return { k: "dot", col: t.col };
+      return { k: "sym", name: qualify(t.text), col: t.col };
+    }
+    throw new LexError(`unexpected '${t.text}' in expression`, t.col);
+  };
+  const binary = (minPrec: number): Expr => {
+    let left = primary();
+    for (;;) {
+      const t = tokens[i];
+      if (!t || t.kind !== "punct") return left;
+      const prec = BINARY[t.text];
+      if (prec === undefined || prec <= minPrec) return left;
+      i++;
+      const right = binary(prec);
+      left = { k: "bin", op: t.text, l: left, r: right, col: t.col };
+    }
+  };
+  const e = binary(0);
+  return [e, i];
+}
+
+export class ExprError extends Error {
+  constructor(
+    message: string,
+    readonly col: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Returns the value, or undefined when a symbol is not known (and `strict` is false). */
+export function evaluate(
+  e: Expr,
+  dot: number,
+  lookup: (name: string) => number | undefined,
+  strict: boolean,
+): number | undefined {
+  const ev = (x: Expr): number | undefined => {
+    switch (x.k) {
+      case "num":
+        return x.v;
+      case "dot":
+        return dot;
+      case "sym": {
+        const v = lookup(x.name);
+        if (v === undefined && strict) throw new ExprError(`undefined symbol '${x.name}'`, x.col);
+        return v;
+      }
+      case "fn": {
+        const v = ev(x.e);
+        if (v === undefined) return undefined;
+        return x.fn === "hi" ? (v >>> 16) & 0xffff : v & 0xffff;
+      }
+      case "un": {
+        const v = ev(x.e);
+        if (v === undefined) return undefined;
+        if (x.op === "-") return -v;
+        if (x.op === "~") return ~v;
+        return v === 0 ? 1 : 0;
+      }
+      case "bin": {
+        const l = ev(x.l);
+        const r = ev(x.r);
+        if (l === undefined || r === undefined) return undefined;
+        switch (x.op) {
+          case "+": return l + r;
+          case "-": return l - r;
+          case "*": {
+            const p = l * r;
+            return Number.isSafeInteger(p) ? p : Math.imul(l, r);
+          }
+          case "/":
+            if (r === 0) throw new ExprError("division by zero in expression", x.col);
+            return Math.trunc(l / r);
+          case "%":
+            if (r === 0) throw new ExprError("division by zero in expression", x.col);
+            return l % r;
+          case "<<": return (l << (r & 31)) | 0;
+          case ">>": return l >>> (r & 31);
+          case "&": return (l & r) >>> 0;
+          case "|": return (l | r) >>> 0;
+          case "^": return (l ^ r) >>> 0;
+          case "==": return l === r ? 1 : 0;
+          case "!=": return l !== r ? 1 : 0;
+          case "<": return l < r ? 1 : 0;
+          case "<=": return l <= r ? 1 : 0;
+          case ">": return l > r ? 1 : 0;
+          case ">=": return l >= r ? 1 : 0;
+          case "&&": return l !== 0 && r !== 0 ? 1 : 0;
+          case "||": return l !== 0 || r !== 0 ? 1 : 0;
+        }
+        throw new ExprError(`unknown operator '${x.op}'`, x.col);
+      }
+    }
+  };
+  return ev(e);
+}

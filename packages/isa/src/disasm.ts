@@ -1,0 +1,123 @@
+// The disassembler: words back to assembly text that reassembles to the same words.
+import { CR_NAMES } from "./arch.js";
+import { encode, encodeJump, fieldA, fieldB, fieldC, jumpTarget, simm16, uimm16 } from "./encoding.js";
+import type { Image } from "./image.js";
+import { BY_OPCODE } from "./opcodes.js";
+
+const hex = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, "0")}`;
+const reg = (r: number): string => `r${r}`;
+
+/**
+ * The canonical word for the fields a disassembly shows; a word whose unused fields
+ * are not zero does not equal it and is shown as `.word`.
+ */
+function canonical(w: number): number | undefined {
+  const info = BY_OPCODE[w >>> 24];
+  if (!info) return undefined;
+  const opcode = info.opcode;
+  const a = fieldA(w);
+  const b = fieldB(w);
+  switch (info.form) {
+    case "none":
+      return encode({ opcode });
+    case "rrr":
+      return encode({ opcode, a, b, c: fieldC(w) });
+    case "rri":
+    case "rru":
+      return encode({ opcode, a, b, imm: w });
+    case "ri":
+    case "ru":
+    case "rc":
+      return encode({ opcode, a, imm: w });
+    case "rr":
+      return encode({ opcode, a, b });
+    case "r":
+      return encode({ opcode, a });
+    case "u":
+      return encode({ opcode, imm: w });
+    case "m":
+      return encode({ opcode, a, b, imm: w });
+    case "j":
+      return encodeJump(opcode, w);
+  }
+}
+
+export function disassembleWord(word: number, pc: number, symbols?: Readonly<Record<string, number>>): string {
+  const w = word >>> 0;
+  const info = BY_OPCODE[w >>> 24];
+  if (!info || canonical(w) !== w) return `.word ${hex(w)}`;
+  const m = info.mnemonic.toLowerCase();
+  const a = reg(fieldA(w));
+  const b = reg(fieldB(w));
+  switch (info.form) {
+    case "none":
+      return m;
+    case "rrr":
+      return `${m} ${a}, ${b}, ${reg(fieldC(w))}`;
+    case "rri":
+      return `${m} ${a}, ${b}, ${simm16(w)}`;
+    case "rru":
+      return `${m} ${a}, ${b}, ${uimm16(w)}`;
+    case "ri":
+      return `${m} ${a}, ${simm16(w)}`;
+    case "ru":
+      return `${m} ${a}, ${info.mnemonic === "IN" || info.mnemonic === "OUT" ? `0x${uimm16(w).toString(16)}` : uimm16(w)}`;
+    case "rc": {
+      const n = uimm16(w);
+      return `${m} ${a}, ${CR_NAMES[n] ?? n}`;
+    }
+    case "rr":
+      return `${m} ${a}, ${b}`;
+    case "r":
+      return `${m} ${a}`;
+    case "u":
+      return `${m} ${uimm16(w)}`;
+    case "m":
+      return `${m} ${a}, ${simm16(w)}(${b})`;
+    case "j": {
+      const target = jumpTarget(w, pc);
+      const name = symbols ? symbolAt(symbols, target) : undefined;
+      return `${m} ${name ?? hex(target)}`;
+    }
+  }
+}
+
+const LABEL = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+
+function symbolAt(symbols: Readonly<Record<string, number>>, address: number): string | undefined {
+  for (const [name, value] of Object.entries(symbols)) if (value >>> 0 === address >>> 0 && LABEL.test(name)) return name;
+  return undefined;
+}
+
+/** Assembly text for a whole image; assembling it gives the same bytes at the same addresses. */
+export function disassembleImage(image: Image): string {
+  // Only labels that land on word boundaries inside a segment are emitted, so every
+  // name a jump refers to is defined exactly once.
+  const labels = new Map<number, string>();
+  for (const [name, value] of Object.entries(image.symbols)) {
+    if (!LABEL.test(name) || value % 4 !== 0 || labels.has(value >>> 0)) continue;
+    const inside = image.segments.some((s) => value >= s.address && value < s.address + s.bytes.length - (s.bytes.length % 4));
+    if (inside) labels.set(value >>> 0, name);
+  }
+  const emitted: Record<string, number> = {};
+  for (const [address, name] of labels) emitted[name] = address;
+  const lines: string[] = [];
+  const entryName = labels.get(image.entry >>> 0);
+  lines.push(`        .entry ${entryName ?? hex(image.entry)}`);
+  for (const seg of image.segments) {
+    lines.push("", `        .org ${hex(seg.address)}`);
+    const view = new DataView(seg.bytes.buffer, seg.bytes.byteOffset, seg.bytes.byteLength);
+    const whole = seg.bytes.length - (seg.bytes.length % 4);
+    const aligned = seg.address % 4 === 0;
+    for (let off = 0; aligned && off < whole; off += 4) {
+      const pc = (seg.address + off) >>> 0;
+      const name = labels.get(pc);
+      if (name) lines.push(`${name}:`);
+      const text = disassembleWord(view.getUint32(off, true), pc, emitted);
+      lines.push(`        ${text.padEnd(32)} ; ${hex(pc)}`);
+    }
+    const rest = aligned ? seg.bytes.subarray(whole) : seg.bytes;
+    if (rest.length > 0) lines.push(`        .byte ${Array.from(rest, (b) => `0x${b.toString(16)}`).join(", ")}`);
+  }
+  return lines.join("\n") + "\n";
+}
