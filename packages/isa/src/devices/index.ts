@@ -1,0 +1,2 @@
+export { Console } from "./console.js";
+export { Disk } from "./disk.js";

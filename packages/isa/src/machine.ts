@@ -1,0 +1,103 @@
+// A whole bare machine: memory, devices and the CPU of one profile.
+import { CAUSE_NAMES, MODE_KERNEL, type CauseName } from "./arch.js";
+import { Cpu, type StopReason } from "./cpu/cpu.js";
+import { Console } from "./devices/console.js";
+import { Disk } from "./devices/disk.js";
+import { loadAddress, type Image } from "./image.js";
+import { PhysicalMemory } from "./memory.js";
+import type { Profile } from "./profiles.js";
+
+export interface MachineOptions {
+  readonly profile: Profile;
+  readonly memoryBytes?: number;
+  readonly tlbEntries?: number;
+  readonly diskSectors?: number;
+  readonly diskContents?: Uint8Array;
+}
+
+export interface StopInfo {
+  readonly reason: StopReason;
+  /** Instructions retired during this call. */
+  readonly retired: number;
+  /** The intercepted cause (reason "intercept"). */
+  readonly cause?: number;
+}
+
+export interface MachineStats {
+  readonly retired: number;
+  readonly trapsByCause: Record<CauseName, number>;
+  readonly tlbHits: number;
+  readonly tlbMisses: number;
+  readonly walks: number;
+  readonly walkReferences: number;
+  readonly codeInvalidations: number;
+  readonly portReads: number;
+  readonly portWrites: number;
+  readonly trapReturns: number;
+  readonly tlbWrites: number;
+  readonly tlbInvalidations: number;
+  readonly tlbFlushes: number;
+  readonly crWrites: number;
+  readonly diskReads: number;
+  readonly diskWrites: number;
+}
+
+export class ImageLoadError extends Error {}
+
+export class Machine {
+  readonly profile: Profile;
+  readonly memory: PhysicalMemory;
+  readonly console = new Console();
+  readonly disk: Disk;
+  readonly cpu: Cpu;
+
+  constructor(options: MachineOptions) {
+    this.profile = options.profile;
+    this.memory = new PhysicalMemory(options.memoryBytes);
+    this.disk = new Disk(options.diskSectors, options.diskContents);
+    this.cpu = new Cpu(options.profile, this.memory, this.console, this.disk, options.tlbEntries);
+  }
+
+  /** Copies the image into physical memory and resets the CPU to its entry point. */
+  load(image: Image): void {
+    for (const seg of image.segments) {
+      const pa = loadAddress(seg.address);
+      if (pa + seg.bytes.length > this.memory.size) {
+        throw new ImageLoadError(
+          `segment at 0x${seg.address.toString(16)} (${seg.bytes.length} bytes) does not fit in ${this.memory.size} bytes of memory`,
+        );
+      }
+      this.memory.u8.set(seg.bytes, pa);
+      this.cpu.invalidateCode(pa, pa + seg.bytes.length);
+    }
+    const cpu = this.cpu;
+    cpu.pc = image.entry >>> 0;
+    cpu.mode = MODE_KERNEL;
+    cpu.flags = 0;
+    cpu.halted = false;
+    cpu.translationChanged();
+  }
+
+  /** Runs at most `budget` more retired instructions. */
+  run(budget: number): StopInfo {
+    const before = this.cpu.retired;
+    if (this.cpu.halted) return { reason: "halt", retired: 0 };
+    const reason = this.cpu.run(budget);
+    const retired = this.cpu.retired - before;
+    return reason === "intercept" ? { reason, retired, cause: this.cpu.exitCause } : { reason, retired };
+  }
+
+  stats(): MachineStats {
+    const trapsByCause = {} as Record<CauseName, number>;
+    CAUSE_NAMES.forEach((name, i) => {
+      if (name !== "NONE") trapsByCause[name] = this.cpu.trapsByCause[i]!;
+    });
+    return {
+      retired: this.cpu.retired,
+      trapsByCause,
+      ...this.cpu.counters,
+      diskReads: this.disk.reads,
+      diskWrites: this.disk.writes,
+    };
+  }
+}

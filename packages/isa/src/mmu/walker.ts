@@ -1,0 +1,78 @@
+// The hardware page-table walker (walker profiles): one memory reference per level.
+import { PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W } from "../arch.js";
+import { levelBits } from "../profiles.js";
+
+export type Levels = 2 | 3 | 4;
+
+/** Shift and mask of each level's index within the 20-bit virtual page number. */
+export interface WalkShape {
+  readonly levels: Levels;
+  readonly shifts: Int32Array;
+  readonly masks: Int32Array;
+}
+
+export function walkShape(levels: Levels): WalkShape {
+  const bits = levelBits(levels);
+  const shifts = new Int32Array(levels);
+  const masks = new Int32Array(levels);
+  let remaining = 20;
+  bits.forEach((b, i) => {
+    remaining -= b;
+    shifts[i] = remaining;
+    masks[i] = (1 << b) - 1;
+  });
+  return { levels, shifts, masks };
+}
+
+/** Outcome codes of a walk; the leaf entry is in `WalkResult.pte`. */
+export const WALK_OK = 0;
+export const WALK_NOT_PRESENT = 1;
+export const WALK_PROTECTION = 2;
+export const WALK_BAD_TABLE = 3; // a table address beyond physical memory
+
+export interface WalkResult {
+  status: number;
+  pte: number;
+  references: number;
+}
+
+/**
+ * Walks the table rooted at physical `root` for virtual address `va`. `write` and
+ * `user` select the protection checks. Reads table words from `mem` (physical).
+ */
+export function walk(
+  mem: Int32Array,
+  root: number,
+  shape: WalkShape,
+  va: number,
+  write: boolean,
+  user: boolean,
+  out: WalkResult,
+): WalkResult {
+  const vpn = va >>> PAGE_SHIFT;
+  let table = root >>> 0;
+  out.references = 0;
+  for (let level = 0; level < shape.levels; level++) {
+    const entryAddr = table + (((vpn >>> shape.shifts[level]!) & shape.masks[level]!) << 2);
+    if (entryAddr + 4 > mem.length * 4) {
+      out.status = WALK_BAD_TABLE;
+      out.pte = 0;
+      return out;
+    }
+    const pte = mem[entryAddr >>> 2]!;
+    out.references++;
+    if ((pte & PTE_V) === 0) {
+      out.status = WALK_NOT_PRESENT;
+      out.pte = pte;
+      return out;
+    }
+    table = (pte & PTE_FRAME_MASK) >>> 0;
+    if (level === shape.levels - 1) {
+      out.pte = pte;
+      out.status = (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
+      return out;
+    }
+  }
+  out.status = WALK_NOT_PRESENT;
+  return out;
+}
