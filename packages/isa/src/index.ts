@@ -13,3 +13,4 @@ export { nestedWalk, type NestedWalkResult } from "./mmu/nested.js";
 export { Console, Disk } from "./devices/index.js";
 export { Cpu, type StopReason, type CpuCounters } from "./cpu/cpu.js";
 export { Machine, ImageLoadError, type MachineOptions, type StopInfo, type MachineStats } from "./machine.js";
+export { PageTableBuilder } from "./mmu/page-table-builder.js";

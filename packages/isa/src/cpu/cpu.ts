@@ -365,9 +365,12 @@ export class Cpu {
     const absent = this.absent;
     const budgetEnd = this.retired + budget;
 
-    let pc = this.pc;
+    let pc = this.pc | 0; // signed inside the loop: stays a small integer for V8
     let flags = this.flags;
     let retired = this.retired;
+    // Retired instructions are counted as base + ran, ran a small integer within a chunk.
+    let base = retired;
+    let ran = 0;
     let fetchKey = this.fetchKey;
     let fetchBase = this.fetchBase;
     let readKey = this.readKey;
@@ -378,27 +381,30 @@ export class Cpu {
     let stop: StopReason = "budget";
 
     outer: for (;;) {
+      retired = base + ran;
+      base = retired;
+      ran = 0;
       if (this.timerPending && (flags & FLAG_IF) !== 0) {
         this.timerPending = false;
         this.flags = flags;
         this.retired = retired;
-        if (this.trap(CAUSE.TIMER, pc, 0, 0, false)) {
+        if (this.trap(CAUSE.TIMER, pc >>> 0, 0, 0, false)) {
           stop = "intercept";
           break outer;
         }
-        pc = this.pc;
+        pc = this.pc | 0;
         flags = this.flags;
       }
       if (retired >= budgetEnd) break;
-      const end = this.timerDeadline < budgetEnd ? this.timerDeadline : budgetEnd;
+      const chunk = Math.min(this.timerDeadline, budgetEnd, retired + 0x40000000) - retired;
 
       // Fault handling below jumps here: `fault` is set, the instruction did not retire.
-      inner: while (retired < end) {
+      inner: while (ran < chunk) {
         let cause = 0;
         let va = 0;
         if ((pc & 0xfffff003) !== fetchKey) {
           if ((pc & 3) !== 0) {
-            this.fault(CAUSE.ADDRESS_ERROR, pc, ACCESS_FETCH, false);
+            this.fault(CAUSE.ADDRESS_ERROR, pc >>> 0, ACCESS_FETCH, false);
             cause = -1;
           } else {
             this.flags = flags;
@@ -550,10 +556,10 @@ export class Cpu {
                 }
                 if (op === OP.SW || op === OP.SB) break;
                 if (op === OP.PUSH) { regs[SP] = va; break; }
-                const target = op === OP.CALL ? (pc + 4 + dImm[wi]!) >>> 0 : regs[dA[wi]!]! >>> 0;
+                const target = op === OP.CALL ? (pc + 4 + dImm[wi]!) | 0 : regs[dA[wi]!]!;
                 regs[SP] = va;
                 pc = target;
-                retired++;
+                ran++;
                 continue inner;
               }
               case OP.POP:
@@ -573,13 +579,13 @@ export class Cpu {
                 const value = i32[pa >>> 2]!;
                 regs[SP] = (va + 4) | 0;
                 if (op === OP.POP) { regs[dA[wi]!] = value; break; }
-                pc = value >>> 0;
-                retired++;
+                pc = value;
+                ran++;
                 continue inner;
               }
               case OP.JMP:
-                pc = (pc + 4 + dImm[wi]!) >>> 0;
-                retired++;
+                pc = (pc + 4 + dImm[wi]!) | 0;
+                ran++;
                 continue inner;
               case OP.BEQ:
               case OP.BNE:
@@ -605,27 +611,27 @@ export class Cpu {
                   case OP.BLEU: taken = (flags & (FLAG_C | FLAG_Z)) !== 0; break;
                   default: taken = (flags & (FLAG_C | FLAG_Z)) === 0; break;
                 }
-                pc = taken ? (pc + 4 + dImm[wi]!) >>> 0 : (pc + 4) >>> 0;
-                retired++;
+                pc = taken ? (pc + 4 + dImm[wi]!) | 0 : (pc + 4) | 0;
+                ran++;
                 continue inner;
               }
               case OP.JR:
-                pc = regs[dA[wi]!]! >>> 0;
-                retired++;
+                pc = regs[dA[wi]!]!;
+                ran++;
                 continue inner;
               case OP.SYSCALL:
               case OP.BRK:
               case OP.HCALL: {
                 // These retire, then trap with EPC = the next instruction.
-                retired++;
-                this.retired = retired;
+                ran++;
+                this.retired = base + ran;
                 this.flags = flags;
                 const c = op === OP.SYSCALL ? CAUSE.SYSCALL : op === OP.BRK ? CAUSE.BREAKPOINT : CAUSE.HYPERCALL;
                 if (this.trap(c, (pc + 4) >>> 0, 0, 0, false)) {
                   stop = "intercept";
                   break outer;
                 }
-                pc = this.pc;
+                pc = this.pc | 0;
                 flags = this.flags;
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
@@ -633,7 +639,7 @@ export class Cpu {
               }
               case OP.RTE: {
                 const status = crs[CR.ESTATUS]!;
-                pc = crs[CR.EPC]! >>> 0;
+                pc = crs[CR.EPC]!;
                 flags = status & FLAGS_MASK;
                 const newMode = status >>> ESTATUS_MODE_SHIFT;
                 if (newMode === MODE_USER) regs[SP] = crs[CR.USP]!;
@@ -642,25 +648,25 @@ export class Cpu {
                 this.translationChanged();
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
-                retired++;
+                ran++;
                 continue outer; // IF may have come back on with an interrupt pending
               }
               case OP.HALT:
-                retired++;
-                pc = (pc + 4) >>> 0;
+                ran++;
+                pc = (pc + 4) | 0;
                 this.halted = true;
                 stop = "halt";
                 break outer;
               case OP.IN:
-                this.retired = retired;
+                this.retired = base + ran;
                 regs[dA[wi]!] = this.portIn(dImm[wi]!);
                 break;
               case OP.OUT:
-                this.retired = retired;
-                this.portOut(dImm[wi]!, regs[dA[wi]!]!, retired + 1);
+                this.retired = base + ran;
+                this.portOut(dImm[wi]!, regs[dA[wi]!]!, base + ran + 1);
                 if (dImm[wi] === PORT.TIMER_PERIOD) {
-                  pc = (pc + 4) >>> 0;
-                  retired++;
+                  pc = (pc + 4) | 0;
+                  ran++;
                   continue outer; // the timer deadline changed
                 }
                 break;
@@ -669,13 +675,13 @@ export class Cpu {
                 break;
               case OP.STI:
                 flags |= FLAG_IF;
-                pc = (pc + 4) >>> 0;
-                retired++;
+                pc = (pc + 4) | 0;
+                ran++;
                 continue outer;
               case OP.RDCR: {
                 const n = dImm[wi]!;
                 if (n >= crs.length) { cause = CAUSE.ILLEGAL; break; }
-                regs[dA[wi]!] = n === CR.COUNT ? retired | 0 : crs[n]!;
+                regs[dA[wi]!] = n === CR.COUNT ? (base + ran) | 0 : crs[n]!;
                 break;
               }
               case OP.WRCR: {
@@ -742,8 +748,8 @@ export class Cpu {
                 const popped = i32[pa >>> 2]! & FLAGS_MASK;
                 regs[SP] = (va + 4) | 0;
                 flags = this.mode === MODE_USER && this.popfKeepsIf ? (popped & ~FLAG_IF) | (flags & FLAG_IF) : popped;
-                pc = (pc + 4) >>> 0;
-                retired++;
+                pc = (pc + 4) | 0;
+                ran++;
                 continue outer;
               }
               case OP.RDMODE:
@@ -758,34 +764,37 @@ export class Cpu {
             }
         }
         if (cause === 0) {
-          pc = (pc + 4) >>> 0;
-          retired++;
+          pc = (pc + 4) | 0;
+          ran++;
           continue;
         }
         // The instruction faulted: it does not retire; EPC = its address.
-        this.retired = retired;
+        this.retired = base + ran;
         this.flags = flags;
         const intercepted =
           cause === -1
-            ? this.trap(this.faultCause, pc, this.faultAddress, this.faultAccess, this.faultProtection)
-            : this.trap(cause, pc, 0, 0, false);
+            ? this.trap(this.faultCause, pc >>> 0, this.faultAddress, this.faultAccess, this.faultProtection)
+            : this.trap(cause, pc >>> 0, 0, 0, false);
         if (intercepted) {
           stop = "intercept";
           break outer;
         }
-        pc = this.pc;
+        pc = this.pc | 0;
         flags = this.flags;
         fetchKey = readKey = writeKey = -1;
         epoch = this.mmuEpoch;
       }
+      retired = base + ran;
+      base = retired;
+      ran = 0;
       if (retired >= this.timerDeadline) {
         this.timerPending = true;
         this.timerDeadline = retired + this.timerPeriod;
       }
     }
-    if (stop !== "intercept") this.pc = pc;
+    if (stop !== "intercept") this.pc = pc >>> 0;
     this.flags = stop === "intercept" ? this.flags : flags;
-    this.retired = retired;
+    this.retired = base + ran;
     this.fetchKey = fetchKey;
     this.fetchBase = fetchBase;
     this.readKey = readKey;

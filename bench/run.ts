@@ -1,0 +1,120 @@
+// `pnpm bench`: guest instructions per second of the interpreter on a user-mode compute
+// loop with paging on (riscv-like, 3-level walker), beside the same computation in plain
+// JavaScript in this process.
+import { assemble, getProfile, Machine, PageTableBuilder, PTE_U, PTE_W } from "@vmlab/isa";
+
+const ITERATIONS = Number(process.env.VMLAB_BENCH_ITERATIONS ?? 8_000_000);
+const INSTRUCTIONS_PER_ITERATION = 14;
+const json = process.argv.includes("--json");
+
+const USER_CODE = 0x00400000;
+const USER_DATA = 0x10000000;
+
+const source = `
+        .org 0x80001000
+start:  la r1, handler
+        wrcr r1, TVEC
+        la r1, 0x80008000
+        wrcr r1, KSP
+        li r1, PTBR_VALUE
+        wrcr r1, PTBR
+        li r1, ${USER_CODE}
+        wrcr r1, EPC
+        li r1, 0x80000000
+        wrcr r1, ESTATUS
+        rte
+handler: halt
+
+        .org ${USER_CODE}
+user:   li r1, 0x12345678        ; xorshift state
+        li r2, ${ITERATIONS}
+        li r6, ${USER_DATA}
+loop:   shli r3, r1, 13
+        xor  r1, r1, r3
+        shri r3, r1, 17
+        xor  r1, r1, r3
+        shli r3, r1, 5
+        xor  r1, r1, r3
+        andi r4, r1, 0xffc
+        add  r4, r4, r6
+        lw   r5, 0(r4)
+        add  r5, r5, r1
+        sw   r5, 0(r4)
+        addi r2, r2, -1
+        cmpi r2, 0
+        bne  loop
+        syscall 0
+`;
+
+function guestRun(): { seconds: number; retired: number; state: number; checksum: number } {
+  const profile = getProfile("riscv-like", { levels: 3 });
+  const machine = new Machine({ profile });
+  // Page tables from physical 0x100000 up; user code at 0x200000, data at 0x210000.
+  let next = 0x100000;
+  const tables = new PageTableBuilder(machine.memory.i32, 3, () => {
+    const pa = next;
+    next += 4096;
+    return pa;
+  });
+  const image = assemble(source, { file: "bench.s", defines: { PTBR_VALUE: tables.root } });
+  const code = image.segments.find((s) => s.address === USER_CODE)!;
+  tables.map(USER_CODE, 0x200000, PTE_U);
+  tables.map(USER_DATA, 0x210000, PTE_U | PTE_W);
+  machine.load({ ...image, segments: image.segments.filter((s) => s !== code) });
+  machine.memory.u8.set(code.bytes, 0x200000);
+  const started = performance.now();
+  const stop = machine.run(ITERATIONS * INSTRUCTIONS_PER_ITERATION * 2);
+  const seconds = (performance.now() - started) / 1000;
+  if (stop.reason !== "halt") throw new Error(`bench guest did not halt (${stop.reason})`);
+  let checksum = 0;
+  for (let i = 0; i < 1024; i++) checksum = (checksum + machine.memory.i32[(0x210000 >>> 2) + i]!) | 0;
+  return { seconds, retired: machine.cpu.retired, state: machine.cpu.regs[1]!, checksum };
+}
+
+function plainRun(): { seconds: number; state: number; checksum: number } {
+  const data = new Int32Array(1024);
+  const started = performance.now();
+  let x = 0x12345678 | 0;
+  for (let n = ITERATIONS; n !== 0; n--) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const i = (x & 0xffc) >>> 2;
+    data[i] = (data[i]! + x) | 0;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  let checksum = 0;
+  for (let i = 0; i < 1024; i++) checksum = (checksum + data[i]!) | 0;
+  return { seconds, state: x, checksum };
+}
+
+// Warm up both, then measure.
+guestRun();
+plainRun();
+const guest = guestRun();
+const plain = plainRun();
+if (guest.state !== plain.state || guest.checksum !== plain.checksum) {
+  throw new Error(`guest and plain JavaScript disagree: ${guest.state}/${guest.checksum} vs ${plain.state}/${plain.checksum}`);
+}
+const guestRate = guest.retired / guest.seconds;
+const plainIterations = ITERATIONS / plain.seconds;
+const equivalentRate = plainIterations * INSTRUCTIONS_PER_ITERATION;
+const result = {
+  loop: "xorshift + load/add/store into a 4 KiB array, user mode, riscv-like 3-level paging",
+  iterations: ITERATIONS,
+  guestInstructions: guest.retired,
+  guestSeconds: guest.seconds,
+  guestMips: guestRate / 1e6,
+  plainSeconds: plain.seconds,
+  plainIterationsPerSecond: plainIterations,
+  plainEquivalentMips: equivalentRate / 1e6,
+  slowdownVsPlainJs: plain.seconds > 0 ? guest.seconds / plain.seconds : Infinity,
+};
+if (json) {
+  console.log(JSON.stringify(result, null, 2));
+} else {
+  console.log(`compute loop: ${result.loop}`);
+  console.log(`  guest interpreter   ${guest.retired.toLocaleString("en-US")} instructions in ${guest.seconds.toFixed(3)} s = ${result.guestMips.toFixed(1)} M guest instructions/s`);
+  console.log(`  plain JavaScript    ${ITERATIONS.toLocaleString("en-US")} iterations in ${plain.seconds.toFixed(3)} s (= ${result.plainEquivalentMips.toFixed(1)} M guest-instruction equivalents/s)`);
+  console.log(`  ratio               interpreter is ${result.slowdownVsPlainJs.toFixed(1)}x slower than plain JavaScript`);
+}
