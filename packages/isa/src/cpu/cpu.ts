@@ -363,7 +363,8 @@ export class Cpu {
     const codePage = this.codePage;
     const privileged = this.privileged;
     const absent = this.absent;
-    const budgetEnd = this.retired + budget;
+    // Traps taken also consume the budget, so a guest stuck in a fault loop still stops.
+    let budgetEnd = this.retired + budget;
 
     let pc = this.pc | 0; // signed inside the loop: stays a small integer for V8
     let flags = this.flags;
@@ -783,6 +784,8 @@ export class Cpu {
         flags = this.flags;
         fetchKey = readKey = writeKey = -1;
         epoch = this.mmuEpoch;
+        budgetEnd--;
+        continue outer;
       }
       retired = base + ran;
       base = retired;
