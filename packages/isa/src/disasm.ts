@@ -23,7 +23,10 @@ function canonical(w: number): number | undefined {
     case "rrr":
       return encode({ opcode, a, b, c: fieldC(w) });
     case "rri":
+      return encode({ opcode, a, b, imm: w });
     case "rru":
+      // The assembler accepts shift amounts 0..31 only.
+      if (/^S[HA][LR]I$/.test(info.mnemonic) && uimm16(w) > 31) return undefined;
       return encode({ opcode, a, b, imm: w });
     case "ri":
     case "ru":
