@@ -534,8 +534,11 @@ function encodeStatement(s: Stmt, lookup: (name: string) => number | undefined, 
     }
   }
   if ((word === "push" || word === "pop") && ops.length > 1) {
+    // `pop` with a list mirrors `push` with the same list: `push r1, r2` then
+    // `pop r1, r2` restores both (registers are popped last-written first).
+    const list = word === "push" ? ops : [...ops].reverse();
     const opcode = word === "push" ? OP.PUSH : OP.POP;
-    return ops.map((op) => encode({ opcode, a: parseRegister(op) }));
+    return list.map((op) => encode({ opcode, a: parseRegister(op) }));
   }
   const info: OpInfo = BY_MNEMONIC.get(word)!;
   const opcode = info.opcode;

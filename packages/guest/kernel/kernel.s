@@ -1,0 +1,963 @@
+; The vmlab guest kernel: one source for every profile.
+;
+; Defines from the image builder: MIPS_LIKE / RISCV_LIKE / X86_LIKE, SOFTWARE_TLB or
+; WALKER, LEVELS (page-table depth; 2 on mips-like, whose TLB-miss handler walks the
+; same kind of table in software), TIMER_PERIOD, PROGRAM_TABLE (kseg0 address of the
+; linked user programs: count, then entry/address/size per program).
+; See KERNEL.md for the memory layout, the system calls and the trap path.
+
+        .ifndef TIMER_PERIOD
+        .equ TIMER_PERIOD, 2000
+        .endif
+        .ifndef LEVELS
+        .equ LEVELS, 2
+        .endif
+
+        .equ KSEG, 0x80000000
+        .equ FRAMES_START, 0x00100000      ; physical frames handed out from here
+        .equ MEM_TOP, 0x00400000           ; 4 MiB machine
+        .equ USER_CODE, 0x00400000
+        .equ USER_STACK_TOP, 0x7fff0000
+        .equ STACK_PAGES, 4
+        .equ HEAP_BASE, 0x10000000
+        .equ KERNEL_HALF, 0x80000000
+        .equ ESTATUS_USER_IF, 0x80000200   ; user mode, interrupts on
+
+        ; process structure
+        .equ P_REGS, 0                     ; r0..r15 (r15 = user sp)
+        .equ P_PC, 64
+        .equ P_ESTATUS, 68
+        .equ P_STATE, 72
+        .equ P_PID, 76
+        .equ P_PARENT, 80
+        .equ P_EXIT, 84
+        .equ P_ROOT, 88
+        .equ P_BRK, 92
+        .equ PROC_SIZE, 128
+        .equ NPROC, 16
+        .equ S_FREE, 0
+        .equ S_READY, 1
+        .equ S_RUNNING, 2
+        .equ S_BLOCKED, 3
+        .equ S_ZOMBIE, 4
+
+        ; trap causes
+        .equ C_SYSCALL, 1
+        .equ C_BREAKPOINT, 2
+        .equ C_PRIVILEGED, 3
+        .equ C_ILLEGAL, 4
+        .equ C_DIVIDE, 5
+        .equ C_PAGE_FAULT, 6
+        .equ C_TLB_MISS, 7
+        .equ C_TIMER, 8
+        .equ C_ADDRESS_ERROR, 10
+        .equ CAUSE_PROTECTION, 0x400
+
+        .org 0x80001000
+; ---------------------------------------------------------------------------- boot
+start:  la      sp, kstack_top
+        la      r1, trap_entry
+        wrcr    r1, TVEC
+        la      r1, kstack_top
+        wrcr    r1, KSP
+        li      r1, TIMER_PERIOD
+        out     r1, 0x20
+        li      r10, 0                     ; no current process yet
+        li      r2, 0                      ; program 0
+        li      r3, 0                      ; argument
+        call    spawn
+        cmpi    r1, 0
+        bgt     .ok
+        la      r2, msg_noinit
+        jmp     panic
+.ok:    la      r10, proc_table            ; schedule from the top of the table
+        addi    r10, r10, (NPROC - 1) * PROC_SIZE
+        jmp     schedule
+
+; ---------------------------------------------------------------------------- traps
+trap_entry:
+        wrcr    r1, SCRATCH
+        rdcr    r1, ESTATUS
+        shri    r1, r1, 31
+        cmpi    r1, 0
+        beq     kernel_trap
+        la      r1, current
+        lw      r1, 0(r1)
+        sw      r0, 0(r1)
+        sw      r2, 8(r1)
+        sw      r3, 12(r1)
+        sw      r4, 16(r1)
+        sw      r5, 20(r1)
+        sw      r6, 24(r1)
+        sw      r7, 28(r1)
+        sw      r8, 32(r1)
+        sw      r9, 36(r1)
+        sw      r10, 40(r1)
+        sw      r11, 44(r1)
+        sw      r12, 48(r1)
+        sw      r13, 52(r1)
+        sw      r14, 56(r1)
+        rdcr    r2, SCRATCH
+        sw      r2, 4(r1)
+        rdcr    r2, USP
+        sw      r2, 60(r1)
+        rdcr    r2, EPC
+        sw      r2, P_PC(r1)
+        rdcr    r2, ESTATUS
+        sw      r2, P_ESTATUS(r1)
+        mov     r10, r1
+        la      sp, kstack_top
+        rdcr    r2, CAUSE
+        andi    r2, r2, 0xff
+        cmpi    r2, C_SYSCALL
+        beq     syscall_dispatch
+        cmpi    r2, C_TIMER
+        beq     preempt
+        cmpi    r2, C_TLB_MISS
+        beq     tlb_miss
+        cmpi    r2, C_PAGE_FAULT
+        beq     page_fault
+        la      r3, msg_illegal
+        cmpi    r2, C_ILLEGAL
+        beq     kill_current
+        la      r3, msg_privileged
+        cmpi    r2, C_PRIVILEGED
+        beq     kill_current
+        la      r3, msg_divide
+        cmpi    r2, C_DIVIDE
+        beq     kill_current
+        la      r3, msg_address
+        cmpi    r2, C_ADDRESS_ERROR
+        beq     kill_current
+        la      r3, msg_breakpoint
+        cmpi    r2, C_BREAKPOINT
+        beq     kill_current
+        la      r2, msg_badtrap
+        jmp     panic
+
+; A trap taken in kernel mode: only the divide-by-zero benchmark's fixup is expected
+; (an exception-table entry, as in Linux); anything else is a kernel bug.
+kernel_trap:
+        rdcr    r1, CAUSE
+        andi    r1, r1, 0xff
+        cmpi    r1, C_DIVIDE
+        bne     .bad
+        rdcr    r1, EPC
+        push    r2
+        la      r2, sys_kbench.divsite
+        cmp     r1, r2
+        pop     r2
+        bne     .bad
+        addi    r1, r1, 4
+        wrcr    r1, EPC
+        rdcr    r1, SCRATCH
+        rte
+.bad:   la      sp, kstack_top
+        la      r2, msg_kernel_trap
+        jmp     panic
+
+preempt:
+        li      r1, S_READY
+        sw      r1, P_STATE(r10)
+        jmp     schedule
+
+; ---------------------------------------------------------------------------- scheduler
+; Round robin: the next READY process after the current one (r10), the current last.
+schedule:
+        la      r5, proc_table
+        sub     r6, r10, r5
+        shri    r6, r6, 7                  ; index of the current slot (PROC_SIZE = 128)
+        li      r7, NPROC
+.next:  addi    r6, r6, 1
+        andi    r6, r6, NPROC - 1
+        shli    r8, r6, 7
+        add     r8, r8, r5
+        lw      r9, P_STATE(r8)
+        cmpi    r9, S_READY
+        beq     .found
+        addi    r7, r7, -1
+        cmpi    r7, 0
+        bgt     .next
+        halt                               ; nothing can run again
+.found: mov     r10, r8
+        ; fall through
+switch_to:
+        li      r1, S_RUNNING
+        sw      r1, P_STATE(r10)
+        la      r1, current
+        sw      r10, 0(r1)
+.ifdef WALKER
+        lw      r1, P_ROOT(r10)
+        wrcr    r1, PTBR                   ; new address space; flushes the TLB
+.else
+        tlbflush                           ; no address-space tags on this TLB
+.endif
+resume:
+        lw      r1, P_PC(r10)
+        wrcr    r1, EPC
+        lw      r1, P_ESTATUS(r10)
+        wrcr    r1, ESTATUS
+        lw      r1, 60(r10)
+        wrcr    r1, USP
+        lw      r0, 0(r10)
+        lw      r1, 4(r10)
+        lw      r2, 8(r10)
+        lw      r3, 12(r10)
+        lw      r4, 16(r10)
+        lw      r5, 20(r10)
+        lw      r6, 24(r10)
+        lw      r7, 28(r10)
+        lw      r8, 32(r10)
+        lw      r9, 36(r10)
+        lw      r11, 44(r10)
+        lw      r12, 48(r10)
+        lw      r13, 52(r10)
+        lw      r14, 56(r10)
+        lw      r10, 40(r10)
+        rte
+
+; ---------------------------------------------------------------------------- memory faults
+; Software-TLB refill: walk the current process's table for BADADDR.
+tlb_miss:
+        rdcr    r3, BADADDR
+        lw      r2, P_ROOT(r10)
+        li      r4, 0
+        call    pt_walk
+        cmpi    r1, 0
+        beq     page_fault
+        lw      r2, 0(r1)
+        andi    r3, r2, 1
+        cmpi    r3, 0
+        beq     page_fault
+        andi    r3, r2, 3                  ; entry-lo = frame | W | V
+        li      r4, 0xfffff000
+        and     r2, r2, r4
+        or      r2, r2, r3
+        rdcr    r3, BADADDR
+.ifdef SOFTWARE_TLB
+        tlbw    r3, r2
+.endif
+        jmp     resume
+
+; A page fault: demand-zero in the heap, otherwise the process dies.
+page_fault:
+        rdcr    r2, CAUSE
+        andi    r2, r2, CAUSE_PROTECTION
+        cmpi    r2, 0
+        bne     .kill
+        rdcr    r2, BADADDR
+        call    demand_zero
+        cmpi    r1, 0
+        bne     resume
+.kill:  la      r3, msg_pagefault
+        jmp     kill_current
+
+; r2 = user address in [HEAP_BASE, brk): map a zeroed frame there. r1 = 1 if mapped.
+demand_zero:
+        lw      r3, P_BRK(r10)
+        cmp     r2, r3
+        bgeu    .no
+        li      r3, HEAP_BASE
+        cmp     r2, r3
+        bltu    .no
+        push    r2
+        call    alloc_frame
+        pop     r3
+        cmpi    r1, 0
+        beq     .no
+        mov     r4, r1
+        lw      r2, P_ROOT(r10)
+        li      r5, 7                      ; V | W | U
+        call    map_page
+        ret
+.no:    li      r1, 0
+        ret
+
+; r3 = reason string. Prints the kill message and exits the process with -1.
+kill_current:
+        push    r3
+        la      r2, msg_pid
+        call    kputs
+        lw      r2, P_PID(r10)
+        call    kputnum
+        la      r2, msg_killed
+        call    kputs
+        pop     r2
+        call    kputs
+        la      r2, msg_close
+        call    kputs
+        li      r2, -1
+        jmp     exit_current
+
+; r2 = reason string.
+panic:  push    r2
+        la      r2, msg_panic
+        call    kputs
+        pop     r2
+        call    kputs
+        li      r2, 10
+        call    kputc
+        halt
+
+; ---------------------------------------------------------------------------- system calls
+syscall_dispatch:
+        lw      r1, 4(r10)                 ; the number, from the saved r1
+        lw      r2, 8(r10)
+        lw      r3, 12(r10)
+        lw      r4, 16(r10)
+        cmpi    r1, 10
+        bgtu    .bad
+        shli    r1, r1, 2
+        la      r5, syscall_table
+        add     r5, r5, r1
+        lw      r5, 0(r5)
+        jr      r5
+.bad:   li      r1, -1
+        jmp     return_r1
+
+; Every call that returns stores r1 into the saved r1 and resumes.
+return_r1:
+        sw      r1, 4(r10)
+        jmp     resume
+
+sys_exit:
+        jmp     exit_current
+
+sys_write:                                 ; r2 = buffer, r3 = length
+        mov     r11, r2
+        mov     r12, r3
+        li      r13, 0
+.loop:  cmp     r13, r12
+        bge     .done
+        add     r2, r11, r13
+        call    uva_to_kva
+        cmpi    r1, 0
+        beq     .fault
+        lbu     r2, 0(r1)
+        call    kputc
+        addi    r13, r13, 1
+        jmp     .loop
+.done:  mov     r1, r12
+        jmp     return_r1
+.fault: la      r3, msg_pagefault
+        jmp     kill_current
+
+sys_getpid:
+        lw      r1, P_PID(r10)
+        jmp     return_r1
+
+sys_yield:
+        li      r1, 0
+        sw      r1, 4(r10)
+        li      r1, S_READY
+        sw      r1, P_STATE(r10)
+        jmp     schedule
+
+sys_spawn:
+        call    spawn
+        jmp     return_r1
+
+sys_wait:
+        la      r5, proc_table
+        li      r6, 0                      ; children seen
+        li      r7, NPROC
+        lw      r9, P_PID(r10)
+.scan:  lw      r8, P_STATE(r5)
+        cmpi    r8, S_FREE
+        beq     .skip
+        lw      r8, P_PARENT(r5)
+        cmp     r8, r9
+        bne     .skip
+        addi    r6, r6, 1
+        lw      r8, P_STATE(r5)
+        cmpi    r8, S_ZOMBIE
+        beq     .reap
+.skip:  addi    r5, r5, PROC_SIZE
+        addi    r7, r7, -1
+        cmpi    r7, 0
+        bgt     .scan
+        cmpi    r6, 0
+        bne     .block
+        li      r1, -1
+        jmp     return_r1
+.block: li      r1, S_BLOCKED              ; retried when a child exits
+        sw      r1, P_STATE(r10)
+        lw      r1, P_PC(r10)
+        addi    r1, r1, -4
+        sw      r1, P_PC(r10)
+        jmp     schedule
+.reap:  li      r1, S_FREE
+        sw      r1, P_STATE(r5)
+        lw      r1, P_EXIT(r5)
+        sw      r1, 8(r10)                 ; r2 = exit code
+        lw      r1, P_PID(r5)
+        jmp     return_r1
+
+sys_sbrk:
+        lw      r1, P_BRK(r10)
+        add     r3, r1, r2
+        sw      r3, P_BRK(r10)
+        jmp     return_r1
+
+sys_mprotect:                              ; r2 = page, r3 = writable
+        mov     r11, r3
+        mov     r12, r2
+        mov     r3, r2
+        lw      r2, P_ROOT(r10)
+        li      r4, 0
+        call    pt_walk
+        cmpi    r1, 0
+        beq     .fail
+        lw      r2, 0(r1)
+        andi    r3, r2, 1
+        cmpi    r3, 0
+        beq     .fail
+        pushf                              ; the page-table edit is a critical section
+        cli
+        li      r3, -3                     ; clear W
+        and     r2, r2, r3
+        cmpi    r11, 0
+        beq     .store
+        ori     r2, r2, 2
+.store: sw      r2, 0(r1)
+        tlbi    r12
+        popf
+        li      r1, 0
+        jmp     return_r1
+.fail:  li      r1, -1
+        jmp     return_r1
+
+sys_disk_read:                             ; r2 = sector, r3 = user buffer
+        mov     r12, r3
+        out     r2, 0x30
+        la      r1, disk_buffer
+        li      r4, KSEG
+        sub     r1, r1, r4
+        out     r1, 0x31
+        li      r1, 1
+        out     r1, 0x32
+        in      r1, 0x33
+        cmpi    r1, 0
+        bne     .fail
+        li      r13, 0
+.copy:  cmpi    r13, 512
+        bge     .ok
+        add     r2, r12, r13
+        call    uva_to_kva
+        cmpi    r1, 0
+        beq     .fail
+        la      r2, disk_buffer
+        add     r2, r2, r13
+        lbu     r3, 0(r2)
+        sb      r3, 0(r1)
+        addi    r13, r13, 1
+        jmp     .copy
+.ok:    li      r1, 0
+        jmp     return_r1
+.fail:  li      r1, -1
+        jmp     return_r1
+
+sys_disk_write:                            ; r2 = sector, r3 = user buffer
+        mov     r11, r2
+        mov     r12, r3
+        li      r13, 0
+.copy:  cmpi    r13, 512
+        bge     .go
+        add     r2, r12, r13
+        call    uva_to_kva
+        cmpi    r1, 0
+        beq     .fail
+        lbu     r3, 0(r1)
+        la      r2, disk_buffer
+        add     r2, r2, r13
+        sb      r3, 0(r2)
+        addi    r13, r13, 1
+        jmp     .copy
+.go:    out     r11, 0x30
+        la      r1, disk_buffer
+        li      r4, KSEG
+        sub     r1, r1, r4
+        out     r1, 0x31
+        li      r1, 2
+        out     r1, 0x32
+        in      r1, 0x33
+        cmpi    r1, 0
+        bne     .fail
+        li      r1, 0
+        jmp     return_r1
+.fail:  li      r1, -1
+        jmp     return_r1
+
+; Privileged work done `count` times in the kernel (Adams & Agesen's kernel-mode
+; microbenchmarks). r2 = kind, r3 = count.
+sys_kbench:
+        mov     r11, r3
+        cmpi    r2, 0
+        beq     .in
+        cmpi    r2, 1
+        beq     .wrcr
+        cmpi    r2, 2
+        beq     .pte
+        cmpi    r2, 3
+        beq     .call
+        cmpi    r2, 4
+        beq     .div
+        li      r1, -1
+        jmp     return_r1
+.in:    cmpi    r11, 0
+        ble     .done
+        in      r1, 0x80
+        addi    r11, r11, -1
+        jmp     .in
+.wrcr:  cmpi    r11, 0
+        ble     .done
+        wrcr    r11, TPR
+        addi    r11, r11, -1
+        jmp     .wrcr
+.pte:   li      r3, USER_STACK_TOP - 0x1000 ; the caller's top stack page
+        mov     r12, r3
+        lw      r2, P_ROOT(r10)
+        li      r4, 0
+        call    pt_walk
+        mov     r13, r1
+        cmpi    r13, 0
+        beq     .done
+.pteloop:
+        cmpi    r11, 0
+        ble     .done
+        lw      r2, 0(r13)
+        sw      r2, 0(r13)                 ; rewrite the entry
+        tlbi    r12                        ; and invalidate its translation
+        addi    r11, r11, -1
+        jmp     .pteloop
+.call:  cmpi    r11, 0
+        ble     .done
+        call    kbench_nothing
+        addi    r11, r11, -1
+        jmp     .call
+.div:   li      r5, 0
+        li      r6, 7
+.divloop:
+        cmpi    r11, 0
+        ble     .done
+.divsite:
+        div     r7, r6, r5                 ; traps; the fixup resumes after it
+        addi    r11, r11, -1
+        jmp     .divloop
+.done:  li      r1, 0
+        jmp     return_r1
+
+kbench_nothing:
+        ret
+
+; ---------------------------------------------------------------------------- processes
+; spawn: r2 = program index, r3 = argument; r10 = parent (0 at boot). r1 = pid or -1.
+spawn:  push    r10, r11, r12, r13, r14
+        la      r5, PROGRAM_TABLE
+        lw      r6, 0(r5)
+        cmp     r2, r6
+        bgeu    .fail
+        mov     r11, r3                    ; argument
+        muli    r6, r2, 12
+        add     r12, r5, r6                ; r12 = table entry - 4
+        pushf                              ; claim a slot: a critical section
+        cli
+        la      r13, proc_table
+        li      r7, NPROC
+.find:  lw      r8, P_STATE(r13)
+        cmpi    r8, S_FREE
+        beq     .got
+        addi    r13, r13, PROC_SIZE
+        addi    r7, r7, -1
+        cmpi    r7, 0
+        bgt     .find
+        popf
+        jmp     .fail
+.got:   li      r8, S_BLOCKED              ; reserved while being built
+        sw      r8, P_STATE(r13)
+        popf
+        li      r7, 0                      ; clear the saved registers
+        mov     r8, r13
+        li      r9, 16
+.clear: sw      r7, 0(r8)
+        addi    r8, r8, 4
+        addi    r9, r9, -1
+        cmpi    r9, 0
+        bgt     .clear
+        sw      r11, 4(r13)                ; r1 = argument
+        li      r7, USER_STACK_TOP
+        sw      r7, 60(r13)
+        lw      r7, 4(r12)                 ; entry
+        sw      r7, P_PC(r13)
+        li      r7, ESTATUS_USER_IF
+        sw      r7, P_ESTATUS(r13)
+        li      r7, HEAP_BASE
+        sw      r7, P_BRK(r13)
+        li      r7, 0
+        cmpi    r10, 0
+        beq     .orphan
+        lw      r7, P_PID(r10)
+.orphan:
+        sw      r7, P_PARENT(r13)
+        call    alloc_frame                ; the root table
+        cmpi    r1, 0
+        beq     .nomem
+        sw      r1, P_ROOT(r13)
+        ; code and data: copy the program's bytes page by page into fresh frames
+        lw      r14, 8(r12)                ; source (kseg0)
+        lw      r11, 12(r12)               ; size
+        li      r10, USER_CODE
+.page:  cmpi    r11, 0
+        ble     .stack
+        call    alloc_frame
+        cmpi    r1, 0
+        beq     .nomem
+        push    r1
+        mov     r4, r1
+        mov     r3, r10
+        lw      r2, P_ROOT(r13)
+        li      r5, 7
+        call    map_page
+        pop     r1
+        li      r2, KSEG
+        or      r1, r1, r2
+        li      r2, 1024                   ; words per page
+.copy:  cmpi    r11, 0
+        ble     .copied
+        lw      r3, 0(r14)
+        sw      r3, 0(r1)
+        addi    r14, r14, 4
+        addi    r1, r1, 4
+        addi    r11, r11, -4
+        addi    r2, r2, -1
+        cmpi    r2, 0
+        bgt     .copy
+.copied:
+        li      r2, 0x1000
+        add     r10, r10, r2
+        jmp     .page
+.stack: li      r10, USER_STACK_TOP - STACK_PAGES * 0x1000
+.spage: li      r2, USER_STACK_TOP
+        cmp     r10, r2
+        bgeu    .ready
+        call    alloc_frame
+        cmpi    r1, 0
+        beq     .nomem
+        mov     r4, r1
+        mov     r3, r10
+        lw      r2, P_ROOT(r13)
+        li      r5, 7
+        call    map_page
+        li      r2, 0x1000
+        add     r10, r10, r2
+        jmp     .spage
+.ready: la      r2, next_pid
+        lw      r1, 0(r2)
+        sw      r1, P_PID(r13)
+        addi    r3, r1, 1
+        sw      r3, 0(r2)
+        li      r2, S_READY
+        sw      r2, P_STATE(r13)
+        pop     r10, r11, r12, r13, r14
+        ret
+.nomem: li      r2, S_FREE                 ; (frames taken so far are not returned)
+        sw      r2, P_STATE(r13)
+.fail:  li      r1, -1
+        pop     r10, r11, r12, r13, r14
+        ret
+
+; exit: r2 = code. The process becomes a zombie, its memory is freed, a waiting parent
+; is woken, and another process runs.
+exit_current:
+        sw      r2, P_EXIT(r10)
+        li      r1, S_ZOMBIE
+        sw      r1, P_STATE(r10)
+        lw      r2, P_ROOT(r10)
+        li      r3, 0
+        call    free_tree
+        lw      r9, P_PARENT(r10)
+        la      r5, proc_table
+        li      r7, NPROC
+.find:  lw      r8, P_PID(r5)
+        cmp     r8, r9
+        bne     .next
+        lw      r8, P_STATE(r5)
+        cmpi    r8, S_BLOCKED
+        bne     .next
+        li      r8, S_READY
+        sw      r8, P_STATE(r5)
+.next:  addi    r5, r5, PROC_SIZE
+        addi    r7, r7, -1
+        cmpi    r7, 0
+        bgt     .find
+        jmp     schedule
+
+; ---------------------------------------------------------------------------- page tables
+; pt_walk: r2 = root (physical), r3 = virtual address, r4 = 1 to create missing tables.
+; r1 = kseg0 address of the leaf entry, or 0. Clobbers r1..r9.
+pt_walk:
+        push    r11, r12
+        mov     r11, r2
+        li      r12, 0
+.level: shli    r6, r12, 2
+        la      r5, level_shift
+        add     r5, r5, r6
+        lw      r7, 0(r5)
+        la      r5, level_mask
+        add     r5, r5, r6
+        lw      r8, 0(r5)
+        shr     r9, r3, r7
+        and     r9, r9, r8
+        shli    r9, r9, 2
+        add     r9, r9, r11
+        li      r5, KSEG
+        or      r9, r9, r5                 ; kseg0 address of the entry
+        addi    r12, r12, 1
+        cmpi    r12, LEVELS
+        beq     .leaf
+        lw      r8, 0(r9)
+        andi    r5, r8, 1
+        cmpi    r5, 0
+        bne     .down
+        cmpi    r4, 0
+        beq     .fail
+        push    r3, r4, r9
+        call    alloc_frame
+        pop     r3, r4, r9
+        cmpi    r1, 0
+        beq     .fail
+        ori     r8, r1, 1
+        sw      r8, 0(r9)
+.down:  li      r5, 0xfffff000
+        and     r11, r8, r5
+        jmp     .level
+.leaf:  mov     r1, r9
+        pop     r11, r12
+        ret
+.fail:  li      r1, 0
+        pop     r11, r12
+        ret
+
+; map_page: r2 = root, r3 = va, r4 = frame (physical), r5 = flags. r1 = 1, or 0.
+map_page:
+        push    r4, r5
+        li      r4, 1
+        call    pt_walk
+        pop     r4, r5
+        cmpi    r1, 0
+        beq     .out
+        or      r4, r4, r5
+        sw      r4, 0(r1)
+        li      r1, 1
+.out:   ret
+
+; uva_to_kva: r2 = user address of the current process (r10) → r1 = kseg0 address or 0.
+; Heap pages not yet touched are mapped on the way (demand zero).
+uva_to_kva:
+        push    r2
+        mov     r3, r2
+        lw      r2, P_ROOT(r10)
+        li      r4, 0
+        call    pt_walk
+        pop     r2
+        cmpi    r1, 0
+        beq     .demand
+        lw      r3, 0(r1)
+        andi    r4, r3, 1
+        cmpi    r4, 0
+        beq     .demand
+.have:  li      r4, 0xfffff000
+        and     r3, r3, r4
+        andi    r4, r2, 0xfff
+        or      r3, r3, r4
+        li      r4, KSEG
+        or      r1, r3, r4
+        ret
+.demand:
+        push    r2
+        call    demand_zero
+        pop     r2
+        cmpi    r1, 0
+        beq     .none
+        jmp     uva_to_kva
+.none:  li      r1, 0
+        ret
+
+; free_tree: r2 = table (physical), r3 = its level. Frees every frame below it and it.
+free_tree:
+        push    r11, r12, r13, r14
+        mov     r11, r2
+        mov     r12, r3
+        shli    r6, r12, 2
+        la      r5, level_mask
+        add     r5, r5, r6
+        lw      r13, 0(r5)
+        addi    r13, r13, 1                ; entries in a table of this level
+        li      r14, 0
+.entry: cmp     r14, r13
+        bge     .self
+        shli    r5, r14, 2
+        add     r5, r5, r11
+        li      r6, KSEG
+        or      r5, r5, r6
+        lw      r2, 0(r5)
+        andi    r6, r2, 1
+        cmpi    r6, 0
+        beq     .skip
+        li      r6, 0xfffff000
+        and     r2, r2, r6
+        addi    r3, r12, 1
+        cmpi    r3, LEVELS
+        beq     .leaf
+        call    free_tree
+        jmp     .skip
+.leaf:  call    free_frame
+.skip:  addi    r14, r14, 1
+        jmp     .entry
+.self:  mov     r2, r11
+        call    free_frame
+        pop     r11, r12, r13, r14
+        ret
+
+; ---------------------------------------------------------------------------- frames
+; alloc_frame: r1 = physical address of a zeroed 4 KiB frame, or 0.
+alloc_frame:
+        pushf                              ; local_irq_save
+        cli
+        la      r5, free_list
+        lw      r1, 0(r5)
+        cmpi    r1, 0
+        beq     .bump
+        li      r6, KSEG
+        or      r6, r1, r6
+        lw      r7, 0(r6)
+        sw      r7, 0(r5)
+        jmp     .zero
+.bump:  la      r5, next_frame
+        lw      r1, 0(r5)
+        li      r6, MEM_TOP
+        cmp     r1, r6
+        bgeu    .none
+        li      r6, 0x1000
+        add     r6, r1, r6
+        sw      r6, 0(r5)
+.zero:  li      r6, KSEG
+        or      r6, r1, r6
+        li      r7, 0
+        li      r8, 1024
+.clr:   sw      r7, 0(r6)
+        addi    r6, r6, 4
+        addi    r8, r8, -1
+        cmpi    r8, 0
+        bgt     .clr
+        popf                               ; local_irq_restore
+        ret
+.none:  li      r1, 0
+        popf
+        ret
+
+; free_frame: r2 = physical address.
+free_frame:
+        pushf
+        cli
+        la      r5, free_list
+        lw      r6, 0(r5)
+        li      r7, KSEG
+        or      r7, r2, r7
+        sw      r6, 0(r7)
+        sw      r2, 0(r5)
+        popf
+        ret
+
+; ---------------------------------------------------------------------------- console
+; kputc: r2 = byte. Shared by every kernel path; like real kernels' early-console code
+; it asks which mode it runs in: with the hardware it writes the port, otherwise it
+; goes through the write system call.
+kputc:  rdmode  r1
+        cmpi    r1, 0
+        bne     .user
+        out     r2, 0x10
+        ret
+.user:  la      r1, kputc_byte
+        sb      r2, 0(r1)
+        mov     r2, r1
+        li      r3, 1
+        li      r1, 1
+        syscall 0
+        ret
+
+; kputs: r2 = NUL-terminated string (kseg0).
+kputs:  push    r11
+        mov     r11, r2
+.loop:  lbu     r2, 0(r11)
+        cmpi    r2, 0
+        beq     .done
+        call    kputc
+        addi    r11, r11, 1
+        jmp     .loop
+.done:  pop     r11
+        ret
+
+; kputnum: r2 = non-negative number, in decimal.
+kputnum:
+        push    r11, r12
+        la      r11, numbuf_end
+        li      r12, 10
+.digit: remu    r3, r2, r12
+        divu    r2, r2, r12
+        addi    r3, r3, '0'
+        addi    r11, r11, -1
+        sb      r3, 0(r11)
+        cmpi    r2, 0
+        bne     .digit
+        mov     r2, r11
+        call    kputs
+        pop     r11, r12
+        ret
+
+; ---------------------------------------------------------------------------- data
+        .align 4
+syscall_table:
+        .word sys_exit, sys_write, sys_getpid, sys_yield, sys_spawn, sys_wait
+        .word sys_sbrk, sys_mprotect, sys_disk_read, sys_disk_write, sys_kbench
+level_shift:
+.if LEVELS == 2
+        .word 22, 12
+level_mask:
+        .word 1023, 1023
+.endif
+.if LEVELS == 3
+        .word 26, 19, 12
+level_mask:
+        .word 63, 127, 127
+.endif
+.if LEVELS == 4
+        .word 27, 22, 17, 12
+level_mask:
+        .word 31, 31, 31, 31
+.endif
+current:    .word 0
+next_pid:   .word 1
+next_frame: .word FRAMES_START
+free_list:  .word 0
+kputc_byte: .word 0
+numbuf:     .space 12
+numbuf_end: .byte 0
+msg_pid:        .asciz "kernel: pid "
+msg_killed:     .asciz " killed ("
+msg_close:      .asciz ")\n"
+msg_divide:     .asciz "divide by zero"
+msg_pagefault:  .asciz "page fault"
+msg_illegal:    .asciz "illegal instruction"
+msg_privileged: .asciz "privileged instruction"
+msg_address:    .asciz "address error"
+msg_breakpoint: .asciz "breakpoint"
+msg_panic:      .asciz "kernel panic: "
+msg_badtrap:    .asciz "unexpected trap"
+msg_kernel_trap: .asciz "trap in kernel mode"
+msg_noinit:     .asciz "cannot start the first process"
+        .align 4096
+disk_buffer:    .space 512
+proc_table:     .space NPROC * PROC_SIZE
+        .space 4096
+kstack_top:
