@@ -1,0 +1,214 @@
+import { describe, expect, it } from "vitest";
+import { GUEST_PROFILES, label, runGuest } from "./helpers.js";
+
+const exit0 = "        li r2, 0\n        call exit\n";
+
+const PARENT = `
+start:  li r11, 0                 ; children spawned
+.spawn: li r2, 1
+        addi r3, r11, 10          ; argument = exit code: 10, 11, 12
+        call sys_spawn
+        addi r11, r11, 1
+        cmpi r11, 3
+        blt .spawn
+        li r12, 0                 ; sum of exit codes
+        li r13, 0                 ; children reaped
+.wait:  call sys_wait
+        cmpi r1, 0
+        blt .done
+        add r12, r12, r2
+        addi r13, r13, 1
+        jmp .wait
+.done:  mov r2, r13
+        call print_num
+        li r2, ' '
+        call print_char
+        mov r2, r12
+        call print_num
+        li r2, 10
+        call print_char
+${exit0}`;
+const CHILD = `
+start:  mov r2, r1                ; exit with the argument
+        call exit
+`;
+
+const BUSY = (ch: string) => `
+start:  li r11, 6
+.line:  li r2, '${ch}'
+        call print_char
+        li r12, 3000              ; busy work between lines: longer than a time slice
+.spin:  addi r12, r12, -1
+        cmpi r12, 0
+        bgt .spin
+        addi r11, r11, -1
+        cmpi r11, 0
+        bgt .line
+${exit0}`;
+const TWO_BUSY = `
+start:  li r2, 1
+        call sys_spawn
+        li r2, 2
+        call sys_spawn
+        call sys_wait
+        call sys_wait
+${exit0}`;
+
+describe("the guest kernel", () => {
+  for (const p of GUEST_PROFILES) {
+    describe(label(p), () => {
+      it("writes, and getpid numbers processes from 1", () => {
+        const r = runGuest(p, [`
+start:  la r2, msg
+        call print
+        call sys_getpid
+        mov r2, r1
+        call print_num
+        li r2, 10
+        call print_char
+${exit0}
+msg:    .asciz "pid "`]);
+        expect(r.reason).toBe("halt");
+        expect(r.output).toBe("pid 1\n");
+      });
+
+      it("spawn and wait reap every child with its exit code", () => {
+        const r = runGuest(p, [PARENT, CHILD]);
+        // 3 children exiting with 10, 11, 12: sum 33.
+        expect(r.output).toBe("3 33\n");
+      });
+
+      it("preemption interleaves busy processes", () => {
+        const r = runGuest(p, [TWO_BUSY, BUSY("a"), BUSY("b")], { timerPeriod: 2000 });
+        expect(r.reason).toBe("halt");
+        expect(r.output.split("").sort().join("")).toBe("aaaaaabbbbbb");
+        // Run to completion would print aaaaaabbbbbb; preemption mixes them.
+        expect(r.output).not.toBe("aaaaaabbbbbb");
+        expect(r.output).toContain("ab");
+      });
+
+      it("heap pages are demand-zero and writable", () => {
+        const r = runGuest(p, [`
+start:  li r2, 8192
+        call sys_sbrk
+        mov r11, r1                ; old break = heap base
+        lw r12, 0(r11)             ; first touch: zero
+        lw r13, 4096(r11)          ; second page: zero
+        li r3, 77
+        sw r3, 4100(r11)
+        lw r14, 4100(r11)
+        add r2, r12, r13
+        add r2, r2, r14
+        call print_num             ; 0 + 0 + 77
+        li r2, 10
+        call print_char
+${exit0}`]);
+        expect(r.output).toBe("77\n");
+      });
+
+      it("after mprotect a write kills the process; the others finish", () => {
+        const r = runGuest(p, [`
+start:  li r2, 1
+        call sys_spawn
+        call sys_wait
+        la r2, after
+        call print
+${exit0}
+after:  .asciz "parent done\\n"`, `
+start:  li r2, 4096
+        call sys_sbrk
+        mov r11, r1
+        sw r11, 0(r11)             ; map the page
+        mov r2, r11
+        li r3, 0
+        call sys_mprotect
+        la r2, before
+        call print
+        sw r11, 0(r11)             ; now read-only: killed here
+        la r2, never
+        call print
+${exit0}
+before: .asciz "protected\\n"
+never:  .asciz "still alive\\n"`]);
+        expect(r.output).toBe("protected\nkernel: pid 2 killed (page fault)\nparent done\n");
+      });
+
+      it("divide by zero, privileged instructions and the kernel's half kill only their process", () => {
+        const r = runGuest(p, [`
+start:  li r2, 1
+        call sys_spawn
+        call sys_wait
+        li r2, 2
+        call sys_spawn
+        call sys_wait
+        li r2, 3
+        call sys_spawn
+        call sys_wait
+        la r2, ok
+        call print
+${exit0}
+ok:     .asciz "survived\\n"`, `
+start:  li r3, 0
+        div r2, r2, r3
+${exit0}`, `
+start:  halt
+${exit0}`, `
+start:  la r3, 0x80001000
+        lw r2, 0(r3)
+${exit0}`]);
+        expect(r.output).toBe(
+          "kernel: pid 2 killed (divide by zero)\nkernel: pid 3 killed (privileged instruction)\nkernel: pid 4 killed (page fault)\nsurvived\n",
+        );
+      });
+
+      it("disk write then read back", () => {
+        const r = runGuest(p, [`
+start:  li r2, 1024
+        call sys_sbrk
+        mov r11, r1
+        li r3, 0x5a5a
+        sw r3, 0(r11)
+        sw r3, 508(r11)
+        li r2, 7
+        mov r3, r11
+        call sys_disk_write
+        mov r12, r1
+        li r2, 7
+        addi r3, r11, 512
+        call sys_disk_read
+        add r12, r12, r1
+        lw r2, 1020(r11)
+        add r2, r2, r12            ; 0x5a5a + 0 + 0
+        call print_num
+        li r2, 10
+        call print_char
+${exit0}`]);
+        expect(r.output).toBe(`${0x5a5a}\n`);
+        expect(r.machine.disk.data[7 * 512]).toBe(0x5a);
+      });
+
+      it("kbench kinds run in the kernel and return 0", () => {
+        const r = runGuest(p, [`
+start:  li r11, 0
+.kind:  mov r2, r11
+        li r3, 20
+        call sys_kbench
+        mov r2, r1
+        call print_num
+        addi r11, r11, 1
+        cmpi r11, 5
+        blt .kind
+        li r2, 10
+        call print_char
+${exit0}`]);
+        expect(r.output).toBe("00000\n");
+        expect(r.machine.stats().trapsByCause.DIVIDE).toBe(20);
+      });
+    });
+  }
+
+  it("a guest that never halts ends at its budget", () => {
+    const r = runGuest(GUEST_PROFILES[0]!, [`start: jmp start`], { budget: 100_000 });
+    expect(r.reason).toBe("budget");
+  });
+});
