@@ -1,0 +1,35 @@
+// Running a scenario on bare metal: build the image for a profile and run it.
+import { Machine, type MachineStats, type Profile } from "@vmlab/isa";
+import { buildImage } from "./builder.js";
+import type { Scenario } from "./scenario.js";
+
+export interface BareMetalRun {
+  readonly outcome: "halt" | "budget";
+  readonly output: string;
+  readonly stats: MachineStats;
+  readonly wallMs: number;
+  readonly machine: Machine;
+}
+
+export function scenarioImage(scenario: Scenario, profile: Profile) {
+  return buildImage({
+    profile,
+    programs: scenario.sources,
+    ...(scenario.timerPeriod ? { timerPeriod: scenario.timerPeriod } : {}),
+  });
+}
+
+export function diskContentsOf(scenario: Scenario): Uint8Array | undefined {
+  return scenario.diskContents === undefined ? undefined : new TextEncoder().encode(scenario.diskContents);
+}
+
+export function runOnBareMetal(scenario: Scenario, profile: Profile, budget = scenario.budget): BareMetalRun {
+  const image = scenarioImage(scenario, profile);
+  const disk = diskContentsOf(scenario);
+  const machine = new Machine({ profile, ...(disk ? { diskContents: disk } : {}) });
+  machine.load(image);
+  const started = performance.now();
+  const stop = machine.run(budget);
+  const wallMs = performance.now() - started;
+  return { outcome: stop.reason === "halt" ? "halt" : "budget", output: machine.console.text(), stats: machine.stats(), wallMs, machine };
+}

@@ -1,0 +1,11 @@
+; The kernel reads the diagnostic port 1000 times (Adams & Agesen's `in` microbenchmark).
+        .include "runtime.s"
+        .equ    COUNT, 1000
+start:  li      r2, 0
+        li      r3, COUNT
+        call    sys_kbench
+        la      r2, done
+        call    print
+        li      r2, 0
+        call    exit
+done:   .asciz "port-io: 1000 done\n"
