@@ -1,0 +1,102 @@
+// A configuration = profile × CPU strategy × memory strategy × machine profile.
+import { getProfile, INSTRUCTIONS, isSensitive, PROFILE_NAMES, type Profile } from "@vmlab/isa";
+import { getMachineProfile, MachineProfileError, type MachineProfile } from "./machine-profiles.js";
+import type { Requirements, StrategyInfo } from "./strategy.js";
+
+export interface ConfigurationSpec {
+  readonly profile: string;
+  readonly levels?: number;
+  readonly cpu: string;
+  readonly memory?: string;
+  readonly machine: string;
+}
+
+export interface Configuration {
+  readonly profile: Profile;
+  readonly cpu: string;
+  readonly memory: string;
+  readonly machine: MachineProfile;
+  /** Short label, e.g. "x86-like/trap-emulate/shadow". */
+  readonly label: string;
+}
+
+export class ConfigurationError extends Error {}
+
+/** True when every sensitive instruction traps in user mode (or is absent). */
+export function isStrict(profile: Profile): boolean {
+  return INSTRUCTIONS.filter(isSensitive).every((i) => profile.privileged.has(i.mnemonic as never) || profile.absent.has(i.mnemonic as never));
+}
+
+/** Why a profile cannot host a strategy, or undefined when it can. */
+export function unmetRequirement(req: Requirements, profile: Profile): string | undefined {
+  if (req.strictProfile && !isStrict(profile)) return `${profile.name} has sensitive instructions that do not trap`;
+  if (req.softwareTlb && profile.mmu.kind !== "software-tlb") return `${profile.name} has no software-managed TLB`;
+  if (req.walker && profile.mmu.kind !== "walker") return `${profile.name} has no hardware page-table walker`;
+  if (req.hardwareAssist && !profile.hardwareAssist.guestMode) return `${profile.name} has no hardware-assist guest mode`;
+  if (req.nestedPaging && !profile.hardwareAssist.nestedPaging) return `${profile.name} has no nested paging`;
+  if (req.paravirtualGuest) return "no paravirtual guest build exists yet";
+  return undefined;
+}
+
+export function resolveConfiguration(spec: ConfigurationSpec, strategies: readonly StrategyInfo[]): Configuration {
+  let profile: Profile;
+  try {
+    profile = getProfile(spec.profile, spec.levels === undefined ? {} : { levels: spec.levels });
+  } catch (e) {
+    throw new ConfigurationError((e as Error).message);
+  }
+  const cpus = strategies.filter((s) => s.kind === "cpu");
+  const memories = strategies.filter((s) => s.kind === "memory");
+  const cpu = cpus.find((s) => s.name === spec.cpu);
+  if (!cpu) throw new ConfigurationError(`unknown CPU strategy '${spec.cpu}' (valid: ${cpus.map((s) => s.name).join(", ")})`);
+  const memoryName = spec.memory ?? cpu.memories?.[0];
+  const memory = memories.find((s) => s.name === memoryName);
+  if (!memory) {
+    throw new ConfigurationError(`unknown memory strategy '${spec.memory}' (valid: ${memories.map((s) => s.name).join(", ")})`);
+  }
+  if (cpu.memories && !cpu.memories.includes(memory.name)) {
+    throw new ConfigurationError(
+      `impossible configuration: CPU strategy '${cpu.name}' does not work with memory strategy '${memory.name}' (it works with: ${cpu.memories.join(", ")})`,
+    );
+  }
+  for (const s of [cpu, memory]) {
+    const why = unmetRequirement(s.requires, profile);
+    if (why) throw new ConfigurationError(`impossible configuration: ${s.kind} strategy '${s.name}' cannot run on ${profile.name}: ${why}`);
+  }
+  let machine: MachineProfile;
+  try {
+    machine = getMachineProfile(spec.machine);
+  } catch (e) {
+    throw new ConfigurationError((e as MachineProfileError).message);
+  }
+  const levels = profile.mmu.kind === "walker" && spec.levels !== undefined ? `(${profile.mmu.levels})` : "";
+  return { profile, cpu: cpu.name, memory: memory.name, machine, label: `${profile.name}${levels}/${cpu.name}/${memory.name}` };
+}
+
+/** Every possible configuration for the given names (impossible ones left out, with why). */
+export function enumerateConfigurations(
+  strategies: readonly StrategyInfo[],
+  names: { profiles?: readonly string[]; cpus?: readonly string[]; memories?: readonly string[]; machines: readonly string[]; levels?: number },
+): { configurations: Configuration[]; skipped: { label: string; reason: string }[] } {
+  const configurations: Configuration[] = [];
+  const skipped: { label: string; reason: string }[] = [];
+  const profiles = names.profiles ?? PROFILE_NAMES;
+  const cpus = names.cpus ?? strategies.filter((s) => s.kind === "cpu").map((s) => s.name);
+  for (const machine of names.machines)
+    for (const profile of profiles)
+      for (const cpuName of cpus) {
+        const cpu = strategies.find((s) => s.kind === "cpu" && s.name === cpuName);
+        const mems = names.memories ?? cpu?.memories ?? strategies.filter((s) => s.kind === "memory").map((s) => s.name);
+        for (const memory of mems) {
+          try {
+            configurations.push(
+              resolveConfiguration({ profile, cpu: cpuName, memory, machine, ...(names.levels !== undefined && profile !== "mips-like" ? { levels: names.levels } : {}) }, strategies),
+            );
+          } catch (e) {
+            if (!(e instanceof ConfigurationError) || !e.message.startsWith("impossible")) throw e;
+            skipped.push({ label: `${profile}/${cpuName}/${memory}`, reason: e.message });
+          }
+        }
+      }
+  return { configurations, skipped };
+}

@@ -1,0 +1,69 @@
+// Equivalence with the native run: the guest-visible outcome, compared field by field.
+import type { Execution } from "./strategy.js";
+
+export interface GuestDigest {
+  readonly outcome: "halt" | "budget";
+  readonly output: string;
+  readonly guestInstructions: number;
+  readonly registers: readonly number[];
+  /** FNV-1a over guest-physical memory, hex. */
+  readonly memoryHash: string;
+}
+
+export interface Divergence {
+  readonly what: "console" | "outcome" | "instructions" | "registers" | "memory";
+  readonly detail: string;
+  /** Console: the byte offset of the first difference. */
+  readonly offset?: number;
+}
+
+export function fnv1a(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    h ^= bytes[i]!;
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+export function digestOf(e: Execution): GuestDigest {
+  return {
+    outcome: e.outcome,
+    output: e.output,
+    guestInstructions: e.guestInstructions,
+    registers: [...e.guestRegisters],
+    memoryHash: fnv1a(e.guestMemory),
+  };
+}
+
+function lineAt(text: string, offset: number): string {
+  const start = text.lastIndexOf("\n", offset - 1) + 1;
+  const end = text.indexOf("\n", offset);
+  return JSON.stringify(text.slice(start, end < 0 ? text.length : end));
+}
+
+/** The first way `run` differs from `reference`, or undefined when equivalent. */
+export function firstDivergence(reference: GuestDigest, run: GuestDigest): Divergence | undefined {
+  if (reference.output !== run.output) {
+    const a = reference.output;
+    const b = run.output;
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    const show = (s: string) => (i < s.length ? JSON.stringify(s[i]) : "end of output");
+    return {
+      what: "console",
+      offset: i,
+      detail: `console byte ${i}: native ${show(a)}, this run ${show(b)} (native line ${lineAt(a, i)}, this run ${lineAt(b, i)})`,
+    };
+  }
+  if (reference.outcome !== run.outcome) return { what: "outcome", detail: `native ${reference.outcome}, this run ${run.outcome}` };
+  if (reference.guestInstructions !== run.guestInstructions) {
+    return { what: "instructions", detail: `native retired ${reference.guestInstructions} guest instructions, this run ${run.guestInstructions}` };
+  }
+  const r = reference.registers.findIndex((v, k) => v !== run.registers[k]);
+  if (r >= 0) return { what: "registers", detail: `r${r} at the end: native ${reference.registers[r]}, this run ${run.registers[r]}` };
+  if (reference.memoryHash !== run.memoryHash) {
+    return { what: "memory", detail: `guest-physical memory differs (hash ${reference.memoryHash} vs ${run.memoryHash})` };
+  }
+  return undefined;
+}

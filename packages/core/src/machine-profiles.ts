@@ -1,0 +1,168 @@
+// Machine (cost) profiles: cycles charged per event. Each default names its source;
+// ../../ANCHORS figures are Adams & Agesen (ASPLOS 2006) on a Pentium 4 Prescott,
+// the vmlatency exit round trips, and SplitX's handled-exit cost.
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+export const CostsSchema = z
+  .object({
+    /** Cycles per retired guest instruction run directly (CPI). */
+    instruction: z.number().nonnegative(),
+    /** One memory reference made by a page-table walk (a TLB miss). */
+    walkReference: z.number().nonnegative(),
+    /** Hardware trap entry (exception or system call) and return-from-trap. */
+    trapEntry: z.number().nonnegative(),
+    trapReturn: z.number().nonnegative(),
+    /** A port I/O instruction reaching a device. */
+    portIo: z.number().nonnegative(),
+    /** A privileged control-register write (cr8-like) executed natively. */
+    privilegedRegisterWrite: z.number().nonnegative(),
+    /** A TLB flush (page-table base write) or single-entry invalidation. */
+    tlbFlush: z.number().nonnegative(),
+    tlbInvalidate: z.number().nonnegative(),
+    /** Full software emulation of one guest instruction (an interpreter's dispatch). */
+    interpretInstruction: z.number().nonnegative(),
+    /** VT-x-style transitions. */
+    vmExit: z.number().nonnegative(),
+    vmEntry: z.number().nonnegative(),
+    /** Binary translation. */
+    translatePerInstruction: z.number().nonnegative(),
+    translationCacheLookup: z.number().nonnegative(),
+    callout: z.number().nonnegative(),
+    chaining: z.number().nonnegative(),
+    /** The monitor emulating one privileged instruction after a trap. */
+    vmmEmulatePrivileged: z.number().nonnegative(),
+    /** Monitor handler paths. */
+    reflectTrap: z.number().nonnegative(),
+    hiddenPageFault: z.number().nonnegative(),
+    tracedPageTableWrite: z.number().nonnegative(),
+    hypercall: z.number().nonnegative(),
+    machineSwitch: z.number().nonnegative(),
+  })
+  .strict();
+
+export type Costs = z.infer<typeof CostsSchema>;
+
+export const MachineProfileSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string(),
+    costs: CostsSchema,
+  })
+  .strict();
+
+export type MachineProfile = z.infer<typeof MachineProfileSchema>;
+
+/** Pentium 4 Prescott with first-generation VT-x (Adams & Agesen, ASPLOS 2006). */
+const P4_2006: MachineProfile = {
+  name: "p4-2006",
+  description: "Pentium 4 Prescott, first-generation VT-x (Adams & Agesen, ASPLOS 2006)",
+  costs: {
+    instruction: 1, // call/ret native = 11 cycles for a handful of instructions (A&A table)
+    walkReference: 20, // a cached page-table reference on the P4 (pgfault native 1,093 includes a walk)
+    trapEntry: 400, // divzero native 889 = trap entry + handler + return (A&A); split entry/return
+    trapReturn: 300,
+    portIo: 3209, // `in` from port 0x80, native (A&A)
+    privilegedRegisterWrite: 140, // cr8 write, native ~140 (A&A: "about 4x slower than BT" at 35)
+    tlbFlush: 200,
+    tlbInvalidate: 100,
+    interpretInstruction: 60, // a fast full emulator's dispatch per guest instruction
+    vmExit: 9000, // in under VT-x = 15,826 incl. emulation (A&A); round trip on Merom-era ~1,681+ (vmlatency)
+    vmEntry: 3500,
+    translatePerInstruction: 100,
+    translationCacheLookup: 30,
+    callout: 40, // call/ret under BT adds ~40 cycles (A&A: 51 vs 11)
+    chaining: 2,
+    vmmEmulatePrivileged: 200,
+    reflectTrap: 1500, // BT syscall ~2,000 above native (A&A)
+    hiddenPageFault: 2800, // pgfault under BT 3,927 vs native 1,093 (A&A)
+    tracedPageTableWrite: 390, // ptemod under adaptive BT 391 (A&A)
+    hypercall: 1000,
+    machineSwitch: 20000,
+  },
+};
+
+/** Penryn/Nehalem generation with nested paging (vmlatency 1,118/933; SplitX ~2,000 per handled exit). */
+const CORE2_2008: MachineProfile = {
+  name: "core2-2008",
+  description: "Penryn/Nehalem era with nested paging (vmlatency round trips 1,118/933; SplitX)",
+  costs: {
+    ...P4_2006.costs,
+    walkReference: 10,
+    trapEntry: 150,
+    trapReturn: 100,
+    portIo: 2500,
+    privilegedRegisterWrite: 60,
+    interpretInstruction: 40,
+    vmExit: 600, // round trip 1,118 (Penryn) / 933 (Nehalem), vmlatency: split exit/entry
+    vmEntry: 450,
+    translatePerInstruction: 60,
+    translationCacheLookup: 20,
+    callout: 25,
+    vmmEmulatePrivileged: 150,
+    reflectTrap: 1000,
+    hiddenPageFault: 2000, // a handled exit costs ~2,000 (SplitX, Nehalem with EPT)
+    tracedPageTableWrite: 300,
+    hypercall: 700,
+    machineSwitch: 12000,
+  },
+};
+
+/** Skylake / Coffee Lake: round trips 608 / 512 (vmlatency). */
+const MODERN: MachineProfile = {
+  name: "modern",
+  description: "Skylake / Coffee Lake (vmlatency round trips 608 / 512)",
+  costs: {
+    ...CORE2_2008.costs,
+    walkReference: 6,
+    trapEntry: 100,
+    trapReturn: 70,
+    portIo: 2000,
+    privilegedRegisterWrite: 40,
+    interpretInstruction: 30,
+    vmExit: 300, // round trip ~512-608 (vmlatency)
+    vmEntry: 250,
+    translatePerInstruction: 40,
+    callout: 20,
+    vmmEmulatePrivileged: 100,
+    reflectTrap: 700,
+    hiddenPageFault: 1500,
+    tracedPageTableWrite: 250,
+    hypercall: 400,
+    machineSwitch: 8000,
+  },
+};
+
+export const MACHINE_PROFILES: Readonly<Record<string, MachineProfile>> = {
+  "p4-2006": P4_2006,
+  "core2-2008": CORE2_2008,
+  modern: MODERN,
+};
+export const MACHINE_PROFILE_NAMES = Object.keys(MACHINE_PROFILES);
+export const DEFAULT_MACHINE_PROFILE = "p4-2006";
+
+export class MachineProfileError extends Error {}
+
+/** A user-defined machine profile from JSON; errors name the file and the field. */
+export function loadMachineProfile(file: string): MachineProfile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new MachineProfileError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `malformed JSON (${(e as Error).message})`}`);
+  }
+  const r = MachineProfileSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new MachineProfileError(`${file}: field '${issue.path.join(".") || "(top level)"}': ${issue.message}`);
+  }
+  return r.data;
+}
+
+/** A built-in profile by name, or a JSON file path. */
+export function getMachineProfile(nameOrFile: string): MachineProfile {
+  const p = MACHINE_PROFILES[nameOrFile];
+  if (p) return p;
+  if (nameOrFile.endsWith(".json")) return loadMachineProfile(nameOrFile);
+  throw new MachineProfileError(`unknown machine profile '${nameOrFile}' (valid: ${MACHINE_PROFILE_NAMES.join(", ")}, or a .json file)`);
+}

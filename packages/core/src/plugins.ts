@@ -1,0 +1,64 @@
+// Strategy packages are loaded by package name: the built-in ones from the workspace,
+// more from a vmlab.config.json, so a new strategy needs no change to the core.
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ContainerModule } from "inversify";
+import { z } from "zod";
+
+export const BUILTIN_STRATEGY_PACKAGES = ["@vmlab/strategy-native", "@vmlab/strategy-interpret"];
+
+const ConfigFileSchema = z.object({ strategies: z.array(z.string().min(1)).default([]) }).strict();
+
+export class PluginError extends Error {}
+
+/** A package name or path, resolved from `fromDir`, to a file URL workers can import too. */
+export function resolveStrategyPackage(specifier: string, fromDir: string): string {
+  try {
+    const req = createRequire(join(resolve(fromDir), "noop.js"));
+    const path = specifier.startsWith(".") || specifier.startsWith("/") ? resolveLocal(specifier, fromDir) : req.resolve(specifier);
+    return pathToFileURL(path).href;
+  } catch (e) {
+    if (e instanceof PluginError) throw e;
+    throw new PluginError(`cannot find strategy package '${specifier}' (from ${fromDir})`);
+  }
+}
+
+function resolveLocal(specifier: string, fromDir: string): string {
+  const base = resolve(fromDir, specifier);
+  const pkg = join(base, "package.json");
+  if (existsSync(pkg)) {
+    const exp = (JSON.parse(readFileSync(pkg, "utf8")) as { exports?: string; main?: string }).exports ?? "src/index.ts";
+    return resolve(base, typeof exp === "string" ? exp : "src/index.ts");
+  }
+  if (existsSync(base)) return base;
+  throw new PluginError(`cannot find strategy package '${specifier}' (no ${base})`);
+}
+
+/** The strategy packages named by a vmlab.config.json (resolved against its folder). */
+export function readConfigFile(file: string): string[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new PluginError(`${file}: ${code === "ENOENT" ? "no such file" : `malformed JSON (${(e as Error).message})`}`);
+  }
+  const r = ConfigFileSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new PluginError(`${file}: field '${issue.path.join(".") || "(top level)"}': ${issue.message}`);
+  }
+  return r.data.strategies.map((s) => resolveStrategyPackage(s, dirname(resolve(file))));
+}
+
+export async function importStrategyModules(urls: readonly string[]): Promise<ContainerModule[]> {
+  const modules: ContainerModule[] = [];
+  for (const url of urls) {
+    const m = (await import(url)) as { strategyModule?: ContainerModule };
+    if (!m.strategyModule) throw new PluginError(`${url}: a strategy package must export 'strategyModule' (an inversify ContainerModule)`);
+    modules.push(m.strategyModule);
+  }
+  return modules;
+}

@@ -1,0 +1,44 @@
+// The result of one run: outcome, output, metrics, cycles and the Popek–Goldberg properties.
+import type { Category, LedgerLine } from "./ledger.js";
+import type { Divergence, GuestDigest } from "./equivalence.js";
+
+export interface RunMetrics {
+  readonly guestInstructions: number;
+  readonly executedDirectly: number;
+  readonly emulated: number;
+  readonly translated: number;
+  readonly traps: Record<string, number>;
+  readonly vmExits: Record<string, number>;
+  readonly tlbMisses: number;
+  readonly walkReferences: number;
+  readonly pageFaultsHidden: number;
+  readonly pageFaultsReflected: number;
+  readonly hostWallMs: number;
+}
+
+export interface RunResult {
+  readonly scenario: string;
+  readonly configuration: {
+    readonly label: string;
+    readonly profile: string;
+    readonly levels?: number;
+    readonly cpu: string;
+    readonly memory: string;
+    readonly machine: string;
+  };
+  /** "error" when the run threw (bad input or a host bug); see `error`. */
+  readonly outcome: "halt" | "budget" | "error";
+  readonly error?: string;
+  readonly output: string;
+  readonly digest?: GuestDigest;
+  readonly metrics?: RunMetrics;
+  readonly cycles?: { readonly total: number; readonly byCategory: Record<Category, number>; readonly lines: readonly LedgerLine[] };
+  readonly properties?: {
+    /** null when there is no native run to compare with. */
+    equivalent: boolean | null;
+    divergence?: Divergence;
+    readonly resourceControl: { readonly violations: readonly string[] };
+    /** Share of guest instructions executed directly. */
+    readonly efficiency: number;
+  };
+}

@@ -1,0 +1,90 @@
+// Running one configuration on one scenario.
+import type { ContainerModule } from "inversify";
+import { diskContentsOf, scenarioImage, type Scenario } from "@vmlab/guest";
+import { runContainer, strategiesFor } from "./container.js";
+import type { Configuration } from "./configuration.js";
+import { digestOf, firstDivergence, type GuestDigest } from "./equivalence.js";
+import type { RunResult } from "./run-result.js";
+import type { Execution } from "./strategy.js";
+
+export interface RunOptions {
+  /** Guest instruction budget (default: the scenario's). */
+  readonly budget?: number;
+  /** The native run's digest, to judge equivalence. */
+  readonly reference?: GuestDigest;
+}
+
+export function configurationSummary(config: Configuration): RunResult["configuration"] {
+  return {
+    label: config.label,
+    profile: config.profile.name,
+    ...(config.profile.mmu.kind === "walker" ? { levels: config.profile.mmu.levels } : {}),
+    cpu: config.cpu,
+    memory: config.memory,
+    machine: config.machine.name,
+  };
+}
+
+/** Runs `config` on `scenario`. Bad input (assembly errors, ...) throws. */
+export function runConfiguration(
+  config: Configuration,
+  scenario: Scenario,
+  modules: readonly ContainerModule[],
+  options: RunOptions = {},
+): RunResult & { execution: Execution } {
+  const container = runContainer(config, modules);
+  const { cpu, memory, ledger } = strategiesFor(container, config);
+  const image = scenarioImage(scenario, config.profile);
+  const disk = diskContentsOf(scenario);
+  const started = performance.now();
+  const e = cpu.execute({
+    scenario,
+    profile: config.profile,
+    image,
+    budget: options.budget ?? scenario.budget,
+    ...(disk ? { diskContents: disk } : {}),
+    machineProfile: config.machine,
+    ledger,
+    memory,
+  });
+  const hostWallMs = performance.now() - started;
+  const digest = digestOf(e);
+  const divergence = options.reference ? firstDivergence(options.reference, digest) : undefined;
+  return {
+    scenario: scenario.name,
+    configuration: configurationSummary(config),
+    outcome: e.outcome,
+    output: e.output,
+    digest,
+    metrics: {
+      guestInstructions: e.guestInstructions,
+      executedDirectly: e.executedDirectly,
+      emulated: e.emulated,
+      translated: e.translated,
+      traps: e.traps,
+      vmExits: e.vmExits,
+      tlbMisses: e.tlbMisses,
+      walkReferences: e.walkReferences,
+      pageFaultsHidden: e.pageFaultsHidden,
+      pageFaultsReflected: e.pageFaultsReflected,
+      hostWallMs,
+    },
+    cycles: { total: ledger.total(), byCategory: ledger.byCategory(), lines: ledger.entries() },
+    properties: {
+      equivalent: options.reference ? divergence === undefined : null,
+      ...(divergence ? { divergence } : {}),
+      resourceControl: { violations: [...e.audit] },
+      efficiency: e.guestInstructions === 0 ? 0 : e.executedDirectly / e.guestInstructions,
+    },
+    execution: e,
+  };
+}
+
+/** A result with the native run's digest applied after the fact (the matrix does this). */
+export function judgeEquivalence(result: RunResult, reference: GuestDigest | undefined): RunResult {
+  if (!result.digest || !result.properties || !reference) return result;
+  const divergence = firstDivergence(reference, result.digest);
+  const { divergence: _old, ...rest } = result.properties;
+  void _old;
+  return { ...result, properties: { ...rest, equivalent: divergence === undefined, ...(divergence ? { divergence } : {}) } };
+}
