@@ -11,3 +11,4 @@ export { catalogOf, runContainer, strategiesFor, type StrategyPackage } from "./
 export { BUILTIN_STRATEGY_PACKAGES, resolveStrategyPackage, readConfigFile, importStrategyModules, PluginError } from "./plugins.js";
 export { runConfiguration, judgeEquivalence, configurationSummary, type RunOptions } from "./run.js";
 export { newGuestMachine, chargeHardwareEvents, trapsOf } from "./bare-metal.js";
+export { runMatrix, errorResult, type MatrixCell, type MatrixOptions, type CellTask } from "./matrix.js";

@@ -1,1 +1,3 @@
-export {};
+export { terminalTable, markdownTable, rows } from "./tables.js";
+export { toCsv, toMarkdown, toHtml, writeReport, type ReportMeta } from "./files.js";
+export { slowdowns, statusOf } from "./summary.js";

@@ -2,5 +2,8 @@ import type { Command } from "commander";
 import { register as asm } from "./asm.js";
 import { register as disasm } from "./disasm.js";
 import { register as exec } from "./exec.js";
+import { register as list } from "./list.js";
+import { register as matrix } from "./matrix.js";
+import { register as run } from "./run.js";
 
-export const commands: ReadonlyArray<(program: Command) => void> = [asm, disasm, exec];
+export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, list, exec, asm, disasm];

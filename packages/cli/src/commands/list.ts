@@ -1,0 +1,38 @@
+import type { Command } from "commander";
+import { MACHINE_PROFILES } from "@vmlab/core";
+import { listScenarios } from "@vmlab/guest";
+import { PROFILES } from "@vmlab/isa";
+import { table } from "table";
+import { printJson } from "../options.js";
+import { loadStrategies } from "../strategies.js";
+
+export function register(program: Command): void {
+  program
+    .command("list")
+    .description("list scenarios, ISA profiles, CPU and memory strategies, and machine profiles")
+    .option("--config <file>", "vmlab.config.json naming more strategy packages")
+    .option("--json", "print as JSON")
+    .action(async (o: { config?: string; json?: boolean }) => {
+      const { catalog } = await loadStrategies(o.config);
+      const scenarios = listScenarios().map((s) => ({ name: s.name, description: s.description, stresses: s.stresses }));
+      const profiles = Object.values(PROFILES).map((p) => ({ name: p.name, description: p.description }));
+      const cpus = catalog.filter((s) => s.kind === "cpu").map((s) => ({ name: s.name, description: s.description, memories: s.memories ?? [] }));
+      const memories = catalog.filter((s) => s.kind === "memory").map((s) => ({ name: s.name, description: s.description }));
+      const machines = Object.values(MACHINE_PROFILES).map((m) => ({ name: m.name, description: m.description }));
+      if (o.json) {
+        printJson({ scenarios, profiles, cpuStrategies: cpus, memoryStrategies: memories, machineProfiles: machines });
+        return;
+      }
+      const section = (title: string, items: { name: string; description: string }[]) =>
+        `${title}\n` + table(items.map((i) => [i.name, i.description]), { columns: { 1: { width: 80, wrapWord: true } } });
+      process.stdout.write(
+        [
+          section("scenarios", scenarios),
+          section("ISA profiles (--profile)", profiles),
+          section("CPU strategies (--cpu)", cpus.map((c) => ({ name: c.name, description: `${c.description} [memory: ${c.memories.join(", ")}]` }))),
+          section("memory strategies (--memory)", memories),
+          section("machine profiles (--machine)", machines),
+        ].join("\n"),
+      );
+    });
+}

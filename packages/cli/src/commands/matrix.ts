@@ -1,0 +1,97 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { MultiBar, Presets } from "cli-progress";
+import { ConfigurationError, enumerateConfigurations, MACHINE_PROFILE_NAMES, getMachineProfile, runMatrix, type MatrixCell } from "@vmlab/core";
+import { listScenarios, type Scenario } from "@vmlab/guest";
+import { PROFILE_NAMES } from "@vmlab/isa";
+import { terminalTable, writeReport } from "@vmlab/report";
+import { CliError } from "../errors.js";
+import { levelsOption, parseCount, printJson } from "../options.js";
+import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
+
+function checkNames(kind: string, given: readonly string[] | undefined, valid: readonly string[]): void {
+  for (const g of given ?? []) if (!valid.includes(g)) throw new CliError(`unknown ${kind} '${g}' (valid: ${valid.join(", ")})`);
+}
+
+export function register(program: Command): void {
+  program
+    .command("matrix")
+    .description("run scenarios × configurations and write reports/<name>/")
+    .option("--scenarios <list>", "comma-separated scenario names (default: all)", commaList)
+    .option("--profiles <list>", `comma-separated ISA profiles (default: ${PROFILE_NAMES.join(",")})`, commaList)
+    .option("--cpus <list>", "comma-separated CPU strategies (default: all)", commaList)
+    .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList)
+    .option("--machines <list>", `comma-separated machine profiles (default: ${MACHINE_PROFILE_NAMES.join(",")})`, commaList)
+    .addOption(levelsOption())
+    .option("--budget <n>", "guest instruction budget for every cell (default: each scenario's)", parseCount("--budget"))
+    .option("--workers <n>", "worker threads (default: one per core)", parseCount("--workers"))
+    .option("--out <dir>", "report folder", "reports/default")
+    .option("--config <file>", "vmlab.config.json naming more strategy packages")
+    .option("--json", "print the results as JSON")
+    .action(
+      async (o: {
+        scenarios?: string[]; profiles?: string[]; cpus?: string[]; memories?: string[]; machines?: string[]; levels?: number; budget?: number;
+        workers?: number; out: string; config?: string; json?: boolean;
+      }) => {
+        const started = performance.now();
+        const { packages, catalog } = await loadStrategies(o.config);
+        checkNames("profile", o.profiles, PROFILE_NAMES);
+        checkNames("CPU strategy", o.cpus, catalog.filter((s) => s.kind === "cpu").map((s) => s.name));
+        checkNames("memory strategy", o.memories, catalog.filter((s) => s.kind === "memory").map((s) => s.name));
+        const machines = o.machines ?? MACHINE_PROFILE_NAMES;
+        for (const m of machines) {
+          try {
+            getMachineProfile(m);
+          } catch (e) {
+            throw new CliError((e as Error).message);
+          }
+        }
+        const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios();
+        let enumerated;
+        try {
+          enumerated = enumerateConfigurations(catalog, {
+            ...(o.profiles ? { profiles: o.profiles } : {}),
+            ...(o.cpus ? { cpus: o.cpus } : {}),
+            ...(o.memories ? { memories: o.memories } : {}),
+            machines,
+            ...(o.levels !== undefined ? { levels: o.levels } : {}),
+          });
+        } catch (e) {
+          if (e instanceof ConfigurationError) throw new CliError(e.message);
+          throw e;
+        }
+        const { configurations, skipped } = enumerated;
+        if (configurations.length === 0) {
+          throw new CliError(`no configuration can run: ${skipped.map((s) => `${s.label}: ${s.reason}`).join("; ")}`);
+        }
+        const cells: MatrixCell[] = scenarios.flatMap((scenario) => configurations.map((configuration) => ({ scenario, configuration })));
+        const bar = process.stderr.isTTY && !o.json ? new MultiBar({ clearOnComplete: true, format: " {bar} {value}/{total} cells | {last}" }, Presets.shades_classic) : undefined;
+        const progress = bar?.create(cells.length, 0, { last: "" });
+        const results = await runMatrix(cells, {
+          strategyPackages: packages,
+          ...(o.workers ? { workers: o.workers } : {}),
+          ...(o.budget ? { budget: o.budget } : {}),
+          onProgress: (done, _total, last) => progress?.update(done, { last: `${last.scenario} ${last.configuration.label}` }),
+        });
+        bar?.stop();
+        const wallMs = performance.now() - started;
+        const out = resolve(o.out);
+        const name = out.split("/").pop() ?? "default";
+        const files = writeReport(out, results, {
+          name,
+          createdAt: new Date().toISOString(),
+          versions: { vmlab: "0.1.0", node: process.version },
+          machineProfiles: machines.map((m) => getMachineProfile(m)),
+          skipped,
+          wallMs,
+        });
+        if (o.json) printJson({ results, skipped, files, wallMs });
+        else {
+          process.stdout.write(terminalTable(results));
+          const bad = results.filter((r) => r.outcome !== "halt" || r.properties?.equivalent === false).length;
+          process.stderr.write(`${results.length} cells (${bad} failing or diverging) in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
+        }
+      },
+    );
+}
+

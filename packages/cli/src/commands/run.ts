@@ -1,0 +1,63 @@
+import type { Command } from "commander";
+import { CATEGORIES, DEFAULT_MACHINE_PROFILE, runConfiguration } from "@vmlab/core";
+import { table } from "table";
+import { levelsOption, parseCount, printJson } from "../options.js";
+import { configurationOrFail, loadStrategies, scenarioOrFail } from "../strategies.js";
+
+export function register(program: Command): void {
+  program
+    .command("run")
+    .description("run one scenario under one configuration and compare it with the native run")
+    .argument("<scenario>", "scenario name (see `vmlab list`) or path to a scenario folder")
+    .option("--profile <name>", "ISA profile", "riscv-like")
+    .addOption(levelsOption())
+    .option("--cpu <strategy>", "CPU strategy", "native")
+    .option("--memory <strategy>", "memory strategy (default: the CPU strategy's first)")
+    .option("--machine <profile>", "machine (cost) profile, or a .json file", DEFAULT_MACHINE_PROFILE)
+    .option("--budget <n>", "guest instruction budget (default: the scenario's)", parseCount("--budget"))
+    .option("--config <file>", "vmlab.config.json naming more strategy packages")
+    .option("--json", "print the result as JSON")
+    .action(
+      async (
+        name: string,
+        o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; budget?: number; config?: string; json?: boolean },
+      ) => {
+        const { modules, catalog } = await loadStrategies(o.config);
+        const spec = { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine };
+        const config = configurationOrFail({ ...spec, cpu: o.cpu, ...(o.memory ? { memory: o.memory } : {}) }, catalog);
+        const scenario = scenarioOrFail(name);
+        const budget = o.budget !== undefined ? { budget: o.budget } : {};
+        const reference =
+          config.cpu === "native" ? undefined : runConfiguration(configurationOrFail({ ...spec, cpu: "native" }, catalog), scenario, modules, budget);
+        const run = runConfiguration(config, scenario, modules, { ...budget, ...(reference?.digest ? { reference: reference.digest } : {}) });
+        const { execution: _e, ...result } = run;
+        void _e;
+        const native = reference ?? run;
+        if (o.json) {
+          printJson({ ...result, nativeCycles: native.cycles?.total, slowdown: result.cycles && native.cycles ? result.cycles.total / native.cycles.total : undefined });
+        } else {
+          process.stdout.write(result.output);
+          const m = result.metrics!;
+          const p = result.properties!;
+          const rows: [string, string][] = [
+            ["scenario", `${scenario.name} (${scenario.description})`],
+            ["configuration", `${config.label} on ${config.machine.name}`],
+            ["outcome", result.outcome === "halt" ? "halted" : `budget of ${o.budget ?? scenario.budget} instructions exhausted`],
+            ["guest instructions", m.guestInstructions.toLocaleString("en-US")],
+            ["executed directly / emulated / translated", `${m.executedDirectly} / ${m.emulated} / ${m.translated}`],
+            ["traps", Object.entries(m.traps).map(([k, v]) => `${k} ${v}`).join(", ") || "none"],
+            ["TLB misses / walk references", `${m.tlbMisses} / ${m.walkReferences}`],
+            ["modeled cycles", result.cycles!.total.toLocaleString("en-US")],
+            ...CATEGORIES.filter((c) => result.cycles!.byCategory[c] > 0).map((c): [string, string] => [`  ${c}`, result.cycles!.byCategory[c].toLocaleString("en-US")]),
+            ["slowdown vs native", `${(result.cycles!.total / native.cycles!.total).toFixed(2)}x`],
+            ["equivalence", p.equivalent === null ? "(this is the native run)" : p.equivalent ? "equivalent to native" : `DIVERGES: ${p.divergence?.detail}`],
+            ["resource control", p.resourceControl.violations.length ? p.resourceControl.violations.join("; ") : "no violations"],
+            ["efficiency", `${(p.efficiency * 100).toFixed(1)}% executed directly`],
+            ["host wall time", `${m.hostWallMs.toFixed(0)} ms`],
+          ];
+          process.stderr.write(table(rows, { columns: { 1: { width: 60, wrapWord: true } } }));
+        }
+        if (result.outcome !== "halt") process.exitCode = 3;
+      },
+    );
+}

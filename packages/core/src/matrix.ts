@@ -1,0 +1,167 @@
+// The matrix runner: scenarios × configurations across worker threads. Native runs
+// first for each scenario and profile, as the reference for equivalence. A cell that
+// throws or runs out of budget is reported as such; the others still run.
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { Scenario } from "@vmlab/guest";
+import { configurationSummary, judgeEquivalence } from "./run.js";
+import type { Configuration } from "./configuration.js";
+import type { GuestDigest } from "./equivalence.js";
+import type { RunResult } from "./run-result.js";
+
+export interface MatrixCell {
+  readonly scenario: Scenario;
+  readonly configuration: Configuration;
+}
+
+/** What a worker needs to rebuild a cell (everything plain data). */
+export interface CellTask {
+  readonly id: number;
+  readonly scenarioDir: string;
+  readonly spec: { profile: string; levels?: number; cpu: string; memory: string; machine: string; machineProfile: unknown };
+  readonly strategyPackages: readonly string[];
+  readonly budget?: number;
+}
+
+export interface MatrixOptions {
+  readonly strategyPackages: readonly string[];
+  readonly workers?: number;
+  readonly budget?: number;
+  readonly onProgress?: (done: number, total: number, last: RunResult) => void;
+}
+
+function taskOf(id: number, cell: MatrixCell, options: MatrixOptions): CellTask {
+  const c = cell.configuration;
+  return {
+    id,
+    scenarioDir: cell.scenario.dir,
+    spec: {
+      profile: c.profile.name,
+      ...(c.profile.mmu.kind === "walker" ? { levels: c.profile.mmu.levels } : {}),
+      cpu: c.cpu,
+      memory: c.memory,
+      machine: c.machine.name,
+      machineProfile: c.machine,
+    },
+    strategyPackages: options.strategyPackages,
+    ...(options.budget !== undefined ? { budget: options.budget } : {}),
+  };
+}
+
+export function errorResult(cell: MatrixCell, message: string): RunResult {
+  return { scenario: cell.scenario.name, configuration: configurationSummary(cell.configuration), outcome: "error", error: message, output: "" };
+}
+
+const referenceKey = (scenario: string, c: RunResult["configuration"]): string => `${scenario}|${c.profile}|${c.levels ?? ""}|${c.machine}`;
+
+/** Runs every cell; results come back in the order of `cells`. */
+export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOptions): Promise<RunResult[]> {
+  const results: RunResult[] = new Array(cells.length);
+  const isNative = (c: MatrixCell) => c.configuration.cpu === "native";
+  // Native references for every scenario/profile/machine in the matrix, run first.
+  const natives = cells.map((c, i) => ({ c, i })).filter(({ c }) => isNative(c));
+  const others = cells.map((c, i) => ({ c, i })).filter(({ c }) => !isNative(c));
+  const extraRefs: MatrixCell[] = [];
+  const haveRef = new Set(natives.map(({ c }) => referenceKey(c.scenario.name, configurationSummary(c.configuration))));
+  for (const { c } of others) {
+    const key = referenceKey(c.scenario.name, configurationSummary(c.configuration));
+    if (!haveRef.has(key)) {
+      haveRef.add(key);
+      extraRefs.push({ scenario: c.scenario, configuration: { ...c.configuration, cpu: "native", memory: "direct", label: "native" } });
+    }
+  }
+  const total = cells.length;
+  let done = 0;
+  const pool = new WorkerPool(Math.max(1, Math.min(options.workers ?? availableParallelism(), cells.length + extraRefs.length)));
+  try {
+    const refResults = new Map<string, GuestDigest | undefined>();
+    const run = async (cell: MatrixCell, id: number): Promise<RunResult> => {
+      try {
+        return await pool.run(taskOf(id, cell, options));
+      } catch (e) {
+        return errorResult(cell, (e as Error).message);
+      }
+    };
+    await Promise.all([
+      ...natives.map(async ({ c, i }) => {
+        results[i] = await run(c, i);
+        refResults.set(referenceKey(c.scenario.name, results[i]!.configuration), results[i]!.digest);
+        options.onProgress?.(++done, total, results[i]!);
+      }),
+      ...extraRefs.map(async (c, k) => {
+        const r = await run(c, cells.length + k);
+        refResults.set(referenceKey(c.scenario.name, r.configuration), r.digest);
+      }),
+    ]);
+    await Promise.all(
+      others.map(async ({ c, i }) => {
+        const r = await run(c, i);
+        results[i] = judgeEquivalence(r, refResults.get(referenceKey(c.scenario.name, r.configuration)));
+        options.onProgress?.(++done, total, results[i]!);
+      }),
+    );
+    for (const { c, i } of natives) results[i] = judgeEquivalence(results[i]!, refResults.get(referenceKey(c.scenario.name, results[i]!.configuration)));
+  } finally {
+    await pool.close();
+  }
+  return results;
+}
+
+/** A small pool of worker threads running cells; the workers load TypeScript through tsx. */
+class WorkerPool {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: ((w: Worker) => void)[] = [];
+  private readonly all: Worker[] = [];
+
+  constructor(size: number) {
+    for (let k = 0; k < size; k++) {
+      const w = new Worker(new URL("./matrix-worker.ts", import.meta.url), { execArgv: ["--import", "tsx"] });
+      w.unref();
+      this.all.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  private acquire(): Promise<Worker> {
+    const w = this.idle.pop();
+    if (w) return Promise.resolve(w);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(w: Worker): void {
+    const next = this.waiting.shift();
+    if (next) next(w);
+    else this.idle.push(w);
+  }
+
+  async run(task: CellTask): Promise<RunResult> {
+    const w = await this.acquire();
+    try {
+      return await new Promise<RunResult>((resolve, reject) => {
+        const onMessage = (m: { id: number; result?: RunResult; error?: string }) => {
+          if (m.id !== task.id) return;
+          cleanup();
+          if (m.result) resolve(m.result);
+          else reject(new Error(m.error ?? "worker failed"));
+        };
+        const onError = (e: Error) => {
+          cleanup();
+          reject(e);
+        };
+        const cleanup = () => {
+          w.off("message", onMessage);
+          w.off("error", onError);
+        };
+        w.on("message", onMessage);
+        w.on("error", onError);
+        w.postMessage(task);
+      });
+    } finally {
+      this.release(w);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,136 @@
+// The reports/<name>/ folder: results.json, results.csv, report.md, report.html.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { CATEGORIES, type RunResult } from "@vmlab/core";
+import { markdownTable } from "./tables.js";
+import { slowdowns, statusOf } from "./summary.js";
+
+export interface ReportMeta {
+  readonly name: string;
+  readonly createdAt: string;
+  readonly versions: Record<string, string>;
+  readonly machineProfiles: readonly unknown[];
+  readonly skipped: readonly { label: string; reason: string }[];
+  readonly wallMs: number;
+}
+
+const csvField = (v: unknown): string => {
+  const s = v === undefined || v === null ? "" : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function toCsv(results: readonly RunResult[]): string {
+  const slow = slowdowns(results);
+  const head = [
+    "scenario", "profile", "levels", "cpu", "memory", "machine", "outcome", "status", "equivalent", "guest_instructions", "executed_directly",
+    "emulated", "translated", "efficiency", "cycles", "slowdown", ...CATEGORIES.map((c) => `cycles_${c.replace(/[^a-z]+/gi, "_")}`),
+    "tlb_misses", "walk_references", "host_wall_ms", "error",
+  ];
+  const lines = [head.join(",")];
+  for (const r of results) {
+    const c = r.configuration;
+    lines.push(
+      [
+        r.scenario, c.profile, c.levels, c.cpu, c.memory, c.machine, r.outcome, statusOf(r), r.properties?.equivalent, r.metrics?.guestInstructions,
+        r.metrics?.executedDirectly, r.metrics?.emulated, r.metrics?.translated, r.properties?.efficiency, r.cycles?.total, slow.get(r),
+        ...CATEGORIES.map((k) => r.cycles?.byCategory[k]), r.metrics?.tlbMisses, r.metrics?.walkReferences, r.metrics?.hostWallMs?.toFixed(1), r.error,
+      ]
+        .map(csvField)
+        .join(","),
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+export function toMarkdown(results: readonly RunResult[], meta: ReportMeta): string {
+  const diverging = results.filter((r) => r.properties?.equivalent === false);
+  const parts = [
+    `# vmlab report: ${meta.name}`,
+    "",
+    `${results.length} runs; ${meta.createdAt}; host wall time ${(meta.wallMs / 1000).toFixed(1)} s.`,
+    "Cycles are modeled with the machine profile named in each row; slowdown is against the native run of the same scenario, profile and machine.",
+    "",
+    markdownTable(results),
+  ];
+  if (diverging.length) {
+    parts.push("## Divergences from native", "");
+    for (const r of diverging) parts.push(`- ${r.scenario} on ${r.configuration.label}: ${r.properties!.divergence?.detail ?? "differs"}`);
+    parts.push("");
+  }
+  if (meta.skipped.length) {
+    parts.push("## Configurations that cannot exist", "");
+    for (const s of meta.skipped) parts.push(`- ${s.label}: ${s.reason}`);
+    parts.push("");
+  }
+  return parts.join("\n");
+}
+
+function chartJsSource(): string {
+  const require = createRequire(import.meta.url);
+  return readFileSync(require.resolve("chart.js/dist/chart.umd.min.js"), "utf8");
+}
+
+export function toHtml(results: readonly RunResult[], meta: ReportMeta): string {
+  const slow = slowdowns(results);
+  const ok = results.filter((r) => r.cycles);
+  const scenarios = [...new Set(ok.map((r) => r.scenario))];
+  const configs = [...new Set(ok.map((r) => `${r.configuration.label} @ ${r.configuration.machine}`))];
+  const palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+  const slowdownData = {
+    labels: scenarios,
+    datasets: configs.map((cfg, k) => ({
+      label: cfg,
+      backgroundColor: palette[k % palette.length],
+      data: scenarios.map((s) => {
+        const r = ok.find((x) => x.scenario === s && `${x.configuration.label} @ ${x.configuration.machine}` === cfg);
+        return r ? (slow.get(r) ?? null) : null;
+      }),
+    })),
+  };
+  const breakdownData = {
+    labels: ok.map((r) => `${r.scenario} · ${r.configuration.label}`),
+    datasets: CATEGORIES.map((c, k) => ({ label: c, backgroundColor: palette[k % palette.length], data: ok.map((r) => r.cycles!.byCategory[c]) })),
+  };
+  const rowsHtml = markdownTable(results)
+    .trim()
+    .split("\n")
+    .filter((_, i) => i !== 1)
+    .map((line, i) => {
+      const cells = line.slice(2, -2).split(" | ");
+      const tag = i === 0 ? "th" : "td";
+      return `<tr>${cells.map((c) => `<${tag}>${c.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</${tag}>`).join("")}</tr>`;
+    })
+    .join("\n");
+  const json = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>vmlab report: ${meta.name}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:2px 6px}th{background:#eee}.chart{height:480px;margin:2em 0}</style>
+</head><body>
+<h1>vmlab report: ${meta.name}</h1>
+<p>${results.length} runs, ${meta.createdAt}. Cycles are modeled; slowdown is against native (same scenario, profile and machine profile).</p>
+<h2>Slowdown against native</h2><div class="chart"><canvas id="slowdown"></canvas></div>
+<h2>Where the cycles went</h2><div class="chart" style="height:${Math.max(480, ok.length * 18)}px"><canvas id="breakdown"></canvas></div>
+<h2>All runs</h2><table>${rowsHtml}</table>
+<script>${chartJsSource()}</script>
+<script>
+new Chart(document.getElementById("slowdown"), { type: "bar", data: ${json(slowdownData)},
+  options: { maintainAspectRatio: false, animation: false, scales: { y: { type: "logarithmic", title: { display: true, text: "slowdown (x native)" } } } } });
+new Chart(document.getElementById("breakdown"), { type: "bar", data: ${json(breakdownData)},
+  options: { indexAxis: "y", maintainAspectRatio: false, animation: false, scales: { x: { stacked: true, title: { display: true, text: "modeled cycles" } }, y: { stacked: true } } } });
+</script>
+</body></html>
+`;
+}
+
+export function writeReport(dir: string, results: readonly RunResult[], meta: ReportMeta): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files = {
+    "results.json": JSON.stringify({ meta, results }, null, 2) + "\n",
+    "results.csv": toCsv(results),
+    "report.md": toMarkdown(results, meta),
+    "report.html": toHtml(results, meta),
+  };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return Object.keys(files).map((f) => join(dir, f));
+}

@@ -1,0 +1,26 @@
+// Derived figures shared by every report format.
+import type { RunResult } from "@vmlab/core";
+
+/** Slowdown of a run against native's modeled cycles (same scenario, profile, machine). */
+export function slowdowns(results: readonly RunResult[]): Map<RunResult, number | undefined> {
+  const native = new Map<string, number>();
+  const key = (r: RunResult) => `${r.scenario}|${r.configuration.profile}|${r.configuration.levels ?? ""}|${r.configuration.machine}`;
+  for (const r of results) if (r.configuration.cpu === "native" && r.cycles) native.set(key(r), r.cycles.total);
+  const out = new Map<RunResult, number | undefined>();
+  for (const r of results) {
+    const n = native.get(key(r));
+    out.set(r, r.cycles && n ? r.cycles.total / n : undefined);
+  }
+  return out;
+}
+
+export function statusOf(r: RunResult): string {
+  if (r.outcome === "error") return `error: ${r.error ?? "unknown"}`;
+  if (r.outcome === "budget") return "over budget";
+  if (r.properties?.equivalent === false) return `DIVERGES (${r.properties.divergence?.what ?? "?"})`;
+  return r.properties?.equivalent ? "equivalent" : "ok";
+}
+
+export const fmtInt = (n: number): string => Math.round(n).toLocaleString("en-US");
+export const fmtRatio = (x: number | undefined): string => (x === undefined ? "-" : `${x.toFixed(2)}x`);
+export const fmtPct = (x: number | undefined): string => (x === undefined ? "-" : `${(x * 100).toFixed(0)}%`);
