@@ -1,7 +1,7 @@
 // The reports/<name>/ folder: results.json, results.csv, report.md, report.html.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { CATEGORIES, type RunResult } from "@vmlab/core";
 import { markdownTable } from "./tables.js";
 import { slowdowns, statusOf } from "./summary.js";
@@ -67,8 +67,9 @@ export function toMarkdown(results: readonly RunResult[], meta: ReportMeta): str
 }
 
 function chartJsSource(): string {
-  const require = createRequire(import.meta.url);
-  return readFileSync(require.resolve("chart.js/dist/chart.umd.min.js"), "utf8");
+  // The UMD build sits beside the package's CommonJS entry; read it from disk and inline it.
+  const main = createRequire(import.meta.url).resolve("chart.js");
+  return readFileSync(join(dirname(main), "chart.umd.min.js"), "utf8");
 }
 
 export function toHtml(results: readonly RunResult[], meta: ReportMeta): string {
