@@ -1,0 +1,119 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { listScenarios, findScenario } from "@vmlab/guest";
+import {
+  catalogOf, CATEGORIES, ConfigurationError, firstDivergence, getMachineProfile, importStrategyModules, Ledger, MachineProfileError,
+  readConfigFile, resolveConfiguration, runConfiguration, MACHINE_PROFILES,
+} from "../src/index.js";
+import { builtinModules, CORE_DIR } from "./helpers.js";
+
+describe("ledger", () => {
+  it("every charged cycle lands in a category and the categories sum to the total", () => {
+    const l = new Ledger();
+    l.charge("guest execution", "instruction", 1000, 1);
+    l.charge("traps", "trap entry", 3, 400);
+    l.charge("device I/O", "port I/O", 2, 3209);
+    l.charge("traps", "trap entry", 1, 400);
+    const by = l.byCategory();
+    expect(l.total()).toBe(1000 + 4 * 400 + 2 * 3209);
+    expect(Object.values(by).reduce((a, b) => a + b, 0)).toBe(l.total());
+    expect(by.traps).toBe(1600);
+  });
+});
+
+describe("machine profiles", () => {
+  it("the 2006 profile carries Adams & Agesen's native port I/O cost", () => {
+    expect(MACHINE_PROFILES["p4-2006"]!.costs.portIo).toBe(3209);
+  });
+  it("a user-defined profile with a bad field is refused, naming the field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmlab-mp-"));
+    const f = join(dir, "m.json");
+    writeFileSync(f, JSON.stringify({ ...MACHINE_PROFILES["modern"], name: "mine", costs: { ...MACHINE_PROFILES["modern"]!.costs, vmExit: "fast" } }));
+    expect(() => getMachineProfile(f)).toThrow(MachineProfileError);
+    expect(() => getMachineProfile(f)).toThrow(/field 'costs\.vmExit'/);
+    writeFileSync(f, JSON.stringify({ ...MACHINE_PROFILES["modern"], name: "mine" }));
+    expect(getMachineProfile(f).name).toBe("mine");
+    expect(() => getMachineProfile("p5-1993")).toThrow(/valid: p4-2006, core2-2008, modern/);
+  });
+});
+
+describe("configurations", async () => {
+  const modules = await builtinModules();
+  const catalog = catalogOf(modules);
+
+  it("names unknown strategies, profiles and machines with the valid lists", () => {
+    expect(() => resolveConfiguration({ profile: "x86-like", cpu: "vmware", machine: "p4-2006" }, catalog)).toThrow(/valid: native, interpret/);
+    expect(() => resolveConfiguration({ profile: "arm-like", cpu: "native", machine: "p4-2006" }, catalog)).toThrow(/valid: mips-like, riscv-like, x86-like/);
+    expect(() => resolveConfiguration({ profile: "x86-like", cpu: "native", memory: "shadowy", machine: "p4-2006" }, catalog)).toThrow(/valid: direct/);
+  });
+
+  it("a plugin strategy package loaded from vmlab.config.json joins the catalog, and its requirement refuses other profiles", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmlab-cfg-"));
+    const cfg = join(dir, "vmlab.config.json");
+    writeFileSync(cfg, JSON.stringify({ strategies: [join(CORE_DIR, "test/fixtures/tlb-only-strategy")] }));
+    const all = [...modules, ...(await importStrategyModules(readConfigFile(cfg)))];
+    const cat = catalogOf(all);
+    expect(cat.map((s) => s.name)).toContain("tlb-only");
+    let error: unknown;
+    try {
+      resolveConfiguration({ profile: "riscv-like", cpu: "tlb-only", machine: "p4-2006" }, cat);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toBe(
+      "impossible configuration: cpu strategy 'tlb-only' cannot run on riscv-like: riscv-like has no software-managed TLB",
+    );
+    const config = resolveConfiguration({ profile: "mips-like", cpu: "tlb-only", machine: "p4-2006" }, cat);
+    const r = runConfiguration(config, findScenario("syscall"), all);
+    expect(r.output).toBe("syscall: 1000 done\n");
+  });
+
+  it("a malformed config file is named with its field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmlab-cfg-"));
+    const cfg = join(dir, "vmlab.config.json");
+    writeFileSync(cfg, JSON.stringify({ strategies: "all of them" }));
+    expect(() => readConfigFile(cfg)).toThrow(/field 'strategies'/);
+    writeFileSync(cfg, "{ nope");
+    expect(() => readConfigFile(cfg)).toThrow(/malformed JSON/);
+  });
+});
+
+describe("native and interpret", async () => {
+  const modules = await builtinModules();
+  const catalog = catalogOf(modules);
+  const scenarios = listScenarios();
+
+  for (const profile of ["mips-like", "riscv-like", "x86-like"]) {
+    it(`interpret is equivalent to native on every scenario on ${profile}; efficiency 100% and 0%; ledgers add up`, () => {
+      for (const s of scenarios) {
+        const native = runConfiguration(resolveConfiguration({ profile, cpu: "native", machine: "p4-2006" }, catalog), s, modules);
+        const interp = runConfiguration(resolveConfiguration({ profile, cpu: "interpret", machine: "p4-2006" }, catalog), s, modules, {
+          reference: native.digest!,
+        });
+        expect(interp.properties!.equivalent, `${s.name}: ${interp.properties!.divergence?.detail}`).toBe(true);
+        expect(native.properties!.efficiency).toBe(1);
+        expect(interp.properties!.efficiency).toBe(0);
+        for (const r of [native, interp]) {
+          const sum = CATEGORIES.reduce((a, c) => a + r.cycles!.byCategory[c], 0);
+          expect(sum).toBe(r.cycles!.total);
+          expect(r.properties!.resourceControl.violations).toEqual([]);
+        }
+        // Emulating each instruction costs more than running it.
+        expect(interp.cycles!.total).toBeGreaterThan(native.cycles!.total);
+      }
+    });
+  }
+
+  it("the first divergence names the console byte and both lines", () => {
+    const base = { outcome: "halt" as const, guestInstructions: 10, registers: [1, 2], memoryHash: "00" };
+    const d = firstDivergence({ ...base, output: "hello\nworld\n" }, { ...base, output: "hello\nwarld\n" });
+    expect(d?.what).toBe("console");
+    expect(d?.offset).toBe(7);
+    expect(d?.detail).toContain('"world"');
+    expect(d?.detail).toContain('"warld"');
+    expect(firstDivergence({ ...base, output: "x" }, { ...base, output: "x", registers: [1, 3] })?.what).toBe("registers");
+  });
+});
