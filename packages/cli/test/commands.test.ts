@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { hasStackTrace, vmlab } from "./run-cli.js";
+
+describe("vmlab run", () => {
+  it("runs a scenario under interpret and reports equivalence with native", () => {
+    const r = vmlab(["run", "syscall", "--profile", "mips-like", "--cpu", "interpret", "--json"]);
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout) as { output: string; properties: { equivalent: boolean; efficiency: number }; slowdown: number };
+    expect(result.output).toBe("syscall: 1000 done\n");
+    expect(result.properties.equivalent).toBe(true);
+    expect(result.properties.efficiency).toBe(0);
+    expect(result.slowdown).toBeGreaterThan(1);
+  });
+
+  it("prints the guest's output and a summary", () => {
+    const r = vmlab(["run", "compute", "--profile", "x86-like"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("compute: 303 primes below 2000\n");
+    expect(r.stderr).toContain("100.0% executed directly");
+  });
+});
+
+describe("vmlab list", () => {
+  it("lists scenarios, profiles, strategies and machine profiles", () => {
+    const r = vmlab(["list", "--json"]);
+    expect(r.status).toBe(0);
+    const l = JSON.parse(r.stdout) as Record<string, { name: string }[]>;
+    expect(l.scenarios!.map((s) => s.name)).toContain("forkwait");
+    expect(l.cpuStrategies!.map((s) => s.name)).toEqual(["native", "interpret"]);
+    expect(l.memoryStrategies!.map((s) => s.name)).toEqual(["direct"]);
+    expect(l.machineProfiles!.map((s) => s.name)).toEqual(["p4-2006", "core2-2008", "modern"]);
+  });
+});
+
+describe("vmlab matrix", () => {
+  it("narrowed by options, writes the report folder", () => {
+    const out = mkdtempSync(join(tmpdir(), "vmlab-matrix-"));
+    const r = vmlab(["matrix", "--scenarios", "syscall,compute", "--profiles", "x86-like", "--machines", "modern", "--out", out, "--json"]);
+    expect(r.status).toBe(0);
+    const m = JSON.parse(r.stdout) as { results: { outcome: string; properties: { equivalent: boolean } }[]; files: string[] };
+    expect(m.results).toHaveLength(4);
+    expect(m.results.every((x) => x.outcome === "halt" && x.properties.equivalent)).toBe(true);
+    expect(m.files).toHaveLength(4);
+  });
+});
+
+describe("bad input: one line naming the problem, no stack trace", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vmlab-badcfg-"));
+  const badMachine = join(dir, "machine.json");
+  writeFileSync(badMachine, JSON.stringify({ name: "x", description: "", costs: { instruction: -1 } }));
+  const cases: [string, string[], RegExp][] = [
+    ["unknown scenario", ["run", "nosuch"], /unknown scenario 'nosuch' \(valid: .*syscall/],
+    ["unknown CPU strategy", ["run", "syscall", "--cpu", "vmware"], /unknown CPU strategy 'vmware' \(valid: native, interpret\)/],
+    ["unknown memory strategy", ["run", "syscall", "--memory", "shadowy"], /unknown memory strategy 'shadowy' \(valid: direct\)/],
+    ["unknown profile", ["run", "syscall", "--profile", "arm-like"], /unknown profile 'arm-like' \(valid: mips-like, riscv-like, x86-like\)/],
+    ["unknown machine profile", ["run", "syscall", "--machine", "p5"], /unknown machine profile 'p5' \(valid: p4-2006, core2-2008, modern/],
+    ["malformed machine profile", ["run", "syscall", "--machine", badMachine], /machine\.json: field 'costs\.instruction'/],
+    ["levels on a software TLB", ["run", "syscall", "--profile", "mips-like", "--levels", "3"], /software-managed TLB: --levels does not apply/],
+    ["unknown scenario in a matrix", ["matrix", "--scenarios", "syscall,nosuch"], /unknown scenario 'nosuch'/],
+    ["unknown strategy in a matrix", ["matrix", "--cpus", "native,bt"], /unknown CPU strategy 'bt'/],
+    ["missing config file", ["list", "--config", join(dir, "none.json")], /none\.json: no such file/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, () => {
+      const r = vmlab(args);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(message);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    });
+  }
+});
