@@ -17,6 +17,7 @@ export function slowdowns(results: readonly RunResult[]): Map<RunResult, number 
 export function statusOf(r: RunResult): string {
   if (r.outcome === "error") return `error: ${r.error ?? "unknown"}`;
   if (r.outcome === "budget") return "over budget";
+  if (r.configuration.cpu === "native") return "native (reference)";
   if (r.properties?.equivalent === false) return `DIVERGES (${r.properties.divergence?.what ?? "?"})`;
   return r.properties?.equivalent ? "equivalent" : "ok";
 }
