@@ -87,9 +87,20 @@ export function disassembleWord(word: number, pc: number, symbols?: Readonly<Rec
 
 const LABEL = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
+// Address → first usable name, built once per symbol table so that disassembling an
+// image is linear in its size.
+const byAddressCache = new WeakMap<object, Map<number, string>>();
+
 function symbolAt(symbols: Readonly<Record<string, number>>, address: number): string | undefined {
-  for (const [name, value] of Object.entries(symbols)) if (value >>> 0 === address >>> 0 && LABEL.test(name)) return name;
-  return undefined;
+  let byAddress = byAddressCache.get(symbols);
+  if (!byAddress) {
+    byAddress = new Map();
+    for (const [name, value] of Object.entries(symbols)) {
+      if (LABEL.test(name) && !byAddress.has(value >>> 0)) byAddress.set(value >>> 0, name);
+    }
+    byAddressCache.set(symbols, byAddress);
+  }
+  return byAddress.get(address >>> 0);
 }
 
 /** Assembly text for a whole image; assembling it gives the same bytes at the same addresses. */

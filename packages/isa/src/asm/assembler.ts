@@ -2,7 +2,7 @@
 // sizes every statement; pass 2 evaluates operands and encodes. Every error of a source
 // is collected and reported at once as file:line:col diagnostics.
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { CR, NUM_REGS, SP } from "../arch.js";
 import { encode, encodeJump } from "../encoding.js";
 import type { Image, Segment } from "../image.js";
@@ -30,7 +30,8 @@ export interface Diagnostic {
 
 export class AssemblyError extends Error {
   constructor(readonly diagnostics: readonly Diagnostic[]) {
-    super(diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.message}`).join("\n"));
+    // line 0 means the whole file (it could not be read).
+    super(diagnostics.map((d) => (d.line > 0 ? `${d.file}:${d.line}:${d.col}: ${d.message}` : `${d.file}: ${d.message}`)).join("\n"));
     this.name = "AssemblyError";
   }
 }
@@ -48,6 +49,8 @@ type StmtKind = "instr" | "word" | "byte" | "bytes" | "space";
 
 interface Stmt {
   readonly kind: StmtKind;
+  /** Position of its line in the include-expanded source, to order diagnostics. */
+  readonly seq: number;
   readonly file: string;
   readonly line: number;
   readonly col: number;
@@ -65,6 +68,7 @@ interface Stmt {
 interface SymbolDef {
   readonly kind: "label" | "equ";
   value: number | undefined;
+  readonly seq: number;
   readonly expr?: Expr;
   readonly dot: number;
   readonly file: string;
@@ -74,6 +78,7 @@ interface SymbolDef {
 }
 
 interface Cond {
+  readonly seq: number;
   readonly parentActive: boolean;
   active: boolean;
   taken: boolean;
@@ -124,18 +129,22 @@ function parseRegister(op: readonly Token[]): number {
 }
 
 export function assemble(source: string, options: AssembleOptions): Image {
-  const diags: Diagnostic[] = [];
+  const diags: (Diagnostic & { seq: number })[] = [];
   const symbols = new Map<string, SymbolDef>();
   const stmts: Stmt[] = [];
-  const segments: { start: number; end: number; file: string; line: number; col: number }[] = [];
+  const segments: { start: number; end: number; file: string; line: number; col: number; seq: number }[] = [];
   const readInclude = options.readInclude ?? defaultReadInclude;
-  let entryExpr: { expr: Expr; file: string; line: number } | undefined;
+  let entryExpr: { expr: Expr; file: string; line: number; seq: number } | undefined;
   let loc = (options.origin ?? 0x80000000) >>> 0;
   let segment = -1;
   let scope = "";
+  let seq = 0;
+  const report = (file: string, line: number, col: number, message: string, at: number): void => {
+    diags.push({ file, line, col, message, seq: at });
+  };
 
   for (const [name, value] of Object.entries(options.defines ?? {})) {
-    symbols.set(name, { kind: "equ", value, dot: 0, file: options.file, line: 0, col: 0 });
+    symbols.set(name, { kind: "equ", value, seq: -1, dot: 0, file: options.file, line: 0, col: 0 });
   }
 
   const qualify = (name: string): string => (name.startsWith(".") && name.length > 1 ? scope + name : name);
@@ -150,6 +159,12 @@ export function assemble(source: string, options: AssembleOptions): Image {
       s.evaluating = true;
       try {
         s.value = evaluate(s.expr!, s.dot, lookupWith(strict), strict);
+      } catch (e) {
+        // In pass 2 a broken constant is reported once, at its definition, and then
+        // reads as 0 so that its uses do not repeat the error.
+        if (!strict || !(e instanceof ExprError)) throw e;
+        report(s.file, s.line, e.col, e.message, s.seq);
+        s.value = 0;
       } finally {
         s.evaluating = false;
       }
@@ -158,17 +173,20 @@ export function assemble(source: string, options: AssembleOptions): Image {
 
   const ensureSegment = (file: string, line: number, col: number): void => {
     if (segment < 0) {
-      segments.push({ start: loc, end: loc, file, line, col });
+      segments.push({ start: loc, end: loc, file, line, col, seq });
       segment = segments.length - 1;
     }
   };
 
-  const emit = (s: Omit<Stmt, "address" | "segment" | "scope">): void => {
+  const emit = (s: Omit<Stmt, "address" | "segment" | "scope" | "seq">): void => {
     ensureSegment(s.file, s.line, s.col);
     if (s.kind === "instr" && loc % 4 !== 0) {
       throw new PosError(`instruction at misaligned address 0x${loc.toString(16)} (use .align 4)`, s.col);
     }
-    stmts.push({ ...s, address: loc, segment, scope });
+    if (loc + s.size > 0x100000000) {
+      throw new PosError(`${s.size} bytes at 0x${loc.toString(16)} run past the end of the address space`, s.col);
+    }
+    stmts.push({ ...s, address: loc, segment, scope, seq });
     loc = (loc + s.size) >>> 0;
     segments[segment]!.end = loc;
   };
@@ -199,6 +217,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
     const lines = text.split("\n");
     for (let ln = 0; ln < lines.length; ln++) {
       const lineNo = ln + 1;
+      seq++;
       const active = conds.length === 0 || conds[conds.length - 1]!.active;
       try {
         let tokens: Token[];
@@ -227,7 +246,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
               cond = directive === ".ifdef" ? defined : !defined;
             }
           }
-          conds.push({ parentActive: active, active: active && cond, taken: active && cond, sawElse: false, file, line: lineNo, col: head.col });
+          conds.push({ seq, parentActive: active, active: active && cond, taken: active && cond, sawElse: false, file, line: lineNo, col: head.col });
           continue;
         }
         if (directive === ".else") {
@@ -247,11 +266,11 @@ export function assemble(source: string, options: AssembleOptions): Image {
         processLine(tokens, file, lineNo, includeStack);
       } catch (e) {
         if (e instanceof PosError || e instanceof LexError || e instanceof ExprError) {
-          diags.push({ file, line: lineNo, col: e.col, message: e.message });
+          report(file, lineNo, e.col, e.message, seq);
         } else throw e;
       }
     }
-    for (const c of conds) diags.push({ file: c.file, line: c.line, col: c.col, message: ".if without .endif" });
+    for (const c of conds) report(c.file, c.line, c.col, ".if without .endif", c.seq);
   };
 
   const processLine = (tokens: Token[], file: string, line: number, includeStack: readonly string[]): void => {
@@ -264,7 +283,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
       const name = isLocal ? scope + t.text : t.text;
       if (isLocal && scope === "") throw new PosError(`local label '${t.text}' before any global label`, t.col);
       ensureSegment(file, line, t.col);
-      define(name, { kind: "label", value: loc, dot: loc, file, line, col: t.col }, t.col);
+      define(name, { kind: "label", value: loc, seq, dot: loc, file, line, col: t.col }, t.col);
       i += 2;
     }
     if (i >= tokens.length) return;
@@ -297,9 +316,14 @@ export function assemble(source: string, options: AssembleOptions): Image {
   };
 
   const defineEqu = (name: string, expr: Expr, file: string, line: number, col: number): void => {
-    const def: SymbolDef = { kind: "equ", value: undefined, expr, dot: loc, file, line, col };
+    const def: SymbolDef = { kind: "equ", value: undefined, seq, expr, dot: loc, file, line, col };
     define(qualify(name), def, col);
-    def.value = evaluate(expr, loc, lookupWith(false), false);
+    try {
+      def.value = evaluate(expr, loc, lookupWith(false), false);
+    } catch (e) {
+      def.value = 0; // reported here; uses must not repeat it
+      throw e;
+    }
   };
 
   const directiveLine = (
@@ -319,7 +343,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
         const args = needArgs();
         if (args.length !== 1) throw new PosError(".org takes one address", head.col);
         loc = knownNow(exprOf(args[0]!), ".org address", args[0]![0]!.col) >>> 0;
-        segments.push({ start: loc, end: loc, file, line, col: head.col });
+        segments.push({ start: loc, end: loc, file, line, col: head.col, seq });
         segment = segments.length - 1;
         return;
       }
@@ -372,8 +396,11 @@ export function assemble(source: string, options: AssembleOptions): Image {
       case ".include": {
         const t = rest[0];
         if (!t || t.kind !== "string" || rest.length !== 1) throw new PosError('.include takes one "file name"', head.col);
-        const target = resolve(dirname(file), t.text);
-        if (includeStack.includes(target)) throw new PosError(`include cycle: '${t.text}' is already being included`, t.col);
+        // Diagnostics name the included file as a path relative to the includer's;
+        // cycles are detected on the resolved path.
+        const shown = join(dirname(file), t.text);
+        const key = resolve(shown);
+        if (includeStack.includes(key)) throw new PosError(`include cycle: '${t.text}' is already being included`, t.col);
         let text: string;
         try {
           text = readInclude(t.text, file);
@@ -381,13 +408,14 @@ export function assemble(source: string, options: AssembleOptions): Image {
           throw new PosError(`cannot include '${t.text}': file not found`, t.col);
         }
         const savedScope = scope;
-        processSource(text, target, [...includeStack, target]);
+        processSource(text, shown, [...includeStack, key]);
         scope = savedScope;
         return;
       }
       case ".entry": {
         const args = needArgs();
-        entryExpr = { expr: exprOf(args[0]!), file, line };
+        if (args.length !== 1) throw new PosError(".entry takes one label or address", head.col);
+        entryExpr = { expr: exprOf(args[0]!), file, line, seq };
         return;
       }
       default:
@@ -398,9 +426,20 @@ export function assemble(source: string, options: AssembleOptions): Image {
   const top = resolve(options.file);
   processSource(source, options.file, [top]);
 
-  // Pass 2.
+  // Pass 2. Constants first, so an error in one is reported at its definition.
   const images = segments.map((s) => new Uint8Array(s.end - s.start));
   const lookup = lookupWith(true);
+  for (const [name, def] of symbols) {
+    if (def.kind === "equ" && def.value === undefined) {
+      try {
+        lookup(name);
+      } catch (e) {
+        if (!(e instanceof ExprError)) throw e;
+        report(def.file, def.line, e.col, e.message, def.seq);
+        def.value = 0;
+      }
+    }
+  }
   for (const s of stmts) {
     scope = s.scope;
     const bytes = images[s.segment]!;
@@ -438,34 +477,36 @@ export function assemble(source: string, options: AssembleOptions): Image {
       }
     } catch (e) {
       if (e instanceof PosError || e instanceof LexError || e instanceof ExprError) {
-        diags.push({ file: s.file, line: s.line, col: e.col, message: e.message });
+        report(s.file, s.line, e.col, e.message, s.seq);
       } else throw e;
     }
   }
 
   // Segments must not overlap.
-  const order = segments.map((s, k) => ({ ...s, k })).filter((s) => s.end > s.start).sort((a, b) => a.start - b.start);
+  // Segments must not overlap: compare each with the furthest-reaching one before it.
+  const nonEmpty = segments.map((s, k) => ({ ...s, k })).filter((s) => s.end > s.start);
+  const order = [...nonEmpty].sort((a, b) => a.start - b.start);
+  let reach = order[0];
   for (let k = 1; k < order.length; k++) {
-    const prev = order[k - 1]!;
     const cur = order[k]!;
+    const prev = reach!;
     if (cur.start < prev.end) {
       const later = cur.k > prev.k ? cur : prev;
-      diags.push({
-        file: later.file,
-        line: later.line,
-        col: later.col,
-        message: `overlapping segments: 0x${cur.start.toString(16)}..0x${cur.end.toString(16)} and 0x${prev.start.toString(16)}..0x${prev.end.toString(16)}`,
-      });
+      const range = (s: { start: number; end: number }): string => `0x${s.start.toString(16)}..0x${s.end.toString(16)}`;
+      const earlier = later === cur ? prev : cur;
+      report(later.file, later.line, later.col, `overlapping segments: ${range(later)} and ${range(earlier)}`, later.seq);
     }
+    if (cur.end > prev.end) reach = cur;
   }
 
-  let entry = order[0]?.start ?? (options.origin ?? 0x80000000) >>> 0;
+  // Entry: `.entry`, else the label `start`, else the first byte assembled.
+  let entry = nonEmpty[0]?.start ?? (options.origin ?? 0x80000000) >>> 0;
   if (entryExpr) {
     try {
       scope = "";
       entry = evaluate(entryExpr.expr, 0, lookup, true)! >>> 0;
     } catch (e) {
-      if (e instanceof ExprError) diags.push({ file: entryExpr.file, line: entryExpr.line, col: e.col, message: e.message });
+      if (e instanceof ExprError) report(entryExpr.file, entryExpr.line, e.col, e.message, entryExpr.seq);
       else throw e;
     }
   } else if (symbols.get("start")?.kind === "label") {
@@ -473,8 +514,8 @@ export function assemble(source: string, options: AssembleOptions): Image {
   }
 
   if (diags.length > 0) {
-    diags.sort((a, b) => (a.file === b.file ? a.line - b.line || a.col - b.col : 0));
-    throw new AssemblyError(diags);
+    diags.sort((a, b) => a.seq - b.seq || a.col - b.col);
+    throw new AssemblyError(diags.map(({ file, line, col, message }) => ({ file, line, col, message })));
   }
 
   const outSymbols: Record<string, number> = {};
@@ -593,7 +634,8 @@ function encodeStatement(s: Stmt, lookup: (name: string) => number | undefined, 
       count(1, "label");
       const target = word32(ops[0]!);
       if (target % 4 !== 0) throw new PosError(`jump target 0x${target.toString(16)} is not 4-byte aligned`, ops[0]![0]!.col);
-      const delta = (target - ((s.address + 4) >>> 0)) / 4;
+      // Offsets wrap like the CPU's pc arithmetic (modulo 2^32).
+      const delta = ((target - (s.address + 4)) | 0) / 4;
       if (delta < -0x800000 || delta > 0x7fffff) {
         throw new PosError(`branch target 0x${target.toString(16)} out of range (±32 MiB)`, ops[0]![0]!.col);
       }
@@ -607,8 +649,9 @@ export function assembleFile(path: string, options: Omit<AssembleOptions, "file"
   let source: string;
   try {
     source = readFileSync(path, "utf8");
-  } catch {
-    throw new AssemblyError([{ file: path, line: 0, col: 0, message: "cannot read file" }]);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AssemblyError([{ file: path, line: 0, col: 0, message: `cannot read file${code ? ` (${code})` : ""}` }]);
   }
   return assemble(source, { ...options, file: path });
 }
