@@ -80,10 +80,8 @@ export class Cpu {
   private readonly popfKeepsIf: boolean;
 
   // Decoded-instruction cache, one slot per physical word.
-  private readonly dOp: Uint8Array;
-  private readonly dA: Uint8Array;
-  private readonly dB: Uint8Array;
-  private readonly dC: Uint8Array;
+  /** op | a << 8 | b << 12 | c << 16; op 0 means "not decoded". */
+  private readonly dOp: Int32Array;
   private readonly dImm: Int32Array;
   /** 1 for physical pages holding decoded instructions: stores there drop decodes. */
   private readonly codePage: Uint8Array;
@@ -121,10 +119,7 @@ export class Cpu {
     this.absent = absentTable(profile);
     this.popfKeepsIf = profile.popfKeepsInterruptFlagInUserMode;
     const words = memory.size >>> 2;
-    this.dOp = new Uint8Array(words);
-    this.dA = new Uint8Array(words);
-    this.dB = new Uint8Array(words);
-    this.dC = new Uint8Array(words);
+    this.dOp = new Int32Array(words);
     this.dImm = new Int32Array(words);
     this.codePage = new Uint8Array(memory.size >>> PAGE_SHIFT);
   }
@@ -162,9 +157,6 @@ export class Cpu {
       this.dOp[wi] = DECODED_ILLEGAL;
       return DECODED_ILLEGAL;
     }
-    this.dA[wi] = (w >>> 20) & 15;
-    this.dB[wi] = (w >>> 16) & 15;
-    this.dC[wi] = (w >>> 12) & 15;
     switch (info.form) {
       case "rri":
       case "ri":
@@ -180,8 +172,9 @@ export class Cpu {
       default:
         this.dImm[wi] = w & 0xffff;
     }
-    this.dOp[wi] = opcode;
-    return opcode;
+    const packed = opcode | (((w >>> 20) & 15) << 8) | (((w >>> 16) & 15) << 12) | (((w >>> 12) & 15) << 16);
+    this.dOp[wi] = packed;
+    return packed;
   }
 
   /**
@@ -356,9 +349,6 @@ export class Cpu {
     const i32 = this.memory.i32;
     const u8 = this.memory.u8;
     const dOp = this.dOp;
-    const dA = this.dA;
-    const dB = this.dB;
-    const dC = this.dC;
     const dImm = this.dImm;
     const codePage = this.codePage;
     const privileged = this.privileged;
@@ -423,63 +413,64 @@ export class Cpu {
         }
         if (cause === 0) {
           const wi = (fetchBase + (pc & 0xfff)) >>> 2;
-          let op = dOp[wi]!;
-          if (op === 0) op = this.decode(wi);
+          let d = dOp[wi]!;
+          if (d === 0) d = this.decode(wi);
+          const op = d & 0xff;
           if (op >= 0x40 && op !== DECODED_ILLEGAL) {
             if (absent[op]) cause = CAUSE.ILLEGAL;
             else if (privileged[op] && this.mode === MODE_USER) cause = CAUSE.PRIVILEGED;
           }
           if (cause === 0)
             switch (op) {
-              case OP.ADD: regs[dA[wi]!] = regs[dB[wi]!]! + regs[dC[wi]!]!; break;
-              case OP.SUB: regs[dA[wi]!] = regs[dB[wi]!]! - regs[dC[wi]!]!; break;
-              case OP.AND: regs[dA[wi]!] = regs[dB[wi]!]! & regs[dC[wi]!]!; break;
-              case OP.OR: regs[dA[wi]!] = regs[dB[wi]!]! | regs[dC[wi]!]!; break;
-              case OP.XOR: regs[dA[wi]!] = regs[dB[wi]!]! ^ regs[dC[wi]!]!; break;
-              case OP.SHL: regs[dA[wi]!] = regs[dB[wi]!]! << (regs[dC[wi]!]! & 31); break;
-              case OP.SHR: regs[dA[wi]!] = regs[dB[wi]!]! >>> (regs[dC[wi]!]! & 31); break;
-              case OP.SAR: regs[dA[wi]!] = regs[dB[wi]!]! >> (regs[dC[wi]!]! & 31); break;
-              case OP.MUL: regs[dA[wi]!] = Math.imul(regs[dB[wi]!]!, regs[dC[wi]!]!); break;
-              case OP.DIV: {
-                const d = regs[dC[wi]!]!;
-                if (d === 0) { cause = CAUSE.DIVIDE; break; }
-                regs[dA[wi]!] = (regs[dB[wi]!]! / d) | 0;
+              case 0x01 /* ADD */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! + regs[(d >>> 16) & 15]!; break;
+              case 0x02 /* SUB */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! - regs[(d >>> 16) & 15]!; break;
+              case 0x03 /* AND */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! & regs[(d >>> 16) & 15]!; break;
+              case 0x04 /* OR */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! | regs[(d >>> 16) & 15]!; break;
+              case 0x05 /* XOR */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! ^ regs[(d >>> 16) & 15]!; break;
+              case 0x06 /* SHL */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! << (regs[(d >>> 16) & 15]! & 31); break;
+              case 0x07 /* SHR */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! >>> (regs[(d >>> 16) & 15]! & 31); break;
+              case 0x08 /* SAR */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! >> (regs[(d >>> 16) & 15]! & 31); break;
+              case 0x09 /* MUL */: regs[(d >>> 8) & 15] = Math.imul(regs[(d >>> 12) & 15]!, regs[(d >>> 16) & 15]!); break;
+              case 0x0a /* DIV */: {
+                const divisor = regs[(d >>> 16) & 15]!;
+                if (divisor === 0) { cause = CAUSE.DIVIDE; break; }
+                regs[(d >>> 8) & 15] = (regs[(d >>> 12) & 15]! / divisor) | 0;
                 break;
               }
-              case OP.DIVU: {
-                const d = regs[dC[wi]!]! >>> 0;
-                if (d === 0) { cause = CAUSE.DIVIDE; break; }
-                regs[dA[wi]!] = ((regs[dB[wi]!]! >>> 0) / d) >>> 0;
+              case 0x0b /* DIVU */: {
+                const divisor = regs[(d >>> 16) & 15]! >>> 0;
+                if (divisor === 0) { cause = CAUSE.DIVIDE; break; }
+                regs[(d >>> 8) & 15] = ((regs[(d >>> 12) & 15]! >>> 0) / divisor) >>> 0;
                 break;
               }
-              case OP.REM: {
-                const d = regs[dC[wi]!]!;
-                if (d === 0) { cause = CAUSE.DIVIDE; break; }
-                regs[dA[wi]!] = regs[dB[wi]!]! % d | 0;
+              case 0x0c /* REM */: {
+                const divisor = regs[(d >>> 16) & 15]!;
+                if (divisor === 0) { cause = CAUSE.DIVIDE; break; }
+                regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! % divisor | 0;
                 break;
               }
-              case OP.REMU: {
-                const d = regs[dC[wi]!]! >>> 0;
-                if (d === 0) { cause = CAUSE.DIVIDE; break; }
-                regs[dA[wi]!] = (regs[dB[wi]!]! >>> 0) % d;
+              case 0x0d /* REMU */: {
+                const divisor = regs[(d >>> 16) & 15]! >>> 0;
+                if (divisor === 0) { cause = CAUSE.DIVIDE; break; }
+                regs[(d >>> 8) & 15] = (regs[(d >>> 12) & 15]! >>> 0) % divisor;
                 break;
               }
-              case OP.SLT: regs[dA[wi]!] = regs[dB[wi]!]! < regs[dC[wi]!]! ? 1 : 0; break;
-              case OP.SLTU: regs[dA[wi]!] = regs[dB[wi]!]! >>> 0 < regs[dC[wi]!]! >>> 0 ? 1 : 0; break;
-              case OP.ADDI: regs[dA[wi]!] = regs[dB[wi]!]! + dImm[wi]!; break;
-              case OP.ANDI: regs[dA[wi]!] = regs[dB[wi]!]! & dImm[wi]!; break;
-              case OP.ORI: regs[dA[wi]!] = regs[dB[wi]!]! | dImm[wi]!; break;
-              case OP.XORI: regs[dA[wi]!] = regs[dB[wi]!]! ^ dImm[wi]!; break;
-              case OP.SHLI: regs[dA[wi]!] = regs[dB[wi]!]! << dImm[wi]!; break;
-              case OP.SHRI: regs[dA[wi]!] = regs[dB[wi]!]! >>> dImm[wi]!; break;
-              case OP.SARI: regs[dA[wi]!] = regs[dB[wi]!]! >> dImm[wi]!; break;
-              case OP.MULI: regs[dA[wi]!] = Math.imul(regs[dB[wi]!]!, dImm[wi]!); break;
-              case OP.LUI: regs[dA[wi]!] = dImm[wi]! << 16; break;
-              case OP.SLTI: regs[dA[wi]!] = regs[dB[wi]!]! < dImm[wi]! ? 1 : 0; break;
-              case OP.CMP:
-              case OP.CMPI: {
-                const a = regs[dA[wi]!]!;
-                const b = op === OP.CMP ? regs[dB[wi]!]! : dImm[wi]!;
+              case 0x0e /* SLT */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! < regs[(d >>> 16) & 15]! ? 1 : 0; break;
+              case 0x0f /* SLTU */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! >>> 0 < regs[(d >>> 16) & 15]! >>> 0 ? 1 : 0; break;
+              case 0x10 /* ADDI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! + dImm[wi]!; break;
+              case 0x11 /* ANDI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! & dImm[wi]!; break;
+              case 0x12 /* ORI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! | dImm[wi]!; break;
+              case 0x13 /* XORI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! ^ dImm[wi]!; break;
+              case 0x14 /* SHLI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! << dImm[wi]!; break;
+              case 0x15 /* SHRI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! >>> dImm[wi]!; break;
+              case 0x16 /* SARI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! >> dImm[wi]!; break;
+              case 0x17 /* MULI */: regs[(d >>> 8) & 15] = Math.imul(regs[(d >>> 12) & 15]!, dImm[wi]!); break;
+              case 0x18 /* LUI */: regs[(d >>> 8) & 15] = dImm[wi]! << 16; break;
+              case 0x19 /* SLTI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! < dImm[wi]! ? 1 : 0; break;
+              case 0x1a /* CMP */:
+              case 0x1b /* CMPI */: {
+                const a = regs[(d >>> 8) & 15]!;
+                const b = op === OP.CMP ? regs[(d >>> 12) & 15]! : dImm[wi]!;
                 const r = (a - b) | 0;
                 flags =
                   (flags & FLAG_IF) |
@@ -489,10 +480,10 @@ export class Cpu {
                   (((a ^ b) & (a ^ r)) < 0 ? FLAG_V : 0);
                 break;
               }
-              case OP.LW: {
-                va = (regs[dB[wi]!]! + dImm[wi]!) | 0;
+              case 0x20 /* LW */: {
+                va = (regs[(d >>> 12) & 15]! + dImm[wi]!) | 0;
                 if ((va & 0xfffff003) === readKey) {
-                  regs[dA[wi]!] = i32[(readBase + (va & 0xfff)) >>> 2]!;
+                  regs[(d >>> 8) & 15] = i32[(readBase + (va & 0xfff)) >>> 2]!;
                   break;
                 }
                 if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break; }
@@ -502,12 +493,12 @@ export class Cpu {
                 if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
                 readKey = va & 0xfffff000;
                 readBase = pa & 0xfffff000;
-                regs[dA[wi]!] = i32[pa >>> 2]!;
+                regs[(d >>> 8) & 15] = i32[pa >>> 2]!;
                 break;
               }
-              case OP.LB:
-              case OP.LBU: {
-                va = (regs[dB[wi]!]! + dImm[wi]!) | 0;
+              case 0x21 /* LB */:
+              case 0x22 /* LBU */: {
+                va = (regs[(d >>> 12) & 15]! + dImm[wi]!) | 0;
                 let pa: number;
                 if ((va & 0xfffff000) === readKey) pa = readBase + (va & 0xfff);
                 else {
@@ -519,23 +510,23 @@ export class Cpu {
                   readBase = pa & 0xfffff000;
                 }
                 const byte = u8[pa]!;
-                regs[dA[wi]!] = op === OP.LB ? (byte << 24) >> 24 : byte;
+                regs[(d >>> 8) & 15] = op === OP.LB ? (byte << 24) >> 24 : byte;
                 break;
               }
-              case OP.SW:
-              case OP.SB:
-              case OP.PUSH:
-              case OP.CALL:
-              case OP.CALLR: {
+              case 0x23 /* SW */:
+              case 0x24 /* SB */:
+              case 0x25 /* PUSH */:
+              case 0x3b /* CALL */:
+              case 0x3d /* CALLR */: {
                 // All stores: compute the address and the value first, so a fault
                 // leaves every register unchanged.
                 let value: number;
                 if (op === OP.SW || op === OP.SB) {
-                  va = (regs[dB[wi]!]! + dImm[wi]!) | 0;
-                  value = regs[dA[wi]!]!;
+                  va = (regs[(d >>> 12) & 15]! + dImm[wi]!) | 0;
+                  value = regs[(d >>> 8) & 15]!;
                 } else {
                   va = (regs[SP]! - 4) | 0;
-                  value = op === OP.PUSH ? regs[dA[wi]!]! : (pc + 4) | 0;
+                  value = op === OP.PUSH ? regs[(d >>> 8) & 15]! : (pc + 4) | 0;
                 }
                 const word = op !== OP.SB;
                 let pa: number;
@@ -557,14 +548,14 @@ export class Cpu {
                 }
                 if (op === OP.SW || op === OP.SB) break;
                 if (op === OP.PUSH) { regs[SP] = va; break; }
-                const target = op === OP.CALL ? (pc + 4 + dImm[wi]!) | 0 : regs[dA[wi]!]!;
+                const target = op === OP.CALL ? (pc + 4 + dImm[wi]!) | 0 : regs[(d >>> 8) & 15]!;
                 regs[SP] = va;
                 pc = target;
                 ran++;
                 continue inner;
               }
-              case OP.POP:
-              case OP.RET: {
+              case 0x26 /* POP */:
+              case 0x3e /* RET */: {
                 va = regs[SP]!;
                 let pa: number;
                 if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
@@ -579,50 +570,50 @@ export class Cpu {
                 }
                 const value = i32[pa >>> 2]!;
                 regs[SP] = (va + 4) | 0;
-                if (op === OP.POP) { regs[dA[wi]!] = value; break; }
+                if (op === OP.POP) { regs[(d >>> 8) & 15] = value; break; }
                 pc = value;
                 ran++;
                 continue inner;
               }
-              case OP.JMP:
+              case 0x30 /* JMP */:
                 pc = (pc + 4 + dImm[wi]!) | 0;
                 ran++;
                 continue inner;
-              case OP.BEQ:
-              case OP.BNE:
-              case OP.BLT:
-              case OP.BGE:
-              case OP.BLE:
-              case OP.BGT:
-              case OP.BLTU:
-              case OP.BGEU:
-              case OP.BLEU:
-              case OP.BGTU: {
+              case 0x31 /* BEQ */:
+              case 0x32 /* BNE */:
+              case 0x33 /* BLT */:
+              case 0x34 /* BGE */:
+              case 0x35 /* BLE */:
+              case 0x36 /* BGT */:
+              case 0x37 /* BLTU */:
+              case 0x38 /* BGEU */:
+              case 0x39 /* BLEU */:
+              case 0x3a /* BGTU */: {
                 let taken: boolean;
                 const lt = ((flags & FLAG_N) !== 0) !== ((flags & FLAG_V) !== 0);
                 switch (op) {
-                  case OP.BEQ: taken = (flags & FLAG_Z) !== 0; break;
-                  case OP.BNE: taken = (flags & FLAG_Z) === 0; break;
-                  case OP.BLT: taken = lt; break;
-                  case OP.BGE: taken = !lt; break;
-                  case OP.BLE: taken = lt || (flags & FLAG_Z) !== 0; break;
-                  case OP.BGT: taken = !lt && (flags & FLAG_Z) === 0; break;
-                  case OP.BLTU: taken = (flags & FLAG_C) !== 0; break;
-                  case OP.BGEU: taken = (flags & FLAG_C) === 0; break;
-                  case OP.BLEU: taken = (flags & (FLAG_C | FLAG_Z)) !== 0; break;
+                  case 0x31 /* BEQ */: taken = (flags & FLAG_Z) !== 0; break;
+                  case 0x32 /* BNE */: taken = (flags & FLAG_Z) === 0; break;
+                  case 0x33 /* BLT */: taken = lt; break;
+                  case 0x34 /* BGE */: taken = !lt; break;
+                  case 0x35 /* BLE */: taken = lt || (flags & FLAG_Z) !== 0; break;
+                  case 0x36 /* BGT */: taken = !lt && (flags & FLAG_Z) === 0; break;
+                  case 0x37 /* BLTU */: taken = (flags & FLAG_C) !== 0; break;
+                  case 0x38 /* BGEU */: taken = (flags & FLAG_C) === 0; break;
+                  case 0x39 /* BLEU */: taken = (flags & (FLAG_C | FLAG_Z)) !== 0; break;
                   default: taken = (flags & (FLAG_C | FLAG_Z)) === 0; break;
                 }
                 pc = taken ? (pc + 4 + dImm[wi]!) | 0 : (pc + 4) | 0;
                 ran++;
                 continue inner;
               }
-              case OP.JR:
-                pc = regs[dA[wi]!]!;
+              case 0x3c /* JR */:
+                pc = regs[(d >>> 8) & 15]!;
                 ran++;
                 continue inner;
-              case OP.SYSCALL:
-              case OP.BRK:
-              case OP.HCALL: {
+              case 0x40 /* SYSCALL */:
+              case 0x41 /* BRK */:
+              case 0x54 /* HCALL */: {
                 // These retire, then trap with EPC = the next instruction.
                 ran++;
                 this.retired = base + ran;
@@ -638,7 +629,7 @@ export class Cpu {
                 epoch = this.mmuEpoch;
                 continue inner;
               }
-              case OP.RTE: {
+              case 0x42 /* RTE */: {
                 const status = crs[CR.ESTATUS]!;
                 pc = crs[CR.EPC]!;
                 flags = status & FLAGS_MASK;
@@ -652,67 +643,67 @@ export class Cpu {
                 ran++;
                 continue outer; // IF may have come back on with an interrupt pending
               }
-              case OP.HALT:
+              case 0x43 /* HALT */:
                 ran++;
                 pc = (pc + 4) | 0;
                 this.halted = true;
                 stop = "halt";
                 break outer;
-              case OP.IN:
+              case 0x44 /* IN */:
                 this.retired = base + ran;
-                regs[dA[wi]!] = this.portIn(dImm[wi]!);
+                regs[(d >>> 8) & 15] = this.portIn(dImm[wi]!);
                 break;
-              case OP.OUT:
+              case 0x45 /* OUT */:
                 this.retired = base + ran;
-                this.portOut(dImm[wi]!, regs[dA[wi]!]!, base + ran + 1);
+                this.portOut(dImm[wi]!, regs[(d >>> 8) & 15]!, base + ran + 1);
                 if (dImm[wi] === PORT.TIMER_PERIOD) {
                   pc = (pc + 4) | 0;
                   ran++;
                   continue outer; // the timer deadline changed
                 }
                 break;
-              case OP.CLI:
+              case 0x46 /* CLI */:
                 flags &= ~FLAG_IF;
                 break;
-              case OP.STI:
+              case 0x47 /* STI */:
                 flags |= FLAG_IF;
                 pc = (pc + 4) | 0;
                 ran++;
                 continue outer;
-              case OP.RDCR: {
+              case 0x48 /* RDCR */: {
                 const n = dImm[wi]!;
                 if (n >= crs.length) { cause = CAUSE.ILLEGAL; break; }
-                regs[dA[wi]!] = n === CR.COUNT ? (base + ran) | 0 : crs[n]!;
+                regs[(d >>> 8) & 15] = n === CR.COUNT ? (base + ran) | 0 : crs[n]!;
                 break;
               }
-              case OP.WRCR: {
+              case 0x49 /* WRCR */: {
                 const n = dImm[wi]!;
                 if (n >= crs.length) { cause = CAUSE.ILLEGAL; break; }
-                this.writeCr(n, regs[dA[wi]!]!);
+                this.writeCr(n, regs[(d >>> 8) & 15]!);
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
                 break;
               }
-              case OP.TLBW:
-                this.tlbWrite(regs[dA[wi]!]!, regs[dB[wi]!]!);
+              case 0x4a /* TLBW */:
+                this.tlbWrite(regs[(d >>> 8) & 15]!, regs[(d >>> 12) & 15]!);
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
                 break;
-              case OP.TLBI:
+              case 0x4b /* TLBI */:
                 this.counters.tlbInvalidations++;
-                this.tlb.invalidate((regs[dA[wi]!]! >>> PAGE_SHIFT) & 0xfffff);
+                this.tlb.invalidate((regs[(d >>> 8) & 15]! >>> PAGE_SHIFT) & 0xfffff);
                 this.translationChanged();
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
                 break;
-              case OP.TLBFLUSH:
+              case 0x4c /* TLBFLUSH */:
                 this.counters.tlbFlushes++;
                 this.tlb.flush();
                 this.translationChanged();
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
                 break;
-              case OP.PUSHF: {
+              case 0x50 /* PUSHF */: {
                 va = (regs[SP]! - 4) | 0;
                 let pa: number;
                 if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
@@ -733,7 +724,7 @@ export class Cpu {
                 regs[SP] = va;
                 break;
               }
-              case OP.POPF: {
+              case 0x51 /* POPF */: {
                 va = regs[SP]!;
                 let pa: number;
                 if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
@@ -753,11 +744,11 @@ export class Cpu {
                 ran++;
                 continue outer;
               }
-              case OP.RDMODE:
-                regs[dA[wi]!] = this.mode;
+              case 0x52 /* RDMODE */:
+                regs[(d >>> 8) & 15] = this.mode;
                 break;
-              case OP.RDTVEC:
-                regs[dA[wi]!] = crs[CR.TVEC]!;
+              case 0x53 /* RDTVEC */:
+                regs[(d >>> 8) & 15] = crs[CR.TVEC]!;
                 break;
               default:
                 cause = CAUSE.ILLEGAL;
