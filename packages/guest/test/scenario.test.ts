@@ -1,9 +1,6 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { getProfile } from "@vmlab/isa";
-import { listScenarios, loadScenario, runOnBareMetal, ScenarioError } from "../src/index.js";
+import { listScenarios, runOnBareMetal } from "../src/index.js";
 
 const scenarios = listScenarios();
 const PROFILES = ["mips-like", "riscv-like", "x86-like"] as const;
@@ -73,39 +70,4 @@ describe("the scenario set", () => {
       });
     }
   }
-});
-
-describe("scenario loader errors name the file and the problem", () => {
-  const root = mkdtempSync(join(tmpdir(), "vmlab-scen-"));
-  const make = (name: string, json: string | undefined, files: Record<string, string> = {}): string => {
-    const dir = join(root, name);
-    mkdirSync(dir, { recursive: true });
-    if (json !== undefined) writeFileSync(join(dir, "scenario.json"), json);
-    for (const [f, t] of Object.entries(files)) writeFileSync(join(dir, f), t);
-    return dir;
-  };
-  const valid = { name: "x", description: "d", stresses: [], programs: ["main.s"], budget: 1000 };
-
-  it("missing scenario.json", () => {
-    const dir = make("nojson", undefined);
-    expect(() => loadScenario(dir)).toThrow(ScenarioError);
-    expect(() => loadScenario(dir)).toThrow(/scenario\.json: missing/);
-  });
-  it("malformed JSON with its position", () => {
-    const dir = make("bad", '{\n  "name": "x",\n  oops\n}');
-    expect(() => loadScenario(dir)).toThrow(/scenario\.json:3:3: malformed JSON/);
-  });
-  it("an ill-typed field", () => {
-    const dir = make("typed", JSON.stringify({ ...valid, budget: "lots" }), { "main.s": "" });
-    expect(() => loadScenario(dir)).toThrow(/field 'budget'/);
-  });
-  it("an unknown program", () => {
-    const dir = make("prog", JSON.stringify({ ...valid, programs: ["nope.s"] }));
-    expect(() => loadScenario(dir)).toThrow(/unknown program 'nope\.s'/);
-  });
-  it("an assembly error names the program file", () => {
-    const dir = make("asm", JSON.stringify(valid), { "main.s": "start: frob r1\n" });
-    const s = loadScenario(dir);
-    expect(() => runOnBareMetal(s, getProfile("x86-like"))).toThrow(/main\.s:1:8: unknown instruction 'frob'/);
-  });
 });
