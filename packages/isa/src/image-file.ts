@@ -64,7 +64,7 @@ export function readImageFile(bytes: Uint8Array, fileName: string): Image {
     need(p, 8);
     const address = view.getUint32(p, true);
     const length = view.getUint32(p + 4, true);
-    need(p + 8, length);
+    need(p + 8, pad4(length));
     segments.push({ address, bytes: bytes.slice(p + 8, p + 8 + length) });
     p += 8 + pad4(length);
   }
@@ -76,9 +76,10 @@ export function readImageFile(bytes: Uint8Array, fileName: string): Image {
     need(p, 6);
     const address = view.getUint32(p, true);
     const len = view.getUint16(p + 4, true);
-    need(p + 6, len);
+    need(p, pad4(6 + len));
     symbols[new TextDecoder().decode(bytes.subarray(p + 6, p + 6 + len))] = address;
     p += pad4(6 + len);
   }
+  if (p !== bytes.length) throw new ImageFormatError(`${fileName}: ${bytes.length - p} unexpected bytes after the symbol table at byte ${p}`);
   return { entry, segments, symbols };
 }

@@ -1,189 +1,261 @@
-import { describe, expect, it } from "vitest";
-import {
-  assemble, AssemblyError, disassembleImage, disassembleWord, ImageFormatError, INSTRUCTIONS, OP, readImageFile, writeImageFile,
-  type Image,
-} from "../src/index.js";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { assemble, assembleFile, AssemblyError, OP, type Image } from "../src/index.js";
 
+/** The little-endian words of a segment. */
 const words = (img: Image, seg = 0): number[] => {
   const b = img.segments[seg]!.bytes;
-  return Array.from({ length: b.length >> 2 }, (_, i) => new DataView(b.buffer, b.byteOffset).getUint32(i * 4, true));
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return Array.from({ length: b.length >> 2 }, (_, i) => view.getUint32(i * 4, true));
 };
+const bytes = (img: Image, seg = 0): number[] => Array.from(img.segments[seg]!.bytes);
+const asm = (source: string, defines?: Record<string, number>): Image => assemble(source, { file: "t.s", defines });
 
-function errorsOf(source: string, files: Record<string, string> = {}): string[] {
-  try {
-    assemble(source, { file: "t.s", readInclude: (p) => {
-      if (!(p in files)) throw new Error("missing");
-      return files[p]!;
-    } });
-  } catch (e) {
-    if (e instanceof AssemblyError) return e.diagnostics.map((d) => `${d.file.replace(/^.*\//, "")}:${d.line}:${d.col}: ${d.message}`);
-    throw e;
-  }
-  return [];
-}
+describe("the ISA.md hello world", () => {
+  it("encodes every word as computed by hand", () => {
+    const img = asm(`; comment (also #)
+        .equ   CONSOLE, 0x10          ; constant
+        .org   0x80001000             ; set the location counter
+start:  li     r1, msg                ; load a constant or an address (1 or 2 words)
+loop:   lbu    r2, 0(r1)
+        cmpi   r2, 0
+        beq    done
+        out    r2, CONSOLE
+        addi   r1, r1, 1
+        jmp    loop
+done:   halt
+msg:    .asciz "hello\\n"
+`);
+    expect(img.segments).toHaveLength(1);
+    expect(img.segments[0]!.address).toBe(0x80001000);
+    expect(img.entry).toBe(0x80001000);
+    // msg is a forward reference, so li takes two words: msg = 0x80001000 + 9 * 4.
+    expect(words(img).slice(0, 9)).toEqual([
+      0x18108000, // lui r1, 0x8000
+      0x12111024, // ori r1, r1, 0x1024
+      0x22210000, // lbu r2, 0(r1)
+      0x1b200000, // cmpi r2, 0
+      0x31000003, // beq: pc 0x80001010, target 0x80001020 = pc + 4 + 4*3
+      0x45200010, // out r2, 0x10
+      0x10110001, // addi r1, r1, 1
+      0x30fffffa, // jmp: pc 0x8000101c, target 0x80001008 = pc + 4 + 4*(-6)
+      0x43000000, // halt
+    ]);
+    expect(bytes(img).slice(36)).toEqual([0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x0a, 0x00]);
+    expect(img.symbols).toEqual({ start: 0x80001000, loop: 0x80001008, done: 0x80001020, msg: 0x80001024 });
+  });
 
-describe("encoding by hand", () => {
-  it("encodes the documented fields", () => {
-    const img = assemble(
-      `        .org 0x80000000
+  it("packs the documented fields of each form", () => {
+    const img = asm(`        .org 0x80000000
 start:  add r1, r2, r3
         addi r4, r5, -2
         lw r6, 8(sp)
         jmp start
-        li r7, 0x12345678
-        li r8, 0x00050000
-        rdcr r9, TVEC`,
-      { file: "t.s" },
-    );
+        rdcr r9, TVEC
+        sw r1, (r2)
+        syscall 7`);
     expect(words(img)).toEqual([
       ((OP.ADD << 24) | (1 << 20) | (2 << 16) | (3 << 12)) >>> 0,
       ((OP.ADDI << 24) | (4 << 20) | (5 << 16) | 0xfffe) >>> 0,
       ((OP.LW << 24) | (6 << 20) | (15 << 16) | 8) >>> 0,
       ((OP.JMP << 24) | (-4 & 0xffffff)) >>> 0, // target = pc + 4 + 4 * (-4) = start
-      ((OP.LUI << 24) | (7 << 20) | 0x1234) >>> 0,
-      ((OP.ORI << 24) | (7 << 20) | (7 << 16) | 0x5678) >>> 0,
-      ((OP.LUI << 24) | (8 << 20) | 0x0005) >>> 0, // low half zero: one word
       ((OP.RDCR << 24) | (9 << 20) | 4) >>> 0,
+      ((OP.SW << 24) | (1 << 20) | (2 << 16)) >>> 0,
+      ((OP.SYSCALL << 24) | 7) >>> 0,
     ]);
-    expect(img.entry).toBe(0x80000000);
+  });
+});
+
+describe("expressions", () => {
+  it("follows C precedence, parentheses, hi/lo, '.', characters and number bases", () => {
+    const img = asm(`        .org 0x1000
+here:   .word 1 + 2 * 3, (1 + 2) * 3, 1 << 2 + 1, 6 & 3 | 8, 1 | 2 ^ 3 & 1
+        .word ~0, -1, 10 % 4, 7 / 2, -7 / 2, 0b101, 0x1_0
+        .word hi(0x12345678), lo(0x12345678), hi(here + 0x10000), . - here, .
+        .word 'A', '\\n', '\\t', '\\0', '\\\\', '\\'', '\\"', ';', '#'`);
+    expect(words(img)).toEqual([
+      7, 9, 8, 10, 3,
+      0xffffffff, 0xffffffff, 2, 3, (-3 >>> 0), 5, 16,
+      0x1234, 0x5678, 1, 0x3c, 0x1040,
+      65, 10, 9, 0, 92, 39, 34, 59, 35,
+    ]);
   });
 
-  it("handles expressions, locals, data, alignment, conditionals and includes", () => {
-    const img = assemble(
-      `        .equ BASE, 0x100
-        SIZE = (3 + 1) * 2
-        .org 0x80000000
-start:  .byte 1, 'A', '\\n'
-        .align 4
-.here:  .word .here, BASE + SIZE, hi(0x12345678), lo(0x12345678), BASE << 2 | 1
-        .ascii "ab"
-        .asciz "c"
-        .space 3, 0xee
-.ifdef FAST
-        .byte 9
+  it("accepts constants by .equ and NAME = EXPR, also defined after their use", () => {
+    const img = asm(`        .org 0
+        .word A, B, C
+        .equ A, 0x100
+        B = A * 2 + C
+        C = 3`);
+    expect(words(img)).toEqual([0x100, 0x203, 3]);
+  });
+});
+
+describe("data directives", () => {
+  it("lays out bytes, strings, space, alignment and words", () => {
+    const img = asm(`        .org 0x2000
+a:      .byte 1, -1, 'z', 255
+        .ascii "a#b;c\\"d", "\\t\\0\\\\"
+        .asciz "x"
+        .space 3, 0xaa
+        .space 2
+        .align 8
+b:      .word a, b
+        .align 4`);
+    // 4 + 7 + 3 + 2 + 3 + 2 = 21 bytes, aligned to 24 for b.
+    expect(bytes(img).slice(0, 24)).toEqual([
+      1, 0xff, 0x7a, 0xff,
+      0x61, 0x23, 0x62, 0x3b, 0x63, 0x22, 0x64, 9, 0, 0x5c,
+      0x78, 0,
+      0xaa, 0xaa, 0xaa,
+      0, 0,
+      0, 0, 0,
+    ]);
+    expect(img.symbols["b"]).toBe(0x2018);
+    expect(words(img).slice(6)).toEqual([0x2000, 0x2018]);
+  });
+
+  it("starts at the origin (default kseg0) and opens a segment per .org", () => {
+    expect(asm("        nop").segments[0]!.address).toBe(0x80000000);
+    expect(assemble("        nop", { file: "t.s", origin: 0x4000 }).segments[0]!.address).toBe(0x4000);
+    const img = asm("        .byte 1\n        .org 0x3000\n        .byte 2, 3\n        .org 0x1000\n        .byte 4\n");
+    expect(img.segments.map((s) => [s.address, Array.from(s.bytes)])).toEqual([
+      [0x80000000, [1]],
+      [0x3000, [2, 3]],
+      [0x1000, [4]],
+    ]);
+  });
+});
+
+describe("labels and entry", () => {
+  it("scopes local labels to the last global label", () => {
+    const img = asm(`        .org 0
+f:      nop
+.loop:  nop
+        jmp .loop
+g:      jmp .loop
+.loop:  halt`);
+    expect(words(img)[2]).toBe(((OP.JMP << 24) | (-2 & 0xffffff)) >>> 0); // 8 -> 4
+    expect(words(img)[3]).toBe((OP.JMP << 24) >>> 0); // 12 -> 16, g's own .loop
+    expect(img.symbols["f.loop"]).toBe(4);
+    expect(img.symbols["g.loop"]).toBe(16);
+  });
+
+  it("takes .entry, else start, else the first byte assembled", () => {
+    expect(asm("        .org 0x100\n        nop\nmain:   nop\nstart:  nop\n        .entry main").entry).toBe(0x104);
+    expect(asm("        .org 0x100\n        nop\nstart:  nop").entry).toBe(0x104);
+    expect(asm("        .org 0x2000\n        nop\n        .org 0x1000\n        nop").entry).toBe(0x2000);
+    expect(asm("        .entry 0x1234\n        .org 0x1000\n        nop").entry).toBe(0x1234);
+  });
+});
+
+describe("instructions and pseudo-instructions", () => {
+  it("chooses li's size from the value known in pass 1; la is always two words", () => {
+    const img = asm(`        .org 0
+        li r5, 0x10000
+        la r5, 0x10000
+        li r6, later
+        li r7, -1
+        li r8, 0x1234
+        later = 0x20000`);
+    expect(words(img)).toEqual([
+      0x18500001, // li: low half zero, one lui
+      0x18500001, 0x12550000, // la: lui + ori
+      0x18600002, 0x12660000, // forward value: two words even though the low half is zero
+      0x1870ffff, 0x1277ffff,
+      0x18800000, 0x12881234,
+    ]);
+  });
+
+  it("expands mov, nop, push and pop lists (pop mirrors push)", () => {
+    const img = asm(`        .org 0
+        mov r3, r4
+        nop
+        push r1, r2, sp
+        pop r1, r2, sp
+        push r9
+        call f
+f:      ret`);
+    expect(words(img)).toEqual([
+      0x10340000, 0x10000000,
+      0x25100000, 0x25200000, 0x25f00000,
+      0x26f00000, 0x26200000, 0x26100000,
+      0x25900000,
+      0x3b000000, // call: pc 36, target 40
+      0x3e000000,
+    ]);
+  });
+
+  it("is case-insensitive for mnemonics, registers and control registers", () => {
+    const img = asm(`        .org 0
+        ADDI R1, SP, 4
+        rdcr r1, epc
+        WrCr r2, Ptbr
+        rdcr r1, 9
+        Mov r2, R15`);
+    expect(words(img)).toEqual([0x101f0004, 0x48100000, 0x49200005, 0x48100009, 0x102f0000]);
+  });
+});
+
+describe("conditional assembly", () => {
+  it("nests, takes .else branches and sees defines", () => {
+    const src = `        .org 0
+.if 0
+  .if 1
+        .byte 1
+  .else
+        .byte 2
+  .endif
 .else
-        .byte 8
+  .ifndef X
+        .byte 3
+  .else
+        .byte 4
+  .endif
 .endif
-        .include "inc.s"`,
-      { file: "t.s", defines: { FAST: 1 }, readInclude: () => "        .byte 7\n" },
-    );
-    const b = Array.from(img.segments[0]!.bytes);
-    expect(b.slice(0, 4)).toEqual([1, 65, 10, 0]);
-    expect(words({ ...img, segments: [{ address: 4, bytes: img.segments[0]!.bytes.slice(4, 24) }] })).toEqual([
-      0x80000004, 0x108, 0x1234, 0x5678, 0x401,
-    ]);
-    expect(b.slice(24)).toEqual([97, 98, 99, 0, 0xee, 0xee, 0xee, 9, 7]);
-    expect(img.symbols["start.here"]).toBe(0x80000004);
+.if X == 5 && 1
+        .byte 5
+.endif
+.ifdef Y
+        .byte 6
+.endif
+.if 0
+        this line is not assembled "nor lexed
+.endif`;
+    expect(bytes(asm(src, { X: 5 }))).toEqual([4, 5]);
+    expect(bytes(asm(src, { X: 4, Y: 0 }))).toEqual([4, 6]);
+    expect(() => asm(src)).toThrow(/t\.s:15:5: undefined symbol 'X'/);
   });
 });
 
-describe("assembly errors: every kind, with its position, all at once", () => {
-  it("reports each error kind at its line and column", () => {
-    const errs = errorsOf(
-      [
-        "start:  frob r1",                 // 1 unknown mnemonic (col 9)
-        "        .bogus 3",                // 2 unknown directive (col 9)
-        "        add r1, r2",              // 3 operand count (col 9)
-        "        add r1, r2, r16",         // 4 bad register (col 21)
-        "        addi r1, r1, 40000",      // 5 immediate out of range (col 22)
-        "        jmp nowhere",             // 6 undefined symbol (col 13)
-        "start:  nop",                     // 7 duplicate label (col 1)
-        "        addi r1, r1, )",          // 8 bad expression (col 22)
-        '        .ascii "abc',             // 9 unterminated string (col 16)
-        "        .word 1 / 0",             // 10 division by zero (col 17)
-        "        jmp 0x80000002",          // 11 misaligned jump target (col 13)
-        "        shli r1, r1, 32",         // 12 shift out of range (col 22)
-        '        .include "missing.s"',    // 13 include not found (col 18)
-        "        .endif",                  // 14 stray .endif (col 9)
-        "        .if 1",                   // 15 .if without .endif (col 9)
-      ].join("\n"),
-    );
-    expect(errs).toEqual([
-      "t.s:1:9: unknown instruction 'frob'",
-      "t.s:2:9: unknown directive '.bogus'",
-      "t.s:3:9: 'add' takes 3 operands (A, B, C), got 2",
-      "t.s:4:21: bad register 'r16' (r0..r15 or sp)",
-      "t.s:5:22: immediate 40000 out of range for a signed 16-bit field (-32768..32767)",
-      "t.s:6:13: undefined symbol 'nowhere'",
-      "t.s:7:1: duplicate symbol 'start' (first defined at t.s:1)",
-      "t.s:8:22: unexpected ')' in expression",
-      "t.s:9:16: unterminated string",
-      "t.s:10:17: division by zero in expression",
-      "t.s:11:13: jump target 0x80000002 is not 4-byte aligned",
-      "t.s:12:22: immediate 32 out of range (0..31)",
-      "t.s:13:18: cannot include 'missing.s': file not found",
-      "t.s:14:9: .endif without .if",
-      "t.s:15:9: .if without .endif",
-    ]);
+describe("assembleFile", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vmlab-asm-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, "lib"));
+  writeFileSync(join(dir, "common.s"), "        .equ VALUE, 0x42\n");
+  writeFileSync(join(dir, "lib", "util.s"), '        .include "../common.s"\nutil:   li r1, VALUE\n        ret\n');
+  writeFileSync(join(dir, "main.s"), '        .org 0x80002000\nstart:  call util\n        halt\n        .include "lib/util.s"\n');
+  writeFileSync(join(dir, "bad.s"), '        nop\n        .include "lib/broken.s"\n');
+  writeFileSync(join(dir, "lib", "broken.s"), "        nop\n        addi r1, r1\n");
+
+  it("reads includes relative to the including file", () => {
+    const img = assembleFile(join(dir, "main.s"));
+    expect(words(img)).toEqual([0x3b000001, 0x43000000, 0x18100000, 0x12110042, 0x3e000000]);
+    expect(img.symbols["util"]).toBe(0x80002008);
   });
 
-  it("names the included file and reports include cycles", () => {
-    const errs = errorsOf('        .include "a.s"\n', { "a.s": '        nop\n        bogus\n        .include "a.s"\n' });
-    expect(errs).toEqual(["a.s:2:9: unknown instruction 'bogus'", "a.s:3:18: include cycle: 'a.s' is already being included"]);
+  it("names the included file in errors, and the missing file", () => {
+    expect(() => assembleFile(join(dir, "bad.s"))).toThrow(`${join(dir, "lib", "broken.s")}:2:9: 'addi' takes 3 operands`);
+    expect(() => assembleFile(join(dir, "nope.s"))).toThrow(AssemblyError);
+    expect(() => assembleFile(join(dir, "nope.s"))).toThrow(`${join(dir, "nope.s")}: cannot read file (ENOENT)`);
   });
 
-  it("reports overlapping segments and out-of-range branches", () => {
-    expect(errorsOf("        .org 0x1000\n        .word 1, 2\n        .org 0x1004\n        .word 3\n")).toEqual([
-      "t.s:3:9: overlapping segments: 0x1000..0x1008 and 0x1004..0x1008".replace("0x1000..0x1008 and 0x1004..0x1008", "0x1004..0x1008 and 0x1000..0x1008"),
-    ]);
-    expect(errorsOf("        .org 0x1000\n        jmp 0x4000000\n")).toEqual(["t.s:2:13: branch target 0x4000000 out of range (±32 MiB)"]);
-  });
-});
-
-describe("disassembler round trip", () => {
-  function sample(): string {
-    const lines = ["        .org 0x80001000", "start:"];
-    for (const i of INSTRUCTIONS) {
-      const m = i.mnemonic.toLowerCase();
-      const ops: Record<string, string> = {
-        none: "", rrr: " r1, r2, r3", rri: " r4, r5, -7", rru: ` r6, r7, ${/SH|SAR/.test(i.mnemonic) ? 5 : 0xbeef}`,
-        ri: " r8, -300", ru: " r9, 0x7f", rc: " r10, KSP", rr: " r11, r12", r: " r13", m: " r14, -8(sp)", j: " start", u: " 42",
-      };
-      lines.push(`        ${m}${ops[i.form]}`);
-    }
-    lines.push("data:   .word 0xdeadbeef, 0, start", "        .asciz \"tail\"");
-    return lines.join("\n");
-  }
-
-  it("every instruction, data and labels: assemble → disassemble → assemble gives the same bytes", () => {
-    const a = assemble(sample(), { file: "all.s" });
-    const text = disassembleImage(a);
-    const b = assemble(text, { file: "again.s" });
-    expect(b.segments.map((s) => [s.address, Array.from(s.bytes)])).toEqual(a.segments.map((s) => [s.address, Array.from(s.bytes)]));
-    expect(b.entry).toBe(a.entry);
-    expect(text).toContain("rdcr r10, KSP");
-  });
-
-  it("random words round-trip (as instructions or as .word)", () => {
-    let x = 12345;
-    const bytes = new Uint8Array(4 * 4000);
-    const view = new DataView(bytes.buffer);
-    for (let i = 0; i < 4000; i++) {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      // Bias the opcode byte towards assigned opcodes so most words decode.
-      const w = i % 2 === 0 ? (((INSTRUCTIONS[x % INSTRUCTIONS.length]!.opcode << 24) | (x & 0xffffff)) >>> 0) : x;
-      view.setUint32(i * 4, w, true);
-    }
-    const img: Image = { entry: 0x80000000, segments: [{ address: 0x80000000, bytes }], symbols: {} };
-    const again = assemble(disassembleImage(img), { file: "r.s" });
-    expect(Array.from(again.segments[0]!.bytes)).toEqual(Array.from(bytes));
-  });
-
-  it("shows branch targets by name", () => {
-    expect(disassembleWord(((OP.BEQ << 24) | 0xffffff) >>> 0, 0x1004, { loop: 0x1004 })).toBe("beq loop");
-    expect(disassembleWord(0, 0)).toBe(".word 0x00000000");
-  });
-});
-
-describe("image file", () => {
-  it("round-trips an image and rejects bad files with a clear message", () => {
-    const img = assemble("        .org 0x80001000\nstart: halt\n        .org 0x2000\nx: .byte 1, 2, 3\n", { file: "t.s" });
-    const back = readImageFile(writeImageFile(img), "t.img");
-    expect(back.entry).toBe(img.entry);
-    expect(back.symbols).toEqual(img.symbols);
-    expect(back.segments.map((s) => [s.address, Array.from(s.bytes)])).toEqual(img.segments.map((s) => [s.address, Array.from(s.bytes)]));
-    expect(() => readImageFile(new TextEncoder().encode("hello"), "x.txt")).toThrow(/x\.txt: not a vmlab image/);
-    expect(() => readImageFile(writeImageFile(img).slice(0, 20), "cut.img")).toThrow(ImageFormatError);
-    expect(() => readImageFile(writeImageFile(img).slice(0, 20), "cut.img")).toThrow(/cut\.img: truncated/);
+  it("passes defines and origin", () => {
+    writeFileSync(join(dir, "cond.s"), ".ifdef BIG\n        .word 1\n.else\n        .byte 1\n.endif\n");
+    const img = assembleFile(join(dir, "cond.s"), { defines: { BIG: 1 }, origin: 0x3000 });
+    expect(img.segments[0]!.address).toBe(0x3000);
+    expect(bytes(img)).toEqual([1, 0, 0, 0]);
   });
 });

@@ -45,6 +45,17 @@ class PosError extends Error {
   }
 }
 
+/** A value needed in pass 1 uses a symbol without a value; worded once pass 1 is over. */
+class EarlyValueError extends PosError {
+  constructor(
+    readonly symbol: string,
+    readonly what: string,
+    col: number,
+  ) {
+    super(`undefined symbol '${symbol}'`, col);
+  }
+}
+
 type StmtKind = "instr" | "word" | "byte" | "bytes" | "space";
 
 interface Stmt {
@@ -202,8 +213,15 @@ export function assemble(source: string, options: AssembleOptions): Image {
 
   const knownNow = (e: Expr, what: string, col: number): number => {
     const v = evaluate(e, loc, lookupWith(false), false);
-    if (v === undefined) throw new PosError(`${what} must be known when it is reached (no forward references)`, col);
-    return v;
+    if (v !== undefined) return v;
+    // Name the first symbol without a value: undefined altogether, or defined later.
+    try {
+      evaluate(e, loc, lookupWith(false), true);
+    } catch (err) {
+      if (err instanceof ExprError && err.symbol !== undefined) throw new EarlyValueError(err.symbol, what, err.col);
+      throw err;
+    }
+    throw new PosError(`${what} must be known when it is reached (no forward references)`, col);
   };
 
   const exprOf = (op: readonly Token[]): Expr => {
@@ -266,6 +284,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
         processLine(tokens, file, lineNo, includeStack);
       } catch (e) {
         if (e instanceof PosError || e instanceof LexError || e instanceof ExprError) {
+          if (e instanceof EarlyValueError) early.push({ index: diags.length, error: e });
           report(file, lineNo, e.col, e.message, seq);
         } else throw e;
       }
@@ -423,8 +442,15 @@ export function assemble(source: string, options: AssembleOptions): Image {
     }
   };
 
+  const early: { index: number; error: EarlyValueError }[] = [];
   const top = resolve(options.file);
   processSource(source, options.file, [top]);
+  for (const { index, error } of early) {
+    if (symbols.has(error.symbol)) {
+      const message = `'${error.symbol}' has no value yet: ${error.what} must be known when it is reached (no forward references)`;
+      diags[index] = { ...diags[index]!, message };
+    }
+  }
 
   // Pass 2. Constants first, so an error in one is reported at its definition.
   const images = segments.map((s) => new Uint8Array(s.end - s.start));
@@ -456,7 +482,8 @@ export function assemble(source: string, options: AssembleOptions): Image {
         case "byte": {
           const view = new DataView(bytes.buffer);
           s.exprs!.forEach((e, k) => {
-            const v = evaluate(e, s.address, lookup, true)!;
+            // `.` is the address of the item itself, as in other assemblers.
+            const v = evaluate(e, (s.address + k * (s.kind === "word" ? 4 : 1)) >>> 0, lookup, true)!;
             if (s.kind === "word") {
               if (v < -0x80000000 || v > 0xffffffff) throw new PosError(`value ${v} does not fit in a word`, e.col);
               view.setUint32(off + 4 * k, v >>> 0, true);
@@ -607,8 +634,18 @@ function encodeStatement(s: Stmt, lookup: (name: string) => number | undefined, 
     case "rc": {
       count(2, "A, control register");
       const op = ops[1]!;
-      const name = op.length === 1 && op[0]!.kind === "ident" ? CR_BY_NAME.get(op[0]!.text.toLowerCase()) : undefined;
-      return [encode({ opcode, a: parseRegister(ops[0]!), imm: name ?? uimm(op) })];
+      const a = parseRegister(ops[0]!);
+      const t = op[0]!;
+      const name = op.length === 1 && t.kind === "ident" ? CR_BY_NAME.get(t.text.toLowerCase()) : undefined;
+      if (name !== undefined) return [encode({ opcode, a, imm: name })];
+      try {
+        return [encode({ opcode, a, imm: uimm(op) })];
+      } catch (e) {
+        if (e instanceof ExprError && op.length === 1 && e.symbol === t.text) {
+          throw new PosError(`unknown control register '${t.text}' (${Object.keys(CR).join(", ")} or a number)`, t.col);
+        }
+        throw e;
+      }
     }
     case "rr":
       count(2, "A, B");

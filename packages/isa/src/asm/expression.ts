@@ -75,6 +75,8 @@ export class ExprError extends Error {
   constructor(
     message: string,
     readonly col: number,
+    /** The symbol without a value, for "undefined symbol" errors. */
+    readonly symbol?: string,
   ) {
     super(message);
   }
@@ -95,7 +97,7 @@ export function evaluate(
         return dot;
       case "sym": {
         const v = lookup(x.name);
-        if (v === undefined && strict) throw new ExprError(`undefined symbol '${x.name}'`, x.col);
+        if (v === undefined && strict) throw new ExprError(`undefined symbol '${x.name}'`, x.col, x.name);
         return v;
       }
       case "fn": {

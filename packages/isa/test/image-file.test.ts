@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { assemble, ImageFormatError, readImageFile, writeImageFile, type Image } from "../src/index.js";
+
+const layout = (img: Image): [number, number[]][] => img.segments.map((s) => [s.address, Array.from(s.bytes)]);
+
+describe("image file", () => {
+  it("lays out the documented little-endian fields, padded to 4", () => {
+    const img: Image = {
+      entry: 0x80000004,
+      segments: [{ address: 0x80000000, bytes: Uint8Array.of(1, 2, 3, 4, 5) }],
+      symbols: { ab: 0x80000004 },
+    };
+    expect(Array.from(writeImageFile(img))).toEqual([
+      0x56, 0x4d, 0x4c, 0x49, // "VMLI"
+      1, 0, 0, 0, // version
+      4, 0, 0, 0x80, // entry
+      1, 0, 0, 0, // one segment
+      0, 0, 0, 0x80, 5, 0, 0, 0, 1, 2, 3, 4, 5, 0, 0, 0, // address, length, bytes padded
+      1, 0, 0, 0, // one symbol
+      4, 0, 0, 0x80, 2, 0, 0x61, 0x62, // address, name length, "ab" (4 + 2 + 2 = 8, already aligned)
+    ]);
+  });
+
+  it("round-trips assembled images, empty ones and UTF-8 names", () => {
+    const img = assemble("        .org 0x80001000\nstart: halt\n        .org 0x2000\nx: .byte 1, 2, 3\n", { file: "t.s" });
+    const back = readImageFile(writeImageFile(img), "t.img");
+    expect(back.entry).toBe(img.entry);
+    expect(back.symbols).toEqual(img.symbols);
+    expect(layout(back)).toEqual(layout(img));
+
+    const empty: Image = { entry: 0, segments: [], symbols: {} };
+    expect(writeImageFile(empty).length).toBe(20);
+    expect(readImageFile(writeImageFile(empty), "e.img")).toEqual(empty);
+
+    const named: Image = { entry: 8, segments: [{ address: 8, bytes: new Uint8Array(0) }], symbols: { "café": 8, z: 0xffffffff } };
+    expect(readImageFile(writeImageFile(named), "n.img").symbols).toEqual(named.symbols);
+  });
+
+  it("rejects bad files with the file name and what is wrong", () => {
+    const good = writeImageFile(assemble("start: halt\n.byte 7\n", { file: "t.s" }));
+    expect(() => readImageFile(new TextEncoder().encode("hello"), "x.txt")).toThrow(/^x\.txt: not a vmlab image \(bad magic/);
+    expect(() => readImageFile(new Uint8Array(0), "empty.img")).toThrow(ImageFormatError);
+
+    const v2 = good.slice();
+    v2[4] = 2;
+    expect(() => readImageFile(v2, "v2.img")).toThrow("v2.img: unsupported image version 2");
+
+    // Every cut after the magic is reported as truncated, with the file's length.
+    for (let n = 4; n < good.length; n++) {
+      expect(() => readImageFile(good.slice(0, n), "cut.img")).toThrow(`cut.img: truncated at byte ${n}`);
+    }
+    const longer = new Uint8Array(good.length + 4);
+    longer.set(good);
+    expect(() => readImageFile(longer, "long.img")).toThrow(`long.img: 4 unexpected bytes after the symbol table at byte ${good.length}`);
+  });
+});
