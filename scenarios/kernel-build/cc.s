@@ -26,7 +26,7 @@ start:  mov     r11, r1                 ; i
         mov     r2, r11
         mov     r3, r13
         call    sys_disk_write
-        sw      r0, 508(r13)            ; forget it, then read it back
+        sw      r14, 508(r13)           ; clobber it (the sum is not 127*i), then read it back
         mov     r2, r11
         mov     r3, r13
         call    sys_disk_read
