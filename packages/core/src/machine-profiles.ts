@@ -8,6 +8,12 @@ export const CostsSchema = z
   .object({
     /** Cycles per retired guest instruction run directly (CPI). */
     instruction: z.number().nonnegative(),
+    /**
+     * One data memory reference made in software on the guest's behalf (an emulator's
+     * load/store through its software MMU, a monitor touching guest memory). Direct
+     * execution folds its own loads and stores into the CPI.
+     */
+    memoryReference: z.number().nonnegative(),
     /** One memory reference made by a page-table walk (a TLB miss). */
     walkReference: z.number().nonnegative(),
     /** Hardware trap entry (exception or system call) and return-from-trap. */
@@ -59,6 +65,7 @@ const P4_2006: MachineProfile = {
   description: "Pentium 4 Prescott, first-generation VT-x (Adams & Agesen, ASPLOS 2006)",
   costs: {
     instruction: 1, // call/ret native = 11 cycles for a handful of instructions (A&A table)
+    memoryReference: 8, // model assumption: an L1-resident access plus the software TLB probe of an emulator (no published figure)
     walkReference: 20, // a cached page-table reference on the P4 (pgfault native 1,093 includes a walk)
     trapEntry: 400, // divzero native 889 = trap entry + handler + return (A&A); split entry/return
     trapReturn: 300,
@@ -67,7 +74,11 @@ const P4_2006: MachineProfile = {
     tlbFlush: 200,
     tlbInvalidate: 100,
     interpretInstruction: 60, // a fast full emulator's dispatch per guest instruction
-    vmExit: 9000, // in under VT-x = 15,826 incl. emulation (A&A); round trip on Merom-era ~1,681+ (vmlatency)
+    // Round trip 12,500: derived from A&A's hardware VMM, ptemod 12,733 = exit + entry +
+    // a traced page-table write (~390, the BT figure below) and `in` 15,826 = exit + entry +
+    // the VMM's device path (~3,300, about the native device cost). Merom, a generation
+    // later, measures 1,681 for the bare round trip (vmlatency); the rest is VMM software.
+    vmExit: 9000,
     vmEntry: 3500,
     translatePerInstruction: 100,
     translationCacheLookup: 30,
@@ -89,6 +100,7 @@ const CORE2_2008: MachineProfile = {
   costs: {
     ...P4_2006.costs,
     walkReference: 10,
+    memoryReference: 5, // model assumption, as p4-2006
     trapEntry: 150,
     trapReturn: 100,
     portIo: 2500,
@@ -115,6 +127,7 @@ const MODERN: MachineProfile = {
   costs: {
     ...CORE2_2008.costs,
     walkReference: 6,
+    memoryReference: 4, // model assumption, as p4-2006
     trapEntry: 100,
     trapReturn: 70,
     portIo: 2000,

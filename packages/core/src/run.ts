@@ -1,6 +1,7 @@
 // Running one configuration on one scenario.
 import type { ContainerModule } from "inversify";
-import { diskContentsOf, scenarioImage, type Scenario } from "@vmlab/guest";
+import { diskContentsOf, type Scenario } from "@vmlab/guest";
+import { guestImage } from "./images.js";
 import { runContainer, strategiesFor } from "./container.js";
 import type { Configuration } from "./configuration.js";
 import { digestOf, firstDivergence, type GuestDigest } from "./equivalence.js";
@@ -34,7 +35,7 @@ export function runConfiguration(
 ): RunResult & { execution: Execution } {
   const container = runContainer(config, modules);
   const { cpu, memory, ledger } = strategiesFor(container, config);
-  const image = scenarioImage(scenario, config.profile);
+  const image = guestImage(scenario, config.profile);
   const disk = diskContentsOf(scenario);
   const started = performance.now();
   const e = cpu.execute({

@@ -1,7 +1,52 @@
 import { fileURLToPath } from "node:url";
-import { BUILTIN_STRATEGY_PACKAGES, importStrategyModules, resolveStrategyPackage } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { findScenario, listScenarios } from "@vmlab/guest";
+import {
+  BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration,
+} from "../src/index.js";
 
 export const CORE_DIR = fileURLToPath(new URL("..", import.meta.url));
 /** The built-in strategy packages, resolved from the repository root (which depends on them). */
 export const BUILTIN_URLS = BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, fileURLToPath(new URL("../../..", import.meta.url))));
 export const builtinModules = () => importStrategyModules(BUILTIN_URLS);
+
+/**
+ * Native and interpret on every scenario of one profile: interpret must be equivalent
+ * to native (console, outcome, instruction count, registers, memory), efficiency 100%
+ * and 0%, every ledger's categories summing to its total; and a run cut short by its
+ * budget in the middle of the scenario must stop at the same guest state under both.
+ */
+export function equivalenceSuite(profile: string): void {
+  describe(`native and interpret on ${profile}`, async () => {
+    const modules = await builtinModules();
+    const catalog = catalogOf(modules);
+    const native = resolveConfiguration({ profile, cpu: "native", machine: "p4-2006" }, catalog);
+    const interpret = resolveConfiguration({ profile, cpu: "interpret", machine: "p4-2006" }, catalog);
+
+    for (const s of listScenarios()) {
+      it(s.name, () => {
+        const n = runConfiguration(native, s, modules);
+        const i = runConfiguration(interpret, s, modules, { reference: n.digest! });
+        expect(n.outcome).toBe("halt");
+        expect(i.properties!.equivalent, i.properties!.divergence?.detail).toBe(true);
+        expect(n.properties!.efficiency).toBe(1);
+        expect(i.properties!.efficiency).toBe(0);
+        for (const r of [n, i]) {
+          expect(CATEGORIES.reduce((a, c) => a + r.cycles!.byCategory[c], 0)).toBe(r.cycles!.total);
+          expect(r.properties!.resourceControl.violations).toEqual([]);
+        }
+        expect(i.cycles!.total).toBeGreaterThan(n.cycles!.total);
+      });
+    }
+
+    it("a budget that ends mid-run stops both at the same guest state", () => {
+      for (const name of ["page-fault", "divide-by-zero", "context-switch"]) {
+        const s = findScenario(name);
+        const n = runConfiguration(native, s, modules, { budget: 20_011 });
+        const i = runConfiguration(interpret, s, modules, { budget: 20_011, reference: n.digest! });
+        expect(n.outcome).toBe("budget");
+        expect(i.properties!.equivalent, `${name}: ${i.properties!.divergence?.detail}`).toBe(true);
+      }
+    });
+  });
+}

@@ -2,7 +2,8 @@ import { ContainerModule } from "inversify";
 import { TOKENS } from "@vmlab/core";
 import { INTERPRET_INFO, InterpretCpu } from "./interpret.js";
 
-export { InterpretCpu, INTERPRET_INFO };
+export { InterpretCpu, INTERPRET_INFO, type InstructionGroup } from "./interpret.js";
+export { MonitorFetch, FETCH_FAULT } from "./monitor-fetch.js";
 
 /** Binds the interpret CPU strategy (it uses the direct memory strategy). */
 export const strategyModule = new ContainerModule(({ bind }) => {

@@ -1,29 +1,38 @@
-// Full software emulation: the monitor takes every guest instruction in turn, the way
-// full emulators (Bochs, QEMU's interpreter) do, and charges an emulation cost for
-// each. Nothing runs directly, so efficiency is 0.
+// Full software emulation, the way Bochs or QEMU's interpreter works: the monitor
+// takes the guest one instruction at a time, fetches and decodes it itself through
+// its own software MMU (MonitorFetch), then carries it out on the virtual CPU (the
+// machine stepped by exactly one instruction) and accounts for it. Nothing runs
+// directly, so efficiency is 0.
 import { inject, injectable } from "inversify";
 import {
   chargeHardwareEvents, newGuestMachine, trapsOf, TOKENS, type CpuStrategy, type Execution, type GuestSession, type Ledger,
   type MachineProfile, type StrategyInfo,
 } from "@vmlab/core";
-import { BY_OPCODE } from "@vmlab/isa";
+import { BY_OPCODE, OP } from "@vmlab/isa";
+import { FETCH_FAULT, MonitorFetch } from "./monitor-fetch.js";
 
 export const INTERPRET_INFO: StrategyInfo = {
   name: "interpret",
   kind: "cpu",
-  description: "every guest instruction emulated in software, one at a time, charged at an emulation cost each",
+  description: "every guest instruction fetched, decoded and emulated in software, one at a time, charged at an emulation cost each",
   requires: {},
   memories: ["direct"],
 };
 
-/** Instruction groups the emulator's dispatch distinguishes. */
-const GROUPS = ["alu", "compare", "memory", "stack", "branch", "system", "undefined"] as const;
+/** Data memory references each opcode makes (the emulator does them through its software MMU). */
+const DATA_REFERENCES: Uint8Array = (() => {
+  const t = new Uint8Array(FETCH_FAULT + 1);
+  for (const op of [OP.LW, OP.LB, OP.LBU, OP.SW, OP.SB, OP.PUSH, OP.POP, OP.CALL, OP.CALLR, OP.RET, OP.PUSHF, OP.POPF]) t[op] = 1;
+  return t;
+})();
+
+export type InstructionGroup = "alu" | "compare" | "memory" | "stack" | "branch" | "system";
 
 @injectable()
 export class InterpretCpu implements CpuStrategy {
   readonly info = INTERPRET_INFO;
-  /** Emulated instructions by group, from the last run. */
-  readonly byGroup: Record<(typeof GROUPS)[number], number> = Object.fromEntries(GROUPS.map((g) => [g, 0])) as never;
+  /** Emulated (retired) instructions by opcode in the last run. */
+  readonly mix = new Float64Array(FETCH_FAULT + 1);
 
   constructor(
     @inject(TOKENS.Ledger) private readonly ledger: Ledger,
@@ -33,23 +42,28 @@ export class InterpretCpu implements CpuStrategy {
   execute(session: GuestSession): Execution {
     const machine = newGuestMachine(session);
     const cpu = machine.cpu;
-    const end = session.budget;
+    const fetch = new MonitorFetch(machine);
+    const mix = this.mix;
+    mix.fill(0);
     let outcome: "halt" | "budget" = "budget";
-    // One dispatch per guest instruction: look at the instruction the guest is about to
-    // run (the monitor's decode), then carry it out and account for it.
-    while (cpu.retired < end) {
-      const pa = cpu.mode === 0 && cpu.pc >= 0x80000000 ? cpu.pc - 0x80000000 : -1;
-      const info = pa >= 0 && pa < machine.memory.size ? BY_OPCODE[machine.memory.u8[pa + 3]!] : undefined;
-      this.byGroup[info ? info.group : "undefined"]++;
+    // One step consumes one unit of budget whether the instruction retires or faults,
+    // exactly as the machine's own run(budget) counts, so budget stops match native.
+    for (let used = 0; used < session.budget; used++) {
+      const op = fetch.opcode();
+      const before = cpu.retired;
       const stop = machine.run(1);
+      if (cpu.retired !== before) mix[op]++;
       if (stop.reason === "halt") {
         outcome = "halt";
         break;
       }
     }
     const s = machine.stats();
+    let dataReferences = 0;
+    for (let op = 0; op < mix.length; op++) dataReferences += mix[op]! * DATA_REFERENCES[op]!;
     const costs = this.machineProfile.costs;
     this.ledger.charge("VMM emulation", "emulated instruction", s.retired, costs.interpretInstruction);
+    this.ledger.charge("memory and walks", "emulated memory reference", dataReferences, costs.memoryReference);
     chargeHardwareEvents(this.ledger, costs, s);
     return {
       outcome,
@@ -65,9 +79,20 @@ export class InterpretCpu implements CpuStrategy {
       tlbMisses: s.tlbMisses,
       walkReferences: s.walkReferences,
       pageFaultsHidden: 0,
+      // The emulated MMU's faults all reach the guest kernel, as on bare metal.
       pageFaultsReflected: s.trapsByCause.PAGE_FAULT + s.trapsByCause.TLB_MISS,
       audit: [],
       machine,
     };
+  }
+
+  /** The last run's emulated instructions by instruction-table group. */
+  byGroup(): Record<InstructionGroup, number> {
+    const out: Record<InstructionGroup, number> = { alu: 0, compare: 0, memory: 0, stack: 0, branch: 0, system: 0 };
+    for (let op = 0; op < FETCH_FAULT; op++) {
+      const info = BY_OPCODE[op];
+      if (info && this.mix[op]) out[info.group] += this.mix[op]!;
+    }
+    return out;
   }
 }

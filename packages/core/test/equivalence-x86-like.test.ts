@@ -1,0 +1,3 @@
+import { equivalenceSuite } from "./helpers.js";
+
+equivalenceSuite("x86-like");
