@@ -6,6 +6,13 @@ import { assemble, getProfile, Machine, PageTableBuilder, PTE_U, PTE_W } from "@
 const ITERATIONS = Number(process.env.VMLAB_BENCH_ITERATIONS ?? 8_000_000);
 const INSTRUCTIONS_PER_ITERATION = 14;
 const json = process.argv.includes("--json");
+// Best of several runs: the figure is the machine's capacity, not its momentary load.
+const REPEATS = Math.max(1, Number(argValue("--repeat") ?? 3));
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
 
 const USER_CODE = 0x00400000;
 const USER_DATA = 0x10000000;
@@ -91,8 +98,14 @@ function plainRun(): { seconds: number; state: number; checksum: number } {
 // Warm up both, then measure.
 guestRun();
 plainRun();
-const guest = guestRun();
-const plain = plainRun();
+let guest = guestRun();
+let plain = plainRun();
+for (let i = 1; i < REPEATS; i++) {
+  const g = guestRun();
+  if (g.seconds < guest.seconds) guest = g;
+  const p = plainRun();
+  if (p.seconds < plain.seconds) plain = p;
+}
 if (guest.state !== plain.state || guest.checksum !== plain.checksum) {
   throw new Error(`guest and plain JavaScript disagree: ${guest.state}/${guest.checksum} vs ${plain.state}/${plain.checksum}`);
 }
@@ -102,6 +115,7 @@ const equivalentRate = plainIterations * INSTRUCTIONS_PER_ITERATION;
 const result = {
   loop: "xorshift + load/add/store into a 4 KiB array, user mode, riscv-like 3-level paging",
   iterations: ITERATIONS,
+  repeats: REPEATS,
   guestInstructions: guest.retired,
   guestSeconds: guest.seconds,
   guestMips: guestRate / 1e6,
@@ -113,7 +127,7 @@ const result = {
 if (json) {
   console.log(JSON.stringify(result, null, 2));
 } else {
-  console.log(`compute loop: ${result.loop}`);
+  console.log(`compute loop: ${result.loop} (best of ${REPEATS} runs)`);
   console.log(`  guest interpreter   ${guest.retired.toLocaleString("en-US")} instructions in ${guest.seconds.toFixed(3)} s = ${result.guestMips.toFixed(1)} M guest instructions/s`);
   console.log(`  plain JavaScript    ${ITERATIONS.toLocaleString("en-US")} iterations in ${plain.seconds.toFixed(3)} s (= ${result.plainEquivalentMips.toFixed(1)} M guest-instruction equivalents/s)`);
   console.log(`  ratio               interpreter is ${result.slowdownVsPlainJs.toFixed(1)}x slower than plain JavaScript`);

@@ -16,6 +16,14 @@ import { walk, walkShape, WALK_BAD_TABLE, WALK_OK, WALK_PROTECTION, type WalkRes
 import { BY_OPCODE, OP } from "../opcodes.js";
 import { absentTable, privilegeTable, type Profile } from "../profiles.js";
 
+// The loop in `execute` writes these constants and the opcodes (opcodes.ts) as literals:
+// V8 loads imported constants from module cells, with a hole check, on every use, and
+// only a switch over literal cases becomes a jump table.
+if (SP !== 15 || FLAG_C !== 1 || FLAG_Z !== 2 || FLAG_N !== 4 || FLAG_V !== 8 || FLAG_IF !== 0x200 ||
+    FLAGS_MASK !== 0x20f || PAGE_SHIFT !== 12 || MODE_USER !== 1) {
+  throw new Error("arch.ts constants changed: update the literals in cpu.ts");
+}
+
 /** Decoded opcode for a word whose opcode is unassigned (traps ILLEGAL). */
 const DECODED_ILLEGAL = 0xff;
 
@@ -38,6 +46,8 @@ export interface CpuCounters {
 }
 
 const NUM_CAUSES = 16;
+/** Retired instructions per call of the inner loop (see `run`). */
+const EXECUTE_SLICE = 1 << 20;
 
 export class Cpu {
   // Architectural state.
@@ -344,6 +354,19 @@ export class Cpu {
    * Never throws for anything the guest does.
    */
   run(budget: number): StopReason {
+    // Slices keep each call short, so V8 soon runs a fully optimized `execute` rather
+    // than on-stack-replacement code, which knows nothing of the values set up before
+    // its loop and re-checks every typed array on every access.
+    let left = budget;
+    for (;;) {
+      const slice = left > EXECUTE_SLICE ? EXECUTE_SLICE : left;
+      const stop = this.execute(slice);
+      left -= slice;
+      if (stop !== "budget" || left <= 0) return stop;
+    }
+  }
+
+  private execute(budget: number): StopReason {
     const regs = this.regs;
     const crs = this.crs;
     const i32 = this.memory.i32;
@@ -375,7 +398,7 @@ export class Cpu {
       retired = base + ran;
       base = retired;
       ran = 0;
-      if (this.timerPending && (flags & FLAG_IF) !== 0) {
+      if (this.timerPending && (flags & 0x200 /* FLAG_IF */) !== 0) {
         this.timerPending = false;
         this.flags = flags;
         this.retired = retired;
@@ -418,7 +441,7 @@ export class Cpu {
           const op = d & 0xff;
           if (op >= 0x40 && op !== DECODED_ILLEGAL) {
             if (absent[op]) cause = CAUSE.ILLEGAL;
-            else if (privileged[op] && this.mode === MODE_USER) cause = CAUSE.PRIVILEGED;
+            else if (privileged[op] && this.mode === 1 /* MODE_USER */) cause = CAUSE.PRIVILEGED;
           }
           if (cause === 0)
             switch (op) {
@@ -470,14 +493,14 @@ export class Cpu {
               case 0x1a /* CMP */:
               case 0x1b /* CMPI */: {
                 const a = regs[(d >>> 8) & 15]!;
-                const b = op === OP.CMP ? regs[(d >>> 12) & 15]! : dImm[wi]!;
+                const b = op === 0x1a /* CMP */ ? regs[(d >>> 12) & 15]! : dImm[wi]!;
                 const r = (a - b) | 0;
                 flags =
-                  (flags & FLAG_IF) |
-                  (r === 0 ? FLAG_Z : 0) |
-                  (r < 0 ? FLAG_N : 0) |
-                  (a >>> 0 < b >>> 0 ? FLAG_C : 0) |
-                  (((a ^ b) & (a ^ r)) < 0 ? FLAG_V : 0);
+                  (flags & 0x200 /* FLAG_IF */) |
+                  (r === 0 ? 2 /* FLAG_Z */ : 0) |
+                  (r < 0 ? 4 /* FLAG_N */ : 0) |
+                  (a >>> 0 < b >>> 0 ? 1 /* FLAG_C */ : 0) |
+                  (((a ^ b) & (a ^ r)) < 0 ? 8 /* FLAG_V */ : 0);
                 break;
               }
               case 0x20 /* LW */: {
@@ -510,7 +533,7 @@ export class Cpu {
                   readBase = pa & 0xfffff000;
                 }
                 const byte = u8[pa]!;
-                regs[(d >>> 8) & 15] = op === OP.LB ? (byte << 24) >> 24 : byte;
+                regs[(d >>> 8) & 15] = op === 0x21 /* LB */ ? (byte << 24) >> 24 : byte;
                 break;
               }
               case 0x23 /* SW */:
@@ -521,14 +544,14 @@ export class Cpu {
                 // All stores: compute the address and the value first, so a fault
                 // leaves every register unchanged.
                 let value: number;
-                if (op === OP.SW || op === OP.SB) {
+                if (op === 0x23 /* SW */ || op === 0x24 /* SB */) {
                   va = (regs[(d >>> 12) & 15]! + dImm[wi]!) | 0;
                   value = regs[(d >>> 8) & 15]!;
                 } else {
-                  va = (regs[SP]! - 4) | 0;
-                  value = op === OP.PUSH ? regs[(d >>> 8) & 15]! : (pc + 4) | 0;
+                  va = (regs[15 /* SP */]! - 4) | 0;
+                  value = op === 0x25 /* PUSH */ ? regs[(d >>> 8) & 15]! : (pc + 4) | 0;
                 }
-                const word = op !== OP.SB;
+                const word = op !== 0x24 /* SB */;
                 let pa: number;
                 if (((va & (word ? 0xfffff003 : 0xfffff000)) | 0) === writeKey) pa = writeBase + (va & 0xfff);
                 else {
@@ -542,21 +565,21 @@ export class Cpu {
                 }
                 if (word) i32[pa >>> 2] = value;
                 else u8[pa] = value;
-                if (codePage[pa >>> PAGE_SHIFT] !== 0 && dOp[pa >>> 2] !== 0) {
+                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0 && dOp[pa >>> 2] !== 0) {
                   dOp[pa >>> 2] = 0;
                   this.counters.codeInvalidations++;
                 }
-                if (op === OP.SW || op === OP.SB) break;
-                if (op === OP.PUSH) { regs[SP] = va; break; }
-                const target = op === OP.CALL ? (pc + 4 + dImm[wi]!) | 0 : regs[(d >>> 8) & 15]!;
-                regs[SP] = va;
+                if (op === 0x23 /* SW */ || op === 0x24 /* SB */) break;
+                if (op === 0x25 /* PUSH */) { regs[15 /* SP */] = va; break; }
+                const target = op === 0x3b /* CALL */ ? (pc + 4 + dImm[wi]!) | 0 : regs[(d >>> 8) & 15]!;
+                regs[15 /* SP */] = va;
                 pc = target;
                 ran++;
                 continue inner;
               }
               case 0x26 /* POP */:
               case 0x3e /* RET */: {
-                va = regs[SP]!;
+                va = regs[15 /* SP */]!;
                 let pa: number;
                 if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
                 else {
@@ -569,8 +592,8 @@ export class Cpu {
                   readBase = pa & 0xfffff000;
                 }
                 const value = i32[pa >>> 2]!;
-                regs[SP] = (va + 4) | 0;
-                if (op === OP.POP) { regs[(d >>> 8) & 15] = value; break; }
+                regs[15 /* SP */] = (va + 4) | 0;
+                if (op === 0x26 /* POP */) { regs[(d >>> 8) & 15] = value; break; }
                 pc = value;
                 ran++;
                 continue inner;
@@ -590,18 +613,18 @@ export class Cpu {
               case 0x39 /* BLEU */:
               case 0x3a /* BGTU */: {
                 let taken: boolean;
-                const lt = ((flags & FLAG_N) !== 0) !== ((flags & FLAG_V) !== 0);
+                const lt = ((flags & 4 /* FLAG_N */) !== 0) !== ((flags & 8 /* FLAG_V */) !== 0);
                 switch (op) {
-                  case 0x31 /* BEQ */: taken = (flags & FLAG_Z) !== 0; break;
-                  case 0x32 /* BNE */: taken = (flags & FLAG_Z) === 0; break;
+                  case 0x31 /* BEQ */: taken = (flags & 2 /* FLAG_Z */) !== 0; break;
+                  case 0x32 /* BNE */: taken = (flags & 2 /* FLAG_Z */) === 0; break;
                   case 0x33 /* BLT */: taken = lt; break;
                   case 0x34 /* BGE */: taken = !lt; break;
-                  case 0x35 /* BLE */: taken = lt || (flags & FLAG_Z) !== 0; break;
-                  case 0x36 /* BGT */: taken = !lt && (flags & FLAG_Z) === 0; break;
-                  case 0x37 /* BLTU */: taken = (flags & FLAG_C) !== 0; break;
-                  case 0x38 /* BGEU */: taken = (flags & FLAG_C) === 0; break;
-                  case 0x39 /* BLEU */: taken = (flags & (FLAG_C | FLAG_Z)) !== 0; break;
-                  default: taken = (flags & (FLAG_C | FLAG_Z)) === 0; break;
+                  case 0x35 /* BLE */: taken = lt || (flags & 2 /* FLAG_Z */) !== 0; break;
+                  case 0x36 /* BGT */: taken = !lt && (flags & 2 /* FLAG_Z */) === 0; break;
+                  case 0x37 /* BLTU */: taken = (flags & 1 /* FLAG_C */) !== 0; break;
+                  case 0x38 /* BGEU */: taken = (flags & 1 /* FLAG_C */) === 0; break;
+                  case 0x39 /* BLEU */: taken = (flags & (1 /* FLAG_C */ | 2 /* FLAG_Z */)) !== 0; break;
+                  default: taken = (flags & (1 /* FLAG_C */ | 2 /* FLAG_Z */)) === 0; break;
                 }
                 pc = taken ? (pc + 4 + dImm[wi]!) | 0 : (pc + 4) | 0;
                 ran++;
@@ -618,7 +641,7 @@ export class Cpu {
                 ran++;
                 this.retired = base + ran;
                 this.flags = flags;
-                const c = op === OP.SYSCALL ? CAUSE.SYSCALL : op === OP.BRK ? CAUSE.BREAKPOINT : CAUSE.HYPERCALL;
+                const c = op === 0x40 /* SYSCALL */ ? CAUSE.SYSCALL : op === 0x41 /* BRK */ ? CAUSE.BREAKPOINT : CAUSE.HYPERCALL;
                 if (this.trap(c, (pc + 4) >>> 0, 0, 0, false)) {
                   stop = "intercept";
                   break outer;
@@ -632,9 +655,9 @@ export class Cpu {
               case 0x42 /* RTE */: {
                 const status = crs[CR.ESTATUS]!;
                 pc = crs[CR.EPC]!;
-                flags = status & FLAGS_MASK;
+                flags = status & 0x20f /* FLAGS_MASK */;
                 const newMode = status >>> ESTATUS_MODE_SHIFT;
-                if (newMode === MODE_USER) regs[SP] = crs[CR.USP]!;
+                if (newMode === 1 /* MODE_USER */) regs[15 /* SP */] = crs[CR.USP]!;
                 this.mode = newMode;
                 this.counters.trapReturns++;
                 this.translationChanged();
@@ -663,10 +686,10 @@ export class Cpu {
                 }
                 break;
               case 0x46 /* CLI */:
-                flags &= ~FLAG_IF;
+                flags &= ~0x200 /* FLAG_IF */;
                 break;
               case 0x47 /* STI */:
-                flags |= FLAG_IF;
+                flags |= 0x200 /* FLAG_IF */;
                 pc = (pc + 4) | 0;
                 ran++;
                 continue outer;
@@ -691,7 +714,7 @@ export class Cpu {
                 break;
               case 0x4b /* TLBI */:
                 this.counters.tlbInvalidations++;
-                this.tlb.invalidate((regs[(d >>> 8) & 15]! >>> PAGE_SHIFT) & 0xfffff);
+                this.tlb.invalidate((regs[(d >>> 8) & 15]! >>> 12 /* PAGE_SHIFT */) & 0xfffff);
                 this.translationChanged();
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
@@ -704,7 +727,7 @@ export class Cpu {
                 epoch = this.mmuEpoch;
                 break;
               case 0x50 /* PUSHF */: {
-                va = (regs[SP]! - 4) | 0;
+                va = (regs[15 /* SP */]! - 4) | 0;
                 let pa: number;
                 if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
                 else {
@@ -716,16 +739,16 @@ export class Cpu {
                   writeKey = va & 0xfffff000;
                   writeBase = pa & 0xfffff000;
                 }
-                i32[pa >>> 2] = flags & FLAGS_MASK;
-                if (codePage[pa >>> PAGE_SHIFT] !== 0 && dOp[pa >>> 2] !== 0) {
+                i32[pa >>> 2] = flags & 0x20f /* FLAGS_MASK */;
+                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0 && dOp[pa >>> 2] !== 0) {
                   dOp[pa >>> 2] = 0;
                   this.counters.codeInvalidations++;
                 }
-                regs[SP] = va;
+                regs[15 /* SP */] = va;
                 break;
               }
               case 0x51 /* POPF */: {
-                va = regs[SP]!;
+                va = regs[15 /* SP */]!;
                 let pa: number;
                 if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
                 else {
@@ -737,9 +760,9 @@ export class Cpu {
                   readKey = va & 0xfffff000;
                   readBase = pa & 0xfffff000;
                 }
-                const popped = i32[pa >>> 2]! & FLAGS_MASK;
-                regs[SP] = (va + 4) | 0;
-                flags = this.mode === MODE_USER && this.popfKeepsIf ? (popped & ~FLAG_IF) | (flags & FLAG_IF) : popped;
+                const popped = i32[pa >>> 2]! & 0x20f /* FLAGS_MASK */;
+                regs[15 /* SP */] = (va + 4) | 0;
+                flags = this.mode === 1 /* MODE_USER */ && this.popfKeepsIf ? (popped & ~0x200 /* FLAG_IF */) | (flags & 0x200 /* FLAG_IF */) : popped;
                 pc = (pc + 4) | 0;
                 ran++;
                 continue outer;
