@@ -164,3 +164,12 @@ describe("assembly errors: every kind, with its position, all at once", () => {
     ]);
   });
 });
+
+describe("bad options", () => {
+  it("names the offending define or origin", () => {
+    expect(() => assemble("nop", { file: "o.s", defines: { "2x": 1 } })).toThrow("o.s: define '2x' is not a symbol name");
+    expect(() => assemble("nop", { file: "o.s", defines: { X: 1.5 } })).toThrow("o.s: define X=1.5 is not a 32-bit integer");
+    expect(() => assemble("nop", { file: "o.s", defines: { X: 2 ** 32 } })).toThrow("o.s: define X=4294967296 is not a 32-bit integer");
+    expect(() => assemble("nop", { file: "o.s", origin: -4 })).toThrow("o.s: origin -4 is not a 32-bit address");
+  });
+});

@@ -154,9 +154,21 @@ export function assemble(source: string, options: AssembleOptions): Image {
     diags.push({ file, line, col, message, seq: at });
   };
 
+  // Options are checked like source: one clear error naming the offending value.
+  const optionErrors: Diagnostic[] = [];
+  const isWord = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff;
+  if (options.origin !== undefined && !(isWord(options.origin) && options.origin >= 0)) {
+    optionErrors.push({ file: options.file, line: 0, col: 0, message: `origin ${String(options.origin)} is not a 32-bit address` });
+  }
   for (const [name, value] of Object.entries(options.defines ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(name)) {
+      optionErrors.push({ file: options.file, line: 0, col: 0, message: `define '${name}' is not a symbol name` });
+    } else if (!isWord(value)) {
+      optionErrors.push({ file: options.file, line: 0, col: 0, message: `define ${name}=${String(value)} is not a 32-bit integer` });
+    }
     symbols.set(name, { kind: "equ", value, seq: -1, dot: 0, file: options.file, line: 0, col: 0 });
   }
+  if (optionErrors.length > 0) throw new AssemblyError(optionErrors);
 
   const qualify = (name: string): string => (name.startsWith(".") && name.length > 1 ? scope + name : name);
 
