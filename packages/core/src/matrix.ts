@@ -132,11 +132,13 @@ class WorkerPool {
   private readonly all: Worker[] = [];
 
   constructor(size: number) {
-    for (let k = 0; k < size; k++) {
-      const w = new Worker(WORKER_BOOTSTRAP, { eval: true });
-      this.all.push(w);
-      this.idle.push(w);
-    }
+    for (let k = 0; k < size; k++) this.idle.push(this.spawn());
+  }
+
+  private spawn(): Worker {
+    const w = new Worker(WORKER_BOOTSTRAP, { eval: true });
+    this.all.push(w);
+    return w;
   }
 
   private acquire(): Promise<Worker> {
@@ -152,7 +154,7 @@ class WorkerPool {
   }
 
   async run(task: CellTask): Promise<RunResult> {
-    const w = await this.acquire();
+    let w = await this.acquire();
     try {
       return await new Promise<RunResult>((resolve, reject) => {
         const onMessage = (m: { id: number; result?: RunResult; error?: string }) => {
@@ -165,14 +167,25 @@ class WorkerPool {
           cleanup();
           reject(e);
         };
+        const onExit = (code: number) => {
+          cleanup();
+          reject(new Error(`worker stopped (exit code ${code})`));
+        };
         const cleanup = () => {
           w.off("message", onMessage);
           w.off("error", onError);
+          w.off("exit", onExit);
         };
         w.on("message", onMessage);
         w.on("error", onError);
+        w.on("exit", onExit);
         w.postMessage(task);
       });
+    } catch (e) {
+      // The worker died with the cell (out of memory, a crash): the next cell gets a new one.
+      void w.terminate();
+      w = this.spawn();
+      throw e;
     } finally {
       this.release(w);
     }

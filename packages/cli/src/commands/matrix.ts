@@ -4,7 +4,7 @@ import { MultiBar, Presets } from "cli-progress";
 import { ConfigurationError, enumerateConfigurations, MACHINE_PROFILE_NAMES, getMachineProfile, runMatrix, type MatrixCell } from "@vmlab/core";
 import { listScenarios, type Scenario } from "@vmlab/guest";
 import { PROFILE_NAMES } from "@vmlab/isa";
-import { terminalTable, writeReport } from "@vmlab/report";
+import { statusOf, terminalTable, writeReport } from "@vmlab/report";
 import { CliError } from "../errors.js";
 import { levelsOption, parseCount, printJson } from "../options.js";
 import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
@@ -65,13 +65,26 @@ export function register(program: Command): void {
           throw new CliError(`no configuration can run: ${skipped.map((s) => `${s.label}: ${s.reason}`).join("; ")}`);
         }
         const cells: MatrixCell[] = scenarios.flatMap((scenario) => configurations.map((configuration) => ({ scenario, configuration })));
-        const bar = process.stderr.isTTY && !o.json ? new MultiBar({ clearOnComplete: true, format: " {bar} {value}/{total} cells | {last}" }, Presets.shades_classic) : undefined;
-        const progress = bar?.create(cells.length, 0, { last: "" });
+        const bar = process.stderr.isTTY && !o.json
+          ? new MultiBar({ clearOnComplete: true, format: " {bar} {value}/{total} cells | {failing} failing | {last}" }, Presets.shades_classic)
+          : undefined;
+        const progress = bar?.create(cells.length, 0, { last: "", failing: 0 });
+        let failing = 0;
         const results = await runMatrix(cells, {
           strategyPackages: packages,
           ...(o.workers ? { workers: o.workers } : {}),
           ...(o.budget ? { budget: o.budget } : {}),
-          onProgress: (done, _total, last) => progress?.update(done, { last: `${last.scenario} ${last.configuration.label}` }),
+          onProgress: (done, _total, last) => {
+            const where = `${last.scenario} ${last.configuration.label} ${last.configuration.machine}`;
+            // A failing cell is shown as soon as it ends; the others keep running.
+            if (last.outcome !== "halt" || last.properties?.equivalent === false) {
+              failing++;
+              const line = `${where}: ${statusOf(last)}\n`;
+              if (bar) bar.log(line);
+              else if (!o.json) process.stderr.write(line);
+            }
+            progress?.update(done, { last: where, failing });
+          },
         });
         bar?.stop();
         const wallMs = performance.now() - started;
