@@ -53,7 +53,7 @@ loop:   shli r3, r1, 13
         syscall 0
 `;
 
-function guestRun(): { seconds: number; retired: number; state: number; checksum: number } {
+function guestRun(): { seconds: number; cpuSeconds: number; retired: number; state: number; checksum: number } {
   const profile = getProfile("riscv-like", { levels: 3 });
   const machine = new Machine({ profile });
   // Page tables from physical 0x100000 up; user code at 0x200000, data at 0x210000.
@@ -69,13 +69,16 @@ function guestRun(): { seconds: number; retired: number; state: number; checksum
   tables.map(USER_DATA, 0x210000, PTE_U | PTE_W);
   machine.load({ ...image, segments: image.segments.filter((s) => s !== code) });
   machine.memory.u8.set(code.bytes, 0x200000);
+  const cpuStarted = process.cpuUsage();
   const started = performance.now();
   const stop = machine.run(ITERATIONS * INSTRUCTIONS_PER_ITERATION * 2);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (stop.reason !== "halt") throw new Error(`bench guest did not halt (${stop.reason})`);
   let checksum = 0;
   for (let i = 0; i < 1024; i++) checksum = (checksum + machine.memory.i32[(0x210000 >>> 2) + i]!) | 0;
-  return { seconds, retired: machine.cpu.retired, state: machine.cpu.regs[1]!, checksum };
+  return { seconds, cpuSeconds, retired: machine.cpu.retired, state: machine.cpu.regs[1]!, checksum };
 }
 
 function plainRun(): { seconds: number; state: number; checksum: number } {
@@ -119,6 +122,9 @@ const result = {
   guestInstructions: guest.retired,
   guestSeconds: guest.seconds,
   guestMips: guestRate / 1e6,
+  // Process CPU time of the best run: steadier than wall time when other work shares the cores.
+  guestCpuSeconds: guest.cpuSeconds,
+  guestMipsPerCpuSecond: guest.retired / guest.cpuSeconds / 1e6,
   plainSeconds: plain.seconds,
   plainIterationsPerSecond: plainIterations,
   plainEquivalentMips: equivalentRate / 1e6,
@@ -129,6 +135,7 @@ if (json) {
 } else {
   console.log(`compute loop: ${result.loop} (best of ${REPEATS} runs)`);
   console.log(`  guest interpreter   ${guest.retired.toLocaleString("en-US")} instructions in ${guest.seconds.toFixed(3)} s = ${result.guestMips.toFixed(1)} M guest instructions/s`);
+  console.log(`                      (${result.guestMipsPerCpuSecond.toFixed(1)} M per second of process CPU time)`);
   console.log(`  plain JavaScript    ${ITERATIONS.toLocaleString("en-US")} iterations in ${plain.seconds.toFixed(3)} s (= ${result.plainEquivalentMips.toFixed(1)} M guest-instruction equivalents/s)`);
   console.log(`  ratio               interpreter is ${result.slowdownVsPlainJs.toFixed(1)}x slower than plain JavaScript`);
 }

@@ -20,7 +20,7 @@ import { absentTable, privilegeTable, type Profile } from "../profiles.js";
 // V8 loads imported constants from module cells, with a hole check, on every use, and
 // only a switch over literal cases becomes a jump table.
 if (SP !== 15 || FLAG_C !== 1 || FLAG_Z !== 2 || FLAG_N !== 4 || FLAG_V !== 8 || FLAG_IF !== 0x200 ||
-    FLAGS_MASK !== 0x20f || PAGE_SHIFT !== 12 || MODE_USER !== 1) {
+    FLAGS_MASK !== 0x20f || PAGE_SHIFT !== 12 || MODE_USER !== 1 || NUM_REGS !== 16) {
   throw new Error("arch.ts constants changed: update the literals in cpu.ts");
 }
 
@@ -46,12 +46,14 @@ export interface CpuCounters {
 }
 
 const NUM_CAUSES = 16;
+/** Where the decoded-instruction slots start in `core` (after the registers). */
+const DECODED_BASE = NUM_REGS;
 /** Retired instructions per call of the inner loop (see `run`). */
 const EXECUTE_SLICE = 1 << 20;
 
 export class Cpu {
   // Architectural state.
-  readonly regs = new Int32Array(NUM_REGS);
+  readonly regs: Int32Array;
   pc = 0;
   flags = 0;
   mode = MODE_KERNEL;
@@ -90,9 +92,12 @@ export class Cpu {
   private readonly popfKeepsIf: boolean;
 
   // Decoded-instruction cache, one slot per physical word.
-  /** op | a << 8 | b << 12 | c << 16; op 0 means "not decoded". */
-  private readonly dOp: Int32Array;
-  private readonly dImm: Int32Array;
+  /**
+   * The registers (slots 0..15, `regs` is a view of them), then two slots per physical
+   * word: op | a << 8 | b << 12 | c << 16 (0 = not decoded) and the immediate. One array,
+   * so the loop checks one typed array per instruction instead of three.
+   */
+  private readonly core: Int32Array;
   /** 1 for physical pages holding decoded instructions: stores there drop decodes. */
   private readonly codePage: Uint8Array;
 
@@ -129,8 +134,8 @@ export class Cpu {
     this.absent = absentTable(profile);
     this.popfKeepsIf = profile.popfKeepsInterruptFlagInUserMode;
     const words = memory.size >>> 2;
-    this.dOp = new Int32Array(words);
-    this.dImm = new Int32Array(words);
+    this.core = new Int32Array(DECODED_BASE + 2 * words);
+    this.regs = this.core.subarray(0, NUM_REGS);
     this.codePage = new Uint8Array(memory.size >>> PAGE_SHIFT);
   }
 
@@ -145,8 +150,8 @@ export class Cpu {
     for (let page = start >>> PAGE_SHIFT; page <= (end - 1) >>> PAGE_SHIFT; page++) {
       if (this.codePage[page]) {
         const from = Math.max(start, page << PAGE_SHIFT) >>> 2;
-        const to = Math.min(end, (page + 1) << PAGE_SHIFT) >>> 2;
-        this.dOp.fill(0, from, to);
+        const to = (Math.min(end, (page + 1) << PAGE_SHIFT) + 3) >>> 2;
+        for (let wi = from; wi < to; wi++) this.core[DECODED_BASE + 2 * wi] = 0;
         this.counters.codeInvalidations++;
       }
     }
@@ -158,32 +163,43 @@ export class Cpu {
     this.timerDeadline = this.timerPeriod === 0 ? Infinity : this.retired + this.timerPeriod;
   }
 
-  private decode(wi: number): number {
+  /** A store hit a page holding decoded code: drop the decode of that word. */
+  private storeIntoCode(pa: number): void {
+    const slot = DECODED_BASE + ((pa >>> 2) << 1);
+    if (this.core[slot] !== 0) {
+      this.core[slot] = 0;
+      this.counters.codeInvalidations++;
+    }
+  }
+
+  private decode(pa: number): number {
+    const wi = pa >>> 2;
+    const slot = DECODED_BASE + 2 * wi;
     const w = this.memory.i32[wi]!;
     const opcode = w >>> 24;
     const info = BY_OPCODE[opcode];
     this.codePage[wi >>> (PAGE_SHIFT - 2)] = 1;
     if (!info) {
-      this.dOp[wi] = DECODED_ILLEGAL;
+      this.core[slot] = DECODED_ILLEGAL;
       return DECODED_ILLEGAL;
     }
     switch (info.form) {
       case "rri":
       case "ri":
       case "m":
-        this.dImm[wi] = (w << 16) >> 16;
+        this.core[slot + 1] = (w << 16) >> 16;
         break;
       case "j":
-        this.dImm[wi] = ((w << 8) >> 8) * 4;
+        this.core[slot + 1] = ((w << 8) >> 8) * 4;
         break;
       case "rru":
-        this.dImm[wi] = opcode === OP.SHLI || opcode === OP.SHRI || opcode === OP.SARI ? w & 31 : w & 0xffff;
+        this.core[slot + 1] = opcode === OP.SHLI || opcode === OP.SHRI || opcode === OP.SARI ? w & 31 : w & 0xffff;
         break;
       default:
-        this.dImm[wi] = w & 0xffff;
+        this.core[slot + 1] = w & 0xffff;
     }
     const packed = opcode | (((w >>> 20) & 15) << 8) | (((w >>> 16) & 15) << 12) | (((w >>> 12) & 15) << 16);
-    this.dOp[wi] = packed;
+    this.core[slot] = packed;
     return packed;
   }
 
@@ -367,12 +383,10 @@ export class Cpu {
   }
 
   private execute(budget: number): StopReason {
-    const regs = this.regs;
+    const core = this.core; // registers and decoded instructions
     const crs = this.crs;
     const i32 = this.memory.i32;
     const u8 = this.memory.u8;
-    const dOp = this.dOp;
-    const dImm = this.dImm;
     const codePage = this.codePage;
     const privileged = this.privileged;
     const absent = this.absent;
@@ -435,9 +449,10 @@ export class Cpu {
           }
         }
         if (cause === 0) {
-          const wi = (fetchBase + (pc & 0xfff)) >>> 2;
-          let d = dOp[wi]!;
-          if (d === 0) d = this.decode(wi);
+          // pc is word-aligned here, so pa >>> 1 is twice the word index.
+          const di = ((fetchBase + (pc & 0xfff)) >>> 1) + 16 /* DECODED_BASE */;
+          let d = core[di]!;
+          if (d === 0) d = this.decode(fetchBase + (pc & 0xfff));
           const op = d & 0xff;
           if (op >= 0x40 && op !== DECODED_ILLEGAL) {
             if (absent[op]) cause = CAUSE.ILLEGAL;
@@ -445,55 +460,55 @@ export class Cpu {
           }
           if (cause === 0)
             switch (op) {
-              case 0x01 /* ADD */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! + regs[(d >>> 16) & 15]!; break;
-              case 0x02 /* SUB */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! - regs[(d >>> 16) & 15]!; break;
-              case 0x03 /* AND */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! & regs[(d >>> 16) & 15]!; break;
-              case 0x04 /* OR */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! | regs[(d >>> 16) & 15]!; break;
-              case 0x05 /* XOR */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! ^ regs[(d >>> 16) & 15]!; break;
-              case 0x06 /* SHL */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! << (regs[(d >>> 16) & 15]! & 31); break;
-              case 0x07 /* SHR */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! >>> (regs[(d >>> 16) & 15]! & 31); break;
-              case 0x08 /* SAR */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! >> (regs[(d >>> 16) & 15]! & 31); break;
-              case 0x09 /* MUL */: regs[(d >>> 8) & 15] = Math.imul(regs[(d >>> 12) & 15]!, regs[(d >>> 16) & 15]!); break;
+              case 0x01 /* ADD */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! + core[(d >>> 16) & 15]!; break;
+              case 0x02 /* SUB */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! - core[(d >>> 16) & 15]!; break;
+              case 0x03 /* AND */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! & core[(d >>> 16) & 15]!; break;
+              case 0x04 /* OR */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! | core[(d >>> 16) & 15]!; break;
+              case 0x05 /* XOR */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! ^ core[(d >>> 16) & 15]!; break;
+              case 0x06 /* SHL */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! << (core[(d >>> 16) & 15]! & 31); break;
+              case 0x07 /* SHR */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! >>> (core[(d >>> 16) & 15]! & 31); break;
+              case 0x08 /* SAR */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! >> (core[(d >>> 16) & 15]! & 31); break;
+              case 0x09 /* MUL */: core[(d >>> 8) & 15] = Math.imul(core[(d >>> 12) & 15]!, core[(d >>> 16) & 15]!); break;
               case 0x0a /* DIV */: {
-                const divisor = regs[(d >>> 16) & 15]!;
+                const divisor = core[(d >>> 16) & 15]!;
                 if (divisor === 0) { cause = CAUSE.DIVIDE; break; }
-                regs[(d >>> 8) & 15] = (regs[(d >>> 12) & 15]! / divisor) | 0;
+                core[(d >>> 8) & 15] = (core[(d >>> 12) & 15]! / divisor) | 0;
                 break;
               }
               case 0x0b /* DIVU */: {
-                const divisor = regs[(d >>> 16) & 15]! >>> 0;
+                const divisor = core[(d >>> 16) & 15]! >>> 0;
                 if (divisor === 0) { cause = CAUSE.DIVIDE; break; }
-                regs[(d >>> 8) & 15] = ((regs[(d >>> 12) & 15]! >>> 0) / divisor) >>> 0;
+                core[(d >>> 8) & 15] = ((core[(d >>> 12) & 15]! >>> 0) / divisor) >>> 0;
                 break;
               }
               case 0x0c /* REM */: {
-                const divisor = regs[(d >>> 16) & 15]!;
+                const divisor = core[(d >>> 16) & 15]!;
                 if (divisor === 0) { cause = CAUSE.DIVIDE; break; }
-                regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! % divisor | 0;
+                core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! % divisor | 0;
                 break;
               }
               case 0x0d /* REMU */: {
-                const divisor = regs[(d >>> 16) & 15]! >>> 0;
+                const divisor = core[(d >>> 16) & 15]! >>> 0;
                 if (divisor === 0) { cause = CAUSE.DIVIDE; break; }
-                regs[(d >>> 8) & 15] = (regs[(d >>> 12) & 15]! >>> 0) % divisor;
+                core[(d >>> 8) & 15] = (core[(d >>> 12) & 15]! >>> 0) % divisor;
                 break;
               }
-              case 0x0e /* SLT */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! < regs[(d >>> 16) & 15]! ? 1 : 0; break;
-              case 0x0f /* SLTU */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! >>> 0 < regs[(d >>> 16) & 15]! >>> 0 ? 1 : 0; break;
-              case 0x10 /* ADDI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! + dImm[wi]!; break;
-              case 0x11 /* ANDI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! & dImm[wi]!; break;
-              case 0x12 /* ORI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! | dImm[wi]!; break;
-              case 0x13 /* XORI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! ^ dImm[wi]!; break;
-              case 0x14 /* SHLI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! << dImm[wi]!; break;
-              case 0x15 /* SHRI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! >>> dImm[wi]!; break;
-              case 0x16 /* SARI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! >> dImm[wi]!; break;
-              case 0x17 /* MULI */: regs[(d >>> 8) & 15] = Math.imul(regs[(d >>> 12) & 15]!, dImm[wi]!); break;
-              case 0x18 /* LUI */: regs[(d >>> 8) & 15] = dImm[wi]! << 16; break;
-              case 0x19 /* SLTI */: regs[(d >>> 8) & 15] = regs[(d >>> 12) & 15]! < dImm[wi]! ? 1 : 0; break;
+              case 0x0e /* SLT */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! < core[(d >>> 16) & 15]! ? 1 : 0; break;
+              case 0x0f /* SLTU */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! >>> 0 < core[(d >>> 16) & 15]! >>> 0 ? 1 : 0; break;
+              case 0x10 /* ADDI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! + core[di + 1]!; break;
+              case 0x11 /* ANDI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! & core[di + 1]!; break;
+              case 0x12 /* ORI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! | core[di + 1]!; break;
+              case 0x13 /* XORI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! ^ core[di + 1]!; break;
+              case 0x14 /* SHLI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! << core[di + 1]!; break;
+              case 0x15 /* SHRI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! >>> core[di + 1]!; break;
+              case 0x16 /* SARI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! >> core[di + 1]!; break;
+              case 0x17 /* MULI */: core[(d >>> 8) & 15] = Math.imul(core[(d >>> 12) & 15]!, core[di + 1]!); break;
+              case 0x18 /* LUI */: core[(d >>> 8) & 15] = core[di + 1]! << 16; break;
+              case 0x19 /* SLTI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! < core[di + 1]! ? 1 : 0; break;
               case 0x1a /* CMP */:
               case 0x1b /* CMPI */: {
-                const a = regs[(d >>> 8) & 15]!;
-                const b = op === 0x1a /* CMP */ ? regs[(d >>> 12) & 15]! : dImm[wi]!;
+                const a = core[(d >>> 8) & 15]!;
+                const b = op === 0x1a /* CMP */ ? core[(d >>> 12) & 15]! : core[di + 1]!;
                 const r = (a - b) | 0;
                 flags =
                   (flags & 0x200 /* FLAG_IF */) |
@@ -504,9 +519,9 @@ export class Cpu {
                 break;
               }
               case 0x20 /* LW */: {
-                va = (regs[(d >>> 12) & 15]! + dImm[wi]!) | 0;
+                va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
                 if ((va & 0xfffff003) === readKey) {
-                  regs[(d >>> 8) & 15] = i32[(readBase + (va & 0xfff)) >>> 2]!;
+                  core[(d >>> 8) & 15] = i32[(readBase + (va & 0xfff)) >>> 2]!;
                   break;
                 }
                 if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break; }
@@ -516,12 +531,12 @@ export class Cpu {
                 if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
                 readKey = va & 0xfffff000;
                 readBase = pa & 0xfffff000;
-                regs[(d >>> 8) & 15] = i32[pa >>> 2]!;
+                core[(d >>> 8) & 15] = i32[pa >>> 2]!;
                 break;
               }
               case 0x21 /* LB */:
               case 0x22 /* LBU */: {
-                va = (regs[(d >>> 12) & 15]! + dImm[wi]!) | 0;
+                va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
                 let pa: number;
                 if ((va & 0xfffff000) === readKey) pa = readBase + (va & 0xfff);
                 else {
@@ -533,7 +548,7 @@ export class Cpu {
                   readBase = pa & 0xfffff000;
                 }
                 const byte = u8[pa]!;
-                regs[(d >>> 8) & 15] = op === 0x21 /* LB */ ? (byte << 24) >> 24 : byte;
+                core[(d >>> 8) & 15] = op === 0x21 /* LB */ ? (byte << 24) >> 24 : byte;
                 break;
               }
               case 0x23 /* SW */:
@@ -545,11 +560,11 @@ export class Cpu {
                 // leaves every register unchanged.
                 let value: number;
                 if (op === 0x23 /* SW */ || op === 0x24 /* SB */) {
-                  va = (regs[(d >>> 12) & 15]! + dImm[wi]!) | 0;
-                  value = regs[(d >>> 8) & 15]!;
+                  va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
+                  value = core[(d >>> 8) & 15]!;
                 } else {
-                  va = (regs[15 /* SP */]! - 4) | 0;
-                  value = op === 0x25 /* PUSH */ ? regs[(d >>> 8) & 15]! : (pc + 4) | 0;
+                  va = (core[15 /* SP */]! - 4) | 0;
+                  value = op === 0x25 /* PUSH */ ? core[(d >>> 8) & 15]! : (pc + 4) | 0;
                 }
                 const word = op !== 0x24 /* SB */;
                 let pa: number;
@@ -565,21 +580,18 @@ export class Cpu {
                 }
                 if (word) i32[pa >>> 2] = value;
                 else u8[pa] = value;
-                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0 && dOp[pa >>> 2] !== 0) {
-                  dOp[pa >>> 2] = 0;
-                  this.counters.codeInvalidations++;
-                }
+                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
                 if (op === 0x23 /* SW */ || op === 0x24 /* SB */) break;
-                if (op === 0x25 /* PUSH */) { regs[15 /* SP */] = va; break; }
-                const target = op === 0x3b /* CALL */ ? (pc + 4 + dImm[wi]!) | 0 : regs[(d >>> 8) & 15]!;
-                regs[15 /* SP */] = va;
+                if (op === 0x25 /* PUSH */) { core[15 /* SP */] = va; break; }
+                const target = op === 0x3b /* CALL */ ? (pc + 4 + core[di + 1]!) | 0 : core[(d >>> 8) & 15]!;
+                core[15 /* SP */] = va;
                 pc = target;
                 ran++;
                 continue inner;
               }
               case 0x26 /* POP */:
               case 0x3e /* RET */: {
-                va = regs[15 /* SP */]!;
+                va = core[15 /* SP */]!;
                 let pa: number;
                 if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
                 else {
@@ -592,14 +604,14 @@ export class Cpu {
                   readBase = pa & 0xfffff000;
                 }
                 const value = i32[pa >>> 2]!;
-                regs[15 /* SP */] = (va + 4) | 0;
-                if (op === 0x26 /* POP */) { regs[(d >>> 8) & 15] = value; break; }
+                core[15 /* SP */] = (va + 4) | 0;
+                if (op === 0x26 /* POP */) { core[(d >>> 8) & 15] = value; break; }
                 pc = value;
                 ran++;
                 continue inner;
               }
               case 0x30 /* JMP */:
-                pc = (pc + 4 + dImm[wi]!) | 0;
+                pc = (pc + 4 + core[di + 1]!) | 0;
                 ran++;
                 continue inner;
               case 0x31 /* BEQ */:
@@ -626,12 +638,12 @@ export class Cpu {
                   case 0x39 /* BLEU */: taken = (flags & (1 /* FLAG_C */ | 2 /* FLAG_Z */)) !== 0; break;
                   default: taken = (flags & (1 /* FLAG_C */ | 2 /* FLAG_Z */)) === 0; break;
                 }
-                pc = taken ? (pc + 4 + dImm[wi]!) | 0 : (pc + 4) | 0;
+                pc = taken ? (pc + 4 + core[di + 1]!) | 0 : (pc + 4) | 0;
                 ran++;
                 continue inner;
               }
               case 0x3c /* JR */:
-                pc = regs[(d >>> 8) & 15]!;
+                pc = core[(d >>> 8) & 15]!;
                 ran++;
                 continue inner;
               case 0x40 /* SYSCALL */:
@@ -657,7 +669,7 @@ export class Cpu {
                 pc = crs[CR.EPC]!;
                 flags = status & 0x20f /* FLAGS_MASK */;
                 const newMode = status >>> ESTATUS_MODE_SHIFT;
-                if (newMode === 1 /* MODE_USER */) regs[15 /* SP */] = crs[CR.USP]!;
+                if (newMode === 1 /* MODE_USER */) core[15 /* SP */] = crs[CR.USP]!;
                 this.mode = newMode;
                 this.counters.trapReturns++;
                 this.translationChanged();
@@ -674,12 +686,12 @@ export class Cpu {
                 break outer;
               case 0x44 /* IN */:
                 this.retired = base + ran;
-                regs[(d >>> 8) & 15] = this.portIn(dImm[wi]!);
+                core[(d >>> 8) & 15] = this.portIn(core[di + 1]!);
                 break;
               case 0x45 /* OUT */:
                 this.retired = base + ran;
-                this.portOut(dImm[wi]!, regs[(d >>> 8) & 15]!, base + ran + 1);
-                if (dImm[wi] === PORT.TIMER_PERIOD) {
+                this.portOut(core[di + 1]!, core[(d >>> 8) & 15]!, base + ran + 1);
+                if (core[di + 1] === PORT.TIMER_PERIOD) {
                   pc = (pc + 4) | 0;
                   ran++;
                   continue outer; // the timer deadline changed
@@ -694,27 +706,27 @@ export class Cpu {
                 ran++;
                 continue outer;
               case 0x48 /* RDCR */: {
-                const n = dImm[wi]!;
+                const n = core[di + 1]!;
                 if (n >= crs.length) { cause = CAUSE.ILLEGAL; break; }
-                regs[(d >>> 8) & 15] = n === CR.COUNT ? (base + ran) | 0 : crs[n]!;
+                core[(d >>> 8) & 15] = n === CR.COUNT ? (base + ran) | 0 : crs[n]!;
                 break;
               }
               case 0x49 /* WRCR */: {
-                const n = dImm[wi]!;
+                const n = core[di + 1]!;
                 if (n >= crs.length) { cause = CAUSE.ILLEGAL; break; }
-                this.writeCr(n, regs[(d >>> 8) & 15]!);
+                this.writeCr(n, core[(d >>> 8) & 15]!);
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
                 break;
               }
               case 0x4a /* TLBW */:
-                this.tlbWrite(regs[(d >>> 8) & 15]!, regs[(d >>> 12) & 15]!);
+                this.tlbWrite(core[(d >>> 8) & 15]!, core[(d >>> 12) & 15]!);
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
                 break;
               case 0x4b /* TLBI */:
                 this.counters.tlbInvalidations++;
-                this.tlb.invalidate((regs[(d >>> 8) & 15]! >>> 12 /* PAGE_SHIFT */) & 0xfffff);
+                this.tlb.invalidate((core[(d >>> 8) & 15]! >>> 12 /* PAGE_SHIFT */) & 0xfffff);
                 this.translationChanged();
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
@@ -727,7 +739,7 @@ export class Cpu {
                 epoch = this.mmuEpoch;
                 break;
               case 0x50 /* PUSHF */: {
-                va = (regs[15 /* SP */]! - 4) | 0;
+                va = (core[15 /* SP */]! - 4) | 0;
                 let pa: number;
                 if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
                 else {
@@ -740,15 +752,12 @@ export class Cpu {
                   writeBase = pa & 0xfffff000;
                 }
                 i32[pa >>> 2] = flags & 0x20f /* FLAGS_MASK */;
-                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0 && dOp[pa >>> 2] !== 0) {
-                  dOp[pa >>> 2] = 0;
-                  this.counters.codeInvalidations++;
-                }
-                regs[15 /* SP */] = va;
+                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
+                core[15 /* SP */] = va;
                 break;
               }
               case 0x51 /* POPF */: {
-                va = regs[15 /* SP */]!;
+                va = core[15 /* SP */]!;
                 let pa: number;
                 if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
                 else {
@@ -761,17 +770,17 @@ export class Cpu {
                   readBase = pa & 0xfffff000;
                 }
                 const popped = i32[pa >>> 2]! & 0x20f /* FLAGS_MASK */;
-                regs[15 /* SP */] = (va + 4) | 0;
+                core[15 /* SP */] = (va + 4) | 0;
                 flags = this.mode === 1 /* MODE_USER */ && this.popfKeepsIf ? (popped & ~0x200 /* FLAG_IF */) | (flags & 0x200 /* FLAG_IF */) : popped;
                 pc = (pc + 4) | 0;
                 ran++;
                 continue outer;
               }
               case 0x52 /* RDMODE */:
-                regs[(d >>> 8) & 15] = this.mode;
+                core[(d >>> 8) & 15] = this.mode;
                 break;
               case 0x53 /* RDTVEC */:
-                regs[(d >>> 8) & 15] = crs[CR.TVEC]!;
+                core[(d >>> 8) & 15] = crs[CR.TVEC]!;
                 break;
               default:
                 cause = CAUSE.ILLEGAL;
