@@ -27,7 +27,7 @@ const ScenarioSchema = z
     expectedOutput: z.string({ error: "must be a string" }).optional(),
     iterations: count("times the measured operation runs").optional(),
     diskContents: z.string({ error: "must be a string" }).optional(),
-    vms: count("virtual machines").optional(),
+    vms: count("virtual machines").default(1),
   }, { error: "must be a JSON object" })
   .strict();
 

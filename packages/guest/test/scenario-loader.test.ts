@@ -41,6 +41,7 @@ describe("loadScenario", () => {
     expect(s.iterations).toBe(3);
     expect(s.vms).toBe(2);
     expect(s.expectedOutput).toBeUndefined();
+    expect(loadScenario(make("onevm", valid, { "main.s": "" })).vms).toBe(1); // the default
     expect(isAbsolute(s.dir)).toBe(true);
     expect(s.sources).toEqual([
       { name: "main.s", file: join(s.dir, "main.s"), source: "start: nop\n" },
@@ -108,6 +109,25 @@ describe("loadScenario", () => {
     const dir = make("dirprog", { ...valid, programs: ["sub"] });
     mkdirSync(join(dir, "sub"));
     expect(loadError(dir)).toMatch(/unknown program 'sub'/);
+  });
+
+  it("diskContents is on the disk from sector 0 when the scenario runs", () => {
+    const reader = `        .include "runtime.s"
+start:  li r2, 0
+        la r3, buffer
+        call sys_disk_read
+        la r2, buffer
+        call print
+        li r2, 0
+        call exit
+        .align 4
+buffer: .space 513
+`;
+    const s = loadScenario(make("disk", { ...valid, budget: 1_000_000, diskContents: "left on the disk\n" }, { "main.s": reader }));
+    expect(s.diskContents).toBe("left on the disk\n");
+    const r = runOnBareMetal(s, getProfile("riscv-like"));
+    expect(r.outcome).toBe("halt");
+    expect(r.output).toBe("left on the disk\n");
   });
 
   it("an assembly error in a program names the program file, line and column", () => {

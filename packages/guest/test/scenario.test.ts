@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
 import { getProfile } from "@vmlab/isa";
 import { listScenarios, runOnBareMetal, scenarioImage, type BareMetalRun, type Scenario } from "../src/index.js";
@@ -83,6 +84,15 @@ describe("the scenario set", () => {
         "forkwait", "context-switch", "tlb-pressure", "compute", "disk-io", "kernel-build", "interleave",
       ]),
     );
+  });
+
+  it("names each scenario after its folder, with a description and what it stresses", () => {
+    for (const s of scenarios) {
+      expect(basename(s.dir)).toBe(s.name);
+      expect(s.description.length).toBeGreaterThan(10);
+      expect(s.stresses.length).toBeGreaterThan(0);
+      expect(s.vms).toBe(1);
+    }
   });
 
   it("states expected outputs that an independent computation agrees with", () => {
