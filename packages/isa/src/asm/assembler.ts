@@ -181,7 +181,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
       if (s.evaluating) throw new ExprError(`'${name}' is defined in terms of itself`, s.col);
       s.evaluating = true;
       try {
-        s.value = evaluate(s.expr!, s.dot, lookupWith(strict), strict);
+        s.value = evaluate(s.expr!, s.dot, strict ? lookupStrict : lookupLoose, strict);
       } catch (e) {
         // In pass 2 a broken constant is reported once, at its definition, and then
         // reads as 0 so that its uses do not repeat the error.
@@ -193,6 +193,9 @@ export function assemble(source: string, options: AssembleOptions): Image {
       }
       return s.value;
     };
+
+  const lookupLoose = lookupWith(false);
+  const lookupStrict = lookupWith(true);
 
   const ensureSegment = (file: string, line: number, col: number): void => {
     if (segment < 0) {
@@ -209,7 +212,8 @@ export function assemble(source: string, options: AssembleOptions): Image {
     if (loc + s.size > 0x100000000) {
       throw new PosError(`${s.size} bytes at 0x${loc.toString(16)} run past the end of the address space`, s.col);
     }
-    stmts.push({ ...s, address: loc, segment, scope, seq });
+    const stmt: Stmt = Object.assign(s, { address: loc, segment, scope, seq });
+    stmts.push(stmt);
     loc = (loc + s.size) >>> 0;
     segments[segment]!.end = loc;
   };
@@ -224,11 +228,11 @@ export function assemble(source: string, options: AssembleOptions): Image {
   };
 
   const knownNow = (e: Expr, what: string, col: number): number => {
-    const v = evaluate(e, loc, lookupWith(false), false);
+    const v = evaluate(e, loc, lookupLoose, false);
     if (v !== undefined) return v;
     // Name the first symbol without a value: undefined altogether, or defined later.
     try {
-      evaluate(e, loc, lookupWith(false), true);
+      evaluate(e, loc, lookupLoose, true);
     } catch (err) {
       if (err instanceof ExprError && err.symbol !== undefined) throw new EarlyValueError(err.symbol, what, err.col);
       throw err;
@@ -338,7 +342,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
     else if (word === "li") {
       size = 8;
       if (operands.length === 2) {
-        const v = evaluate(exprOf(operands[1]!), loc, lookupWith(false), false);
+        const v = evaluate(exprOf(operands[1]!), loc, lookupLoose, false);
         if (v !== undefined && (v & 0xffff) === 0) size = 4;
       }
     } else if ((word === "push" || word === "pop") && operands.length > 1) size = 4 * operands.length;
@@ -350,7 +354,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
     const def: SymbolDef = { kind: "equ", value: undefined, seq, expr, dot: loc, file, line, col };
     define(qualify(name), def, col);
     try {
-      def.value = evaluate(expr, loc, lookupWith(false), false);
+      def.value = evaluate(expr, loc, lookupLoose, false);
     } catch (e) {
       def.value = 0; // reported here; uses must not repeat it
       throw e;
@@ -466,7 +470,8 @@ export function assemble(source: string, options: AssembleOptions): Image {
 
   // Pass 2. Constants first, so an error in one is reported at its definition.
   const images = segments.map((s) => new Uint8Array(s.end - s.start));
-  const lookup = lookupWith(true);
+  const views = images.map((b) => new DataView(b.buffer));
+  const lookup = lookupStrict;
   for (const [name, def] of symbols) {
     if (def.kind === "equ" && def.value === undefined) {
       try {
@@ -492,7 +497,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
           break;
         case "word":
         case "byte": {
-          const view = new DataView(bytes.buffer);
+          const view = views[s.segment]!;
           s.exprs!.forEach((e, k) => {
             // `.` is the address of the item itself, as in other assemblers.
             const v = evaluate(e, (s.address + k * (s.kind === "word" ? 4 : 1)) >>> 0, lookup, true)!;
@@ -507,9 +512,9 @@ export function assemble(source: string, options: AssembleOptions): Image {
           break;
         }
         case "instr": {
-          const words = encodeStatement(s, lookup, qualify);
+          const words = encodeStatement(s, lookup);
           if (words.length * 4 !== s.size) throw new PosError("internal: statement size changed between passes", s.col);
-          const view = new DataView(bytes.buffer);
+          const view = views[s.segment]!;
           words.forEach((w, k) => view.setUint32(off + 4 * k, w >>> 0, true));
           break;
         }
@@ -566,48 +571,64 @@ export function assemble(source: string, options: AssembleOptions): Image {
   return { entry, segments: outSegments, symbols: outSymbols };
 }
 
-function encodeStatement(s: Stmt, lookup: (name: string) => number | undefined, _q: (n: string) => string): number[] {
-  const word = s.mnemonic!;
-  const ops = s.operands!;
-  const scopeQualify = (name: string): string => (name.startsWith(".") && name.length > 1 ? s.scope + name : name);
-  const value = (op: readonly Token[]): number => {
-    const [e, end] = parseExpression(op, 0, scopeQualify);
+// Operand evaluation for one statement in pass 2 (methods, not per-statement closures).
+class Operands {
+  constructor(
+    readonly s: Stmt,
+    readonly lookup: (name: string) => number | undefined,
+  ) {}
+
+  qualify = (name: string): string => (name.startsWith(".") && name.length > 1 ? this.s.scope + name : name);
+
+  value(op: readonly Token[]): number {
+    const [e, end] = parseExpression(op, 0, this.qualify);
     if (end < op.length) throw new PosError(`unexpected '${op[end]!.text}'`, op[end]!.col);
-    return evaluate(e, s.address, lookup, true)!;
-  };
-  const count = (n: number, shape: string): void => {
-    if (ops.length !== n) {
-      throw new PosError(`'${word}' takes ${n} operand${n === 1 ? "" : "s"} (${shape}), got ${ops.length}`, s.col);
+    return evaluate(e, this.s.address, this.lookup, true)!;
+  }
+
+  count(n: number, shape: string): void {
+    const got = this.s.operands!.length;
+    if (got !== n) {
+      throw new PosError(`'${this.s.mnemonic}' takes ${n} operand${n === 1 ? "" : "s"} (${shape}), got ${got}`, this.s.col);
     }
-  };
-  const simm = (op: readonly Token[]): number => {
-    const v = value(op);
+  }
+
+  simm(op: readonly Token[]): number {
+    const v = this.value(op);
     if (v < -32768 || v > 32767) throw new PosError(`immediate ${v} out of range for a signed 16-bit field (-32768..32767)`, op[0]!.col);
     return v;
-  };
-  const uimm = (op: readonly Token[], max = 0xffff): number => {
-    const v = value(op);
+  }
+
+  uimm(op: readonly Token[], max = 0xffff): number {
+    const v = this.value(op);
     if (v < 0 || v > max) throw new PosError(`immediate ${v} out of range (0..${max})`, op[0]!.col);
     return v;
-  };
-  const word32 = (op: readonly Token[]): number => {
-    const v = value(op);
+  }
+
+  word32(op: readonly Token[]): number {
+    const v = this.value(op);
     if (v < -0x80000000 || v > 0xffffffff) throw new PosError(`value ${v} does not fit in 32 bits`, op[0]!.col);
     return v >>> 0;
-  };
+  }
+}
+
+function encodeStatement(s: Stmt, lookup: (name: string) => number | undefined): number[] {
+  const word = s.mnemonic!;
+  const ops = s.operands!;
+  const o = new Operands(s, lookup);
 
   switch (word) {
     case "nop":
-      count(0, "none");
+      o.count(0, "none");
       return [encode({ opcode: OP.ADDI, a: 0, b: 0, imm: 0 })];
     case "mov":
-      count(2, "A, B");
+      o.count(2, "A, B");
       return [encode({ opcode: OP.ADDI, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!), imm: 0 })];
     case "li":
     case "la": {
-      count(2, "A, value");
+      o.count(2, "A, value");
       const a = parseRegister(ops[0]!);
-      const v = word32(ops[1]!);
+      const v = o.word32(ops[1]!);
       const lui = encode({ opcode: OP.LUI, a, imm: v >>> 16 });
       if (s.size === 4) return [lui];
       return [lui, encode({ opcode: OP.ORI, a, b: a, imm: v & 0xffff })];
@@ -624,34 +645,34 @@ function encodeStatement(s: Stmt, lookup: (name: string) => number | undefined, 
   const opcode = info.opcode;
   switch (info.form) {
     case "none":
-      count(0, "none");
+      o.count(0, "none");
       return [encode({ opcode })];
     case "rrr":
-      count(3, "A, B, C");
+      o.count(3, "A, B, C");
       return [encode({ opcode, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!), c: parseRegister(ops[2]!) })];
     case "rri":
-      count(3, "A, B, simm16");
-      return [encode({ opcode, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!), imm: simm(ops[2]!) })];
+      o.count(3, "A, B, simm16");
+      return [encode({ opcode, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!), imm: o.simm(ops[2]!) })];
     case "rru":
-      count(3, "A, B, uimm16");
+      o.count(3, "A, B, uimm16");
       return [
-        encode({ opcode, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!), imm: uimm(ops[2]!, SHIFT_IMM.has(info.mnemonic) ? 31 : 0xffff) }),
+        encode({ opcode, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!), imm: o.uimm(ops[2]!, SHIFT_IMM.has(info.mnemonic) ? 31 : 0xffff) }),
       ];
     case "ri":
-      count(2, "A, simm16");
-      return [encode({ opcode, a: parseRegister(ops[0]!), imm: simm(ops[1]!) })];
+      o.count(2, "A, simm16");
+      return [encode({ opcode, a: parseRegister(ops[0]!), imm: o.simm(ops[1]!) })];
     case "ru":
-      count(2, "A, uimm16");
-      return [encode({ opcode, a: parseRegister(ops[0]!), imm: uimm(ops[1]!) })];
+      o.count(2, "A, uimm16");
+      return [encode({ opcode, a: parseRegister(ops[0]!), imm: o.uimm(ops[1]!) })];
     case "rc": {
-      count(2, "A, control register");
+      o.count(2, "A, control register");
       const op = ops[1]!;
       const a = parseRegister(ops[0]!);
       const t = op[0]!;
       const name = op.length === 1 && t.kind === "ident" ? CR_BY_NAME.get(t.text.toLowerCase()) : undefined;
       if (name !== undefined) return [encode({ opcode, a, imm: name })];
       try {
-        return [encode({ opcode, a, imm: uimm(op) })];
+        return [encode({ opcode, a, imm: o.uimm(op) })];
       } catch (e) {
         if (e instanceof ExprError && op.length === 1 && e.symbol === t.text) {
           throw new PosError(`unknown control register '${t.text}' (${Object.keys(CR).join(", ")} or a number)`, t.col);
@@ -660,28 +681,28 @@ function encodeStatement(s: Stmt, lookup: (name: string) => number | undefined, 
       }
     }
     case "rr":
-      count(2, "A, B");
+      o.count(2, "A, B");
       return [encode({ opcode, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!) })];
     case "r":
-      count(1, "A");
+      o.count(1, "A");
       return [encode({ opcode, a: parseRegister(ops[0]!) })];
     case "u":
-      count(1, "uimm16");
-      return [encode({ opcode, imm: uimm(ops[0]!) })];
+      o.count(1, "uimm16");
+      return [encode({ opcode, imm: o.uimm(ops[0]!) })];
     case "m": {
-      count(2, "A, simm16(B)");
+      o.count(2, "A, simm16(B)");
       const op = ops[1]!;
       const n = op.length;
       if (n < 3 || op[n - 1]!.text !== ")" || op[n - 3]!.text !== "(") {
         throw new PosError("expected a memory operand offset(register)", op[0]!.col);
       }
       const b = parseRegister([op[n - 2]!]);
-      const imm = n === 3 ? 0 : simm(op.slice(0, n - 3));
+      const imm = n === 3 ? 0 : o.simm(op.slice(0, n - 3));
       return [encode({ opcode, a: parseRegister(ops[0]!), b, imm })];
     }
     case "j": {
-      count(1, "label");
-      const target = word32(ops[0]!);
+      o.count(1, "label");
+      const target = o.word32(ops[0]!);
       if (target % 4 !== 0) throw new PosError(`jump target 0x${target.toString(16)} is not 4-byte aligned`, ops[0]![0]!.col);
       // Offsets wrap like the CPU's pc arithmetic (modulo 2^32).
       const delta = ((target - (s.address + 4)) | 0) / 4;

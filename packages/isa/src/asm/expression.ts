@@ -17,58 +17,76 @@ const BINARY: Record<string, number> = {
 
 /** Parses tokens[pos..] as an expression; returns it and the index after it. */
 export function parseExpression(tokens: readonly Token[], pos: number, qualify: (name: string) => string): [Expr, number] {
-  let i = pos;
-  const endCol = (): number => (tokens.length ? tokens[tokens.length - 1]!.col + tokens[tokens.length - 1]!.text.length : 1);
-  const primary = (): Expr => {
-    const t = tokens[i];
-    if (!t) throw new LexError("expected an expression", endCol());
+  const p = new Parser(tokens, pos, qualify);
+  const e = p.binary(0);
+  return [e, p.i];
+}
+
+// A class rather than nested closures: expressions are parsed for nearly every
+// statement, and per-call closures cost more than the parsing itself.
+class Parser {
+  constructor(
+    readonly tokens: readonly Token[],
+    public i: number,
+    readonly qualify: (name: string) => string,
+  ) {}
+
+  endCol(): number {
+    const last = this.tokens[this.tokens.length - 1];
+    return last ? last.col + last.text.length : 1;
+  }
+
+  close(): void {
+    const t = this.tokens[this.i];
+    if (!t || t.text !== ")") throw new LexError("expected ')'", t ? t.col : this.endCol());
+    this.i++;
+  }
+
+  primary(): Expr {
+    const t = this.tokens[this.i];
+    if (!t) throw new LexError("expected an expression", this.endCol());
     if (t.kind === "number") {
-      i++;
+      this.i++;
       return { k: "num", v: t.value, col: t.col };
     }
     if (t.kind === "punct" && (t.text === "-" || t.text === "~" || t.text === "!" || t.text === "+")) {
-      i++;
-      const e = primary();
+      this.i++;
+      const e = this.primary();
       return t.text === "+" ? e : { k: "un", op: t.text, e, col: t.col };
     }
     if (t.kind === "punct" && t.text === "(") {
-      i++;
-      const e = binary(0);
-      const close = tokens[i];
-      if (!close || close.text !== ")") throw new LexError("expected ')'", close ? close.col : endCol());
-      i++;
+      this.i++;
+      const e = this.binary(0);
+      this.close();
       return e;
     }
     if (t.kind === "ident") {
       const lower = t.text.toLowerCase();
-      if ((lower === "hi" || lower === "lo") && tokens[i + 1]?.text === "(") {
-        i += 2;
-        const e = binary(0);
-        const close = tokens[i];
-        if (!close || close.text !== ")") throw new LexError("expected ')'", close ? close.col : endCol());
-        i++;
+      if ((lower === "hi" || lower === "lo") && this.tokens[this.i + 1]?.text === "(") {
+        this.i += 2;
+        const e = this.binary(0);
+        this.close();
         return { k: "fn", fn: lower, e, col: t.col };
       }
-      i++;
+      this.i++;
       if (t.text === ".") return { k: "dot", col: t.col };
-      return { k: "sym", name: qualify(t.text), col: t.col };
+      return { k: "sym", name: this.qualify(t.text), col: t.col };
     }
     throw new LexError(`unexpected '${t.text}' in expression`, t.col);
-  };
-  const binary = (minPrec: number): Expr => {
-    let left = primary();
+  }
+
+  binary(minPrec: number): Expr {
+    let left = this.primary();
     for (;;) {
-      const t = tokens[i];
+      const t = this.tokens[this.i];
       if (!t || t.kind !== "punct") return left;
       const prec = BINARY[t.text];
       if (prec === undefined || prec <= minPrec) return left;
-      i++;
-      const right = binary(prec);
+      this.i++;
+      const right = this.binary(prec);
       left = { k: "bin", op: t.text, l: left, r: right, col: t.col };
     }
-  };
-  const e = binary(0);
-  return [e, i];
+  }
 }
 
 export class ExprError extends Error {
@@ -84,68 +102,65 @@ export class ExprError extends Error {
 
 /** Returns the value, or undefined when a symbol is not known (and `strict` is false). */
 export function evaluate(
-  e: Expr,
+  x: Expr,
   dot: number,
   lookup: (name: string) => number | undefined,
   strict: boolean,
 ): number | undefined {
-  const ev = (x: Expr): number | undefined => {
-    switch (x.k) {
-      case "num":
-        return x.v;
-      case "dot":
-        return dot;
-      case "sym": {
-        const v = lookup(x.name);
-        if (v === undefined && strict) throw new ExprError(`undefined symbol '${x.name}'`, x.col, x.name);
-        return v;
-      }
-      case "fn": {
-        const v = ev(x.e);
-        if (v === undefined) return undefined;
-        return x.fn === "hi" ? (v >>> 16) & 0xffff : v & 0xffff;
-      }
-      case "un": {
-        const v = ev(x.e);
-        if (v === undefined) return undefined;
-        if (x.op === "-") return -v;
-        if (x.op === "~") return ~v;
-        return v === 0 ? 1 : 0;
-      }
-      case "bin": {
-        const l = ev(x.l);
-        const r = ev(x.r);
-        if (l === undefined || r === undefined) return undefined;
-        switch (x.op) {
-          case "+": return l + r;
-          case "-": return l - r;
-          case "*": {
-            const p = l * r;
-            return Number.isSafeInteger(p) ? p : Math.imul(l, r);
-          }
-          case "/":
-            if (r === 0) throw new ExprError("division by zero in expression", x.col);
-            return Math.trunc(l / r);
-          case "%":
-            if (r === 0) throw new ExprError("division by zero in expression", x.col);
-            return l % r;
-          case "<<": return (l << (r & 31)) | 0;
-          case ">>": return l >>> (r & 31);
-          case "&": return (l & r) >>> 0;
-          case "|": return (l | r) >>> 0;
-          case "^": return (l ^ r) >>> 0;
-          case "==": return l === r ? 1 : 0;
-          case "!=": return l !== r ? 1 : 0;
-          case "<": return l < r ? 1 : 0;
-          case "<=": return l <= r ? 1 : 0;
-          case ">": return l > r ? 1 : 0;
-          case ">=": return l >= r ? 1 : 0;
-          case "&&": return l !== 0 && r !== 0 ? 1 : 0;
-          case "||": return l !== 0 || r !== 0 ? 1 : 0;
-        }
-        throw new ExprError(`unknown operator '${x.op}'`, x.col);
-      }
+  switch (x.k) {
+    case "num":
+      return x.v;
+    case "dot":
+      return dot;
+    case "sym": {
+      const v = lookup(x.name);
+      if (v === undefined && strict) throw new ExprError(`undefined symbol '${x.name}'`, x.col, x.name);
+      return v;
     }
-  };
-  return ev(e);
+    case "fn": {
+      const v = evaluate(x.e, dot, lookup, strict);
+      if (v === undefined) return undefined;
+      return x.fn === "hi" ? (v >>> 16) & 0xffff : v & 0xffff;
+    }
+    case "un": {
+      const v = evaluate(x.e, dot, lookup, strict);
+      if (v === undefined) return undefined;
+      if (x.op === "-") return -v;
+      if (x.op === "~") return ~v;
+      return v === 0 ? 1 : 0;
+    }
+    case "bin": {
+      const l = evaluate(x.l, dot, lookup, strict);
+      const r = evaluate(x.r, dot, lookup, strict);
+      if (l === undefined || r === undefined) return undefined;
+      switch (x.op) {
+        case "+": return l + r;
+        case "-": return l - r;
+        case "*": {
+          const p = l * r;
+          return Number.isSafeInteger(p) ? p : Math.imul(l, r);
+        }
+        case "/":
+          if (r === 0) throw new ExprError("division by zero in expression", x.col);
+          return Math.trunc(l / r);
+        case "%":
+          if (r === 0) throw new ExprError("division by zero in expression", x.col);
+          return l % r;
+        case "<<": return (l << (r & 31)) | 0;
+        case ">>": return l >>> (r & 31);
+        case "&": return (l & r) >>> 0;
+        case "|": return (l | r) >>> 0;
+        case "^": return (l ^ r) >>> 0;
+        case "==": return l === r ? 1 : 0;
+        case "!=": return l !== r ? 1 : 0;
+        case "<": return l < r ? 1 : 0;
+        case "<=": return l <= r ? 1 : 0;
+        case ">": return l > r ? 1 : 0;
+        case ">=": return l >= r ? 1 : 0;
+        case "&&": return l !== 0 && r !== 0 ? 1 : 0;
+        case "||": return l !== 0 || r !== 0 ? 1 : 0;
+      }
+      throw new ExprError(`unknown operator '${x.op}'`, x.col);
+    }
+  }
 }
