@@ -17,6 +17,9 @@ export class ImageFormatError extends Error {
 
 export function writeImageFile(image: Image): Uint8Array {
   const names = Object.entries(image.symbols).map(([name, address]) => ({ name: new TextEncoder().encode(name), address }));
+  for (const n of names) {
+    if (n.name.length > 0xffff) throw new ImageFormatError(`symbol name of ${n.name.length} bytes is longer than an image file allows (65535)`);
+  }
   let size = 16;
   for (const s of image.segments) size += 8 + pad4(s.bytes.length);
   size += 4;

@@ -52,5 +52,6 @@ describe("image file", () => {
     const longer = new Uint8Array(good.length + 4);
     longer.set(good);
     expect(() => readImageFile(longer, "long.img")).toThrow(`long.img: 4 unexpected bytes after the symbol table at byte ${good.length}`);
+    expect(() => writeImageFile({ entry: 0, segments: [], symbols: { ["x".repeat(70000)]: 0 } })).toThrow(ImageFormatError);
   });
 });
