@@ -135,23 +135,75 @@ trap_entry:
         la      r2, msg_badtrap
         jmp     panic
 
-; A trap taken in kernel mode: only the divide-by-zero benchmark's fixup is expected
-; (an exception-table entry, as in Linux); anything else is a kernel bug.
+; A trap taken in kernel mode. Expected ones: a TLB miss or page fault on a user address
+; while a system call reaches user memory (refilled or demand-zeroed exactly as from user
+; mode), and faults at the sites listed in the exception table, which resume at their
+; fixup (Linux's exception tables). Anything else is a kernel bug. EPC and ESTATUS are
+; saved before anything else, so the handler could itself survive a nested trap.
 kernel_trap:
-        rdcr    r1, CAUSE
-        andi    r1, r1, 0xff
-        cmpi    r1, C_DIVIDE
-        bne     .bad
-        rdcr    r1, EPC
+        push    r2, r3, r4, r5, r6, r7, r8, r9, r10
+        rdcr    r2, EPC
         push    r2
-        la      r2, sys_kbench.divsite
-        cmp     r1, r2
+        rdcr    r2, ESTATUS
+        push    r2                         ; 0(sp) = ESTATUS, 4(sp) = EPC
+        la      r10, current
+        lw      r10, 0(r10)
+        rdcr    r2, CAUSE
+        andi    r2, r2, 0xff
+        cmpi    r2, C_TLB_MISS
+        beq     .miss
+        cmpi    r2, C_PAGE_FAULT
+        bne     .fixup
+        rdcr    r2, CAUSE
+        andi    r2, r2, CAUSE_PROTECTION
+        cmpi    r2, 0
+        bne     .fixup                     ; a write to a read-only user page
+        jmp     .zero
+.miss:  rdcr    r3, BADADDR
+        cmpi    r3, 0
+        blt     .fixup                     ; not a user address
+        lw      r2, P_ROOT(r10)
+        li      r4, 0
+        call    pt_walk
+        cmpi    r1, 0
+        beq     .zero
+        lw      r2, 0(r1)
+        andi    r3, r2, 1
+        cmpi    r3, 0
+        beq     .zero
+        andi    r3, r2, 3                  ; entry-lo = frame | W | V
+        li      r4, 0xfffff000
+        and     r2, r2, r4
+        or      r2, r2, r3
+        rdcr    r3, BADADDR
+.ifdef SOFTWARE_TLB
+        tlbw    r3, r2
+.endif
+        jmp     .back
+.zero:  rdcr    r2, BADADDR
+        call    demand_zero
+        cmpi    r1, 0
+        beq     .fixup
+.back:  pop     r2
+        wrcr    r2, ESTATUS
         pop     r2
-        bne     .bad
-        addi    r1, r1, 4
-        wrcr    r1, EPC
+        wrcr    r2, EPC
+        pop     r2, r3, r4, r5, r6, r7, r8, r9, r10
         rdcr    r1, SCRATCH
         rte
+.fixup: lw      r2, 4(sp)                  ; the faulting instruction
+        la      r3, ex_table
+        la      r4, ex_table_end
+.scan:  cmp     r3, r4
+        bgeu    .bad
+        lw      r5, 0(r3)
+        cmp     r5, r2
+        beq     .found
+        addi    r3, r3, 8
+        jmp     .scan
+.found: lw      r5, 4(r3)
+        sw      r5, 4(sp)                  ; resume at the fixup
+        jmp     .back
 .bad:   la      sp, kstack_top
         la      r2, msg_kernel_trap
         jmp     panic
@@ -323,21 +375,26 @@ return_r1:
 sys_exit:
         jmp     exit_current
 
+; User memory is read and written through the process's own virtual addresses, after
+; access_ok has kept the range below the kernel's half. A miss or demand-zero page is
+; handled by kernel_trap; an unmapped buffer resumes at the site's fixup.
 sys_write:                                 ; r2 = buffer, r3 = length
+        cmpi    r3, 0
+        blt     .inval
         mov     r11, r2
-        mov     r12, r3
-        li      r13, 0
-.loop:  cmp     r13, r12
-        bge     .done
-        add     r2, r11, r13
-        call    uva_to_kva
+        add     r12, r2, r3                ; end
+        call    access_ok
         cmpi    r1, 0
         beq     .fault
-        lbu     r2, 0(r1)
+.loop:  cmp     r11, r12
+        bgeu    .done
+.get:   lbu     r2, 0(r11)                 ; exception-table site
         call    kputc
-        addi    r13, r13, 1
+        addi    r11, r11, 1
         jmp     .loop
-.done:  mov     r1, r12
+.done:  lw      r1, 12(r10)                ; the length asked for
+        jmp     return_r1
+.inval: li      r1, -1
         jmp     return_r1
 .fault: la      r3, msg_pagefault
         jmp     kill_current
@@ -428,30 +485,39 @@ sys_mprotect:                              ; r2 = page, r3 = writable
         jmp     return_r1
 
 sys_disk_read:                             ; r2 = sector, r3 = user buffer
+        mov     r11, r2
         mov     r12, r3
-        out     r2, 0x30
-        la      r1, disk_buffer
-        li      r4, KSEG
-        sub     r1, r1, r4
+        mov     r2, r3
+        li      r3, 512
+        call    access_ok
+        cmpi    r1, 0
+        beq     .fail
+        out     r11, 0x30
+        la      r1, disk_buffer - KSEG     ; DMA into the kernel's buffer (physical)
         out     r1, 0x31
         li      r1, 1
         out     r1, 0x32
         in      r1, 0x33
         cmpi    r1, 0
         bne     .fail
-        li      r13, 0
-.copy:  cmpi    r13, 512
-        bge     .ok
-        add     r2, r12, r13
-        call    uva_to_kva
+        la      r13, disk_buffer
+        addi    r14, r13, 512
+        andi    r1, r12, 3
         cmpi    r1, 0
-        beq     .fail
-        la      r2, disk_buffer
-        add     r2, r2, r13
-        lbu     r3, 0(r2)
-        sb      r3, 0(r1)
+        bne     .bytes
+.words: lw      r3, 0(r13)
+.putw:  sw      r3, 0(r12)                 ; exception-table site
+        addi    r13, r13, 4
+        addi    r12, r12, 4
+        cmp     r13, r14
+        bltu    .words
+        jmp     .ok
+.bytes: lbu     r3, 0(r13)
+.putb:  sb      r3, 0(r12)                 ; exception-table site
         addi    r13, r13, 1
-        jmp     .copy
+        addi    r12, r12, 1
+        cmp     r13, r14
+        bltu    .bytes
 .ok:    li      r1, 0
         jmp     return_r1
 .fail:  li      r1, -1
@@ -460,23 +526,33 @@ sys_disk_read:                             ; r2 = sector, r3 = user buffer
 sys_disk_write:                            ; r2 = sector, r3 = user buffer
         mov     r11, r2
         mov     r12, r3
-        li      r13, 0
-.copy:  cmpi    r13, 512
-        bge     .go
-        add     r2, r12, r13
-        call    uva_to_kva
+        mov     r2, r3
+        li      r3, 512
+        call    access_ok
         cmpi    r1, 0
         beq     .fail
-        lbu     r3, 0(r1)
-        la      r2, disk_buffer
-        add     r2, r2, r13
-        sb      r3, 0(r2)
+        la      r13, disk_buffer
+        addi    r14, r13, 512
+        andi    r1, r12, 3
+        cmpi    r1, 0
+        bne     .bytes
+.words:
+.getw:  lw      r3, 0(r12)                 ; exception-table site
+        sw      r3, 0(r13)
+        addi    r13, r13, 4
+        addi    r12, r12, 4
+        cmp     r13, r14
+        bltu    .words
+        jmp     .go
+.bytes:
+.getb:  lbu     r3, 0(r12)                 ; exception-table site
+        sb      r3, 0(r13)
         addi    r13, r13, 1
-        jmp     .copy
+        addi    r12, r12, 1
+        cmp     r13, r14
+        bltu    .bytes
 .go:    out     r11, 0x30
-        la      r1, disk_buffer
-        li      r4, KSEG
-        sub     r1, r1, r4
+        la      r1, disk_buffer - KSEG
         out     r1, 0x31
         li      r1, 2
         out     r1, 0x32
@@ -487,6 +563,20 @@ sys_disk_write:                            ; r2 = sector, r3 = user buffer
         jmp     return_r1
 .fail:  li      r1, -1
         jmp     return_r1
+
+; access_ok: r2 = user address, r3 = length (unsigned). r1 = 1 if [r2, r2 + r3) lies
+; below the kernel's half, else 0.
+access_ok:
+        add     r1, r2, r3
+        cmp     r1, r2
+        bltu    .no                        ; wrapped around
+        li      r4, KERNEL_HALF
+        cmp     r1, r4
+        bgtu    .no
+        li      r1, 1
+        ret
+.no:    li      r1, 0
+        ret
 
 ; Privileged work done `count` times in the kernel (Adams & Agesen's kernel-mode
 ; microbenchmarks). r2 = kind, r3 = count.
@@ -600,9 +690,9 @@ spawn:  push    r10, r11, r12, r13, r14
 .orphan:
         sw      r7, P_PARENT(r13)
         call    alloc_frame                ; the root table
+        sw      r1, P_ROOT(r13)
         cmpi    r1, 0
         beq     .nomem
-        sw      r1, P_ROOT(r13)
         ; code and data: copy the program's bytes page by page into fresh frames
         lw      r14, 8(r12)                ; source (kseg0)
         lw      r11, 12(r12)               ; size
@@ -618,7 +708,10 @@ spawn:  push    r10, r11, r12, r13, r14
         lw      r2, P_ROOT(r13)
         li      r5, 7
         call    map_page
+        mov     r2, r1
         pop     r1
+        cmpi    r2, 0
+        beq     .lost
         li      r2, KSEG
         or      r1, r1, r2
         li      r2, 1024                   ; words per page
@@ -648,6 +741,9 @@ spawn:  push    r10, r11, r12, r13, r14
         lw      r2, P_ROOT(r13)
         li      r5, 7
         call    map_page
+        mov     r2, r4                     ; map_page keeps r4 (the frame)
+        cmpi    r1, 0
+        beq     .unmapped
         li      r2, 0x1000
         add     r10, r10, r2
         jmp     .spage
@@ -660,36 +756,68 @@ spawn:  push    r10, r11, r12, r13, r14
         sw      r2, P_STATE(r13)
         pop     r10, r11, r12, r13, r14
         ret
-.nomem: li      r2, S_FREE                 ; (frames taken so far are not returned)
+.lost:  mov     r2, r1                     ; a frame no table holds
+.unmapped:
+        call    free_frame
+.nomem: lw      r2, P_ROOT(r13)            ; give back what was taken so far
+        cmpi    r2, 0
+        beq     .empty
+        li      r3, 0
+        call    free_tree
+.empty: li      r2, S_FREE
         sw      r2, P_STATE(r13)
 .fail:  li      r1, -1
         pop     r10, r11, r12, r13, r14
         ret
 
-; exit: r2 = code. The process becomes a zombie, its memory is freed, a waiting parent
-; is woken, and another process runs.
+; exit: r2 = code. The process becomes a zombie (or is freed at once if no parent will
+; wait for it), its memory is freed, its own children are orphaned (their zombies freed),
+; a waiting parent is woken, and another process runs.
 exit_current:
         sw      r2, P_EXIT(r10)
-        li      r1, S_ZOMBIE
-        sw      r1, P_STATE(r10)
         lw      r2, P_ROOT(r10)
         li      r3, 0
         call    free_tree
-        lw      r9, P_PARENT(r10)
+        lw      r9, P_PID(r10)
+        lw      r11, P_PARENT(r10)
+        li      r12, 0                     ; the parent's slot, if it still lives
+        pushf                              ; the process table: a critical section
+        cli
         la      r5, proc_table
         li      r7, NPROC
-.find:  lw      r8, P_PID(r5)
-        cmp     r8, r9
+.scan:  lw      r8, P_STATE(r5)
+        cmpi    r8, S_FREE
+        beq     .next
+        lw      r6, P_PARENT(r5)
+        cmp     r6, r9
+        bne     .mine
+        li      r6, 0
+        sw      r6, P_PARENT(r5)           ; orphaned: never waited for
+        cmpi    r8, S_ZOMBIE
+        bne     .mine
+        li      r6, S_FREE
+        sw      r6, P_STATE(r5)
+.mine:  lw      r6, P_PID(r5)
+        cmp     r6, r11
         bne     .next
-        lw      r8, P_STATE(r5)
-        cmpi    r8, S_BLOCKED
-        bne     .next
-        li      r8, S_READY
-        sw      r8, P_STATE(r5)
+        cmp     r5, r10
+        beq     .next
+        mov     r12, r5
 .next:  addi    r5, r5, PROC_SIZE
         addi    r7, r7, -1
         cmpi    r7, 0
-        bgt     .find
+        bgt     .scan
+        li      r1, S_FREE
+        cmpi    r12, 0
+        beq     .state
+        li      r1, S_ZOMBIE
+        lw      r8, P_STATE(r12)
+        cmpi    r8, S_BLOCKED
+        bne     .state
+        li      r8, S_READY                ; the parent's wait runs again and reaps us
+        sw      r8, P_STATE(r12)
+.state: sw      r1, P_STATE(r10)
+        popf
         jmp     schedule
 
 ; ---------------------------------------------------------------------------- page tables
@@ -750,38 +878,6 @@ map_page:
         sw      r4, 0(r1)
         li      r1, 1
 .out:   ret
-
-; uva_to_kva: r2 = user address of the current process (r10) → r1 = kseg0 address or 0.
-; Heap pages not yet touched are mapped on the way (demand zero).
-uva_to_kva:
-        push    r2
-        mov     r3, r2
-        lw      r2, P_ROOT(r10)
-        li      r4, 0
-        call    pt_walk
-        pop     r2
-        cmpi    r1, 0
-        beq     .demand
-        lw      r3, 0(r1)
-        andi    r4, r3, 1
-        cmpi    r4, 0
-        beq     .demand
-.have:  li      r4, 0xfffff000
-        and     r3, r3, r4
-        andi    r4, r2, 0xfff
-        or      r3, r3, r4
-        li      r4, KSEG
-        or      r1, r3, r4
-        ret
-.demand:
-        push    r2
-        call    demand_zero
-        pop     r2
-        cmpi    r1, 0
-        beq     .none
-        jmp     uva_to_kva
-.none:  li      r1, 0
-        ret
 
 ; free_tree: r2 = table (physical), r3 = its level. Frees every frame below it and it.
 free_tree:
@@ -920,6 +1016,15 @@ kputnum:
 syscall_table:
         .word sys_exit, sys_write, sys_getpid, sys_yield, sys_spawn, sys_wait
         .word sys_sbrk, sys_mprotect, sys_disk_read, sys_disk_write, sys_kbench
+; Exception table: (faulting instruction, where to resume) pairs, searched by kernel_trap.
+ex_table:
+        .word sys_kbench.divsite, sys_kbench.divsite + 4
+        .word sys_write.get, sys_write.fault
+        .word sys_disk_read.putw, sys_disk_read.fail
+        .word sys_disk_read.putb, sys_disk_read.fail
+        .word sys_disk_write.getw, sys_disk_write.fail
+        .word sys_disk_write.getb, sys_disk_write.fail
+ex_table_end:
 level_shift:
 .if LEVELS == 2
         .word 22, 12
