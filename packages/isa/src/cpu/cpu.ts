@@ -426,39 +426,41 @@ export class Cpu {
       if (retired >= budgetEnd) break;
       const chunk = Math.min(this.timerDeadline, budgetEnd, retired + 0x40000000) - retired;
 
-      // Fault handling below jumps here: `fault` is set, the instruction did not retire.
       inner: while (ran < chunk) {
+        // A faulting instruction sets `cause` (-1: the details are in the fault fields)
+        // and leaves the block `faulted`; it does not retire.
         let cause = 0;
         let va = 0;
-        if ((pc & 0xfffff003) !== fetchKey) {
-          if ((pc & 3) !== 0) {
-            this.fault(CAUSE.ADDRESS_ERROR, pc >>> 0, ACCESS_FETCH, false);
-            cause = -1;
-          } else {
-            this.flags = flags;
-            const pa = this.translate(pc, ACCESS_FETCH);
-            if (pa < 0) cause = -1;
-            else {
-              if (this.mmuEpoch !== epoch) {
-                epoch = this.mmuEpoch;
-                readKey = writeKey = -1;
+        faulted: {
+          if ((pc & 0xfffff003) !== fetchKey) {
+            if ((pc & 3) !== 0) {
+              this.fault(CAUSE.ADDRESS_ERROR, pc >>> 0, ACCESS_FETCH, false);
+              cause = -1;
+              break faulted;
+            } else {
+              this.flags = flags;
+              const pa = this.translate(pc, ACCESS_FETCH);
+              if (pa < 0) { cause = -1; break faulted; }
+              else {
+                if (this.mmuEpoch !== epoch) {
+                  epoch = this.mmuEpoch;
+                  readKey = writeKey = -1;
+                }
+                fetchKey = pc & 0xfffff000;
+                fetchBase = pa & 0xfffff000;
               }
-              fetchKey = pc & 0xfffff000;
-              fetchBase = pa & 0xfffff000;
             }
           }
-        }
-        if (cause === 0) {
-          // pc is word-aligned here, so pa >>> 1 is twice the word index.
-          const di = ((fetchBase + (pc & 0xfff)) >>> 1) + 16 /* DECODED_BASE */;
-          let d = core[di]!;
-          if (d === 0) d = this.decode(fetchBase + (pc & 0xfff));
-          const op = d & 0xff;
-          if (op >= 0x40 && op !== DECODED_ILLEGAL) {
-            if (absent[op]) cause = CAUSE.ILLEGAL;
-            else if (privileged[op] && this.mode === 1 /* MODE_USER */) cause = CAUSE.PRIVILEGED;
-          }
-          if (cause === 0)
+          {
+            // pc is word-aligned here, so pa >>> 1 is twice the word index.
+            const di = ((fetchBase + (pc & 0xfff)) >>> 1) + 16 /* DECODED_BASE */;
+            let d = core[di]!;
+            if (d === 0) d = this.decode(fetchBase + (pc & 0xfff));
+            const op = d & 0xff;
+            if (op >= 0x40 && op !== DECODED_ILLEGAL) {
+              if (absent[op]) { cause = CAUSE.ILLEGAL; break faulted; }
+              if (privileged[op] && this.mode === 1 /* MODE_USER */) { cause = CAUSE.PRIVILEGED; break faulted; }
+            }
             switch (op) {
               case 0x01 /* ADD */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! + core[(d >>> 16) & 15]!; break;
               case 0x02 /* SUB */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! - core[(d >>> 16) & 15]!; break;
@@ -471,25 +473,25 @@ export class Cpu {
               case 0x09 /* MUL */: core[(d >>> 8) & 15] = Math.imul(core[(d >>> 12) & 15]!, core[(d >>> 16) & 15]!); break;
               case 0x0a /* DIV */: {
                 const divisor = core[(d >>> 16) & 15]!;
-                if (divisor === 0) { cause = CAUSE.DIVIDE; break; }
+                if (divisor === 0) { cause = CAUSE.DIVIDE; break faulted; }
                 core[(d >>> 8) & 15] = (core[(d >>> 12) & 15]! / divisor) | 0;
                 break;
               }
               case 0x0b /* DIVU */: {
                 const divisor = core[(d >>> 16) & 15]! >>> 0;
-                if (divisor === 0) { cause = CAUSE.DIVIDE; break; }
+                if (divisor === 0) { cause = CAUSE.DIVIDE; break faulted; }
                 core[(d >>> 8) & 15] = ((core[(d >>> 12) & 15]! >>> 0) / divisor) >>> 0;
                 break;
               }
               case 0x0c /* REM */: {
                 const divisor = core[(d >>> 16) & 15]!;
-                if (divisor === 0) { cause = CAUSE.DIVIDE; break; }
+                if (divisor === 0) { cause = CAUSE.DIVIDE; break faulted; }
                 core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! % divisor | 0;
                 break;
               }
               case 0x0d /* REMU */: {
                 const divisor = core[(d >>> 16) & 15]! >>> 0;
-                if (divisor === 0) { cause = CAUSE.DIVIDE; break; }
+                if (divisor === 0) { cause = CAUSE.DIVIDE; break faulted; }
                 core[(d >>> 8) & 15] = (core[(d >>> 12) & 15]! >>> 0) % divisor;
                 break;
               }
@@ -524,10 +526,10 @@ export class Cpu {
                   core[(d >>> 8) & 15] = i32[(readBase + (va & 0xfff)) >>> 2]!;
                   break;
                 }
-                if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break; }
+                if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break faulted; }
                 this.flags = flags;
                 const pa = this.translate(va, ACCESS_READ);
-                if (pa < 0) { cause = -1; break; }
+                if (pa < 0) { cause = -1; break faulted; }
                 if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
                 readKey = va & 0xfffff000;
                 readBase = pa & 0xfffff000;
@@ -542,7 +544,7 @@ export class Cpu {
                 else {
                   this.flags = flags;
                   pa = this.translate(va, ACCESS_READ);
-                  if (pa < 0) { cause = -1; break; }
+                  if (pa < 0) { cause = -1; break faulted; }
                   if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
                   readKey = va & 0xfffff000;
                   readBase = pa & 0xfffff000;
@@ -570,10 +572,10 @@ export class Cpu {
                 let pa: number;
                 if (((va & (word ? 0xfffff003 : 0xfffff000)) | 0) === writeKey) pa = writeBase + (va & 0xfff);
                 else {
-                  if (word && (va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break; }
+                  if (word && (va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break faulted; }
                   this.flags = flags;
                   pa = this.translate(va, ACCESS_WRITE);
-                  if (pa < 0) { cause = -1; break; }
+                  if (pa < 0) { cause = -1; break faulted; }
                   if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = readKey = -1; }
                   writeKey = va & 0xfffff000;
                   writeBase = pa & 0xfffff000;
@@ -586,7 +588,7 @@ export class Cpu {
                 const target = op === 0x3b /* CALL */ ? (pc + 4 + core[di + 1]!) | 0 : core[(d >>> 8) & 15]!;
                 core[15 /* SP */] = va;
                 pc = target;
-                ran++;
+                ran = (ran + 1) | 0;
                 continue inner;
               }
               case 0x26 /* POP */:
@@ -595,10 +597,10 @@ export class Cpu {
                 let pa: number;
                 if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
                 else {
-                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break; }
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break faulted; }
                   this.flags = flags;
                   pa = this.translate(va, ACCESS_READ);
-                  if (pa < 0) { cause = -1; break; }
+                  if (pa < 0) { cause = -1; break faulted; }
                   if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
                   readKey = va & 0xfffff000;
                   readBase = pa & 0xfffff000;
@@ -607,12 +609,12 @@ export class Cpu {
                 core[15 /* SP */] = (va + 4) | 0;
                 if (op === 0x26 /* POP */) { core[(d >>> 8) & 15] = value; break; }
                 pc = value;
-                ran++;
+                ran = (ran + 1) | 0;
                 continue inner;
               }
               case 0x30 /* JMP */:
                 pc = (pc + 4 + core[di + 1]!) | 0;
-                ran++;
+                ran = (ran + 1) | 0;
                 continue inner;
               case 0x31 /* BEQ */:
               case 0x32 /* BNE */:
@@ -639,18 +641,18 @@ export class Cpu {
                   default: taken = (flags & (1 /* FLAG_C */ | 2 /* FLAG_Z */)) === 0; break;
                 }
                 pc = taken ? (pc + 4 + core[di + 1]!) | 0 : (pc + 4) | 0;
-                ran++;
+                ran = (ran + 1) | 0;
                 continue inner;
               }
               case 0x3c /* JR */:
                 pc = core[(d >>> 8) & 15]!;
-                ran++;
+                ran = (ran + 1) | 0;
                 continue inner;
               case 0x40 /* SYSCALL */:
               case 0x41 /* BRK */:
               case 0x54 /* HCALL */: {
                 // These retire, then trap with EPC = the next instruction.
-                ran++;
+                ran = (ran + 1) | 0;
                 this.retired = base + ran;
                 this.flags = flags;
                 const c = op === 0x40 /* SYSCALL */ ? CAUSE.SYSCALL : op === 0x41 /* BRK */ ? CAUSE.BREAKPOINT : CAUSE.HYPERCALL;
@@ -675,11 +677,11 @@ export class Cpu {
                 this.translationChanged();
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
-                ran++;
+                ran = (ran + 1) | 0;
                 continue outer; // IF may have come back on with an interrupt pending
               }
               case 0x43 /* HALT */:
-                ran++;
+                ran = (ran + 1) | 0;
                 pc = (pc + 4) | 0;
                 this.halted = true;
                 stop = "halt";
@@ -693,7 +695,7 @@ export class Cpu {
                 this.portOut(core[di + 1]!, core[(d >>> 8) & 15]!, base + ran + 1);
                 if (core[di + 1] === PORT.TIMER_PERIOD) {
                   pc = (pc + 4) | 0;
-                  ran++;
+                  ran = (ran + 1) | 0;
                   continue outer; // the timer deadline changed
                 }
                 break;
@@ -703,17 +705,17 @@ export class Cpu {
               case 0x47 /* STI */:
                 flags |= 0x200 /* FLAG_IF */;
                 pc = (pc + 4) | 0;
-                ran++;
+                ran = (ran + 1) | 0;
                 continue outer;
               case 0x48 /* RDCR */: {
                 const n = core[di + 1]!;
-                if (n >= crs.length) { cause = CAUSE.ILLEGAL; break; }
+                if (n >= crs.length) { cause = CAUSE.ILLEGAL; break faulted; }
                 core[(d >>> 8) & 15] = n === CR.COUNT ? (base + ran) | 0 : crs[n]!;
                 break;
               }
               case 0x49 /* WRCR */: {
                 const n = core[di + 1]!;
-                if (n >= crs.length) { cause = CAUSE.ILLEGAL; break; }
+                if (n >= crs.length) { cause = CAUSE.ILLEGAL; break faulted; }
                 this.writeCr(n, core[(d >>> 8) & 15]!);
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
@@ -743,10 +745,10 @@ export class Cpu {
                 let pa: number;
                 if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
                 else {
-                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break; }
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break faulted; }
                   this.flags = flags;
                   pa = this.translate(va, ACCESS_WRITE);
-                  if (pa < 0) { cause = -1; break; }
+                  if (pa < 0) { cause = -1; break faulted; }
                   if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = readKey = -1; }
                   writeKey = va & 0xfffff000;
                   writeBase = pa & 0xfffff000;
@@ -761,10 +763,10 @@ export class Cpu {
                 let pa: number;
                 if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
                 else {
-                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break; }
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break faulted; }
                   this.flags = flags;
                   pa = this.translate(va, ACCESS_READ);
-                  if (pa < 0) { cause = -1; break; }
+                  if (pa < 0) { cause = -1; break faulted; }
                   if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
                   readKey = va & 0xfffff000;
                   readBase = pa & 0xfffff000;
@@ -773,7 +775,7 @@ export class Cpu {
                 core[15 /* SP */] = (va + 4) | 0;
                 flags = this.mode === 1 /* MODE_USER */ && this.popfKeepsIf ? (popped & ~0x200 /* FLAG_IF */) | (flags & 0x200 /* FLAG_IF */) : popped;
                 pc = (pc + 4) | 0;
-                ran++;
+                ran = (ran + 1) | 0;
                 continue outer;
               }
               case 0x52 /* RDMODE */:
@@ -784,12 +786,11 @@ export class Cpu {
                 break;
               default:
                 cause = CAUSE.ILLEGAL;
-                break;
+                break faulted;
             }
-        }
-        if (cause === 0) {
+          }
           pc = (pc + 4) | 0;
-          ran++;
+          ran = (ran + 1) | 0;
           continue;
         }
         // The instruction faulted: it does not retire; EPC = its address.
