@@ -1,4 +1,4 @@
-import { getProfile, Machine, type ProfileName } from "@vmlab/isa";
+import { getProfile, Machine, type Image, type ProfileName } from "@vmlab/isa";
 import { buildImage } from "../src/index.js";
 
 export const GUEST_PROFILES: { name: ProfileName; levels?: 2 | 3 | 4 }[] = [
@@ -15,7 +15,7 @@ export function runGuest(
   profile: { name: ProfileName; levels?: 2 | 3 | 4 },
   programs: string[],
   options: { budget?: number; timerPeriod?: number; diskContents?: Uint8Array } = {},
-): { output: string; reason: string; machine: Machine } {
+): { output: string; reason: string; machine: Machine; image: Image } {
   const p = getProfile(profile.name, profile.levels ? { levels: profile.levels } : {});
   const image = buildImage({
     profile: p,
@@ -25,5 +25,5 @@ export function runGuest(
   const machine = new Machine({ profile: p, ...(options.diskContents ? { diskContents: options.diskContents } : {}) });
   machine.load(image);
   const stop = machine.run(options.budget ?? 5_000_000);
-  return { output: machine.console.text(), reason: stop.reason, machine };
+  return { output: machine.console.text(), reason: stop.reason, machine, image };
 }

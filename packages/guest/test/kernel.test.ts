@@ -187,6 +187,160 @@ ${exit0}`]);
         expect(r.machine.disk.data[7 * 512]).toBe(0x5a);
       });
 
+      it("system calls reach user memory through its virtual addresses: an untouched heap page is demand-zeroed from the kernel", () => {
+        const r = runGuest(p, [`
+start:  li r2, 4096
+        call sys_sbrk
+        mov r11, r1                ; heap page, never touched by this program
+        li r2, 5
+        la r3, sector
+        call sys_disk_write
+        li r2, 5
+        mov r3, r11
+        call sys_disk_read         ; the kernel's store is the page's first touch
+        mov r2, r11
+        li r3, 6
+        call sys_write
+${exit0}
+        .align 4
+sector: .ascii "hello\\n"
+        .space 506`]);
+        expect(r.output).toBe("hello\n");
+        // Walker profiles: the one page fault is the kernel's, on the heap page (every
+        // other page the program uses is mapped at spawn).
+        if (p.name !== "mips-like") expect(r.machine.stats().trapsByCause.PAGE_FAULT).toBe(1);
+      });
+
+      it("bad buffers: disk calls and a negative length return -1, write from an unmapped or kernel buffer kills", () => {
+        const r = runGuest(p, [`
+start:  li r2, 1
+        la r3, ro
+        call sys_disk_write        ; fill sector 1 with 'x'
+        li r2, 0x00400000
+        li r3, 0
+        call sys_mprotect          ; the program's page becomes read-only
+        li r2, 1
+        la r3, ro
+        call sys_disk_read         ; into the read-only page: -1
+        call show
+        li r2, 1
+        li r3, 0x80001000
+        call sys_disk_read         ; into the kernel's half: -1
+        call show
+        li r2, 1
+        li r3, 0x20000000
+        call sys_disk_write        ; from an unmapped page: -1
+        call show
+        la r2, ro
+        li r3, -1
+        call sys_write             ; negative length: -1
+        call show
+        la r12, ro                 ; untouched by the failed read: still 'y'
+        lbu r2, 0(r12)
+        call print_char
+        li r2, 10
+        call print_char
+        li r2, 1
+        li r3, 0x80001000
+        call sys_spawn
+        call sys_wait
+        li r2, 1
+        li r3, 0x20000000
+        call sys_spawn
+        call sys_wait
+        la r2, done
+        call print
+${exit0}
+show:   mov r2, r1
+        call print_num
+        li r2, ' '
+        call print_char
+        ret
+done:   .asciz "done\\n"
+        .align 4
+ro:     .space 512, 'y'`, `
+start:  mov r2, r1                 ; write 4 bytes from the address given as argument
+        li r3, 4
+        call sys_write
+${exit0}`]);
+        expect(r.output).toBe("-1 -1 -1 -1 y\nkernel: pid 2 killed (page fault)\nkernel: pid 3 killed (page fault)\ndone\n");
+      });
+
+      it("exited children of an exited parent are freed: spawning never runs out of slots", () => {
+        // 20 rounds of a child that spawns two grandchildren and exits without waiting.
+        // Orphans must not hold slots, so all 20 spawns succeed; at most 4 slots are in use.
+        const r = runGuest(p, [`
+start:  li r11, 20
+        li r12, 0                  ; successful spawns
+.round: li r2, 1
+        call sys_spawn
+        cmpi r1, 0
+        ble .skip
+        addi r12, r12, 1
+.skip:  call sys_wait
+        addi r11, r11, -1
+        cmpi r11, 0
+        bgt .round
+        mov r2, r12
+        call print_num
+        li r2, 10
+        call print_char
+${exit0}`, `
+start:  li r2, 2
+        call sys_spawn
+        li r2, 2
+        call sys_spawn
+        call sys_yield
+        call sys_yield
+        li r2, 3
+        call exit`, `
+start:  li r2, 4
+        call exit`], { budget: 20_000_000 });
+        expect(r.output).toBe("20\n");
+        expect(r.reason).toBe("halt");
+        const { symbols } = r.image;
+        for (let i = 0; i < 16; i++) {
+          expect(r.machine.memory.readWord(symbols.proc_table! - 0x80000000 + i * 128 + 72)).toBe(0); // free
+        }
+      });
+
+      it("spawn returns -1 when the process table (16 slots) is full", () => {
+        const r = runGuest(p, [`
+start:  li r11, 20
+        li r12, 0                  ; failed spawns
+        li r13, 0                  ; successful
+.spawn: li r2, 1
+        call sys_spawn
+        cmpi r1, 0
+        bgt .ok
+        addi r12, r12, 1
+        jmp .next
+.ok:    addi r13, r13, 1
+.next:  addi r11, r11, -1
+        cmpi r11, 0
+        bgt .spawn
+.wait:  call sys_wait
+        cmpi r1, 0
+        bgt .wait
+        mov r2, r13
+        call print_num
+        li r2, ' '
+        call print_char
+        mov r2, r12
+        call print_num
+        li r2, 10
+        call print_char
+${exit0}`, `
+start:  li r11, 60                 ; outlive the parent's 20 spawns
+.y:     call sys_yield
+        addi r11, r11, -1
+        cmpi r11, 0
+        bgt .y
+${exit0}`], { budget: 20_000_000 });
+        // 16 slots, one is the parent's: 15 children fit, 5 spawns fail.
+        expect(r.output).toBe("15 5\n");
+      });
+
       it("kbench kinds run in the kernel and return 0", () => {
         const r = runGuest(p, [`
 start:  li r11, 0
