@@ -64,6 +64,10 @@ export function assembleProgram(program: ProgramSource, defines: Record<string, 
 
 export function buildImage(options: BuildOptions): Image {
   if (options.programs.length === 0) throw new BuildError("a guest needs at least one user program");
+  const period = options.timerPeriod;
+  if (period !== undefined && !(Number.isInteger(period) && period >= 0 && period <= 0x7fffffff)) {
+    throw new BuildError(`timer period must be a whole number of instructions from 0 (off) to 2147483647, got ${period}`);
+  }
   const defines = { ...guestDefines(options.profile, options.timerPeriod), ...options.defines };
   const kernel = assemble(readFileSync(KERNEL_FILE, "utf8"), {
     file: KERNEL_FILE,
