@@ -396,9 +396,10 @@ export class Cpu {
     let pc = this.pc | 0; // signed inside the loop: stays a small integer for V8
     let flags = this.flags;
     let retired = this.retired;
-    // Retired instructions are counted as base + ran, ran a small integer within a chunk.
-    let base = retired;
-    let ran = 0;
+    // Within a chunk the retired count is end - left: `left` is a small integer counting
+    // down, so one decrement and one compare per instruction keep the count and the limit.
+    let end = retired;
+    let left = 0;
     let fetchKey = this.fetchKey;
     let fetchBase = this.fetchBase;
     let readKey = this.readKey;
@@ -409,9 +410,9 @@ export class Cpu {
     let stop: StopReason = "budget";
 
     outer: for (;;) {
-      retired = base + ran;
-      base = retired;
-      ran = 0;
+      retired = end - left;
+      end = retired;
+      left = 0;
       if (this.timerPending && (flags & 0x200 /* FLAG_IF */) !== 0) {
         this.timerPending = false;
         this.flags = flags;
@@ -424,9 +425,11 @@ export class Cpu {
         flags = this.flags;
       }
       if (retired >= budgetEnd) break;
-      const chunk = Math.min(this.timerDeadline, budgetEnd, retired + 0x40000000) - retired;
+      // Run to the timer deadline or the budget, whichever is first (may be <= 0).
+      left = (Math.min(this.timerDeadline, budgetEnd, retired + 0x40000000) - retired) | 0;
+      end = retired + left;
 
-      inner: while (ran < chunk) {
+      inner: while (left > 0) {
         // A faulting instruction sets `cause` (-1: the details are in the fault fields)
         // and leaves the block `faulted`; it does not retire.
         let cause = 0;
@@ -588,7 +591,7 @@ export class Cpu {
                 const target = op === 0x3b /* CALL */ ? (pc + 4 + core[di + 1]!) | 0 : core[(d >>> 8) & 15]!;
                 core[15 /* SP */] = va;
                 pc = target;
-                ran = (ran + 1) | 0;
+                left = (left - 1) | 0;
                 continue inner;
               }
               case 0x26 /* POP */:
@@ -609,12 +612,12 @@ export class Cpu {
                 core[15 /* SP */] = (va + 4) | 0;
                 if (op === 0x26 /* POP */) { core[(d >>> 8) & 15] = value; break; }
                 pc = value;
-                ran = (ran + 1) | 0;
+                left = (left - 1) | 0;
                 continue inner;
               }
               case 0x30 /* JMP */:
                 pc = (pc + 4 + core[di + 1]!) | 0;
-                ran = (ran + 1) | 0;
+                left = (left - 1) | 0;
                 continue inner;
               case 0x31 /* BEQ */:
               case 0x32 /* BNE */:
@@ -641,19 +644,19 @@ export class Cpu {
                   default: taken = (flags & (1 /* FLAG_C */ | 2 /* FLAG_Z */)) === 0; break;
                 }
                 pc = taken ? (pc + 4 + core[di + 1]!) | 0 : (pc + 4) | 0;
-                ran = (ran + 1) | 0;
+                left = (left - 1) | 0;
                 continue inner;
               }
               case 0x3c /* JR */:
                 pc = core[(d >>> 8) & 15]!;
-                ran = (ran + 1) | 0;
+                left = (left - 1) | 0;
                 continue inner;
               case 0x40 /* SYSCALL */:
               case 0x41 /* BRK */:
               case 0x54 /* HCALL */: {
                 // These retire, then trap with EPC = the next instruction.
-                ran = (ran + 1) | 0;
-                this.retired = base + ran;
+                left = (left - 1) | 0;
+                this.retired = end - left;
                 this.flags = flags;
                 const c = op === 0x40 /* SYSCALL */ ? CAUSE.SYSCALL : op === 0x41 /* BRK */ ? CAUSE.BREAKPOINT : CAUSE.HYPERCALL;
                 if (this.trap(c, (pc + 4) >>> 0, 0, 0, false)) {
@@ -677,25 +680,25 @@ export class Cpu {
                 this.translationChanged();
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
-                ran = (ran + 1) | 0;
+                left = (left - 1) | 0;
                 continue outer; // IF may have come back on with an interrupt pending
               }
               case 0x43 /* HALT */:
-                ran = (ran + 1) | 0;
+                left = (left - 1) | 0;
                 pc = (pc + 4) | 0;
                 this.halted = true;
                 stop = "halt";
                 break outer;
               case 0x44 /* IN */:
-                this.retired = base + ran;
+                this.retired = end - left;
                 core[(d >>> 8) & 15] = this.portIn(core[di + 1]!);
                 break;
               case 0x45 /* OUT */:
-                this.retired = base + ran;
-                this.portOut(core[di + 1]!, core[(d >>> 8) & 15]!, base + ran + 1);
+                this.retired = end - left;
+                this.portOut(core[di + 1]!, core[(d >>> 8) & 15]!, end - left + 1);
                 if (core[di + 1] === PORT.TIMER_PERIOD) {
                   pc = (pc + 4) | 0;
-                  ran = (ran + 1) | 0;
+                  left = (left - 1) | 0;
                   continue outer; // the timer deadline changed
                 }
                 break;
@@ -705,12 +708,12 @@ export class Cpu {
               case 0x47 /* STI */:
                 flags |= 0x200 /* FLAG_IF */;
                 pc = (pc + 4) | 0;
-                ran = (ran + 1) | 0;
+                left = (left - 1) | 0;
                 continue outer;
               case 0x48 /* RDCR */: {
                 const n = core[di + 1]!;
                 if (n >= crs.length) { cause = CAUSE.ILLEGAL; break faulted; }
-                core[(d >>> 8) & 15] = n === CR.COUNT ? (base + ran) | 0 : crs[n]!;
+                core[(d >>> 8) & 15] = n === CR.COUNT ? (end - left) | 0 : crs[n]!;
                 break;
               }
               case 0x49 /* WRCR */: {
@@ -775,7 +778,7 @@ export class Cpu {
                 core[15 /* SP */] = (va + 4) | 0;
                 flags = this.mode === 1 /* MODE_USER */ && this.popfKeepsIf ? (popped & ~0x200 /* FLAG_IF */) | (flags & 0x200 /* FLAG_IF */) : popped;
                 pc = (pc + 4) | 0;
-                ran = (ran + 1) | 0;
+                left = (left - 1) | 0;
                 continue outer;
               }
               case 0x52 /* RDMODE */:
@@ -790,11 +793,11 @@ export class Cpu {
             }
           }
           pc = (pc + 4) | 0;
-          ran = (ran + 1) | 0;
+          left = (left - 1) | 0;
           continue;
         }
         // The instruction faulted: it does not retire; EPC = its address.
-        this.retired = base + ran;
+        this.retired = end - left;
         this.flags = flags;
         const intercepted =
           cause === -1
@@ -811,9 +814,9 @@ export class Cpu {
         budgetEnd--;
         continue outer;
       }
-      retired = base + ran;
-      base = retired;
-      ran = 0;
+      retired = end - left;
+      end = retired;
+      left = 0;
       if (retired >= this.timerDeadline) {
         this.timerPending = true;
         this.timerDeadline = retired + this.timerPeriod;
@@ -821,7 +824,7 @@ export class Cpu {
     }
     if (stop !== "intercept") this.pc = pc >>> 0;
     this.flags = stop === "intercept" ? this.flags : flags;
-    this.retired = base + ran;
+    this.retired = end - left;
     this.fetchKey = fetchKey;
     this.fetchBase = fetchBase;
     this.readKey = readKey;
