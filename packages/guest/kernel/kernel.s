@@ -216,6 +216,8 @@ preempt:
 ; ---------------------------------------------------------------------------- scheduler
 ; Round robin: the next READY process after the current one (r10), the current last.
 schedule:
+        pushf                              ; the run queue: local_irq_save
+        cli
         la      r5, proc_table
         sub     r6, r10, r5
         shri    r6, r6, 7                  ; index of the current slot (PROC_SIZE = 128)
@@ -232,6 +234,7 @@ schedule:
         bgt     .next
         halt                               ; nothing can run again
 .found: mov     r10, r8
+        popf                               ; local_irq_restore
         ; fall through
 switch_to:
         li      r1, S_RUNNING
