@@ -161,6 +161,34 @@ ${exit0}`]);
         );
       });
 
+      it("an illegal opcode, a breakpoint and a misaligned load kill with their reasons; an unknown system call returns -1", () => {
+        const r = runGuest(p, [`
+start:  li r11, 1
+.next:  mov r2, r11
+        call sys_spawn
+        call sys_wait
+        addi r11, r11, 1
+        cmpi r11, 4
+        blt .next
+        li r1, 99                  ; no such system call
+        syscall 0
+        mov r2, r1
+        call print_num
+        li r2, 10
+        call print_char
+${exit0}`, `
+start:  .word 0                    ; opcode 0 is unassigned
+${exit0}`, `
+start:  brk 3
+${exit0}`, `
+start:  la r3, start + 2
+        lw r2, 0(r3)
+${exit0}`]);
+        expect(r.output).toBe(
+          "kernel: pid 2 killed (illegal instruction)\nkernel: pid 3 killed (breakpoint)\nkernel: pid 4 killed (address error)\n-1\n",
+        );
+      });
+
       it("disk write then read back", () => {
         const r = runGuest(p, [`
 start:  li r2, 1024
