@@ -24,6 +24,35 @@ if (SP !== 15 || FLAG_C !== 1 || FLAG_Z !== 2 || FLAG_N !== 4 || FLAG_V !== 8 ||
   throw new Error("arch.ts constants changed: update the literals in cpu.ts");
 }
 
+/**
+ * For each conditional branch opcode, a 16-bit mask over the flag nibble C|Z|N|V
+ * (bits 0..3 of FLAGS): bit n is set when the branch is taken with flags n. The decode
+ * keeps it in place of the unused register fields, so a branch costs one shift.
+ */
+const BRANCH_CONDITIONS = ((): Uint32Array => {
+  const table = new Uint32Array(256);
+  const conditions: [number, (c: boolean, z: boolean, n: boolean, v: boolean) => boolean][] = [
+    [OP.BEQ, (_c, z) => z],
+    [OP.BNE, (_c, z) => !z],
+    [OP.BLT, (_c, _z, n, v) => n !== v],
+    [OP.BGE, (_c, _z, n, v) => n === v],
+    [OP.BLE, (_c, z, n, v) => z || n !== v],
+    [OP.BGT, (_c, z, n, v) => !z && n === v],
+    [OP.BLTU, (c) => c],
+    [OP.BGEU, (c) => !c],
+    [OP.BLEU, (c, z) => c || z],
+    [OP.BGTU, (c, z) => !c && !z],
+  ];
+  for (const [opcode, taken] of conditions) {
+    let mask = 0;
+    for (let f = 0; f < 16; f++) {
+      if (taken((f & FLAG_C) !== 0, (f & FLAG_Z) !== 0, (f & FLAG_N) !== 0, (f & FLAG_V) !== 0)) mask |= 1 << f;
+    }
+    table[opcode] = mask; // never 0: every condition holds for some flags
+  }
+  return table;
+})();
+
 /** Decoded opcode for a word whose opcode is unassigned (traps ILLEGAL). */
 const DECODED_ILLEGAL = 0xff;
 
@@ -198,7 +227,11 @@ export class Cpu {
       default:
         this.core[slot + 1] = w & 0xffff;
     }
-    const packed = opcode | (((w >>> 20) & 15) << 8) | (((w >>> 16) & 15) << 12) | (((w >>> 12) & 15) << 16);
+    const condition = BRANCH_CONDITIONS[opcode]!;
+    const packed =
+      condition !== 0
+        ? opcode | (condition << 16)
+        : opcode | (((w >>> 20) & 15) << 8) | (((w >>> 16) & 15) << 12) | (((w >>> 12) & 15) << 16);
     this.core[slot] = packed;
     return packed;
   }
@@ -628,25 +661,11 @@ export class Cpu {
               case 0x37 /* BLTU */:
               case 0x38 /* BGEU */:
               case 0x39 /* BLEU */:
-              case 0x3a /* BGTU */: {
-                let taken: boolean;
-                const lt = ((flags & 4 /* FLAG_N */) !== 0) !== ((flags & 8 /* FLAG_V */) !== 0);
-                switch (op) {
-                  case 0x31 /* BEQ */: taken = (flags & 2 /* FLAG_Z */) !== 0; break;
-                  case 0x32 /* BNE */: taken = (flags & 2 /* FLAG_Z */) === 0; break;
-                  case 0x33 /* BLT */: taken = lt; break;
-                  case 0x34 /* BGE */: taken = !lt; break;
-                  case 0x35 /* BLE */: taken = lt || (flags & 2 /* FLAG_Z */) !== 0; break;
-                  case 0x36 /* BGT */: taken = !lt && (flags & 2 /* FLAG_Z */) === 0; break;
-                  case 0x37 /* BLTU */: taken = (flags & 1 /* FLAG_C */) !== 0; break;
-                  case 0x38 /* BGEU */: taken = (flags & 1 /* FLAG_C */) === 0; break;
-                  case 0x39 /* BLEU */: taken = (flags & (1 /* FLAG_C */ | 2 /* FLAG_Z */)) !== 0; break;
-                  default: taken = (flags & (1 /* FLAG_C */ | 2 /* FLAG_Z */)) === 0; break;
-                }
-                pc = taken ? (pc + 4 + core[di + 1]!) | 0 : (pc + 4) | 0;
+              case 0x3a /* BGTU */:
+                // Bit (16 + C|Z|N|V) of the decode says whether the branch is taken.
+                pc = ((d >>> (16 + (flags & 15))) & 1) !== 0 ? (pc + 4 + core[di + 1]!) | 0 : (pc + 4) | 0;
                 left = (left - 1) | 0;
                 continue inner;
-              }
               case 0x3c /* JR */:
                 pc = core[(d >>> 8) & 15]!;
                 left = (left - 1) | 0;
