@@ -453,10 +453,17 @@ sys_wait:
         lw      r1, P_PID(r5)
         jmp     return_r1
 
-sys_sbrk:
+sys_sbrk:                                  ; r2 = increment (>= 0)
         lw      r1, P_BRK(r10)
         add     r3, r1, r2
+        li      r4, USER_STACK_TOP - STACK_PAGES * 0x1000
+        cmp     r3, r4
+        bgtu    .no                        ; would reach the stack (or wrap, or shrink)
+        cmp     r3, r1
+        bltu    .no
         sw      r3, P_BRK(r10)
+        jmp     return_r1
+.no:    li      r1, -1
         jmp     return_r1
 
 sys_mprotect:                              ; r2 = page, r3 = writable

@@ -106,6 +106,30 @@ ${exit0}`]);
         expect(r.output).toBe("77\n");
       });
 
+      it("sbrk refuses a negative increment and a break that would reach the stack", () => {
+        // The stack's lowest page is 0x7fff0000 - 4 * 0x1000 = 0x7ffec000.
+        const r = runGuest(p, [`
+start:  li r2, -4096
+        call sys_sbrk
+        call show                  ; -1
+        li r2, 0x7ffec000 - 0x10000000 + 4
+        call sys_sbrk
+        call show                  ; -1
+        li r2, 0x7ffec000 - 0x10000000
+        call sys_sbrk
+        call show                  ; 0x10000000 = 268435456
+        li r2, 0
+        call sys_sbrk
+        call show                  ; 0x7ffec000 = 2147401728
+${exit0}
+show:   mov r2, r1
+        call print_num
+        li r2, ' '
+        call print_char
+        ret`]);
+        expect(r.output).toBe("-1 -1 268435456 2147401728 ");
+      });
+
       it("after mprotect a write kills the process; the others finish", () => {
         const r = runGuest(p, [`
 start:  li r2, 1
