@@ -86,6 +86,10 @@ describe("compare and branch", () => {
     [5, 3, ["bne", "bge", "bgt", "bgeu", "bgtu"]],
     [-1, 1, ["bne", "blt", "ble", "bgeu", "bgtu"]], // signed less, unsigned greater
     [-0x80000000, 1, ["bne", "blt", "ble", "bgeu", "bgtu"]], // overflow: V set, N clear
+    [1, -1, ["bne", "bge", "bgt", "bltu", "bleu"]], // signed greater, unsigned less
+    [0x7fffffff, -1, ["bne", "bge", "bgt", "bltu", "bleu"]], // overflow: N and V both set
+    [0, -0x80000000, ["bne", "bge", "bgt", "bltu", "bleu"]], // 0 - 2^31 overflows to -2^31
+    [-0x80000000, -0x80000000, ["beq", "bge", "ble", "bgeu", "bleu"]],
   ];
   const all = ["beq", "bne", "blt", "bge", "ble", "bgt", "bltu", "bgeu", "bleu", "bgtu"];
   for (const [a, b, taken] of cases) {

@@ -53,6 +53,21 @@ const BRANCH_CONDITIONS = ((): Uint32Array => {
   return table;
 })();
 
+/**
+ * FLAGS after CMP a, b (IF kept), without branches: C is the borrow out of a - b,
+ * V a signed overflow, N and Z from the difference.
+ */
+function compareFlags(a: number, b: number, flags: number): number {
+  const r = (a - b) | 0;
+  return (
+    (flags & 0x200) /* FLAG_IF */ |
+    (((~a & b) | (~(a ^ b) & r)) >>> 31) /* FLAG_C */ |
+    (r === 0 ? 2 /* FLAG_Z */ : 0) |
+    ((r >>> 31) << 2) /* FLAG_N */ |
+    ((((a ^ b) & (a ^ r)) >>> 31) << 3) /* FLAG_V */
+  );
+}
+
 /** Decoded opcode for a word whose opcode is unassigned (traps ILLEGAL). */
 const DECODED_ILLEGAL = 0xff;
 
@@ -544,18 +559,11 @@ export class Cpu {
               case 0x18 /* LUI */: core[(d >>> 8) & 15] = core[di + 1]! << 16; break;
               case 0x19 /* SLTI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! < core[di + 1]! ? 1 : 0; break;
               case 0x1a /* CMP */:
-              case 0x1b /* CMPI */: {
-                const a = core[(d >>> 8) & 15]!;
-                const b = op === 0x1a /* CMP */ ? core[(d >>> 12) & 15]! : core[di + 1]!;
-                const r = (a - b) | 0;
-                flags =
-                  (flags & 0x200 /* FLAG_IF */) |
-                  (r === 0 ? 2 /* FLAG_Z */ : 0) |
-                  (r < 0 ? 4 /* FLAG_N */ : 0) |
-                  (a >>> 0 < b >>> 0 ? 1 /* FLAG_C */ : 0) |
-                  (((a ^ b) & (a ^ r)) < 0 ? 8 /* FLAG_V */ : 0);
+                flags = compareFlags(core[(d >>> 8) & 15]!, core[(d >>> 12) & 15]!, flags);
                 break;
-              }
+              case 0x1b /* CMPI */:
+                flags = compareFlags(core[(d >>> 8) & 15]!, core[di + 1]!, flags);
+                break;
               case 0x20 /* LW */: {
                 va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
                 if ((va & 0xfffff003) === readKey) {
