@@ -290,3 +290,71 @@ describe("x86-like versus the strict profiles in user mode", () => {
     }
   });
 });
+
+describe("repeated execution (decoded instructions, cached translations)", () => {
+  // Instructions run a second time take the interpreter's fast path; the result of a
+  // loop must match the same arithmetic done directly here.
+  function expected(): { sum: number; bytes: number; calls: number } {
+    let sum = 0;
+    let bytes = 0;
+    for (let i = 1; i <= 200; i++) {
+      const q = Math.trunc((i * i - 5000) / 7); // DIV truncates toward zero
+      const m = (i * i - 5000) % 7; // REM takes the dividend's sign
+      const u = ((i * 2654435761) >>> 0) % 1000; // REMU on the unsigned product
+      sum = (sum + q + m + u) | 0;
+      bytes = (bytes + ((((i * 37) & 0xff) << 24) >> 24) + ((i * 37) & 0xff)) | 0; // LB + LBU
+    }
+    return { sum, bytes, calls: 200 };
+  }
+
+  for (const profile of ALL_PROFILES) {
+    it(`a loop of division, bytes, stack and calls gives the directly computed result on ${profile}`, () => {
+      const m = runKernel(
+        `       la sp, 0x80030000
+        la r10, 0x80020000   ; scratch array
+        li r1, 1             ; i
+        li r8, 0             ; sum
+        li r9, 0             ; bytes
+        li r7, 0             ; calls
+loop:   mul r2, r1, r1
+        addi r2, r2, -5000
+        li r3, 7
+        div r4, r2, r3
+        rem r5, r2, r3
+        add r8, r8, r4
+        add r8, r8, r5
+        li r3, 0x9e3779b1 ; 2654435761
+        mul r4, r1, r3
+        li r3, 1000
+        remu r5, r4, r3
+        sw r5, 0(r10)
+        lw r6, 0(r10)
+        add r8, r8, r6
+        muli r4, r1, 37
+        sb r4, 5(r10)
+        lb r5, 5(r10)
+        lbu r6, 5(r10)
+        add r9, r9, r5
+        add r9, r9, r6
+        push r1
+        call bump
+        pop r1
+        addi r1, r1, 1
+        cmpi r1, 200
+        ble loop
+        jmp done
+bump:   addi r7, r7, 1
+        li r1, 12345         ; clobbered, restored by the caller's pop
+        ret
+done:`,
+        profile,
+        1_000_000,
+      );
+      const e = expected();
+      expect(m.cpu.regs[8]).toBe(e.sum);
+      expect(m.cpu.regs[9]).toBe(e.bytes);
+      expect(m.cpu.regs[7]).toBe(e.calls);
+      expect(m.cpu.regs[15]).toBe(0x80030000 | 0);
+    });
+  }
+});

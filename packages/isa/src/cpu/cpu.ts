@@ -478,6 +478,163 @@ export class Cpu {
       end = retired + left;
 
       inner: while (left > 0) {
+        // The fast loop: fetch-page hits, decoded instructions, loads and stores that hit
+        // the last translated page, and no calls, so V8 keeps the hot state in registers.
+        // Anything else leaves it, before changing any state, for the complete
+        // interpreter below, which runs one instruction (or hands a just-decoded one back).
+        fast: while (left > 0) {
+          if ((pc & 0xfffff003) !== fetchKey) break;
+          const fi = ((fetchBase + (pc & 0xfff)) >>> 1) + 16 /* DECODED_BASE */;
+          const w = core[fi]!;
+          switch (w & 0xff) {
+            case 0x01 /* ADD */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! + core[(w >>> 16) & 15]!; break;
+            case 0x02 /* SUB */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! - core[(w >>> 16) & 15]!; break;
+            case 0x03 /* AND */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! & core[(w >>> 16) & 15]!; break;
+            case 0x04 /* OR */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! | core[(w >>> 16) & 15]!; break;
+            case 0x05 /* XOR */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! ^ core[(w >>> 16) & 15]!; break;
+            case 0x06 /* SHL */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! << (core[(w >>> 16) & 15]! & 31); break;
+            case 0x07 /* SHR */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >>> (core[(w >>> 16) & 15]! & 31); break;
+            case 0x08 /* SAR */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >> (core[(w >>> 16) & 15]! & 31); break;
+            case 0x09 /* MUL */: core[(w >>> 8) & 15] = Math.imul(core[(w >>> 12) & 15]!, core[(w >>> 16) & 15]!); break;
+            case 0x0e /* SLT */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! < core[(w >>> 16) & 15]! ? 1 : 0; break;
+            case 0x0f /* SLTU */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >>> 0 < core[(w >>> 16) & 15]! >>> 0 ? 1 : 0; break;
+            case 0x10 /* ADDI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! + core[fi + 1]!; break;
+            case 0x11 /* ANDI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! & core[fi + 1]!; break;
+            case 0x12 /* ORI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! | core[fi + 1]!; break;
+            case 0x13 /* XORI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! ^ core[fi + 1]!; break;
+            case 0x14 /* SHLI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! << core[fi + 1]!; break;
+            case 0x15 /* SHRI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >>> core[fi + 1]!; break;
+            case 0x16 /* SARI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >> core[fi + 1]!; break;
+            case 0x17 /* MULI */: core[(w >>> 8) & 15] = Math.imul(core[(w >>> 12) & 15]!, core[fi + 1]!); break;
+            case 0x18 /* LUI */: core[(w >>> 8) & 15] = core[fi + 1]! << 16; break;
+            case 0x19 /* SLTI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! < core[fi + 1]! ? 1 : 0; break;
+            case 0x0a /* DIV */: {
+              const divisor = core[(w >>> 16) & 15]!;
+              if (divisor === 0) break fast;
+              core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! / divisor) | 0;
+              break;
+            }
+            case 0x0b /* DIVU */: {
+              const divisor = core[(w >>> 16) & 15]! >>> 0;
+              if (divisor === 0) break fast;
+              core[(w >>> 8) & 15] = ((core[(w >>> 12) & 15]! >>> 0) / divisor) >>> 0;
+              break;
+            }
+            case 0x0c /* REM */: {
+              const divisor = core[(w >>> 16) & 15]!;
+              if (divisor === 0) break fast;
+              core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! % divisor | 0;
+              break;
+            }
+            case 0x0d /* REMU */: {
+              const divisor = core[(w >>> 16) & 15]! >>> 0;
+              if (divisor === 0) break fast;
+              core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! >>> 0) % divisor;
+              break;
+            }
+            case 0x1a /* CMP */: flags = compareFlags(core[(w >>> 8) & 15]!, core[(w >>> 12) & 15]!, flags); break;
+            case 0x1b /* CMPI */: flags = compareFlags(core[(w >>> 8) & 15]!, core[fi + 1]!, flags); break;
+            case 0x20 /* LW */: {
+              const addr = (core[(w >>> 12) & 15]! + core[fi + 1]!) | 0;
+              if ((addr & 0xfffff003) !== readKey) break fast;
+              core[(w >>> 8) & 15] = i32[(readBase + (addr & 0xfff)) >>> 2]!;
+              break;
+            }
+            case 0x21 /* LB */: {
+              const addr = (core[(w >>> 12) & 15]! + core[fi + 1]!) | 0;
+              if ((addr & 0xfffff000) !== readKey) break fast;
+              core[(w >>> 8) & 15] = (u8[readBase + (addr & 0xfff)]! << 24) >> 24;
+              break;
+            }
+            case 0x22 /* LBU */: {
+              const addr = (core[(w >>> 12) & 15]! + core[fi + 1]!) | 0;
+              if ((addr & 0xfffff000) !== readKey) break fast;
+              core[(w >>> 8) & 15] = u8[readBase + (addr & 0xfff)]!;
+              break;
+            }
+            case 0x23 /* SW */: {
+              const addr = (core[(w >>> 12) & 15]! + core[fi + 1]!) | 0;
+              if ((addr & 0xfffff003) !== writeKey) break fast;
+              const pa = writeBase + (addr & 0xfff);
+              if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) break fast; // may overwrite decoded code
+              i32[pa >>> 2] = core[(w >>> 8) & 15]!;
+              break;
+            }
+            case 0x24 /* SB */: {
+              const addr = (core[(w >>> 12) & 15]! + core[fi + 1]!) | 0;
+              if ((addr & 0xfffff000) !== writeKey) break fast;
+              const pa = writeBase + (addr & 0xfff);
+              if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) break fast;
+              u8[pa] = core[(w >>> 8) & 15]!;
+              break;
+            }
+            case 0x25 /* PUSH */: {
+              const addr = (core[15 /* SP */]! - 4) | 0;
+              if ((addr & 0xfffff003) !== writeKey) break fast;
+              const pa = writeBase + (addr & 0xfff);
+              if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) break fast;
+              i32[pa >>> 2] = core[(w >>> 8) & 15]!;
+              core[15 /* SP */] = addr;
+              break;
+            }
+            case 0x26 /* POP */: {
+              const addr = core[15 /* SP */]!;
+              if ((addr & 0xfffff003) !== readKey) break fast;
+              const value = i32[(readBase + (addr & 0xfff)) >>> 2]!;
+              core[15 /* SP */] = (addr + 4) | 0;
+              core[(w >>> 8) & 15] = value;
+              break;
+            }
+            case 0x30 /* JMP */:
+              pc = (pc + 4 + core[fi + 1]!) | 0;
+              left = (left - 1) | 0;
+              continue fast;
+            case 0x31 /* BEQ */:
+            case 0x32 /* BNE */:
+            case 0x33 /* BLT */:
+            case 0x34 /* BGE */:
+            case 0x35 /* BLE */:
+            case 0x36 /* BGT */:
+            case 0x37 /* BLTU */:
+            case 0x38 /* BGEU */:
+            case 0x39 /* BLEU */:
+            case 0x3a /* BGTU */:
+              // Bit (16 + C|Z|N|V) of the decode says whether the branch is taken.
+              pc = ((w >>> (16 + (flags & 15))) & 1) !== 0 ? (pc + 4 + core[fi + 1]!) | 0 : (pc + 4) | 0;
+              left = (left - 1) | 0;
+              continue fast;
+            case 0x3b /* CALL */:
+            case 0x3d /* CALLR */: {
+              const addr = (core[15 /* SP */]! - 4) | 0;
+              if ((addr & 0xfffff003) !== writeKey) break fast;
+              const pa = writeBase + (addr & 0xfff);
+              if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) break fast;
+              const target = (w & 0xff) === 0x3b /* CALL */ ? (pc + 4 + core[fi + 1]!) | 0 : core[(w >>> 8) & 15]!;
+              i32[pa >>> 2] = (pc + 4) | 0;
+              core[15 /* SP */] = addr;
+              pc = target;
+              left = (left - 1) | 0;
+              continue fast;
+            }
+            case 0x3c /* JR */:
+              pc = core[(w >>> 8) & 15]!;
+              left = (left - 1) | 0;
+              continue fast;
+            case 0x3e /* RET */: {
+              const addr = core[15 /* SP */]!;
+              if ((addr & 0xfffff003) !== readKey) break fast;
+              pc = i32[(readBase + (addr & 0xfff)) >>> 2]!;
+              core[15 /* SP */] = (addr + 4) | 0;
+              left = (left - 1) | 0;
+              continue fast;
+            }
+            default:
+              break fast; // not decoded yet, privileged, or rare: the complete interpreter
+          }
+          pc = (pc + 4) | 0;
+          left = (left - 1) | 0;
+        }
+        if (left <= 0) break;
         // A faulting instruction sets `cause` (-1: the details are in the fault fields)
         // and leaves the block `faulted`; it does not retire.
         let cause = 0;
@@ -513,57 +670,50 @@ export class Cpu {
               if (privileged[op] && this.mode === 1 /* MODE_USER */) { cause = CAUSE.PRIVILEGED; break faulted; }
             }
             switch (op) {
-              case 0x01 /* ADD */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! + core[(d >>> 16) & 15]!; break;
-              case 0x02 /* SUB */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! - core[(d >>> 16) & 15]!; break;
-              case 0x03 /* AND */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! & core[(d >>> 16) & 15]!; break;
-              case 0x04 /* OR */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! | core[(d >>> 16) & 15]!; break;
-              case 0x05 /* XOR */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! ^ core[(d >>> 16) & 15]!; break;
-              case 0x06 /* SHL */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! << (core[(d >>> 16) & 15]! & 31); break;
-              case 0x07 /* SHR */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! >>> (core[(d >>> 16) & 15]! & 31); break;
-              case 0x08 /* SAR */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! >> (core[(d >>> 16) & 15]! & 31); break;
-              case 0x09 /* MUL */: core[(d >>> 8) & 15] = Math.imul(core[(d >>> 12) & 15]!, core[(d >>> 16) & 15]!); break;
-              case 0x0a /* DIV */: {
-                const divisor = core[(d >>> 16) & 15]!;
-                if (divisor === 0) { cause = CAUSE.DIVIDE; break faulted; }
-                core[(d >>> 8) & 15] = (core[(d >>> 12) & 15]! / divisor) | 0;
-                break;
-              }
-              case 0x0b /* DIVU */: {
-                const divisor = core[(d >>> 16) & 15]! >>> 0;
-                if (divisor === 0) { cause = CAUSE.DIVIDE; break faulted; }
-                core[(d >>> 8) & 15] = ((core[(d >>> 12) & 15]! >>> 0) / divisor) >>> 0;
-                break;
-              }
-              case 0x0c /* REM */: {
-                const divisor = core[(d >>> 16) & 15]!;
-                if (divisor === 0) { cause = CAUSE.DIVIDE; break faulted; }
-                core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! % divisor | 0;
-                break;
-              }
-              case 0x0d /* REMU */: {
-                const divisor = core[(d >>> 16) & 15]! >>> 0;
-                if (divisor === 0) { cause = CAUSE.DIVIDE; break faulted; }
-                core[(d >>> 8) & 15] = (core[(d >>> 12) & 15]! >>> 0) % divisor;
-                break;
-              }
-              case 0x0e /* SLT */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! < core[(d >>> 16) & 15]! ? 1 : 0; break;
-              case 0x0f /* SLTU */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! >>> 0 < core[(d >>> 16) & 15]! >>> 0 ? 1 : 0; break;
-              case 0x10 /* ADDI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! + core[di + 1]!; break;
-              case 0x11 /* ANDI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! & core[di + 1]!; break;
-              case 0x12 /* ORI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! | core[di + 1]!; break;
-              case 0x13 /* XORI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! ^ core[di + 1]!; break;
-              case 0x14 /* SHLI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! << core[di + 1]!; break;
-              case 0x15 /* SHRI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! >>> core[di + 1]!; break;
-              case 0x16 /* SARI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! >> core[di + 1]!; break;
-              case 0x17 /* MULI */: core[(d >>> 8) & 15] = Math.imul(core[(d >>> 12) & 15]!, core[di + 1]!); break;
-              case 0x18 /* LUI */: core[(d >>> 8) & 15] = core[di + 1]! << 16; break;
-              case 0x19 /* SLTI */: core[(d >>> 8) & 15] = core[(d >>> 12) & 15]! < core[di + 1]! ? 1 : 0; break;
+              // Now fetched and decoded, these always complete in the fast loop.
+              case 0x01 /* ADD */:
+              case 0x02 /* SUB */:
+              case 0x03 /* AND */:
+              case 0x04 /* OR */:
+              case 0x05 /* XOR */:
+              case 0x06 /* SHL */:
+              case 0x07 /* SHR */:
+              case 0x08 /* SAR */:
+              case 0x09 /* MUL */:
+              case 0x0e /* SLT */:
+              case 0x0f /* SLTU */:
+              case 0x10 /* ADDI */:
+              case 0x11 /* ANDI */:
+              case 0x12 /* ORI */:
+              case 0x13 /* XORI */:
+              case 0x14 /* SHLI */:
+              case 0x15 /* SHRI */:
+              case 0x16 /* SARI */:
+              case 0x17 /* MULI */:
+              case 0x18 /* LUI */:
+              case 0x19 /* SLTI */:
               case 0x1a /* CMP */:
-                flags = compareFlags(core[(d >>> 8) & 15]!, core[(d >>> 12) & 15]!, flags);
-                break;
               case 0x1b /* CMPI */:
-                flags = compareFlags(core[(d >>> 8) & 15]!, core[di + 1]!, flags);
-                break;
+              case 0x30 /* JMP */:
+              case 0x31 /* BEQ */:
+              case 0x32 /* BNE */:
+              case 0x33 /* BLT */:
+              case 0x34 /* BGE */:
+              case 0x35 /* BLE */:
+              case 0x36 /* BGT */:
+              case 0x37 /* BLTU */:
+              case 0x38 /* BGEU */:
+              case 0x39 /* BLEU */:
+              case 0x3a /* BGTU */:
+              case 0x3c /* JR */:
+                continue inner;
+              case 0x0a /* DIV */:
+              case 0x0b /* DIVU */:
+              case 0x0c /* REM */:
+              case 0x0d /* REMU */:
+                // Division by zero traps here; any other division completes in the fast loop.
+                if (core[(d >>> 16) & 15] === 0) { cause = CAUSE.DIVIDE; break faulted; }
+                continue inner;
               case 0x20 /* LW */: {
                 va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
                 if ((va & 0xfffff003) === readKey) {
@@ -656,28 +806,6 @@ export class Cpu {
                 left = (left - 1) | 0;
                 continue inner;
               }
-              case 0x30 /* JMP */:
-                pc = (pc + 4 + core[di + 1]!) | 0;
-                left = (left - 1) | 0;
-                continue inner;
-              case 0x31 /* BEQ */:
-              case 0x32 /* BNE */:
-              case 0x33 /* BLT */:
-              case 0x34 /* BGE */:
-              case 0x35 /* BLE */:
-              case 0x36 /* BGT */:
-              case 0x37 /* BLTU */:
-              case 0x38 /* BGEU */:
-              case 0x39 /* BLEU */:
-              case 0x3a /* BGTU */:
-                // Bit (16 + C|Z|N|V) of the decode says whether the branch is taken.
-                pc = ((d >>> (16 + (flags & 15))) & 1) !== 0 ? (pc + 4 + core[di + 1]!) | 0 : (pc + 4) | 0;
-                left = (left - 1) | 0;
-                continue inner;
-              case 0x3c /* JR */:
-                pc = core[(d >>> 8) & 15]!;
-                left = (left - 1) | 0;
-                continue inner;
               case 0x40 /* SYSCALL */:
               case 0x41 /* BRK */:
               case 0x54 /* HCALL */: {
