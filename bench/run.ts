@@ -1,6 +1,7 @@
 // `pnpm bench`: guest instructions per second of the interpreter on a user-mode compute
 // loop with paging on (riscv-like, 3-level walker), beside the same computation in plain
-// JavaScript in this process.
+// JavaScript in this process. Options: --json, --repeat N (best of N runs, default 3);
+// VMLAB_BENCH_ITERATIONS sets the loop count (14 guest instructions each).
 import { assemble, getProfile, Machine, PageTableBuilder, PTE_U, PTE_W } from "@vmlab/isa";
 
 const ITERATIONS = Number(process.env.VMLAB_BENCH_ITERATIONS ?? 8_000_000);

@@ -1,5 +1,8 @@
-// The CPU interpreter. One loop, one switch on decoded opcodes, hot state in locals and
-// typed arrays. Instructions are decoded once per physical word and the decode is
+// The CPU interpreter. A call-free fast loop runs decoded unprivileged instructions
+// whose fetch and data pages are already translated; everything else (decoding, page
+// changes, faults, privileged instructions, stores into code) goes one instruction at a
+// time through the complete interpreter around it. Hot state lives in locals and typed
+// arrays. Instructions are decoded once per physical word and the decode is
 // dropped when that word is written. Address translation is cached per access kind
 // (fetch, read, write) for one virtual page each; any change to the translation state
 // (mode, PTBR, TLB contents) empties those caches.
