@@ -1,7 +1,8 @@
 export { TOKENS } from "./tokens.js";
 export * from "./machine-profiles.js";
 export { Ledger, CATEGORIES, type Category, type LedgerLine } from "./ledger.js";
-export type { Requirements, StrategyInfo, GuestSession, Execution, CpuStrategy, MemoryStrategy, FaultDisposition } from "./strategy.js";
+export type { Requirements, StrategyInfo, GuestSession, Execution, CpuStrategy, MemoryStrategy, MemoryCounters, SensitiveUntrapped } from "./strategy.js";
+export type { FaultDisposition } from "./monitor/vm-context.js";
 export {
   resolveConfiguration, enumerateConfigurations, unmetRequirement, isStrict, ConfigurationError, type Configuration, type ConfigurationSpec,
 } from "./configuration.js";
@@ -12,3 +13,8 @@ export { BUILTIN_STRATEGY_PACKAGES, resolveStrategyPackage, readConfigFile, impo
 export { runConfiguration, judgeEquivalence, configurationSummary, type RunOptions } from "./run.js";
 export { newGuestMachine, chargeHardwareEvents, trapsOf } from "./bare-metal.js";
 export { runMatrix, errorResult, type MatrixCell, type MatrixOptions, type CellTask } from "./matrix.js";
+export { Monitor, MONITOR_BYTES, GUEST_BYTES, MONITOR_VECTOR } from "./monitor/monitor.js";
+export { VirtualCpu } from "./monitor/virtual-cpu.js";
+export { GuestMemory, MonitorFrames } from "./monitor/guest-memory.js";
+export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, type VmContext, type GuestFault } from "./monitor/vm-context.js";
+export { TraceLog, type TraceEvent, type TraceSink, type TraceActor, type TraceKind } from "./monitor/trace-events.js";

@@ -7,7 +7,13 @@ import { pathToFileURL } from "node:url";
 import type { ContainerModule } from "inversify";
 import { z } from "zod";
 
-export const BUILTIN_STRATEGY_PACKAGES = ["@vmlab/strategy-native", "@vmlab/strategy-interpret"];
+export const BUILTIN_STRATEGY_PACKAGES = [
+  "@vmlab/strategy-native",
+  "@vmlab/strategy-interpret",
+  "@vmlab/strategy-trap-emulate",
+  "@vmlab/paging-software-tlb",
+  "@vmlab/paging-shadow",
+];
 
 const ConfigFileSchema = z.object({ strategies: z.array(z.string().min(1)).default([]) }).strict();
 

@@ -5,6 +5,8 @@ import type { Image, Machine, Profile } from "@vmlab/isa";
 import type { Scenario } from "@vmlab/guest";
 import type { Ledger } from "./ledger.js";
 import type { MachineProfile } from "./machine-profiles.js";
+import type { FaultDisposition, VmContext } from "./monitor/vm-context.js";
+import type { TraceSink } from "./monitor/trace-events.js";
 
 /** What a strategy needs from the profile and the guest build. */
 export interface Requirements {
@@ -37,6 +39,16 @@ export interface GuestSession {
   readonly machineProfile: MachineProfile;
   readonly ledger: Ledger;
   readonly memory: MemoryStrategy;
+  /** Events for `vmlab trace`; undefined unless asked. */
+  readonly trace?: TraceSink;
+}
+
+export interface SensitiveUntrapped {
+  readonly mnemonic: string;
+  readonly count: number;
+  /** Guest pc and guest-instruction count of the first one. */
+  readonly firstPc: number;
+  readonly firstAt: number;
 }
 
 /** What a CPU strategy reports after running a guest. */
@@ -59,6 +71,13 @@ export interface Execution {
   readonly pageFaultsReflected: number;
   /** Resource-control audit: each access outside the VM or real privileged effect. */
   readonly audit: readonly string[];
+  /**
+   * Sensitive instructions that ran without trapping while the guest kernel was
+   * deprivileged (the reason trap-and-emulate fails on x86-like), per instruction.
+   */
+  readonly sensitiveUntrapped?: readonly SensitiveUntrapped[];
+  /** Monitor events by name (emulations, reflections, traced writes, ...), for reports. */
+  readonly events?: Record<string, number>;
   /** The machine the guest ran on (for traces and tests; not serialized). */
   readonly machine?: Machine;
 }
@@ -68,21 +87,43 @@ export interface CpuStrategy {
   execute(session: GuestSession): Execution;
 }
 
-/** Outcome of a guest page fault seen by the monitor. */
-export type FaultDisposition = "hidden" | "reflect";
+/** Counters a memory strategy reports at the end of a run. */
+export interface MemoryCounters {
+  readonly pageFaultsHidden: number;
+  readonly pageFaultsReflected: number;
+  /** Named events for reports ("traced page-table write", "shadow root switch", ...). */
+  readonly events: Record<string, number>;
+}
 
 export interface MemoryStrategy {
   readonly info: StrategyInfo;
-  /** Prepares machine memory and MMU for the guest before it runs. */
+  /** Bare metal: prepares the machine's own MMU before the guest runs. */
   attach(machine: Machine): void;
+
+  // Under a monitor (the guest kernel deprivileged): the strategy owns the real MMU.
+  /** Takes charge of the real MMU for this VM, before the guest's first instruction. */
+  attachMonitor?(vm: VmContext): void;
+  /** The virtual mode changed (the real mode stays user). */
+  modeChanged?(mode: number): void;
   /** The guest wrote its page-table base (virtual PTBR). */
   pageTableBaseWritten?(value: number): void;
-  /** The guest installed a software-TLB entry (virtual page → guest frame). */
+  /** The guest installed a software-TLB entry (virtual page -> guest frame). */
   tlbWritten?(virtualAddress: number, entryLo: number): void;
-  /** The guest wrote a word inside one of its page tables. */
-  pageTableWritten?(guestPhysical: number, value: number): void;
   /** The guest invalidated one translation, or all (address undefined). */
   invalidated?(virtualAddress?: number): void;
-  /** A page fault reached the monitor: fill it (hidden) or give it to the guest. */
-  pageFault?(virtualAddress: number, access: number): FaultDisposition;
+  /** Guest-physical bytes [start, end) were written behind the MMU's back (DMA, the monitor). */
+  guestPhysicalWritten?(start: number, end: number): void;
+  /** A real page fault or TLB miss while the guest ran: hidden, reflected (vm.fault), or traced. */
+  realFault?(virtualAddress: number, access: number, cause: number, protection: boolean): FaultDisposition;
+  /**
+   * Guest-virtual to guest-physical as the guest's own MMU state has it, for the
+   * monitor's own accesses (emulation, fetching a trapped instruction): -1 with
+   * vm.fault set when the guest's MMU would fault. Touches nothing real.
+   */
+  guestTranslate?(virtualAddress: number, access: number): number;
+  /** Around a traced write that the monitor lets the CPU carry out. */
+  beginTracedWrite?(virtualAddress: number): void;
+  endTracedWrite?(virtualAddress: number): void;
+  /** Charges its own events at the end of the run. */
+  finish?(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters;
 }

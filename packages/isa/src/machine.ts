@@ -58,10 +58,13 @@ export class Machine {
     this.cpu = new Cpu(options.profile, this.memory, this.console, this.disk, options.tlbEntries);
   }
 
-  /** Copies the image into physical memory and resets the CPU to its entry point. */
-  load(image: Image): void {
+  /**
+   * Copies the image into physical memory and resets the CPU to its entry point.
+   * `base` places guest-physical address 0 at that machine address (a monitor's guest).
+   */
+  load(image: Image, base = 0): void {
     for (const seg of image.segments) {
-      const pa = loadAddress(seg.address);
+      const pa = base + loadAddress(seg.address);
       if (pa + seg.bytes.length > this.memory.size) {
         throw new ImageLoadError(
           `segment at 0x${seg.address.toString(16)} (${seg.bytes.length} bytes) does not fit in ${this.memory.size} bytes of memory`,

@@ -125,6 +125,14 @@ export class Cpu {
   exitProtection = false;
 
   readonly trapsByCause = new Float64Array(NUM_CAUSES);
+  /**
+   * Sensitive instructions that ran in user mode without trapping (x86-like's PUSHF,
+   * POPF, RDMODE, RDTVEC), by opcode, and the pc and count of the first one since the
+   * last reset: a monitor running a deprivileged kernel audits these.
+   */
+  readonly sensitiveInUserMode = new Float64Array(256);
+  firstSensitiveInUserModePc = -1;
+  firstSensitiveInUserModeAt = 0;
   readonly counters: CpuCounters = {
     tlbHits: 0, tlbMisses: 0, walks: 0, walkReferences: 0, codeInvalidations: 0, portReads: 0, portWrites: 0,
     trapReturns: 0, tlbWrites: 0, tlbInvalidations: 0, tlbFlushes: 0, crWrites: 0,
@@ -201,6 +209,27 @@ export class Cpu {
         for (let wi = from; wi < to; wi++) this.core[DECODED_BASE + 2 * wi] = 0;
         this.counters.codeInvalidations++;
       }
+    }
+  }
+
+  /**
+   * A monitor carried out one guest instruction in software: it retires as if the CPU
+   * had run it, and the timer sees it at the same count as on bare metal.
+   */
+  retireEmulated(): void {
+    this.retired++;
+    if (this.retired >= this.timerDeadline) {
+      this.timerPending = true;
+      this.timerDeadline = this.retired + this.timerPeriod;
+    }
+  }
+
+  /** Records a sensitive instruction executed in user mode without a trap (slow path only). */
+  private sensitiveUnprivileged(op: number, pc: number, retired: number): void {
+    this.sensitiveInUserMode[op]!++;
+    if (this.firstSensitiveInUserModePc < 0) {
+      this.firstSensitiveInUserModePc = pc >>> 0;
+      this.firstSensitiveInUserModeAt = retired;
     }
   }
 
@@ -902,6 +931,7 @@ export class Cpu {
                 epoch = this.mmuEpoch;
                 break;
               case 0x50 /* PUSHF */: {
+                if (this.mode === 1 /* MODE_USER */) this.sensitiveUnprivileged(op, pc, end - left);
                 va = (core[15 /* SP */]! - 4) | 0;
                 let pa: number;
                 if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
@@ -920,6 +950,7 @@ export class Cpu {
                 break;
               }
               case 0x51 /* POPF */: {
+                if (this.mode === 1 /* MODE_USER */) this.sensitiveUnprivileged(op, pc, end - left);
                 va = core[15 /* SP */]!;
                 let pa: number;
                 if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
@@ -940,9 +971,11 @@ export class Cpu {
                 continue outer;
               }
               case 0x52 /* RDMODE */:
+                if (this.mode === 1 /* MODE_USER */) this.sensitiveUnprivileged(op, pc, end - left);
                 core[(d >>> 8) & 15] = this.mode;
                 break;
               case 0x53 /* RDTVEC */:
+                if (this.mode === 1 /* MODE_USER */) this.sensitiveUnprivileged(op, pc, end - left);
                 core[(d >>> 8) & 15] = crs[CR.TVEC]!;
                 break;
               default:

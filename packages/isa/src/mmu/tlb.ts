@@ -28,18 +28,22 @@ export class Tlb {
     return this.index[vpn]! - 1;
   }
 
-  insert(vpn: number, frameBase: number, flags: number): void {
+  /** Installs an entry; returns the virtual page number it evicted, or -1. */
+  insert(vpn: number, frameBase: number, flags: number): number {
     let slot = this.lookup(vpn);
+    let evicted = -1;
     if (slot < 0) {
       slot = this.next;
       this.next = (this.next + 1) % this.size;
       const old = this.vpn[slot]!;
       if (old >= 0) this.index[old] = 0;
+      evicted = old;
       this.vpn[slot] = vpn;
       this.index[vpn] = slot + 1;
     }
     this.frame[slot] = frameBase;
     this.flags[slot] = flags & (PTE_W | PTE_U);
+    return evicted;
   }
 
   invalidate(vpn: number): boolean {

@@ -1,0 +1,556 @@
+// The classic monitor: the guest kernel runs deprivileged (real user mode) against a
+// virtual CPU. Every trap of the real CPU comes here (the intercept mask is full):
+// privileged instructions of the virtual kernel are emulated on the virtual CPU, traps
+// of the virtual user are reflected into the guest kernel's handler, real page faults
+// go to the memory strategy, port I/O to virtual devices. Other CPU strategies (binary
+// translation, hardware assist) reuse the emulation and reflection paths.
+import {
+  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_NAMES, CAUSE_PROTECTION, Console, CR,
+  Disk, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, fieldA, fieldB, FLAG_IF, FLAGS_MASK, KSEG_BASE, Machine, MODE_KERNEL, MODE_USER,
+  NUM_CRS, OP, PAGE_SIZE, PORT, SP, uimm16, type Cpu,
+} from "@vmlab/isa";
+import type { Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "../strategy.js";
+import { GuestMemory, MonitorFrames } from "./guest-memory.js";
+import type { TraceActor, TraceKind, TraceSink } from "./trace-events.js";
+import { FAULT_HIDDEN, FAULT_REFLECT, type GuestFault, type VmContext } from "./vm-context.js";
+import { VirtualCpu } from "./virtual-cpu.js";
+
+/** Machine memory below the guest that belongs to the monitor (shadow tables, its vector). */
+export const MONITOR_BYTES = 2 * 1024 * 1024;
+/** Guest-physical memory of one VM: the same 4 MiB the bare machine has. */
+export const GUEST_BYTES = 4 * 1024 * 1024;
+/** The real trap vector: a kseg0 address in the monitor's first frame (RDTVEC on x86-like reveals it). */
+export const MONITOR_VECTOR = KSEG_BASE;
+
+const CC_MASK = FLAGS_MASK & ~FLAG_IF;
+/** The sensitive instructions x86-like lets user mode run without a trap. */
+const AUDITED = [OP.PUSHF, OP.POPF, OP.RDMODE, OP.RDTVEC] as const;
+
+const ACCESS_NAMES = ["read", "write", "fetch"];
+const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+
+export class Monitor implements VmContext {
+  readonly machine: Machine;
+  readonly cpu: Cpu;
+  readonly guest: GuestMemory;
+  readonly vcpu = new VirtualCpu();
+  readonly frames: MonitorFrames;
+  readonly fault: GuestFault = { cause: 0, address: 0, access: 0, protection: false };
+  readonly trace: TraceSink | undefined;
+  readonly memory: MemoryStrategy;
+  /** The VM's virtual devices: its own console and disk (the timer is the real one, which counts guest instructions). */
+  readonly console = new Console();
+  readonly disk: Disk;
+
+  // Counters (plain numbers and typed arrays: updated once per trap, never per instruction).
+  readonly emulatedByOpcode = new Float64Array(256);
+  readonly reflectedByCause = new Float64Array(16);
+  /** Faults delivered to the guest: they use up budget as on bare metal. */
+  reflectedFaults = 0;
+  /** Real returns from the monitor to the guest. */
+  monitorReturns = 0;
+  virtualInterrupts = 0;
+  virtualPortIo = 0;
+  readonly auditLog: string[] = [];
+  private readonly sensitive = new Float64Array(256);
+  private readonly sensitiveSeen = new Float64Array(256);
+  private readonly sensitiveFirst = new Map<number, { pc: number; at: number }>();
+
+  // The stretch of direct execution in progress (for the trace and the audit).
+  private runPc = 0;
+  private runRetired = 0;
+  private runMode = MODE_KERNEL;
+
+  constructor(
+    readonly session: GuestSession,
+    options: { readonly memoryBytes?: number } = {},
+  ) {
+    this.machine = new Machine({ profile: session.profile, memoryBytes: MONITOR_BYTES + (options.memoryBytes ?? GUEST_BYTES) });
+    this.cpu = this.machine.cpu;
+    this.guest = new GuestMemory(this.machine.memory, MONITOR_BYTES, options.memoryBytes ?? GUEST_BYTES);
+    this.frames = new MonitorFrames(this.machine.memory, PAGE_SIZE, MONITOR_BYTES);
+    this.disk = new Disk(undefined, session.diskContents);
+    this.trace = session.trace;
+    this.memory = session.memory;
+  }
+
+  /** Loads the guest and starts its virtual CPU in kernel mode at the image's entry. */
+  boot(): void {
+    const { cpu, vcpu } = this;
+    this.machine.load(this.session.image, this.guest.base);
+    vcpu.mode = MODE_KERNEL;
+    vcpu.interruptFlag = 0;
+    // The real CPU: user mode, interrupts on (the monitor never gives them up), every
+    // trap to the monitor.
+    cpu.mode = MODE_USER;
+    cpu.flags = FLAG_IF;
+    cpu.crs[CR.TVEC] = MONITOR_VECTOR;
+    cpu.intercept.fill(1);
+    if (!this.memory.attachMonitor) throw new Error(`memory strategy '${this.memory.info.name}' cannot serve a monitor`);
+    this.memory.attachMonitor(this);
+    this.memory.modeChanged?.(MODE_KERNEL);
+    cpu.translationChanged();
+  }
+
+  audit(message: string): void {
+    if (this.auditLog.length < 100) this.auditLog.push(message);
+  }
+
+  /** Budget used so far, counted as the bare machine counts it: retired instructions plus faults taken. */
+  get used(): number {
+    return this.cpu.retired + this.reflectedFaults;
+  }
+
+  /** Trap-and-emulate: run directly until a trap, handle it, go back. */
+  run(budget: number): "halt" | "budget" {
+    const { cpu, vcpu } = this;
+    for (;;) {
+      if (vcpu.halted) return "halt";
+      const left = budget - this.used;
+      if (left <= 0 || this.traceFull()) return "budget";
+      this.beginDirect();
+      const stop = this.machine.run(left);
+      this.endDirect();
+      if (stop.reason !== "intercept") return "budget";
+      this.handleTrap(cpu.exitCause);
+      if (!vcpu.halted) {
+        this.monitorReturns++;
+        cpu.translationChanged();
+      }
+    }
+  }
+
+  private traceFull(): boolean {
+    return (this.trace as { full?: boolean } | undefined)?.full === true;
+  }
+
+  /** Marks the start of direct execution. */
+  beginDirect(): void {
+    this.runPc = this.cpu.pc;
+    this.runRetired = this.cpu.retired;
+    this.runMode = this.vcpu.mode;
+    this.cpu.firstSensitiveInUserModePc = -1;
+  }
+
+  /** After direct execution: audit sensitive instructions that did not trap, trace the stretch. */
+  endDirect(): void {
+    const cpu = this.cpu;
+    const deprivilegedKernel = this.runMode === MODE_KERNEL;
+    for (const op of AUDITED) {
+      const n = cpu.sensitiveInUserMode[op]!;
+      const d = n - this.sensitiveSeen[op]!;
+      if (d === 0) continue;
+      this.sensitiveSeen[op] = n;
+      if (!deprivilegedKernel) continue;
+      this.sensitive[op]! += d;
+      if (!this.sensitiveFirst.has(op) && cpu.firstSensitiveInUserModePc >= 0) {
+        this.sensitiveFirst.set(op, { pc: cpu.firstSensitiveInUserModePc, at: cpu.firstSensitiveInUserModeAt });
+      }
+    }
+    const n = cpu.retired - this.runRetired;
+    if (this.trace && n > 0) {
+      this.note(this.runMode === MODE_USER ? "process" : "os", "run", `runs ${n} instruction${n === 1 ? "" : "s"} directly`, { pc: this.runPc, instructions: n, at: this.runRetired });
+    }
+  }
+
+  /** Records a trace event (only when tracing). */
+  note(actor: TraceActor, kind: TraceKind, text: string, extra: { pc?: number; instructions?: number; hidden?: boolean; at?: number } = {}): void {
+    this.trace?.event({ actor, kind, text, at: extra.at ?? this.cpu.retired, ...(extra.pc !== undefined ? { pc: extra.pc >>> 0 } : {}),
+      ...(extra.instructions !== undefined ? { instructions: extra.instructions } : {}), ...(extra.hidden ? { hidden: true } : {}) });
+  }
+
+  private get guestActor(): TraceActor {
+    return this.vcpu.mode === MODE_USER ? "process" : "os";
+  }
+
+  /** Handles one intercepted trap; the real CPU's pc is the trap's EPC. */
+  handleTrap(cause: number): void {
+    const cpu = this.cpu;
+    const epc = cpu.pc;
+    switch (cause) {
+      case CAUSE.SYSCALL:
+      case CAUSE.BREAKPOINT:
+      case CAUSE.HYPERCALL:
+        if (this.trace) this.note(this.guestActor, "trap", `${cause === CAUSE.SYSCALL ? "system call" : CAUSE_NAMES[cause]!.toLowerCase()}: trap`, { pc: epc - 4 });
+        this.reflect(cause, epc, 0, 0, false);
+        return;
+      case CAUSE.TIMER:
+        if (this.trace) this.note("vmm", "trap", "timer interrupt reaches the monitor", { hidden: !this.vcpu.interruptsEnabled });
+        if (this.vcpu.interruptsEnabled) this.deliverInterrupt(epc);
+        else this.vcpu.interruptPending = true;
+        return;
+      case CAUSE.PRIVILEGED:
+        if (this.vcpu.mode === MODE_USER) {
+          this.reflectFault(CAUSE.PRIVILEGED, epc, 0, 0, false);
+          return;
+        }
+        this.emulate(epc);
+        return;
+      case CAUSE.PAGE_FAULT:
+      case CAUSE.TLB_MISS:
+        this.memoryFault(cause, epc);
+        return;
+      default:
+        this.reflectFault(cause, epc, cpu.exitAddress, cpu.exitAccess, cpu.exitProtection);
+    }
+  }
+
+  /** A real page fault or TLB miss: the memory strategy decides. */
+  memoryFault(cause: number, epc: number): void {
+    const cpu = this.cpu;
+    const va = cpu.exitAddress;
+    const access = cpu.exitAccess;
+    const disposition = this.memory.realFault!(va, access, cause, cpu.exitProtection);
+    if (this.trace) {
+      const what = cause === CAUSE.TLB_MISS ? "TLB miss" : cpu.exitProtection ? "protection fault" : "page fault";
+      this.note(this.guestActor, "trap", `${ACCESS_NAMES[access]} of ${hex(va)}: ${what}: trap`, { pc: epc, hidden: disposition === FAULT_HIDDEN });
+    }
+    if (disposition === FAULT_HIDDEN) return;
+    if (disposition === FAULT_REFLECT) {
+      const f = this.fault;
+      this.reflectFault(f.cause, epc, f.address, f.access, f.protection);
+      return;
+    }
+    this.tracedWrite(va);
+  }
+
+  /**
+   * A permitted write to a write-protected guest page table: the monitor lets the real
+   * CPU carry out just that instruction with the protection lifted, then brings its
+   * shadows up to date. The instruction retires as on bare metal.
+   */
+  tracedWrite(va: number): void {
+    const cpu = this.cpu;
+    this.memory.beginTracedWrite!(va);
+    const before = cpu.retired;
+    const stop = this.machine.run(1);
+    this.memory.endTracedWrite!(va);
+    if (cpu.retired === before) {
+      // It faulted some other way after all: handle that trap instead.
+      if (stop.reason === "intercept") this.handleTrap(cpu.exitCause);
+      return;
+    }
+    // The timer may have expired as it retired: one pending interrupt, as on bare metal.
+    if (stop.reason === "intercept" && cpu.exitCause === CAUSE.TIMER) cpu.timerPending = true;
+    this.afterRetire();
+  }
+
+  /** Delivers a trap into the guest kernel's handler, as the hardware would have. */
+  reflect(cause: number, epc: number, address: number, access: number, protection: boolean): void {
+    const { cpu, vcpu } = this;
+    const crs = vcpu.crs;
+    crs[CR.ESTATUS] = (cpu.flags & CC_MASK) | vcpu.interruptFlag | (vcpu.mode << ESTATUS_MODE_SHIFT);
+    crs[CR.EPC] = epc;
+    const memoryFault = cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS || cause === CAUSE.ADDRESS_ERROR;
+    crs[CR.CAUSE] = memoryFault ? cause | (access << CAUSE_ACCESS_SHIFT) | (protection ? CAUSE_PROTECTION : 0) : cause;
+    if (memoryFault) crs[CR.BADADDR] = address;
+    vcpu.interruptFlag = 0;
+    if (vcpu.mode === MODE_USER) {
+      crs[CR.USP] = cpu.regs[SP]!;
+      cpu.regs[SP] = crs[CR.KSP]!;
+      this.setMode(MODE_KERNEL);
+    }
+    cpu.pc = crs[CR.TVEC]! >>> 0;
+    this.reflectedByCause[cause]!++;
+    if (this.trace) {
+      const why =
+        cause === CAUSE.TLB_MISS ? "not in the virtual TLB: call the OS TLB-miss handler" :
+        cause === CAUSE.TIMER ? "virtual timer interrupt: call the OS interrupt handler" :
+        cause === CAUSE.SYSCALL ? "process trapped: call the OS trap handler" :
+        `reflect ${CAUSE_NAMES[cause]}: call the OS trap handler`;
+      this.note("vmm", "reflect", `${why} at ${hex(cpu.pc)} (reduced privilege)`, { pc: cpu.pc });
+    }
+  }
+
+  /** A fault the guest takes: reflected, and counted against the budget as on bare metal. */
+  reflectFault(cause: number, epc: number, address: number, access: number, protection: boolean): void {
+    this.reflectedFaults++;
+    if (this.trace && cause !== CAUSE.TLB_MISS && cause !== CAUSE.PAGE_FAULT) this.note(this.guestActor, "trap", `${CAUSE_NAMES[cause]!.toLowerCase()}: trap`, { pc: epc });
+    this.reflect(cause, epc, address, access, protection);
+  }
+
+  private deliverInterrupt(epc: number): void {
+    this.vcpu.interruptPending = false;
+    this.virtualInterrupts++;
+    this.reflect(CAUSE.TIMER, epc, 0, 0, false);
+  }
+
+  setMode(mode: number): void {
+    if (this.vcpu.mode === mode) return;
+    this.vcpu.mode = mode;
+    this.memory.modeChanged?.(mode);
+  }
+
+  /**
+   * After an instruction retired under the monitor's control: one timer interrupt
+   * pending (real or virtual, as bare metal has one flag), delivered if the virtual IF allows.
+   */
+  afterRetire(): void {
+    const { cpu, vcpu } = this;
+    if (cpu.timerPending) {
+      cpu.timerPending = false;
+      vcpu.interruptPending = true;
+    }
+    if (vcpu.interruptPending && vcpu.interruptsEnabled) this.deliverInterrupt(cpu.pc);
+  }
+
+  /** Fetches the guest instruction word at `pc` through the guest's own mappings, or -1 after reflecting the fault. */
+  fetchGuestWord(pc: number): number | undefined {
+    const gpa = this.memory.guestTranslate!(pc, ACCESS_FETCH);
+    if (gpa < 0) {
+      const f = this.fault;
+      this.reflectFault(f.cause, pc, f.address, f.access, f.protection);
+      return undefined;
+    }
+    return this.guest.i32[gpa >>> 2]!;
+  }
+
+  /** Emulates the privileged instruction at `pc` for the deprivileged guest kernel. */
+  emulate(pc: number): void {
+    const w = this.fetchGuestWord(pc);
+    if (w === undefined) return;
+    this.emulateWord(w, pc);
+  }
+
+  /**
+   * Carries out privileged or sensitive instruction `w` (at guest `pc`) on the virtual
+   * CPU, with the semantics of the bare machine in kernel mode. Returns false when it
+   * faulted (the fault has been reflected).
+   */
+  emulateWord(w: number, pc: number): boolean {
+    const { cpu, vcpu } = this;
+    const regs = cpu.regs;
+    const crs = vcpu.crs;
+    const op = w >>> 24;
+    const a = fieldA(w);
+    let next = (pc + 4) >>> 0;
+    let text = "";
+    if (this.trace) this.note("os", "trap", `${BY_OPCODE[op]?.mnemonic.toLowerCase() ?? "?"} (privileged): trap`, { pc });
+    switch (op) {
+      case OP.RTE: {
+        const status = crs[CR.ESTATUS]!;
+        next = crs[CR.EPC]! >>> 0;
+        const mode = status >>> ESTATUS_MODE_SHIFT;
+        if (mode === MODE_USER) regs[SP] = crs[CR.USP]!;
+        cpu.flags = (status & CC_MASK) | FLAG_IF;
+        vcpu.interruptFlag = status & FLAG_IF;
+        this.setMode(mode);
+        if (this.trace) text = `OS tried return from trap: do the real return from trap to ${hex(next)} (${mode === MODE_USER ? "user" : "kernel"} mode)`;
+        break;
+      }
+      case OP.HALT:
+        vcpu.halted = true;
+        if (this.trace) text = "OS halts: the virtual machine stops";
+        break;
+      case OP.IN:
+        regs[a] = this.portIn(uimm16(w));
+        if (this.trace) text = `OS reads port ${hex(uimm16(w))}: emulated on the virtual device`;
+        break;
+      case OP.OUT:
+        this.portOut(uimm16(w), regs[a]!);
+        if (this.trace) text = `OS writes port ${hex(uimm16(w))}: emulated on the virtual device`;
+        break;
+      case OP.CLI:
+        vcpu.interruptFlag = 0;
+        if (this.trace) text = "OS disables interrupts: virtual IF = 0";
+        break;
+      case OP.STI:
+        vcpu.interruptFlag = FLAG_IF;
+        if (this.trace) text = "OS enables interrupts: virtual IF = 1";
+        break;
+      case OP.RDCR: {
+        const n = uimm16(w);
+        if (n >= NUM_CRS) return this.faultAt(CAUSE.ILLEGAL, pc);
+        regs[a] = n === CR.COUNT ? cpu.retired | 0 : crs[n]!;
+        if (this.trace) text = `OS reads control register ${n}: from the virtual CPU`;
+        break;
+      }
+      case OP.WRCR: {
+        const n = uimm16(w);
+        if (n >= NUM_CRS) return this.faultAt(CAUSE.ILLEGAL, pc);
+        if (n !== CR.COUNT) crs[n] = regs[a]!;
+        if (this.trace) text = `OS writes control register ${n}: into the virtual CPU`;
+        if (n === CR.PTBR) this.memory.pageTableBaseWritten?.(regs[a]! >>> 0);
+        break;
+      }
+      case OP.TLBW:
+        if (this.trace) text = "OS installs a TLB entry: privileged, the monitor installs it instead";
+        this.memory.tlbWritten!(regs[a]!, regs[fieldB(w)]!);
+        break;
+      case OP.TLBI:
+        this.memory.invalidated?.(regs[a]! >>> 0);
+        if (this.trace) text = `OS invalidates the TLB entry of ${hex(regs[a]!)}`;
+        break;
+      case OP.TLBFLUSH:
+        this.memory.invalidated?.();
+        if (this.trace) text = "OS flushes the TLB";
+        break;
+      case OP.PUSHF: {
+        const va = (regs[SP]! - 4) | 0;
+        const gpa = this.guestData(va, ACCESS_WRITE, pc);
+        if (gpa < 0) return false;
+        this.writeGuestWord(gpa, (cpu.flags & CC_MASK) | vcpu.interruptFlag);
+        regs[SP] = va;
+        if (this.trace) text = "OS pushes the flags: the virtual IF";
+        break;
+      }
+      case OP.POPF: {
+        const va = regs[SP]!;
+        const gpa = this.guestData(va, ACCESS_READ, pc);
+        if (gpa < 0) return false;
+        const value = this.guest.i32[gpa >>> 2]! & FLAGS_MASK;
+        regs[SP] = (va + 4) | 0;
+        cpu.flags = (value & CC_MASK) | FLAG_IF;
+        vcpu.interruptFlag = value & FLAG_IF;
+        if (this.trace) text = `OS pops the flags: virtual IF = ${vcpu.interruptFlag ? 1 : 0}`;
+        break;
+      }
+      case OP.RDMODE:
+        regs[a] = vcpu.mode;
+        if (this.trace) text = "OS reads the mode: the virtual mode (kernel)";
+        break;
+      case OP.RDTVEC:
+        regs[a] = crs[CR.TVEC]!;
+        if (this.trace) text = "OS reads the trap vector: the virtual one";
+        break;
+      default:
+        throw new Error(`monitor: no emulation for ${BY_OPCODE[op]?.mnemonic ?? hex(op)} at ${hex(pc)}`);
+    }
+    this.emulatedByOpcode[op]!++;
+    cpu.pc = next;
+    cpu.retireEmulated();
+    if (this.trace) this.note("vmm", "emulate", text, { pc });
+    this.afterRetire();
+    return true;
+  }
+
+  private faultAt(cause: number, pc: number): false {
+    this.reflectFault(cause, pc, 0, 0, false);
+    return false;
+  }
+
+  /** Guest-physical address of a word the emulated instruction touches, or -1 after reflecting the fault. */
+  private guestData(va: number, access: number, pc: number): number {
+    if ((va & 3) !== 0) {
+      this.reflectFault(CAUSE.ADDRESS_ERROR, pc, va, access, false);
+      return -1;
+    }
+    const gpa = this.memory.guestTranslate!(va, access);
+    if (gpa < 0) {
+      const f = this.fault;
+      this.reflectFault(f.cause, pc, f.address, f.access, f.protection);
+    }
+    return gpa;
+  }
+
+  /** The monitor writes a guest word: code decoded from it and shadows built from it are dropped. */
+  writeGuestWord(gpa: number, value: number): void {
+    this.guest.i32[gpa >>> 2] = value;
+    const ma = this.guest.machineAddress(gpa);
+    this.cpu.invalidateCode(ma, ma + 4);
+    this.memory.guestPhysicalWritten?.(gpa, gpa + 4);
+  }
+
+  // The virtual devices: the VM's own console and disk, and the timer.
+  portIn(port: number): number {
+    const cpu = this.cpu;
+    this.virtualPortIo++;
+    switch (port) {
+      case PORT.TIMER_PERIOD:
+        return cpu.timerPeriod | 0;
+      case PORT.TIMER_COUNT:
+        return cpu.timerPeriod === 0 ? 0 : (cpu.timerDeadline - cpu.retired) | 0;
+      case PORT.DISK_STATUS:
+        return this.disk.status;
+      default:
+        return 0;
+    }
+  }
+
+  portOut(port: number, value: number): void {
+    const cpu = this.cpu;
+    this.virtualPortIo++;
+    switch (port) {
+      case PORT.CONSOLE_OUT:
+        this.console.write(value);
+        return;
+      case PORT.TIMER_PERIOD:
+        // As the bare machine: counting starts once this instruction retires.
+        cpu.timerPeriod = value >>> 0;
+        cpu.timerDeadline = cpu.timerPeriod === 0 ? Infinity : cpu.retired + 1 + cpu.timerPeriod;
+        cpu.timerPending = false;
+        this.vcpu.interruptPending = false;
+        return;
+      case PORT.DISK_SECTOR:
+        this.disk.sector = value >>> 0;
+        return;
+      case PORT.DISK_ADDR:
+        this.disk.address = value >>> 0;
+        return;
+      case PORT.DISK_CMD: {
+        const written = this.disk.command(value, this.guest.u8);
+        if (this.disk.status === DISK_BAD_ADDRESS) this.audit(`disk DMA to guest-physical ${hex(this.disk.address)} refused: outside the VM's memory`);
+        if (written) {
+          this.cpu.invalidateCode(this.guest.machineAddress(written[0]), this.guest.machineAddress(written[1]));
+          this.memory.guestPhysicalWritten?.(written[0], written[1]);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Sensitive instructions that ran without trapping in the deprivileged guest kernel. */
+  sensitiveUntrapped(): SensitiveUntrapped[] {
+    const out: SensitiveUntrapped[] = [];
+    for (const op of AUDITED) {
+      const count = this.sensitive[op]!;
+      if (count === 0) continue;
+      const first = this.sensitiveFirst.get(op);
+      out.push({ mnemonic: BY_OPCODE[op]!.mnemonic, count, firstPc: first?.pc ?? -1, firstAt: first?.at ?? -1 });
+    }
+    return out;
+  }
+
+  /** Monitor events by name, for reports. */
+  events(): Record<string, number> {
+    const out: Record<string, number> = {};
+    this.emulatedByOpcode.forEach((n, op) => {
+      if (n > 0) out[`emulated ${BY_OPCODE[op]!.mnemonic}`] = n;
+    });
+    this.reflectedByCause.forEach((n, c) => {
+      if (n > 0) out[`reflected ${CAUSE_NAMES[c]}`] = n;
+    });
+    if (this.virtualInterrupts) out["virtual timer interrupts"] = this.virtualInterrupts;
+    if (this.virtualPortIo) out["virtual port I/O"] = this.virtualPortIo;
+    return out;
+  }
+
+  /** The run's Execution, with the counters every monitor shares. */
+  execution(outcome: "halt" | "budget", extra: Partial<Execution> & Pick<Execution, "executedDirectly" | "emulated">): Execution {
+    const s = this.machine.stats();
+    const sensitive = this.sensitiveUntrapped();
+    const audit = [...this.auditLog];
+    return {
+      outcome,
+      output: this.console.text(),
+      guestRegisters: Array.from(this.cpu.regs),
+      guestMemory: this.guest.u8,
+      guestInstructions: s.retired,
+      translated: 0,
+      traps: Object.fromEntries(Object.entries(s.trapsByCause).filter(([, n]) => n > 0)),
+      vmExits: {},
+      tlbMisses: s.tlbMisses,
+      walkReferences: s.walkReferences,
+      pageFaultsHidden: 0,
+      pageFaultsReflected: this.reflectedByCause[CAUSE.PAGE_FAULT]! + this.reflectedByCause[CAUSE.TLB_MISS]!,
+      audit,
+      ...(sensitive.length ? { sensitiveUntrapped: sensitive } : {}),
+      machine: this.machine,
+      ...extra,
+    };
+  }
+}
+
+export { MODE_KERNEL, MODE_USER };

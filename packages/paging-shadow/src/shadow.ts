@@ -1,0 +1,532 @@
+// Shadow paging for the walker profiles. The guest's page tables map VPN -> PFN in
+// guest-physical memory; the real walker reads shadow tables in the monitor's memory
+// that map VPN -> MFN, built lazily: a real page fault the guest's own tables can
+// answer is a hidden fault, filled by the monitor; any other is a true guest fault,
+// reflected. Guest page-table pages are write-protected in every shadow so the
+// guest's writes to them trap (tracing) and are applied to both. Shadows are cached
+// per guest root and per virtual mode (the deprivileged kernel also sees kseg0 and
+// the kernel's view of user pages); switching between them flushes the real TLB.
+import { injectable } from "inversify";
+import {
+  FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters,
+  type MemoryStrategy, type StrategyInfo, type VmContext,
+} from "@vmlab/core";
+import {
+  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, walkShape,
+  type Machine, type WalkShape,
+} from "@vmlab/isa";
+
+export const SHADOW_INFO: StrategyInfo = {
+  name: "shadow",
+  kind: "memory",
+  description:
+    "shadow page tables VPN->MFN built lazily (hidden faults); guest page tables write-protected and their writes traced; one shadow per guest root and virtual mode",
+  requires: { walker: true },
+};
+
+/**
+ * Traced writes to different entries of one page-table page, with no walk through it
+ * in between, after which it is no longer treated as one (a page being zeroed or
+ * reused). Rewriting the same entry again and again does not count.
+ */
+const WRITE_FLOOD = 16;
+
+const WALK_OK = 0;
+const WALK_NOT_PRESENT = 1;
+const WALK_PROTECTION = 2;
+const WALK_BAD_TABLE = 3;
+
+const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+
+interface ShadowTree {
+  readonly key: number;
+  readonly guestRoot: number;
+  readonly mode: number;
+  root: number;
+}
+
+interface ShadowTable {
+  readonly tree: ShadowTree;
+  readonly level: number;
+  /** First virtual page number this table covers. */
+  readonly vpnBase: number;
+  /** Guest-physical frame of the guest table it shadows; -1 for the monitor's own (kseg0, paging off). */
+  readonly guestFrame: number;
+  /** Machine address of the entry that points at it; -1 for a root. */
+  readonly parentEntry: number;
+}
+
+@injectable()
+export class ShadowMemory implements MemoryStrategy {
+  readonly info = SHADOW_INFO;
+  private vm!: VmContext;
+  private shape!: WalkShape;
+  private levels = 0;
+  /** Virtual pages one entry covers, per level. */
+  private span!: Int32Array;
+  private mem!: Int32Array;
+
+  private readonly trees = new Map<number, ShadowTree>();
+  private current: ShadowTree | undefined;
+  /** Shadow tables by machine address. */
+  private readonly tables = new Map<number, ShadowTable>();
+  /** Guest page-table frame -> machine addresses of the shadow tables built from it. */
+  private readonly shadowsOf = new Map<number, number[]>();
+  /** Guest frames in use as page tables: write-protected in every shadow. */
+  private traced!: Uint8Array;
+  private writesSinceWalk!: Uint16Array;
+  private lastWrittenEntry!: Int16Array;
+  /** Guest frame -> shadow leaf entries (machine addresses) that map it writable. */
+  private readonly writableMappings = new Map<number, number[]>();
+  /** The guest tables the last guest walk went through. */
+  private readonly path = new Int32Array(4);
+  private pathLength = 0;
+  private walkPte = 0;
+
+  // Counters.
+  private hidden = 0;
+  private reflected = 0;
+  private tracedWrites = 0;
+  private rootSwitches = 0;
+  private tlbInvalidations = 0;
+  private tlbFlushes = 0;
+  private unshadowed = 0;
+  private resets = 0;
+  private tablesBuilt = 0;
+
+  attach(_machine: Machine): void {
+    throw new Error("the shadow memory strategy serves a monitor; bare metal uses 'direct'");
+  }
+
+  attachMonitor(vm: VmContext): void {
+    this.vm = vm;
+    const mmu = vm.machine.profile.mmu;
+    if (mmu.kind !== "walker") throw new Error("shadow paging needs a hardware page-table walker");
+    this.levels = mmu.levels;
+    this.shape = walkShape(mmu.levels);
+    this.span = new Int32Array(this.levels);
+    for (let l = 0; l < this.levels; l++) this.span[l] = 1 << this.shape.shifts[l]!;
+    this.mem = vm.machine.memory.i32;
+    this.traced = new Uint8Array(vm.guest.frames);
+    this.writesSinceWalk = new Uint16Array(vm.guest.frames);
+    this.lastWrittenEntry = new Int16Array(vm.guest.frames).fill(-1);
+    this.switchTree();
+  }
+
+  // --- the guest's own view -------------------------------------------------------
+
+  /**
+   * Walks the guest's tables as the bare machine's walker would (same checks, same
+   * outcome codes), remembering the table frames it went through.
+   */
+  private guestWalk(va: number, write: boolean, user: boolean): number {
+    const guest = this.vm.guest;
+    const root = this.vm.vcpu.pageTableBase;
+    this.pathLength = 0;
+    if (root === 0) {
+      // Paging off: identity.
+      this.walkPte = (va & PTE_FRAME_MASK) | PTE_V | PTE_W | PTE_U;
+      return WALK_OK;
+    }
+    const vpn = va >>> PAGE_SHIFT;
+    const g = guest.i32;
+    let table = root;
+    for (let level = 0; level < this.levels; level++) {
+      const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
+      if (entry + 4 > guest.bytes) return WALK_BAD_TABLE;
+      this.path[this.pathLength++] = table >>> PAGE_SHIFT;
+      const pte = g[entry >>> 2]!;
+      if ((pte & PTE_V) === 0) return WALK_NOT_PRESENT;
+      if (level === this.levels - 1) {
+        this.walkPte = pte;
+        return (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
+      }
+      table = (pte & PTE_FRAME_MASK) >>> 0;
+    }
+    return WALK_NOT_PRESENT;
+  }
+
+  private fail(cause: number, va: number, access: number, protection: boolean): number {
+    const f = this.vm.fault;
+    f.cause = cause;
+    f.address = va >>> 0;
+    f.access = access;
+    f.protection = protection;
+    return -1;
+  }
+
+  /** The guest-physical address `va` reaches for the guest's current mode, or -1 (vm.fault set). */
+  guestTranslate(va: number, access: number): number {
+    va = va >>> 0;
+    const guest = this.vm.guest;
+    const user = this.vm.vcpu.mode === MODE_USER;
+    let pa: number;
+    if (!user && va >= KSEG_BASE) pa = va - KSEG_BASE;
+    else {
+      const status = this.guestWalk(va, access === ACCESS_WRITE, user);
+      if (status === WALK_BAD_TABLE) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+      if (status !== WALK_OK) return this.fail(CAUSE.PAGE_FAULT, va, access, status === WALK_PROTECTION);
+      pa = ((this.walkPte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
+    }
+    if (pa >= guest.bytes) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+    return pa;
+  }
+
+  // --- shadow trees ---------------------------------------------------------------
+
+  private keyOf(guestRoot: number, mode: number): number {
+    return guestRoot * 2 + mode;
+  }
+
+  /** Points the real PTBR at the shadow of the guest's current root and mode. */
+  private switchTree(): void {
+    const vcpu = this.vm.vcpu;
+    const key = this.keyOf(vcpu.pageTableBase, vcpu.mode);
+    let tree = this.trees.get(key);
+    if (!tree) tree = this.newTree(vcpu.pageTableBase, vcpu.mode);
+    this.load(tree);
+  }
+
+  private load(tree: ShadowTree): void {
+    const cpu = this.vm.machine.cpu;
+    this.current = tree;
+    cpu.crs[CR.PTBR] = tree.root;
+    cpu.tlb.flush();
+    cpu.translationChanged();
+    this.rootSwitches++;
+  }
+
+  private newTree(guestRoot: number, mode: number): ShadowTree {
+    const tree: ShadowTree = { key: this.keyOf(guestRoot, mode), guestRoot, mode, root: 0 };
+    let root = this.allocTable(tree, 0, 0, guestRoot === 0 ? -1 : guestRoot >>> PAGE_SHIFT, -1);
+    if (root < 0) {
+      this.resetAll();
+      root = this.allocTable(tree, 0, 0, guestRoot === 0 ? -1 : guestRoot >>> PAGE_SHIFT, -1);
+    }
+    tree.root = root;
+    this.trees.set(tree.key, tree);
+    return tree;
+  }
+
+  private allocTable(tree: ShadowTree, level: number, vpnBase: number, guestFrame: number, parentEntry: number): number {
+    const frame = this.vm.frames.allocate();
+    if (frame < 0) return -1;
+    this.tables.set(frame, { tree, level, vpnBase, guestFrame, parentEntry });
+    if (guestFrame >= 0) {
+      const list = this.shadowsOf.get(guestFrame);
+      if (list) list.push(frame);
+      else this.shadowsOf.set(guestFrame, [frame]);
+    }
+    this.tablesBuilt++;
+    return frame;
+  }
+
+  /** The monitor's region is full: drop every shadow and start again from the current root. */
+  private resetAll(): void {
+    this.vm.frames.reset();
+    this.trees.clear();
+    this.tables.clear();
+    this.shadowsOf.clear();
+    this.writableMappings.clear();
+    this.current = undefined;
+    this.resets++;
+  }
+
+  /** Frees a shadow table and everything below it. */
+  private freeTable(addr: number): void {
+    const info = this.tables.get(addr);
+    if (!info) return;
+    if (info.level < this.levels - 1) {
+      const entries = this.shape.masks[info.level]! + 1;
+      for (let i = 0; i < entries; i++) {
+        const e = this.mem[(addr >>> 2) + i]!;
+        if ((e & PTE_V) !== 0) this.freeTable((e & PTE_FRAME_MASK) >>> 0);
+      }
+    }
+    this.tables.delete(addr);
+    if (info.guestFrame >= 0) {
+      const list = this.shadowsOf.get(info.guestFrame);
+      if (list) {
+        const k = list.indexOf(addr);
+        if (k >= 0) list.splice(k, 1);
+        if (list.length === 0) this.shadowsOf.delete(info.guestFrame);
+      }
+    }
+    this.vm.frames.release(addr);
+  }
+
+  /**
+   * Installs a leaf VPN -> machine frame in `tree`, building the tables on the way.
+   * `guestTables` are the guest frames of the tables below the root (from the walk),
+   * -1 where the monitor makes the mapping up itself (kseg0, paging off).
+   */
+  private fillLeaf(tree: ShadowTree, va: number, machineFrame: number, flags: number, fromGuest: boolean): number {
+    const mem = this.mem;
+    const vpn = va >>> PAGE_SHIFT;
+    const kseg0 = va >>> 0 >= KSEG_BASE && tree.mode === MODE_KERNEL;
+    let table = tree.root;
+    for (let level = 0; level < this.levels - 1; level++) {
+      const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
+      const e = mem[entry >>> 2]!;
+      if ((e & PTE_V) !== 0) {
+        table = (e & PTE_FRAME_MASK) >>> 0;
+        continue;
+      }
+      const span = this.span[level]!;
+      const guestFrame = fromGuest && !kseg0 && tree.guestRoot !== 0 ? this.path[level + 1]! : -1;
+      const next = this.allocTable(tree, level + 1, vpn - (vpn % span), guestFrame, entry);
+      if (next < 0) return -1;
+      mem[entry >>> 2] = next | PTE_V | PTE_W | PTE_U;
+      table = next;
+    }
+    const leaf = table + (((vpn >>> this.shape.shifts[this.levels - 1]!) & this.shape.masks[this.levels - 1]!) << 2);
+    mem[leaf >>> 2] = machineFrame | flags | PTE_V | PTE_U;
+    return leaf;
+  }
+
+  private fill(va: number, guestFrame: number, writable: boolean, fromGuest: boolean): number {
+    const guest = this.vm.guest;
+    const traced = this.traced[guestFrame >>> PAGE_SHIFT] !== 0;
+    const w = writable && !traced ? PTE_W : 0;
+    const mfn = guest.machineAddress(guestFrame);
+    let leaf = this.fillLeaf(this.current!, va, mfn, w, fromGuest);
+    if (leaf < 0) {
+      // Out of room for shadow tables: start over (the walk path is still valid).
+      this.resetAll();
+      this.switchTree();
+      leaf = this.fillLeaf(this.current!, va, mfn, w, fromGuest);
+    }
+    if (w) {
+      const pfn = guestFrame >>> PAGE_SHIFT;
+      const list = this.writableMappings.get(pfn);
+      if (list) list.push(leaf);
+      else this.writableMappings.set(pfn, [leaf]);
+    }
+    const cpu = this.vm.machine.cpu;
+    cpu.tlb.invalidate(va >>> PAGE_SHIFT);
+    cpu.translationChanged();
+    return leaf;
+  }
+
+  /** Marks the tables of the last walk as page tables: their frames lose write access in every shadow. */
+  private traceWalkedTables(): void {
+    let revoked = false;
+    for (let i = 0; i < this.pathLength; i++) {
+      const pfn = this.path[i]!;
+      this.writesSinceWalk[pfn] = 0;
+      this.lastWrittenEntry[pfn] = -1;
+      if (this.traced[pfn]) continue;
+      this.traced[pfn] = 1;
+      const list = this.writableMappings.get(pfn);
+      if (!list) continue;
+      const mfn = this.vm.guest.machineAddress(pfn << PAGE_SHIFT);
+      for (const leaf of list) {
+        const e = this.mem[leaf >>> 2]!;
+        if ((e & PTE_V) !== 0 && ((e & PTE_FRAME_MASK) >>> 0) === mfn) {
+          this.mem[leaf >>> 2] = e & ~PTE_W;
+          revoked = true;
+        }
+      }
+      this.writableMappings.delete(pfn);
+    }
+    if (revoked) this.flushRealTlb();
+  }
+
+  private flushRealTlb(): void {
+    const cpu = this.vm.machine.cpu;
+    cpu.tlb.flush();
+    cpu.translationChanged();
+    this.tlbFlushes++;
+  }
+
+  // --- the monitor's hooks --------------------------------------------------------
+
+  modeChanged(_mode: number): void {
+    this.switchTree();
+  }
+
+  pageTableBaseWritten(_value: number): void {
+    this.switchTree();
+  }
+
+  invalidated(va?: number): void {
+    // Traced writes keep every shadow coherent; the real TLB is all that can be stale.
+    const cpu = this.vm.machine.cpu;
+    if (va === undefined) {
+      cpu.tlb.flush();
+      this.tlbFlushes++;
+    } else {
+      cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
+      this.tlbInvalidations++;
+    }
+    cpu.translationChanged();
+  }
+
+  private pendingTraced = -1;
+  private pendingLeaf = -1;
+
+  realFault(va: number, access: number, cause: number, protection: boolean): FaultDisposition {
+    va = va >>> 0;
+    const { guest, vcpu, trace } = this.vm;
+    if (cause !== CAUSE.PAGE_FAULT) return this.reflectAs(cause, va, access, protection);
+    const user = vcpu.mode === MODE_USER;
+    let pa: number;
+    let writable: boolean;
+    let fromGuest = false;
+    if (!user && va >= KSEG_BASE) {
+      pa = va - KSEG_BASE;
+      writable = true;
+    } else {
+      const status = this.guestWalk(va, access === ACCESS_WRITE, user);
+      if (status === WALK_BAD_TABLE) return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
+      if (status !== WALK_OK) return this.reflectAs(CAUSE.PAGE_FAULT, va, access, status === WALK_PROTECTION);
+      this.traceWalkedTables();
+      pa = ((this.walkPte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
+      writable = (this.walkPte & PTE_W) !== 0;
+      fromGuest = true;
+    }
+    if (pa >= guest.bytes) {
+      if (fromGuest) this.vm.audit(`guest page table maps ${hex(va & PTE_FRAME_MASK)} to guest frame ${hex(pa >>> PAGE_SHIFT)}, outside the VM's memory`);
+      return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
+    }
+    const frame = (pa & PTE_FRAME_MASK) >>> 0;
+    const leaf = this.fill(va, frame, writable, fromGuest);
+    if (access === ACCESS_WRITE && this.traced[frame >>> PAGE_SHIFT]) {
+      this.pendingTraced = pa;
+      this.pendingLeaf = leaf;
+      return FAULT_TRACED;
+    }
+    this.hidden++;
+    trace?.event({
+      actor: "vmm",
+      kind: "hidden",
+      text: `hidden page fault: the guest maps ${hex(va & PTE_FRAME_MASK)} -> PFN ${hex(frame >>> PAGE_SHIFT)}; shadow entry -> MFN ${hex(guest.machineAddress(frame) >>> PAGE_SHIFT)}`,
+      hidden: true,
+      at: this.vm.machine.cpu.retired,
+    });
+    return FAULT_HIDDEN;
+  }
+
+  private reflectAs(cause: number, va: number, access: number, protection: boolean): FaultDisposition {
+    this.fail(cause, va, access, protection);
+    this.reflected++;
+    return FAULT_REFLECT;
+  }
+
+  beginTracedWrite(va: number): void {
+    const leaf = this.pendingLeaf;
+    this.mem[leaf >>> 2]! |= PTE_W;
+    const cpu = this.vm.machine.cpu;
+    cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
+    cpu.translationChanged();
+  }
+
+  endTracedWrite(va: number): void {
+    const leaf = this.pendingLeaf;
+    if (this.tables.has((leaf & PTE_FRAME_MASK) >>> 0)) this.mem[leaf >>> 2]! &= ~PTE_W;
+    const cpu = this.vm.machine.cpu;
+    cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
+    cpu.translationChanged();
+    const gpa = this.pendingTraced & ~3;
+    this.pendingTraced = this.pendingLeaf = -1;
+    this.tracedWrites++;
+    this.vm.trace?.event({
+      actor: "vmm",
+      kind: "traced",
+      text: `traced write to the guest page table at PFN ${hex(gpa >>> PAGE_SHIFT)} entry ${(gpa & 0xfff) >>> 2}: applied, shadow entries updated`,
+      at: cpu.retired,
+    });
+    this.pageTableWordWritten(gpa);
+  }
+
+  guestPhysicalWritten(start: number, end: number): void {
+    for (let gpa = start & ~3; gpa < end; gpa += 4) {
+      if (this.traced[gpa >>> PAGE_SHIFT]) this.pageTableWordWritten(gpa);
+    }
+  }
+
+  /** A word of a traced guest page table changed: drop the shadow entries built from it. */
+  private pageTableWordWritten(gpa: number): void {
+    const pfn = gpa >>> PAGE_SHIFT;
+    const index = (gpa & 0xfff) >>> 2;
+    if (this.lastWrittenEntry[pfn] !== index) {
+      this.lastWrittenEntry[pfn] = index;
+      if (++this.writesSinceWalk[pfn]! > WRITE_FLOOD) {
+        this.unshadow(pfn);
+        return;
+      }
+    }
+    const shadows = this.shadowsOf.get(pfn);
+    if (!shadows) return;
+    const cpu = this.vm.machine.cpu;
+    let flush = false;
+    for (const addr of [...shadows]) {
+      const info = this.tables.get(addr);
+      if (!info || index > this.shape.masks[info.level]!) continue;
+      const e = this.mem[(addr >>> 2) + index]!;
+      if ((e & PTE_V) === 0) continue;
+      this.mem[(addr >>> 2) + index] = 0;
+      if (info.level === this.levels - 1) {
+        if (info.tree === this.current) {
+          cpu.tlb.invalidate(info.vpnBase + index);
+          this.tlbInvalidations++;
+        }
+      } else {
+        this.freeTable((e & PTE_FRAME_MASK) >>> 0);
+        if (info.tree === this.current) flush = true;
+      }
+    }
+    if (flush) this.flushRealTlb();
+    cpu.translationChanged();
+  }
+
+  /**
+   * A page-table page written again and again without being walked is probably not
+   * one any more (freed, reused for data): stop tracing it and drop every shadow
+   * built from it, as VMware's monitor does. A later walk through it traces it again.
+   */
+  private unshadow(pfn: number): void {
+    this.traced[pfn] = 0;
+    this.writesSinceWalk[pfn] = 0;
+    this.unshadowed++;
+    const shadows = this.shadowsOf.get(pfn);
+    if (shadows) {
+      let reload = false;
+      for (const addr of [...shadows]) {
+        const info = this.tables.get(addr);
+        if (!info) continue;
+        if (info.parentEntry >= 0) {
+          this.mem[info.parentEntry >>> 2] = 0;
+          this.freeTable(addr);
+        } else {
+          // A root: the whole shadow of that guest root goes.
+          this.freeTable(addr);
+          this.trees.delete(info.tree.key);
+          if (info.tree === this.current) reload = true;
+        }
+      }
+      if (reload) this.switchTree();
+    }
+    this.flushRealTlb();
+  }
+
+  finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters {
+    ledger.charge("memory and walks", "hidden page fault", this.hidden, costs.hiddenPageFault);
+    ledger.charge("memory and walks", "traced page-table write", this.tracedWrites, costs.tracedPageTableWrite);
+    ledger.charge("memory and walks", "shadow root switch (TLB flush)", this.rootSwitches, costs.tlbFlush);
+    ledger.charge("memory and walks", "TLB flush", this.tlbFlushes, costs.tlbFlush);
+    ledger.charge("memory and walks", "TLB invalidation", this.tlbInvalidations, costs.tlbInvalidate);
+    return {
+      pageFaultsHidden: this.hidden,
+      pageFaultsReflected: this.reflected,
+      events: {
+        "hidden page faults": this.hidden,
+        "traced page-table writes": this.tracedWrites,
+        "shadow root switches": this.rootSwitches,
+        "shadow tables built": this.tablesBuilt,
+        "page tables unshadowed": this.unshadowed,
+        "shadow resets": this.resets,
+      },
+    };
+  }
+}
