@@ -49,7 +49,14 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
   const memories = strategies.filter((s) => s.kind === "memory");
   const cpu = cpus.find((s) => s.name === spec.cpu);
   if (!cpu) throw new ConfigurationError(`unknown CPU strategy '${spec.cpu}' (valid: ${cpus.map((s) => s.name).join(", ")})`);
-  const memoryName = spec.memory ?? cpu.memories?.[0];
+  // Default: the CPU strategy's first memory strategy that this profile can host.
+  const memoryName =
+    spec.memory ??
+    cpu.memories?.find((m) => {
+      const info = memories.find((s) => s.name === m);
+      return info !== undefined && unmetRequirement(info.requires, profile) === undefined;
+    }) ??
+    cpu.memories?.[0];
   const memory = memories.find((s) => s.name === memoryName);
   if (!memory) {
     throw new ConfigurationError(`unknown memory strategy '${spec.memory}' (valid: ${memories.map((s) => s.name).join(", ")})`);

@@ -18,3 +18,5 @@ export { VirtualCpu } from "./monitor/virtual-cpu.js";
 export { GuestMemory, MonitorFrames } from "./monitor/guest-memory.js";
 export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, type VmContext, type GuestFault } from "./monitor/vm-context.js";
 export { TraceLog, type TraceEvent, type TraceSink, type TraceActor, type TraceKind } from "./monitor/trace-events.js";
+export { symbolize } from "./symbols.js";
+export { guestImage } from "./images.js";

@@ -1,6 +1,7 @@
 // The result of one run: outcome, output, metrics, cycles and the Popek–Goldberg properties.
 import type { Category, LedgerLine } from "./ledger.js";
 import type { Divergence, GuestDigest } from "./equivalence.js";
+import type { SensitiveUntrapped } from "./strategy.js";
 
 export interface RunMetrics {
   readonly guestInstructions: number;
@@ -13,6 +14,8 @@ export interface RunMetrics {
   readonly walkReferences: number;
   readonly pageFaultsHidden: number;
   readonly pageFaultsReflected: number;
+  /** Monitor events by name (emulations, reflections, traced writes, ...). */
+  readonly events?: Record<string, number>;
   readonly hostWallMs: number;
 }
 
@@ -38,6 +41,8 @@ export interface RunResult {
     equivalent: boolean | null;
     divergence?: Divergence;
     readonly resourceControl: { readonly violations: readonly string[] };
+    /** Sensitive instructions that ran without trapping in the deprivileged guest kernel. */
+    readonly sensitiveUntrapped?: readonly SensitiveUntrapped[];
     /** Share of guest instructions executed directly. */
     readonly efficiency: number;
   };

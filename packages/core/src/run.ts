@@ -7,12 +7,15 @@ import type { Configuration } from "./configuration.js";
 import { digestOf, firstDivergence, type GuestDigest } from "./equivalence.js";
 import type { RunResult } from "./run-result.js";
 import type { Execution } from "./strategy.js";
+import type { TraceSink } from "./monitor/trace-events.js";
 
 export interface RunOptions {
   /** Guest instruction budget (default: the scenario's). */
   readonly budget?: number;
   /** The native run's digest, to judge equivalence. */
   readonly reference?: GuestDigest;
+  /** Records the run's events (for `vmlab trace`). */
+  readonly trace?: TraceSink;
 }
 
 export function configurationSummary(config: Configuration): RunResult["configuration"] {
@@ -47,6 +50,7 @@ export function runConfiguration(
     machineProfile: config.machine,
     ledger,
     memory,
+    ...(options.trace ? { trace: options.trace } : {}),
   });
   const hostWallMs = performance.now() - started;
   const digest = digestOf(e);
@@ -68,6 +72,7 @@ export function runConfiguration(
       walkReferences: e.walkReferences,
       pageFaultsHidden: e.pageFaultsHidden,
       pageFaultsReflected: e.pageFaultsReflected,
+      ...(e.events ? { events: e.events } : {}),
       hostWallMs,
     },
     cycles: { total: ledger.total(), byCategory: ledger.byCategory(), lines: ledger.entries() },
@@ -75,6 +80,7 @@ export function runConfiguration(
       equivalent: options.reference ? divergence === undefined : null,
       ...(divergence ? { divergence } : {}),
       resourceControl: { violations: [...e.audit] },
+      ...(e.sensitiveUntrapped ? { sensitiveUntrapped: e.sensitiveUntrapped } : {}),
       efficiency: e.guestInstructions === 0 ? 0 : e.executedDirectly / e.guestInstructions,
     },
     execution: e,

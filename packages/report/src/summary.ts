@@ -16,9 +16,12 @@ export function slowdowns(results: readonly RunResult[]): Map<RunResult, number 
 
 export function statusOf(r: RunResult): string {
   if (r.outcome === "error") return `error: ${r.error ?? "unknown"}`;
+  if (r.configuration.cpu === "native") return r.outcome === "budget" ? "over budget" : "native (reference)";
+  if (r.properties?.equivalent === false) {
+    const untrapped = r.properties.sensitiveUntrapped?.map((s) => `${s.mnemonic} ${fmtInt(s.count)}`).join(", ");
+    return `DIVERGES (${r.properties.divergence?.what ?? "?"})${untrapped ? `: untrapped ${untrapped}` : ""}`;
+  }
   if (r.outcome === "budget") return "over budget";
-  if (r.configuration.cpu === "native") return "native (reference)";
-  if (r.properties?.equivalent === false) return `DIVERGES (${r.properties.divergence?.what ?? "?"})`;
   return r.properties?.equivalent ? "equivalent" : "ok";
 }
 

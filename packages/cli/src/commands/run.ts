@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { CATEGORIES, DEFAULT_MACHINE_PROFILE, runConfiguration } from "@vmlab/core";
+import { CATEGORIES, DEFAULT_MACHINE_PROFILE, guestImage, runConfiguration, symbolize } from "@vmlab/core";
 import { table } from "table";
 import { levelsOption, parseCount, printJson } from "../options.js";
 import { configurationOrFail, loadStrategies, scenarioOrFail } from "../strategies.js";
@@ -51,6 +51,12 @@ export function register(program: Command): void {
             ...CATEGORIES.filter((c) => result.cycles!.byCategory[c] > 0).map((c): [string, string] => [`  ${c}`, result.cycles!.byCategory[c].toLocaleString("en-US")]),
             ["slowdown vs native", `${(result.cycles!.total / native.cycles!.total).toFixed(2)}x`],
             ["equivalence", p.equivalent === null ? "(this is the native run)" : p.equivalent ? "equivalent to native" : `DIVERGES: ${p.divergence?.detail}`],
+            ...(p.sensitiveUntrapped?.length
+              ? [["sensitive, did not trap", p.sensitiveUntrapped.map((u) => {
+                  const where = symbolize(guestImage(scenario, config.profile), u.firstPc);
+                  return `${u.mnemonic} ${u.count.toLocaleString("en-US")}x (first at 0x${u.firstPc.toString(16)}${where ? ` <${where}>` : ""}, guest instruction ${u.firstAt.toLocaleString("en-US")})`;
+                }).join("; ")] as [string, string]]
+              : []),
             ["resource control", p.resourceControl.violations.length ? p.resourceControl.violations.join("; ") : "no violations"],
             ["efficiency", `${(p.efficiency * 100).toFixed(1)}% executed directly`],
             ["host wall time", `${m.hostWallMs.toFixed(0)} ms`],
