@@ -6,6 +6,7 @@ import {
   type MachineProfile, type MemoryStrategy, type StrategyInfo,
 } from "@vmlab/core";
 import type { Machine } from "@vmlab/isa";
+import { runObserved } from "./native-trace.js";
 
 export const NATIVE_INFO: StrategyInfo = {
   name: "native",
@@ -39,7 +40,9 @@ export class NativeCpu implements CpuStrategy {
 
   execute(session: GuestSession): Execution {
     const machine = newGuestMachine(session);
-    const stop = machine.run(session.budget);
+    const stop = session.trace
+      ? { reason: runObserved(machine, session.budget, session.trace) }
+      : machine.run(session.budget);
     const s = machine.stats();
     const costs = this.machineProfile.costs;
     this.ledger.charge("guest execution", "instruction", s.retired, costs.instruction);

@@ -11,7 +11,7 @@ import {
 } from "@vmlab/isa";
 import type { Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "../strategy.js";
 import { GuestMemory, MonitorFrames } from "./guest-memory.js";
-import type { TraceActor, TraceKind, TraceSink } from "./trace-events.js";
+import type { TraceActor, TraceEvent, TraceKind, TraceSink } from "./trace-events.js";
 import { FAULT_HIDDEN, FAULT_REFLECT, type GuestFault, type VmContext } from "./vm-context.js";
 import { VirtualCpu } from "./virtual-cpu.js";
 
@@ -36,7 +36,8 @@ export class Monitor implements VmContext {
   readonly vcpu = new VirtualCpu();
   readonly frames: MonitorFrames;
   readonly fault: GuestFault = { cause: 0, address: 0, access: 0, protection: false };
-  readonly trace: TraceSink | undefined;
+  /** Where events go; during a memory strategy's fault handling, a buffer (see memoryFault). */
+  trace: TraceSink | undefined;
   readonly memory: MemoryStrategy;
   /** The VM's virtual devices: its own console and disk (the timer is the real one, which counts guest instructions). */
   readonly console = new Console();
@@ -154,9 +155,20 @@ export class Monitor implements VmContext {
   }
 
   /** Records a trace event (only when tracing). */
-  note(actor: TraceActor, kind: TraceKind, text: string, extra: { pc?: number; instructions?: number; hidden?: boolean; at?: number } = {}): void {
-    this.trace?.event({ actor, kind, text, at: extra.at ?? this.cpu.retired, ...(extra.pc !== undefined ? { pc: extra.pc >>> 0 } : {}),
-      ...(extra.instructions !== undefined ? { instructions: extra.instructions } : {}), ...(extra.hidden ? { hidden: true } : {}) });
+  note(
+    actor: TraceActor,
+    kind: TraceKind,
+    text: string,
+    extra: { pc?: number; instructions?: number; hidden?: boolean; inline?: boolean; cause?: number; at?: number } = {},
+  ): void {
+    this.trace?.event({
+      actor, kind, text, at: extra.at ?? this.cpu.retired,
+      ...(extra.pc !== undefined ? { pc: extra.pc >>> 0 } : {}),
+      ...(extra.instructions !== undefined ? { instructions: extra.instructions } : {}),
+      ...(extra.hidden ? { hidden: true } : {}),
+      ...(extra.inline ? { inline: true } : {}),
+      ...(extra.cause !== undefined ? { cause: CAUSE_NAMES[extra.cause]! } : {}),
+    });
   }
 
   private get guestActor(): TraceActor {
@@ -171,11 +183,11 @@ export class Monitor implements VmContext {
       case CAUSE.SYSCALL:
       case CAUSE.BREAKPOINT:
       case CAUSE.HYPERCALL:
-        if (this.trace) this.note(this.guestActor, "trap", `${cause === CAUSE.SYSCALL ? "system call" : CAUSE_NAMES[cause]!.toLowerCase()}: trap`, { pc: epc - 4 });
+        if (this.trace) this.note(this.guestActor, "trap", `${cause === CAUSE.SYSCALL ? "system call" : CAUSE_NAMES[cause]!.toLowerCase()}: trap`, { pc: epc - 4, cause });
         this.reflect(cause, epc, 0, 0, false);
         return;
       case CAUSE.TIMER:
-        if (this.trace) this.note("vmm", "trap", "timer interrupt reaches the monitor", { hidden: !this.vcpu.interruptsEnabled });
+        if (this.trace) this.note("vmm", "trap", `timer interrupt reaches the monitor${this.vcpu.interruptsEnabled ? "" : ": virtual IF clear, held pending"}`, { hidden: !this.vcpu.interruptsEnabled, cause });
         if (this.vcpu.interruptsEnabled) this.deliverInterrupt(epc);
         else this.vcpu.interruptPending = true;
         return;
@@ -200,10 +212,16 @@ export class Monitor implements VmContext {
     const cpu = this.cpu;
     const va = cpu.exitAddress;
     const access = cpu.exitAccess;
+    const sink = this.trace;
+    // The strategy's own events come after the trap that caused them.
+    const held: TraceEvent[] = [];
+    if (sink) this.trace = { event: (e) => held.push(e) };
     const disposition = this.memory.realFault!(va, access, cause, cpu.exitProtection);
-    if (this.trace) {
+    if (sink) {
+      this.trace = sink;
       const what = cause === CAUSE.TLB_MISS ? "TLB miss" : cpu.exitProtection ? "protection fault" : "page fault";
-      this.note(this.guestActor, "trap", `${ACCESS_NAMES[access]} of ${hex(va)}: ${what}: trap`, { pc: epc, hidden: disposition === FAULT_HIDDEN });
+      this.note(this.guestActor, "trap", `${ACCESS_NAMES[access]} of ${hex(va)}: ${what}: trap`, { pc: epc, hidden: disposition === FAULT_HIDDEN, cause });
+      for (const e of held) sink.event(e);
     }
     if (disposition === FAULT_HIDDEN) return;
     if (disposition === FAULT_REFLECT) {
@@ -258,14 +276,14 @@ export class Monitor implements VmContext {
         cause === CAUSE.TIMER ? "virtual timer interrupt: call the OS interrupt handler" :
         cause === CAUSE.SYSCALL ? "process trapped: call the OS trap handler" :
         `reflect ${CAUSE_NAMES[cause]}: call the OS trap handler`;
-      this.note("vmm", "reflect", `${why} at ${hex(cpu.pc)} (reduced privilege)`, { pc: cpu.pc });
+      this.note("vmm", "reflect", why, { pc: cpu.pc, cause });
     }
   }
 
   /** A fault the guest takes: reflected, and counted against the budget as on bare metal. */
   reflectFault(cause: number, epc: number, address: number, access: number, protection: boolean): void {
     this.reflectedFaults++;
-    if (this.trace && cause !== CAUSE.TLB_MISS && cause !== CAUSE.PAGE_FAULT) this.note(this.guestActor, "trap", `${CAUSE_NAMES[cause]!.toLowerCase()}: trap`, { pc: epc });
+    if (this.trace && cause !== CAUSE.TLB_MISS && cause !== CAUSE.PAGE_FAULT) this.note(this.guestActor, "trap", `${CAUSE_NAMES[cause]!.toLowerCase()}: trap`, { pc: epc, cause });
     this.reflect(cause, epc, address, access, protection);
   }
 
@@ -325,7 +343,9 @@ export class Monitor implements VmContext {
     const a = fieldA(w);
     let next = (pc + 4) >>> 0;
     let text = "";
-    if (this.trace) this.note("os", "trap", `${BY_OPCODE[op]?.mnemonic.toLowerCase() ?? "?"} (privileged): trap`, { pc });
+    // RTE, TLBW and HALT are steps of their own in a trace; the rest are emulated in passing.
+    const inline = op !== OP.RTE && op !== OP.TLBW && op !== OP.HALT;
+    if (this.trace) this.note("os", "trap", `${BY_OPCODE[op]?.mnemonic.toLowerCase() ?? "?"} (privileged): trap`, { pc, inline, cause: CAUSE.PRIVILEGED });
     switch (op) {
       case OP.RTE: {
         const status = crs[CR.ESTATUS]!;
@@ -374,7 +394,7 @@ export class Monitor implements VmContext {
         break;
       }
       case OP.TLBW:
-        if (this.trace) text = "OS installs a TLB entry: privileged, the monitor installs it instead";
+        // The memory strategy traces what it installs.
         this.memory.tlbWritten!(regs[a]!, regs[fieldB(w)]!);
         break;
       case OP.TLBI:
@@ -419,7 +439,7 @@ export class Monitor implements VmContext {
     this.emulatedByOpcode[op]!++;
     cpu.pc = next;
     cpu.retireEmulated();
-    if (this.trace) this.note("vmm", "emulate", text, { pc });
+    if (this.trace && text) this.note("vmm", "emulate", text, { pc, inline });
     this.afterRetire();
     return true;
   }

@@ -14,6 +14,7 @@ export type TraceKind =
   | "hidden" // a fault the guest never sees, handled entirely by the monitor
   | "traced" // a write to a guest page table, applied by the monitor
   | "interrupt" // a virtual interrupt delivered
+  | "return" // a return from trap done by the hardware itself (bare metal)
   | "halt"
   | "translate" // binary translation: a block translated
   | "chain" // binary translation: two blocks chained
@@ -34,6 +35,13 @@ export interface TraceEvent {
    * the monitor maps for a deprivileged kernel): traces fold it into the step around it.
    */
   readonly hidden?: boolean;
+  /**
+   * A privileged instruction the monitor emulated in passing (reading a control
+   * register, masking interrupts): traces fold it into the guest's step unless asked.
+   */
+  readonly inline?: boolean;
+  /** The trap cause, for "trap" and "reflect" events (SYSCALL, TLB_MISS, ...). */
+  readonly cause?: string;
   /** Guest instructions retired when it happened. */
   readonly at: number;
 }

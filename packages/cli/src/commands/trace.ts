@@ -1,0 +1,58 @@
+import { Option, type Command } from "commander";
+import { DEFAULT_MACHINE_PROFILE, guestImage, runConfiguration, symbolize, TraceLog } from "@vmlab/core";
+import { TRACE_STARTS, traceSteps, traceTable, type TraceStart } from "@vmlab/report";
+import { levelsOption, parseCount, printJson } from "../options.js";
+import { configurationOrFail, loadStrategies, scenarioOrFail } from "../strategies.js";
+
+/** Raw events recorded at most (a trace is for reading, not for whole long runs). */
+const EVENT_LIMIT = 200_000;
+
+export function register(program: Command): void {
+  program
+    .command("trace")
+    .description("show a run step by step: Process | Operating System | VMM (two columns on bare metal)")
+    .argument("<scenario>", "scenario name (see `vmlab list`) or path to a scenario folder")
+    .option("--profile <name>", "ISA profile", "mips-like")
+    .addOption(levelsOption())
+    .option("--cpu <strategy>", "CPU strategy", "trap-emulate")
+    .option("--memory <strategy>", "memory strategy (default: the CPU strategy's first that fits the profile)")
+    .option("--machine <profile>", "machine (cost) profile, or a .json file", DEFAULT_MACHINE_PROFILE)
+    .option("--events <n>", "number of steps to show", parseCount("--events"), 12)
+    .addOption(new Option("--start <where>", "where the table begins").choices([...TRACE_STARTS]).default("user"))
+    .option("--all", "every monitor event as a step of its own (nothing folded)")
+    .option("--budget <n>", "guest instruction budget (default: the scenario's)", parseCount("--budget"))
+    .option("--config <file>", "vmlab.config.json naming more strategy packages")
+    .option("--json", "print the steps as JSON")
+    .action(
+      async (
+        name: string,
+        o: {
+          profile: string; levels?: number; cpu: string; memory?: string; machine: string; events: number; start: TraceStart; all?: boolean;
+          budget?: number; config?: string; json?: boolean;
+        },
+      ) => {
+        const { modules, catalog } = await loadStrategies(o.config);
+        const config = configurationOrFail(
+          { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine, cpu: o.cpu, ...(o.memory ? { memory: o.memory } : {}) },
+          catalog,
+        );
+        const scenario = scenarioOrFail(name);
+        const log = new TraceLog(EVENT_LIMIT);
+        runConfiguration(config, scenario, modules, { trace: log, ...(o.budget !== undefined ? { budget: o.budget } : {}) });
+        const image = guestImage(scenario, config.profile);
+        const steps = traceSteps(log.events, { start: o.start, steps: o.events, all: o.all === true, symbolize: (pc) => symbolize(image, pc) });
+        const columns = config.cpu === "native" ? 2 : 3;
+        if (o.json) {
+          printJson({ scenario: scenario.name, configuration: config.label, columns, start: o.start, steps });
+          return;
+        }
+        process.stdout.write(`${scenario.name} on ${config.label}, from ${o.start === "user" ? "the first step of a user process" : `the first ${o.start}`}:\n`);
+        if (steps.length === 0) {
+          process.stdout.write(`(no ${o.start} event in this run)\n`);
+          process.exitCode = 3;
+          return;
+        }
+        process.stdout.write(traceTable(steps, columns));
+      },
+    );
+}

@@ -1,0 +1,154 @@
+// The OSTEP appendix's step tables (Process | Operating System | VMM), built from a real
+// run's events: consecutive events of one actor make one numbered step. Work the guest
+// cannot observe (hidden faults, kernel pages the monitor maps) and privileged
+// instructions the monitor emulates in passing are folded into the step around them
+// as a note, unless every event is asked for.
+import { table } from "table";
+import type { TraceActor, TraceEvent } from "@vmlab/core";
+
+export const TRACE_STARTS = ["boot", "user", "syscall", "tlb-miss", "page-fault", "interrupt"] as const;
+export type TraceStart = (typeof TRACE_STARTS)[number];
+
+export interface TraceStep {
+  readonly step: number;
+  readonly actor: TraceActor;
+  readonly text: string;
+  /** Guest instructions retired when the step began. */
+  readonly at: number;
+}
+
+export interface TraceOptions {
+  /** Where the table begins (default: the first step of a user process). */
+  readonly start?: TraceStart;
+  /** How many steps (default 12). */
+  readonly steps?: number;
+  /** Every monitor event as a step of its own (nothing folded). */
+  readonly all?: boolean;
+  /** Names a guest address ("kputc+8"). */
+  readonly symbolize?: (pc: number) => string | undefined;
+}
+
+interface Building {
+  actor: TraceActor;
+  parts: string[];
+  at: number;
+  runInstructions: number;
+  runPc: number;
+  runIndex: number;
+  /** Unseen monitor work, by what it was. */
+  unseen: Map<string, number>;
+  /** Privileged instructions emulated in passing, by mnemonic. */
+  passing: Map<string, number>;
+  events: TraceEvent[];
+}
+
+const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+
+function matchesStart(e: TraceEvent, start: TraceStart): boolean {
+  switch (start) {
+    case "boot":
+      return true;
+    case "user":
+      return e.actor === "process";
+    case "syscall":
+      return e.kind === "trap" && e.cause === "SYSCALL" && e.actor === "process";
+    case "tlb-miss":
+      return e.kind === "trap" && e.cause === "TLB_MISS" && e.actor === "process" && !e.hidden;
+    case "page-fault":
+      return e.kind === "trap" && e.cause === "PAGE_FAULT" && e.actor === "process" && !e.hidden;
+    case "interrupt":
+      return e.cause === "TIMER" && !e.hidden;
+  }
+}
+
+/** Groups events into steps. */
+export function traceSteps(events: readonly TraceEvent[], options: TraceOptions = {}): TraceStep[] {
+  const where = (pc: number | undefined): string => {
+    if (pc === undefined) return "";
+    const name = options.symbolize?.(pc);
+    return name ? `${hex(pc)} <${name}>` : hex(pc);
+  };
+  const built: Building[] = [];
+  let cur: Building | undefined;
+  // The pc of the last instruction of a process that faulted, to recognize its retry.
+  let faultedPc: number | undefined;
+  let faultedCause: string | undefined;
+
+  const open = (e: TraceEvent): Building => {
+    cur = { actor: e.actor, parts: [], at: e.at, runInstructions: 0, runPc: 0, runIndex: -1, unseen: new Map(), passing: new Map(), events: [] };
+    built.push(cur);
+    return cur;
+  };
+  const fold = (map: "unseen" | "passing", label: string) => {
+    if (!cur) return;
+    cur[map].set(label, (cur[map].get(label) ?? 0) + 1);
+  };
+
+  for (const e of events) {
+    const quiet = !options.all && (e.hidden === true || e.inline === true);
+    if (quiet) {
+      // The guest's own quiet traps belong to its step; the monitor's quiet work to the step it interrupted.
+      if (e.actor !== "vmm" && (!cur || cur.actor !== e.actor)) open(e);
+      if (e.kind === "hidden") fold("unseen", "filled by the monitor unseen by the guest");
+      else if (e.kind === "trap" && e.inline) fold("passing", e.text.split(" ")[0]!);
+      else if (e.kind === "trap" && e.cause === "TIMER") fold("unseen", "timer interrupts held pending (virtual IF clear)");
+      cur?.events.push(e);
+      continue;
+    }
+    const b = cur && cur.actor === e.actor ? cur : open(e);
+    b.events.push(e);
+    if (e.kind === "run") {
+      if (b.runIndex >= 0 && b.runIndex === b.parts.length - 1) {
+        b.runInstructions += e.instructions ?? 0;
+        b.parts[b.runIndex] = `runs ${b.runInstructions} instructions from ${where(b.runPc)}`;
+        continue;
+      }
+      b.runInstructions = e.instructions ?? 0;
+      b.runPc = e.pc ?? 0;
+      b.runIndex = b.parts.length;
+      let text = `runs ${b.runInstructions} instruction${b.runInstructions === 1 ? "" : "s"} from ${where(e.pc)}`;
+      if (e.actor === "process" && faultedPc !== undefined && e.pc === faultedPc) {
+        text = `retries the instruction at ${where(e.pc)}: ${faultedCause === "TLB_MISS" ? "TLB hit" : "now mapped"}; ${text}`;
+      } else if (e.actor === "process" && b.parts.length === 0 && built.length > 1) {
+        text = `resumes: ${text}`;
+      }
+      if (e.actor === "process") faultedPc = undefined;
+      b.parts.push(text);
+      continue;
+    }
+    if (e.kind === "trap" && e.actor === "process" && (e.cause === "TLB_MISS" || e.cause === "PAGE_FAULT")) {
+      faultedPc = e.pc;
+      faultedCause = e.cause;
+    }
+    b.parts.push(
+      e.kind === "trap" && e.pc !== undefined ? `${e.text} at ${where(e.pc)}` :
+      e.kind === "reflect" && e.pc !== undefined ? `${e.text} at ${where(e.pc)}, at reduced privilege` :
+      e.text,
+    );
+  }
+
+  const first = built.findIndex((b) => b.events.some((e) => matchesStart(e, options.start ?? "user")));
+  const from = first < 0 ? built.length : first;
+  const count = options.steps ?? 12;
+  return built.slice(from, from + count).map((b, i) => {
+    const passing = [...b.passing.entries()].map(([m, n]) => (n === 1 ? m : `${m} x${n}`));
+    const extra = [
+      ...(passing.length ? [`trapped and emulated in passing: ${passing.join(", ")}`] : []),
+      ...[...b.unseen.entries()].map(([label, n]) =>
+        label.startsWith("filled") ? `${n} translation${n === 1 ? "" : "s"} ${label}` : `${n} ${label}`),
+    ];
+    return { step: i + 1, actor: b.actor, text: b.parts.join("; ") + (extra.length ? ` (${extra.join("; ")})` : ""), at: b.at };
+  });
+}
+
+const HEADERS: Record<TraceActor, string> = { process: "Process", os: "Operating System", vmm: "VMM" };
+
+/** The step table for a terminal: one numbered row per step, text in its actor's column. */
+export function traceTable(steps: readonly TraceStep[], columns: 2 | 3): string {
+  const actors: TraceActor[] = columns === 3 ? ["process", "os", "vmm"] : ["process", "os"];
+  const width = columns === 3 ? 34 : 52;
+  const rows = steps.map((s) => [String(s.step), ...actors.map((a) => (a === s.actor ? s.text : ""))]);
+  return table([["#", ...actors.map((a) => HEADERS[a])], ...rows], {
+    columns: { 0: { alignment: "right" }, ...Object.fromEntries(actors.map((_, i) => [i + 1, { width, wrapWord: true }])) },
+  });
+}
