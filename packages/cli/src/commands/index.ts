@@ -5,5 +5,6 @@ import { register as exec } from "./exec.js";
 import { register as list } from "./list.js";
 import { register as matrix } from "./matrix.js";
 import { register as run } from "./run.js";
+import { register as trace } from "./trace.js";
 
-export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, list, exec, asm, disasm];
+export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, trace, list, exec, asm, disasm];
