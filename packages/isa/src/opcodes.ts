@@ -128,10 +128,10 @@ export const INSTRUCTIONS: readonly OpInfo[] = [
   // System
   op("SYSCALL", OP.SYSCALL, "u", "system", "trap SYSCALL (EPC = next instruction)"),
   op("BRK", OP.BRK, "u", "system", "trap BREAKPOINT (EPC = next instruction)"),
-  op("RTE", OP.RTE, "none", "system", "return from trap: pc = EPC; flags and mode = ESTATUS; to user mode: r15 = USP", "control"),
+  op("RTE", OP.RTE, "none", "system", "return from trap: pc = EPC; flags and mode = ESTATUS; to user mode: r15 = USP", "control+behaviour"),
   op("HALT", OP.HALT, "none", "system", "stop the machine", "control"),
-  op("IN", OP.IN, "ru", "system", "A = read of I/O port uimm16", "control"),
-  op("OUT", OP.OUT, "ru", "system", "write A to I/O port uimm16", "control"),
+  op("IN", OP.IN, "ru", "system", "A = read of I/O port uimm16", "behaviour"),
+  op("OUT", OP.OUT, "ru", "system", "write A to I/O port uimm16", "control+behaviour"),
   op("CLI", OP.CLI, "none", "system", "IF = 0 (disable interrupts)", "control"),
   op("STI", OP.STI, "none", "system", "IF = 1 (enable interrupts)", "control"),
   op("RDCR", OP.RDCR, "rc", "system", "A = control register", "behaviour"),

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { register as asm } from "./asm.js";
+import { register as classify } from "./classify.js";
 import { register as disasm } from "./disasm.js";
 import { register as exec } from "./exec.js";
 import { register as list } from "./list.js";
@@ -7,4 +8,4 @@ import { register as matrix } from "./matrix.js";
 import { register as run } from "./run.js";
 import { register as trace } from "./trace.js";
 
-export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, trace, list, exec, asm, disasm];
+export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, trace, list, exec, asm, disasm, classify];

@@ -1,0 +1,58 @@
+import type { Command } from "commander";
+import { classifyProfile, isSensitiveClass, type InstructionClass, type TheoremVerdict } from "@vmlab/isa";
+import { table } from "table";
+import { printJson, resolveProfile } from "../options.js";
+
+const yes = (b: boolean): string => (b ? "yes" : "-");
+
+/** Groups, in print order. */
+const GROUPS: readonly { has: (c: InstructionClass) => boolean; label: string }[] = [
+  { has: (c) => isSensitiveClass(c) && !c.privileged && !c.absent, label: "SENSITIVE, NOT PRIVILEGED" },
+  { has: (c) => isSensitiveClass(c) && c.privileged, label: "sensitive, privileged" },
+  { has: (c) => c.absent, label: "absent (ILLEGAL in both modes)" },
+  { has: (c) => c.trapsByDesign, label: "innocuous (traps by design)" },
+  { has: (c) => !isSensitiveClass(c) && !c.absent && !c.trapsByDesign, label: "innocuous" },
+];
+
+function verdict(t: TheoremVerdict, kind: string): string {
+  if (t.holds) return "holds";
+  return `fails: ${t.offenders.join(", ")} ${t.offenders.length === 1 ? "is" : "are"} ${kind} but not privileged`;
+}
+
+export function register(program: Command): void {
+  program
+    .command("classify")
+    .description("classify every instruction after Popek & Goldberg by running it, and check Theorems 1 and 3")
+    .requiredOption("--profile <name>", "ISA profile")
+    .option("--json", "print the classification as JSON")
+    .action((o: { profile: string; json?: boolean }) => {
+      const c = classifyProfile(resolveProfile(o.profile));
+      if (o.json) {
+        printJson(c);
+        return;
+      }
+      const out: string[] = [
+        `Popek & Goldberg classification of ${c.profile}: each instruction run for one step from ${c.states} states, in kernel and user mode`,
+      ];
+      // One table, a rule between groups, the sensitive instructions that escape the trap first.
+      const rows: string[][] = [["instruction", "privileged", "control-sensitive", "behaviour-sensitive", "class"]];
+      const rules = new Set([0, 1]);
+      for (const g of GROUPS) {
+        const members = c.instructions.filter(g.has);
+        for (const i of members) rows.push([i.mnemonic, yes(i.privileged), yes(i.controlSensitive), yes(i.behaviourSensitive), g.label]);
+        rules.add(rows.length);
+      }
+      out.push(table(rows, { drawHorizontalLine: (line) => rules.has(line) }).trimEnd());
+      out.push(
+        "",
+        `Theorem 1 (trap-and-emulate VMM possible if every sensitive instruction is privileged): ${verdict(c.theorem1, "sensitive")}`,
+        `Theorem 3 (hybrid VMM possible if every user-sensitive instruction is privileged): ${verdict(c.theorem3, "user-sensitive")}`,
+      );
+      const offenders = c.instructions.filter((i) => c.theorem1.offenders.includes(i.mnemonic) || c.theorem3.offenders.includes(i.mnemonic));
+      if (offenders.length > 0) {
+        out.push("", "evidence:");
+        for (const i of offenders) for (const e of i.evidence) out.push(`  ${i.mnemonic}: ${e}`);
+      }
+      process.stdout.write(out.join("\n") + "\n");
+    });
+}
