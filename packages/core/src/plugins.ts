@@ -11,6 +11,7 @@ export const BUILTIN_STRATEGY_PACKAGES = [
   "@vmlab/strategy-native",
   "@vmlab/strategy-interpret",
   "@vmlab/strategy-trap-emulate",
+  "@vmlab/strategy-binary-translation",
   "@vmlab/paging-software-tlb",
   "@vmlab/paging-shadow",
 ];

@@ -39,6 +39,8 @@ interface Building {
   unseen: Map<string, number>;
   /** Privileged instructions emulated in passing, by mnemonic. */
   passing: Map<string, number>;
+  /** Binary translation: sensitive instructions carried out by callouts in passing, by mnemonic. */
+  callouts: Map<string, number>;
   events: TraceEvent[];
 }
 
@@ -75,11 +77,11 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
   let faultedCause: string | undefined;
 
   const open = (e: TraceEvent): Building => {
-    cur = { actor: e.actor, parts: [], at: e.at, runInstructions: 0, runPc: 0, runIndex: -1, unseen: new Map(), passing: new Map(), events: [] };
+    cur = { actor: e.actor, parts: [], at: e.at, runInstructions: 0, runPc: 0, runIndex: -1, unseen: new Map(), passing: new Map(), callouts: new Map(), events: [] };
     built.push(cur);
     return cur;
   };
-  const fold = (map: "unseen" | "passing", label: string) => {
+  const fold = (map: "unseen" | "passing" | "callouts", label: string) => {
     if (!cur) return;
     cur[map].set(label, (cur[map].get(label) ?? 0) + 1);
   };
@@ -91,6 +93,7 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
       if (e.actor !== "vmm" && (!cur || cur.actor !== e.actor)) open(e);
       if (e.kind === "hidden") fold("unseen", "filled by the monitor unseen by the guest");
       else if (e.kind === "trap" && e.inline) fold("passing", e.text.split(" ")[0]!);
+      else if (e.kind === "callout") fold("callouts", e.text.split(/[ :]/)[0]!);
       else if (e.kind === "trap" && e.cause === "TIMER") fold("unseen", "timer interrupts held pending (virtual IF clear)");
       cur?.events.push(e);
       continue;
@@ -132,8 +135,10 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
   const count = options.steps ?? 12;
   return built.slice(from, from + count).map((b, i) => {
     const passing = [...b.passing.entries()].map(([m, n]) => (n === 1 ? m : `${m} x${n}`));
+    const callouts = [...b.callouts.entries()].map(([m, n]) => (n === 1 ? m : `${m} x${n}`));
     const extra = [
       ...(passing.length ? [`trapped and emulated in passing: ${passing.join(", ")}`] : []),
+      ...(callouts.length ? [`callouts in passing, no trap: ${callouts.join(", ")}`] : []),
       ...[...b.unseen.entries()].map(([label, n]) =>
         label.startsWith("filled") ? `${n} translation${n === 1 ? "" : "s"} ${label}` : `${n} ${label}`),
     ];

@@ -335,7 +335,7 @@ export class Monitor implements VmContext {
    * CPU, with the semantics of the bare machine in kernel mode. Returns false when it
    * faulted (the fault has been reflected).
    */
-  emulateWord(w: number, pc: number): boolean {
+  emulateWord(w: number, pc: number, via: "trap" | "callout" = "trap"): boolean {
     const { cpu, vcpu } = this;
     const regs = cpu.regs;
     const crs = vcpu.crs;
@@ -345,7 +345,11 @@ export class Monitor implements VmContext {
     let text = "";
     // RTE, TLBW and HALT are steps of their own in a trace; the rest are emulated in passing.
     const inline = op !== OP.RTE && op !== OP.TLBW && op !== OP.HALT;
-    if (this.trace) this.note("os", "trap", `${BY_OPCODE[op]?.mnemonic.toLowerCase() ?? "?"} (privileged): trap`, { pc, inline, cause: CAUSE.PRIVILEGED });
+    if (this.trace) {
+      const m = BY_OPCODE[op]?.mnemonic.toLowerCase() ?? "?";
+      if (via === "trap") this.note("os", "trap", `${m} (privileged): trap`, { pc, inline, cause: CAUSE.PRIVILEGED });
+      else this.note("os", "callout", `${m}: translated into a callout (no trap)`, { pc, inline });
+    }
     switch (op) {
       case OP.RTE: {
         const status = crs[CR.ESTATUS]!;

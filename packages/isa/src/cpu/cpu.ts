@@ -167,11 +167,16 @@ export class Cpu {
   /** Bumped on every change to translation state; the loop reloads its caches. */
   private mmuEpoch = 0;
 
-  // Fault being raised by the slow path.
-  private faultCause = 0;
-  private faultAddress = 0;
-  private faultAccess = 0;
-  private faultProtection = false;
+  // Fault being raised by the slow path (and by `translate`, for monitors that call it).
+  faultCause = 0;
+  faultAddress = 0;
+  faultAccess = 0;
+  faultProtection = false;
+  /**
+   * Called when a watched physical page is written (a store, DMA, a loader): a binary
+   * translator keeps its translations coherent with it. See `watchCode`.
+   */
+  codeWritten: ((pa: number) => void) | undefined = undefined;
   private readonly walkOut: WalkResult = { status: 0, pte: 0, references: 0 };
 
   constructor(
@@ -208,6 +213,7 @@ export class Cpu {
         const to = (Math.min(end, (page + 1) << PAGE_SHIFT) + 3) >>> 2;
         for (let wi = from; wi < to; wi++) this.core[DECODED_BASE + 2 * wi] = 0;
         this.counters.codeInvalidations++;
+        if (this.codeWritten) this.codeWritten(Math.max(start, page << PAGE_SHIFT));
       }
     }
   }
@@ -239,8 +245,14 @@ export class Cpu {
     this.timerDeadline = this.timerPeriod === 0 ? Infinity : this.retired + this.timerPeriod;
   }
 
+  /** Marks a physical page as holding code, so every store into it leaves the fast loop (and reaches `codeWritten`). */
+  watchCode(pa: number): void {
+    this.codePage[pa >>> PAGE_SHIFT] = 1;
+  }
+
   /** A store hit a page holding decoded code: drop the decode of that word. */
   private storeIntoCode(pa: number): void {
+    if (this.codeWritten) this.codeWritten(pa);
     const slot = DECODED_BASE + ((pa >>> 2) << 1);
     if (this.core[slot] !== 0) {
       this.core[slot] = 0;

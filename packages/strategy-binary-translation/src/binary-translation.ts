@@ -1,0 +1,121 @@
+// Binary translation, after Adams & Agesen (ASPLOS 2006) and VMware's monitor: user
+// code runs directly, deprivileged, as under trap-and-emulate; the guest kernel runs
+// from a translation cache, its sensitive instructions (including x86-like's PUSHF,
+// POPF, RDMODE and RDTVEC, which do not trap) turned into callouts. So it is faithful
+// where trap-and-emulate is not.
+import { inject, injectable } from "inversify";
+import {
+  chargeHardwareEvents, Monitor, TOKENS, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
+  type StrategyInfo,
+} from "@vmlab/core";
+import { CAUSE_NAMES, MODE_USER } from "@vmlab/isa";
+import { TranslationEngine } from "./translation-engine.js";
+
+export const BINARY_TRANSLATION_INFO: StrategyInfo = {
+  name: "binary-translation",
+  kind: "cpu",
+  description:
+    "VMware-style: user code runs directly; kernel code runs from a translation cache of compiled blocks, sensitive instructions become callouts (no trap), stores that keep trapping are retranslated",
+  requires: {},
+  memories: ["software-tlb", "shadow"],
+};
+
+@injectable()
+export class BinaryTranslationCpu implements CpuStrategy {
+  readonly info = BINARY_TRANSLATION_INFO;
+  /** The last run's engine (for tests and the bench). */
+  engine: TranslationEngine | undefined;
+
+  constructor(
+    @inject(TOKENS.Ledger) private readonly ledger: Ledger,
+    @inject(TOKENS.MachineProfile) private readonly machineProfile: MachineProfile,
+  ) {}
+
+  execute(session: GuestSession): Execution {
+    const monitor = new Monitor(session);
+    monitor.boot();
+    const engine = new TranslationEngine(monitor);
+    this.engine = engine;
+    const { cpu, vcpu } = monitor;
+    const budget = session.budget;
+    let outcome: "halt" | "budget" = "budget";
+    for (;;) {
+      if (vcpu.halted) {
+        outcome = "halt";
+        break;
+      }
+      const left = budget - monitor.used;
+      if (left <= 0 || (session.trace as { full?: boolean } | undefined)?.full === true) break;
+      if (vcpu.mode === MODE_USER) {
+        monitor.beginDirect();
+        const stop = monitor.machine.run(left);
+        monitor.endDirect();
+        if (stop.reason !== "intercept") break;
+        monitor.handleTrap(cpu.exitCause);
+        if (!vcpu.halted) monitor.monitorReturns++;
+        cpu.translationChanged();
+      } else {
+        engine.runKernel(budget);
+      }
+    }
+    return this.account(monitor, engine, outcome);
+  }
+
+  private account(monitor: Monitor, engine: TranslationEngine, outcome: "halt" | "budget"): Execution {
+    const costs = this.machineProfile.costs;
+    const ledger = this.ledger;
+    const s = monitor.machine.stats();
+    let emulated = 0;
+    for (const n of monitor.emulatedByOpcode) emulated += n;
+    let reflected = 0;
+    for (const n of monitor.reflectedByCause) reflected += n;
+    const translated = engine.translationRetired;
+    // Emulated by trap (user-mode or single-stepped instructions) versus by callout.
+    const byTrap = emulated - engine.callouts;
+    const direct = s.retired - translated - emulated;
+    let btTraps = 0;
+    for (const n of engine.traps) btTraps += n;
+    ledger.charge("guest execution", "instruction", direct + translated, costs.instruction);
+    chargeHardwareEvents(ledger, costs, s);
+    ledger.charge("traps", "trap from translated code to the monitor", btTraps, costs.trapEntry);
+    ledger.charge("traps", "monitor's return to the guest", monitor.monitorReturns + btTraps, costs.trapReturn);
+    ledger.charge("VMM emulation", "privileged instruction emulated after a trap", byTrap, costs.vmmEmulatePrivileged);
+    ledger.charge("VMM emulation", "trap reflected to the guest kernel", reflected, costs.reflectTrap);
+    ledger.charge("VMM emulation", "virtual device access by callout", engine.portCallouts, costs.vmmEmulatePrivileged);
+    ledger.charge("translation", "guest instruction translated", engine.translatedInstructions, costs.translatePerInstruction);
+    ledger.charge("translation", "translation-cache lookup (unchained exit)", engine.lookups, costs.translationCacheLookup);
+    ledger.charge("translation", "callout", engine.callouts + engine.adaptiveStores, costs.callout);
+    ledger.charge("translation", "indirect control transfer (lookup)", engine.state.indirect, costs.callout);
+    ledger.charge("translation", "block chained", engine.chains, costs.chaining);
+    ledger.charge("translation", "translations invalidated", engine.invalidations, costs.translatePerInstruction);
+    ledger.charge("memory and walks", "page-table write by adaptive callout", engine.adaptiveStores, costs.tracedPageTableWrite);
+    const memory = monitor.memory.finish?.(ledger, costs);
+    // Traps taken by translated code are real traps to the monitor: report them with the rest.
+    const traps: Record<string, number> = {};
+    for (const [k, v] of Object.entries(s.trapsByCause)) if (v > 0) traps[k] = v;
+    engine.traps.forEach((n, c) => {
+      if (n > 0) traps[CAUSE_NAMES[c]!] = (traps[CAUSE_NAMES[c]!] ?? 0) + n;
+    });
+    return monitor.execution(outcome, {
+      executedDirectly: direct,
+      emulated: byTrap,
+      translated,
+      traps,
+      pageFaultsHidden: memory?.pageFaultsHidden ?? 0,
+      events: {
+        ...monitor.events(),
+        ...(memory?.events ?? {}),
+        "instructions translated": engine.translatedInstructions,
+        "regions compiled": engine.regionsCompiled,
+        "translation-cache lookups": engine.lookups,
+        "blocks chained": engine.chains,
+        callouts: engine.callouts,
+        "translations invalidated": engine.invalidations,
+        "adaptive retranslations": engine.adaptiveRetranslations,
+        "stores done by adaptive callout": engine.adaptiveStores,
+        "traced writes from translated code": engine.tracedWrites,
+        "single-stepped kernel instructions": engine.singleSteps,
+      },
+    });
+  }
+}
