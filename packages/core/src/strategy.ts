@@ -111,8 +111,11 @@ export interface MemoryStrategy {
   tlbWritten?(virtualAddress: number, entryLo: number): void;
   /** The guest invalidated one translation, or all (address undefined). */
   invalidated?(virtualAddress?: number): void;
-  /** Guest-physical bytes [start, end) were written behind the MMU's back (DMA, the monitor). */
-  guestPhysicalWritten?(start: number, end: number): void;
+  /**
+   * Guest-physical bytes [start, end) were written behind the MMU's back (DMA, the
+   * monitor). Returns true when they were part of a traced guest page table.
+   */
+  guestPhysicalWritten?(start: number, end: number): boolean;
   /** A real page fault or TLB miss while the guest ran: hidden, reflected (vm.fault), or traced. */
   realFault?(virtualAddress: number, access: number, cause: number, protection: boolean): FaultDisposition;
   /**

@@ -439,10 +439,15 @@ export class ShadowMemory implements MemoryStrategy {
     this.pageTableWordWritten(gpa);
   }
 
-  guestPhysicalWritten(start: number, end: number): void {
+  guestPhysicalWritten(start: number, end: number): boolean {
+    let traced = false;
     for (let gpa = start & ~3; gpa < end; gpa += 4) {
-      if (this.traced[gpa >>> PAGE_SHIFT]) this.pageTableWordWritten(gpa);
+      if (this.traced[gpa >>> PAGE_SHIFT]) {
+        this.pageTableWordWritten(gpa);
+        traced = true;
+      }
     }
+    return traced;
   }
 
   /** A word of a traced guest page table changed: drop the shadow entries built from it. */

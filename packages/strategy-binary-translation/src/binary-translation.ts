@@ -88,7 +88,7 @@ export class BinaryTranslationCpu implements CpuStrategy {
     ledger.charge("translation", "indirect control transfer (lookup)", engine.state.indirect, costs.callout);
     ledger.charge("translation", "block chained", engine.chains, costs.chaining);
     ledger.charge("translation", "translations invalidated", engine.invalidations, costs.translatePerInstruction);
-    ledger.charge("memory and walks", "page-table write by adaptive callout", engine.adaptiveStores, costs.tracedPageTableWrite);
+    ledger.charge("memory and walks", "page-table write by adaptive callout", engine.adaptivePageTableStores, costs.tracedPageTableWrite);
     const memory = monitor.memory.finish?.(ledger, costs);
     // Traps taken by translated code are real traps to the monitor: report them with the rest.
     const traps: Record<string, number> = {};
@@ -113,6 +113,7 @@ export class BinaryTranslationCpu implements CpuStrategy {
         "translations invalidated": engine.invalidations,
         "adaptive retranslations": engine.adaptiveRetranslations,
         "stores done by adaptive callout": engine.adaptiveStores,
+        "page-table writes by adaptive callout": engine.adaptivePageTableStores,
         "traced writes from translated code": engine.tracedWrites,
         "single-stepped kernel instructions": engine.singleSteps,
       },

@@ -16,6 +16,8 @@ import {
 
 /** Traced writes by one store instruction after which it is retranslated as a callout. */
 export const ADAPT_AFTER = 2;
+/** Callout stores in a row that found no page table, after which the store is translated back. */
+export const UNADAPT_AFTER = 64;
 
 interface Region {
   code: RegionCode;
@@ -73,6 +75,8 @@ export class TranslationEngine {
   /** Pcs of stores retranslated as callouts. */
   private readonly adaptive = new Set<number>();
   private readonly tracedAt = new Map<number, number>();
+  /** Adaptive stores: how many in a row found no page table. */
+  private readonly untracedRun = new Map<number, number>();
   private codeChanged = false;
 
   // Counters (charged by the strategy).
@@ -86,6 +90,8 @@ export class TranslationEngine {
   invalidations = 0;
   adaptiveRetranslations = 0;
   adaptiveStores = 0;
+  /** Adaptive stores that did write a traced page table (charged as a page-table write). */
+  adaptivePageTableStores = 0;
   tracedWrites = 0;
   singleSteps = 0;
   /** Hardware traps taken by translated code (to the monitor), by cause. */
@@ -198,7 +204,7 @@ export class TranslationEngine {
   }
 
   /** An adaptively retranslated store: the monitor does it through the guest's own mappings, with no trap. */
-  storeByCallout(va: number, value: number, size: number, _pc: number): number {
+  storeByCallout(va: number, value: number, size: number, pc: number): number {
     if (size === 4 && (va & 3) !== 0) {
       this.fail(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false);
       return 1;
@@ -213,15 +219,32 @@ export class TranslationEngine {
     const ma = m.guest.machineAddress(gpa);
     this.write(ma, value, size);
     this.cpu.invalidateCode(ma, ma + size);
-    m.memory.guestPhysicalWritten?.(gpa, gpa + size);
+    const traced = m.memory.guestPhysicalWritten?.(gpa, gpa + size) === true;
     this.adaptiveStores++;
     this.state.rk = this.state.wk = -1;
+    if (traced) {
+      this.adaptivePageTableStores++;
+      this.untracedRun.delete(pc >>> 0);
+    } else {
+      // Its target is no page table any more (a loop that zeroed one now fills data):
+      // translate it back to a plain store.
+      const n = (this.untracedRun.get(pc >>> 0) ?? 0) + 1;
+      this.untracedRun.set(pc >>> 0, n);
+      if (n >= UNADAPT_AFTER) this.translateBack(pc >>> 0);
+    }
     return this.codeChanged ? 2 : 0;
   }
 
   private write(pa: number, value: number, size: number): void {
     if (size === 4) this.state.m[pa >>> 2] = value;
     else this.state.u8[pa] = value;
+  }
+
+  private translateBack(pc: number): void {
+    this.adaptive.delete(pc);
+    this.untracedRun.delete(pc);
+    this.tracedAt.delete(pc);
+    if (this.regions.delete((pc - KSEG_BASE) >>> PAGE_SHIFT)) this.codeChanged = true;
   }
 
   private retranslateAsCallout(pc: number): void {
@@ -325,6 +348,8 @@ export class TranslationEngine {
           break;
         case EXIT_CALLOUT:
           s.rk = s.wk = -1;
+          // As on the machine: nothing runs past the budget, and a timer due now comes first.
+          if (monitor.used >= budget || cpu.retired >= cpu.timerDeadline) break;
           this.callout(s.pc >>> 0);
           break;
         case EXIT_TRAP:
