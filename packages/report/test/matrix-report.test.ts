@@ -47,7 +47,11 @@ describe("the matrix and its reports", () => {
     writeFileSync(cfg, JSON.stringify({ strategies: [join(ROOT, "packages/core/test/fixtures/tlb-only-strategy")] }));
     const packages = [...builtins, ...readConfigFile(cfg)];
     const catalog = catalogOf(await importStrategyModules(packages));
-    const { configurations, skipped } = enumerateConfigurations(catalog, { profiles: ["mips-like", "x86-like"], machines: ["p4-2006"] });
+    const { configurations, skipped } = enumerateConfigurations(catalog, {
+      profiles: ["mips-like", "x86-like"],
+      cpus: ["native", "interpret", "tlb-only"],
+      machines: ["p4-2006"],
+    });
     // tlb-only cannot exist on x86-like: skipped with its reason, not run.
     expect(skipped.map((s) => s.label)).toEqual(["x86-like/tlb-only/direct"]);
     expect(configurations.map((c) => c.label).sort()).toEqual(
