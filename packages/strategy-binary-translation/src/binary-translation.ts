@@ -25,6 +25,8 @@ export class BinaryTranslationCpu implements CpuStrategy {
   readonly info = BINARY_TRANSLATION_INFO;
   /** The last run's engine (for tests and the bench). */
   engine: TranslationEngine | undefined;
+  /** Retranslate stores that keep trapping (off only to measure what it saves). */
+  adaptive = true;
 
   constructor(
     @inject(TOKENS.Ledger) private readonly ledger: Ledger,
@@ -34,7 +36,7 @@ export class BinaryTranslationCpu implements CpuStrategy {
   execute(session: GuestSession): Execution {
     const monitor = new Monitor(session);
     monitor.boot();
-    const engine = new TranslationEngine(monitor);
+    const engine = new TranslationEngine(monitor, { adaptive: this.adaptive });
     this.engine = engine;
     const { cpu, vcpu } = monitor;
     const budget = session.budget;
@@ -69,13 +71,14 @@ export class BinaryTranslationCpu implements CpuStrategy {
     for (const n of monitor.emulatedByOpcode) emulated += n;
     let reflected = 0;
     for (const n of monitor.reflectedByCause) reflected += n;
-    const translated = engine.translationRetired;
-    // Emulated by trap (user-mode or single-stepped instructions) versus by callout.
+    // From the translation cache: compiled code, and the callouts it makes.
+    const translated = engine.translationRetired + engine.callouts;
+    // Emulated after a trap (instructions single-stepped outside any translation).
     const byTrap = emulated - engine.callouts;
-    const direct = s.retired - translated - emulated;
+    const direct = s.retired - translated - byTrap;
     let btTraps = 0;
     for (const n of engine.traps) btTraps += n;
-    ledger.charge("guest execution", "instruction", direct + translated, costs.instruction);
+    ledger.charge("guest execution", "instruction", direct + engine.translationRetired, costs.instruction);
     chargeHardwareEvents(ledger, costs, s);
     ledger.charge("traps", "trap from translated code to the monitor", btTraps, costs.trapEntry);
     ledger.charge("traps", "monitor's return to the guest", monitor.monitorReturns + btTraps, costs.trapReturn);
@@ -108,6 +111,7 @@ export class BinaryTranslationCpu implements CpuStrategy {
         "instructions translated": engine.translatedInstructions,
         "regions compiled": engine.regionsCompiled,
         "translation-cache lookups": engine.lookups,
+        "translation-cache hits": engine.cacheHits,
         "blocks chained": engine.chains,
         callouts: engine.callouts,
         "translations invalidated": engine.invalidations,

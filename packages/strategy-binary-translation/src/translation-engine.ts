@@ -84,6 +84,7 @@ export class TranslationEngine {
   regionsCompiled = 0;
   translationRetired = 0; // guest instructions executed from the translation cache
   lookups = 0; // translation-cache lookups on unchained exits
+  cacheHits = 0; // lookups that found the block already translated
   chains = 0;
   callouts = 0;
   portCallouts = 0;
@@ -97,7 +98,10 @@ export class TranslationEngine {
   /** Hardware traps taken by translated code (to the monitor), by cause. */
   readonly traps = new Float64Array(16);
 
-  constructor(private readonly monitor: Monitor) {
+  constructor(
+    private readonly monitor: Monitor,
+    private readonly options: { readonly adaptive: boolean } = { adaptive: true },
+  ) {
     this.cpu = monitor.cpu;
     this.translator = new Translator(monitor.machine.profile);
     this.state = new BtState(this, monitor.machine.memory.i32, monitor.machine.memory.u8);
@@ -193,7 +197,7 @@ export class TranslationEngine {
       s.rk = s.wk = -1;
       const n = (this.tracedAt.get(pc >>> 0) ?? 0) + 1;
       this.tracedAt.set(pc >>> 0, n);
-      if (n >= ADAPT_AFTER) this.retranslateAsCallout(pc >>> 0);
+      if (n >= ADAPT_AFTER && this.options.adaptive) this.retranslateAsCallout(pc >>> 0);
       return this.codeChanged ? 2 : 0;
     }
     this.write(pa, value, size);
@@ -266,7 +270,10 @@ export class TranslationEngine {
     const frame = gpa >>> PAGE_SHIFT;
     const index = (gpa & 0xfff) >>> 2;
     let region = this.regions.get(frame);
-    if (region && region.entries.has(index)) return region;
+    if (region && region.entries.has(index)) {
+      this.cacheHits++;
+      return region;
+    }
     const entries = new Set(region?.entries ?? []);
     entries.add(index);
     const words = guest.i32.subarray(frame << 10, (frame + 1) << 10);
