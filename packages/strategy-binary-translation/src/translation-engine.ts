@@ -11,11 +11,13 @@ import {
   ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_NAMES, KSEG_BASE, MODE_KERNEL, PAGE_SHIFT, type Cpu,
 } from "@vmlab/isa";
 import {
-  EXIT_CALLOUT, EXIT_CODE_WRITTEN, EXIT_DISPATCH, EXIT_FAULT, EXIT_TRAP, Translator, type BtStateLike, type RegionCode,
+  EXIT_AFTER_CALLOUT, EXIT_CALLOUT, EXIT_CODE_WRITTEN, EXIT_DISPATCH, EXIT_FAULT, EXIT_TRAP, Translator, type BtStateLike, type RegionCode,
 } from "./translator.js";
 
 /** Traced writes by one store instruction after which it is retranslated as a callout. */
 export const ADAPT_AFTER = 2;
+/** Below this many instructions before the timer or the budget, the dispatcher steps instead of entering a region. */
+const SHORT = 64;
 /** Callout stores in a row that found no page table, after which the store is translated back. */
 export const UNADAPT_AFTER = 64;
 
@@ -24,6 +26,8 @@ interface Region {
   readonly entries: Set<number>;
   /** Word indices covered by translated instructions (a store there invalidates). */
   readonly words: Uint8Array;
+  /** Word indices of stores retranslated as callouts. */
+  readonly adaptive: Uint8Array;
 }
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
@@ -47,6 +51,7 @@ class BtState implements BtStateLike {
   readonly m: Int32Array;
   readonly u8: Uint8Array;
   readonly cp: Uint8Array;
+  ad: Uint8Array = new Uint8Array(1024);
 
   constructor(private readonly engine: TranslationEngine, m: Int32Array, u8: Uint8Array) {
     this.m = m;
@@ -65,6 +70,12 @@ class BtState implements BtStateLike {
   swCallout(va: number, value: number, size: number, pc: number): number {
     return this.engine.storeByCallout(va, value, size, pc);
   }
+  co(word: number, pc: number, left: number): number {
+    return this.engine.inlineCallout(word, pc, left);
+  }
+  /** Guest instructions retired when the region (or the last callout) started, and `left` then. */
+  base = 0;
+  left0 = 0;
 }
 
 export class TranslationEngine {
@@ -72,8 +83,10 @@ export class TranslationEngine {
   private readonly cpu: Cpu;
   private readonly translator: Translator;
   private readonly regions = new Map<number, Region>();
-  /** Pcs of stores retranslated as callouts. */
-  private readonly adaptive = new Set<number>();
+  /** Entry points of pages whose region was dropped for retranslation (not for a code write). */
+  private readonly keptEntries = new Map<number, Set<number>>();
+  /** Per guest page, the word indices of stores retranslated as callouts. */
+  private readonly adaptive = new Map<number, Uint8Array>();
   private readonly tracedAt = new Map<number, number>();
   /** Adaptive stores: how many in a row found no page table. */
   private readonly untracedRun = new Map<number, number>();
@@ -244,26 +257,46 @@ export class TranslationEngine {
     else this.state.u8[pa] = value;
   }
 
+  /** Drops the region holding `pc` so it is compiled again (same entry points, new adaptive set). */
+  private retranslate(pc: number): void {
+    const frame = (pc - KSEG_BASE) >>> PAGE_SHIFT;
+    const region = this.regions.get(frame);
+    if (!region) return;
+    this.regions.delete(frame);
+    this.keptEntries.set(frame, region.entries);
+    this.codeChanged = true;
+  }
+
+  private adaptiveFlags(frame: number): Uint8Array {
+    let flags = this.adaptive.get(frame);
+    if (!flags) {
+      flags = new Uint8Array(1024);
+      this.adaptive.set(frame, flags);
+    }
+    return flags;
+  }
+
   private translateBack(pc: number): void {
-    this.adaptive.delete(pc);
+    this.adaptiveFlags((pc - KSEG_BASE) >>> PAGE_SHIFT)[((pc - KSEG_BASE) & 0xfff) >>> 2] = 0;
     this.untracedRun.delete(pc);
     this.tracedAt.delete(pc);
-    if (this.regions.delete((pc - KSEG_BASE) >>> PAGE_SHIFT)) this.codeChanged = true;
+    this.codeChanged = true;
   }
 
   private retranslateAsCallout(pc: number): void {
-    if (this.adaptive.has(pc)) return;
-    this.adaptive.add(pc);
+    const flags = this.adaptiveFlags((pc - KSEG_BASE) >>> PAGE_SHIFT);
+    const index = ((pc - KSEG_BASE) & 0xfff) >>> 2;
+    if (flags[index]) return;
+    flags[index] = 1;
     this.adaptiveRetranslations++;
-    const gpa = pc - KSEG_BASE;
-    const frame = gpa >>> PAGE_SHIFT;
-    if (this.regions.delete(frame)) this.codeChanged = true;
+    this.codeChanged = true;
     this.monitor.trace?.event({ actor: "vmm", kind: "translate", text: `the store at ${hex(pc)} keeps trapping: retranslated as a callout`, pc, at: this.cpu.retired });
   }
 
   // --- the translation cache -------------------------------------------------------
 
-  private regionFor(pc: number): Region | undefined {
+  /** The region with `pc` as an entry point; compiled (or recompiled with the new entry) only when `compile`. */
+  private regionFor(pc: number, compile = true): Region | undefined {
     const guest = this.monitor.guest;
     const gpa = (pc >>> 0) - KSEG_BASE;
     if (gpa < 0 || gpa >= guest.bytes) return undefined;
@@ -274,11 +307,15 @@ export class TranslationEngine {
       this.cacheHits++;
       return region;
     }
-    const entries = new Set(region?.entries ?? []);
+    // Inside a translated block (after a single step, or a trap returning mid-block): step
+    // to the next block start rather than compile the page again for a one-off entry.
+    if (!compile || (region && region.words[index] === 1)) return undefined;
+    const entries = new Set(region?.entries ?? this.keptEntries.get(frame) ?? []);
+    this.keptEntries.delete(frame);
     entries.add(index);
     const words = guest.i32.subarray(frame << 10, (frame + 1) << 10);
     const before = region ? new Set(region.code.blocks.map((b) => b.start)) : new Set<number>();
-    const code = this.translator.compile(words, (KSEG_BASE + (frame << PAGE_SHIFT)) | 0, entries, this.adaptive);
+    const code = this.translator.compile(words, (KSEG_BASE + (frame << PAGE_SHIFT)) | 0, entries);
     let added = 0;
     let addedBlocks = 0;
     const covered = new Uint8Array(1024);
@@ -292,7 +329,9 @@ export class TranslationEngine {
     this.translatedInstructions += added;
     this.chains += Math.max(0, code.chains - (region?.code.chains ?? 0));
     this.regionsCompiled++;
-    region = { code, entries, words: covered };
+    // Every block start is an entry of the region's switch.
+    for (const b of code.blocks) entries.add(b.start);
+    region = { code, entries, words: covered, adaptive: this.adaptiveFlags(frame) };
     this.regions.set(frame, region);
     const ma = guest.machineAddress(frame << PAGE_SHIFT);
     this.state.cp[ma >>> PAGE_SHIFT] = 1;
@@ -323,21 +362,27 @@ export class TranslationEngine {
         continue;
       }
       const pc = cpu.pc >>> 0;
-      const region = (pc & 3) === 0 ? this.regionFor(pc) : undefined;
+      const left = Math.min(cpu.timerDeadline - cpu.retired, budget - used);
+      // Close to the timer or the end of the budget, step (entering a block in its middle would add an entry point).
+      const region = (pc & 3) === 0 ? this.regionFor(pc, left >= SHORT) : undefined;
       if (!region) {
         this.singleStep(pc);
         continue;
       }
-      const left = Math.min(cpu.timerDeadline - cpu.retired, budget - used);
       s.pc = pc | 0;
       s.left = left;
       s.flags = cpu.flags;
       s.exit = EXIT_DISPATCH;
+      const startRetired = cpu.retired;
+      const calloutsBefore = this.callouts;
+      s.base = startRetired;
+      s.left0 = left;
       this.lookups++;
-      region.code.fn(s, cpu.regs);
-      const ran = left - s.left;
-      cpu.retired += ran;
-      this.translationRetired += ran;
+      s.ad = region.adaptive;
+      region.code.fns[region.code.fnOf[((pc - KSEG_BASE) & 0xfff) >>> 2]!]!(s, cpu.regs);
+      cpu.retired = s.base + (s.left0 - s.left);
+      const ran = cpu.retired - startRetired;
+      this.translationRetired += ran - (this.callouts - calloutsBefore);
       cpu.flags = s.flags;
       cpu.pc = s.pc >>> 0;
       if (monitor.trace && ran > 0) {
@@ -366,10 +411,40 @@ export class TranslationEngine {
           monitor.reflect(s.trapCause, ((s.pc >>> 0) + 4) >>> 0, 0, 0, false);
           break;
         case EXIT_CODE_WRITTEN:
+        case EXIT_AFTER_CALLOUT:
           s.rk = s.wk = -1;
           break;
       }
     }
+  }
+
+  /** A callout made from inside a region (see BtStateLike.co). */
+  inlineCallout(word: number, pc: number, left: number): number {
+    const { monitor: m, cpu, state: s } = this;
+    const vcpu = m.vcpu;
+    cpu.retired = s.base + (s.left0 - left);
+    cpu.flags = s.flags;
+    cpu.pc = pc >>> 0;
+    const before = cpu.retired;
+    const reflections = m.reflections;
+    const epoch = cpu.translationEpoch;
+    const op = word >>> 24;
+    const info = BY_OPCODE[op];
+    if (!info || m.machine.profile.absent.has(info.mnemonic as never)) m.reflectFault(CAUSE.ILLEGAL, pc >>> 0, 0, 0, false);
+    else {
+      this.callouts++;
+      if (info.mnemonic === "IN" || info.mnemonic === "OUT") this.portCallouts++;
+      m.emulateWord(word, pc >>> 0, "callout");
+    }
+    s.flags = cpu.flags;
+    s.pc = cpu.pc | 0;
+    s.base = cpu.retired;
+    // The callout may have reprogrammed the timer: the region may run only up to its new deadline.
+    s.left = s.left0 = Math.min(left - (cpu.retired - before), cpu.timerDeadline - cpu.retired);
+    // The region's cached page translations stay valid unless the callout changed the MMU.
+    if (cpu.translationEpoch !== epoch) s.rk = s.wk = -1;
+    const goOn = s.left > 0 && cpu.pc === ((pc + 4) >>> 0) && m.reflections === reflections && vcpu.mode === MODE_KERNEL && !vcpu.halted;
+    return goOn ? 1 : 0;
   }
 
   /** The instruction at `pc` is for the monitor: emulate it on the virtual CPU, no trap. */

@@ -15,6 +15,7 @@ export const EXIT_FAULT = 1; // the instruction at S.pc faulted (S.fault* set); 
 export const EXIT_CALLOUT = 2; // the instruction at S.pc is for the monitor to emulate (not yet retired)
 export const EXIT_TRAP = 3; // SYSCALL/BRK/HCALL at S.pc retired: trap with S.trapCause, EPC = S.pc + 4
 export const EXIT_CODE_WRITTEN = 4; // a store changed translated code; continue at S.pc
+export const EXIT_AFTER_CALLOUT = 5; // a callout changed the course (a trap return, an interrupt, a fault): continue at S.pc
 
 /** Largest block, in instructions. */
 const MAX_BLOCK = 64;
@@ -30,12 +31,21 @@ export interface Block {
 
 export interface RegionCode {
   readonly blocks: Block[];
-  /** Direct branches between blocks of the region (chained). */
+  /** Direct branches between blocks compiled into the same function (chained). */
   readonly chains: number;
   readonly instructions: number;
   readonly callouts: number;
-  readonly fn: RegionFunction;
+  /**
+   * The page's blocks, compiled as a few functions of neighbouring blocks (small
+   * enough for the JavaScript engine to optimize); `fnOf[i]` is the function whose
+   * switch has the block starting at word i, -1 where none starts.
+   */
+  readonly fns: RegionFunction[];
+  readonly fnOf: Int16Array;
 }
+
+/** Instructions per compiled function, about (a function the engine will still optimize). */
+const CHUNK = 160;
 
 export type RegionFunction = (S: BtStateLike, r: Int32Array) => void;
 
@@ -54,11 +64,19 @@ export interface BtStateLike {
   readonly m: Int32Array;
   readonly u8: Uint8Array;
   readonly cp: Uint8Array;
+  /** Adaptive flags of the region being run (word index -> store runs as a callout). */
+  ad: Uint8Array;
   /** Slow paths: return the value, or set exit = EXIT_FAULT. */
   lw(va: number, pc: number): number;
   lb(va: number, pc: number): number;
   /** Slow path of a store: 0 done, 1 faulted, 2 done but translated code changed. */
   sw(va: number, value: number, size: number, pc: number): number;
+  /**
+   * A callout for instruction `word` at `pc`, with `left` instructions allowed: sets
+   * S.left to what is left after it, and returns 1 to go on at pc + 4, 0 to leave the
+   * region at S.pc.
+   */
+  co(word: number, pc: number, left: number): number;
   /** An adaptively retranslated store: done by the monitor, without a trap. */
   swCallout(va: number, value: number, size: number, pc: number): number;
 }
@@ -90,12 +108,23 @@ function takenMask(op: number): number {
   return mask;
 }
 
+const COMPILED = new Map<string, RegionCode>();
+
+function fnv(words: Int32Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i]!, 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
 export class Translator {
+  /** What decides the translation besides the code: which instructions are callouts. */
+  private readonly profileKey: string;
   /** Opcodes the monitor must carry out (privileged, sensitive, traps, absent, unassigned). */
   private readonly callout = new Uint8Array(256);
   private readonly trapOp = new Uint8Array(256);
 
   constructor(profile: Profile) {
+    this.profileKey = `${profile.name}`;
     for (let op = 0; op < 256; op++) {
       const info = BY_OPCODE[op];
       if (!info || profile.absent.has(info.mnemonic as never) || info.sensitivity !== "innocuous" || profile.privileged.has(info.mnemonic as never)) {
@@ -113,6 +142,20 @@ export class Translator {
     return this.callout[op] === 1;
   }
 
+  /** Block starts found by reading the page from its first word to its last. */
+  private sweep(words: Int32Array): number[] {
+    const starts: number[] = [];
+    let start = 0;
+    // Stop where the code ends: a word that is no instruction starts the page's data.
+    while (start < words.length && BY_OPCODE[words[start]! >>> 24] !== undefined) {
+      starts.push(start);
+      const b = this.block(words, start);
+      start = b.start + b.length + (b.endsInCallout ? 1 : 0);
+      if (b.length === 0 && !b.endsInCallout) start++;
+    }
+    return starts;
+  }
+
   /** Finds the basic block at word index `start` of a page. */
   private block(words: Int32Array, start: number): Block & { targets: number[]; fallthrough: boolean } {
     const targets: number[] = [];
@@ -121,15 +164,23 @@ export class Translator {
     for (;;) {
       const w = words[i]!;
       const op = w >>> 24;
-      if (this.callout[op]) return { start, length: n, endsInCallout: true, targets, fallthrough: false };
+      // After a callout the guest usually goes on with the next instruction: translate it too.
+      if (this.callout[op]) {
+        if (i + 1 < words.length && BY_OPCODE[op] !== undefined && op !== OP.RTE && op !== OP.HALT) targets.push(i + 1);
+        return { start, length: n, endsInCallout: true, targets, fallthrough: false };
+      }
       n++;
       if (op === OP.JMP || op === OP.CALL || BRANCH_TAKEN[op]) {
         const t = i + 1 + ((w << 8) >> 8);
         if (t >= 0 && t < words.length) targets.push(t);
-        if (BRANCH_TAKEN[op] && i + 1 < words.length) targets.push(i + 1);
+        // A conditional branch falls through; a call returns to the next instruction.
+        if ((BRANCH_TAKEN[op] || op === OP.CALL) && i + 1 < words.length) targets.push(i + 1);
         return { start, length: n, endsInCallout: false, targets, fallthrough: false };
       }
-      if (op === OP.JR || op === OP.CALLR || op === OP.RET) return { start, length: n, endsInCallout: false, targets, fallthrough: false };
+      if (op === OP.JR || op === OP.CALLR || op === OP.RET) {
+        if (op === OP.CALLR && i + 1 < words.length) targets.push(i + 1);
+        return { start, length: n, endsInCallout: false, targets, fallthrough: false };
+      }
       i++;
       if (i >= words.length || n >= MAX_BLOCK) return { start, length: n, endsInCallout: false, targets, fallthrough: i < words.length };
     }
@@ -138,45 +189,78 @@ export class Translator {
   /**
    * Compiles the blocks of one guest page reachable from the given entry points by
    * direct branches within the page. `words` are the page's instruction words,
-   * `base` its guest virtual address; `adaptive` holds pcs of stores to compile as
-   * monitor callouts (they kept trapping).
+   * `base` its guest virtual address; a store whose word index is set in `adaptive`
+   * runs as a monitor callout (it kept trapping): setting or clearing a flag there
+   * retranslates that one store without compiling the page again.
    */
-  compile(words: Int32Array, base: number, entries: Iterable<number>, adaptive: ReadonlySet<number>): RegionCode {
+  compile(words: Int32Array, base: number, entries: Iterable<number>): RegionCode {
+    // Generated code depends only on the words, their address and the entry points, so
+    // the host compiles it once per process (every run still counts its own translation).
+    const entryList = [...new Set([...entries])].sort((a, b) => a - b);
+    const key = `${this.profileKey}:${base}:${fnv(words)}:${entryList.join(",")}`;
+    const cached = COMPILED.get(key);
+    if (cached) return cached;
+    const code = this.compileUncached(words, base, entryList);
+    if (COMPILED.size > 4096) COMPILED.clear();
+    COMPILED.set(key, code);
+    return code;
+  }
+
+  private compileUncached(words: Int32Array, base: number, entries: readonly number[]): RegionCode {
     const blocks = new Map<number, Block>();
-    const work = [...entries];
-    let chains = 0;
+    const edges: [number, number][] = [];
+    // Translate the whole page at once (a linear sweep: every instruction after a block's
+    // end starts one), so a page is compiled once rather than once per new entry point.
+    const work = [...entries, ...this.sweep(words)];
     while (work.length > 0) {
       const start = work.pop()!;
       if (blocks.has(start)) continue;
       const b = this.block(words, start);
       blocks.set(start, { start: b.start, length: b.length, endsInCallout: b.endsInCallout });
       for (const t of b.targets) {
-        chains++;
+        edges.push([start, t]);
         if (!blocks.has(t)) work.push(t);
       }
       if (b.fallthrough) {
-        chains++;
+        edges.push([start, b.start + b.length]);
         work.push(b.start + b.length);
       }
     }
     const list = [...blocks.values()].sort((a, b) => a.start - b.start);
-    const fn = this.generate(words, base, list, adaptive);
+    const fnOf = new Int16Array(words.length).fill(-1);
+    const fns: RegionFunction[] = [];
+    let chunk: Block[] = [];
+    let size = 0;
+    const flush = () => {
+      if (chunk.length === 0) return;
+      for (const b of chunk) fnOf[b.start] = fns.length;
+      fns.push(this.generate(words, base, chunk));
+      chunk = [];
+      size = 0;
+    };
+    for (const b of list) {
+      if (size >= CHUNK) flush();
+      chunk.push(b);
+      size += b.length + 1;
+    }
+    flush();
     let instructions = 0;
     let callouts = 0;
     for (const b of list) {
       instructions += b.length;
       if (b.endsInCallout) callouts++;
     }
-    return { blocks: list, chains, instructions, callouts, fn };
+    const chains = edges.filter(([from, to]) => fnOf[from] === fnOf[to]).length;
+    return { blocks: list, chains, instructions, callouts, fns, fnOf };
   }
 
-  private generate(words: Int32Array, base: number, blocks: readonly Block[], adaptive: ReadonlySet<number>): RegionFunction {
+  private generate(words: Int32Array, base: number, blocks: readonly Block[]): RegionFunction {
     const pageWords = PAGE_SIZE / 4;
     const out: string[] = [];
     const emit = (s: string) => out.push(s);
     const R = (n: number) => `r${n}`;
     const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
-    emit(`const m = S.m, u8 = S.u8, cp = S.cp;`);
+    emit(`const m = S.m, u8 = S.u8, cp = S.cp, ad = S.ad;`);
     emit(`let ${Array.from({ length: 16 }, (_, k) => `r${k} = r[${k}]`).join(", ")};`);
     emit(`let f = S.flags, left = S.left, pc = S.pc | 0, rk = S.rk, rb = S.rb, wk = S.wk, wb = S.wb, va = 0, pa = 0, v = 0, x = 0;`);
     emit(`run: for (;;) {`);
@@ -205,13 +289,10 @@ export class Translator {
           `{ S.rk = rk; S.wk = wk; x = S.${fnName}(va, ${pcHere}); if (S.exit === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; }`;
         // A store; if it changed translated code, the region ends after it (at `then`).
         const store = (valueExpr: string, size: number, after = "", then = `${next}`) => {
-          if (adaptive.has(pcHere >>> 0)) {
-            emit(`x = S.swCallout(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb;`);
-            emit(`if (x === 2) { ${after} left = (left + ${b.length - k - 1}) | 0; pc = ${then}; S.exit = 4; break run; }`);
-            return;
-          }
+          const viaCallout = `x = S.swCallout(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb;`;
           const key = size === 4 ? `((va & 0xfffff003) | 0)` : `((va & 0xfffff000) | 0)`;
-          emit(`if (${key} === wk && cp[(pa = wb + (va & 0xfff)) >>> 12] === 0) { ${size === 4 ? `m[pa >> 2] = ${valueExpr};` : `u8[pa] = ${valueExpr};`} x = 0; }`);
+          emit(`if (${key} === wk && cp[(pa = wb + (va & 0xfff)) >>> 12] === 0 && ad[${i}] === 0) { ${size === 4 ? `m[pa >> 2] = ${valueExpr};` : `u8[pa] = ${valueExpr};`} x = 0; }`);
+          emit(`else if (ad[${i}] !== 0) { ${viaCallout} }`);
           emit(`else { S.rk = rk; S.wk = wk; x = S.sw(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; }`);
           emit(`if (x === 2) { ${after} left = (left + ${b.length - k - 1}) | 0; pc = ${then}; S.exit = 4; break run; }`);
         };
@@ -325,7 +406,15 @@ export class Translator {
           emit(`if (left < 1) { pc = ${pcHere}; S.exit = 0; break run; }`);
           emit(`left = (left - 1) | 0; pc = ${pcHere}; S.trapCause = ${op === OP.SYSCALL ? 1 : op === OP.BRK ? 2 : 9}; S.exit = 3; break run;`);
         } else {
-          emit(`pc = ${pcHere}; S.exit = 2; break run;`);
+          // A callout: the monitor emulates it on the virtual CPU, with the guest's
+          // registers and flags spilled to the real ones; the region goes on when the guest
+          // simply continues at the next instruction.
+          emit(`if (left < 1) { pc = ${pcHere}; S.exit = 0; break run; }`);
+          emit(`${Array.from({ length: 16 }, (_, k) => `r[${k}] = r${k};`).join(" ")} S.flags = f; S.rk = rk; S.rb = rb; S.wk = wk; S.wb = wb;`);
+          emit(`x = S.co(${words[i]! | 0}, ${pcHere}, left);`);
+          emit(`${Array.from({ length: 16 }, (_, k) => `r${k} = r[${k}];`).join(" ")} f = S.flags; left = S.left; rk = S.rk; wk = S.wk;`);
+          emit(`if (x === 0) { pc = S.pc; S.exit = 5; break run; }`);
+          emit(`pc = ${(pcHere + 4) | 0}; continue run;`);
         }
       }
       emit(`}`);

@@ -51,6 +51,8 @@ export class Monitor implements VmContext {
   /** Real returns from the monitor to the guest. */
   monitorReturns = 0;
   virtualInterrupts = 0;
+  /** Traps delivered to the guest kernel so far (any cause). */
+  reflections = 0;
   virtualPortIo = 0;
   readonly auditLog: string[] = [];
   private readonly sensitive = new Float64Array(256);
@@ -270,6 +272,7 @@ export class Monitor implements VmContext {
     }
     cpu.pc = crs[CR.TVEC]! >>> 0;
     this.reflectedByCause[cause]!++;
+    this.reflections++;
     if (this.trace) {
       const why =
         cause === CAUSE.TLB_MISS ? "not in the virtual TLB: call the OS TLB-miss handler" :

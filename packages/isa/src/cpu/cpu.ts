@@ -199,6 +199,11 @@ export class Cpu {
     this.codePage = new Uint8Array(memory.size >>> PAGE_SHIFT);
   }
 
+  /** Changes whenever translation state changes (mode, PTBR, TLB contents): a cache of translations is valid while it stays the same. */
+  get translationEpoch(): number {
+    return this.mmuEpoch;
+  }
+
   /** Drops cached translations (call after changing mode, PTBR or the TLB from outside). */
   translationChanged(): void {
     this.fetchKey = this.readKey = this.writeKey = -1;
