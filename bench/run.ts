@@ -2,7 +2,13 @@
 // loop with paging on (riscv-like, 3-level walker), beside the same computation in plain
 // JavaScript in this process. Options: --json, --repeat N (best of N runs, default 3);
 // VMLAB_BENCH_ITERATIONS sets the loop count (14 guest instructions each).
-import { assemble, getProfile, Machine, PageTableBuilder, PTE_U, PTE_W } from "@vmlab/isa";
+import { assemble, getProfile, Machine, PageTableBuilder, PTE_U, PTE_W, type Image } from "@vmlab/isa";
+import { guestImage, Ledger, MACHINE_PROFILES, type GuestSession } from "@vmlab/core";
+import { diskContentsOf, findScenario, type Scenario } from "@vmlab/guest";
+import { ShadowMemory } from "@vmlab/paging-shadow";
+import { BinaryTranslationCpu } from "@vmlab/strategy-binary-translation";
+import { InterpretCpu } from "@vmlab/strategy-interpret";
+import { DirectMemory, NativeCpu } from "@vmlab/strategy-native";
 
 const ITERATIONS = Number(process.env.VMLAB_BENCH_ITERATIONS ?? 8_000_000);
 const INSTRUCTIONS_PER_ITERATION = 14;
@@ -99,6 +105,100 @@ function plainRun(): { seconds: number; state: number; checksum: number } {
   return { seconds, state: x, checksum };
 }
 
+// Binary translation: the same loop as kernel code (kseg0), run from the translation
+// cache under the binary-translation strategy with shadow paging; beside it, the CPU
+// interpreter running the same kernel-mode loop on the bare machine.
+const KERNEL_DATA = 0x80210000;
+const kernelSource = `
+        .org 0x80001000
+start:  li r1, 0x12345678
+        li r2, ${ITERATIONS}
+        li r6, ${KERNEL_DATA}
+loop:   shli r3, r1, 13
+        xor  r1, r1, r3
+        shri r3, r1, 17
+        xor  r1, r1, r3
+        shli r3, r1, 5
+        xor  r1, r1, r3
+        andi r4, r1, 0xffc
+        add  r4, r4, r6
+        lw   r5, 0(r4)
+        add  r5, r5, r1
+        sw   r5, 0(r4)
+        addi r2, r2, -1
+        cmpi r2, 0
+        bne  loop
+        halt
+`;
+const kernelImage = assemble(kernelSource, { file: "bench-kernel.s" });
+
+function kernelChecksum(u8: Uint8Array, base: number): number {
+  const words = new Int32Array(u8.buffer, u8.byteOffset + base, 1024);
+  let checksum = 0;
+  for (let i = 0; i < 1024; i++) checksum = (checksum + words[i]!) | 0;
+  return checksum;
+}
+
+function kernelSession(profileName: string, image: Image, budget: number, memory: GuestSession["memory"], scenario?: Scenario): GuestSession {
+  const ledger = new Ledger();
+  return {
+    scenario: scenario ?? ({ name: "bench", dir: "(inline)" } as unknown as Scenario),
+    profile: getProfile(profileName),
+    image,
+    budget,
+    machineProfile: MACHINE_PROFILES["p4-2006"]!,
+    ledger,
+    memory,
+  };
+}
+
+function timed<T>(f: () => T): { value: T; seconds: number } {
+  const started = performance.now();
+  const value = f();
+  return { value, seconds: (performance.now() - started) / 1000 };
+}
+
+function btKernelRun(): { seconds: number; retired: number; state: number; checksum: number } {
+  const session = kernelSession("riscv-like", kernelImage, ITERATIONS * INSTRUCTIONS_PER_ITERATION * 2, new ShadowMemory());
+  const cpu = new BinaryTranslationCpu(session.ledger, session.machineProfile);
+  const { value: e, seconds } = timed(() => cpu.execute(session));
+  if (e.outcome !== "halt") throw new Error("binary-translation bench guest did not halt");
+  return { seconds, retired: e.guestInstructions, state: e.guestRegisters[1]!, checksum: kernelChecksum(e.guestMemory, KERNEL_DATA - 0x80000000) };
+}
+
+function interpreterKernelRun(): { seconds: number; retired: number; state: number; checksum: number } {
+  const machine = new Machine({ profile: getProfile("riscv-like") });
+  machine.load(kernelImage);
+  const { value: stop, seconds } = timed(() => machine.run(ITERATIONS * INSTRUCTIONS_PER_ITERATION * 2));
+  if (stop.reason !== "halt") throw new Error("interpreter bench guest did not halt");
+  return { seconds, retired: machine.cpu.retired, state: machine.cpu.regs[1]!, checksum: kernelChecksum(machine.memory.u8, KERNEL_DATA - 0x80000000) };
+}
+
+/** kernel-build under a CPU strategy: guest instructions per second of host time. */
+function scenarioRun(cpuName: "binary-translation" | "interpret" | "native"): { seconds: number; retired: number; output: string } {
+  const scenario = findScenario("kernel-build");
+  const profile = getProfile("riscv-like");
+  const image = guestImage(scenario, profile);
+  const memory = cpuName === "binary-translation" ? new ShadowMemory() : new DirectMemory();
+  const session = kernelSession("riscv-like", image, scenario.budget, memory, scenario);
+  const strategy =
+    cpuName === "binary-translation" ? new BinaryTranslationCpu(session.ledger, session.machineProfile) :
+    cpuName === "interpret" ? new InterpretCpu(session.ledger, session.machineProfile) :
+    new NativeCpu(session.ledger, session.machineProfile);
+  const { value: e, seconds } = timed(() => strategy.execute({ ...session, ...(diskContentsOf(scenario) ? { diskContents: diskContentsOf(scenario)! } : {}) }));
+  return { seconds, retired: e.guestInstructions, output: e.output };
+}
+
+function best<T extends { seconds: number }>(f: () => T): T {
+  f(); // warm up
+  let b = f();
+  for (let i = 1; i < REPEATS; i++) {
+    const r = f();
+    if (r.seconds < b.seconds) b = r;
+  }
+  return b;
+}
+
 // Warm up both, then measure.
 guestRun();
 plainRun();
@@ -116,6 +216,16 @@ if (guest.state !== plain.state || guest.checksum !== plain.checksum) {
 const guestRate = guest.retired / guest.seconds;
 const plainIterations = ITERATIONS / plain.seconds;
 const equivalentRate = plainIterations * INSTRUCTIONS_PER_ITERATION;
+const bt = best(btKernelRun);
+const interpKernel = best(interpreterKernelRun);
+if (bt.state !== plain.state || bt.checksum !== plain.checksum || interpKernel.state !== plain.state || interpKernel.checksum !== plain.checksum) {
+  throw new Error("the kernel-mode loop disagrees with plain JavaScript");
+}
+const kbBt = best(() => scenarioRun("binary-translation"));
+const kbInterp = best(() => scenarioRun("interpret"));
+const kbNative = best(() => scenarioRun("native"));
+if (kbBt.output !== kbNative.output || kbInterp.output !== kbNative.output) throw new Error("kernel-build output differs between strategies");
+const mips = (r: { retired: number; seconds: number }) => r.retired / r.seconds / 1e6;
 const result = {
   loop: "xorshift + load/add/store into a 4 KiB array, user mode, riscv-like 3-level paging",
   iterations: ITERATIONS,
@@ -130,6 +240,18 @@ const result = {
   plainIterationsPerSecond: plainIterations,
   plainEquivalentMips: equivalentRate / 1e6,
   slowdownVsPlainJs: plain.seconds > 0 ? guest.seconds / plain.seconds : Infinity,
+  binaryTranslation: {
+    kernelLoopMips: mips(bt),
+    interpreterKernelLoopMips: mips(interpKernel),
+    speedupOverInterpreter: interpKernel.seconds / bt.seconds,
+    kernelBuild: {
+      guestInstructions: kbBt.retired,
+      binaryTranslationMips: mips(kbBt),
+      interpretStrategyMips: mips(kbInterp),
+      nativeMips: mips(kbNative),
+      speedupOverInterpretStrategy: kbInterp.seconds / kbBt.seconds,
+    },
+  },
 };
 if (json) {
   console.log(JSON.stringify(result, null, 2));
@@ -139,4 +261,13 @@ if (json) {
   console.log(`                      (${result.guestMipsPerCpuSecond.toFixed(1)} M per second of process CPU time)`);
   console.log(`  plain JavaScript    ${ITERATIONS.toLocaleString("en-US")} iterations in ${plain.seconds.toFixed(3)} s (= ${result.plainEquivalentMips.toFixed(1)} M guest-instruction equivalents/s)`);
   console.log(`  ratio               interpreter is ${result.slowdownVsPlainJs.toFixed(1)}x slower than plain JavaScript`);
+  const b = result.binaryTranslation;
+  console.log(`binary translation: the same loop as kernel code, riscv-like, shadow paging (best of ${REPEATS})`);
+  console.log(`  translated          ${bt.retired.toLocaleString("en-US")} instructions in ${bt.seconds.toFixed(3)} s = ${b.kernelLoopMips.toFixed(1)} M guest instructions/s`);
+  console.log(`  CPU interpreter     ${interpKernel.retired.toLocaleString("en-US")} instructions in ${interpKernel.seconds.toFixed(3)} s = ${b.interpreterKernelLoopMips.toFixed(1)} M/s`);
+  console.log(`  ratio               translation is ${b.speedupOverInterpreter.toFixed(2)}x the interpreter`);
+  console.log(`kernel-build (riscv-like, ${b.kernelBuild.guestInstructions.toLocaleString("en-US")} guest instructions), host time`);
+  console.log(`  binary-translation  ${b.kernelBuild.binaryTranslationMips.toFixed(1)} M guest instructions/s`);
+  console.log(`  interpret strategy  ${b.kernelBuild.interpretStrategyMips.toFixed(1)} M/s (binary translation ${b.kernelBuild.speedupOverInterpretStrategy.toFixed(2)}x faster)`);
+  console.log(`  native              ${b.kernelBuild.nativeMips.toFixed(1)} M/s`);
 }
