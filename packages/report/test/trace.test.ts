@@ -76,4 +76,17 @@ describe("vmlab trace: the OSTEP appendix's step tables from real runs", () => {
     expect(all.slice(0, 6).filter((s) => s.actor === "vmm").length).toBeGreaterThanOrEqual(3);
     expect(all.some((s) => /OS reads control register/.test(s.text))).toBe(true);
   });
+
+  it("binary translation: translation and chaining at boot, callouts instead of traps in a system call", () => {
+    const boot = trace("syscall", "x86-like", "binary-translation", { start: "boot", steps: 2 }).steps;
+    expect(boot[0]!.actor).toBe("vmm");
+    expect(boot[0]!.text).toMatch(/^translate \d+ blocks \(\d+ instructions\) of the page at 0x80001000 into the translation cache, \d+ direct branches chained, \d+ callouts/);
+    const { steps } = trace("syscall", "x86-like", "binary-translation", { start: "syscall", steps: 5 });
+    expect(steps.map((s) => s.actor)).toEqual(["process", "vmm", "os", "vmm", "process"]);
+    expect(steps[1]!.text).toMatch(/process trapped: call the OS trap handler/);
+    expect(steps[2]!.text).toMatch(/runs \d+ translated instructions from the translation cache/);
+    expect(steps[2]!.text).toMatch(/rte: translated into a callout \(no trap\)/);
+    expect(steps[2]!.text).toMatch(/callouts in passing, no trap: .*rdcr/);
+    expect(steps[2]!.text).not.toMatch(/\(privileged\): trap/);
+  });
 });

@@ -379,15 +379,15 @@ export class TranslationEngine {
       s.left0 = left;
       this.lookups++;
       s.ad = region.adaptive;
+      this.traceMark = startRetired;
+      this.tracePc = pc;
       region.code.fns[region.code.fnOf[((pc - KSEG_BASE) & 0xfff) >>> 2]!]!(s, cpu.regs);
       cpu.retired = s.base + (s.left0 - s.left);
       const ran = cpu.retired - startRetired;
       this.translationRetired += ran - (this.callouts - calloutsBefore);
       cpu.flags = s.flags;
       cpu.pc = s.pc >>> 0;
-      if (monitor.trace && ran > 0) {
-        monitor.note("os", "run", `runs ${ran} translated instruction${ran === 1 ? "" : "s"}`, { pc, instructions: ran, at: cpu.retired - ran });
-      }
+      if (monitor.trace) this.traceRun();
       switch (s.exit) {
         case EXIT_DISPATCH:
           // The next block did not fit in what is left before the timer or the budget.
@@ -418,6 +418,20 @@ export class TranslationEngine {
     }
   }
 
+  // Tracing: where the stretch of translated execution being reported began.
+  private traceMark = 0;
+  private tracePc = 0;
+
+  private traceRun(): void {
+    const n = this.cpu.retired - this.traceMark;
+    if (n > 0) {
+      this.monitor.note("os", "run", `runs ${n} translated instruction${n === 1 ? "" : "s"} from the translation cache`, {
+        pc: this.tracePc, instructions: n, at: this.traceMark,
+      });
+    }
+    this.traceMark = this.cpu.retired;
+  }
+
   /** A callout made from inside a region (see BtStateLike.co). */
   inlineCallout(word: number, pc: number, left: number): number {
     const { monitor: m, cpu, state: s } = this;
@@ -428,6 +442,7 @@ export class TranslationEngine {
     const before = cpu.retired;
     const reflections = m.reflections;
     const epoch = cpu.translationEpoch;
+    if (m.trace) this.traceRun();
     const op = word >>> 24;
     const info = BY_OPCODE[op];
     if (!info || m.machine.profile.absent.has(info.mnemonic as never)) m.reflectFault(CAUSE.ILLEGAL, pc >>> 0, 0, 0, false);
@@ -439,6 +454,8 @@ export class TranslationEngine {
     s.flags = cpu.flags;
     s.pc = cpu.pc | 0;
     s.base = cpu.retired;
+    this.traceMark = cpu.retired;
+    this.tracePc = cpu.pc;
     // The callout may have reprogrammed the timer: the region may run only up to its new deadline.
     s.left = s.left0 = Math.min(left - (cpu.retired - before), cpu.timerDeadline - cpu.retired);
     // The region's cached page translations stay valid unless the callout changed the MMU.
