@@ -101,15 +101,18 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
     const b = cur && cur.actor === e.actor ? cur : open(e);
     b.events.push(e);
     if (e.kind === "run") {
+      // Binary translation runs kernel code from its translation cache.
+      const translated = e.text.includes("translated") ? "translated " : "";
+      const source = translated ? "the translation cache at " : "";
       if (b.runIndex >= 0 && b.runIndex === b.parts.length - 1) {
         b.runInstructions += e.instructions ?? 0;
-        b.parts[b.runIndex] = `runs ${b.runInstructions} instructions from ${where(b.runPc)}`;
+        b.parts[b.runIndex] = `runs ${b.runInstructions} ${translated}instructions from ${source}${where(b.runPc)}`;
         continue;
       }
       b.runInstructions = e.instructions ?? 0;
       b.runPc = e.pc ?? 0;
       b.runIndex = b.parts.length;
-      let text = `runs ${b.runInstructions} instruction${b.runInstructions === 1 ? "" : "s"} from ${where(e.pc)}`;
+      let text = `runs ${b.runInstructions} ${translated}instruction${b.runInstructions === 1 ? "" : "s"} from ${source}${where(e.pc)}`;
       if (e.actor === "process" && faultedPc !== undefined && e.pc === faultedPc) {
         text = `retries the instruction at ${where(e.pc)}: ${faultedCause === "TLB_MISS" ? "TLB hit" : "now mapped"}; ${text}`;
       } else if (e.actor === "process" && b.parts.length === 0 && built.length > 1) {
