@@ -27,7 +27,16 @@ export interface StrategyInfo {
   readonly requires: Requirements;
   /** CPU strategies: the memory strategies they work with. */
   readonly memories?: readonly string[];
+  /**
+   * What equivalence with the native run means for this CPU strategy: "full" (the
+   * default) compares console output, outcome, instruction count, registers and memory;
+   * "output" only console output and outcome, for a strategy that runs a modified
+   * guest (the paravirtual kernel retires other instructions and keeps other data).
+   */
+  readonly equivalence?: EquivalenceBasis;
 }
+
+export type EquivalenceBasis = "full" | "output";
 
 /** One guest, ready to run. */
 export interface GuestSession {
@@ -116,6 +125,11 @@ export interface MemoryStrategy {
    * monitor). Returns true when they were part of a traced guest page table.
    */
   guestPhysicalWritten?(start: number, end: number): boolean;
+  /**
+   * A paravirtual guest declared that the page-table tree rooted at guest-physical
+   * `root` is no longer in use (its frames may be reused for anything).
+   */
+  pageTableReleased?(root: number): void;
   /** A real page fault or TLB miss while the guest ran: hidden, reflected (vm.fault), or traced. */
   realFault?(virtualAddress: number, access: number, cause: number, protection: boolean): FaultDisposition;
   /**
