@@ -7,9 +7,13 @@ export { assemble, assembleFile, AssemblyError, type AssembleOptions, type Diagn
 export { disassembleWord, disassembleImage } from "./disasm.js";
 export { writeImageFile, readImageFile, ImageFormatError } from "./image-file.js";
 export { PhysicalMemory, DEFAULT_MEMORY_BYTES } from "./memory.js";
-export { Tlb } from "./mmu/tlb.js";
+export { Tlb, TLB_KERNEL_ONLY, TLB_HOST_READONLY } from "./mmu/tlb.js";
 export { walk, walkShape, WALK_OK, WALK_NOT_PRESENT, WALK_PROTECTION, WALK_BAD_TABLE, type WalkResult, type WalkShape, type Levels } from "./mmu/walker.js";
-export { nestedWalk, type NestedWalkResult } from "./mmu/nested.js";
+export {
+  nestedWalk, walkNested, hostTranslate, newNestedWalkState, NESTED_OK, NESTED_GUEST_NOT_PRESENT, NESTED_GUEST_PROTECTION, NESTED_HOST_FAULT,
+  type NestedWalkResult, type NestedWalkState,
+} from "./mmu/nested.js";
+export { VmControl, EXIT, EXIT_NAMES, EXIT_LABELS, EPT_VIOLATION_CAUSE, NUM_EXIT_REASONS, type ExitReasonName } from "./vmx.js";
 export { Console, Disk } from "./devices/index.js";
 export { Cpu, type StopReason, type CpuCounters } from "./cpu/cpu.js";
 export { Machine, ImageLoadError, type MachineOptions, type StopInfo, type MachineStats } from "./machine.js";

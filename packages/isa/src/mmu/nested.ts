@@ -1,8 +1,105 @@
 // The two-dimensional walk of hardware-assisted nested paging: every guest page-table
 // reference is a guest-physical address, itself translated through the host table.
-// Without caches a TLB miss costs (n+1)(m+1)-1 references for n guest and m host levels.
-import { PAGE_MASK, PTE_FRAME_MASK } from "../arch.js";
-import { walk, walkShape, WALK_OK, type Levels, type WalkResult } from "./walker.js";
+// Without caches a TLB miss costs (n+1)(m+1)-1 references for n guest and m host levels:
+// each of the n guest entries needs an m-reference host walk plus its own read, and the
+// final guest-physical address one more host walk.
+import { PAGE_MASK, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W } from "../arch.js";
+import { walk, walkShape, WALK_OK, WALK_PROTECTION, type Levels, type WalkResult, type WalkShape } from "./walker.js";
+
+/** Outcome codes of `walkNested`. */
+export const NESTED_OK = 0;
+export const NESTED_GUEST_NOT_PRESENT = 1;
+export const NESTED_GUEST_PROTECTION = 2;
+/** The host tables do not map a guest-physical address (or forbid the write): an EPT violation. */
+export const NESTED_HOST_FAULT = 3;
+
+/** What a nested walk found; reused from walk to walk (no allocation on the CPU's miss path). */
+export interface NestedWalkState {
+  status: number;
+  /** Machine address (NESTED_OK). */
+  address: number;
+  /** The guest's leaf entry (NESTED_OK and guest faults). */
+  pte: number;
+  /** The host's leaf entry allows writes (NESTED_OK). */
+  hostWritable: boolean;
+  /** NESTED_HOST_FAULT: the guest-physical address the host did not allow, and whether its host entry was present. */
+  guestPhysical: number;
+  hostProtection: boolean;
+  guestReferences: number;
+  hostReferences: number;
+  readonly host: WalkResult;
+}
+
+export function newNestedWalkState(): NestedWalkState {
+  return {
+    status: 0, address: 0, pte: 0, hostWritable: false, guestPhysical: 0, hostProtection: false, guestReferences: 0, hostReferences: 0,
+    host: { status: 0, pte: 0, references: 0 },
+  };
+}
+
+/**
+ * Guest-physical -> machine through the host table (host tables live in machine memory).
+ * Adds its references to `out.hostReferences`; returns -1 with the fault in `out` when the
+ * host does not map `gpa` (or forbids the write).
+ */
+export function hostTranslate(memory: Int32Array, hostRoot: number, hostShape: WalkShape, gpa: number, write: boolean, out: NestedWalkState): number {
+  const h = walk(memory, hostRoot, hostShape, gpa, write, false, out.host);
+  out.hostReferences += h.references;
+  if (h.status !== WALK_OK) {
+    out.status = NESTED_HOST_FAULT;
+    out.guestPhysical = gpa >>> 0;
+    out.hostProtection = h.status === WALK_PROTECTION;
+    return -1;
+  }
+  out.hostWritable = (h.pte & PTE_W) !== 0;
+  return ((h.pte & PTE_FRAME_MASK) >>> 0) + (gpa & PAGE_MASK);
+}
+
+/**
+ * The two-dimensional walk of guest-virtual `gva`: the guest's tables from guest-physical
+ * `guestRoot`, each reference translated through the host table at machine address
+ * `hostRoot`, then the final guest-physical address. `write` and `user` select the
+ * guest's protection checks (the host checks only writes).
+ */
+export function walkNested(
+  memory: Int32Array,
+  guestRoot: number,
+  guestShape: WalkShape,
+  hostRoot: number,
+  hostShape: WalkShape,
+  gva: number,
+  write: boolean,
+  user: boolean,
+  out: NestedWalkState,
+): NestedWalkState {
+  out.guestReferences = 0;
+  out.hostReferences = 0;
+  out.pte = 0;
+  const vpn = gva >>> 12;
+  let table = guestRoot >>> 0; // guest-physical
+  for (let level = 0; level < guestShape.levels; level++) {
+    const entryGpa = table + (((vpn >>> guestShape.shifts[level]!) & guestShape.masks[level]!) << 2);
+    const entryMa = hostTranslate(memory, hostRoot, hostShape, entryGpa, false, out);
+    if (entryMa < 0) return out;
+    const pte = memory[entryMa >>> 2]!;
+    out.guestReferences++;
+    out.pte = pte;
+    if ((pte & PTE_V) === 0) {
+      out.status = NESTED_GUEST_NOT_PRESENT;
+      return out;
+    }
+    if (level === guestShape.levels - 1 && ((user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0))) {
+      out.status = NESTED_GUEST_PROTECTION;
+      return out;
+    }
+    table = (pte & PTE_FRAME_MASK) >>> 0;
+  }
+  const ma = hostTranslate(memory, hostRoot, hostShape, table + (gva & PAGE_MASK), write, out);
+  if (ma < 0) return out;
+  out.status = NESTED_OK;
+  out.address = ma;
+  return out;
+}
 
 export interface NestedWalkResult {
   /** "ok", or which dimension faulted: a guest page fault or a host (EPT) violation. */
@@ -16,6 +113,7 @@ export interface NestedWalkResult {
   readonly hostReferences: number;
 }
 
+/** `walkNested` with its own shapes and a fresh result (for tests and tools). */
 export function nestedWalk(
   gva: number,
   guestRoot: number,
@@ -25,42 +123,9 @@ export function nestedWalk(
   memory: Int32Array,
   access: { write: boolean; user: boolean },
 ): NestedWalkResult {
-  const g = walkShape(guestLevels);
-  const h = walkShape(hostLevels);
-  const hostOut: WalkResult = { status: 0, pte: 0, references: 0 };
-  let hostRefs = 0;
-  let guestRefs = 0;
-  // Guest-physical → machine through the host table (host tables live in machine memory).
-  const host = (gpa: number, write: boolean): number => {
-    walk(memory, hostRoot, h, gpa, write, false, hostOut);
-    hostRefs += hostOut.references;
-    if (hostOut.status !== WALK_OK) return -1;
-    return ((hostOut.pte & PTE_FRAME_MASK) >>> 0) + (gpa & PAGE_MASK);
-  };
-  const fail = (outcome: "guest-fault" | "host-fault", gpa?: number): NestedWalkResult => ({
-    outcome,
-    address: 0,
-    ...(gpa === undefined ? {} : { guestPhysical: gpa }),
-    references: guestRefs + hostRefs,
-    guestReferences: guestRefs,
-    hostReferences: hostRefs,
-  });
-  const vpn = gva >>> 12;
-  let table = guestRoot >>> 0; // guest-physical
-  for (let level = 0; level < g.levels; level++) {
-    const entryGpa = table + (((vpn >>> g.shifts[level]!) & g.masks[level]!) << 2);
-    const entryMa = host(entryGpa, false);
-    if (entryMa < 0) return fail("host-fault", entryGpa);
-    const pte = memory[entryMa >>> 2]!;
-    guestRefs++;
-    if ((pte & 1) === 0) return fail("guest-fault");
-    if (level === g.levels - 1) {
-      if ((access.user && (pte & 4) === 0) || (access.write && (pte & 2) === 0)) return fail("guest-fault");
-    }
-    table = (pte & PTE_FRAME_MASK) >>> 0;
-  }
-  const gpa = table + (gva & PAGE_MASK);
-  const ma = host(gpa, access.write);
-  if (ma < 0) return fail("host-fault", gpa);
-  return { outcome: "ok", address: ma, references: guestRefs + hostRefs, guestReferences: guestRefs, hostReferences: hostRefs };
+  const s = walkNested(memory, guestRoot, walkShape(guestLevels), hostRoot, walkShape(hostLevels), gva, access.write, access.user, newNestedWalkState());
+  const common = { references: s.guestReferences + s.hostReferences, guestReferences: s.guestReferences, hostReferences: s.hostReferences };
+  if (s.status === NESTED_OK) return { outcome: "ok", address: s.address, ...common };
+  if (s.status === NESTED_HOST_FAULT) return { outcome: "host-fault", address: 0, guestPhysical: s.guestPhysical, ...common };
+  return { outcome: "guest-fault", address: 0, ...common };
 }

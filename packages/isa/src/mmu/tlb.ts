@@ -2,6 +2,11 @@
 // direct index by virtual page number, so a hit costs one typed-array read.
 import { PTE_U, PTE_W } from "../arch.js";
 
+/** Guest mode: a kseg0 translation of the guest kernel; a user-mode access must walk instead. */
+export const TLB_KERNEL_ONLY = 1;
+/** Guest mode, nested paging: the guest allows writes but the host table does not (a write is an EPT violation). */
+export const TLB_HOST_READONLY = 2;
+
 export class Tlb {
   readonly size: number;
   /** Virtual page number per slot, -1 when empty. */
@@ -10,6 +15,11 @@ export class Tlb {
   readonly frame: Int32Array;
   /** PTE_W | PTE_U per slot. */
   readonly flags: Uint8Array;
+  /**
+   * Per slot, what only guest mode reads (TLB_KERNEL_ONLY, TLB_HOST_READONLY); 0 for
+   * every entry installed outside guest mode.
+   */
+  readonly attributes: Uint8Array;
   /** vpn → slot + 1 (0 = not present). */
   private readonly index: Int16Array;
   private next = 0;
@@ -20,6 +30,7 @@ export class Tlb {
     this.vpn = new Int32Array(size).fill(-1);
     this.frame = new Int32Array(size);
     this.flags = new Uint8Array(size);
+    this.attributes = new Uint8Array(size);
     this.index = new Int16Array(1 << 20);
   }
 
@@ -29,7 +40,7 @@ export class Tlb {
   }
 
   /** Installs an entry; returns the virtual page number it evicted, or -1. */
-  insert(vpn: number, frameBase: number, flags: number): number {
+  insert(vpn: number, frameBase: number, flags: number, attributes = 0): number {
     let slot = this.lookup(vpn);
     let evicted = -1;
     if (slot < 0) {
@@ -43,6 +54,7 @@ export class Tlb {
     }
     this.frame[slot] = frameBase;
     this.flags[slot] = flags & (PTE_W | PTE_U);
+    this.attributes[slot] = attributes;
     return evicted;
   }
 
