@@ -1,7 +1,7 @@
 // The strategy contracts. A CPU strategy decides how guest code executes (directly,
 // emulated, translated) and handles what the hardware hands the monitor; a memory
 // strategy maps guest-physical to machine memory and handles the guest's MMU events.
-import type { Image, Machine, Profile } from "@vmlab/isa";
+import type { Image, Machine, Profile, VmControl } from "@vmlab/isa";
 import type { Scenario } from "@vmlab/guest";
 import type { Ledger } from "./ledger.js";
 import type { MachineProfile } from "./machine-profiles.js";
@@ -141,6 +141,19 @@ export interface MemoryStrategy {
   /** Around a traced write that the monitor lets the CPU carry out. */
   beginTracedWrite?(virtualAddress: number): void;
   endTracedWrite?(virtualAddress: number): void;
+  // Under a hardware-assist monitor: the guest runs in the CPU's guest mode at its own
+  // privilege, so its mode changes (and whatever the exit controls leave alone) never
+  // reach the monitor.
+  /**
+   * Called before attachMonitor: the strategy sets the exit controls and the
+   * nested-paging fields it needs in the control structure (see ISA.md, "Hardware assist").
+   */
+  configureGuestMode?(vmcs: VmControl): void;
+  /**
+   * Nested paging: the host tables did not allow guest-physical `guestPhysical` (an EPT
+   * violation at guest-virtual `virtualAddress`): hidden (mapped now) or reflected (vm.fault).
+   */
+  hostFault?(guestPhysical: number, virtualAddress: number, access: number): FaultDisposition;
   /** Charges its own events at the end of the run. */
   finish?(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters;
 }
