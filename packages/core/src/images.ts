@@ -1,15 +1,17 @@
-// Guest images are built once per scenario and profile in a process: building means
-// assembling the kernel and programs, which costs more than most runs.
+// Guest images are built once per scenario, profile and kernel build (native or
+// paravirtual) in a process: building means assembling the kernel and programs, which
+// costs more than most runs.
 import type { Image, Profile } from "@vmlab/isa";
 import { scenarioImage, type Scenario } from "@vmlab/guest";
 
 const images = new Map<string, Image>();
 
-export function guestImage(scenario: Scenario, profile: Profile): Image {
-  const key = `${scenario.dir}\u0000${scenario.name}\u0000${profile.name}\u0000${profile.mmu.kind === "walker" ? profile.mmu.levels : ""}`;
+export function guestImage(scenario: Scenario, profile: Profile, options: { readonly paravirt?: boolean } = {}): Image {
+  const paravirt = options.paravirt === true;
+  const key = `${scenario.dir}\u0000${scenario.name}\u0000${profile.name}\u0000${profile.mmu.kind === "walker" ? profile.mmu.levels : ""}\u0000${paravirt ? "pv" : ""}`;
   let image = images.get(key);
   if (!image) {
-    image = scenarioImage(scenario, profile);
+    image = scenarioImage(scenario, profile, { paravirt });
     images.set(key, image);
   }
   return image;

@@ -1,7 +1,9 @@
 export { TOKENS } from "./tokens.js";
 export * from "./machine-profiles.js";
 export { Ledger, CATEGORIES, type Category, type LedgerLine } from "./ledger.js";
-export type { Requirements, StrategyInfo, GuestSession, Execution, CpuStrategy, MemoryStrategy, MemoryCounters, SensitiveUntrapped } from "./strategy.js";
+export type {
+  Requirements, StrategyInfo, EquivalenceBasis, GuestSession, Execution, CpuStrategy, MemoryStrategy, MemoryCounters, SensitiveUntrapped,
+} from "./strategy.js";
 export type { FaultDisposition } from "./monitor/vm-context.js";
 export {
   resolveConfiguration, enumerateConfigurations, unmetRequirement, isStrict, ConfigurationError, type Configuration, type ConfigurationSpec,

@@ -14,6 +14,7 @@ export const BUILTIN_STRATEGY_PACKAGES = [
   "@vmlab/strategy-binary-translation",
   "@vmlab/paging-software-tlb",
   "@vmlab/paging-shadow",
+  "@vmlab/strategy-paravirt",
 ];
 
 const ConfigFileSchema = z.object({ strategies: z.array(z.string().min(1)).default([]) }).strict();

@@ -1,7 +1,7 @@
 // The result of one run: outcome, output, metrics, cycles and the Popek–Goldberg properties.
 import type { Category, LedgerLine } from "./ledger.js";
 import type { Divergence, GuestDigest } from "./equivalence.js";
-import type { SensitiveUntrapped } from "./strategy.js";
+import type { EquivalenceBasis, SensitiveUntrapped } from "./strategy.js";
 
 export interface RunMetrics {
   readonly guestInstructions: number;
@@ -39,6 +39,8 @@ export interface RunResult {
   readonly properties?: {
     /** null when there is no native run to compare with. */
     equivalent: boolean | null;
+    /** Present when equivalence is judged on less than the full digest ("output": console and outcome). */
+    readonly equivalenceBasis?: EquivalenceBasis;
     divergence?: Divergence;
     readonly resourceControl: { readonly violations: readonly string[] };
     /** Sensitive instructions that ran without trapping in the deprivileged guest kernel. */

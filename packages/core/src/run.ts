@@ -38,7 +38,8 @@ export function runConfiguration(
 ): RunResult & { execution: Execution } {
   const container = runContainer(config, modules);
   const { cpu, memory, ledger } = strategiesFor(container, config);
-  const image = guestImage(scenario, config.profile);
+  const image = guestImage(scenario, config.profile, { paravirt: cpu.info.requires.paravirtualGuest === true });
+  const basis = cpu.info.equivalence ?? "full";
   const disk = diskContentsOf(scenario);
   const started = performance.now();
   const e = cpu.execute({
@@ -54,7 +55,7 @@ export function runConfiguration(
   });
   const hostWallMs = performance.now() - started;
   const digest = digestOf(e);
-  const divergence = options.reference ? firstDivergence(options.reference, digest) : undefined;
+  const divergence = options.reference ? firstDivergence(options.reference, digest, basis) : undefined;
   return {
     scenario: scenario.name,
     configuration: configurationSummary(config),
@@ -78,6 +79,7 @@ export function runConfiguration(
     cycles: { total: ledger.total(), byCategory: ledger.byCategory(), lines: ledger.entries() },
     properties: {
       equivalent: options.reference ? divergence === undefined : null,
+      ...(basis !== "full" ? { equivalenceBasis: basis } : {}),
       ...(divergence ? { divergence } : {}),
       resourceControl: { violations: [...e.audit] },
       ...(e.sensitiveUntrapped ? { sensitiveUntrapped: e.sensitiveUntrapped } : {}),
@@ -90,7 +92,7 @@ export function runConfiguration(
 /** A result with the native run's digest applied after the fact (the matrix does this). */
 export function judgeEquivalence(result: RunResult, reference: GuestDigest | undefined): RunResult {
   if (!result.digest || !result.properties || !reference) return result;
-  const divergence = firstDivergence(reference, result.digest);
+  const divergence = firstDivergence(reference, result.digest, result.properties.equivalenceBasis);
   const { divergence: _old, ...rest } = result.properties;
   void _old;
   return { ...result, properties: { ...rest, equivalent: divergence === undefined, ...(divergence ? { divergence } : {}) } };

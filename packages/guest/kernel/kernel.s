@@ -3,8 +3,12 @@
 ; Defines from the image builder: MIPS_LIKE / RISCV_LIKE / X86_LIKE, SOFTWARE_TLB or
 ; WALKER, LEVELS (page-table depth; 2 on mips-like, whose TLB-miss handler walks the
 ; same kind of table in software), TIMER_PERIOD, PROGRAM_TABLE (kseg0 address of the
-; linked user programs: count, then entry/address/size per program).
-; See KERNEL.md for the memory layout, the system calls and the trap path.
+; linked user programs: count, then entry/address/size per program), and PARAVIRT for
+; the paravirtual build: every privileged instruction becomes a hypercall (HCALL), the
+; interrupt flag and the trap frame live in a page shared with the monitor, and
+; page-table updates go to the monitor in batches.
+; See KERNEL.md for the memory layout, the system calls, the trap path and the
+; paravirtual interface.
 
         .ifndef TIMER_PERIOD
         .equ TIMER_PERIOD, 2000
@@ -53,15 +57,56 @@
         .equ C_ADDRESS_ERROR, 10
         .equ CAUSE_PROTECTION, 0x400
 
+        ; the paravirtual interface (KERNEL.md, "The paravirtual build")
+        .equ HC_SET_CALLBACKS, 0           ; r2 = trap entry, r3 = kernel stack, r4 = shared page
+        .equ HC_IRET, 1                    ; return from trap as the shared trap frame says
+        .equ HC_MMU_UPDATE, 2              ; r2 = batch, r3 = entries -> 0, or -1 (r2 = refused entry)
+        .equ HC_SET_PTBR, 3                ; r2 = root table: a new address space
+        .equ HC_TLB_WRITE, 4               ; r2 = virtual address, r3 = entry-lo (software TLB)
+        .equ HC_CONSOLE_WRITE, 5           ; r2 = bytes, r3 = count
+        .equ HC_DISK_IO, 6                 ; r2 = command, r3 = sector, r4 = buffer -> status
+        .equ HC_SET_TIMER, 7               ; r2 = period
+        .equ HC_PORT_IN, 8                 ; r2 = port -> value
+        .equ HC_PORT_OUT, 9                ; r2 = port, r3 = value
+        .equ HC_EVENT_CHECK, 10            ; deliver a pending interrupt now
+        .equ HC_HALT, 11
+        ; batch entries: (address, value); the low two bits of the address say what to do
+        .equ PT_UPDATE, 0                  ; (guest-physical address of an entry, new entry)
+        .equ PT_INVLPG, 1                  ; (PT_INVLPG, virtual address): drop its translation
+        .equ PT_FLUSH, 2                   ; (PT_FLUSH, 0): drop every translation
+        .equ PT_RELEASE, 3                 ; (PT_RELEASE, root): that table tree is no longer in use
+        .equ PT_BATCH, 32                  ; entries per batch
+        ; the shared page
+        .equ SH_IF, 0                      ; the virtual interrupt flag: 0x200 on, 0 off
+        .equ SH_PENDING, 4                 ; 1: an interrupt waits for the flag
+        .equ SH_EPC, 8                     ; the trap frame the monitor writes on delivery ...
+        .equ SH_ESTATUS, 12
+        .equ SH_CAUSE, 16
+        .equ SH_BADADDR, 20
+        .equ SH_USP, 24
+        .equ SH_R1, 28                     ; ... with the interrupted r1, which HC_IRET restores
+        .equ SH_TPR, 32                    ; the task priority (no effect, no trap)
+
         .org 0x80001000
 ; ---------------------------------------------------------------------------- boot
 start:  la      sp, kstack_top
+.ifdef PARAVIRT
+        la      r2, trap_entry             ; the virtual trap vector
+        la      r3, kstack_top             ; the stack for traps from user mode
+        la      r4, shared_info - KSEG     ; the block shared with the monitor
+        li      r1, HC_SET_CALLBACKS
+        hcall   0
+        li      r2, TIMER_PERIOD
+        li      r1, HC_SET_TIMER
+        hcall   0
+.else
         la      r1, trap_entry
         wrcr    r1, TVEC
         la      r1, kstack_top
         wrcr    r1, KSP
         li      r1, TIMER_PERIOD
         out     r1, 0x20
+.endif
         li      r10, 0                     ; no current process yet
         li      r2, 0                      ; program 0
         li      r3, 0                      ; argument
@@ -76,8 +121,13 @@ start:  la      sp, kstack_top
 
 ; ---------------------------------------------------------------------------- traps
 trap_entry:
+.ifdef PARAVIRT
+        la      r1, shared_info            ; the monitor saved r1 in the trap frame
+        lw      r1, SH_ESTATUS(r1)
+.else
         wrcr    r1, SCRATCH
         rdcr    r1, ESTATUS
+.endif
         shri    r1, r1, 31
         cmpi    r1, 0
         beq     kernel_trap
@@ -97,6 +147,20 @@ trap_entry:
         sw      r12, 48(r1)
         sw      r13, 52(r1)
         sw      r14, 56(r1)
+.ifdef PARAVIRT
+        la      r3, shared_info
+        lw      r2, SH_R1(r3)
+        sw      r2, 4(r1)
+        lw      r2, SH_USP(r3)
+        sw      r2, 60(r1)
+        lw      r2, SH_EPC(r3)
+        sw      r2, P_PC(r1)
+        lw      r2, SH_ESTATUS(r3)
+        sw      r2, P_ESTATUS(r1)
+        mov     r10, r1
+        la      sp, kstack_top
+        lw      r2, SH_CAUSE(r3)
+.else
         rdcr    r2, SCRATCH
         sw      r2, 4(r1)
         rdcr    r2, USP
@@ -108,6 +172,7 @@ trap_entry:
         mov     r10, r1
         la      sp, kstack_top
         rdcr    r2, CAUSE
+.endif
         andi    r2, r2, 0xff
         cmpi    r2, C_SYSCALL
         beq     syscall_dispatch
@@ -142,24 +207,48 @@ trap_entry:
 ; saved before anything else, so the handler could itself survive a nested trap.
 kernel_trap:
         push    r2, r3, r4, r5, r6, r7, r8, r9, r10
+.ifdef PARAVIRT
+        la      r3, shared_info
+        lw      r2, SH_EPC(r3)
+        push    r2
+        lw      r2, SH_ESTATUS(r3)
+        push    r2                         ; 0(sp) = ESTATUS, 4(sp) = EPC
+.else
         rdcr    r2, EPC
         push    r2
         rdcr    r2, ESTATUS
         push    r2                         ; 0(sp) = ESTATUS, 4(sp) = EPC
+.endif
         la      r10, current
         lw      r10, 0(r10)
+.ifdef PARAVIRT
+        la      r2, shared_info
+        lw      r2, SH_CAUSE(r2)
+.else
         rdcr    r2, CAUSE
+.endif
         andi    r2, r2, 0xff
         cmpi    r2, C_TLB_MISS
         beq     .miss
         cmpi    r2, C_PAGE_FAULT
         bne     .fixup
+.ifdef PARAVIRT
+        la      r2, shared_info
+        lw      r2, SH_CAUSE(r2)
+.else
         rdcr    r2, CAUSE
+.endif
         andi    r2, r2, CAUSE_PROTECTION
         cmpi    r2, 0
         bne     .fixup                     ; a write to a read-only user page
         jmp     .zero
-.miss:  rdcr    r3, BADADDR
+.miss:
+.ifdef PARAVIRT
+        la      r3, shared_info
+        lw      r3, SH_BADADDR(r3)
+.else
+        rdcr    r3, BADADDR
+.endif
         cmpi    r3, 0
         blt     .fixup                     ; not a user address
         lw      r2, P_ROOT(r10)
@@ -175,15 +264,44 @@ kernel_trap:
         li      r4, 0xfffff000
         and     r2, r2, r4
         or      r2, r2, r3
+.ifdef PARAVIRT
+.ifdef SOFTWARE_TLB
+        mov     r3, r2                     ; entry-lo
+        la      r2, shared_info
+        lw      r2, SH_BADADDR(r2)
+        li      r1, HC_TLB_WRITE
+        hcall   0
+        cmpi    r1, 0
+        blt     .fixup                     ; refused: not a frame of this machine
+.endif
+.else
         rdcr    r3, BADADDR
 .ifdef SOFTWARE_TLB
         tlbw    r3, r2
 .endif
+.endif
         jmp     .back
-.zero:  rdcr    r2, BADADDR
+.zero:
+.ifdef PARAVIRT
+        la      r2, shared_info
+        lw      r2, SH_BADADDR(r2)
+.else
+        rdcr    r2, BADADDR
+.endif
         call    demand_zero
         cmpi    r1, 0
         beq     .fixup
+.ifdef PARAVIRT
+.back:  call    pt_flush                   ; page-table updates reach the monitor first
+        la      r1, shared_info
+        pop     r2
+        sw      r2, SH_ESTATUS(r1)
+        pop     r2
+        sw      r2, SH_EPC(r1)
+        pop     r2, r3, r4, r5, r6, r7, r8, r9, r10
+        li      r1, HC_IRET                ; r1 comes back from the trap frame
+        hcall   0
+.else
 .back:  pop     r2
         wrcr    r2, ESTATUS
         pop     r2
@@ -191,6 +309,7 @@ kernel_trap:
         pop     r2, r3, r4, r5, r6, r7, r8, r9, r10
         rdcr    r1, SCRATCH
         rte
+.endif
 .fixup: lw      r2, 4(sp)                  ; the faulting instruction
         la      r3, ex_table
         la      r4, ex_table_end
@@ -216,8 +335,13 @@ preempt:
 ; ---------------------------------------------------------------------------- scheduler
 ; Round robin: the next READY process after the current one (r10), the current last.
 schedule:
+.ifdef PARAVIRT
+        call    irq_save                   ; the run queue: local_irq_save
+        push    r1
+.else
         pushf                              ; the run queue: local_irq_save
         cli
+.endif
         la      r5, proc_table
         sub     r6, r10, r5
         shri    r6, r6, 7                  ; index of the current slot (PROC_SIZE = 128)
@@ -232,22 +356,70 @@ schedule:
         addi    r7, r7, -1
         cmpi    r7, 0
         bgt     .next
+.ifdef PARAVIRT
+        li      r1, HC_HALT                ; nothing can run again
+        hcall   0
+.else
         halt                               ; nothing can run again
+.endif
 .found: mov     r10, r8
+.ifdef PARAVIRT
+        pop     r1                         ; local_irq_restore
+        call    irq_restore
+.else
         popf                               ; local_irq_restore
+.endif
         ; fall through
 switch_to:
         li      r1, S_RUNNING
         sw      r1, P_STATE(r10)
         la      r1, current
         sw      r10, 0(r1)
+.ifdef PARAVIRT
+        lw      r2, P_ROOT(r10)            ; new address space, on every profile
+        li      r1, HC_SET_PTBR
+        hcall   0
+.else
 .ifdef WALKER
         lw      r1, P_ROOT(r10)
         wrcr    r1, PTBR                   ; new address space; flushes the TLB
 .else
         tlbflush                           ; no address-space tags on this TLB
 .endif
+.endif
 resume:
+.ifdef PARAVIRT
+        la      r1, pt_count               ; page-table updates reach the monitor first
+        lw      r1, 0(r1)                  ; (tested here: no call, no stack, when none)
+        cmpi    r1, 0
+        beq     .frame
+        call    pt_flush
+.frame: la      r2, shared_info            ; the trap frame HC_IRET returns through
+        lw      r1, P_PC(r10)
+        sw      r1, SH_EPC(r2)
+        lw      r1, P_ESTATUS(r10)
+        sw      r1, SH_ESTATUS(r2)
+        lw      r1, 60(r10)
+        sw      r1, SH_USP(r2)
+        lw      r1, 4(r10)
+        sw      r1, SH_R1(r2)
+        lw      r0, 0(r10)
+        lw      r2, 8(r10)
+        lw      r3, 12(r10)
+        lw      r4, 16(r10)
+        lw      r5, 20(r10)
+        lw      r6, 24(r10)
+        lw      r7, 28(r10)
+        lw      r8, 32(r10)
+        lw      r9, 36(r10)
+        lw      r11, 44(r10)
+        lw      r12, 48(r10)
+        lw      r13, 52(r10)
+        lw      r14, 56(r10)
+        lw      r10, 40(r10)
+        li      r1, HC_IRET
+        hcall   0
+.else
         lw      r1, P_PC(r10)
         wrcr    r1, EPC
         lw      r1, P_ESTATUS(r10)
@@ -270,11 +442,17 @@ resume:
         lw      r14, 56(r10)
         lw      r10, 40(r10)
         rte
+.endif
 
 ; ---------------------------------------------------------------------------- memory faults
 ; Software-TLB refill: walk the current process's table for BADADDR.
 tlb_miss:
+.ifdef PARAVIRT
+        la      r3, shared_info
+        lw      r3, SH_BADADDR(r3)
+.else
         rdcr    r3, BADADDR
+.endif
         lw      r2, P_ROOT(r10)
         li      r4, 0
         call    pt_walk
@@ -288,19 +466,42 @@ tlb_miss:
         li      r4, 0xfffff000
         and     r2, r2, r4
         or      r2, r2, r3
+.ifdef PARAVIRT
+.ifdef SOFTWARE_TLB
+        mov     r3, r2                     ; entry-lo
+        la      r2, shared_info
+        lw      r2, SH_BADADDR(r2)
+        li      r1, HC_TLB_WRITE
+        hcall   0
+        cmpi    r1, 0
+        la      r3, msg_pagefault
+        blt     kill_current               ; refused: not a frame of this machine
+.endif
+.else
         rdcr    r3, BADADDR
 .ifdef SOFTWARE_TLB
         tlbw    r3, r2
+.endif
 .endif
         jmp     resume
 
 ; A page fault: demand-zero in the heap, otherwise the process dies.
 page_fault:
+.ifdef PARAVIRT
+        la      r2, shared_info
+        lw      r2, SH_CAUSE(r2)
+.else
         rdcr    r2, CAUSE
+.endif
         andi    r2, r2, CAUSE_PROTECTION
         cmpi    r2, 0
         bne     .kill
+.ifdef PARAVIRT
+        la      r2, shared_info
+        lw      r2, SH_BADADDR(r2)
+.else
         rdcr    r2, BADADDR
+.endif
         call    demand_zero
         cmpi    r1, 0
         bne     resume
@@ -352,7 +553,12 @@ panic:  push    r2
         call    kputs
         li      r2, 10
         call    kputc
+.ifdef PARAVIRT
+        li      r1, HC_HALT
+        hcall   0
+.else
         halt
+.endif
 
 ; ---------------------------------------------------------------------------- system calls
 syscall_dispatch:
@@ -360,7 +566,7 @@ syscall_dispatch:
         lw      r2, 8(r10)
         lw      r3, 12(r10)
         lw      r4, 16(r10)
-        cmpi    r1, 10
+        cmpi    r1, 11
         bgtu    .bad
         shli    r1, r1, 2
         la      r5, syscall_table
@@ -479,16 +685,35 @@ sys_mprotect:                              ; r2 = page, r3 = writable
         andi    r3, r2, 1
         cmpi    r3, 0
         beq     .fail
+.ifdef PARAVIRT
+        mov     r13, r1                    ; the entry
+        call    irq_save                   ; the page-table edit is a critical section
+        push    r1
+.else
         pushf                              ; the page-table edit is a critical section
         cli
+.endif
         li      r3, -3                     ; clear W
         and     r2, r2, r3
         cmpi    r11, 0
         beq     .store
         ori     r2, r2, 2
-.store: sw      r2, 0(r1)
+.store:
+.ifdef PARAVIRT
+        mov     r3, r2                     ; one batch: the new entry, then the invalidation
+        mov     r2, r13
+        call    pt_queue
+        li      r2, PT_INVLPG
+        mov     r3, r12
+        call    pt_queue
+        call    pt_flush
+        pop     r1
+        call    irq_restore
+.else
+        sw      r2, 0(r1)
         tlbi    r12
         popf
+.endif
         li      r1, 0
         jmp     return_r1
 .fail:  li      r1, -1
@@ -502,12 +727,20 @@ sys_disk_read:                             ; r2 = sector, r3 = user buffer
         call    access_ok
         cmpi    r1, 0
         beq     .fail
+.ifdef PARAVIRT
+        li      r2, 1                      ; read the sector into the kernel's buffer
+        mov     r3, r11
+        la      r4, disk_buffer - KSEG
+        li      r1, HC_DISK_IO
+        hcall   0                          ; r1 = the disk's status
+.else
         out     r11, 0x30
         la      r1, disk_buffer - KSEG     ; DMA into the kernel's buffer (physical)
         out     r1, 0x31
         li      r1, 1
         out     r1, 0x32
         in      r1, 0x33
+.endif
         cmpi    r1, 0
         bne     .fail
         la      r13, disk_buffer
@@ -561,12 +794,21 @@ sys_disk_write:                            ; r2 = sector, r3 = user buffer
         addi    r12, r12, 1
         cmp     r13, r14
         bltu    .bytes
-.go:    out     r11, 0x30
+.go:
+.ifdef PARAVIRT
+        li      r2, 2                      ; write the kernel's buffer to the sector
+        mov     r3, r11
+        la      r4, disk_buffer - KSEG
+        li      r1, HC_DISK_IO
+        hcall   0
+.else
+        out     r11, 0x30
         la      r1, disk_buffer - KSEG
         out     r1, 0x31
         li      r1, 2
         out     r1, 0x32
         in      r1, 0x33
+.endif
         cmpi    r1, 0
         bne     .fail
         li      r1, 0
@@ -606,14 +848,29 @@ sys_kbench:
         jmp     return_r1
 .in:    cmpi    r11, 0
         ble     .done
+.ifdef PARAVIRT
+        li      r2, 0x80
+        li      r1, HC_PORT_IN
+        hcall   0
+.else
         in      r1, 0x80
+.endif
         addi    r11, r11, -1
         jmp     .in
-.wrcr:  cmpi    r11, 0
+.wrcr:
+.ifdef PARAVIRT
+        la      r12, shared_info           ; the task priority is a field of the shared page
+.endif
+.wrloop:
+        cmpi    r11, 0
         ble     .done
+.ifdef PARAVIRT
+        sw      r11, SH_TPR(r12)
+.else
         wrcr    r11, TPR
+.endif
         addi    r11, r11, -1
-        jmp     .wrcr
+        jmp     .wrloop
 .pte:   li      r3, USER_STACK_TOP - 0x1000 ; the caller's top stack page
         mov     r12, r3
         lw      r2, P_ROOT(r10)
@@ -626,8 +883,17 @@ sys_kbench:
         cmpi    r11, 0
         ble     .done
         lw      r2, 0(r13)
+.ifdef PARAVIRT
+        mov     r3, r2                     ; rewrite the entry ...
+        mov     r2, r13
+        call    pt_queue
+        li      r2, PT_INVLPG              ; ... and invalidate its translation: batched
+        mov     r3, r12
+        call    pt_queue
+.else
         sw      r2, 0(r13)                 ; rewrite the entry
         tlbi    r12                        ; and invalidate its translation
+.endif
         addi    r11, r11, -1
         jmp     .pteloop
 .call:  cmpi    r11, 0
@@ -650,6 +916,35 @@ sys_kbench:
 kbench_nothing:
         ret
 
+; map_phys: r2 = user page address, r3 = physical address of a frame: maps that frame
+; there, user-accessible and writable, as mmap of /dev/mem maps device memory. r1 = 0,
+; or -1 when the page is not a user page or the mapping is refused (under a monitor that
+; validates page tables, a frame that is not the machine's own).
+sys_map_phys:
+        mov     r11, r2
+        mov     r12, r3
+        li      r3, 0x1000
+        call    access_ok
+        cmpi    r1, 0
+        beq     .fail
+        mov     r3, r11
+        li      r4, 0xfffff000
+        and     r4, r12, r4
+        lw      r2, P_ROOT(r10)
+        li      r5, 7                      ; V | W | U
+        call    map_page
+        cmpi    r1, 0
+        beq     .fail
+.ifdef PARAVIRT
+        call    pt_flush                   ; the monitor's verdict
+        cmpi    r1, 0
+        blt     .fail
+.endif
+        li      r1, 0
+        jmp     return_r1
+.fail:  li      r1, -1
+        jmp     return_r1
+
 ; ---------------------------------------------------------------------------- processes
 ; spawn: r2 = program index, r3 = argument; r10 = parent (0 at boot). r1 = pid or -1.
 spawn:  push    r10, r11, r12, r13, r14
@@ -660,8 +955,13 @@ spawn:  push    r10, r11, r12, r13, r14
         mov     r11, r3                    ; argument
         muli    r6, r2, 12
         add     r12, r5, r6                ; r12 = table entry - 4
+.ifdef PARAVIRT
+        call    irq_save                   ; claim a slot: a critical section
+        push    r1
+.else
         pushf                              ; claim a slot: a critical section
         cli
+.endif
         la      r13, proc_table
         li      r7, NPROC
 .find:  lw      r8, P_STATE(r13)
@@ -671,11 +971,21 @@ spawn:  push    r10, r11, r12, r13, r14
         addi    r7, r7, -1
         cmpi    r7, 0
         bgt     .find
+.ifdef PARAVIRT
+        pop     r1
+        call    irq_restore
+.else
         popf
+.endif
         jmp     .fail
 .got:   li      r8, S_BLOCKED              ; reserved while being built
         sw      r8, P_STATE(r13)
+.ifdef PARAVIRT
+        pop     r1
+        call    irq_restore
+.else
         popf
+.endif
         li      r7, 0                      ; clear the saved registers
         mov     r8, r13
         li      r9, 16
@@ -757,7 +1067,11 @@ spawn:  push    r10, r11, r12, r13, r14
         li      r2, 0x1000
         add     r10, r10, r2
         jmp     .spage
-.ready: la      r2, next_pid
+.ready:
+.ifdef PARAVIRT
+        call    pt_flush                   ; the new address space, in one batch
+.endif
+        la      r2, next_pid
         lw      r1, 0(r2)
         sw      r1, P_PID(r13)
         addi    r3, r1, 1
@@ -769,7 +1083,11 @@ spawn:  push    r10, r11, r12, r13, r14
 .lost:  mov     r2, r1                     ; a frame no table holds
 .unmapped:
         call    free_frame
-.nomem: lw      r2, P_ROOT(r13)            ; give back what was taken so far
+.nomem:
+.ifdef PARAVIRT
+        call    pt_flush                   ; no update may land in a frame given back
+.endif
+        lw      r2, P_ROOT(r13)            ; give back what was taken so far
         cmpi    r2, 0
         beq     .empty
         li      r3, 0
@@ -785,14 +1103,25 @@ spawn:  push    r10, r11, r12, r13, r14
 ; a waiting parent is woken, and another process runs.
 exit_current:
         sw      r2, P_EXIT(r10)
+.ifdef PARAVIRT
+        li      r2, PT_RELEASE             ; the monitor forgets the tables before they are freed
+        lw      r3, P_ROOT(r10)
+        call    pt_queue
+        call    pt_flush
+.endif
         lw      r2, P_ROOT(r10)
         li      r3, 0
         call    free_tree
         lw      r9, P_PID(r10)
         lw      r11, P_PARENT(r10)
         li      r12, 0                     ; the parent's slot, if it still lives
+.ifdef PARAVIRT
+        call    irq_save                   ; the process table: a critical section
+        push    r1
+.else
         pushf                              ; the process table: a critical section
         cli
+.endif
         la      r5, proc_table
         li      r7, NPROC
 .scan:  lw      r8, P_STATE(r5)
@@ -827,7 +1156,12 @@ exit_current:
         li      r8, S_READY                ; the parent's wait runs again and reaps us
         sw      r8, P_STATE(r12)
 .state: sw      r1, P_STATE(r10)
+.ifdef PARAVIRT
+        pop     r1
+        call    irq_restore
+.else
         popf
+.endif
         jmp     schedule
 
 ; ---------------------------------------------------------------------------- page tables
@@ -865,7 +1199,16 @@ pt_walk:
         cmpi    r1, 0
         beq     .fail
         ori     r8, r1, 1
+.ifdef PARAVIRT
+        push    r2, r3                     ; the next walk reads this entry: apply it now
+        mov     r2, r9
+        mov     r3, r8
+        call    pt_queue
+        call    pt_flush
+        pop     r2, r3
+.else
         sw      r8, 0(r9)
+.endif
 .down:  li      r5, 0xfffff000
         and     r11, r8, r5
         jmp     .level
@@ -885,7 +1228,13 @@ map_page:
         cmpi    r1, 0
         beq     .out
         or      r4, r4, r5
+.ifdef PARAVIRT
+        mov     r2, r1                     ; queued: the batch goes before the next return
+        mov     r3, r4
+        call    pt_queue
+.else
         sw      r4, 0(r1)
+.endif
         li      r1, 1
 .out:   ret
 
@@ -928,8 +1277,13 @@ free_tree:
 ; ---------------------------------------------------------------------------- frames
 ; alloc_frame: r1 = physical address of a zeroed 4 KiB frame, or 0.
 alloc_frame:
+.ifdef PARAVIRT
+        call    irq_save                   ; local_irq_save
+        push    r1
+.else
         pushf                              ; local_irq_save
         cli
+.endif
         la      r5, free_list
         lw      r1, 0(r5)
         cmpi    r1, 0
@@ -956,30 +1310,138 @@ alloc_frame:
         addi    r8, r8, -1
         cmpi    r8, 0
         bgt     .clr
+.ifdef PARAVIRT
+        mov     r8, r1
+        pop     r1                         ; local_irq_restore
+        call    irq_restore
+        mov     r1, r8
+.else
         popf                               ; local_irq_restore
+.endif
         ret
-.none:  li      r1, 0
+.none:
+.ifdef PARAVIRT
+        pop     r1
+        call    irq_restore
+.else
         popf
+.endif
+        li      r1, 0
         ret
 
 ; free_frame: r2 = physical address.
 free_frame:
+.ifdef PARAVIRT
+        call    irq_save
+        push    r1
+.else
         pushf
         cli
+.endif
         la      r5, free_list
         lw      r6, 0(r5)
         li      r7, KSEG
         or      r7, r2, r7
         sw      r6, 0(r7)
         sw      r2, 0(r5)
+.ifdef PARAVIRT
+        pop     r1
+        call    irq_restore
+.else
         popf
+.endif
         ret
+
+.ifdef PARAVIRT
+; ---------------------------------------------------------------------------- paravirtual
+; irq_save: r1 = the virtual interrupt flag (0x200 or 0); interrupts are masked. A store
+; to the shared page: no trap. Preserves every other register.
+irq_save:
+        push    r2
+        la      r2, shared_info
+        lw      r1, SH_IF(r2)
+        push    r1
+        li      r1, 0
+        sw      r1, SH_IF(r2)
+        pop     r1
+        pop     r2
+        ret
+
+; irq_restore: r1 = what irq_save returned. Unmasking with an interrupt pending asks the
+; monitor to deliver it (Xen's evtchn_upcall_pending): the only hypercall here, and only
+; then. Preserves every register but r1.
+irq_restore:
+        push    r2
+        la      r2, shared_info
+        sw      r1, SH_IF(r2)
+        cmpi    r1, 0
+        beq     .done
+        lw      r1, SH_PENDING(r2)
+        cmpi    r1, 0
+        beq     .done
+        li      r1, HC_EVENT_CHECK
+        hcall   0
+.done:  pop     r2
+        ret
+
+; pt_queue: adds (r2, r3) to the page-table batch and hands the batch over when it is
+; full. r2 = the kseg0 (or guest-physical) address of an entry, with r3 its new value;
+; or PT_INVLPG, PT_FLUSH or PT_RELEASE with r3 its argument. r1 = 0, or what pt_flush
+; returned. Preserves every other register.
+pt_queue:
+        push    r2, r4, r5
+        shli    r2, r2, 1
+        shri    r2, r2, 1                  ; kseg0 -> guest-physical (commands stay)
+        la      r4, pt_count
+        lw      r5, 0(r4)
+        shli    r1, r5, 3
+        la      r4, pt_batch
+        add     r4, r4, r1
+        sw      r2, 0(r4)
+        sw      r3, 4(r4)
+        addi    r5, r5, 1
+        la      r4, pt_count
+        sw      r5, 0(r4)
+        cmpi    r5, PT_BATCH
+        pop     r2, r4, r5
+        bge     pt_flush                   ; full (pt_flush returns to our caller)
+        li      r1, 0
+        ret
+
+; pt_flush: one HC_MMU_UPDATE for the whole batch, if there is one. r1 = 0, or -1 when the
+; monitor refused an entry (it applied those before it, and dropped the rest). Preserves
+; every other register.
+pt_flush:
+        push    r2, r3, r4
+        la      r4, pt_count
+        lw      r3, 0(r4)
+        li      r1, 0
+        cmpi    r3, 0
+        beq     .done
+        la      r2, pt_batch - KSEG
+        li      r1, HC_MMU_UPDATE
+        hcall   0
+        li      r3, 0
+        sw      r3, 0(r4)
+.done:  pop     r2, r3, r4
+        ret
+.endif
 
 ; ---------------------------------------------------------------------------- console
 ; kputc: r2 = byte. Shared by every kernel path; like real kernels' early-console code
 ; it asks which mode it runs in: with the hardware it writes the port, otherwise it
 ; goes through the write system call.
-kputc:  rdmode  r1
+kputc:
+.ifdef PARAVIRT
+        la      r1, kputc_byte             ; the console is a hypercall: no mode to ask
+        sb      r2, 0(r1)
+        la      r2, kputc_byte - KSEG
+        li      r3, 1
+        li      r1, HC_CONSOLE_WRITE
+        hcall   0
+        ret
+.else
+        rdmode  r1
         cmpi    r1, 0
         bne     .user
         out     r2, 0x10
@@ -991,6 +1453,7 @@ kputc:  rdmode  r1
         li      r1, 1
         syscall 0
         ret
+.endif
 
 ; kputs: r2 = NUL-terminated string (kseg0).
 kputs:  push    r11
@@ -1025,7 +1488,7 @@ kputnum:
         .align 4
 syscall_table:
         .word sys_exit, sys_write, sys_getpid, sys_yield, sys_spawn, sys_wait
-        .word sys_sbrk, sys_mprotect, sys_disk_read, sys_disk_write, sys_kbench
+        .word sys_sbrk, sys_mprotect, sys_disk_read, sys_disk_write, sys_kbench, sys_map_phys
 ; Exception table: (faulting instruction, where to resume) pairs, searched by kernel_trap.
 ex_table:
         .word sys_kbench.divsite, sys_kbench.divsite + 4
@@ -1056,6 +1519,13 @@ next_pid:   .word 1
 next_frame: .word FRAMES_START
 free_list:  .word 0
 kputc_byte: .word 0
+.ifdef PARAVIRT
+; Shared with the monitor (HC_SET_CALLBACKS): among the kernel's other variables, so the
+; trap path touches no page the unmodified kernel's does not.
+shared_info: .space 64
+pt_count:   .word 0
+pt_batch:   .space PT_BATCH * 8
+.endif
 numbuf:     .space 12
 numbuf_end: .byte 0
 msg_pid:        .asciz "kernel: pid "

@@ -28,12 +28,14 @@ export interface BuildOptions {
   readonly programs: readonly ProgramSource[];
   readonly timerPeriod?: number;
   readonly defines?: Record<string, number>;
+  /** The paravirtual build of the kernel (PARAVIRT): hypercalls instead of privileged instructions. */
+  readonly paravirt?: boolean;
 }
 
 export class BuildError extends Error {}
 
-/** The defines the kernel and programs see for a profile. */
-export function guestDefines(profile: Profile, timerPeriod = DEFAULT_TIMER_PERIOD): Record<string, number> {
+/** The defines the kernel and programs see for a profile (and PARAVIRT for the paravirtual build). */
+export function guestDefines(profile: Profile, timerPeriod = DEFAULT_TIMER_PERIOD, paravirt = false): Record<string, number> {
   const d: Record<string, number> = {
     [profile.name.replace("-like", "").toUpperCase() + "_LIKE"]: 1,
     TIMER_PERIOD: timerPeriod,
@@ -41,6 +43,7 @@ export function guestDefines(profile: Profile, timerPeriod = DEFAULT_TIMER_PERIO
   };
   if (profile.mmu.kind === "walker") d.WALKER = 1;
   else d.SOFTWARE_TLB = 1;
+  if (paravirt) d.PARAVIRT = 1;
   return d;
 }
 
@@ -68,7 +71,7 @@ export function buildImage(options: BuildOptions): Image {
   if (period !== undefined && !(Number.isInteger(period) && period >= 0 && period <= 0x7fffffff)) {
     throw new BuildError(`timer period must be a whole number of instructions from 0 (off) to 2147483647, got ${period}`);
   }
-  const defines = { ...guestDefines(options.profile, options.timerPeriod), ...options.defines };
+  const defines = { ...guestDefines(options.profile, options.timerPeriod, options.paravirt === true), ...options.defines };
   const kernel = assemble(readFileSync(KERNEL_FILE, "utf8"), {
     file: KERNEL_FILE,
     defines: { ...defines, PROGRAM_TABLE, NPROGRAMS: options.programs.length },

@@ -11,11 +11,13 @@ export interface BareMetalRun {
   readonly machine: Machine;
 }
 
-export function scenarioImage(scenario: Scenario, profile: Profile) {
+/** The scenario's guest image for a profile; `paravirt` builds the paravirtual kernel. */
+export function scenarioImage(scenario: Scenario, profile: Profile, options: { readonly paravirt?: boolean } = {}) {
   return buildImage({
     profile,
     programs: scenario.sources,
     ...(scenario.timerPeriod ? { timerPeriod: scenario.timerPeriod } : {}),
+    ...(options.paravirt ? { paravirt: true } : {}),
   });
 }
 

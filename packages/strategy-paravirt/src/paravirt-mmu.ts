@@ -1,0 +1,805 @@
+// The memory side of paravirtualization. The paravirtual kernel's page tables hold
+// guest-physical frame numbers, as the unmodified kernel's do, and it changes them only
+// through validated hypercalls (HC_MMU_UPDATE batches, HC_SET_PTBR, HC_TLB_WRITE): so
+// the monitor never write-protects or traces them.
+//
+// Walker profiles: mirror tables. For each guest root the monitor keeps a copy of the
+// guest's table tree with machine frames in it (VPN -> MFN), which the real walker
+// walks. The copy is built and validated entry by entry when a root is first loaded
+// and then kept in step by the update batches themselves, eagerly: no hidden faults
+// fill it. This is shadow paging kept by validation instead of by tracing. Why not
+// Xen's direct paging (the guest writes machine frames into tables the hardware walks)?
+// The guest would have to know machine frames and the monitor would have to track and
+// reference-count which frames are page tables so none is ever writable; the copy
+// costs a table per guest table but leaves both kernels one page-table format and keeps
+// every machine frame number out of the guest's reach. The guest's kernel half (kseg0)
+// is a subtree the monitor owns, linked into the root while the virtual mode is kernel.
+//
+// Software-TLB profile: the guest's TLB writes are hypercalls; the monitor keeps the
+// virtual TLB (what the guest believes is there) and installs VPN -> MFN in the real
+// one, refilling from the virtual TLB when the real one has lost an entry.
+import { injectable } from "inversify";
+import {
+  FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters,
+  type MemoryStrategy, type StrategyInfo, type VmContext,
+} from "@vmlab/core";
+import {
+  ACCESS_WRITE, CAUSE, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, Tlb, walkShape,
+  type Machine, type WalkShape,
+} from "@vmlab/isa";
+
+export const PARAVIRT_MMU_INFO: StrategyInfo = {
+  name: "paravirt-mmu",
+  kind: "memory",
+  description:
+    "page tables changed only by validated hypercalls: walker profiles get mirror tables (VPN->MFN) kept in step by the update batches, no tracing, no hidden faults; the software TLB gets validated TLB-write hypercalls",
+  requires: { paravirtualGuest: true },
+};
+
+const KSEG_VPN = KSEG_BASE >>> PAGE_SHIFT;
+const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+
+const WALK_OK = 0;
+const WALK_NOT_PRESENT = 1;
+const WALK_PROTECTION = 2;
+const WALK_BAD_TABLE = 3;
+
+/** What each profile's half of the strategy does (the MemoryStrategy hooks a monitor calls). */
+interface Half {
+  modeChanged(mode: number): void;
+  pageTableBaseWritten(root: number): void;
+  tlbWritten(va: number, entryLo: number): void;
+  invalidated(va?: number): void;
+  guestPhysicalWritten(start: number, end: number): boolean;
+  pageTableReleased(root: number): void;
+  realFault(va: number, access: number, cause: number, protection: boolean): FaultDisposition;
+  guestTranslate(va: number, access: number): number;
+  beginTracedWrite(va: number): void;
+  endTracedWrite(va: number): void;
+  finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters;
+}
+
+function setFault(vm: VmContext, cause: number, va: number, access: number, protection: boolean): void {
+  const f = vm.fault;
+  f.cause = cause;
+  f.address = va >>> 0;
+  f.access = access;
+  f.protection = protection;
+}
+
+@injectable()
+export class ParavirtMmu implements MemoryStrategy {
+  readonly info = PARAVIRT_MMU_INFO;
+  private half!: Half;
+
+  attach(_machine: Machine): void {
+    throw new Error("the paravirt-mmu memory strategy serves a monitor; bare metal uses 'direct'");
+  }
+
+  attachMonitor(vm: VmContext): void {
+    this.half = vm.machine.profile.mmu.kind === "walker" ? new MirrorTables(vm) : new ValidatedTlb(vm);
+  }
+
+  modeChanged(mode: number): void {
+    this.half.modeChanged(mode);
+  }
+  pageTableBaseWritten(root: number): void {
+    this.half.pageTableBaseWritten(root);
+  }
+  tlbWritten(va: number, entryLo: number): void {
+    this.half.tlbWritten(va, entryLo);
+  }
+  invalidated(va?: number): void {
+    this.half.invalidated(va);
+  }
+  guestPhysicalWritten(start: number, end: number): boolean {
+    return this.half.guestPhysicalWritten(start, end);
+  }
+  pageTableReleased(root: number): void {
+    this.half.pageTableReleased(root);
+  }
+  realFault(va: number, access: number, cause: number, protection: boolean): FaultDisposition {
+    return this.half.realFault(va, access, cause, protection);
+  }
+  guestTranslate(va: number, access: number): number {
+    return this.half.guestTranslate(va, access);
+  }
+  beginTracedWrite(va: number): void {
+    this.half.beginTracedWrite(va);
+  }
+  endTracedWrite(va: number): void {
+    this.half.endTracedWrite(va);
+  }
+  finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters {
+    return this.half.finish(ledger, costs);
+  }
+}
+
+// --------------------------------------------------------------------------- walker
+
+interface Tree {
+  /** The guest root it mirrors; 0 for paging off (identity), -1 for a released root still loaded. */
+  readonly guestRoot: number;
+  /** Machine address of its root table. */
+  readonly root: number;
+}
+
+interface MirrorTable {
+  readonly tree: Tree;
+  readonly level: number;
+  /** First virtual page number it covers. */
+  readonly vpnBase: number;
+  /** Guest frame number of the guest table it copies; -1 for the monitor's own. */
+  readonly guestFrame: number;
+}
+
+class MirrorTables implements Half {
+  private readonly cpu;
+  private readonly mem: Int32Array;
+  private readonly levels: number;
+  private readonly last: number;
+  private readonly shape: WalkShape;
+  /** Virtual pages one entry covers, per level. */
+  private readonly span: Int32Array;
+  private readonly trees = new Map<number, Tree>();
+  /** Mirror tables by machine address. */
+  private readonly tables = new Map<number, MirrorTable>();
+  /** Guest frame number -> machine addresses of the mirror tables copied from it. */
+  private readonly mirrorsOf = new Map<number, number[]>();
+  /** Root indices of the kernel half and the entries that link the monitor's kseg0 subtree there. */
+  private readonly ksegIndex: number[] = [];
+  private readonly ksegEntry: number[] = [];
+  private readonly isKsegIndex: Uint8Array;
+  private current!: Tree;
+  /** The leaf entry a one-instruction pass-through (FAULT_TRACED) opened, and its old value. */
+  private passLeaf = -1;
+  private passOld = 0;
+  private readonly path = new Int32Array(4);
+  private pathLength = 0;
+  private walkPte = 0;
+
+  // Counters.
+  private tablesBuilt = 0;
+  private entriesMirrored = 0;
+  private entriesUpdated = 0;
+  private rootSwitches = 0;
+  private treesBuilt = 0;
+  private released = 0;
+  private ksegDrops = 0;
+  private tlbInvalidations = 0;
+  private tlbFlushes = 0;
+  private hidden = 0;
+  private reflected = 0;
+  private passThroughs = 0;
+
+  constructor(private readonly vm: VmContext) {
+    const mmu = vm.machine.profile.mmu;
+    if (mmu.kind !== "walker") throw new Error("mirror tables need a hardware page-table walker");
+    this.cpu = vm.machine.cpu;
+    this.mem = vm.machine.memory.i32;
+    this.levels = mmu.levels;
+    this.last = mmu.levels - 1;
+    this.shape = walkShape(mmu.levels);
+    this.span = new Int32Array(this.levels);
+    for (let l = 0; l < this.levels; l++) this.span[l] = 1 << this.shape.shifts[l]!;
+    this.isKsegIndex = new Uint8Array(this.shape.masks[0]! + 1);
+    this.buildKernelHalf();
+    this.load(this.treeFor(0));
+  }
+
+  private allocate(): number {
+    const frame = this.vm.frames.allocate();
+    if (frame >= 0) return frame;
+    // Out of monitor memory: drop every tree but the one in use (they are rebuilt when loaded).
+    for (const t of [...this.trees.values()]) if (t !== this.current) this.dropTree(t);
+    const again = this.vm.frames.allocate();
+    if (again < 0) throw new Error("paravirt-mmu: the monitor's memory for mirror tables is exhausted");
+    return again;
+  }
+
+  /**
+   * The kernel half: kseg0 (virtual KSEG_BASE + p -> the guest's physical p) as a subtree
+   * of the monitor's own, linked into the root of whichever tree is loaded while the
+   * virtual mode is kernel. Its leaves are user-accessible: the real mode is user.
+   */
+  private buildKernelHalf(): void {
+    const guest = this.vm.guest;
+    const template = this.allocate();
+    for (let pa = 0; pa < guest.bytes; pa += PAGE_SIZE) {
+      const vpn = (KSEG_BASE + pa) >>> PAGE_SHIFT;
+      let table = template;
+      for (let level = 0; level < this.last; level++) {
+        const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
+        let e = this.mem[entry >>> 2]!;
+        if ((e & PTE_V) === 0) {
+          e = this.allocate() | PTE_V | PTE_W | PTE_U;
+          this.mem[entry >>> 2] = e;
+        }
+        table = (e & PTE_FRAME_MASK) >>> 0;
+      }
+      const leaf = table + (((vpn >>> this.shape.shifts[this.last]!) & this.shape.masks[this.last]!) << 2);
+      this.mem[leaf >>> 2] = guest.machineAddress(pa) | PTE_V | PTE_W | PTE_U;
+    }
+    for (let i = 0; i <= this.shape.masks[0]!; i++) {
+      const e = this.mem[(template >>> 2) + i]!;
+      if ((e & PTE_V) !== 0) {
+        this.ksegIndex.push(i);
+        this.ksegEntry.push(e);
+        this.isKsegIndex[i] = 1;
+      }
+    }
+  }
+
+  private linkKernelHalf(tree: Tree, on: boolean): void {
+    for (let k = 0; k < this.ksegIndex.length; k++) this.mem[(tree.root >>> 2) + this.ksegIndex[k]!] = on ? this.ksegEntry[k]! : 0;
+  }
+
+  // --- building and dropping copies -------------------------------------------------
+
+  private newTable(tree: Tree, level: number, vpnBase: number, guestFrame: number): number {
+    const addr = this.allocate();
+    this.tables.set(addr, { tree, level, vpnBase, guestFrame });
+    if (guestFrame >= 0) {
+      const list = this.mirrorsOf.get(guestFrame);
+      if (list) list.push(addr);
+      else this.mirrorsOf.set(guestFrame, [addr]);
+    }
+    this.tablesBuilt++;
+    return addr;
+  }
+
+  /** The mirror of guest entry `pte` at `index` of mirror table `t` (validated), building tables below it. */
+  private mirrorEntry(t: number, info: MirrorTable, index: number, pte: number): number {
+    this.entriesMirrored++;
+    if ((pte & PTE_V) === 0) return 0;
+    const guest = this.vm.guest;
+    const frame = (pte & PTE_FRAME_MASK) >>> 0;
+    if (info.level < this.last) {
+      if (frame + PAGE_SIZE > guest.bytes) {
+        this.outside(info, index, frame, "a page table");
+        return 0;
+      }
+      const child = this.newTable(info.tree, info.level + 1, info.vpnBase + index * this.span[info.level]!, frame >>> PAGE_SHIFT);
+      this.fillFromGuest(child);
+      return child | PTE_V | PTE_W | PTE_U;
+    }
+    if (frame >= guest.bytes) {
+      this.outside(info, index, frame, "a page");
+      return 0;
+    }
+    return guest.machineAddress(frame) | (pte & (PTE_W | PTE_U)) | PTE_V;
+  }
+
+  private outside(info: MirrorTable, index: number, frame: number, what: string): void {
+    this.vm.audit(
+      `guest page table at PFN ${hex(info.guestFrame)} entry ${index} names guest frame ${hex(frame >>> PAGE_SHIFT)} as ${what}, outside the VM's memory: not mapped`,
+    );
+  }
+
+  /** Copies every entry of the guest table that mirror table `t` mirrors. */
+  private fillFromGuest(t: number): void {
+    const info = this.tables.get(t)!;
+    const g = this.vm.guest.i32;
+    const base = (info.guestFrame << PAGE_SHIFT) >>> 2;
+    const entries = this.shape.masks[info.level]! + 1;
+    for (let i = 0; i < entries; i++) {
+      if (info.level === 0 && this.isKsegIndex[i]) continue; // the kernel half is the monitor's
+      this.mem[(t >>> 2) + i] = this.mirrorEntry(t, info, i, g[base + i]!);
+    }
+  }
+
+  private treeFor(guestRoot: number): Tree {
+    let tree = this.trees.get(guestRoot);
+    if (tree) return tree;
+    const root = this.allocate();
+    tree = { guestRoot, root };
+    this.trees.set(guestRoot, tree);
+    this.treesBuilt++;
+    if (guestRoot !== 0) {
+      this.tables.set(root, { tree, level: 0, vpnBase: 0, guestFrame: guestRoot >>> PAGE_SHIFT });
+      const list = this.mirrorsOf.get(guestRoot >>> PAGE_SHIFT);
+      if (list) list.push(root);
+      else this.mirrorsOf.set(guestRoot >>> PAGE_SHIFT, [root]);
+      this.tablesBuilt++;
+      this.fillFromGuest(root);
+    } else {
+      this.tables.set(root, { tree, level: 0, vpnBase: 0, guestFrame: -1 });
+    }
+    return tree;
+  }
+
+  private freeTable(addr: number): void {
+    const info = this.tables.get(addr);
+    if (!info) return; // the kernel half's tables belong to no tree
+    if (info.level < this.last) {
+      const entries = this.shape.masks[info.level]! + 1;
+      for (let i = 0; i < entries; i++) {
+        if (info.level === 0 && this.isKsegIndex[i]) continue;
+        const e = this.mem[(addr >>> 2) + i]!;
+        if ((e & PTE_V) !== 0) this.freeTable((e & PTE_FRAME_MASK) >>> 0);
+      }
+    }
+    this.tables.delete(addr);
+    if (info.guestFrame >= 0) {
+      const list = this.mirrorsOf.get(info.guestFrame);
+      if (list) {
+        const k = list.indexOf(addr);
+        if (k >= 0) list.splice(k, 1);
+        if (list.length === 0) this.mirrorsOf.delete(info.guestFrame);
+      }
+    }
+    this.vm.frames.release(addr);
+  }
+
+  private dropTree(tree: Tree): void {
+    this.freeTable(tree.root);
+    if (this.trees.get(tree.guestRoot) === tree) this.trees.delete(tree.guestRoot);
+  }
+
+  /** Points the real PTBR at `tree`, with the kernel half linked as the virtual mode says. */
+  private load(tree: Tree): void {
+    this.current = tree;
+    this.linkKernelHalf(tree, this.vm.vcpu.mode === MODE_KERNEL);
+    this.cpu.crs[5 /* CR.PTBR */] = tree.root;
+    this.cpu.tlb.flush();
+    this.cpu.translationChanged();
+    this.rootSwitches++;
+  }
+
+  // --- the monitor's hooks ------------------------------------------------------------
+
+  modeChanged(mode: number): void {
+    if (mode === MODE_KERNEL) {
+      this.linkKernelHalf(this.current, true);
+      return;
+    }
+    // Back to the virtual user: the kernel half goes, from the root and from the real TLB.
+    this.linkKernelHalf(this.current, false);
+    const tlb = this.cpu.tlb;
+    const end = KSEG_VPN + (this.vm.guest.bytes >>> PAGE_SHIFT);
+    for (let slot = 0; slot < tlb.size; slot++) {
+      const vpn = tlb.vpn[slot]!;
+      if (vpn >= KSEG_VPN && vpn < end && tlb.invalidate(vpn)) this.ksegDrops++;
+    }
+    this.cpu.translationChanged();
+  }
+
+  pageTableBaseWritten(root: number): void {
+    this.load(this.treeFor(root >>> 0));
+  }
+
+  tlbWritten(_va: number, _entryLo: number): void {
+    // No TLB instructions on walker profiles: the hypercall is refused before this.
+  }
+
+  invalidated(va?: number): void {
+    // The copies are kept in step by the batches; only the real TLB can be stale.
+    if (va === undefined) {
+      this.cpu.tlb.flush();
+      this.tlbFlushes++;
+    } else {
+      this.cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
+      this.tlbInvalidations++;
+    }
+    this.cpu.translationChanged();
+  }
+
+  /** Guest-physical words changed (a validated update, DMA): the copies made from them follow. */
+  guestPhysicalWritten(start: number, end: number): boolean {
+    let hit = false;
+    let flush = false;
+    const g = this.vm.guest.i32;
+    for (let page = start >>> PAGE_SHIFT; page <= (end - 1) >>> PAGE_SHIFT; page++) {
+      const list = this.mirrorsOf.get(page);
+      if (!list) continue;
+      hit = true;
+      const from = Math.max(start, page << PAGE_SHIFT) & ~3;
+      const to = Math.min(end, (page + 1) << PAGE_SHIFT);
+      for (let gpa = from; gpa < to; gpa += 4) {
+        const index = (gpa & 0xfff) >>> 2;
+        for (const t of [...list]) {
+          const info = this.tables.get(t);
+          if (!info || index > this.shape.masks[info.level]!) continue;
+          if (info.level === 0 && this.isKsegIndex[index]) continue;
+          const old = this.mem[(t >>> 2) + index]!;
+          if (info.level < this.last && (old & PTE_V) !== 0) this.freeTable((old & PTE_FRAME_MASK) >>> 0);
+          this.mem[(t >>> 2) + index] = this.mirrorEntry(t, info, index, g[gpa >>> 2]!);
+          this.entriesUpdated++;
+          if (info.tree === this.current) {
+            if (info.level === this.last) this.cpu.tlb.invalidate(info.vpnBase + index);
+            else flush = true;
+          }
+        }
+      }
+    }
+    if (flush) this.cpu.tlb.flush();
+    if (hit) this.cpu.translationChanged();
+    return hit;
+  }
+
+  pageTableReleased(root: number): void {
+    const tree = this.trees.get(root >>> 0);
+    if (!tree || tree.guestRoot === 0) return;
+    this.released++;
+    const wasCurrent = tree === this.current;
+    this.dropTree(tree);
+    if (wasCurrent) {
+      // Still loaded until the next switch: an empty tree with only the kernel half.
+      const root = this.allocate();
+      const detached: Tree = { guestRoot: -1, root };
+      this.tables.set(root, { tree: detached, level: 0, vpnBase: 0, guestFrame: -1 });
+      this.load(detached);
+    }
+  }
+
+  // --- the guest's own view -----------------------------------------------------------
+
+  /** Walks the guest's tables as the bare machine's walker would, remembering the tables it went through. */
+  private guestWalk(va: number, write: boolean, user: boolean): number {
+    const guest = this.vm.guest;
+    const root = this.vm.vcpu.pageTableBase;
+    this.pathLength = 0;
+    const vpn = va >>> PAGE_SHIFT;
+    let table = root;
+    for (let level = 0; level < this.levels; level++) {
+      const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
+      if (entry + 4 > guest.bytes) return WALK_BAD_TABLE;
+      this.path[this.pathLength++] = table;
+      const pte = guest.i32[entry >>> 2]!;
+      if ((pte & PTE_V) === 0) return WALK_NOT_PRESENT;
+      if (level === this.last) {
+        this.walkPte = pte;
+        return (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
+      }
+      table = (pte & PTE_FRAME_MASK) >>> 0;
+    }
+    return WALK_NOT_PRESENT;
+  }
+
+  guestTranslate(va: number, access: number): number {
+    va = va >>> 0;
+    const { guest, vcpu } = this.vm;
+    const user = vcpu.mode === MODE_USER;
+    let pa: number;
+    if (!user && va >= KSEG_BASE) pa = va - KSEG_BASE;
+    else if (vcpu.pageTableBase === 0) pa = va;
+    else {
+      const status = this.guestWalk(va, access === ACCESS_WRITE, user);
+      if (status === WALK_BAD_TABLE) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+      if (status !== WALK_OK) return this.fail(CAUSE.PAGE_FAULT, va, access, status === WALK_PROTECTION);
+      pa = ((this.walkPte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
+    }
+    if (pa >= guest.bytes) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+    return pa;
+  }
+
+  private fail(cause: number, va: number, access: number, protection: boolean): number {
+    setFault(this.vm, cause, va, access, protection);
+    return -1;
+  }
+
+  private reflectAs(cause: number, va: number, access: number, protection: boolean): FaultDisposition {
+    setFault(this.vm, cause, va, access, protection);
+    this.reflected++;
+    return FAULT_REFLECT;
+  }
+
+  /** The mirror's leaf entry address for `va` in the current tree, or -1 where a table is missing. */
+  private mirrorLeaf(va: number): number {
+    const vpn = va >>> PAGE_SHIFT;
+    let table = this.current.root;
+    for (let level = 0; level < this.last; level++) {
+      const e = this.mem[(table >>> 2) + ((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!)]!;
+      if ((e & PTE_V) === 0) return -1;
+      table = (e & PTE_FRAME_MASK) >>> 0;
+    }
+    return table + (((vpn >>> this.shape.shifts[this.last]!) & this.shape.masks[this.last]!) << 2);
+  }
+
+  /**
+   * A real page fault. The copies are exact, so it is nearly always the guest's own fault,
+   * reflected as its walker would have raised it; what else can happen: paging off
+   * (identity, filled here), a released root used again (copied again), entries the guest
+   * wrote behind the monitor's back (copied again, validated), and the virtual kernel
+   * touching a page its own tables keep from user mode (let through for one instruction).
+   */
+  realFault(va: number, access: number, cause: number, protection: boolean): FaultDisposition {
+    va = va >>> 0;
+    const { guest, vcpu } = this.vm;
+    if (cause !== CAUSE.PAGE_FAULT) return this.reflectAs(cause, va, access, protection);
+    const user = vcpu.mode === MODE_USER;
+    if (!user && va >= KSEG_BASE) {
+      if (va - KSEG_BASE >= guest.bytes) return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
+      this.linkKernelHalf(this.current, true);
+      this.cpu.translationChanged();
+      this.hidden++;
+      return FAULT_HIDDEN;
+    }
+    if (this.current.guestRoot === -1 || this.current.guestRoot !== vcpu.pageTableBase) {
+      this.load(this.treeFor(vcpu.pageTableBase));
+      this.hidden++;
+      return FAULT_HIDDEN;
+    }
+    if (vcpu.pageTableBase === 0) {
+      if (va >= guest.bytes) return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
+      this.fillIdentity(va);
+      this.hidden++;
+      return FAULT_HIDDEN;
+    }
+    const status = this.guestWalk(va, access === ACCESS_WRITE, user);
+    if (status === WALK_BAD_TABLE) {
+      this.vm.audit(`guest page tables for ${hex(va & PTE_FRAME_MASK)} reach beyond the VM's memory`);
+      return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
+    }
+    if (status !== WALK_OK) return this.reflectAs(CAUSE.PAGE_FAULT, va, access, status === WALK_PROTECTION);
+    const frame = (this.walkPte & PTE_FRAME_MASK) >>> 0;
+    if (frame >= guest.bytes) {
+      this.vm.audit(`guest page table maps ${hex(va & PTE_FRAME_MASK)} to guest frame ${hex(frame >>> PAGE_SHIFT)}, outside the VM's memory`);
+      return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
+    }
+    // The guest's tables allow it. A kernel access to a page without U: one instruction through.
+    const leaf = this.mirrorLeaf(va);
+    const mfn = guest.machineAddress(frame);
+    if (leaf >= 0) {
+      const e = this.mem[leaf >>> 2]!;
+      if ((e & PTE_V) !== 0 && ((e & PTE_FRAME_MASK) >>> 0) === mfn && (access !== ACCESS_WRITE || (e & PTE_W) !== 0)) {
+        this.passLeaf = leaf;
+        this.passOld = e;
+        this.passThroughs++;
+        return FAULT_TRACED;
+      }
+    }
+    // Otherwise the copy is stale: the guest wrote its tables without a hypercall.
+    this.recopyPath(va);
+    this.hidden++;
+    return FAULT_HIDDEN;
+  }
+
+  /** Copies the guest entries on the path to `va` again (from the last walk), validating them. */
+  private recopyPath(va: number): void {
+    const vpn = va >>> PAGE_SHIFT;
+    let t = this.current.root;
+    for (let level = 0; level < this.pathLength; level++) {
+      const index = (vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!;
+      const info = this.tables.get(t);
+      if (!info) return;
+      const pte = this.vm.guest.i32[(this.path[level]! >>> 2) + index]!;
+      const old = this.mem[(t >>> 2) + index]!;
+      const wanted = level < this.last && (old & PTE_V) !== 0 ? -1 : 0;
+      if (wanted === -1) {
+        // A table below: keep it when it copies the same guest table, else copy again.
+        const child = this.tables.get((old & PTE_FRAME_MASK) >>> 0);
+        if (child && child.guestFrame === ((pte & PTE_FRAME_MASK) >>> PAGE_SHIFT) && (pte & PTE_V) !== 0) {
+          t = (old & PTE_FRAME_MASK) >>> 0;
+          continue;
+        }
+        this.freeTable((old & PTE_FRAME_MASK) >>> 0);
+      }
+      const e = this.mirrorEntry(t, info, index, pte);
+      this.mem[(t >>> 2) + index] = e;
+      this.entriesUpdated++;
+      if (level === this.last || (e & PTE_V) === 0) break;
+      t = (e & PTE_FRAME_MASK) >>> 0;
+    }
+    this.cpu.tlb.invalidate(vpn);
+    this.cpu.translationChanged();
+  }
+
+  /** Paging off: virtual = guest-physical, mapped page by page in the identity tree. */
+  private fillIdentity(va: number): void {
+    const vpn = va >>> PAGE_SHIFT;
+    let table = this.current.root;
+    for (let level = 0; level < this.last; level++) {
+      const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
+      let e = this.mem[entry >>> 2]!;
+      if ((e & PTE_V) === 0) {
+        e = this.newTable(this.current, level + 1, vpn - (vpn % this.span[level]!), -1) | PTE_V | PTE_W | PTE_U;
+        this.mem[entry >>> 2] = e;
+      }
+      table = (e & PTE_FRAME_MASK) >>> 0;
+    }
+    const leaf = table + (((vpn >>> this.shape.shifts[this.last]!) & this.shape.masks[this.last]!) << 2);
+    this.mem[leaf >>> 2] = this.vm.guest.machineAddress((va & PTE_FRAME_MASK) >>> 0) | PTE_V | PTE_W | PTE_U;
+    this.cpu.tlb.invalidate(vpn);
+    this.cpu.translationChanged();
+  }
+
+  beginTracedWrite(va: number): void {
+    this.mem[this.passLeaf >>> 2] = this.passOld | PTE_U;
+    this.cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
+    this.cpu.translationChanged();
+  }
+
+  endTracedWrite(va: number): void {
+    if (this.passLeaf >= 0 && this.mem[this.passLeaf >>> 2] === (this.passOld | PTE_U)) this.mem[this.passLeaf >>> 2] = this.passOld;
+    this.passLeaf = -1;
+    this.cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
+    this.cpu.translationChanged();
+  }
+
+  finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters {
+    ledger.charge("memory and walks", "address-space switch (TLB flush)", this.rootSwitches, costs.tlbFlush);
+    ledger.charge("memory and walks", "TLB flush", this.tlbFlushes, costs.tlbFlush);
+    ledger.charge("memory and walks", "TLB invalidation", this.tlbInvalidations + this.ksegDrops, costs.tlbInvalidate);
+    ledger.charge("memory and walks", "page-table entry copied and validated", this.entriesMirrored, costs.memoryReference);
+    ledger.charge("memory and walks", "hidden page fault", this.hidden + this.passThroughs, costs.hiddenPageFault);
+    return {
+      pageFaultsHidden: this.hidden + this.passThroughs,
+      pageFaultsReflected: this.reflected,
+      events: {
+        "mirror trees built": this.treesBuilt,
+        "mirror tables built": this.tablesBuilt,
+        "page-table entries copied and validated": this.entriesMirrored,
+        "mirror entries updated": this.entriesUpdated,
+        "address-space switches": this.rootSwitches,
+        "page-table trees released": this.released,
+        "kernel-half TLB entries dropped on return to user": this.ksegDrops,
+        "hidden faults (copies refreshed, paging off)": this.hidden,
+        "kernel accesses let through to non-user pages": this.passThroughs,
+      },
+    };
+  }
+}
+
+// --------------------------------------------------------------------------- software TLB
+
+class ValidatedTlb implements Half {
+  private readonly cpu;
+  /** What the guest believes its TLB holds: VPN -> guest frame. */
+  private readonly vtlb: Tlb;
+  private kseg0Fills = 0;
+  private refills = 0;
+  private reflected = 0;
+  private tlbWrites = 0;
+  private dropped = 0;
+  private invalidations = 0;
+  private flushes = 0;
+  private switches = 0;
+
+  constructor(private readonly vm: VmContext) {
+    this.cpu = vm.machine.cpu;
+    this.vtlb = new Tlb(this.cpu.tlb.size);
+  }
+
+  private get kernel(): boolean {
+    return this.vm.vcpu.mode === MODE_KERNEL;
+  }
+
+  /** Leaving the virtual kernel: the monitor's kseg0 entries must not serve user code. */
+  modeChanged(_mode: number): void {
+    const tlb = this.cpu.tlb;
+    let n = 0;
+    for (let slot = 0; slot < tlb.size; slot++) {
+      const vpn = tlb.vpn[slot]!;
+      if (vpn >= KSEG_VPN && tlb.invalidate(vpn)) n++;
+    }
+    if (n > 0) {
+      this.dropped += n;
+      this.cpu.translationChanged();
+    }
+  }
+
+  /** A new address space: the TLB has no address-space tags, so everything goes. */
+  pageTableBaseWritten(_root: number): void {
+    this.vtlb.flush();
+    this.cpu.tlb.flush();
+    this.cpu.translationChanged();
+    this.switches++;
+  }
+
+  tlbWritten(va: number, entryLo: number): void {
+    const guest = this.vm.guest;
+    this.tlbWrites++;
+    const vpn = (va >>> PAGE_SHIFT) & 0xfffff;
+    const mine = (v: number) => this.kernel && v >= KSEG_VPN;
+    if ((entryLo & PTE_V) === 0) {
+      this.vtlb.invalidate(vpn);
+      if (!mine(vpn)) this.cpu.tlb.invalidate(vpn);
+      this.cpu.translationChanged();
+      return;
+    }
+    const frame = (entryLo & PTE_FRAME_MASK) >>> 0;
+    if (frame >= guest.bytes) return; // refused by the hypercall already
+    const evicted = this.vtlb.insert(vpn, frame, entryLo | PTE_U);
+    if (evicted >= 0 && !mine(evicted)) this.cpu.tlb.invalidate(evicted);
+    if (!mine(vpn)) this.cpu.tlb.insert(vpn, guest.machineAddress(frame), (entryLo & PTE_W) | PTE_U);
+    this.cpu.translationChanged();
+    this.vm.trace?.event({
+      actor: "vmm",
+      kind: "install",
+      text: `install VPN ${hex(vpn)} -> MFN ${hex(guest.machineAddress(frame) >>> PAGE_SHIFT)} (guest frame ${hex(frame >>> PAGE_SHIFT)}, validated)`,
+      at: this.cpu.retired,
+    });
+  }
+
+  invalidated(va?: number): void {
+    if (va === undefined) {
+      this.vtlb.flush();
+      this.cpu.tlb.flush();
+      this.flushes++;
+    } else {
+      const vpn = (va >>> PAGE_SHIFT) & 0xfffff;
+      this.vtlb.invalidate(vpn);
+      if (!(this.kernel && vpn >= KSEG_VPN)) this.cpu.tlb.invalidate(vpn);
+      this.invalidations++;
+    }
+    this.cpu.translationChanged();
+  }
+
+  guestPhysicalWritten(_start: number, _end: number): boolean {
+    return false; // page tables are the kernel's own data here: no hardware reads them
+  }
+
+  pageTableReleased(_root: number): void {}
+
+  private reflect(cause: number, va: number, access: number, protection: boolean): FaultDisposition {
+    setFault(this.vm, cause, va, access, protection);
+    this.reflected++;
+    return FAULT_REFLECT;
+  }
+
+  realFault(va: number, access: number, cause: number, protection: boolean): FaultDisposition {
+    const guest = this.vm.guest;
+    va = va >>> 0;
+    if (cause !== CAUSE.TLB_MISS) return this.reflect(cause, va, access, protection);
+    const vpn = va >>> PAGE_SHIFT;
+    if (this.kernel && va >= KSEG_BASE) {
+      const pa = va - KSEG_BASE;
+      if (pa >= guest.bytes) return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
+      this.cpu.tlb.insert(vpn, guest.machineAddress(pa & PTE_FRAME_MASK), PTE_W | PTE_U);
+      this.cpu.translationChanged();
+      this.kseg0Fills++;
+      return FAULT_HIDDEN;
+    }
+    const slot = this.vtlb.lookup(vpn);
+    if (slot < 0) return this.reflect(CAUSE.TLB_MISS, va, access, false);
+    const frame = this.vtlb.frame[slot]! >>> 0;
+    const flags = this.vtlb.flags[slot]!;
+    if (access === ACCESS_WRITE && (flags & PTE_W) === 0) return this.reflect(CAUSE.PAGE_FAULT, va, access, true);
+    this.cpu.tlb.insert(vpn, guest.machineAddress(frame), (flags & PTE_W) | PTE_U);
+    this.cpu.translationChanged();
+    this.refills++;
+    return FAULT_HIDDEN;
+  }
+
+  guestTranslate(va: number, access: number): number {
+    const guest = this.vm.guest;
+    va = va >>> 0;
+    let pa: number;
+    if (this.kernel && va >= KSEG_BASE) pa = va - KSEG_BASE;
+    else {
+      const slot = this.vtlb.lookup(va >>> PAGE_SHIFT);
+      if (slot < 0) return this.fail(CAUSE.TLB_MISS, va, access, false);
+      if (access === ACCESS_WRITE && (this.vtlb.flags[slot]! & PTE_W) === 0) return this.fail(CAUSE.PAGE_FAULT, va, access, true);
+      pa = (this.vtlb.frame[slot]! >>> 0) + (va & 0xfff);
+    }
+    if (pa >= guest.bytes) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+    return pa;
+  }
+
+  private fail(cause: number, va: number, access: number, protection: boolean): number {
+    setFault(this.vm, cause, va, access, protection);
+    return -1;
+  }
+
+  beginTracedWrite(_va: number): void {}
+  endTracedWrite(_va: number): void {}
+
+  finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters {
+    ledger.charge("memory and walks", "kseg0 page mapped by the monitor", this.kseg0Fills, costs.hiddenPageFault);
+    ledger.charge("memory and walks", "TLB refill from the virtual TLB", this.refills, costs.hiddenPageFault);
+    ledger.charge("memory and walks", "TLB invalidation", this.invalidations + this.dropped, costs.tlbInvalidate);
+    ledger.charge("memory and walks", "TLB flush", this.flushes + this.switches, costs.tlbFlush);
+    return {
+      pageFaultsHidden: this.kseg0Fills + this.refills,
+      pageFaultsReflected: this.reflected,
+      events: {
+        "guest TLB writes (hypercalls)": this.tlbWrites,
+        "kseg0 pages mapped by the monitor": this.kseg0Fills,
+        "refills from the virtual TLB": this.refills,
+        "kseg0 entries dropped on mode switches": this.dropped,
+        "address-space switches": this.switches,
+      },
+    };
+  }
+}

@@ -1,0 +1,298 @@
+// The monitor side of paravirtualization (after Xen, SOSP 2003). The guest kernel runs
+// deprivileged, in real user mode, as under trap-and-emulate, but it was built to know:
+// it reaches the monitor only through hypercalls (HCALL, intercepted as cause
+// HYPERCALL), keeps its interrupt flag in a page it shares with the monitor (changing it
+// costs no trap), reads the trap frame the monitor leaves there instead of control
+// registers, and sends page-table updates in validated batches. A privileged
+// instruction from the paravirtual kernel is an error, delivered to it as on a user
+// process; nothing is emulated.
+import { Monitor, type GuestSession } from "@vmlab/core";
+import {
+  CAUSE, CR, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, FLAG_IF, FLAGS_MASK, MODE_KERNEL, MODE_USER, PAGE_SIZE, PORT,
+  PTE_FRAME_MASK, PTE_V, SP,
+} from "@vmlab/isa";
+import { HC, HYPERCALL_NAMES, MAX_BATCH, PT, REFUSED, SH, SHARED_BYTES } from "./abi.js";
+
+const CC_MASK = FLAGS_MASK & ~FLAG_IF;
+const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+
+export class ParavirtMonitor extends Monitor {
+  /** Guest-physical address of the shared block, or -1 before HC_SET_CALLBACKS. */
+  shared = -1;
+  readonly hypercalls = new Float64Array(HYPERCALL_NAMES.length + 1);
+  /** Entries of HC_MMU_UPDATE batches carried out (updates and invalidations). */
+  batchedEntries = 0;
+  /** Page-table entries written through HC_MMU_UPDATE. */
+  pageTableUpdates = 0;
+  /** Hypercalls refused (a frame or buffer outside the VM, a bad argument). */
+  refused = 0;
+  /** Privileged instructions the paravirtual kernel ran anyway (delivered to it as faults). */
+  privilegedInKernel = 0;
+
+  constructor(session: GuestSession, options: { readonly memoryBytes?: number } = {}) {
+    super(session, options);
+  }
+
+  // --- the shared page ------------------------------------------------------------
+
+  private sharedWord(offset: number): number {
+    return this.guest.i32[(this.shared + offset) >>> 2]!;
+  }
+
+  private setSharedWord(offset: number, value: number): void {
+    if (this.sharedWord(offset) !== (value | 0)) this.writeGuestWord(this.shared + offset, value);
+  }
+
+  /** The virtual IF and the pending flag as the guest left them in the shared page. */
+  private syncIn(): void {
+    if (this.shared < 0) return;
+    this.vcpu.interruptFlag = this.sharedWord(SH.IF) & FLAG_IF;
+  }
+
+  /** The virtual IF and the pending flag back into the shared page. */
+  private syncOut(): void {
+    if (this.shared < 0) return;
+    this.setSharedWord(SH.IF, this.vcpu.interruptFlag);
+    this.setSharedWord(SH.PENDING, this.vcpu.interruptPending ? 1 : 0);
+  }
+
+  // --- traps ----------------------------------------------------------------------
+
+  override handleTrap(cause: number): void {
+    this.syncIn();
+    const epc = this.cpu.pc;
+    if (cause === CAUSE.HYPERCALL && this.vcpu.mode === MODE_KERNEL) this.hypercall(epc);
+    else if (cause === CAUSE.PRIVILEGED) {
+      // Not emulated: the paravirtual kernel has no business running one.
+      if (this.vcpu.mode === MODE_KERNEL) {
+        this.privilegedInKernel++;
+        this.audit(`privileged instruction at ${hex(epc)} in the paravirtual kernel: delivered to it as a fault`);
+      }
+      this.reflectFault(CAUSE.PRIVILEGED, epc, 0, 0, false);
+    } else super.handleTrap(cause);
+    this.syncOut();
+  }
+
+  /** Delivery also leaves the trap frame (and the interrupted r1) in the shared page. */
+  override reflect(cause: number, epc: number, address: number, access: number, protection: boolean): void {
+    const r1 = this.cpu.regs[1]!;
+    super.reflect(cause, epc, address, access, protection);
+    if (this.shared < 0) return;
+    const crs = this.vcpu.crs;
+    this.setSharedWord(SH.EPC, crs[CR.EPC]!);
+    this.setSharedWord(SH.ESTATUS, crs[CR.ESTATUS]!);
+    this.setSharedWord(SH.CAUSE, crs[CR.CAUSE]!);
+    this.setSharedWord(SH.BADADDR, crs[CR.BADADDR]!);
+    this.setSharedWord(SH.USP, crs[CR.USP]!);
+    this.setSharedWord(SH.R1, r1);
+  }
+
+  // --- hypercalls -----------------------------------------------------------------
+
+  private refuse(why: string): number {
+    this.refused++;
+    this.audit(why);
+    return REFUSED;
+  }
+
+  /** A guest-physical range the monitor may touch on the guest's behalf. */
+  private inGuest(gpa: number, length: number): boolean {
+    return gpa >= 0 && length >= 0 && gpa + length <= this.guest.bytes;
+  }
+
+  /** Carries out hypercall r1 of the virtual kernel; the real pc is already past the HCALL. */
+  private hypercall(epc: number): void {
+    const { cpu, vcpu } = this;
+    const regs = cpu.regs;
+    const nr = regs[1]!;
+    const a = regs[2]! >>> 0;
+    const b = regs[3]! >>> 0;
+    const c = regs[4]! >>> 0;
+    this.hypercalls[nr >= 0 && nr < HYPERCALL_NAMES.length ? nr : HYPERCALL_NAMES.length]!++;
+    const name = HYPERCALL_NAMES[nr] ?? `#${nr}`;
+    if (this.trace) this.note("os", "trap", `hypercall ${name.toLowerCase()}`, { pc: epc - 4, cause: CAUSE.HYPERCALL });
+    let result = 0;
+    let text = "";
+    switch (nr) {
+      case HC.SET_CALLBACKS:
+        if ((c & 3) !== 0 || !this.inGuest(c, SHARED_BYTES)) {
+          result = this.refuse(`shared block at guest-physical ${hex(c)} refused: outside the VM's memory`);
+          break;
+        }
+        vcpu.crs[CR.TVEC] = a;
+        vcpu.crs[CR.KSP] = b;
+        this.shared = c;
+        if (this.trace) text = `trap entry ${hex(a)}, kernel stack ${hex(b)}, shared block at guest-physical ${hex(c)}`;
+        break;
+      case HC.IRET: {
+        if (this.shared < 0) {
+          result = REFUSED;
+          break;
+        }
+        const status = this.sharedWord(SH.ESTATUS);
+        const mode = status >>> ESTATUS_MODE_SHIFT;
+        if (mode === MODE_USER) regs[SP] = this.sharedWord(SH.USP);
+        regs[1] = this.sharedWord(SH.R1);
+        cpu.flags = (status & CC_MASK) | FLAG_IF;
+        vcpu.interruptFlag = status & FLAG_IF;
+        cpu.pc = this.sharedWord(SH.EPC) >>> 0;
+        this.setMode(mode);
+        if (this.trace) this.note("vmm", "emulate", `return from trap to ${hex(cpu.pc)} (${mode === MODE_USER ? "user" : "kernel"} mode)`, { pc: epc - 4 });
+        this.afterRetire();
+        return;
+      }
+      case HC.MMU_UPDATE:
+        result = this.mmuUpdate(a, b);
+        if (this.trace) text = `${b} page-table batch entr${b === 1 ? "y" : "ies"} validated and applied${result === REFUSED ? ` up to entry ${regs[2]}: refused there` : ""}`;
+        break;
+      case HC.SET_PTBR:
+        if ((a & (PAGE_SIZE - 1)) !== 0 || !this.inGuest(a, PAGE_SIZE)) {
+          result = this.refuse(`page-table root at guest-physical ${hex(a)} refused: outside the VM's memory`);
+          break;
+        }
+        vcpu.crs[CR.PTBR] = a;
+        this.memory.pageTableBaseWritten?.(a);
+        if (this.trace) text = `new address space: root at guest-physical ${hex(a)}`;
+        break;
+      case HC.TLB_WRITE:
+        if (cpu.profile.mmu.kind !== "software-tlb") {
+          result = REFUSED;
+          break;
+        }
+        if ((b & PTE_V) !== 0 && ((b & PTE_FRAME_MASK) >>> 0) >= this.guest.bytes) {
+          result = this.refuse(`TLB write mapping ${hex(a & PTE_FRAME_MASK)} to guest frame ${hex((b & PTE_FRAME_MASK) >>> 12)} refused: not the VM's`);
+          break;
+        }
+        this.memory.tlbWritten?.(a, b);
+        break;
+      case HC.CONSOLE_WRITE:
+        if (!this.inGuest(a, b)) {
+          result = this.refuse(`console write from guest-physical ${hex(a)} (${b} bytes) refused: outside the VM's memory`);
+          break;
+        }
+        for (let i = 0; i < b; i++) this.console.write(this.guest.u8[a + i]!);
+        result = b;
+        if (this.trace) text = `${b} byte${b === 1 ? "" : "s"} to the virtual console`;
+        break;
+      case HC.DISK_IO:
+        result = this.diskIo(a, b, c);
+        if (this.trace) text = `disk ${a === 1 ? "read" : a === 2 ? "write" : "command"} of sector ${b}: status ${result}`;
+        break;
+      case HC.SET_TIMER:
+        // The HCALL has retired: counting starts with the next instruction, as after OUT.
+        cpu.timerPeriod = a;
+        cpu.timerDeadline = a === 0 ? Infinity : cpu.retired + a;
+        cpu.timerPending = false;
+        vcpu.interruptPending = false;
+        if (this.trace) text = `virtual timer every ${a} instructions`;
+        break;
+      case HC.PORT_IN:
+        result = this.portIn(a);
+        if (this.trace) text = `port ${hex(a)} read on the virtual device`;
+        break;
+      case HC.PORT_OUT:
+        if (a === PORT.TIMER_PERIOD) {
+          cpu.timerPeriod = b;
+          cpu.timerDeadline = b === 0 ? Infinity : cpu.retired + b;
+          cpu.timerPending = false;
+          vcpu.interruptPending = false;
+        } else this.portOut(a, b);
+        if (this.trace) text = `port ${hex(a)} written on the virtual device`;
+        break;
+      case HC.EVENT_CHECK:
+        if (this.trace) text = vcpu.interruptPending && vcpu.interruptsEnabled ? "a virtual interrupt was pending: delivered" : "nothing to deliver";
+        break;
+      case HC.HALT:
+        vcpu.halted = true;
+        if (this.trace) this.note("vmm", "emulate", "OS halts: the virtual machine stops", { pc: epc - 4 });
+        return;
+      default:
+        result = REFUSED;
+        text = `no hypercall ${nr}`;
+    }
+    regs[1] = result;
+    if (this.trace && text) this.note("vmm", "emulate", text, { pc: epc - 4 });
+    this.afterRetire();
+  }
+
+  /**
+   * HC_MMU_UPDATE: carries out the batch in order. A page-table entry may map only the
+   * VM's own frames; the first entry that does not is refused (r2 = its index) and the
+   * rest are dropped.
+   */
+  private mmuUpdate(batch: number, count: number): number {
+    const regs = this.cpu.regs;
+    if (count > MAX_BATCH || !this.inGuest(batch, count * 8) || (batch & 3) !== 0) {
+      regs[2] = 0;
+      return this.refuse(`page-table batch at guest-physical ${hex(batch)} (${count} entries) refused: outside the VM's memory or too long`);
+    }
+    const g = this.guest.i32;
+    for (let i = 0; i < count; i++) {
+      const ptr = g[(batch >>> 2) + 2 * i]! >>> 0;
+      const value = g[(batch >>> 2) + 2 * i + 1]!;
+      const address = ptr & ~3;
+      switch (ptr & 3) {
+        case PT.UPDATE:
+          if (!this.inGuest(address, 4)) {
+            regs[2] = i;
+            return this.refuse(`page-table update at guest-physical ${hex(address)} refused: outside the VM's memory`);
+          }
+          if ((value & PTE_V) !== 0 && ((value & PTE_FRAME_MASK) >>> 0) >= this.guest.bytes) {
+            regs[2] = i;
+            return this.refuse(`page-table update mapping guest frame ${hex((value & PTE_FRAME_MASK) >>> 12)} refused: not the VM's`);
+          }
+          this.writeGuestWord(address, value);
+          this.pageTableUpdates++;
+          break;
+        case PT.INVLPG:
+          this.memory.invalidated?.(value >>> 0);
+          break;
+        case PT.FLUSH:
+          this.memory.invalidated?.();
+          break;
+        case PT.RELEASE:
+          this.memory.pageTableReleased?.(value >>> 0);
+          break;
+      }
+      this.batchedEntries++;
+    }
+    return 0;
+  }
+
+  /** HC_DISK_IO: one transfer on the VM's virtual disk, its buffer checked to lie in the VM. */
+  private diskIo(command: number, sector: number, buffer: number): number {
+    const disk = this.disk;
+    disk.sector = sector;
+    disk.address = buffer;
+    const written = disk.command(command, this.guest.u8);
+    if (disk.status === DISK_BAD_ADDRESS) {
+      this.refused++;
+      this.audit(`disk transfer to guest-physical ${hex(buffer)} refused: outside the VM's memory`);
+    }
+    if (written) {
+      this.cpu.invalidateCode(this.guest.machineAddress(written[0]), this.guest.machineAddress(written[1]));
+      this.memory.guestPhysicalWritten?.(written[0], written[1]);
+    }
+    return disk.status;
+  }
+
+  /** Hypercalls by name, with the batch and refusal counts, for reports. */
+  override events(): Record<string, number> {
+    const out = super.events();
+    this.hypercalls.forEach((n, i) => {
+      if (n > 0) out[`hypercall ${HYPERCALL_NAMES[i] ?? "unknown"}`] = n;
+    });
+    if (this.batchedEntries) out["page-table batch entries"] = this.batchedEntries;
+    if (this.pageTableUpdates) out["page-table updates validated"] = this.pageTableUpdates;
+    if (this.refused) out["hypercalls refused"] = this.refused;
+    if (this.privilegedInKernel) out["privileged instructions in the paravirtual kernel"] = this.privilegedInKernel;
+    return out;
+  }
+
+  /** Total hypercalls handled. */
+  get hypercallCount(): number {
+    let n = 0;
+    for (const k of this.hypercalls) n += k;
+    return n;
+  }
+}
