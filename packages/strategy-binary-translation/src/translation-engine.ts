@@ -43,6 +43,8 @@ class BtState implements BtStateLike {
   rb = 0;
   wk = -1;
   wb = 0;
+  sk = -1;
+  sb = 0;
   indirect = 0;
   faultCause = 0;
   faultAddress = 0;
@@ -157,7 +159,7 @@ export class TranslationEngine {
       if (pa >= 0) return pa;
       const cause = cpu.faultCause;
       this.traps[cause]!++;
-      this.state.rk = this.state.wk = -1;
+      this.state.rk = this.state.wk = this.state.sk = -1;
       if (cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS) {
         const d = this.monitor.memory.realFault!(va, access, cause, cpu.faultProtection);
         if (d === FAULT_HIDDEN) continue;
@@ -207,7 +209,7 @@ export class TranslationEngine {
       memory.endTracedWrite!(va);
       this.cpu.invalidateCode(pa, pa + size);
       this.tracedWrites++;
-      s.rk = s.wk = -1;
+      s.rk = s.wk = s.sk = -1;
       const n = (this.tracedAt.get(pc >>> 0) ?? 0) + 1;
       this.tracedAt.set(pc >>> 0, n);
       if (n >= ADAPT_AFTER && this.options.adaptive) this.retranslateAsCallout(pc >>> 0);
@@ -238,7 +240,7 @@ export class TranslationEngine {
     this.cpu.invalidateCode(ma, ma + size);
     const traced = m.memory.guestPhysicalWritten?.(gpa, gpa + size) === true;
     this.adaptiveStores++;
-    this.state.rk = this.state.wk = -1;
+    this.state.rk = this.state.wk = this.state.sk = -1;
     if (traced) {
       this.adaptivePageTableStores++;
       this.untracedRun.delete(pc >>> 0);
@@ -394,25 +396,25 @@ export class TranslationEngine {
           if (ran === 0 && (s.pc >>> 0) === pc) this.singleStep(pc);
           break;
         case EXIT_FAULT:
-          s.rk = s.wk = -1;
+          s.rk = s.wk = s.sk = -1;
           if (monitor.trace) monitor.note("os", "trap", `${CAUSE_NAMES[s.faultCause]!.toLowerCase()} in translated code: trap`, { pc: s.pc, cause: s.faultCause });
           monitor.reflectFault(s.faultCause, s.pc >>> 0, s.faultAddress, s.faultAccess, s.faultProtection);
           break;
         case EXIT_CALLOUT:
-          s.rk = s.wk = -1;
+          s.rk = s.wk = s.sk = -1;
           // As on the machine: nothing runs past the budget, and a timer due now comes first.
           if (monitor.used >= budget || cpu.retired >= cpu.timerDeadline) break;
           this.callout(s.pc >>> 0);
           break;
         case EXIT_TRAP:
-          s.rk = s.wk = -1;
+          s.rk = s.wk = s.sk = -1;
           this.traps[s.trapCause]!++;
           if (monitor.trace) monitor.note("os", "trap", `${CAUSE_NAMES[s.trapCause]!.toLowerCase()}: trap`, { pc: s.pc, cause: s.trapCause });
           monitor.reflect(s.trapCause, ((s.pc >>> 0) + 4) >>> 0, 0, 0, false);
           break;
         case EXIT_CODE_WRITTEN:
         case EXIT_AFTER_CALLOUT:
-          s.rk = s.wk = -1;
+          s.rk = s.wk = s.sk = -1;
           break;
       }
     }
@@ -459,7 +461,7 @@ export class TranslationEngine {
     // The callout may have reprogrammed the timer: the region may run only up to its new deadline.
     s.left = s.left0 = Math.min(left - (cpu.retired - before), cpu.timerDeadline - cpu.retired);
     // The region's cached page translations stay valid unless the callout changed the MMU.
-    if (cpu.translationEpoch !== epoch) s.rk = s.wk = -1;
+    if (cpu.translationEpoch !== epoch) s.rk = s.wk = s.sk = -1;
     const goOn = s.left > 0 && cpu.pc === ((pc + 4) >>> 0) && m.reflections === reflections && vcpu.mode === MODE_KERNEL && !vcpu.halted;
     return goOn ? 1 : 0;
   }

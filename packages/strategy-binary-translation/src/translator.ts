@@ -60,6 +60,8 @@ export interface BtStateLike {
   rb: number;
   wk: number;
   wb: number;
+  sk: number;
+  sb: number;
   indirect: number;
   readonly m: Int32Array;
   readonly u8: Uint8Array;
@@ -262,7 +264,9 @@ export class Translator {
     const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
     emit(`const m = S.m, u8 = S.u8, cp = S.cp, ad = S.ad;`);
     emit(`let ${Array.from({ length: 16 }, (_, k) => `r${k} = r[${k}]`).join(", ")};`);
-    emit(`let f = S.flags, left = S.left, pc = S.pc | 0, rk = S.rk, rb = S.rb, wk = S.wk, wb = S.wb, va = 0, pa = 0, v = 0, x = 0;`);
+    // Page translations cached for the region: loads (rk), stores (wk) and the stack (sk,
+    // filled by a store, so good for both), so stack traffic does not evict the data's.
+    emit(`let f = S.flags, left = S.left, pc = S.pc | 0, rk = S.rk, rb = S.rb, wk = S.wk, wb = S.wb, sk = S.sk, sb = S.sb, va = 0, pa = 0, v = 0, x = 0;`);
     emit(`run: for (;;) {`);
     emit(`switch ((pc & 3) === 0 ? ((pc - ${base | 0}) | 0) >> 2 : -1) {`);
     for (const b of blocks) {
@@ -286,14 +290,15 @@ export class Translator {
         const fault = `{ left = (left + ${b.length - k}) | 0; pc = ${pcHere}; S.exit = 1; break run; }`;
         const last = k === b.length - 1;
         const loadSlow = (fnName: string) =>
-          `{ S.rk = rk; S.wk = wk; x = S.${fnName}(va, ${pcHere}); if (S.exit === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; }`;
+          `{ S.rk = rk; S.wk = wk; S.sk = sk; x = S.${fnName}(va, ${pcHere}); if (S.exit === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; sk = S.sk; sb = S.sb; }`;
         // A store; if it changed translated code, the region ends after it (at `then`).
-        const store = (valueExpr: string, size: number, after = "", then = `${next}`) => {
-          const viaCallout = `x = S.swCallout(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb;`;
+        const store = (valueExpr: string, size: number, after = "", then = `${next}`, stack = false) => {
+          const viaCallout = `x = S.swCallout(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; sk = S.sk; sb = S.sb;`;
           const key = size === 4 ? `((va & 0xfffff003) | 0)` : `((va & 0xfffff000) | 0)`;
-          emit(`if (${key} === wk && cp[(pa = wb + (va & 0xfff)) >>> 12] === 0 && ad[${i}] === 0) { ${size === 4 ? `m[pa >> 2] = ${valueExpr};` : `u8[pa] = ${valueExpr};`} x = 0; }`);
+          const [ck, cb] = stack ? ["sk", "sb"] : ["wk", "wb"];
+          emit(`if (${key} === ${ck} && cp[(pa = ${cb} + (va & 0xfff)) >>> 12] === 0 && ad[${i}] === 0) { ${size === 4 ? `m[pa >> 2] = ${valueExpr};` : `u8[pa] = ${valueExpr};`} x = 0; }`);
           emit(`else if (ad[${i}] !== 0) { ${viaCallout} }`);
-          emit(`else { S.rk = rk; S.wk = wk; x = S.sw(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; }`);
+          emit(`else { S.rk = rk; S.wk = wk; S.sk = sk; x = S.sw(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; sk = S.sk; sb = S.sb;${stack ? " if (wk !== -1) { sk = wk; sb = wb; }" : ""} }`);
           emit(`if (x === 2) { ${after} left = (left + ${b.length - k - 1}) | 0; pc = ${then}; S.exit = 4; break run; }`);
         };
         switch (op) {
@@ -351,12 +356,12 @@ export class Translator {
             break;
           case OP.PUSH:
             emit(`va = (r15 - 4) | 0; v = ${R(a)};`);
-            store("v", 4, "r15 = va;");
+            store("v", 4, "r15 = va;", `${next}`, true);
             emit(`r15 = va;`);
             break;
           case OP.POP:
             emit(`va = r15;`);
-            emit(`if (((va & 0xfffff003) | 0) === rk) x = m[(rb + (va & 0xfff)) >> 2]; else ${loadSlow("lw")}`);
+            emit(`if (((va & 0xfffff003) | 0) === sk) x = m[(sb + (va & 0xfff)) >> 2]; else if (((va & 0xfffff003) | 0) === rk) x = m[(rb + (va & 0xfff)) >> 2]; else ${loadSlow("lw")}`);
             emit(`r15 = (va + 4) | 0; ${R(a)} = x;`);
             break;
           case OP.JMP:
@@ -364,7 +369,7 @@ export class Translator {
             const target = (pcHere + 4 + 4 * ((w << 8) >> 8)) | 0;
             if (op === OP.CALL) {
               emit(`va = (r15 - 4) | 0;`);
-              store(`${next}`, 4, `r15 = va;`, `${target}`);
+              store(`${next}`, 4, `r15 = va;`, `${target}`, true);
               emit(`r15 = va;`);
             }
             emit(`pc = ${target}; continue run;`);
@@ -375,12 +380,12 @@ export class Translator {
             break;
           case OP.CALLR:
             emit(`va = (r15 - 4) | 0; v = ${R(a)};`);
-            store(`${next}`, 4, `r15 = va;`, "v");
+            store(`${next}`, 4, `r15 = va;`, "v", true);
             emit(`r15 = va; pc = v; S.indirect++; continue run;`);
             break;
           case OP.RET:
             emit(`va = r15;`);
-            emit(`if (((va & 0xfffff003) | 0) === rk) x = m[(rb + (va & 0xfff)) >> 2]; else ${loadSlow("lw")}`);
+            emit(`if (((va & 0xfffff003) | 0) === sk) x = m[(sb + (va & 0xfff)) >> 2]; else if (((va & 0xfffff003) | 0) === rk) x = m[(rb + (va & 0xfff)) >> 2]; else ${loadSlow("lw")}`);
             emit(`r15 = (va + 4) | 0; pc = x; S.indirect++; continue run;`);
             break;
           default: {
@@ -410,9 +415,9 @@ export class Translator {
           // registers and flags spilled to the real ones; the region goes on when the guest
           // simply continues at the next instruction.
           emit(`if (left < 1) { pc = ${pcHere}; S.exit = 0; break run; }`);
-          emit(`${Array.from({ length: 16 }, (_, k) => `r[${k}] = r${k};`).join(" ")} S.flags = f; S.rk = rk; S.rb = rb; S.wk = wk; S.wb = wb;`);
+          emit(`${Array.from({ length: 16 }, (_, k) => `r[${k}] = r${k};`).join(" ")} S.flags = f; S.rk = rk; S.rb = rb; S.wk = wk; S.wb = wb; S.sk = sk; S.sb = sb;`);
           emit(`x = S.co(${words[i]! | 0}, ${pcHere}, left);`);
-          emit(`${Array.from({ length: 16 }, (_, k) => `r${k} = r[${k}];`).join(" ")} f = S.flags; left = S.left; rk = S.rk; wk = S.wk;`);
+          emit(`${Array.from({ length: 16 }, (_, k) => `r${k} = r[${k}];`).join(" ")} f = S.flags; left = S.left; rk = S.rk; wk = S.wk; sk = S.sk;`);
           emit(`if (x === 0) { pc = S.pc; S.exit = 5; break run; }`);
           emit(`pc = ${(pcHere + 4) | 0}; continue run;`);
         }
@@ -423,7 +428,7 @@ export class Translator {
     emit(`}`);
     emit(`}`);
     emit(`${Array.from({ length: 16 }, (_, k) => `r[${k}] = r${k};`).join(" ")}`);
-    emit(`S.flags = f; S.left = left; S.pc = pc; S.rk = rk; S.rb = rb; S.wk = wk; S.wb = wb;`);
+    emit(`S.flags = f; S.left = left; S.pc = pc; S.rk = rk; S.rb = rb; S.wk = wk; S.wb = wb; S.sk = sk; S.sb = sb;`);
     const factory = new Function("cmp", `return function region(S, r) {\n${out.join("\n")}\n};`) as (cmp: typeof compareFlags) => RegionFunction;
     return factory(compareFlags);
   }
