@@ -12,8 +12,10 @@ export const BUILTIN_STRATEGY_PACKAGES = [
   "@vmlab/strategy-interpret",
   "@vmlab/strategy-trap-emulate",
   "@vmlab/strategy-binary-translation",
+  "@vmlab/strategy-hardware-assist",
   "@vmlab/paging-software-tlb",
   "@vmlab/paging-shadow",
+  "@vmlab/paging-nested",
   "@vmlab/strategy-paravirt",
 ];
 

@@ -6,6 +6,13 @@
 // guest's writes to them trap (tracing) and are applied to both. Shadows are cached
 // per guest root and per virtual mode (the deprivileged kernel also sees kseg0 and
 // the kernel's view of user pages); switching between them flushes the real TLB.
+// Under hardware assist the guest kernel runs at its own privilege in the CPU's guest
+// mode, where mode changes never reach the monitor: one shadow per guest root then
+// serves both modes, its leaves carrying the guest's U bit and its kseg0 leaves none
+// (a guest that mapped its kernel half for user mode could not be shadowed so; the
+// kernel's sbrk never does). Page faults and PTBR writes and reads exit; invalidations
+// need not, since traced writes keep every shadow coherent and the guest's own
+// TLBI/TLBFLUSH act on the real TLB, which caches the shadow's translations.
 import { injectable } from "inversify";
 import {
   FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters,
@@ -13,7 +20,7 @@ import {
 } from "@vmlab/core";
 import {
   ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, walkShape,
-  type Machine, type WalkShape,
+  type Machine, type VmControl, type WalkShape,
 } from "@vmlab/isa";
 
 export const SHADOW_INFO: StrategyInfo = {
@@ -60,6 +67,8 @@ interface ShadowTable {
 export class ShadowMemory implements MemoryStrategy {
   readonly info = SHADOW_INFO;
   private vm!: VmContext;
+  /** Hardware assist: one shadow per guest root for both guest modes (see the top of the file). */
+  private sharedModes = false;
   private shape!: WalkShape;
   private levels = 0;
   /** Virtual pages one entry covers, per level. */
@@ -96,6 +105,14 @@ export class ShadowMemory implements MemoryStrategy {
 
   attach(_machine: Machine): void {
     throw new Error("the shadow memory strategy serves a monitor; bare metal uses 'direct'");
+  }
+
+  configureGuestMode(vmcs: VmControl): void {
+    this.sharedModes = true;
+    vmcs.nestedPaging = false;
+    vmcs.exceptionBitmap[CAUSE.PAGE_FAULT] = 1;
+    vmcs.crWriteExiting[CR.PTBR] = 1;
+    vmcs.crReadExiting[CR.PTBR] = 1;
   }
 
   attachMonitor(vm: VmContext): void {
@@ -175,7 +192,7 @@ export class ShadowMemory implements MemoryStrategy {
   // --- shadow trees ---------------------------------------------------------------
 
   private keyOf(guestRoot: number, mode: number): number {
-    return guestRoot * 2 + mode;
+    return this.sharedModes ? guestRoot * 2 : guestRoot * 2 + mode;
   }
 
   /** Points the real PTBR at the shadow of the guest's current root and mode. */
@@ -263,7 +280,7 @@ export class ShadowMemory implements MemoryStrategy {
   private fillLeaf(tree: ShadowTree, va: number, machineFrame: number, flags: number, fromGuest: boolean): number {
     const mem = this.mem;
     const vpn = va >>> PAGE_SHIFT;
-    const kseg0 = va >>> 0 >= KSEG_BASE && tree.mode === MODE_KERNEL;
+    const kseg0 = va >>> 0 >= KSEG_BASE && (this.sharedModes ? this.vm.vcpu.mode : tree.mode) === MODE_KERNEL;
     let table = tree.root;
     for (let level = 0; level < this.levels - 1; level++) {
       const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
@@ -280,14 +297,16 @@ export class ShadowMemory implements MemoryStrategy {
       table = next;
     }
     const leaf = table + (((vpn >>> this.shape.shifts[this.levels - 1]!) & this.shape.masks[this.levels - 1]!) << 2);
-    mem[leaf >>> 2] = machineFrame | flags | PTE_V | PTE_U;
+    // Deprivileged, the guest kernel runs in real user mode: every leaf is user-accessible.
+    mem[leaf >>> 2] = machineFrame | flags | PTE_V | (this.sharedModes ? 0 : PTE_U);
     return leaf;
   }
 
-  private fill(va: number, guestFrame: number, writable: boolean, fromGuest: boolean): number {
+  /** `userAccessible` (shared modes only): the guest's U bit, clear for kseg0. */
+  private fill(va: number, guestFrame: number, writable: boolean, fromGuest: boolean, userAccessible = true): number {
     const guest = this.vm.guest;
     const traced = this.traced[guestFrame >>> PAGE_SHIFT] !== 0;
-    const w = writable && !traced ? PTE_W : 0;
+    const w = (writable && !traced ? PTE_W : 0) | (userAccessible ? PTE_U : 0);
     const mfn = guest.machineAddress(guestFrame);
     let leaf = this.fillLeaf(this.current!, va, mfn, w, fromGuest);
     if (leaf < 0) {
@@ -296,7 +315,7 @@ export class ShadowMemory implements MemoryStrategy {
       this.switchTree();
       leaf = this.fillLeaf(this.current!, va, mfn, w, fromGuest);
     }
-    if (w) {
+    if ((w & PTE_W) !== 0) {
       const pfn = guestFrame >>> PAGE_SHIFT;
       const list = this.writableMappings.get(pfn);
       if (list) list.push(leaf);
@@ -373,6 +392,7 @@ export class ShadowMemory implements MemoryStrategy {
     let pa: number;
     let writable: boolean;
     let fromGuest = false;
+    let userAccessible = false;
     if (!user && va >= KSEG_BASE) {
       pa = va - KSEG_BASE;
       writable = true;
@@ -383,6 +403,7 @@ export class ShadowMemory implements MemoryStrategy {
       this.traceWalkedTables();
       pa = ((this.walkPte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
       writable = (this.walkPte & PTE_W) !== 0;
+      userAccessible = (this.walkPte & PTE_U) !== 0;
       fromGuest = true;
     }
     if (pa >= guest.bytes) {
@@ -390,7 +411,7 @@ export class ShadowMemory implements MemoryStrategy {
       return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
     }
     const frame = (pa & PTE_FRAME_MASK) >>> 0;
-    const leaf = this.fill(va, frame, writable, fromGuest);
+    const leaf = this.fill(va, frame, writable, fromGuest, userAccessible);
     if (access === ACCESS_WRITE && this.traced[frame >>> PAGE_SHIFT]) {
       this.pendingTraced = pa;
       this.pendingLeaf = leaf;

@@ -1,0 +1,137 @@
+// Nested paging (EPT/NPT) for a guest in the CPU's guest mode. The guest's own page
+// tables map VPN -> PFN in guest-physical memory and the real PTBR holds the guest's
+// own root; host tables, built here in the monitor's memory, map PFN -> MFN (the
+// monitor's pmap: guest-physical frame p at machine frame p + base/4096). The hardware
+// walks both on a TLB miss, so page-table-base writes, invalidations, page-table writes
+// and guest page faults never reach the monitor: the cost moves into longer walks,
+// (n+1)(m+1)-1 references per miss. The monitor sees only EPT violations: a
+// guest-physical address past the guest's memory (where bare metal raises
+// ADDRESS_ERROR, reflected as that) or, were a frame ever left unmapped, its first touch.
+import { injectable } from "inversify";
+import {
+  FAULT_HIDDEN, FAULT_REFLECT, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters, type MemoryStrategy,
+  type StrategyInfo, type VmContext,
+} from "@vmlab/core";
+import {
+  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_USER, PAGE_SIZE, PageTableBuilder, PTE_FRAME_MASK, PTE_W, walk, walkShape, WALK_BAD_TABLE,
+  WALK_OK, WALK_PROTECTION, type Levels, type Machine, type VmControl, type WalkResult, type WalkShape,
+} from "@vmlab/isa";
+
+export const NESTED_INFO: StrategyInfo = {
+  name: "nested",
+  kind: "memory",
+  description:
+    "nested (extended) paging: the hardware walks the guest's own tables and host tables mapping guest-physical to machine memory; page-table-base writes, invalidations and guest page faults stay in the guest, EPT violations exit",
+  requires: { walker: true, nestedPaging: true },
+};
+
+@injectable()
+export class NestedMemory implements MemoryStrategy {
+  readonly info = NESTED_INFO;
+  private vm!: VmContext;
+  private vmcs: VmControl | undefined;
+  private host!: PageTableBuilder;
+  private levels: Levels = 2;
+  private shape!: WalkShape;
+  private readonly walkOut: WalkResult = { status: 0, pte: 0, references: 0 };
+
+  // Counters.
+  private hostTableFrames = 0;
+  private eptViolations = 0;
+  private mappedOnViolation = 0;
+  private reflected = 0;
+
+  attach(_machine: Machine): void {
+    throw new Error("the nested memory strategy serves a hardware-assist monitor; bare metal uses 'direct'");
+  }
+
+  configureGuestMode(vmcs: VmControl): void {
+    this.vmcs = vmcs;
+    vmcs.nestedPaging = true;
+    // Nothing of the guest's MMU exits: it is the guest's own.
+    vmcs.exceptionBitmap[CAUSE.PAGE_FAULT] = 0;
+    vmcs.crWriteExiting[CR.PTBR] = 0;
+    vmcs.crReadExiting[CR.PTBR] = 0;
+    vmcs.invalidateExiting = false;
+  }
+
+  attachMonitor(vm: VmContext): void {
+    const vmcs = this.vmcs;
+    if (!vmcs) throw new Error("nested paging needs the CPU's guest mode (a hardware-assist CPU strategy)");
+    const mmu = vm.machine.profile.mmu;
+    if (mmu.kind !== "walker") throw new Error("nested paging needs a hardware page-table walker");
+    this.vm = vm;
+    this.levels = mmu.levels;
+    this.shape = walkShape(mmu.levels);
+    // The host tables have the guest's depth (as EPT has x86-64's four levels).
+    this.host = new PageTableBuilder(vm.machine.memory.i32, this.levels, () => {
+      const frame = vm.frames.allocate();
+      if (frame < 0) throw new Error("nested paging: the monitor's memory cannot hold the host tables");
+      this.hostTableFrames++;
+      return frame;
+    });
+    const guest = vm.guest;
+    for (let gpa = 0; gpa < guest.bytes; gpa += PAGE_SIZE) this.host.map(gpa, guest.machineAddress(gpa), PTE_W);
+    vmcs.hostRoot = this.host.root;
+    vmcs.hostLevels = this.levels;
+  }
+
+  hostFault(guestPhysical: number, virtualAddress: number, access: number): FaultDisposition {
+    this.eptViolations++;
+    const guest = this.vm.guest;
+    if (guestPhysical >>> 0 < guest.bytes) {
+      // A guest frame without a host entry: map it now; the guest never knows.
+      const page = (guestPhysical & PTE_FRAME_MASK) >>> 0;
+      this.host.map(page, guest.machineAddress(page), PTE_W);
+      this.mappedOnViolation++;
+      return FAULT_HIDDEN;
+    }
+    // Past the guest's memory: bare metal's physical address beyond memory.
+    this.fail(CAUSE.ADDRESS_ERROR, virtualAddress, access, false);
+    this.reflected++;
+    return FAULT_REFLECT;
+  }
+
+  private fail(cause: number, va: number, access: number, protection: boolean): number {
+    const f = this.vm.fault;
+    f.cause = cause;
+    f.address = va >>> 0;
+    f.access = access;
+    f.protection = protection;
+    return -1;
+  }
+
+  /** Guest-virtual to guest-physical as the guest's MMU has it (for the monitor's own accesses). */
+  guestTranslate(va: number, access: number): number {
+    va = va >>> 0;
+    const cpu = this.vm.machine.cpu;
+    const guest = this.vm.guest;
+    const user = cpu.mode === MODE_USER;
+    let pa: number;
+    const root = cpu.crs[CR.PTBR]! >>> 0;
+    if (!user && va >= KSEG_BASE) pa = va - KSEG_BASE;
+    else if (root === 0) pa = va;
+    else {
+      const r = walk(guest.i32, root, this.shape, va, access === ACCESS_WRITE, user, this.walkOut);
+      if (r.status === WALK_BAD_TABLE) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+      if (r.status !== WALK_OK) return this.fail(CAUSE.PAGE_FAULT, va, access, r.status === WALK_PROTECTION);
+      pa = ((r.pte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
+    }
+    if (pa >= guest.bytes) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+    return pa;
+  }
+
+  finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters {
+    // Mapping a missing host entry is the monitor's hidden-fault path.
+    ledger.charge("memory and walks", "EPT violation filled", this.mappedOnViolation, costs.hiddenPageFault);
+    return {
+      pageFaultsHidden: this.mappedOnViolation,
+      pageFaultsReflected: 0,
+      events: {
+        "host table frames": this.hostTableFrames,
+        "EPT violations": this.eptViolations,
+        "EPT violations reflected as ADDRESS_ERROR": this.reflected,
+      },
+    };
+  }
+}

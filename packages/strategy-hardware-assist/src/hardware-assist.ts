@@ -1,0 +1,84 @@
+// Hardware assist (VT-x style): the guest kernel runs directly at its own privilege in
+// the CPU's guest mode, so system calls, faults, return-from-trap and every sensitive
+// instruction behave as on bare metal without the monitor; what the exit controls name
+// (port I/O, HALT, the timer, and whatever the memory strategy needs: page faults and
+// page-table-base writes under shadow paging, EPT violations under nested paging)
+// exits to the monitor, at the cost of a VM exit and a VM entry each.
+import { inject, injectable } from "inversify";
+import {
+  TOKENS, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile, type StrategyInfo,
+} from "@vmlab/core";
+import { CAUSE, EXIT } from "@vmlab/isa";
+import { GuestModeMonitor } from "./vmm.js";
+
+export const HARDWARE_ASSIST_INFO: StrategyInfo = {
+  name: "hardware-assist",
+  kind: "cpu",
+  description:
+    "the guest kernel runs at its own privilege in the CPU's guest mode (VT-x style); port I/O, HALT, the timer and what the memory strategy asks for exit to the monitor (shadow paging: page faults and page-table-base writes; nested paging: EPT violations only)",
+  requires: { hardwareAssist: true },
+  memories: ["shadow", "nested"],
+};
+
+@injectable()
+export class HardwareAssistCpu implements CpuStrategy {
+  readonly info = HARDWARE_ASSIST_INFO;
+
+  constructor(
+    @inject(TOKENS.Ledger) private readonly ledger: Ledger,
+    @inject(TOKENS.MachineProfile) private readonly machineProfile: MachineProfile,
+  ) {}
+
+  execute(session: GuestSession): Execution {
+    const vmm = new GuestModeMonitor(session);
+    vmm.boot();
+    const outcome = vmm.run(session.budget);
+    const { monitor, vmcs } = vmm;
+    const costs = this.machineProfile.costs;
+    const ledger = this.ledger;
+    const s = vmm.machine.stats();
+    const exits = vmcs.totalExits;
+    const direct = s.retired - vmm.emulated;
+    ledger.charge("guest execution", "instruction", direct, costs.instruction);
+    ledger.charge("memory and walks", "walk reference", s.walkReferences, costs.walkReference);
+    // The hardware's own trap entries: the traps the guest took in guest mode, and the
+    // events injected into it on entry. Traps that only exited are the exits' cost.
+    let raised = 0;
+    for (const n of Object.values(s.trapsByCause)) raised += n;
+    const exitedTraps = vmcs.exitsByReason[EXIT.EXCEPTION]! + vmcs.exitsByReason[EXIT.EXTERNAL_INTERRUPT]! + vmcs.exitsByReason[EXIT.HYPERCALL]!;
+    ledger.charge("traps", "trap entry", raised - exitedTraps + vmcs.injections, costs.trapEntry);
+    ledger.charge("traps", "return from trap", s.trapReturns, costs.trapReturn);
+    ledger.charge("traps", "control-register write", s.crWrites, costs.privilegedRegisterWrite);
+    ledger.charge("memory and walks", "TLB flush", s.tlbFlushes, costs.tlbFlush);
+    ledger.charge("memory and walks", "TLB invalidation", s.tlbInvalidations, costs.tlbInvalidate);
+    ledger.charge("device I/O", "port I/O", s.portReads + s.portWrites, costs.portIo);
+    // The monitor's device model behind an I/O exit: about what the device itself costs.
+    ledger.charge("device I/O", "virtual device access at an I/O exit", monitor.virtualPortIo, costs.portIo);
+    ledger.charge("VM exits/entries", "VM exit", exits, costs.vmExit);
+    ledger.charge("VM exits/entries", "VM entry", exits, costs.vmEntry);
+    ledger.charge("VMM emulation", "instruction emulated at a VM exit", vmm.emulated, costs.vmmEmulatePrivileged);
+    const memory = session.memory.finish?.(ledger, costs);
+    const guestPageFaults = s.trapsByCause.PAGE_FAULT - vmm.exceptionExits[CAUSE.PAGE_FAULT]! + vmm.injectedPageFaults;
+    const events: Record<string, number> = {
+      ...monitor.events(),
+      ...(memory?.events ?? {}),
+      "VM exits": exits,
+      "events injected on entry": vmcs.injections,
+      "instructions emulated at exits": vmm.emulated,
+    };
+    if (vmm.tracedWrites) events["traced writes carried out"] = vmm.tracedWrites;
+    if (vmcs.nestedWalks) {
+      events["nested walks"] = vmcs.nestedWalks;
+      events["host-table references"] = vmcs.hostWalkReferences;
+    }
+    return monitor.execution(outcome, {
+      executedDirectly: direct,
+      emulated: vmm.emulated,
+      vmExits: vmm.exitCounts(),
+      pageFaultsHidden: memory?.pageFaultsHidden ?? 0,
+      pageFaultsReflected: guestPageFaults,
+      events,
+    });
+  }
+}
+
