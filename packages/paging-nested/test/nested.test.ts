@@ -1,0 +1,144 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { findScenario } from "@vmlab/guest";
+import {
+  BUILTIN_STRATEGY_PACKAGES, catalogOf, FAULT_HIDDEN, FAULT_REFLECT, GuestMemory, importStrategyModules, MonitorFrames, resolveConfiguration,
+  resolveStrategyPackage, runConfiguration, VirtualCpu, type GuestFault, type VmContext,
+} from "@vmlab/core";
+import {
+  ACCESS_READ, ACCESS_WRITE, assemble, CAUSE, EXIT, getProfile, Machine, PAGE_SIZE, PageTableBuilder, PTE_U, PTE_W, VmControl, walk, walkShape,
+  type Levels,
+} from "@vmlab/isa";
+import { NestedMemory } from "../src/index.js";
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const MONITOR = 0x200000;
+const GUEST = 0x400000;
+
+/** A VM context as a monitor provides it: the guest's memory above the monitor's frames. */
+function vmContext(levels: Levels): VmContext & { machine: Machine } {
+  const machine = new Machine({ profile: getProfile("riscv-like", { levels }), memoryBytes: MONITOR + GUEST });
+  const fault: GuestFault = { cause: 0, address: 0, access: 0, protection: false };
+  return {
+    machine,
+    guest: new GuestMemory(machine.memory, MONITOR, GUEST),
+    vcpu: new VirtualCpu(),
+    frames: new MonitorFrames(machine.memory, PAGE_SIZE, MONITOR),
+    fault,
+    trace: undefined,
+    audit: () => {},
+  };
+}
+
+function attached(levels: Levels) {
+  const vm = vmContext(levels);
+  const nested = new NestedMemory();
+  const vmcs = new VmControl();
+  nested.configureGuestMode(vmcs);
+  nested.attachMonitor(vm);
+  return { vm, nested, vmcs };
+}
+
+describe("nested paging: the host tables", () => {
+  // 1024 guest frames; tables per level counted from the index split (ISA.md).
+  for (const [levels, frames] of [[2, 2], [3, 1 + 1 + 8], [4, 1 + 1 + 1 + 32]] as const) {
+    it(`${levels} levels: map every guest frame p to machine frame p + monitor size, in ${frames} table frames`, () => {
+      const { vm, nested, vmcs } = attached(levels);
+      expect(vmcs.nestedPaging).toBe(true);
+      expect(vmcs.hostLevels).toBe(levels);
+      // Nothing of the guest's MMU exits.
+      expect(vmcs.exceptionBitmap[CAUSE.PAGE_FAULT]).toBe(0);
+      expect(vmcs.invalidateExiting).toBe(false);
+      const out = { status: 0, pte: 0, references: 0 };
+      for (const gpa of [0, 0x1000, 0x123456, GUEST - 4]) {
+        const r = walk(vm.machine.memory.i32, vmcs.hostRoot, walkShape(levels), gpa, true, false, out);
+        expect(r.status).toBe(0);
+        expect(r.references).toBe(levels);
+        expect(((r.pte & ~0xfff) >>> 0) + (gpa & 0xfff)).toBe(gpa + MONITOR);
+      }
+      // Past the guest's memory: nothing.
+      expect(walk(vm.machine.memory.i32, vmcs.hostRoot, walkShape(levels), GUEST, false, false, out).status).not.toBe(0);
+      // Host tables are the monitor's frames, below the guest.
+      expect(vmcs.hostRoot).toBeLessThan(MONITOR);
+      expect(vm.frames.inUse).toBe(frames);
+      expect(nested.finish!(new (class { charge() {} })() as never, {} as never).events["host table frames"]).toBe(frames);
+    });
+  }
+
+  it("an EPT violation inside the guest's memory is filled unseen; past it, bare metal's ADDRESS_ERROR is reflected", () => {
+    const { vm, nested, vmcs } = attached(2);
+    expect(nested.hostFault(GUEST + 0x10, 0x00401010, ACCESS_WRITE)).toBe(FAULT_REFLECT);
+    expect(vm.fault).toEqual({ cause: CAUSE.ADDRESS_ERROR, address: 0x00401010, access: ACCESS_WRITE, protection: false });
+    // Knock out one host entry, as if never mapped: the violation maps it again.
+    const out = { status: 0, pte: 0, references: 0 };
+    const shape = walkShape(2);
+    walk(vm.machine.memory.i32, vmcs.hostRoot, shape, 0x5000, false, false, out);
+    const rootEntry = vm.machine.memory.i32[(vmcs.hostRoot >>> 2) + 0]!;
+    const leafTable = (rootEntry & ~0xfff) >>> 0;
+    vm.machine.memory.i32[(leafTable >>> 2) + 5] = 0;
+    expect(walk(vm.machine.memory.i32, vmcs.hostRoot, shape, 0x5000, false, false, out).status).not.toBe(0);
+    expect(nested.hostFault(0x5abc, 0x80005abc, ACCESS_READ)).toBe(FAULT_HIDDEN);
+    expect(walk(vm.machine.memory.i32, vmcs.hostRoot, shape, 0x5000, false, false, out).status).toBe(0);
+    expect(((out.pte & ~0xfff) >>> 0)).toBe(0x5000 + MONITOR);
+  });
+
+  it("with 4 guest and 4 host levels a guest TLB miss through these tables makes 24 references", () => {
+    const levels = 4;
+    const program = (load: boolean) => {
+      const { vm, vmcs } = attached(levels);
+      const guest = vm.guest.i32;
+      let next = 0x100000;
+      const gpt = new PageTableBuilder(guest, levels, () => (next += PAGE_SIZE) - PAGE_SIZE);
+      gpt.map(0x00400000, 0x200000, PTE_W | PTE_U);
+      guest[0x200000 >>> 2] = 42;
+      vm.machine.load(
+        assemble(
+          `
+        .org 0x80001000
+start:  li r1, ${gpt.root}
+        wrcr r1, PTBR
+        li r2, 0x00400000
+        ${load ? "lw r3, 0(r2)" : "nop"}
+        halt`,
+          { file: "t.s" },
+        ),
+        MONITOR,
+      );
+      vm.machine.cpu.vmEnter(vmcs);
+      expect(vm.machine.run(100).reason).toBe("vm-exit");
+      expect(vmcs.exitReason).toBe(EXIT.HALT);
+      return vm.machine;
+    };
+    const a = program(false).stats();
+    const withLoad = program(true);
+    expect(withLoad.cpu.regs[3]).toBe(42);
+    expect(withLoad.stats().walkReferences - a.walkReferences).toBe(24);
+  });
+});
+
+describe("nested paging in whole runs", () => {
+  it("riscv-like with 4 levels: walks of 4 (kseg0, host only) to 24 references (guest and host), and no exit for the guest's MMU", async () => {
+    const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
+    const catalog = catalogOf(modules);
+    const s = findScenario("tlb-pressure");
+    const native = runConfiguration(resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "native", machine: "core2-2008" }, catalog), s, modules);
+    const r = runConfiguration(
+      resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "hardware-assist", memory: "nested", machine: "core2-2008" }, catalog),
+      s,
+      modules,
+      { reference: native.digest! },
+    );
+    expect(r.properties!.equivalent).toBe(true);
+    const walks = r.metrics!.events!["nested walks"]!;
+    const refs = r.metrics!.walkReferences;
+    expect(walks).toBeGreaterThan(0);
+    expect(refs).toBeLessThanOrEqual(24 * walks);
+    expect(refs).toBeGreaterThanOrEqual(4 * walks);
+    // Most references are the host dimension's: m per guest entry and per final address.
+    expect(r.metrics!.events!["host-table references"]! / refs).toBeGreaterThan(0.6);
+    // The same TLB misses walk n = 4 references natively (user pages only: kseg0 is untranslated there).
+    expect(native.metrics!.walkReferences).toBeLessThan(refs);
+    expect(Object.keys(r.metrics!.vmExits).filter((k) => /PAGE_FAULT|control-register|TLB/.test(k))).toEqual([]);
+    expect(r.metrics!.events!["EPT violations"]).toBe(0);
+  });
+});
