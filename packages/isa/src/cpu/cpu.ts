@@ -735,6 +735,12 @@ export class Cpu {
       retired = end - left;
       end = retired;
       left = 0;
+      // An instruction that left the inner loop early (RTE, STI, POPF, OUT to the timer)
+      // may have retired at the deadline: the interrupt becomes pending before any is taken.
+      if (retired >= this.timerDeadline) {
+        this.timerPending = true;
+        this.timerDeadline = retired + this.timerPeriod;
+      }
       if (this.timerPending && (flags & 0x200 /* FLAG_IF */) !== 0) {
         this.timerPending = false;
         this.flags = flags;
