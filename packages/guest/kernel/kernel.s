@@ -26,6 +26,7 @@
         .equ HEAP_BASE, 0x10000000
         .equ KERNEL_HALF, 0x80000000
         .equ ESTATUS_USER_IF, 0x80000200   ; user mode, interrupts on
+        .equ PTE_PHYS, 8                   ; software bit: a frame map_phys mapped, never freed
 
         ; process structure
         .equ P_REGS, 0                     ; r0..r15 (r15 = user sp)
@@ -931,7 +932,7 @@ sys_map_phys:
         li      r4, 0xfffff000
         and     r4, r12, r4
         lw      r2, P_ROOT(r10)
-        li      r5, 7                      ; V | W | U
+        li      r5, 7 | PTE_PHYS           ; V | W | U, and not the kernel's frame to free
         call    map_page
         cmpi    r1, 0
         beq     .fail
@@ -1259,6 +1260,7 @@ free_tree:
         andi    r6, r2, 1
         cmpi    r6, 0
         beq     .skip
+        andi    r7, r2, PTE_PHYS
         li      r6, 0xfffff000
         and     r2, r2, r6
         addi    r3, r12, 1
@@ -1266,7 +1268,9 @@ free_tree:
         beq     .leaf
         call    free_tree
         jmp     .skip
-.leaf:  call    free_frame
+.leaf:  cmpi    r7, 0
+        bne     .skip                      ; map_phys's: the frame was never ours
+        call    free_frame
 .skip:  addi    r14, r14, 1
         jmp     .entry
 .self:  mov     r2, r11

@@ -1,0 +1,266 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { findScenario, listScenarios, RUNTIME_DIR, type Scenario } from "@vmlab/guest";
+import {
+  BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, getMachineProfile, Ledger, importStrategyModules, resolveConfiguration,
+  resolveStrategyPackage, runConfiguration, type Configuration, type RunResult,
+} from "@vmlab/core";
+import { assemble, CAUSE, getProfile, type MachineStats } from "@vmlab/isa";
+import { HC, ParavirtMmu, ParavirtMonitor, SH } from "../src/index.js";
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
+const catalog = catalogOf(modules);
+const config = (profile: string, cpu: string, levels?: number): Configuration =>
+  resolveConfiguration({ profile, cpu, machine: "p4-2006", ...(levels ? { levels } : {}) }, catalog);
+
+type Run = RunResult & { execution: { machine?: { stats(): MachineStats } } };
+const stats = (r: Run): MachineStats => r.execution.machine!.stats();
+const ev = (r: RunResult, name: string): number => r.metrics!.events?.[name] ?? 0;
+const totalTraps = (r: Run): number => Object.values(stats(r).trapsByCause).reduce((a, b) => a + b, 0);
+const reflected = (r: RunResult): number =>
+  Object.entries(r.metrics!.events ?? {}).reduce((a, [k, v]) => (k.startsWith("reflected ") ? a + v : a), 0);
+
+/** A scenario made of inline programs (each includes the runtime), for kernel paths no scenario takes. */
+function inlineScenario(name: string, programs: string[], budget = 2_000_000): Scenario {
+  return {
+    name,
+    description: name,
+    stresses: [],
+    programs: programs.map((_, i) => `p${i}.s`),
+    budget,
+    vms: 1,
+    dir: `${RUNTIME_DIR}inline-${name}`,
+    sources: programs.map((source, i) => ({ name: `p${i}.s`, file: `${RUNTIME_DIR}p${i}.s`, source: `        .include "runtime.s"\n${source}` })),
+  } as Scenario;
+}
+
+const PROFILES: [string, number?][] = [["mips-like"], ["riscv-like"], ["riscv-like", 2], ["riscv-like", 4], ["x86-like"]];
+
+for (const [profile, levels] of PROFILES) {
+  describe(`paravirtualization on ${profile}${levels ? ` (${levels} levels)` : ""}`, () => {
+    const native = config(profile, "native", levels);
+    const pv = config(profile, "paravirt", levels);
+    it("uses the paravirtual MMU", () => {
+      expect(pv.memory).toBe("paravirt-mmu");
+    });
+    const scenarios = levels ? ["syscall", "pte-modify", "page-fault", "forkwait", "disk-io"].map((n) => findScenario(n)) : listScenarios();
+    for (const s of scenarios) {
+      it(`${s.name}: the paravirtual kernel prints what the unmodified one prints natively`, () => {
+        const n = runConfiguration(native, s, modules) as Run;
+        const p = runConfiguration(pv, s, modules, { reference: n.digest! }) as Run;
+        expect(n.outcome).toBe("halt");
+        expect(p.outcome).toBe("halt");
+        expect(p.properties!.equivalenceBasis).toBe("output");
+        if (s.expectedOutput !== undefined) {
+          expect(p.properties!.equivalent, p.properties!.divergence?.detail).toBe(true);
+          expect(p.output).toBe(s.expectedOutput);
+        } else {
+          // Output that depends on where timer interrupts land (interleave): the same
+          // lines, each process's in its order; the interleaving may differ, since the
+          // paravirtual kernel retires other instructions between preemptions.
+          const lines = (t: string) => t.split("\n").filter(Boolean);
+          expect([...lines(p.output)].sort()).toEqual([...lines(n.output)].sort());
+          for (const who of new Set(lines(n.output).map((l) => l[0]))) {
+            expect(lines(p.output).filter((l) => l[0] === who)).toEqual(lines(n.output).filter((l) => l[0] === who));
+          }
+        }
+        // No sensitive instruction anywhere in the paravirtual kernel: none traps, none slips through.
+        expect(stats(p).trapsByCause.PRIVILEGED).toBe(0);
+        expect(p.properties!.sensitiveUntrapped).toBeUndefined();
+        expect(p.properties!.resourceControl.violations).toEqual([]);
+        expect(p.metrics!.emulated).toBe(0);
+        expect(p.properties!.efficiency).toBe(1);
+        // Every delivered trap ends in one IRET hypercall (the boot's first return makes
+        // up for the final exit, which never returns).
+        expect(ev(p, "hypercall IRET")).toBe(reflected(p));
+        expect(CATEGORIES.reduce((a, c) => a + p.cycles!.byCategory[c], 0)).toBe(p.cycles!.total);
+      });
+    }
+  });
+}
+
+describe("paravirtualization against trap-and-emulate on the system-call and page-table microbenchmarks", () => {
+  for (const profile of ["mips-like", "riscv-like"]) {
+    const te = config(profile, "trap-emulate");
+    const pv = config(profile, "paravirt");
+    const runs = (name: string) => ({
+      te: runConfiguration(te, findScenario(name), modules) as Run,
+      pv: runConfiguration(pv, findScenario(name), modules) as Run,
+    });
+
+    it(`${profile}: a system call is a trap and one IRET hypercall, not a trap per privileged instruction`, () => {
+      const { te: t, pv: p } = runs("syscall");
+      const iterations = findScenario("syscall").iterations!;
+      expect(p.output).toBe(t.output);
+      expect(stats(p).trapsByCause.SYSCALL).toBe(stats(t).trapsByCause.SYSCALL);
+      // Trap-and-emulate: trap_entry's 7 control-register accesses and resume's 3 writes and rte trap on every call.
+      expect(stats(t).trapsByCause.PRIVILEGED).toBeGreaterThanOrEqual(11 * iterations);
+      expect(stats(p).trapsByCause.PRIVILEGED).toBe(0);
+      expect(ev(p, "reflected SYSCALL")).toBe(stats(p).trapsByCause.SYSCALL);
+      expect(ev(p, "hypercall IRET")).toBeGreaterThanOrEqual(iterations);
+      expect(totalTraps(p)).toBeLessThan(totalTraps(t));
+      expect(p.cycles!.total).toBeLessThan(t.cycles!.total);
+    });
+
+    it(`${profile}: page-table rewrites and invalidations go in batches of 32 entries: 63 hypercalls for 1000 of each`, () => {
+      const pte = runs("pte-modify");
+      // call-return is the same program with an empty loop in the kernel instead.
+      const base = runs("call-return");
+      const iterations = findScenario("pte-modify").iterations!;
+      expect(ev(pte.pv, "page-table batch entries") - ev(base.pv, "page-table batch entries")).toBe(2 * iterations);
+      expect(ev(pte.pv, "hypercall MMU_UPDATE") - ev(base.pv, "hypercall MMU_UPDATE")).toBe(Math.ceil((2 * iterations) / 32));
+      // Trap-and-emulate: the TLBI of every iteration traps, and on riscv-like the PTE write too (traced).
+      expect(ev(pte.te, "emulated TLBI") - ev(base.te, "emulated TLBI")).toBe(iterations);
+      if (profile === "riscv-like") expect(ev(pte.te, "traced page-table writes")).toBeGreaterThanOrEqual(iterations);
+      expect(totalTraps(pte.pv)).toBeLessThan(totalTraps(pte.te));
+      expect(pte.pv.cycles!.total).toBeLessThan(pte.te.cycles!.total);
+    });
+  }
+
+  it("riscv-like: the mirror tables are kept by the batches: no hidden fault and no traced write", () => {
+    const p = runConfiguration(config("riscv-like", "paravirt"), findScenario("pte-modify"), modules) as Run;
+    expect(p.metrics!.pageFaultsHidden).toBe(0);
+    expect(stats(p).trapsByCause.PAGE_FAULT).toBe(0);
+    expect(ev(p, "mirror entries updated")).toBeGreaterThanOrEqual(findScenario("pte-modify").iterations!);
+  });
+});
+
+describe("validation: a guest may map only its own frames", () => {
+  const MAP = (frame: number) => `
+start:  li      r2, 0x20000000           ; a user page
+        li      r3, ${frame}
+        li      r1, SYS_MAP_PHYS
+        syscall 0
+        mov     r11, r1
+        mov     r2, r1
+        call    print_num
+        li      r2, 10
+        call    print_char
+        cmpi    r11, 0
+        bne     .out
+        li      r2, 0x20000000
+        lw      r2, 0(r2)                ; what the mapped frame holds
+        call    print_hex
+        li      r2, 10
+        call    print_char
+.out:   li      r2, 0
+        call    exit
+        .equ    SYS_MAP_PHYS, 11`;
+
+  for (const profile of ["mips-like", "riscv-like", "x86-like"]) {
+    it(`${profile}: a frame beyond the VM's memory is refused, and the kernel sees -1`, () => {
+      const s = inlineScenario(`map-foreign-${profile}`, [MAP(0x00500000)]);
+      const n = runConfiguration(config(profile, "native"), s, modules);
+      const p = runConfiguration(config(profile, "paravirt"), s, modules) as Run;
+      // Bare metal maps it: the machine then faults on the access (there is no such memory).
+      expect(n.output).toBe("0\nkernel: pid 1 killed (address error)\n");
+      expect(p.outcome).toBe("halt");
+      expect(p.output).toBe("-1\n");
+      expect(ev(p, "hypercalls refused")).toBe(1);
+      expect(p.properties!.resourceControl.violations).toEqual([expect.stringMatching(/page-table update mapping guest frame 0x500 refused: not the VM's/)]);
+    });
+
+    it(`${profile}: a frame of its own is mapped as on bare metal`, () => {
+      // Physical 0x1000 holds the kernel's first instruction in both builds: lui sp, 0x8000 ... (0x18f08000).
+      const s = inlineScenario(`map-own-${profile}`, [MAP(0x00001000)]);
+      const n = runConfiguration(config(profile, "native"), s, modules);
+      const p = runConfiguration(config(profile, "paravirt"), s, modules, { reference: n.digest! });
+      expect(n.output).toBe("0\n0x18f08000\n");
+      expect(p.properties!.equivalent, p.properties!.divergence?.detail).toBe(true);
+      expect(p.properties!.resourceControl.violations).toEqual([]);
+    });
+  }
+
+  it("a hypercall from a user process is no hypercall: the kernel gets the trap, as on bare metal", () => {
+    const s = inlineScenario("user-hcall", [`
+start:  li      r1, 11                   ; HALT, were it the kernel asking
+        hcall   0
+        li      r2, 0
+        call    exit`]);
+    for (const profile of ["mips-like", "riscv-like"]) {
+      const n = runConfiguration(config(profile, "native"), s, modules);
+      const p = runConfiguration(config(profile, "paravirt"), s, modules, { reference: n.digest! });
+      expect(n.output).toBe("kernel panic: unexpected trap\n");
+      expect(p.properties!.equivalent, p.properties!.divergence?.detail).toBe(true);
+      expect(ev(p, "reflected HYPERCALL")).toBe(1);
+    }
+  });
+});
+
+describe("the interrupt flag in the shared block", () => {
+  // A minimal paravirtual kernel: it masks interrupts by a store, lets the timer expire,
+  // sees PENDING, unmasks by a store and asks for the interrupt with EVENT_CHECK.
+  const KERNEL = `
+        .org 0x80001000
+start:  la      sp, stack_top
+        la      r2, handler
+        la      r3, stack_top
+        la      r4, shared - 0x80000000
+        li      r1, ${HC.SET_CALLBACKS}
+        hcall   0
+        li      r2, 100
+        li      r1, ${HC.SET_TIMER}
+        hcall   0
+        li      r5, 300                  ; IF is 0 (the block starts zeroed): spin past the deadline
+.spin:  addi    r5, r5, -1
+        cmpi    r5, 0
+        bgt     .spin
+        la      r6, shared
+        lw      r2, ${SH.PENDING}(r6)
+        addi    r2, r2, '0'
+        call    putc
+        li      r2, 0x200
+        sw      r2, ${SH.IF}(r6)         ; unmask: a store, no trap
+        li      r1, ${HC.EVENT_CHECK}
+        hcall   0
+after:  li      r2, 'X'                  ; not reached: the handler halts
+        call    putc
+handler:
+        li      r2, 'T'
+        call    putc
+        la      r6, shared
+        lw      r2, ${SH.CAUSE}(r6)
+        addi    r2, r2, '0'
+        call    putc
+        li      r1, ${HC.HALT}
+        hcall   0
+putc:   la      r3, byte
+        sb      r2, 0(r3)
+        la      r2, byte - 0x80000000
+        li      r3, 1
+        li      r1, ${HC.CONSOLE_WRITE}
+        hcall   0
+        ret
+        .align  4
+byte:   .word   0
+shared: .space  64
+        .space  256
+stack_top:`;
+
+  for (const profile of ["mips-like", "riscv-like", "x86-like"]) {
+    it(`${profile}: a masked timer interrupt waits as PENDING and comes with EVENT_CHECK once unmasked`, () => {
+      const image = assemble(KERNEL, { file: "mini.s" });
+      const p = getProfile(profile);
+      const memory = new ParavirtMmu();
+      const monitor = new ParavirtMonitor({
+        scenario: inlineScenario("mini", ["start: halt"]),
+        profile: p,
+        image,
+        budget: 10_000,
+        machineProfile: getMachineProfile("p4-2006"),
+        ledger: new Ledger(),
+        memory,
+      });
+      monitor.boot();
+      expect(monitor.run(10_000)).toBe("halt");
+      // "1": PENDING was set while IF was masked; "T8": the timer (cause 8) delivered at EVENT_CHECK.
+      expect(monitor.console.text()).toBe("1T8");
+      expect(monitor.virtualInterrupts).toBe(1);
+      expect(monitor.machine.cpu.trapsByCause[CAUSE.TIMER]).toBeGreaterThanOrEqual(1);
+      // The interrupted instruction is the one after the EVENT_CHECK hypercall.
+      expect(monitor.guest.i32[(image.symbols.shared! - 0x80000000 + SH.EPC) >>> 2]! >>> 0).toBe(image.symbols.after);
+      expect(monitor.hypercalls[HC.EVENT_CHECK]).toBe(1);
+    });
+  }
+});
