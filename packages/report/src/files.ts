@@ -66,7 +66,8 @@ export function toMarkdown(results: readonly RunResult[], meta: ReportMeta): str
   return parts.join("\n");
 }
 
-function chartJsSource(): string {
+/** Chart.js (UMD build), to inline into a self-contained HTML page. */
+export function chartJsSource(): string {
   // The UMD build sits beside the package's CommonJS entry; read it from disk and inline it.
   const main = createRequire(import.meta.url).resolve("chart.js");
   return readFileSync(join(dirname(main), "chart.umd.min.js"), "utf8");

@@ -1,4 +1,8 @@
 export { terminalTable, markdownTable, rows } from "./tables.js";
-export { toCsv, toMarkdown, toHtml, writeReport, type ReportMeta } from "./files.js";
+export { toCsv, toMarkdown, toHtml, writeReport, chartJsSource, type ReportMeta } from "./files.js";
 export { slowdowns, statusOf } from "./summary.js";
 export { traceSteps, traceTable, TRACE_STARTS, type TraceStart, type TraceStep, type TraceOptions } from "./trace.js";
+export {
+  sweepOf, sweepTables, sweepCsv, sweepHtml, writeSweep, crossovers, crossoverText, series, sweepGroups, GEOMEAN,
+  type Sweep, type SweepPoint, type SweepMetric, type Crossover,
+} from "./sweep.js";

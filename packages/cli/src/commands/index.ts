@@ -6,6 +6,7 @@ import { register as exec } from "./exec.js";
 import { register as list } from "./list.js";
 import { register as matrix } from "./matrix.js";
 import { register as run } from "./run.js";
+import { register as sweep } from "./sweep.js";
 import { register as trace } from "./trace.js";
 
-export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, trace, list, exec, asm, disasm, classify];
+export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, sweep, trace, list, exec, asm, disasm, classify];

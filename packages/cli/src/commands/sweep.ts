@@ -1,0 +1,145 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { MultiBar, Presets } from "cli-progress";
+import {
+  ConfigurationError, CostsSchema, DEFAULT_MACHINE_PROFILE, enumerateConfigurations, getMachineProfile, resolveConfiguration, runMatrix,
+  type Configuration, type MachineProfile, type MatrixCell,
+} from "@vmlab/core";
+import { listScenarios, type Scenario } from "@vmlab/guest";
+import { PROFILE_NAMES } from "@vmlab/isa";
+import { crossovers, statusOf, sweepOf, sweepTables, writeSweep, type SweepMetric } from "@vmlab/report";
+import { CliError } from "../errors.js";
+import { levelsOption, parseCount, printJson } from "../options.js";
+import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
+
+export const COST_KEYS = Object.keys(CostsSchema.shape);
+
+function parseCost(flag: string) {
+  return (v: string): number => {
+    const n = Number(v.replace(/_/g, ""));
+    if (v.trim() === "" || !Number.isFinite(n) || n < 0) throw new CliError(`${flag} must be a non-negative number of cycles (got '${v}')`);
+    return n;
+  };
+}
+
+/** `steps` values from `from` to `to`, both included, evenly spaced (rounded to whole cycles when both ends are whole). */
+export function sweepValues(from: number, to: number, steps: number): number[] {
+  if (steps === 1) return [from];
+  const whole = Number.isInteger(from) && Number.isInteger(to);
+  const values = Array.from({ length: steps }, (_, i) => from + ((to - from) * i) / (steps - 1));
+  return whole ? values.map(Math.round) : values;
+}
+
+export function register(program: Command): void {
+  program
+    .command("sweep")
+    .description("rerun configurations over a range of one machine-profile cost; tables and a line chart of slowdown (or cycles) against it")
+    .requiredOption("--param <cost>", `the cost to vary (${COST_KEYS.join(", ")})`)
+    .requiredOption("--from <cycles>", "first value", parseCost("--from"))
+    .requiredOption("--to <cycles>", "last value", parseCost("--to"))
+    .option("--steps <n>", "number of values, evenly spaced from --from to --to", parseCount("--steps"), 5)
+    .option("--scenarios <list>", "comma-separated scenario names (default: all)", commaList)
+    .option("--cpus <list>", "comma-separated CPU strategies (default: every one the profile can host)", commaList)
+    .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList)
+    .option("--profile <name>", `ISA profile (${PROFILE_NAMES.join(", ")})`, "x86-like")
+    .addOption(levelsOption())
+    .option("--machine <profile>", "machine profile the other costs come from, or a .json file", DEFAULT_MACHINE_PROFILE)
+    .option("--metric <what>", "slowdown (against native at the same value) or cycles", "slowdown")
+    .option("--budget <n>", "guest instruction budget for every run (default: each scenario's)", parseCount("--budget"))
+    .option("--workers <n>", "worker threads (default: one per core)", parseCount("--workers"))
+    .option("--out <dir>", "folder for sweep.html, sweep.json and sweep.csv (default: reports/sweep-<param>)")
+    .option("--config <file>", "vmlab.config.json naming more strategy packages")
+    .option("--json", "print the sweep as JSON")
+    .action(
+      async (o: {
+        param: string; from: number; to: number; steps: number; scenarios?: string[]; cpus?: string[]; memories?: string[]; profile: string;
+        levels?: number; machine: string; metric: string; budget?: number; workers?: number; out?: string; config?: string; json?: boolean;
+      }) => {
+        if (!COST_KEYS.includes(o.param)) throw new CliError(`unknown cost '${o.param}' for --param (valid: ${COST_KEYS.join(", ")})`);
+        if (o.metric !== "slowdown" && o.metric !== "cycles") throw new CliError(`--metric must be slowdown or cycles (got '${o.metric}')`);
+        if (!PROFILE_NAMES.includes(o.profile as never)) throw new CliError(`unknown profile '${o.profile}' (valid: ${PROFILE_NAMES.join(", ")})`);
+        const metric = o.metric as SweepMetric;
+        let base: MachineProfile;
+        try {
+          base = getMachineProfile(o.machine);
+        } catch (e) {
+          throw new CliError((e as Error).message);
+        }
+        const { packages, catalog } = await loadStrategies(o.config);
+        const cpuNames = catalog.filter((s) => s.kind === "cpu").map((s) => s.name);
+        const memoryNames = catalog.filter((s) => s.kind === "memory").map((s) => s.name);
+        for (const c of o.cpus ?? []) if (!cpuNames.includes(c)) throw new CliError(`unknown CPU strategy '${c}' (valid: ${cpuNames.join(", ")})`);
+        for (const m of o.memories ?? []) if (!memoryNames.includes(m)) throw new CliError(`unknown memory strategy '${m}' (valid: ${memoryNames.join(", ")})`);
+        const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios();
+        const levels = o.levels !== undefined ? { levels: o.levels } : {};
+
+        let configurations: Configuration[];
+        let native: Configuration;
+        let skipped: { label: string; reason: string }[];
+        try {
+          const e = enumerateConfigurations(catalog, {
+            profiles: [o.profile],
+            cpus: (o.cpus ?? cpuNames).filter((c) => c !== "native"),
+            ...(o.memories ? { memories: o.memories } : {}),
+            machines: [DEFAULT_MACHINE_PROFILE],
+            ...levels,
+          });
+          configurations = e.configurations;
+          skipped = e.skipped;
+          native = resolveConfiguration({ profile: o.profile, cpu: "native", machine: DEFAULT_MACHINE_PROFILE, ...levels }, catalog);
+        } catch (e) {
+          if (e instanceof ConfigurationError) throw new CliError(e.message);
+          throw e;
+        }
+        if (configurations.length === 0 && (o.cpus ?? []).some((c) => c !== "native")) {
+          throw new CliError(`no configuration can run: ${skipped.map((s) => `${s.label}: ${s.reason}`).join("; ")}`);
+        }
+        if (metric === "slowdown" && configurations.length === 0) throw new CliError("nothing to compare with native: name a CPU strategy other than native in --cpus");
+
+        const values = sweepValues(o.from, o.to, o.steps);
+        // One machine profile per value: the base with the one cost changed.
+        const variants = values.map((v): MachineProfile => ({
+          name: `${base.name} ${o.param}=${v}`,
+          description: `${base.description}; ${o.param} = ${v}`,
+          costs: { ...base.costs, [o.param]: v },
+        }));
+        const valueOf = new Map(variants.map((m, i) => [m.name, values[i]!]));
+        const cells: MatrixCell[] = [];
+        for (const machine of variants) {
+          for (const scenario of scenarios) {
+            for (const c of [native, ...configurations]) {
+              cells.push({ scenario, configuration: { ...c, machine } });
+            }
+          }
+        }
+        const started = performance.now();
+        const bar = process.stderr.isTTY && !o.json
+          ? new MultiBar({ clearOnComplete: true, format: " {bar} {value}/{total} runs | {last}" }, Presets.shades_classic)
+          : undefined;
+        const progress = bar?.create(cells.length, 0, { last: "" });
+        const results = await runMatrix(cells, {
+          strategyPackages: packages,
+          ...(o.workers ? { workers: o.workers } : {}),
+          ...(o.budget ? { budget: o.budget } : {}),
+          onProgress: (done, _total, last) => {
+            if (last.outcome !== "halt" || last.properties?.equivalent === false) {
+              const line = `${last.scenario} ${last.configuration.label} ${last.configuration.machine}: ${statusOf(last)}\n`;
+              if (bar) bar.log(line);
+              else if (!o.json) process.stderr.write(line);
+            }
+            progress?.update(done, { last: `${last.scenario} ${last.configuration.label} ${last.configuration.machine}` });
+          },
+        });
+        bar?.stop();
+        const sweep = sweepOf(o.param, base.name, values, metric, results, (name) => valueOf.get(name));
+        const out = resolve(o.out ?? `reports/sweep-${o.param}`);
+        const files = writeSweep(out, sweep);
+        const wallMs = performance.now() - started;
+        if (o.json) printJson({ ...sweep, crossovers: crossovers(sweep), skipped, files, wallMs });
+        else {
+          process.stdout.write(sweepTables(sweep));
+          process.stderr.write(`${results.length} runs in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
+        }
+      },
+    );
+}
