@@ -5,9 +5,10 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ContainerModule } from "inversify";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, ConfigurationError, importStrategyModules, PluginError, readConfigFile, resolveConfiguration,
-  resolveStrategyPackage, type Configuration, type ConfigurationSpec, type StrategyInfo,
+  BUILTIN_STRATEGY_PACKAGES, catalogOf, ConfigurationError, guestImage, importStrategyModules, PluginError, readConfigFile,
+  resolveConfiguration, resolveStrategyPackage, type Configuration, type ConfigurationSpec, type StrategyInfo,
 } from "@vmlab/core";
+import type { Image } from "@vmlab/isa";
 import { findScenario, ScenarioError, type Scenario } from "@vmlab/guest";
 import { CliError } from "./errors.js";
 
@@ -49,6 +50,12 @@ export function scenarioOrFail(name: string): Scenario {
     if (e instanceof ScenarioError) throw new CliError(e.message);
     throw e;
   }
+}
+
+/** The guest image a configuration runs (the paravirtual build for a strategy that requires it), for symbols. */
+export function imageFor(scenario: Scenario, config: Configuration, catalog: readonly StrategyInfo[]): Image {
+  const cpu = catalog.find((s) => s.kind === "cpu" && s.name === config.cpu);
+  return guestImage(scenario, config.profile, { paravirt: cpu?.requires.paravirtualGuest === true });
 }
 
 export const commaList = (v: string): string[] => v.split(",").map((s) => s.trim()).filter(Boolean);

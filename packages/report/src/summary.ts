@@ -22,7 +22,8 @@ export function statusOf(r: RunResult): string {
     return `DIVERGES (${r.properties.divergence?.what ?? "?"})${untrapped ? `: untrapped ${untrapped}` : ""}`;
   }
   if (r.outcome === "budget") return "over budget";
-  return r.properties?.equivalent ? "equivalent" : "ok";
+  if (r.properties?.equivalent) return r.properties.equivalenceBasis === "output" ? "equivalent (output)" : "equivalent";
+  return "ok";
 }
 
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString("en-US");

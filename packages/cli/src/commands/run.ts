@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { CATEGORIES, DEFAULT_MACHINE_PROFILE, guestImage, runConfiguration, symbolize } from "@vmlab/core";
+import { CATEGORIES, DEFAULT_MACHINE_PROFILE, runConfiguration, symbolize } from "@vmlab/core";
 import { table } from "table";
 import { levelsOption, parseCount, printJson } from "../options.js";
-import { configurationOrFail, loadStrategies, scenarioOrFail } from "../strategies.js";
+import { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } from "../strategies.js";
 
 export function register(program: Command): void {
   program
@@ -50,10 +50,17 @@ export function register(program: Command): void {
             ["modeled cycles", result.cycles!.total.toLocaleString("en-US")],
             ...CATEGORIES.filter((c) => result.cycles!.byCategory[c] > 0).map((c): [string, string] => [`  ${c}`, result.cycles!.byCategory[c].toLocaleString("en-US")]),
             ["slowdown vs native", `${(result.cycles!.total / native.cycles!.total).toFixed(2)}x`],
-            ["equivalence", p.equivalent === null ? "(this is the native run)" : p.equivalent ? "equivalent to native" : `DIVERGES: ${p.divergence?.detail}`],
+            [
+              "equivalence",
+              p.equivalent === null
+                ? "(this is the native run)"
+                : p.equivalent
+                  ? `equivalent to native${p.equivalenceBasis === "output" ? " (console output and outcome: the guest is the paravirtual build)" : ""}`
+                  : `DIVERGES: ${p.divergence?.detail}`,
+            ],
             ...(p.sensitiveUntrapped?.length
               ? [["sensitive, did not trap", p.sensitiveUntrapped.map((u) => {
-                  const where = symbolize(guestImage(scenario, config.profile), u.firstPc);
+                  const where = symbolize(imageFor(scenario, config, catalog), u.firstPc);
                   return `${u.mnemonic} ${u.count.toLocaleString("en-US")}x (first at 0x${u.firstPc.toString(16)}${where ? ` <${where}>` : ""}, guest instruction ${u.firstAt.toLocaleString("en-US")})`;
                 }).join("; ")] as [string, string]]
               : []),

@@ -1,8 +1,8 @@
 import { Option, type Command } from "commander";
-import { DEFAULT_MACHINE_PROFILE, guestImage, runConfiguration, symbolize, TraceLog } from "@vmlab/core";
+import { DEFAULT_MACHINE_PROFILE, runConfiguration, symbolize, TraceLog } from "@vmlab/core";
 import { TRACE_STARTS, traceSteps, traceTable, type TraceStart } from "@vmlab/report";
 import { levelsOption, parseCount, printJson } from "../options.js";
-import { configurationOrFail, loadStrategies, scenarioOrFail } from "../strategies.js";
+import { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } from "../strategies.js";
 
 /** Raw events recorded at most (a trace is for reading, not for whole long runs). */
 const EVENT_LIMIT = 200_000;
@@ -39,7 +39,7 @@ export function register(program: Command): void {
         const scenario = scenarioOrFail(name);
         const log = new TraceLog(EVENT_LIMIT);
         runConfiguration(config, scenario, modules, { trace: log, ...(o.budget !== undefined ? { budget: o.budget } : {}) });
-        const image = guestImage(scenario, config.profile);
+        const image = imageFor(scenario, config, catalog);
         const steps = traceSteps(log.events, { start: o.start, steps: o.events, all: o.all === true, symbolize: (pc) => symbolize(image, pc) });
         const columns = config.cpu === "native" ? 2 : 3;
         if (o.json) {

@@ -1,0 +1,45 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { findScenario } from "@vmlab/guest";
+import {
+  BUILTIN_STRATEGY_PACKAGES, catalogOf, guestImage, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration,
+  symbolize, TraceLog,
+} from "@vmlab/core";
+import { statusOf, traceSteps } from "../src/index.js";
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
+const catalog = catalogOf(modules);
+
+describe("vmlab trace under paravirtualization", () => {
+  for (const profile of ["mips-like", "riscv-like"]) {
+    it(`${profile}: a system call takes four steps: the trap, the reflection, the kernel ending in an IRET hypercall, the real return`, () => {
+      const config = resolveConfiguration({ profile, cpu: "paravirt", machine: "p4-2006" }, catalog);
+      const s = findScenario("syscall");
+      const log = new TraceLog(200_000);
+      const run = runConfiguration(config, s, modules, { trace: log });
+      const image = guestImage(s, config.profile, { paravirt: true });
+      const steps = traceSteps(log.events, { start: "syscall", steps: 5, symbolize: (pc) => symbolize(image, pc) });
+      expect(steps.map((x) => x.actor)).toEqual(["process", "vmm", "os", "vmm", "process"]);
+      const syscallPc = Number(/system call: trap at (0x[0-9a-f]+)/.exec(steps[0]!.text)![1]);
+      expect(steps[1]!.text).toMatch(/call the OS trap handler at 0x[0-9a-f]+ <trap_entry>/);
+      // No privileged instruction traps on the way: the kernel's only exit is the hypercall.
+      expect(steps[2]!.text).toMatch(/^runs \d+ instructions from 0x[0-9a-f]+ <trap_entry>; hypercall iret at 0x[0-9a-f]+ <resume\+\d+>$/);
+      expect(steps[3]!.text).toBe(`return from trap to 0x${(syscallPc + 4).toString(16)} (user mode)`);
+      expect(run.outcome).toBe("halt");
+    });
+  }
+
+  it("reports say a paravirtual run is equivalent by its output", () => {
+    const s = findScenario("syscall");
+    const native = runConfiguration(resolveConfiguration({ profile: "x86-like", cpu: "native", machine: "p4-2006" }, catalog), s, modules);
+    const { execution: _e, ...pv } = runConfiguration(resolveConfiguration({ profile: "x86-like", cpu: "paravirt", machine: "p4-2006" }, catalog), s, modules, {
+      reference: native.digest!,
+    });
+    void _e;
+    expect(statusOf(pv)).toBe("equivalent (output)");
+    const { execution: _n, ...n } = native;
+    void _n;
+    expect(statusOf(n)).toBe("native (reference)");
+  });
+});
