@@ -6,7 +6,7 @@
 import { table } from "table";
 import type { TraceActor, TraceEvent } from "@vmlab/core";
 
-export const TRACE_STARTS = ["boot", "user", "syscall", "tlb-miss", "page-fault", "interrupt"] as const;
+export const TRACE_STARTS = ["boot", "user", "syscall", "tlb-miss", "page-fault", "interrupt", "vm-exit"] as const;
 export type TraceStart = (typeof TRACE_STARTS)[number];
 
 export interface TraceStep {
@@ -41,10 +41,19 @@ interface Building {
   passing: Map<string, number>;
   /** Binary translation: sensitive instructions carried out by callouts in passing, by mnemonic. */
   callouts: Map<string, number>;
+  /** Hardware assist: VM exits handled in passing (port I/O, control registers, hidden faults), by reason. */
+  exits: Map<string, number>;
   events: TraceEvent[];
 }
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+
+/** "VM exit (exception PAGE_FAULT): ..." -> "exception PAGE_FAULT"; "I/O (out 0x10): ..." -> "I/O (out 0x10)". */
+function exitLabel(text: string): string {
+  const head = text.split(":")[0]!;
+  const m = /^VM exit \((.*)\)$/.exec(head);
+  return m ? m[1]! : head;
+}
 
 function matchesStart(e: TraceEvent, start: TraceStart): boolean {
   switch (start) {
@@ -60,6 +69,8 @@ function matchesStart(e: TraceEvent, start: TraceStart): boolean {
       return e.kind === "trap" && e.cause === "PAGE_FAULT" && e.actor === "process" && !e.hidden;
     case "interrupt":
       return e.cause === "TIMER" && !e.hidden;
+    case "vm-exit":
+      return e.kind === "exit" && !e.hidden && !e.inline;
   }
 }
 
@@ -77,11 +88,11 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
   let faultedCause: string | undefined;
 
   const open = (e: TraceEvent): Building => {
-    cur = { actor: e.actor, parts: [], at: e.at, runInstructions: 0, runPc: 0, runIndex: -1, unseen: new Map(), passing: new Map(), callouts: new Map(), events: [] };
+    cur = { actor: e.actor, parts: [], at: e.at, runInstructions: 0, runPc: 0, runIndex: -1, unseen: new Map(), passing: new Map(), callouts: new Map(), exits: new Map(), events: [] };
     built.push(cur);
     return cur;
   };
-  const fold = (map: "unseen" | "passing" | "callouts", label: string) => {
+  const fold = (map: "unseen" | "passing" | "callouts" | "exits", label: string) => {
     if (!cur) return;
     cur[map].set(label, (cur[map].get(label) ?? 0) + 1);
   };
@@ -94,6 +105,7 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
       if (e.kind === "hidden") fold("unseen", "filled by the monitor unseen by the guest");
       else if (e.kind === "trap" && e.inline) fold("passing", e.text.split(" ")[0]!);
       else if (e.kind === "callout") fold("callouts", e.text.split(/[ :]/)[0]!);
+      else if (e.kind === "exit") fold("exits", exitLabel(e.text));
       else if (e.kind === "trap" && e.cause === "TIMER") fold("unseen", "timer interrupts held pending (virtual IF clear)");
       cur?.events.push(e);
       continue;
@@ -139,9 +151,11 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
   return built.slice(from, from + count).map((b, i) => {
     const passing = [...b.passing.entries()].map(([m, n]) => (n === 1 ? m : `${m} x${n}`));
     const callouts = [...b.callouts.entries()].map(([m, n]) => (n === 1 ? m : `${m} x${n}`));
+    const exits = [...b.exits.entries()].map(([m, n]) => (n === 1 ? m : `${m} x${n}`));
     const extra = [
       ...(passing.length ? [`trapped and emulated in passing: ${passing.join(", ")}`] : []),
       ...(callouts.length ? [`callouts in passing, no trap: ${callouts.join(", ")}`] : []),
+      ...(exits.length ? [`VM exits in passing: ${exits.join(", ")}`] : []),
       ...[...b.unseen.entries()].map(([label, n]) =>
         label.startsWith("filled") ? `${n} translation${n === 1 ? "" : "s"} ${label}` : `${n} ${label}`),
     ];

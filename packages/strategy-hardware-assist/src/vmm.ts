@@ -42,9 +42,8 @@ export class GuestModeMonitor {
 
   // Tracing (observation only: it never changes what the guest or the counters see).
   private readonly observing: boolean;
-  private runPc = 0;
-  private runRetired = 0;
-  private runActor: TraceActor = "os";
+  /** The stretch of guest execution being recorded (one "run" event, written before the next other event). */
+  private pendingRun: { pc: number; retired: number; actor: TraceActor } | undefined;
 
   constructor(readonly session: GuestSession) {
     this.monitor = new Monitor(session);
@@ -89,17 +88,23 @@ export class GuestModeMonitor {
   run(budget: number): "halt" | "budget" {
     const { cpu, machine } = this;
     for (;;) {
-      if (this.monitor.vcpu.halted) return "halt";
+      if (this.monitor.vcpu.halted) {
+        this.flushRun();
+        return "halt";
+      }
       if (!cpu.guestMode) this.enter();
       const left = budget - this.used;
-      if (left <= 0 || this.traceFull) return "budget";
+      if (left <= 0 || this.traceFull) {
+        this.flushRun();
+        return "budget";
+      }
       this.beginRun();
       const mode = cpu.mode;
       const stop = machine.run(this.observing && mode === MODE_KERNEL ? 1 : left);
-      this.endRun();
       if (stop.reason === "halt") {
         // HALT without halt exiting: the machine itself stopped.
         this.monitor.vcpu.halted = true;
+        this.flushRun();
         return "halt";
       }
       if (stop.reason === "intercept") {
@@ -126,7 +131,7 @@ export class GuestModeMonitor {
       const text = injecting
         ? `VM entry: ${CAUSE_NAMES[injecting]} injected: the guest kernel's handler at ${where}`
         : `VM entry: the guest resumes at ${where}`;
-      this.monitor.note("vmm", "entry", text, { pc: cpu.pc, inline: this.quietEntry, ...(injecting ? { cause: injecting } : {}) });
+      this.note("vmm", "entry", text, { pc: cpu.pc, inline: this.quietEntry, ...(injecting ? { cause: injecting } : {}) });
     }
   }
 
@@ -165,7 +170,7 @@ export class GuestModeMonitor {
         this.exception();
         return;
       case EXIT.EXTERNAL_INTERRUPT:
-        this.noteExit("external interrupt: the timer; inject the guest's virtual timer interrupt", { cause: CAUSE.TIMER });
+        this.noteExit("the timer; inject the guest's virtual timer interrupt", { cause: CAUSE.TIMER });
         monitor.virtualInterrupts++;
         this.inject(CAUSE.TIMER, 0, 0, false);
         return;
@@ -191,7 +196,7 @@ export class GuestModeMonitor {
     if (cpu.timerPending && (cpu.flags & FLAG_IF) !== 0) {
       cpu.timerPending = false;
       this.monitor.virtualInterrupts++;
-      this.monitor.note("vmm", "interrupt", "the virtual timer expired with it: inject the interrupt on entry", { cause: CAUSE.TIMER });
+      this.note("vmm", "interrupt", "the virtual timer expired with it: inject the interrupt on entry", { cause: CAUSE.TIMER });
       this.inject(CAUSE.TIMER, 0, 0, false);
     }
   }
@@ -327,6 +332,8 @@ export class GuestModeMonitor {
   }
 
   private note(actor: TraceActor, kind: TraceEvent["kind"], text: string, extra: { pc?: number; cause?: number; hidden?: boolean; inline?: boolean } = {}): void {
+    if (!this.monitor.trace) return;
+    this.flushRun();
     this.monitor.note(actor, kind, text, extra);
   }
 
@@ -342,20 +349,22 @@ export class GuestModeMonitor {
     this.quietEntry = o.inline === true || o.hidden === true;
   }
 
+  /** Guest execution continues the stretch being recorded, or starts one. */
   private beginRun(): void {
     if (!this.observing) return;
-    this.runPc = this.cpu.pc;
-    this.runRetired = this.cpu.retired;
-    this.runActor = this.guestActor;
+    const actor = this.guestActor;
+    if (this.pendingRun?.actor === actor) return;
+    this.flushRun();
+    this.pendingRun = { pc: this.cpu.pc, retired: this.cpu.retired, actor };
   }
 
-  /** Records the stretch of guest execution that just ended (consecutive stretches of one actor merge in the table). */
-  private endRun(): void {
-    if (!this.observing) return;
-    const n = this.cpu.retired - this.runRetired;
-    if (n > 0) {
-      this.monitor.note(this.runActor, "run", `runs ${n} instruction${n === 1 ? "" : "s"} in guest mode`, { pc: this.runPc, instructions: n, at: this.runRetired });
-    }
+  /** Records the stretch of guest execution that ended (before any other event). */
+  private flushRun(): void {
+    const r = this.pendingRun;
+    if (!r) return;
+    this.pendingRun = undefined;
+    const n = this.cpu.retired - r.retired;
+    if (n > 0) this.monitor.note(r.actor, "run", `runs ${n} instruction${n === 1 ? "" : "s"} in guest mode`, { pc: r.pc, instructions: n, at: r.retired });
   }
 
   /** A guest trap that is not an exit, stopped only to be recorded: record it and let the hardware take it. */
