@@ -20,12 +20,16 @@ const csvField = (v: unknown): string => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
+const totalExits = (r: RunResult): number => Object.values(r.metrics?.vmExits ?? {}).reduce((a, b) => a + b, 0);
+/** "I/O instruction=1020; external interrupt=2; halt=1" */
+const exitsByReason = (r: RunResult): string => Object.entries(r.metrics?.vmExits ?? {}).map(([k, n]) => `${k}=${n}`).join("; ");
+
 export function toCsv(results: readonly RunResult[]): string {
   const slow = slowdowns(results);
   const head = [
     "scenario", "profile", "levels", "cpu", "memory", "machine", "outcome", "status", "equivalent", "guest_instructions", "executed_directly",
     "emulated", "translated", "efficiency", "cycles", "slowdown", ...CATEGORIES.map((c) => `cycles_${c.replace(/[^a-z]+/gi, "_")}`),
-    "tlb_misses", "walk_references", "host_wall_ms", "error",
+    "tlb_misses", "walk_references", "vm_exits", "vm_exits_by_reason", "host_wall_ms", "error",
   ];
   const lines = [head.join(",")];
   for (const r of results) {
@@ -34,7 +38,8 @@ export function toCsv(results: readonly RunResult[]): string {
       [
         r.scenario, c.profile, c.levels, c.cpu, c.memory, c.machine, r.outcome, statusOf(r), r.properties?.equivalent, r.metrics?.guestInstructions,
         r.metrics?.executedDirectly, r.metrics?.emulated, r.metrics?.translated, r.properties?.efficiency, r.cycles?.total, slow.get(r),
-        ...CATEGORIES.map((k) => r.cycles?.byCategory[k]), r.metrics?.tlbMisses, r.metrics?.walkReferences, r.metrics?.hostWallMs?.toFixed(1), r.error,
+        ...CATEGORIES.map((k) => r.cycles?.byCategory[k]), r.metrics?.tlbMisses, r.metrics?.walkReferences,
+        r.metrics ? totalExits(r) : undefined, r.metrics ? exitsByReason(r) : undefined, r.metrics?.hostWallMs?.toFixed(1), r.error,
       ]
         .map(csvField)
         .join(","),
@@ -53,6 +58,14 @@ export function toMarkdown(results: readonly RunResult[], meta: ReportMeta): str
     "",
     markdownTable(results),
   ];
+  const exiting = results.filter((r) => totalExits(r) > 0);
+  if (exiting.length) {
+    parts.push("## VM exits by reason", "", "| scenario | configuration | machine | exits | by reason |", "| --- | --- | --- | ---: | --- |");
+    for (const r of exiting) {
+      parts.push(`| ${r.scenario} | ${r.configuration.label} | ${r.configuration.machine} | ${totalExits(r).toLocaleString("en-US")} | ${exitsByReason(r)} |`);
+    }
+    parts.push("");
+  }
   if (diverging.length) {
     parts.push("## Divergences from native", "");
     for (const r of diverging) parts.push(`- ${r.scenario} on ${r.configuration.label}: ${r.properties!.divergence?.detail ?? "differs"}`);
