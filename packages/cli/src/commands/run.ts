@@ -46,6 +46,9 @@ export function register(program: Command): void {
             ["guest instructions", m.guestInstructions.toLocaleString("en-US")],
             ["executed directly / emulated / translated", `${m.executedDirectly} / ${m.emulated} / ${m.translated}`],
             ["traps", Object.entries(m.traps).map(([k, v]) => `${k} ${v}`).join(", ") || "none"],
+            ...(Object.keys(m.vmExits).length
+              ? [["VM exits", Object.entries(m.vmExits).map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`).join(", ")] as [string, string]]
+              : []),
             ["TLB misses / walk references", `${m.tlbMisses} / ${m.walkReferences}`],
             ["modeled cycles", result.cycles!.total.toLocaleString("en-US")],
             ...CATEGORIES.filter((c) => result.cycles!.byCategory[c] > 0).map((c): [string, string] => [`  ${c}`, result.cycles!.byCategory[c].toLocaleString("en-US")]),
