@@ -9,13 +9,17 @@ export interface GuestDigest {
   readonly registers: readonly number[];
   /** FNV-1a over guest-physical memory, hex. */
   readonly memoryHash: string;
+  /** Several virtual machines: each one's own digest (the fields above sum them up). */
+  readonly vms?: readonly (GuestDigest & { readonly name: string })[];
 }
 
 export interface Divergence {
-  readonly what: "console" | "outcome" | "instructions" | "registers" | "memory";
+  readonly what: "console" | "outcome" | "instructions" | "registers" | "memory" | "vms";
   readonly detail: string;
   /** Console: the byte offset of the first difference. */
   readonly offset?: number;
+  /** Several virtual machines: the index of the first that diverges. */
+  readonly vm?: number;
 }
 
 /** FNV-1a, a word at a time where the bytes allow it (guest memory always does: 4 MiB, aligned). */
@@ -51,6 +55,16 @@ function lineAt(text: string, offset: number): string {
  * "output" only the console output and the outcome are compared.
  */
 export function firstDivergence(reference: GuestDigest, run: GuestDigest, basis: EquivalenceBasis = "full"): Divergence | undefined {
+  if (reference.vms || run.vms) {
+    const a = reference.vms ?? [];
+    const b = run.vms ?? [];
+    if (a.length !== b.length) return { what: "vms", detail: `native ran ${a.length || 1} virtual machine(s), this run ${b.length || 1}` };
+    for (let i = 0; i < a.length; i++) {
+      const d = firstDivergence(a[i]!, b[i]!, basis);
+      if (d) return { ...d, vm: i, detail: `VM ${i + 1} (${b[i]!.name}): ${d.detail}` };
+    }
+    return undefined;
+  }
   if (reference.output !== run.output) {
     const a = reference.output;
     const b = run.output;

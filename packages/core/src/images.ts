@@ -6,12 +6,13 @@ import { scenarioImage, type Scenario } from "@vmlab/guest";
 
 const images = new Map<string, Image>();
 
-export function guestImage(scenario: Scenario, profile: Profile, options: { readonly paravirt?: boolean } = {}): Image {
+export function guestImage(scenario: Scenario, profile: Profile, options: { readonly paravirt?: boolean; readonly vm?: number } = {}): Image {
   const paravirt = options.paravirt === true;
-  const key = `${scenario.dir}\u0000${scenario.name}\u0000${profile.name}\u0000${profile.mmu.kind === "walker" ? profile.mmu.levels : ""}\u0000${paravirt ? "pv" : ""}`;
+  const vm = options.vm ?? 0;
+  const key = `${scenario.dir}\u0000${scenario.name}\u0000${profile.name}\u0000${profile.mmu.kind === "walker" ? profile.mmu.levels : ""}\u0000${paravirt ? "pv" : ""}\u0000${vm}`;
   let image = images.get(key);
   if (!image) {
-    image = scenarioImage(scenario, profile, { paravirt });
+    image = scenarioImage(scenario, profile, { paravirt, vm });
     images.set(key, image);
   }
   return image;

@@ -2,23 +2,25 @@ export { TOKENS } from "./tokens.js";
 export * from "./machine-profiles.js";
 export { Ledger, CATEGORIES, type Category, type LedgerLine } from "./ledger.js";
 export type {
-  Requirements, StrategyInfo, EquivalenceBasis, GuestSession, Execution, CpuStrategy, MemoryStrategy, MemoryCounters, SensitiveUntrapped,
+  Requirements, StrategyInfo, EquivalenceBasis, GuestSession, Execution, MultiExecution, CpuStrategy, MemoryStrategy, MemoryCounters,
+  SensitiveUntrapped,
 } from "./strategy.js";
 export type { FaultDisposition } from "./monitor/vm-context.js";
 export {
   resolveConfiguration, enumerateConfigurations, unmetRequirement, isStrict, ConfigurationError, type Configuration, type ConfigurationSpec,
 } from "./configuration.js";
 export { digestOf, firstDivergence, fnv1a, type GuestDigest, type Divergence } from "./equivalence.js";
-export type { RunResult, RunMetrics } from "./run-result.js";
+export type { RunResult, RunMetrics, VmRunResult } from "./run-result.js";
 export { catalogOf, runContainer, strategiesFor, type StrategyPackage } from "./container.js";
 export { BUILTIN_STRATEGY_PACKAGES, resolveStrategyPackage, readConfigFile, importStrategyModules, PluginError } from "./plugins.js";
-export { runConfiguration, judgeEquivalence, configurationSummary, type RunOptions } from "./run.js";
+export { runConfiguration, judgeEquivalence, configurationSummary, combineExecutions, vmOutputs, type RunOptions } from "./run.js";
 export { newGuestMachine, chargeHardwareEvents, trapsOf } from "./bare-metal.js";
 export { runMatrix, errorResult, type MatrixCell, type MatrixOptions, type CellTask } from "./matrix.js";
-export { Monitor, MONITOR_BYTES, GUEST_BYTES, MONITOR_VECTOR } from "./monitor/monitor.js";
+export { Monitor, MONITOR_BYTES, GUEST_BYTES, MONITOR_VECTOR, type VmPlacement } from "./monitor/monitor.js";
 export { VirtualCpu } from "./monitor/virtual-cpu.js";
 export { GuestMemory, MonitorFrames } from "./monitor/guest-memory.js";
 export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, type VmContext, type GuestFault } from "./monitor/vm-context.js";
 export { TraceLog, type TraceEvent, type TraceSink, type TraceActor, type TraceKind } from "./monitor/trace-events.js";
 export { symbolize } from "./symbols.js";
 export { guestImage } from "./images.js";
+export { VmScheduler, CpuContext, DEFAULT_QUANTUM, type SchedulableVm, type VmSchedulerOptions } from "./monitor/vm-scheduler.js";

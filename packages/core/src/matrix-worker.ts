@@ -26,8 +26,9 @@ parentPort!.on("message", async (task: CellTask) => {
       catalogOf(modules),
     );
     const config: Configuration = { ...resolved, machine: MachineProfileSchema.parse(task.spec.machineProfile), label: resolved.label };
-    const { execution: _e, ...result } = runConfiguration(config, scenario, modules, task.budget !== undefined ? { budget: task.budget } : {});
+    const { execution: _e, vmExecutions: _v, ...result } = runConfiguration(config, scenario, modules, task.budget !== undefined ? { budget: task.budget } : {});
     void _e;
+    void _v;
     parentPort!.postMessage({ id: task.id, result });
   } catch (e) {
     parentPort!.postMessage({ id: task.id, error: (e as Error).message });

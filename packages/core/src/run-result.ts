@@ -16,7 +16,22 @@ export interface RunMetrics {
   readonly pageFaultsReflected: number;
   /** Monitor events by name (emulations, reflections, traced writes, ...). */
   readonly events?: Record<string, number>;
+  /** Several virtual machines on one machine: switches between them. */
+  readonly machineSwitches?: number;
   readonly hostWallMs: number;
+}
+
+/** One virtual machine of a run of several (the run's own fields sum them up). */
+export interface VmRunResult {
+  readonly name: string;
+  readonly outcome: "halt" | "budget";
+  readonly output: string;
+  readonly guestInstructions: number;
+  /** Against this VM's native run alone; null without one. */
+  readonly equivalent: boolean | null;
+  readonly divergence?: Divergence;
+  /** This VM's resource-control audit. */
+  readonly violations: readonly string[];
 }
 
 export interface RunResult {
@@ -34,6 +49,8 @@ export interface RunResult {
   readonly error?: string;
   readonly output: string;
   readonly digest?: GuestDigest;
+  /** A scenario of several virtual machines: each one's result. */
+  readonly vms?: readonly VmRunResult[];
   readonly metrics?: RunMetrics;
   readonly cycles?: { readonly total: number; readonly byCategory: Record<Category, number>; readonly lines: readonly LedgerLine[] };
   readonly properties?: {

@@ -4,10 +4,11 @@ import { diskContentsOf, type Scenario } from "@vmlab/guest";
 import { guestImage } from "./images.js";
 import { runContainer, strategiesFor } from "./container.js";
 import type { Configuration } from "./configuration.js";
-import { digestOf, firstDivergence, type GuestDigest } from "./equivalence.js";
-import type { RunResult } from "./run-result.js";
-import type { Execution } from "./strategy.js";
+import { digestOf, firstDivergence, fnv1a, type GuestDigest } from "./equivalence.js";
+import type { RunResult, VmRunResult } from "./run-result.js";
+import type { CpuStrategy, EquivalenceBasis, Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "./strategy.js";
 import type { TraceSink } from "./monitor/trace-events.js";
+import { TOKENS } from "./tokens.js";
 
 export interface RunOptions {
   /** Guest instruction budget (default: the scenario's). */
@@ -35,26 +36,44 @@ export function runConfiguration(
   scenario: Scenario,
   modules: readonly ContainerModule[],
   options: RunOptions = {},
-): RunResult & { execution: Execution } {
+): RunResult & { execution: Execution; vmExecutions?: readonly Execution[] } {
   const container = runContainer(config, modules);
   const { cpu, memory, ledger } = strategiesFor(container, config);
-  const image = guestImage(scenario, config.profile, { paravirt: cpu.info.requires.paravirtualGuest === true });
+  const paravirt = cpu.info.requires.paravirtualGuest === true;
   const basis = cpu.info.equivalence ?? "full";
   const disk = diskContentsOf(scenario);
-  const started = performance.now();
-  const e = cpu.execute({
+  const session = (vm: number, memoryStrategy: MemoryStrategy): GuestSession => ({
     scenario,
     profile: config.profile,
-    image,
+    image: guestImage(scenario, config.profile, { paravirt, vm }),
     budget: options.budget ?? scenario.budget,
     ...(disk ? { diskContents: disk } : {}),
     machineProfile: config.machine,
     ledger,
-    memory,
-    ...(options.trace ? { trace: options.trace } : {}),
+    memory: memoryStrategy,
+    ...(options.trace && vm === 0 ? { trace: options.trace } : {}),
   });
+  const started = performance.now();
+  let e: Execution;
+  let vmExecutions: readonly Execution[] | undefined;
+  let machineSwitches: number | undefined;
+  if (scenario.vms === 1) {
+    e = cpu.execute(session(0, memory));
+  } else {
+    // Each VM has a memory strategy of its own (its shadow or mirror tables, its virtual TLB).
+    const sessions = scenario.vmGuests.map((_, i) => session(i, i === 0 ? memory : container.get<MemoryStrategy>(TOKENS.MemoryStrategy, { name: config.memory })));
+    if (cpu.executeVms) {
+      const multi = cpu.executeVms(sessions);
+      vmExecutions = multi.vms;
+      machineSwitches = multi.machineSwitches;
+    } else {
+      // A strategy that cannot share a machine runs each VM alone, one after another.
+      vmExecutions = sessions.map((s, i) => (i === 0 ? cpu : container.get<CpuStrategy>(TOKENS.CpuStrategy, { name: config.cpu })).execute(s));
+    }
+    e = combineExecutions(scenario.vmGuests.map((g) => g.name), vmExecutions);
+  }
   const hostWallMs = performance.now() - started;
-  const digest = digestOf(e);
+  const digest = vmExecutions ? combinedDigest(scenario.vmGuests.map((g) => g.name), vmExecutions) : digestOf(e);
   const divergence = options.reference ? firstDivergence(options.reference, digest, basis) : undefined;
   return {
     scenario: scenario.name,
@@ -62,6 +81,7 @@ export function runConfiguration(
     outcome: e.outcome,
     output: e.output,
     digest,
+    ...(vmExecutions ? { vms: vmResults(scenario.vmGuests.map((g) => g.name), vmExecutions, digest, options.reference, basis) } : {}),
     metrics: {
       guestInstructions: e.guestInstructions,
       executedDirectly: e.executedDirectly,
@@ -74,6 +94,7 @@ export function runConfiguration(
       pageFaultsHidden: e.pageFaultsHidden,
       pageFaultsReflected: e.pageFaultsReflected,
       ...(e.events ? { events: e.events } : {}),
+      ...(machineSwitches !== undefined ? { machineSwitches } : {}),
       hostWallMs,
     },
     cycles: { total: ledger.total(), byCategory: ledger.byCategory(), lines: ledger.entries() },
@@ -86,14 +107,107 @@ export function runConfiguration(
       efficiency: e.guestInstructions === 0 ? 0 : e.executedDirectly / e.guestInstructions,
     },
     execution: e,
+    ...(vmExecutions ? { vmExecutions } : {}),
   };
+}
+
+/** The console output of several VMs, one after another, each under a heading with its name. */
+export function vmOutputs(names: readonly string[], outputs: readonly string[]): string {
+  return outputs.map((o, i) => `--- VM ${i + 1} (${names[i]}) ---\n${o}${o.length > 0 && !o.endsWith("\n") ? "\n" : ""}`).join("");
+}
+
+const sum = (xs: readonly Execution[], f: (e: Execution) => number): number => xs.reduce((a, e) => a + f(e), 0);
+
+function addCounts(into: Record<string, number>, from: Record<string, number> | undefined): void {
+  for (const [k, v] of Object.entries(from ?? {})) into[k] = (into[k] ?? 0) + v;
+}
+
+/** One Execution for a run of several VMs: outputs under headings, counts summed, audits by VM. */
+export function combineExecutions(names: readonly string[], vms: readonly Execution[]): Execution {
+  const traps: Record<string, number> = {};
+  const vmExits: Record<string, number> = {};
+  const events: Record<string, number> = {};
+  const untrapped = new Map<string, SensitiveUntrapped>();
+  vms.forEach((e) => {
+    addCounts(traps, e.traps);
+    addCounts(vmExits, e.vmExits);
+    addCounts(events, e.events);
+    for (const u of e.sensitiveUntrapped ?? []) {
+      const seen = untrapped.get(u.mnemonic);
+      untrapped.set(u.mnemonic, seen ? { ...seen, count: seen.count + u.count } : u);
+    }
+  });
+  return {
+    outcome: vms.every((e) => e.outcome === "halt") ? "halt" : "budget",
+    output: vmOutputs(names, vms.map((e) => e.output)),
+    guestRegisters: [],
+    guestMemory: new Uint8Array(0),
+    guestInstructions: sum(vms, (e) => e.guestInstructions),
+    executedDirectly: sum(vms, (e) => e.executedDirectly),
+    emulated: sum(vms, (e) => e.emulated),
+    translated: sum(vms, (e) => e.translated),
+    traps,
+    vmExits,
+    tlbMisses: sum(vms, (e) => e.tlbMisses),
+    walkReferences: sum(vms, (e) => e.walkReferences),
+    pageFaultsHidden: sum(vms, (e) => e.pageFaultsHidden),
+    pageFaultsReflected: sum(vms, (e) => e.pageFaultsReflected),
+    audit: vms.flatMap((e, i) => e.audit.map((a) => `VM ${i + 1} (${names[i]}): ${a}`)),
+    ...(untrapped.size ? { sensitiveUntrapped: [...untrapped.values()] } : {}),
+    ...(Object.keys(events).length ? { events } : {}),
+    ...(vms[0]?.machine ? { machine: vms[0].machine } : {}),
+  };
+}
+
+/** The digest of a run of several VMs: each VM's own, and their sum. */
+function combinedDigest(names: readonly string[], vms: readonly Execution[]): GuestDigest {
+  const each = vms.map((e, i) => ({ ...digestOf(e), name: names[i]! }));
+  return {
+    outcome: vms.every((e) => e.outcome === "halt") ? "halt" : "budget",
+    output: vmOutputs(names, vms.map((e) => e.output)),
+    guestInstructions: sum(vms, (e) => e.guestInstructions),
+    registers: [],
+    memoryHash: fnv1a(new TextEncoder().encode(each.map((d) => d.memoryHash).join(""))),
+    vms: each,
+  };
+}
+
+function vmResults(
+  names: readonly string[],
+  vms: readonly Execution[],
+  digest: GuestDigest,
+  reference: GuestDigest | undefined,
+  basis: EquivalenceBasis,
+): VmRunResult[] {
+  return vms.map((e, i) => {
+    const mine = digest.vms![i]!;
+    const theirs = reference?.vms?.[i];
+    const divergence = theirs ? firstDivergence(theirs, mine, basis) : undefined;
+    return {
+      name: names[i]!,
+      outcome: e.outcome,
+      output: e.output,
+      guestInstructions: e.guestInstructions,
+      equivalent: theirs ? divergence === undefined : null,
+      ...(divergence ? { divergence } : {}),
+      violations: [...e.audit],
+    };
+  });
 }
 
 /** A result with the native run's digest applied after the fact (the matrix does this). */
 export function judgeEquivalence(result: RunResult, reference: GuestDigest | undefined): RunResult {
   if (!result.digest || !result.properties || !reference) return result;
-  const divergence = firstDivergence(reference, result.digest, result.properties.equivalenceBasis);
+  const basis = result.properties.equivalenceBasis ?? "full";
+  const divergence = firstDivergence(reference, result.digest, basis);
   const { divergence: _old, ...rest } = result.properties;
   void _old;
-  return { ...result, properties: { ...rest, equivalent: divergence === undefined, ...(divergence ? { divergence } : {}) } };
+  const vms = result.vms?.map((v, i) => {
+    const theirs = reference.vms?.[i];
+    const d = theirs && result.digest!.vms?.[i] ? firstDivergence(theirs, result.digest!.vms[i]!, basis) : undefined;
+    const { divergence: _d, ...others } = v;
+    void _d;
+    return { ...others, equivalent: theirs ? d === undefined : null, ...(d ? { divergence: d } : {}) };
+  });
+  return { ...result, ...(vms ? { vms } : {}), properties: { ...rest, equivalent: divergence === undefined, ...(divergence ? { divergence } : {}) } };
 }

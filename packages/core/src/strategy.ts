@@ -94,6 +94,19 @@ export interface Execution {
 export interface CpuStrategy {
   readonly info: StrategyInfo;
   execute(session: GuestSession): Execution;
+  /**
+   * Several virtual machines on one machine, time-sliced by a VmScheduler (each switch
+   * between them a machine switch, charged under "machine switch"). A strategy without
+   * it runs each VM alone, on a machine of its own.
+   */
+  executeVms?(sessions: readonly GuestSession[]): MultiExecution;
+}
+
+/** What a CPU strategy reports after running several VMs on one machine. */
+export interface MultiExecution {
+  /** One per session, in order. */
+  readonly vms: readonly Execution[];
+  readonly machineSwitches: number;
 }
 
 /** Counters a memory strategy reports at the end of a run. */

@@ -30,6 +30,8 @@ export interface BuildOptions {
   readonly defines?: Record<string, number>;
   /** The paravirtual build of the kernel (PARAVIRT): hypercalls instead of privileged instructions. */
   readonly paravirt?: boolean;
+  /** A kernel of its own instead of kernel/kernel.s (then user programs are optional). */
+  readonly kernel?: ProgramSource;
 }
 
 export class BuildError extends Error {}
@@ -66,14 +68,14 @@ export function assembleProgram(program: ProgramSource, defines: Record<string, 
 }
 
 export function buildImage(options: BuildOptions): Image {
-  if (options.programs.length === 0) throw new BuildError("a guest needs at least one user program");
+  if (options.programs.length === 0 && !options.kernel) throw new BuildError("a guest needs at least one user program");
   const period = options.timerPeriod;
   if (period !== undefined && !(Number.isInteger(period) && period >= 0 && period <= 0x7fffffff)) {
     throw new BuildError(`timer period must be a whole number of instructions from 0 (off) to 2147483647, got ${period}`);
   }
   const defines = { ...guestDefines(options.profile, options.timerPeriod, options.paravirt === true), ...options.defines };
-  const kernel = assemble(readFileSync(KERNEL_FILE, "utf8"), {
-    file: KERNEL_FILE,
+  const kernel = assemble(options.kernel?.source ?? readFileSync(KERNEL_FILE, "utf8"), {
+    file: options.kernel?.file ?? KERNEL_FILE,
     defines: { ...defines, PROGRAM_TABLE, NPROGRAMS: options.programs.length },
     readInclude,
   });

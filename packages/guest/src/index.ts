@@ -2,5 +2,7 @@ export {
   buildImage, assembleProgram, guestDefines, BuildError, KERNEL_DIR, KERNEL_FILE, RUNTIME_DIR, PROGRAM_TABLE, USER_CODE,
   DEFAULT_TIMER_PERIOD, type BuildOptions, type ProgramSource,
 } from "./builder.js";
-export { loadScenario, listScenarios, findScenario, scenariosRoot, ScenarioError, type Scenario, type ScenarioSpec } from "./scenario.js";
+export {
+  loadScenario, listScenarios, findScenario, scenariosRoot, ScenarioError, type Scenario, type ScenarioSpec, type GuestDefinition, type SourceFile,
+} from "./scenario.js";
 export { runOnBareMetal, scenarioImage, diskContentsOf, type BareMetalRun } from "./run.js";

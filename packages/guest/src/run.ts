@@ -11,11 +11,17 @@ export interface BareMetalRun {
   readonly machine: Machine;
 }
 
-/** The scenario's guest image for a profile; `paravirt` builds the paravirtual kernel. */
-export function scenarioImage(scenario: Scenario, profile: Profile, options: { readonly paravirt?: boolean } = {}) {
+/**
+ * The guest image of one of the scenario's virtual machines (`vm`, default the first)
+ * for a profile; `paravirt` builds the paravirtual kernel.
+ */
+export function scenarioImage(scenario: Scenario, profile: Profile, options: { readonly paravirt?: boolean; readonly vm?: number } = {}) {
+  const guest = scenario.vmGuests[options.vm ?? 0];
+  if (!guest) throw new RangeError(`scenario '${scenario.name}' has ${scenario.vms} virtual machine(s): no VM ${options.vm}`);
   return buildImage({
     profile,
-    programs: scenario.sources,
+    programs: guest.sources,
+    ...(guest.kernel ? { kernel: guest.kernel } : {}),
     ...(scenario.timerPeriod ? { timerPeriod: scenario.timerPeriod } : {}),
     ...(options.paravirt ? { paravirt: true } : {}),
   });
@@ -25,8 +31,9 @@ export function diskContentsOf(scenario: Scenario): Uint8Array | undefined {
   return scenario.diskContents === undefined ? undefined : new TextEncoder().encode(scenario.diskContents);
 }
 
-export function runOnBareMetal(scenario: Scenario, profile: Profile, budget = scenario.budget): BareMetalRun {
-  const image = scenarioImage(scenario, profile);
+/** Runs one virtual machine of the scenario (`vm`, default the first) alone on a bare machine. */
+export function runOnBareMetal(scenario: Scenario, profile: Profile, budget = scenario.budget, vm = 0): BareMetalRun {
+  const image = scenarioImage(scenario, profile, { vm });
   const disk = diskContentsOf(scenario);
   const machine = new Machine({ profile, ...(disk ? { diskContents: disk } : {}) });
   machine.load(image);

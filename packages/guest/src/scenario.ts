@@ -8,6 +8,22 @@ import { jsonErrorOffset, jsonMessage, lineCol } from "./scenario-json.js";
 const count = (what: string) =>
   z.number({ error: `must be a number (${what})` }).int({ error: "must be a whole number" }).positive({ error: "must be at least 1" });
 
+const fileName = z
+  .string({ error: "must be a file name" })
+  .min(1, { error: "must not be empty" })
+  .refine((f) => !/[\\/]/.test(f) && f !== "." && f !== "..", { error: "must be a file in the scenario folder" });
+
+/** One virtual machine of a multi-VM scenario: what it runs instead of the scenario's default guest. */
+const GuestSchema = z
+  .object({
+    name: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).optional(),
+    /** A kernel of the scenario's own (assembly in the folder) instead of the vmlab kernel. */
+    kernel: fileName.optional(),
+    programs: z.array(fileName, { error: "must be an array of file names" }).optional(),
+    expectedOutput: z.string({ error: "must be a string" }).optional(),
+  }, { error: "must be a JSON object" })
+  .strict();
+
 const ScenarioSchema = z
   .object({
     name: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
@@ -28,16 +44,48 @@ const ScenarioSchema = z
     iterations: count("times the measured operation runs").optional(),
     diskContents: z.string({ error: "must be a string" }).optional(),
     vms: count("virtual machines").default(1),
+    guests: z.array(GuestSchema, { error: "must be an array of objects, one per virtual machine" }).optional(),
   }, { error: "must be a JSON object" })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.guests !== undefined && spec.guests.length !== spec.vms) {
+      ctx.addIssue({ code: "custom", path: ["guests"], message: `must have one entry per virtual machine (vms is ${spec.vms}, got ${spec.guests.length})` });
+    }
+    spec.guests?.forEach((g, i) => {
+      if (g.kernel === undefined && g.programs !== undefined && g.programs.length === 0) {
+        ctx.addIssue({ code: "custom", path: ["guests", i, "programs"], message: "must name at least one program (the vmlab kernel starts the first)" });
+      }
+    });
+  });
 
 const FIELDS = Object.keys(ScenarioSchema.shape);
+const GUEST_FIELDS = Object.keys(GuestSchema.shape);
 
 export type ScenarioSpec = z.infer<typeof ScenarioSchema>;
 
+export interface SourceFile {
+  readonly name: string;
+  readonly file: string;
+  readonly source: string;
+}
+
+/** What one virtual machine of a scenario runs. */
+export interface GuestDefinition {
+  /** "vm1", "vm2", ... unless the scenario names it. */
+  readonly name: string;
+  /** A kernel of the scenario's own, or undefined for the vmlab kernel. */
+  readonly kernel?: SourceFile;
+  /** Its user programs (the vmlab kernel starts the first). */
+  readonly sources: readonly SourceFile[];
+  readonly expectedOutput?: string;
+}
+
 export interface Scenario extends ScenarioSpec {
   readonly dir: string;
-  readonly sources: readonly { name: string; file: string; source: string }[];
+  /** The programs every virtual machine runs unless `guests` says otherwise. */
+  readonly sources: readonly SourceFile[];
+  /** One entry per virtual machine (`vms` of them), in order. */
+  readonly vmGuests: readonly GuestDefinition[];
 }
 
 export class ScenarioError extends Error {}
@@ -67,7 +115,8 @@ function describeIssues(file: string, json: unknown, issues: readonly z.core.$Zo
   const lines: string[] = [];
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) lines.push(`${file}: field '${fieldName([...issue.path, key])}': unknown field (known: ${FIELDS.join(", ")})`);
+      const known = issue.path.length === 0 ? FIELDS : GUEST_FIELDS;
+      for (const key of issue.keys) lines.push(`${file}: field '${fieldName([...issue.path, key])}': unknown field (known: ${known.join(", ")})`);
       continue;
     }
     const at = valueAt(json, issue.path);
@@ -97,23 +146,41 @@ export function loadScenario(dir: string): Scenario {
   const parsed = ScenarioSchema.safeParse(json);
   if (!parsed.success) throw new ScenarioError(describeIssues(file, json, parsed.error.issues));
   const spec = parsed.data;
-  const sources = spec.programs.map((name, i) => {
+  const read = (name: string, field: string, what: string): SourceFile => {
     const path = join(folder, name);
     if (!existsSync(path) || !statSync(path).isFile()) {
-      throw new ScenarioError(`${file}: field 'programs[${i}]': unknown program '${name}' (no file ${path})`);
+      throw new ScenarioError(`${file}: field '${field}': unknown ${what} '${name}' (no file ${path})`);
     }
     return { name, file: path, source: readFileSync(path, "utf8") };
-  });
-  return { ...spec, dir: folder, sources };
+  };
+  const sources = spec.programs.map((name, i) => read(name, `programs[${i}]`, "program"));
+  const vmGuests: GuestDefinition[] = [];
+  for (let i = 0; i < spec.vms; i++) {
+    const g = spec.guests?.[i];
+    const name = g?.name ?? `vm${i + 1}`;
+    if (vmGuests.some((o) => o.name === name)) throw new ScenarioError(`${file}: field 'guests[${i}].name': '${name}' names two virtual machines`);
+    vmGuests.push({
+      name,
+      ...(g?.kernel !== undefined ? { kernel: read(g.kernel, `guests[${i}].kernel`, "kernel") } : {}),
+      sources: g?.programs !== undefined ? g.programs.map((p, k) => read(p, `guests[${i}].programs[${k}]`, "program")) : sources,
+      ...(g?.expectedOutput !== undefined ? { expectedOutput: g.expectedOutput } : spec.vms === 1 && spec.expectedOutput !== undefined ? { expectedOutput: spec.expectedOutput } : {}),
+    });
+  }
+  return { ...spec, dir: folder, sources, vmGuests };
 }
 
-/** Every scenario under `root` (default: the repository's scenarios/), by name. */
-export function listScenarios(root: string = scenariosRoot()): Scenario[] {
+/**
+ * The scenarios under `root` (default: the repository's scenarios/), by name: those of
+ * one virtual machine, which every strategy's equivalence suite runs; with `multiVm`,
+ * also those that run several at once (consolidation, isolation).
+ */
+export function listScenarios(root: string = scenariosRoot(), options: { readonly multiVm?: boolean } = {}): Scenario[] {
   if (!existsSync(root)) throw new ScenarioError(`${root}: no scenarios folder`);
   return readdirSync(root)
     .filter((d) => existsSync(join(root, d, "scenario.json")))
     .sort()
-    .map((d) => loadScenario(join(root, d)));
+    .map((d) => loadScenario(join(root, d)))
+    .filter((s) => options.multiVm === true || s.vms === 1);
 }
 
 /** A scenario by name from the default root, or a path to a scenario folder. */

@@ -13,7 +13,9 @@
 // reference-count which frames are page tables so none is ever writable; the copy
 // costs a table per guest table but leaves both kernels one page-table format and keeps
 // every machine frame number out of the guest's reach. The guest's kernel half (kseg0)
-// is a subtree the monitor owns, linked into the root while the virtual mode is kernel.
+// is a subtree the monitor owns, linked into the root while the virtual mode is kernel;
+// in it, as in Xen, a frame in use as a page table is read-only, so a store that goes
+// around the hypercalls faults (and is audited) instead of going unseen.
 //
 // Software-TLB profile: the guest's TLB writes are hypercalls; the monitor keeps the
 // virtual TLB (what the guest believes is there) and installs VPN -> MFN in the real
@@ -150,6 +152,8 @@ class MirrorTables implements Half {
   private readonly ksegIndex: number[] = [];
   private readonly ksegEntry: number[] = [];
   private readonly isKsegIndex: Uint8Array;
+  /** Machine address of the kernel half's leaf entry for each guest frame (to make page tables read-only there). */
+  private readonly ksegLeaf: Int32Array;
   private current!: Tree;
   /** The leaf entry a one-instruction pass-through (FAULT_TRACED) opened, and its old value. */
   private passLeaf = -1;
@@ -171,6 +175,7 @@ class MirrorTables implements Half {
   private hidden = 0;
   private reflected = 0;
   private passThroughs = 0;
+  private directWrites = 0;
 
   constructor(private readonly vm: VmContext) {
     const mmu = vm.machine.profile.mmu;
@@ -183,6 +188,7 @@ class MirrorTables implements Half {
     this.span = new Int32Array(this.levels);
     for (let l = 0; l < this.levels; l++) this.span[l] = 1 << this.shape.shifts[l]!;
     this.isKsegIndex = new Uint8Array(this.shape.masks[0]! + 1);
+    this.ksegLeaf = new Int32Array(vm.guest.frames);
     this.buildKernelHalf();
     this.load(this.treeFor(0));
   }
@@ -219,6 +225,7 @@ class MirrorTables implements Half {
       }
       const leaf = table + (((vpn >>> this.shape.shifts[this.last]!) & this.shape.masks[this.last]!) << 2);
       this.mem[leaf >>> 2] = guest.machineAddress(pa) | PTE_V | PTE_W | PTE_U;
+      this.ksegLeaf[pa >>> PAGE_SHIFT] = leaf;
     }
     for (let i = 0; i <= this.shape.masks[0]!; i++) {
       const e = this.mem[(template >>> 2) + i]!;
@@ -239,13 +246,34 @@ class MirrorTables implements Half {
   private newTable(tree: Tree, level: number, vpnBase: number, guestFrame: number): number {
     const addr = this.allocate();
     this.tables.set(addr, { tree, level, vpnBase, guestFrame });
-    if (guestFrame >= 0) {
-      const list = this.mirrorsOf.get(guestFrame);
-      if (list) list.push(addr);
-      else this.mirrorsOf.set(guestFrame, [addr]);
-    }
+    if (guestFrame >= 0) this.addMirror(guestFrame, addr);
     this.tablesBuilt++;
     return addr;
+  }
+
+  /** Guest frame `pfn` is copied into mirror table `addr`: while it is, the kernel half maps it read-only. */
+  private addMirror(pfn: number, addr: number): void {
+    const list = this.mirrorsOf.get(pfn);
+    if (list) {
+      list.push(addr);
+      return;
+    }
+    this.mirrorsOf.set(pfn, [addr]);
+    this.mem[this.ksegLeaf[pfn]! >>> 2]! &= ~PTE_W;
+    this.cpu.tlb.invalidate(KSEG_VPN + pfn);
+    this.cpu.translationChanged();
+  }
+
+  private dropMirror(pfn: number, addr: number): void {
+    const list = this.mirrorsOf.get(pfn);
+    if (!list) return;
+    const k = list.indexOf(addr);
+    if (k >= 0) list.splice(k, 1);
+    if (list.length > 0) return;
+    this.mirrorsOf.delete(pfn);
+    this.mem[this.ksegLeaf[pfn]! >>> 2]! |= PTE_W;
+    this.cpu.tlb.invalidate(KSEG_VPN + pfn);
+    this.cpu.translationChanged();
   }
 
   /** The mirror of guest entry `pte` at `index` of mirror table `t` (validated), building tables below it. */
@@ -297,9 +325,7 @@ class MirrorTables implements Half {
     this.treesBuilt++;
     if (guestRoot !== 0) {
       this.tables.set(root, { tree, level: 0, vpnBase: 0, guestFrame: guestRoot >>> PAGE_SHIFT });
-      const list = this.mirrorsOf.get(guestRoot >>> PAGE_SHIFT);
-      if (list) list.push(root);
-      else this.mirrorsOf.set(guestRoot >>> PAGE_SHIFT, [root]);
+      this.addMirror(guestRoot >>> PAGE_SHIFT, root);
       this.tablesBuilt++;
       this.fillFromGuest(root);
     } else {
@@ -320,14 +346,7 @@ class MirrorTables implements Half {
       }
     }
     this.tables.delete(addr);
-    if (info.guestFrame >= 0) {
-      const list = this.mirrorsOf.get(info.guestFrame);
-      if (list) {
-        const k = list.indexOf(addr);
-        if (k >= 0) list.splice(k, 1);
-        if (list.length === 0) this.mirrorsOf.delete(info.guestFrame);
-      }
-    }
+    if (info.guestFrame >= 0) this.dropMirror(info.guestFrame, addr);
     this.vm.frames.release(addr);
   }
 
@@ -509,7 +528,17 @@ class MirrorTables implements Half {
     if (cause !== CAUSE.PAGE_FAULT) return this.reflectAs(cause, va, access, protection);
     const user = vcpu.mode === MODE_USER;
     if (!user && va >= KSEG_BASE) {
-      if (va - KSEG_BASE >= guest.bytes) return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
+      const pa = va - KSEG_BASE;
+      if (pa >= guest.bytes) {
+        this.vm.audit(`the guest kernel reached for physical ${hex(pa)} through kseg0, outside the VM's memory`);
+        return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
+      }
+      if (access === ACCESS_WRITE && this.mirrorsOf.has(pa >>> PAGE_SHIFT)) {
+        // Page tables change only through MMU_UPDATE: a plain store to one is the guest's fault.
+        this.directWrites++;
+        this.vm.audit(`store to the guest page table at PFN ${hex(pa >>> PAGE_SHIFT)} around the hypercalls: refused (page tables are read-only to the guest)`);
+        return this.reflectAs(CAUSE.PAGE_FAULT, va, access, true);
+      }
       this.linkKernelHalf(this.current, true);
       this.cpu.translationChanged();
       this.hidden++;
@@ -636,6 +665,7 @@ class MirrorTables implements Half {
         "kernel-half TLB entries dropped on return to user": this.ksegDrops,
         "hidden faults (copies refreshed, paging off)": this.hidden,
         "kernel accesses let through to non-user pages": this.passThroughs,
+        "stores to page tables around the hypercalls (refused)": this.directWrites,
       },
     };
   }
@@ -745,7 +775,10 @@ class ValidatedTlb implements Half {
     const vpn = va >>> PAGE_SHIFT;
     if (this.kernel && va >= KSEG_BASE) {
       const pa = va - KSEG_BASE;
-      if (pa >= guest.bytes) return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
+      if (pa >= guest.bytes) {
+        this.vm.audit(`the guest kernel reached for physical ${hex(pa)} through kseg0, outside the VM's memory`);
+        return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
+      }
       this.cpu.tlb.insert(vpn, guest.machineAddress(pa & PTE_FRAME_MASK), PTE_W | PTE_U);
       this.cpu.translationChanged();
       this.kseg0Fills++;

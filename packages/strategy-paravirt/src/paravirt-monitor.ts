@@ -6,9 +6,9 @@
 // registers, and sends page-table updates in validated batches. A privileged
 // instruction from the paravirtual kernel is an error, delivered to it as on a user
 // process; nothing is emulated.
-import { Monitor, type GuestSession } from "@vmlab/core";
+import { Monitor, type GuestSession, type VmPlacement } from "@vmlab/core";
 import {
-  CAUSE, CR, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, FLAG_IF, FLAGS_MASK, MODE_KERNEL, MODE_USER, PAGE_SIZE, PORT,
+  ACCESS_FETCH, BY_OPCODE, CAUSE, CR, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, FLAG_IF, FLAGS_MASK, MODE_KERNEL, MODE_USER, PAGE_SIZE, PORT,
   PTE_FRAME_MASK, PTE_V, SP,
 } from "@vmlab/isa";
 import { HC, HYPERCALL_NAMES, MAX_BATCH, PT, REFUSED, SH, SHARED_BYTES } from "./abi.js";
@@ -29,7 +29,7 @@ export class ParavirtMonitor extends Monitor {
   /** Privileged instructions the paravirtual kernel ran anyway (delivered to it as faults). */
   privilegedInKernel = 0;
 
-  constructor(session: GuestSession, options: { readonly memoryBytes?: number } = {}) {
+  constructor(session: GuestSession, options: { readonly memoryBytes?: number; readonly placement?: VmPlacement } = {}) {
     super(session, options);
   }
 
@@ -66,7 +66,9 @@ export class ParavirtMonitor extends Monitor {
       // Not emulated: the paravirtual kernel has no business running one.
       if (this.vcpu.mode === MODE_KERNEL) {
         this.privilegedInKernel++;
-        this.audit(`privileged instruction at ${hex(epc)} in the paravirtual kernel: delivered to it as a fault`);
+        const gpa = this.memory.guestTranslate?.(epc, ACCESS_FETCH) ?? -1;
+        const name = gpa >= 0 ? BY_OPCODE[this.guest.u8[gpa + 3]!]?.mnemonic ?? "?" : "?";
+        this.audit(`privileged instruction ${name} at ${hex(epc)} in the paravirtual kernel: not carried out, delivered to it as a fault`);
       }
       this.reflectFault(CAUSE.PRIVILEGED, epc, 0, 0, false);
     } else super.handleTrap(cause);

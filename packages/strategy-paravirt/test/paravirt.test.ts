@@ -23,6 +23,7 @@ const reflected = (r: RunResult): number =>
 
 /** A scenario made of inline programs (each includes the runtime), for kernel paths no scenario takes. */
 function inlineScenario(name: string, programs: string[], budget = 2_000_000): Scenario {
+  const sources = programs.map((source, i) => ({ name: `p${i}.s`, file: `${RUNTIME_DIR}p${i}.s`, source: `        .include "runtime.s"\n${source}` }));
   return {
     name,
     description: name,
@@ -31,8 +32,9 @@ function inlineScenario(name: string, programs: string[], budget = 2_000_000): S
     budget,
     vms: 1,
     dir: `${RUNTIME_DIR}inline-${name}`,
-    sources: programs.map((source, i) => ({ name: `p${i}.s`, file: `${RUNTIME_DIR}p${i}.s`, source: `        .include "runtime.s"\n${source}` })),
-  } as Scenario;
+    sources,
+    vmGuests: [{ name: "vm1", sources }],
+  };
 }
 
 const PROFILES: [string, number?][] = [["mips-like"], ["riscv-like"], ["riscv-like", 2], ["riscv-like", 4], ["x86-like"]];

@@ -4,8 +4,8 @@
 // kernel's handler. Faithful exactly when every sensitive instruction traps.
 import { inject, injectable } from "inversify";
 import {
-  chargeHardwareEvents, Monitor, TOKENS, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
-  type StrategyInfo,
+  chargeHardwareEvents, Monitor, TOKENS, VmScheduler, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
+  type MultiExecution, type StrategyInfo,
 } from "@vmlab/core";
 
 export const TRAP_EMULATE_INFO: StrategyInfo = {
@@ -30,6 +30,24 @@ export class TrapEmulateCpu implements CpuStrategy {
     const monitor = new Monitor(session);
     monitor.boot();
     const outcome = monitor.run(session.budget);
+    return this.finish(monitor, outcome, session);
+  }
+
+  /** Several guests on one machine: one monitor each, time-sliced by the scheduler. */
+  executeVms(sessions: readonly GuestSession[]): MultiExecution {
+    const scheduler = new VmScheduler(sessions[0]!.profile, sessions.length);
+    const monitors = sessions.map((s, i) => new Monitor(s, { placement: scheduler.placement(i) }));
+    const outcomes = scheduler.run(monitors, sessions.map((s) => s.budget));
+    const switches = scheduler.switches;
+    this.ledger.charge("machine switch", "machine switch (save one VM's state, restore another's)", switches, this.machineProfile.costs.machineSwitch);
+    const vms = monitors.map((m, i) => {
+      scheduler.activate(i); // its counters are the real CPU's again (bookkeeping, not a switch)
+      return this.finish(m, outcomes[i]!, sessions[i]!);
+    });
+    return { vms, machineSwitches: switches };
+  }
+
+  private finish(monitor: Monitor, outcome: "halt" | "budget", session: GuestSession): Execution {
     const costs = this.machineProfile.costs;
     const ledger = this.ledger;
     const s = monitor.machine.stats();

@@ -30,8 +30,9 @@ export function register(program: Command): void {
         const reference =
           config.cpu === "native" ? undefined : runConfiguration(configurationOrFail({ ...spec, cpu: "native" }, catalog), scenario, modules, budget);
         const run = runConfiguration(config, scenario, modules, { ...budget, ...(reference?.digest ? { reference: reference.digest } : {}) });
-        const { execution: _e, ...result } = run;
+        const { execution: _e, vmExecutions: _v, ...result } = run;
         void _e;
+        void _v;
         const native = reference ?? run;
         if (o.json) {
           printJson({ ...result, nativeCycles: native.cycles?.total, slowdown: result.cycles && native.cycles ? result.cycles.total / native.cycles.total : undefined });

@@ -29,6 +29,19 @@ const AUDITED = [OP.PUSHF, OP.POPF, OP.RDMODE, OP.RDTVEC] as const;
 const ACCESS_NAMES = ["read", "write", "fetch"];
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
+/**
+ * Where a VM lives on a machine it shares with others (see VmScheduler): its guest
+ * memory and its share of the monitor's region for shadow or mirror tables.
+ */
+export interface VmPlacement {
+  readonly machine: Machine;
+  /** Machine address of the VM's guest-physical 0. */
+  readonly guestBase: number;
+  /** The VM's frames of the monitor's region: [framesFirst, framesEnd). */
+  readonly framesFirst: number;
+  readonly framesEnd: number;
+}
+
 export class Monitor implements VmContext {
   readonly machine: Machine;
   readonly cpu: Cpu;
@@ -66,12 +79,14 @@ export class Monitor implements VmContext {
 
   constructor(
     readonly session: GuestSession,
-    options: { readonly memoryBytes?: number } = {},
+    /** `placement`: one VM of several on a shared machine; otherwise the VM has a machine of its own. */
+    options: { readonly memoryBytes?: number; readonly placement?: VmPlacement } = {},
   ) {
-    this.machine = new Machine({ profile: session.profile, memoryBytes: MONITOR_BYTES + (options.memoryBytes ?? GUEST_BYTES) });
+    const p = options.placement;
+    this.machine = p?.machine ?? new Machine({ profile: session.profile, memoryBytes: MONITOR_BYTES + (options.memoryBytes ?? GUEST_BYTES) });
     this.cpu = this.machine.cpu;
-    this.guest = new GuestMemory(this.machine.memory, MONITOR_BYTES, options.memoryBytes ?? GUEST_BYTES);
-    this.frames = new MonitorFrames(this.machine.memory, PAGE_SIZE, MONITOR_BYTES);
+    this.guest = new GuestMemory(this.machine.memory, p?.guestBase ?? MONITOR_BYTES, options.memoryBytes ?? GUEST_BYTES);
+    this.frames = new MonitorFrames(this.machine.memory, p?.framesFirst ?? PAGE_SIZE, p?.framesEnd ?? MONITOR_BYTES);
     this.disk = new Disk(undefined, session.diskContents);
     this.trace = session.trace;
     this.memory = session.memory;
@@ -146,6 +161,9 @@ export class Monitor implements VmContext {
       this.sensitiveSeen[op] = n;
       if (!deprivilegedKernel) continue;
       this.sensitive[op]! += d;
+      if (op === OP.RDTVEC) {
+        this.audit(`the guest kernel read the trap vector with RDTVEC, which does not trap here: it saw the monitor's, ${hex(cpu.crs[CR.TVEC]!)} (in the guest's own addresses, its own memory)`);
+      }
       if (!this.sensitiveFirst.has(op) && cpu.firstSensitiveInUserModePc >= 0) {
         this.sensitiveFirst.set(op, { pc: cpu.firstSensitiveInUserModePc, at: cpu.firstSensitiveInUserModeAt });
       }
@@ -438,6 +456,7 @@ export class Monitor implements VmContext {
         break;
       case OP.RDTVEC:
         regs[a] = crs[CR.TVEC]!;
+        this.audit(`the guest kernel read the trap vector with RDTVEC at ${hex(pc)}: trapped, and given its own, ${hex(crs[CR.TVEC]!)}`);
         if (this.trace) text = "OS reads the trap vector: the virtual one";
         break;
       default:

@@ -1,0 +1,183 @@
+// Several virtual machines on one machine. The VmScheduler owns the real machine; each
+// VM (a Monitor, or anything that boots and runs like one) has its own guest memory at
+// its own machine address, its own share of the monitor's frames and its own devices.
+// The scheduler time-slices them round robin: the machine switch saves the whole real
+// CPU state of the VM that was running (registers, pc, flags, mode, control registers,
+// timer, intercept mask, counters) and restores the next one's; the TLB, which has no
+// VM tags, is emptied. Each VM's timer counts its own retired instructions, so every VM
+// sees the guest instructions and interrupts it would see alone.
+import { Machine, NUM_CRS, NUM_REGS, PAGE_SIZE, type Cpu, type CpuCounters, type Profile } from "@vmlab/isa";
+import { GUEST_BYTES, MONITOR_BYTES, type VmPlacement } from "./monitor.js";
+
+/** The part of the real CPU's state that belongs to one VM. */
+export class CpuContext {
+  readonly regs = new Int32Array(NUM_REGS);
+  pc = 0;
+  flags = 0;
+  mode = 0;
+  readonly crs = new Int32Array(NUM_CRS);
+  halted = false;
+  retired = 0;
+  timerPeriod = 0;
+  timerDeadline = Infinity;
+  timerPending = false;
+  readonly intercept = new Uint8Array(16);
+  readonly trapsByCause = new Float64Array(16);
+  readonly sensitiveInUserMode = new Float64Array(256);
+  firstSensitiveInUserModePc = -1;
+  firstSensitiveInUserModeAt = 0;
+  counters!: CpuCounters;
+  guestMode = false;
+  vmcs: Cpu["vmcs"] = undefined;
+  codeWritten: Cpu["codeWritten"] = undefined;
+
+  /** Copies the VM's state out of the real CPU. */
+  save(cpu: Cpu): void {
+    this.regs.set(cpu.regs);
+    this.pc = cpu.pc;
+    this.flags = cpu.flags;
+    this.mode = cpu.mode;
+    this.crs.set(cpu.crs);
+    this.halted = cpu.halted;
+    this.retired = cpu.retired;
+    this.timerPeriod = cpu.timerPeriod;
+    this.timerDeadline = cpu.timerDeadline;
+    this.timerPending = cpu.timerPending;
+    this.intercept.set(cpu.intercept);
+    this.trapsByCause.set(cpu.trapsByCause);
+    this.sensitiveInUserMode.set(cpu.sensitiveInUserMode);
+    this.firstSensitiveInUserModePc = cpu.firstSensitiveInUserModePc;
+    this.firstSensitiveInUserModeAt = cpu.firstSensitiveInUserModeAt;
+    this.counters = { ...cpu.counters };
+    this.guestMode = cpu.guestMode;
+    this.vmcs = cpu.vmcs;
+    this.codeWritten = cpu.codeWritten;
+  }
+
+  /** Loads the VM's state into the real CPU (its TLB emptied: entries carry no VM tag). */
+  restore(cpu: Cpu): void {
+    cpu.regs.set(this.regs);
+    cpu.pc = this.pc;
+    cpu.flags = this.flags;
+    cpu.mode = this.mode;
+    cpu.crs.set(this.crs);
+    cpu.halted = this.halted;
+    cpu.retired = this.retired;
+    cpu.timerPeriod = this.timerPeriod;
+    cpu.timerDeadline = this.timerDeadline;
+    cpu.timerPending = this.timerPending;
+    cpu.intercept.set(this.intercept);
+    cpu.trapsByCause.set(this.trapsByCause);
+    cpu.sensitiveInUserMode.set(this.sensitiveInUserMode);
+    cpu.firstSensitiveInUserModePc = this.firstSensitiveInUserModePc;
+    cpu.firstSensitiveInUserModeAt = this.firstSensitiveInUserModeAt;
+    Object.assign(cpu.counters, this.counters);
+    cpu.guestMode = this.guestMode;
+    cpu.vmcs = this.vmcs;
+    cpu.codeWritten = this.codeWritten;
+    cpu.tlb.flush();
+    cpu.translationChanged();
+  }
+}
+
+/** What the scheduler runs: a Monitor (or any VM runner that boots and runs like one). */
+export interface SchedulableVm {
+  boot(): void;
+  /** Runs until its budget use reaches `budget`, or it halts. */
+  run(budget: number): "halt" | "budget";
+  /** Budget used so far (retired instructions plus faults taken). */
+  readonly used: number;
+}
+
+export interface VmSchedulerOptions {
+  /** Guest-physical memory per VM (default GUEST_BYTES). */
+  readonly guestBytes?: number;
+  /** Guest instructions a VM runs before the machine switches to the next (default 10,000). */
+  readonly quantum?: number;
+}
+
+export const DEFAULT_QUANTUM = 10_000;
+
+export class VmScheduler {
+  readonly machine: Machine;
+  readonly count: number;
+  readonly guestBytes: number;
+  readonly quantum: number;
+  private readonly contexts: CpuContext[];
+  /** Machine switches: the real CPU went from one VM's state to another's. */
+  switches = 0;
+  /** Time slices run (a VM ran until its quantum ended, it halted or its budget ran out). */
+  slices = 0;
+  private active = -1;
+  private readonly framesPerVm: number;
+
+  constructor(profile: Profile, count: number, options: VmSchedulerOptions = {}) {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`a machine runs at least one virtual machine (got ${count})`);
+    this.count = count;
+    this.guestBytes = options.guestBytes ?? GUEST_BYTES;
+    this.quantum = options.quantum ?? DEFAULT_QUANTUM;
+    this.machine = new Machine({ profile, memoryBytes: MONITOR_BYTES + count * this.guestBytes });
+    // Frame 0 holds the monitor's vector; the rest of its region is shared out evenly.
+    this.framesPerVm = Math.floor((MONITOR_BYTES - PAGE_SIZE) / PAGE_SIZE / count);
+    if (this.framesPerVm < 8) throw new RangeError(`the monitor's region cannot hold the tables of ${count} virtual machines`);
+    // Every VM starts from the machine's reset state.
+    this.contexts = Array.from({ length: count }, () => {
+      const c = new CpuContext();
+      c.save(this.machine.cpu);
+      return c;
+    });
+  }
+
+  /** Where VM `i` lives: guest memory after the monitor's region and the VMs before it. */
+  placement(i: number): VmPlacement {
+    if (!(i >= 0 && i < this.count)) throw new RangeError(`no virtual machine ${i} (of ${this.count})`);
+    const framesFirst = PAGE_SIZE + i * this.framesPerVm * PAGE_SIZE;
+    return {
+      machine: this.machine,
+      guestBase: MONITOR_BYTES + i * this.guestBytes,
+      framesFirst,
+      framesEnd: framesFirst + this.framesPerVm * PAGE_SIZE,
+    };
+  }
+
+  /** The machine switch: VM `i`'s state becomes the real CPU's. */
+  activate(i: number): void {
+    if (this.active === i) return;
+    const cpu = this.machine.cpu;
+    if (this.active >= 0) {
+      this.contexts[this.active]!.save(cpu);
+      this.switches++;
+    }
+    this.contexts[i]!.restore(cpu);
+    this.active = i;
+  }
+
+  /**
+   * Boots every VM, then runs them round robin, `quantum` guest instructions at a time,
+   * until each has halted or used its budget. Returns each VM's outcome.
+   */
+  run(vms: readonly SchedulableVm[], budgets: readonly number[]): ("halt" | "budget")[] {
+    if (vms.length !== this.count) throw new RangeError(`${vms.length} virtual machines for a scheduler of ${this.count}`);
+    vms.forEach((vm, i) => {
+      this.activate(i);
+      vm.boot();
+    });
+    const outcome: ("halt" | "budget" | undefined)[] = vms.map(() => undefined);
+    let running = vms.length;
+    while (running > 0) {
+      for (let i = 0; i < vms.length; i++) {
+        if (outcome[i] !== undefined) continue;
+        const vm = vms[i]!;
+        this.activate(i);
+        const before = vm.used;
+        const stop = vm.run(Math.min(before + this.quantum, budgets[i]!));
+        this.slices++;
+        if (stop === "halt") outcome[i] = "halt";
+        // Out of budget, or stopped without running (a trace that is full).
+        else if (vm.used >= budgets[i]! || vm.used === before) outcome[i] = "budget";
+        if (outcome[i] !== undefined) running--;
+      }
+    }
+    return outcome as ("halt" | "budget")[];
+  }
+}

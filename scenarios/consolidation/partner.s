@@ -1,0 +1,9 @@
+; Yield 500 times.
+        .include "runtime.s"
+start:  li      r11, 500
+.loop:  call    sys_yield
+        addi    r11, r11, -1
+        cmpi    r11, 0
+        bgt     .loop
+        li      r2, 0
+        call    exit
