@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { CATEGORIES, type RunResult } from "@vmlab/core";
-import { markdownTable } from "./tables.js";
+import { markdownTable, VM_HEADER, vmRows, vmStatus } from "./tables.js";
 import { slowdowns, statusOf } from "./summary.js";
 
 export interface ReportMeta {
@@ -29,7 +29,7 @@ export function toCsv(results: readonly RunResult[]): string {
   const head = [
     "scenario", "profile", "levels", "cpu", "memory", "machine", "outcome", "status", "equivalent", "guest_instructions", "executed_directly",
     "emulated", "translated", "efficiency", "cycles", "slowdown", ...CATEGORIES.map((c) => `cycles_${c.replace(/[^a-z]+/gi, "_")}`),
-    "tlb_misses", "walk_references", "vm_exits", "vm_exits_by_reason", "host_wall_ms", "error",
+    "tlb_misses", "walk_references", "vm_exits", "vm_exits_by_reason", "host_wall_ms", "error", "vms", "machine_switches", "vm_status",
   ];
   const lines = [head.join(",")];
   for (const r of results) {
@@ -40,6 +40,7 @@ export function toCsv(results: readonly RunResult[]): string {
         r.metrics?.executedDirectly, r.metrics?.emulated, r.metrics?.translated, r.properties?.efficiency, r.cycles?.total, slow.get(r),
         ...CATEGORIES.map((k) => r.cycles?.byCategory[k]), r.metrics?.tlbMisses, r.metrics?.walkReferences,
         r.metrics ? totalExits(r) : undefined, r.metrics ? exitsByReason(r) : undefined, r.metrics?.hostWallMs?.toFixed(1), r.error,
+        r.vms?.length ?? 1, r.metrics?.machineSwitches, r.vms ? r.vms.map((v) => `${v.name}=${vmStatus(v)}`).join("; ") : undefined,
       ]
         .map(csvField)
         .join(","),
@@ -66,6 +67,20 @@ export function toMarkdown(results: readonly RunResult[], meta: ReportMeta): str
     }
     parts.push("");
   }
+  const vms = vmRows(results);
+  if (vms.length) {
+    const esc = (x: string) => x.replace(/\|/g, "\\|");
+    parts.push(
+      "## Several virtual machines on one machine",
+      "",
+      "Each VM is compared with its own native run alone; machine switches are per run (all its VMs).",
+      "",
+      `| ${VM_HEADER.join(" | ")} |`,
+      `| ${VM_HEADER.map((_, i) => (i === 5 || i === 6 ? "---:" : "---")).join(" | ")} |`,
+      ...vms.map((row) => `| ${row.map(esc).join(" | ")} |`),
+      "",
+    );
+  }
   if (diverging.length) {
     parts.push("## Divergences from native", "");
     for (const r of diverging) parts.push(`- ${r.scenario} on ${r.configuration.label}: ${r.properties!.divergence?.detail ?? "differs"}`);
@@ -77,6 +92,16 @@ export function toMarkdown(results: readonly RunResult[], meta: ReportMeta): str
     parts.push("");
   }
   return parts.join("\n");
+}
+
+function vmTableHtml(results: readonly RunResult[]): string {
+  const rows = vmRows(results);
+  if (rows.length === 0) return "";
+  const cell = (tag: string, x: string) => `<${tag}>${x.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</${tag}>`;
+  return `<h2>Several virtual machines on one machine</h2><p>Each VM is compared with its own native run alone.</p><table>
+<tr>${VM_HEADER.map((h) => cell("th", h)).join("")}</tr>
+${rows.map((r) => `<tr>${r.map((x) => cell("td", x)).join("")}</tr>`).join("\n")}
+</table>`;
 }
 
 /** Chart.js (UMD build), to inline into a self-contained HTML page. */
@@ -127,6 +152,7 @@ export function toHtml(results: readonly RunResult[], meta: ReportMeta): string 
 <h2>Slowdown against native</h2><div class="chart"><canvas id="slowdown"></canvas></div>
 <h2>Where the cycles went</h2><div class="chart" style="height:${Math.max(480, ok.length * 18)}px"><canvas id="breakdown"></canvas></div>
 <h2>All runs</h2><table>${rowsHtml}</table>
+${vmTableHtml(results)}
 <script>${chartJsSource()}</script>
 <script>
 new Chart(document.getElementById("slowdown"), { type: "bar", data: ${json(slowdownData)},

@@ -1,4 +1,4 @@
-export { terminalTable, markdownTable, rows } from "./tables.js";
+export { terminalTable, markdownTable, rows, terminalVmTable, vmRows, vmStatus, VM_HEADER } from "./tables.js";
 export { toCsv, toMarkdown, toHtml, writeReport, chartJsSource, type ReportMeta } from "./files.js";
 export { slowdowns, statusOf } from "./summary.js";
 export { traceSteps, traceTable, TRACE_STARTS, type TraceStart, type TraceStep, type TraceOptions } from "./trace.js";

@@ -1,6 +1,6 @@
 // Terminal and Markdown tables of a matrix.
 import { table } from "table";
-import type { RunResult } from "@vmlab/core";
+import type { RunResult, VmRunResult } from "@vmlab/core";
 import { fmtInt, fmtPct, fmtRatio, slowdowns, statusOf } from "./summary.js";
 
 const HEADER = ["scenario", "configuration", "machine", "status", "guest instr", "cycles", "slowdown", "direct"];
@@ -31,4 +31,52 @@ export function markdownTable(results: readonly RunResult[]): string {
   const lines = [`| ${HEADER.join(" | ")} |`, `| ${HEADER.map((_, i) => (i >= 4 ? "---:" : "---")).join(" | ")} |`];
   for (const row of rows(results)) lines.push(`| ${row.map(esc).join(" | ")} |`);
   return lines.join("\n") + "\n";
+}
+
+/** A VM of a multi-VM run: against its own native run alone. */
+export function vmStatus(v: VmRunResult): string {
+  if (v.equivalent === true) return "equivalent";
+  if (v.equivalent === false) return `DIVERGES (${v.divergence?.what ?? "?"})`;
+  return v.outcome === "halt" ? "halted" : "over budget";
+}
+
+/** Console output on one line, shortened. */
+const oneLine = (text: string, max = 160): string => {
+  const t = text.replace(/\n$/, "").replace(/\n/g, " ⏎ ");
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+};
+
+/** Runs of several VMs: one row per VM, with its output and its audit. */
+export function vmRows(results: readonly RunResult[]): string[][] {
+  const rows: string[][] = [];
+  for (const r of results) {
+    for (const v of r.vms ?? []) {
+      rows.push([
+        r.scenario,
+        r.configuration.label,
+        r.configuration.machine,
+        v.name,
+        vmStatus(v),
+        v.guestInstructions.toLocaleString("en-US"),
+        (r.metrics?.machineSwitches ?? 0).toLocaleString("en-US"),
+        oneLine(v.output),
+        v.violations.length ? `${v.violations.length}: ${oneLine(v.violations.join("; "), 200)}` : "-",
+      ]);
+    }
+  }
+  return rows;
+}
+export const VM_HEADER = ["scenario", "configuration", "machine", "VM", "status (vs its run alone)", "guest instr", "machine switches", "output", "audit"];
+
+
+/** The VMs of multi-VM runs, for the terminal (empty when there are none). */
+export function terminalVmTable(results: readonly RunResult[]): string {
+  // The outputs and audits themselves are in report.md and results.json.
+  const vms = vmRows(results).map((r) => [...r.slice(0, 7), r[8] === "-" ? "-" : `${r[8]!.split(":")[0]} recorded`]);
+  if (vms.length === 0) return "";
+  const header = [...VM_HEADER.slice(0, 7), "audit"];
+  return table([header, ...vms], {
+    columns: { 5: { alignment: "right" }, 6: { alignment: "right" } },
+    drawHorizontalLine: (i, n) => i === 0 || i === 1 || i === n,
+  });
 }

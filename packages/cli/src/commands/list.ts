@@ -14,7 +14,12 @@ export function register(program: Command): void {
     .option("--json", "print as JSON")
     .action(async (o: { config?: string; json?: boolean }) => {
       const { catalog } = await loadStrategies(o.config);
-      const scenarios = listScenarios().map((s) => ({ name: s.name, description: s.description, stresses: s.stresses }));
+      const scenarios = listScenarios(undefined, { multiVm: true }).map((s) => ({
+        name: s.name,
+        description: s.vms > 1 ? `${s.description} [${s.vms} VMs: ${s.vmGuests.map((g) => g.name).join(", ")}]` : s.description,
+        stresses: s.stresses,
+        vms: s.vms,
+      }));
       const profiles = Object.values(PROFILES).map((p) => ({ name: p.name, description: p.description }));
       const cpus = catalog.filter((s) => s.kind === "cpu").map((s) => ({ name: s.name, description: s.description, memories: s.memories ?? [] }));
       const memories = catalog.filter((s) => s.kind === "memory").map((s) => ({ name: s.name, description: s.description }));

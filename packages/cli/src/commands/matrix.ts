@@ -4,7 +4,7 @@ import { MultiBar, Presets } from "cli-progress";
 import { ConfigurationError, enumerateConfigurations, MACHINE_PROFILE_NAMES, getMachineProfile, runMatrix, type MatrixCell } from "@vmlab/core";
 import { listScenarios, type Scenario } from "@vmlab/guest";
 import { PROFILE_NAMES } from "@vmlab/isa";
-import { statusOf, terminalTable, writeReport } from "@vmlab/report";
+import { statusOf, terminalTable, terminalVmTable, writeReport } from "@vmlab/report";
 import { CliError } from "../errors.js";
 import { levelsOption, parseCount, printJson } from "../options.js";
 import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
@@ -46,7 +46,7 @@ export function register(program: Command): void {
             throw new CliError((e as Error).message);
           }
         }
-        const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios();
+        const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios(undefined, { multiVm: true });
         let enumerated;
         try {
           enumerated = enumerateConfigurations(catalog, {
@@ -101,6 +101,7 @@ export function register(program: Command): void {
         if (o.json) printJson({ results, skipped, files, wallMs });
         else {
           process.stdout.write(terminalTable(results));
+          process.stdout.write(terminalVmTable(results));
           const bad = results.filter((r) => r.outcome !== "halt" || r.properties?.equivalent === false).length;
           process.stderr.write(`${results.length} cells (${bad} failing or diverging) in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
         }

@@ -68,6 +68,15 @@ export function register(program: Command): void {
                   return `${u.mnemonic} ${u.count.toLocaleString("en-US")}x (first at 0x${u.firstPc.toString(16)}${where ? ` <${where}>` : ""}, guest instruction ${u.firstAt.toLocaleString("en-US")})`;
                 }).join("; ")] as [string, string]]
               : []),
+            ...(result.vms
+              ? [
+                  ["virtual machines", `${result.vms.length} on one machine, ${result.metrics!.machineSwitches ?? 0} machine switches${result.metrics!.machineSwitches === undefined ? " (this strategy runs each alone)" : ""}`] as [string, string],
+                  ...result.vms.map((v, i): [string, string] => [
+                    `  VM ${i + 1} (${v.name})`,
+                    `${v.outcome === "halt" ? "halted" : "budget exhausted"}, ${v.guestInstructions.toLocaleString("en-US")} instructions; ${v.equivalent === null ? "" : v.equivalent ? "equivalent to its native run alone" : `DIVERGES: ${v.divergence?.detail}`}${v.violations.length ? `; audit: ${v.violations.length} attempt(s) recorded` : ""}`,
+                  ]),
+                ]
+              : []),
             ["resource control", p.resourceControl.violations.length ? p.resourceControl.violations.join("; ") : "no violations"],
             ["efficiency", `${(p.efficiency * 100).toFixed(1)}% executed directly`],
             ["host wall time", `${m.hostWallMs.toFixed(0)} ms`],
