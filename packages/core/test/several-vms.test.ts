@@ -17,6 +17,9 @@ type Run = RunResult & { execution: Execution; vmExecutions?: readonly Execution
 const FAITHFUL: [string, string][] = [
   ["mips-like", "trap-emulate"],
   ["riscv-like", "trap-emulate"],
+  ["mips-like", "binary-translation"],
+  ["riscv-like", "binary-translation"],
+  ["x86-like", "binary-translation"],
   ["mips-like", "paravirt"],
   ["riscv-like", "paravirt"],
   ["x86-like", "paravirt"],
@@ -107,8 +110,8 @@ describe("consolidation: three VMs on one machine, each printing what it prints 
         expect(v.output).toBe(native.vms![i]!.output);
         expect(v.equivalent, v.divergence?.detail).toBe(true);
         expect(v.violations).toEqual([]);
-        // Trap-and-emulate is judged on everything: each VM retired exactly its solo run's instructions.
-        if (cpu === "trap-emulate") expect(v.guestInstructions).toBe(native.vms![i]!.guestInstructions);
+        // Trap-and-emulate and binary translation are judged on everything: each VM retired exactly its solo run's instructions.
+        if (cpu !== "paravirt") expect(v.guestInstructions).toBe(native.vms![i]!.guestInstructions);
       });
       // Time-sliced 10,000 instructions at a time: while the shortest VM runs, the machine
       // switches to it and away from it around each of its slices.
@@ -160,7 +163,7 @@ describe("isolation: a hostile guest beside a neighbour", () => {
       expect(n.violations).toEqual([]);
       const h = r.vms![hostile]!;
       expect(h.output).toMatch(/hostile guest: done\n$/);
-      if (cpu === "trap-emulate") {
+      if (cpu !== "paravirt") {
         // Faithful: the attempts fail exactly as on bare metal.
         expect(h.equivalent, h.divergence?.detail).toBe(true);
       } else {

@@ -5,11 +5,54 @@
 // where trap-and-emulate is not.
 import { inject, injectable } from "inversify";
 import {
-  chargeHardwareEvents, Monitor, TOKENS, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
-  type StrategyInfo,
+  chargeHardwareEvents, Monitor, TOKENS, VmScheduler, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
+  type MultiExecution, type SchedulableVm, type StrategyInfo,
 } from "@vmlab/core";
 import { CAUSE_NAMES, MODE_USER } from "@vmlab/isa";
 import { TranslationEngine } from "./translation-engine.js";
+
+/** One guest under binary translation: user code direct, kernel code from its translation cache. */
+class TranslatedVm implements SchedulableVm {
+  engine: TranslationEngine | undefined;
+
+  constructor(
+    readonly monitor: Monitor,
+    private readonly adaptive: boolean,
+  ) {}
+
+  boot(): void {
+    this.monitor.boot();
+    this.engine = new TranslationEngine(this.monitor, { adaptive: this.adaptive });
+  }
+
+  get used(): number {
+    return this.monitor.used;
+  }
+
+  run(budget: number): "halt" | "budget" {
+    const { monitor } = this;
+    const engine = this.engine!;
+    const { cpu, vcpu } = monitor;
+    // Another VM may have run since: the cached page translations are not this VM's.
+    engine.state.rk = engine.state.wk = engine.state.sk = -1;
+    for (;;) {
+      if (vcpu.halted) return "halt";
+      const left = budget - monitor.used;
+      if (left <= 0 || (monitor.trace as { full?: boolean } | undefined)?.full === true) return "budget";
+      if (vcpu.mode === MODE_USER) {
+        monitor.beginDirect();
+        const stop = monitor.machine.run(left);
+        monitor.endDirect();
+        if (stop.reason !== "intercept") return "budget";
+        monitor.handleTrap(cpu.exitCause);
+        if (!vcpu.halted) monitor.monitorReturns++;
+        cpu.translationChanged();
+      } else {
+        engine.runKernel(budget);
+      }
+    }
+  }
+}
 
 export const BINARY_TRANSLATION_INFO: StrategyInfo = {
   name: "binary-translation",
@@ -34,33 +77,25 @@ export class BinaryTranslationCpu implements CpuStrategy {
   ) {}
 
   execute(session: GuestSession): Execution {
-    const monitor = new Monitor(session);
-    monitor.boot();
-    const engine = new TranslationEngine(monitor, { adaptive: this.adaptive });
-    this.engine = engine;
-    const { cpu, vcpu } = monitor;
-    const budget = session.budget;
-    let outcome: "halt" | "budget" = "budget";
-    for (;;) {
-      if (vcpu.halted) {
-        outcome = "halt";
-        break;
-      }
-      const left = budget - monitor.used;
-      if (left <= 0 || (session.trace as { full?: boolean } | undefined)?.full === true) break;
-      if (vcpu.mode === MODE_USER) {
-        monitor.beginDirect();
-        const stop = monitor.machine.run(left);
-        monitor.endDirect();
-        if (stop.reason !== "intercept") break;
-        monitor.handleTrap(cpu.exitCause);
-        if (!vcpu.halted) monitor.monitorReturns++;
-        cpu.translationChanged();
-      } else {
-        engine.runKernel(budget);
-      }
-    }
-    return this.account(monitor, engine, outcome);
+    const vm = new TranslatedVm(new Monitor(session), this.adaptive);
+    vm.boot();
+    this.engine = vm.engine;
+    const outcome = vm.run(session.budget);
+    return this.account(vm.monitor, vm.engine!, outcome);
+  }
+
+  /** Several guests on one machine, time-sliced by the scheduler, each with its own translation cache. */
+  executeVms(sessions: readonly GuestSession[]): MultiExecution {
+    const scheduler = new VmScheduler(sessions[0]!.profile, sessions.length);
+    const vms = sessions.map((s, i) => new TranslatedVm(new Monitor(s, { placement: scheduler.placement(i) }), this.adaptive));
+    const outcomes = scheduler.run(vms, sessions.map((s) => s.budget));
+    const switches = scheduler.switches;
+    this.ledger.charge("machine switch", "machine switch (save one VM's state, restore another's)", switches, this.machineProfile.costs.machineSwitch);
+    const executions = vms.map((vm, i) => {
+      scheduler.activate(i); // its counters are the real CPU's again (bookkeeping, not a switch)
+      return this.account(vm.monitor, vm.engine!, outcomes[i]!);
+    });
+    return { vms: executions, machineSwitches: switches };
   }
 
   private account(monitor: Monitor, engine: TranslationEngine, outcome: "halt" | "budget"): Execution {

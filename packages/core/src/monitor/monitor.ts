@@ -456,7 +456,7 @@ export class Monitor implements VmContext {
         break;
       case OP.RDTVEC:
         regs[a] = crs[CR.TVEC]!;
-        this.audit(`the guest kernel read the trap vector with RDTVEC at ${hex(pc)}: trapped, and given its own, ${hex(crs[CR.TVEC]!)}`);
+        this.audit(`the guest kernel read the trap vector with RDTVEC at ${hex(pc)}: ${via === "trap" ? "trapped" : "translated into a callout"}, and given its own, ${hex(crs[CR.TVEC]!)}`);
         if (this.trace) text = "OS reads the trap vector: the virtual one";
         break;
       default:
