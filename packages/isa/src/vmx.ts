@@ -65,6 +65,11 @@ export class VmControl {
   readonly crReadExiting = new Uint8Array(NUM_CRS);
   /** TLBI and TLBFLUSH exit. */
   invalidateExiting = false;
+  /**
+   * RDTVEC exits (as CR_READ of TVEC: exitCr = CR.TVEC), as VT-x's descriptor-table
+   * exiting makes SIDT exit: the monitor learns that the guest looked for its trap vector.
+   */
+  trapVectorReadExiting = false;
 
   // ---- nested paging (extended page tables) --------------------------------------
   /**

@@ -225,6 +225,28 @@ describe("guest mode: exits by reason", () => {
     expect([on.vmcs.exitReason, on.vmcs.exitAll]).toEqual([EXIT.INVALIDATE, true]);
   });
 
+  it("RDTVEC exits only with trap-vector read exiting, as a control-register read of TVEC, before it runs", () => {
+    const src = KERNEL(`
+        li r7, 5
+        rdtvec r7
+        nop`);
+    const off = guestMachine(src, { levels: 2 });
+    enterAndRun(off);
+    expect(off.vmcs.exitReason).toBe(EXIT.HALT);
+    // It ran in the guest: r7 holds the guest's own vector, the handler it set.
+    expect(off.machine.cpu.regs[7]).toBe(off.machine.cpu.crs[CR.TVEC]);
+    // la and li are two words each: la, wrcr, li, rdtvec, nop, halt, then the handler at word 8.
+    expect(off.machine.cpu.regs[7]! >>> 0).toBe(0x80001000 + 4 * 8);
+    const on = guestMachine(src, { levels: 2 });
+    on.vmcs.trapVectorReadExiting = true;
+    expect(enterAndRun(on).reason).toBe("vm-exit");
+    expect([on.vmcs.exitReason, on.vmcs.exitCr, on.vmcs.exitRegister]).toEqual([EXIT.CR_READ, CR.TVEC, 7]);
+    // Not run: r7 unchanged, pc at the RDTVEC.
+    expect(on.machine.cpu.regs[7]).toBe(5);
+    expect(on.vmcs.exitPc).toBe(0x80001000 + 4 * 5);
+    expect(on.machine.cpu.retired).toBe(5);
+  });
+
   it("traps stay in the guest unless the exception bitmap names them; HCALL always exits", () => {
     const src = KERNEL(`
         li r1, 0

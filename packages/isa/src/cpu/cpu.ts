@@ -536,6 +536,12 @@ export class Cpu {
         v.exitCr = imm;
         v.exitRegister = a;
         break;
+      case OP.RDTVEC:
+        if (!v.trapVectorReadExiting) return false;
+        reason = EXIT.CR_READ;
+        v.exitCr = CR.TVEC;
+        v.exitRegister = a;
+        break;
       case OP.TLBI:
       case OP.TLBFLUSH:
         if (!v.invalidateExiting) return false;
