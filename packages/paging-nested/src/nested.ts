@@ -6,16 +6,20 @@
 // and guest page faults never reach the monitor: the cost moves into longer walks,
 // (n+1)(m+1)-1 references per miss. The monitor sees only EPT violations: a
 // guest-physical address past the guest's memory (where bare metal raises
-// ADDRESS_ERROR, reflected as that) or, were a frame ever left unmapped, its first touch.
+// ADDRESS_ERROR, reflected as that and recorded in the resource-control audit: on a
+// machine shared with other VMs, that is where a neighbour's memory lies) or, were a
+// frame ever left unmapped, its first touch.
 import { injectable } from "inversify";
 import {
   FAULT_HIDDEN, FAULT_REFLECT, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters, type MemoryStrategy,
   type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
-  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_USER, PAGE_SIZE, PageTableBuilder, PTE_FRAME_MASK, PTE_W, walk, walkShape, WALK_BAD_TABLE,
+  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PageTableBuilder, PTE_FRAME_MASK, PTE_W, walk, walkShape, WALK_BAD_TABLE,
   WALK_OK, WALK_PROTECTION, type Levels, type Machine, type VmControl, type WalkResult, type WalkShape,
 } from "@vmlab/isa";
+
+const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 export const NESTED_INFO: StrategyInfo = {
   name: "nested",
@@ -86,10 +90,28 @@ export class NestedMemory implements MemoryStrategy {
       this.mappedOnViolation++;
       return FAULT_HIDDEN;
     }
-    // Past the guest's memory: bare metal's physical address beyond memory.
+    // Past the guest's memory: bare metal's physical address beyond memory. On a machine
+    // shared with other VMs that is where a neighbour's memory would be: refused, audited.
+    this.vm.audit(`${this.whatReached(guestPhysical >>> 0, virtualAddress >>> 0)}, outside the VM's memory: EPT violation, refused (no host entry; ADDRESS_ERROR delivered to the guest, as on bare metal)`);
     this.fail(CAUSE.ADDRESS_ERROR, virtualAddress, access, false);
     this.reflected++;
     return FAULT_REFLECT;
+  }
+
+  /** How the guest reached guest-physical `gpa` through `va`: a mapping of its page table, a table of it, or kseg0. */
+  private whatReached(gpa: number, va: number): string {
+    const cpu = this.vm.machine.cpu;
+    const user = cpu.mode === MODE_USER;
+    const what = `guest-physical ${hex(gpa)}`;
+    if (!user && va >= KSEG_BASE && va - KSEG_BASE === gpa) return `the guest kernel reached for ${what} through kseg0`;
+    const root = cpu.crs[CR.PTBR]! >>> 0;
+    if (root === 0) return `the guest reached for ${what} with paging off`;
+    const r = walk(this.vm.guest.i32, root, this.shape, va, false, false, this.walkOut);
+    if (r.status === WALK_BAD_TABLE || root >= this.vm.guest.bytes) return `guest page tables for ${hex(va & PTE_FRAME_MASK)} reach ${what}`;
+    if (r.status === WALK_OK && ((r.pte & PTE_FRAME_MASK) >>> 0) === ((gpa & PTE_FRAME_MASK) >>> 0)) {
+      return `guest page table maps ${hex(va & PTE_FRAME_MASK)} to guest frame ${hex(gpa >>> PAGE_SHIFT)}`;
+    }
+    return `the guest reached for ${what} (at ${hex(va)})`;
   }
 
   private fail(cause: number, va: number, access: number, protection: boolean): number {

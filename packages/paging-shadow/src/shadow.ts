@@ -407,7 +407,7 @@ export class ShadowMemory implements MemoryStrategy {
       fromGuest = true;
     }
     if (pa >= guest.bytes) {
-      if (fromGuest) this.vm.audit(`guest page table maps ${hex(va & PTE_FRAME_MASK)} to guest frame ${hex(pa >>> PAGE_SHIFT)}, outside the VM's memory`);
+      if (fromGuest) this.vm.audit(`guest page table maps ${hex(va & PTE_FRAME_MASK)} to guest frame ${hex(pa >>> PAGE_SHIFT)}, outside the VM's memory: refused (no shadow entry; ADDRESS_ERROR delivered to the guest, as on bare metal)`);
       return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
     }
     const frame = (pa & PTE_FRAME_MASK) >>> 0;

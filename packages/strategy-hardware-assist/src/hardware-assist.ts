@@ -3,10 +3,14 @@
 // instruction behave as on bare metal without the monitor; what the exit controls name
 // (port I/O, HALT, the timer, and whatever the memory strategy needs: page faults and
 // page-table-base writes under shadow paging, EPT violations under nested paging)
-// exits to the monitor, at the cost of a VM exit and a VM entry each.
+// exits to the monitor, at the cost of a VM exit and a VM entry each. Several VMs on one
+// machine each get a guest-mode monitor of their own in their share of the machine,
+// time-sliced by the VmScheduler (a machine switch saves one VM's CPU state, its
+// control structure included, and restores the next one's).
 import { inject, injectable } from "inversify";
 import {
-  TOKENS, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile, type StrategyInfo,
+  TOKENS, VmScheduler, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile, type MultiExecution,
+  type StrategyInfo,
 } from "@vmlab/core";
 import { CAUSE, EXIT } from "@vmlab/isa";
 import { GuestModeMonitor } from "./vmm.js";
@@ -33,6 +37,24 @@ export class HardwareAssistCpu implements CpuStrategy {
     const vmm = new GuestModeMonitor(session);
     vmm.boot();
     const outcome = vmm.run(session.budget);
+    return this.finish(vmm, outcome, session);
+  }
+
+  /** Several guests on one machine: a guest-mode monitor each, time-sliced by the scheduler. */
+  executeVms(sessions: readonly GuestSession[]): MultiExecution {
+    const scheduler = new VmScheduler(sessions[0]!.profile, sessions.length);
+    const vmms = sessions.map((s, i) => new GuestModeMonitor(s, { placement: scheduler.placement(i) }));
+    const outcomes = scheduler.run(vmms, sessions.map((s) => s.budget));
+    const switches = scheduler.switches;
+    this.ledger.charge("machine switch", "machine switch (save one VM's state, restore another's)", switches, this.machineProfile.costs.machineSwitch);
+    const vms = vmms.map((v, i) => {
+      scheduler.activate(i); // its counters are the real CPU's again (bookkeeping, not a switch)
+      return this.finish(v, outcomes[i]!, sessions[i]!);
+    });
+    return { vms, machineSwitches: switches };
+  }
+
+  private finish(vmm: GuestModeMonitor, outcome: "halt" | "budget", session: GuestSession): Execution {
     const { monitor, vmcs } = vmm;
     const costs = this.machineProfile.costs;
     const ledger = this.ledger;

@@ -6,11 +6,15 @@
 // forwarded to the memory strategy, EPT violations. It reuses the classic Monitor for
 // the machine, the guest's memory, the monitor's frames, the virtual devices and the
 // Execution; it never emulates the guest's privileged state, which is the CPU's own.
+// RDTVEC exits too (trap-vector read exiting): the guest gets its own vector, as in guest
+// mode it would anyway, and the monitor records that it looked for the trap vector.
+// On a machine shared with other VMs (a placement from the VmScheduler) the same monitor
+// runs one VM in its share of the machine; the scheduler switches the CPU between them.
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, Monitor, type GuestSession, type MemoryStrategy, type TraceActor, type TraceEvent,
+  FAULT_HIDDEN, FAULT_REFLECT, Monitor, type GuestSession, type MemoryStrategy, type TraceActor, type TraceEvent, type VmPlacement,
 } from "@vmlab/core";
 import {
-  CAUSE, CAUSE_NAMES, CR, EXIT, EXIT_LABELS, EXIT_NAMES, FLAG_IF, MODE_KERNEL, MODE_USER, PAGE_SHIFT, VmControl, type Cpu, type Machine,
+  CAUSE, CAUSE_NAMES, CR, EXIT, EXIT_LABELS, EXIT_NAMES, FLAG_IF, MODE_KERNEL, MODE_USER, OP, PAGE_SHIFT, VmControl, type Cpu, type Machine,
 } from "@vmlab/isa";
 
 /** Trap causes that are faults: the faulting instruction does not retire, and the bare machine counts the trap against the budget. */
@@ -45,8 +49,9 @@ export class GuestModeMonitor {
   /** The stretch of guest execution being recorded (one "run" event, written before the next other event). */
   private pendingRun: { pc: number; retired: number; actor: TraceActor } | undefined;
 
-  constructor(readonly session: GuestSession) {
-    this.monitor = new Monitor(session);
+  /** `placement`: one VM of several on a machine the VmScheduler shares; otherwise a machine of its own. */
+  constructor(readonly session: GuestSession, options: { readonly placement?: VmPlacement } = {}) {
+    this.monitor = new Monitor(session, options.placement ? { placement: options.placement } : {});
     this.machine = this.monitor.machine;
     this.cpu = this.machine.cpu;
     this.memory = session.memory;
@@ -64,6 +69,8 @@ export class GuestModeMonitor {
     vmcs.ioExiting = true;
     vmcs.haltExiting = true;
     vmcs.externalInterruptExiting = true;
+    // A guest that reads its trap vector is looking for the monitor's: the monitor is told.
+    vmcs.trapVectorReadExiting = true;
     memory.configureGuestMode(vmcs);
     this.monitor.vcpu.mode = MODE_KERNEL;
     memory.attachMonitor(this.monitor);
@@ -158,6 +165,10 @@ export class GuestModeMonitor {
         return;
       case EXIT.CR_READ: {
         const n = vmcs.exitCr;
+        if (n === CR.TVEC && vmcs.exitInstruction >>> 24 === OP.RDTVEC) {
+          this.trapVectorRead();
+          return;
+        }
         cpu.regs[vmcs.exitRegister] = n === CR.PTBR ? monitor.vcpu.crs[CR.PTBR]! : cpu.readCr(n);
         this.noteExit(`control-register read (${crName(n)}): the guest's own value`, { inline: true });
         this.retire();
@@ -232,6 +243,22 @@ export class GuestModeMonitor {
       if (n !== CR.COUNT) cpu.crs[n] = value;
       this.noteExit(`control-register write (${crName(n)})`, { inline: true });
     }
+    this.retire();
+  }
+
+  /**
+   * RDTVEC exited: in guest mode the trap vector is the guest's own, so that is what it
+   * gets, as on bare metal; the monitor's entry is no address the guest can reach.
+   */
+  private trapVectorRead(): void {
+    const { cpu, vmcs, monitor } = this;
+    const own = cpu.crs[CR.TVEC]!;
+    cpu.regs[vmcs.exitRegister] = own;
+    const who = cpu.mode === MODE_USER ? "a guest process" : "the guest kernel";
+    monitor.audit(
+      `${who} read the trap vector with RDTVEC at ${hex(vmcs.exitPc)}: a VM exit (trap-vector read exiting); the monitor's entry refused, it was given its own vector, ${hex(own)} (a jump there stays in its own memory)`,
+    );
+    this.noteExit(`RDTVEC (trap-vector read): the guest's own vector, ${hex(own)}; recorded in the audit`, { inline: true });
     this.retire();
   }
 
