@@ -6,7 +6,7 @@ import {
   resolveStrategyPackage, runConfiguration, VirtualCpu, type GuestFault, type VmContext,
 } from "@vmlab/core";
 import {
-  ACCESS_READ, ACCESS_WRITE, assemble, CAUSE, EXIT, getProfile, Machine, PAGE_SIZE, PageTableBuilder, PTE_U, PTE_W, VmControl, walk, walkShape,
+  ACCESS_READ, ACCESS_WRITE, assemble, CAUSE, CR, EXIT, getProfile, Machine, MODE_KERNEL, MODE_USER, PAGE_SIZE, PageTableBuilder, PTE_U, PTE_W, VmControl, walk, walkShape,
   type Levels,
 } from "@vmlab/isa";
 import { NestedMemory } from "../src/index.js";
@@ -16,17 +16,19 @@ const MONITOR = 0x200000;
 const GUEST = 0x400000;
 
 /** A VM context as a monitor provides it: the guest's memory above the monitor's frames. */
-function vmContext(levels: Levels): VmContext & { machine: Machine } {
+function vmContext(levels: Levels): VmContext & { machine: Machine; audits: string[] } {
   const machine = new Machine({ profile: getProfile("riscv-like", { levels }), memoryBytes: MONITOR + GUEST });
   const fault: GuestFault = { cause: 0, address: 0, access: 0, protection: false };
+  const audits: string[] = [];
   return {
+    audits,
     machine,
     guest: new GuestMemory(machine.memory, MONITOR, GUEST),
     vcpu: new VirtualCpu(),
     frames: new MonitorFrames(machine.memory, PAGE_SIZE, MONITOR),
     fault,
     trace: undefined,
-    audit: () => {},
+    audit: (m: string) => void audits.push(m),
   };
 }
 
@@ -80,6 +82,35 @@ describe("nested paging: the host tables", () => {
     expect(nested.hostFault(0x5abc, 0x80005abc, ACCESS_READ)).toBe(FAULT_HIDDEN);
     expect(walk(vm.machine.memory.i32, vmcs.hostRoot, shape, 0x5000, false, false, out).status).toBe(0);
     expect(((out.pte & ~0xfff) >>> 0)).toBe(0x5000 + MONITOR);
+  });
+
+  it("an EPT violation past the guest's memory is audited as refused, named by what reached it: a mapping, a table, kseg0", () => {
+    const { vm, nested } = attached(2);
+    const cpu = vm.machine.cpu;
+    let next = 0x100000;
+    const gpt = new PageTableBuilder(vm.guest.i32, 2, () => (next += PAGE_SIZE) - PAGE_SIZE);
+    gpt.map(0x00200000, 0x00401000, PTE_W | PTE_U); // a frame just past its 4 MiB
+    // 2 levels split 10/10: the root entry for 0x00800000 (index 2) names a table at 0x500000.
+    vm.guest.i32[(gpt.root >>> 2) + 2] = 0x00500000 | 1;
+    cpu.crs[CR.PTBR] = gpt.root;
+    cpu.mode = MODE_USER;
+    // Inside its memory: filled, nothing to audit.
+    expect(nested.hostFault(0x3000, 0x3000, ACCESS_READ)).toBe(FAULT_HIDDEN);
+    expect(vm.audits).toEqual([]);
+    // The leaf it wrote: the final guest-physical address has no host entry.
+    expect(nested.hostFault(0x00401010, 0x00200010, ACCESS_WRITE)).toBe(FAULT_REFLECT);
+    // A table of its own beyond its memory: the walk's read of entry 0 (0x00800000's index in it).
+    expect(nested.hostFault(0x00500000, 0x00800000, ACCESS_READ)).toBe(FAULT_REFLECT);
+    // The kernel through kseg0.
+    cpu.mode = MODE_KERNEL;
+    expect(nested.hostFault(0x00400ff0, 0x80400ff0, ACCESS_READ)).toBe(FAULT_REFLECT);
+    expect(vm.fault.cause).toBe(CAUSE.ADDRESS_ERROR);
+    expect(vm.audits).toHaveLength(3);
+    expect(vm.audits[0]).toBe(
+      "guest page table maps 0x200000 to guest frame 0x401, outside the VM's memory: EPT violation, refused (no host entry; ADDRESS_ERROR delivered to the guest, as on bare metal)",
+    );
+    expect(vm.audits[1]).toMatch(/^guest page tables for 0x800000 reach guest-physical 0x500000, outside the VM's memory: EPT violation, refused/);
+    expect(vm.audits[2]).toMatch(/^the guest kernel reached for guest-physical 0x400ff0 through kseg0, outside the VM's memory: EPT violation, refused/);
   });
 
   it("with 4 guest and 4 host levels a guest TLB miss through these tables makes 24 references", () => {
