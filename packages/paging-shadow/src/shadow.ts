@@ -274,8 +274,9 @@ export class ShadowMemory implements MemoryStrategy {
 
   /**
    * Installs a leaf VPN -> machine frame in `tree`, building the tables on the way.
-   * `guestTables` are the guest frames of the tables below the root (from the walk),
-   * -1 where the monitor makes the mapping up itself (kseg0, paging off).
+   * With `fromGuest`, each new table is recorded as the shadow of the guest table the
+   * last walk went through at its level (`path`), so a write there can find it; the
+   * monitor's own mappings (kseg0, paging off) shadow no guest table.
    */
   private fillLeaf(tree: ShadowTree, va: number, machineFrame: number, flags: number, fromGuest: boolean): number {
     const mem = this.mem;
