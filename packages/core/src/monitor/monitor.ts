@@ -599,4 +599,3 @@ export class Monitor implements VmContext {
   }
 }
 
-export { MODE_KERNEL, MODE_USER };
