@@ -51,6 +51,38 @@ function lineAt(text: string, offset: number): string {
 }
 
 /**
+ * For output that interleaves by timing: the first writer (a line's first character)
+ * whose lines differ, in content or order, or undefined when every writer printed the
+ * same lines in the same order.
+ */
+function writerDivergence(reference: string, run: string): Divergence | undefined {
+  const byWriter = (text: string): Map<string, string[]> => {
+    const m = new Map<string, string[]>();
+    for (const line of text.split("\n")) {
+      const lines = m.get(line.slice(0, 1)) ?? [];
+      lines.push(line);
+      m.set(line.slice(0, 1), lines);
+    }
+    return m;
+  };
+  const a = byWriter(reference);
+  const b = byWriter(run);
+  for (const writer of new Set([...a.keys(), ...b.keys()])) {
+    const x = a.get(writer) ?? [];
+    const y = b.get(writer) ?? [];
+    const k = x.findIndex((line, i) => line !== y[i]);
+    const at = k >= 0 ? k : x.length !== y.length ? Math.min(x.length, y.length) : -1;
+    if (at >= 0) {
+      return {
+        what: "console",
+        detail: `writer ${JSON.stringify(writer)}'s line ${at + 1}: native ${JSON.stringify(x[at] ?? "(none)")}, this run ${JSON.stringify(y[at] ?? "(none)")}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
  * The first way `run` differs from `reference`, or undefined when equivalent. With basis
  * "output" only the console output and the outcome are compared.
  */
@@ -65,7 +97,10 @@ export function firstDivergence(reference: GuestDigest, run: GuestDigest, basis:
     }
     return undefined;
   }
-  if (reference.output !== run.output) {
+  if (basis === "output-by-writer" && reference.output !== run.output) {
+    const d = writerDivergence(reference.output, run.output);
+    if (d) return d;
+  } else if (reference.output !== run.output) {
     const a = reference.output;
     const b = run.output;
     let i = 0;
@@ -78,7 +113,7 @@ export function firstDivergence(reference: GuestDigest, run: GuestDigest, basis:
     };
   }
   if (reference.outcome !== run.outcome) return { what: "outcome", detail: `native ${reference.outcome}, this run ${run.outcome}` };
-  if (basis === "output") return undefined;
+  if (basis !== "full") return undefined;
   if (reference.guestInstructions !== run.guestInstructions) {
     return { what: "instructions", detail: `native retired ${reference.guestInstructions} guest instructions, this run ${run.guestInstructions}` };
   }

@@ -36,7 +36,13 @@ export interface StrategyInfo {
   readonly equivalence?: EquivalenceBasis;
 }
 
-export type EquivalenceBasis = "full" | "output";
+/**
+ * "output-by-writer": the scenario's lines interleave by timer preemption (it says so
+ * with `interleavedOutput`), so a modified guest, whose paths take other numbers of
+ * instructions, is held to printing the same lines, each writer's in the same order
+ * (a line's first character names its writer).
+ */
+export type EquivalenceBasis = "full" | "output" | "output-by-writer";
 
 /** One guest, ready to run. */
 export interface GuestSession {

@@ -42,6 +42,8 @@ const ScenarioSchema = z
     timerPeriod: count("retired instructions per time slice").optional(),
     expectedOutput: z.string({ error: "must be a string" }).optional(),
     iterations: count("times the measured operation runs").optional(),
+    /** Lines from several processes interleave by timer preemption; each line's first character names its writer. */
+    interleavedOutput: z.boolean({ error: "must be true or false" }).optional(),
     diskContents: z.string({ error: "must be a string" }).optional(),
     vms: count("virtual machines").default(1),
     guests: z.array(GuestSchema, { error: "must be an array of objects, one per virtual machine" }).optional(),

@@ -22,7 +22,10 @@ export function statusOf(r: RunResult): string {
     return `DIVERGES (${r.properties.divergence?.what ?? "?"})${untrapped ? `: untrapped ${untrapped}` : ""}`;
   }
   if (r.outcome === "budget") return "over budget";
-  if (r.properties?.equivalent) return r.properties.equivalenceBasis === "output" ? "equivalent (output)" : "equivalent";
+  if (r.properties?.equivalent) {
+    const basis = r.properties.equivalenceBasis;
+    return basis === "output" ? "equivalent (output)" : basis === "output-by-writer" ? "equivalent (output, lines per writer)" : "equivalent";
+  }
   return "ok";
 }
 

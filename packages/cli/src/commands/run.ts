@@ -59,7 +59,10 @@ export function register(program: Command): void {
               p.equivalent === null
                 ? "(this is the native run)"
                 : p.equivalent
-                  ? `equivalent to native${p.equivalenceBasis === "output" ? " (console output and outcome: the guest is the paravirtual build)" : ""}`
+                  ? `equivalent to native${
+                      p.equivalenceBasis === "output" ? " (console output and outcome: the guest is the paravirtual build)" :
+                      p.equivalenceBasis === "output-by-writer" ? " (each writer's lines and the outcome: the guest is the paravirtual build and this scenario's lines interleave by timing)" : ""
+                    }`
                   : `DIVERGES: ${p.divergence?.detail}`,
             ],
             ...(p.sensitiveUntrapped?.length
