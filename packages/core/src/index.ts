@@ -19,7 +19,8 @@ export { runMatrix, errorResult, type MatrixCell, type MatrixOptions, type CellT
 export { Monitor, MONITOR_BYTES, GUEST_BYTES, MONITOR_VECTOR, type VmPlacement } from "./monitor/monitor.js";
 export { VirtualCpu } from "./monitor/virtual-cpu.js";
 export { GuestMemory, MonitorFrames } from "./monitor/guest-memory.js";
-export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, type VmContext, type GuestFault } from "./monitor/vm-context.js";
+export { VirtualTlb, KSEG_VPN } from "./monitor/virtual-tlb.js";
+export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, setFault, type VmContext, type GuestFault } from "./monitor/vm-context.js";
 export { TraceLog, type TraceEvent, type TraceSink, type TraceActor, type TraceKind } from "./monitor/trace-events.js";
 export { symbolize } from "./symbols.js";
 export { guestImage } from "./images.js";

@@ -11,7 +11,7 @@
 // frame ever left unmapped, its first touch.
 import { injectable } from "inversify";
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters, type MemoryStrategy,
+  FAULT_HIDDEN, FAULT_REFLECT, setFault, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters, type MemoryStrategy,
   type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -115,11 +115,7 @@ export class NestedMemory implements MemoryStrategy {
   }
 
   private fail(cause: number, va: number, access: number, protection: boolean): number {
-    const f = this.vm.fault;
-    f.cause = cause;
-    f.address = va >>> 0;
-    f.access = access;
-    f.protection = protection;
+    setFault(this.vm, cause, va, access, protection);
     return -1;
   }
 

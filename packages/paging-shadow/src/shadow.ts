@@ -15,7 +15,7 @@
 // TLBI/TLBFLUSH act on the real TLB, which caches the shadow's translations.
 import { injectable } from "inversify";
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters,
+  FAULT_HIDDEN, FAULT_REFLECT, setFault, FAULT_TRACED, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters,
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -164,11 +164,7 @@ export class ShadowMemory implements MemoryStrategy {
   }
 
   private fail(cause: number, va: number, access: number, protection: boolean): number {
-    const f = this.vm.fault;
-    f.cause = cause;
-    f.address = va >>> 0;
-    f.access = access;
-    f.protection = protection;
+    setFault(this.vm, cause, va, access, protection);
     return -1;
   }
 

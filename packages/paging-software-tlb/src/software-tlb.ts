@@ -8,12 +8,10 @@
 // real TLB whenever the virtual mode changes, so user code can never use them.
 import { injectable } from "inversify";
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters, type MemoryStrategy,
-  type StrategyInfo, type VmContext,
+  FAULT_HIDDEN, FAULT_REFLECT, KSEG_VPN, setFault, VirtualTlb, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters,
+  type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
-import {
-  ACCESS_WRITE, CAUSE, KSEG_BASE, MODE_KERNEL, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, Tlb, type Machine,
-} from "@vmlab/isa";
+import { ACCESS_WRITE, CAUSE, KSEG_BASE, PAGE_SHIFT, PTE_FRAME_MASK, PTE_V, PTE_W, type Machine } from "@vmlab/isa";
 
 export const SOFTWARE_TLB_INFO: StrategyInfo = {
   name: "software-tlb",
@@ -23,15 +21,13 @@ export const SOFTWARE_TLB_INFO: StrategyInfo = {
   requires: { softwareTlb: true },
 };
 
-const KSEG_VPN = KSEG_BASE >>> PAGE_SHIFT;
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 @injectable()
 export class SoftwareTlbMemory implements MemoryStrategy {
   readonly info = SOFTWARE_TLB_INFO;
   private vm!: VmContext;
-  /** What the guest believes its TLB holds: VPN -> guest frame. */
-  private vtlb!: Tlb;
+  private vtlb!: VirtualTlb;
   private kseg0Fills = 0;
   private refills = 0;
   private reflected = 0;
@@ -46,41 +42,18 @@ export class SoftwareTlbMemory implements MemoryStrategy {
 
   attachMonitor(vm: VmContext): void {
     this.vm = vm;
-    this.vtlb = new Tlb(vm.machine.cpu.tlb.size);
+    this.vtlb = new VirtualTlb(vm);
   }
 
   /** A mode switch: the kseg0 region changes meaning, so its real entries go. */
   modeChanged(_mode: number): void {
-    const tlb = this.vm.machine.cpu.tlb;
-    let n = 0;
-    for (let slot = 0; slot < tlb.size; slot++) {
-      const vpn = tlb.vpn[slot]!;
-      if (vpn >= KSEG_VPN && tlb.invalidate(vpn)) n++;
-    }
-    if (n > 0) {
-      this.dropped += n;
-      this.vm.machine.cpu.translationChanged();
-    }
-  }
-
-  private get kernel(): boolean {
-    return this.vm.vcpu.mode === MODE_KERNEL;
+    this.dropped += this.vtlb.dropKseg0();
   }
 
   private reflect(cause: number, va: number, access: number, protection: boolean): FaultDisposition {
-    const f = this.vm.fault;
-    f.cause = cause;
-    f.address = va >>> 0;
-    f.access = access;
-    f.protection = protection;
+    setFault(this.vm, cause, va, access, protection);
     this.reflected++;
     return FAULT_REFLECT;
-  }
-
-  private install(vpn: number, guestFrame: number, flags: number): void {
-    const cpu = this.vm.machine.cpu;
-    cpu.tlb.insert(vpn, this.vm.guest.machineAddress(guestFrame), flags | PTE_U);
-    cpu.translationChanged();
   }
 
   realFault(va: number, access: number, cause: number, protection: boolean): FaultDisposition {
@@ -88,24 +61,25 @@ export class SoftwareTlbMemory implements MemoryStrategy {
     va = va >>> 0;
     if (cause !== CAUSE.TLB_MISS) return this.reflect(cause, va, access, protection);
     const vpn = va >>> PAGE_SHIFT;
-    if (this.kernel && va >= KSEG_BASE) {
+    if (this.vtlb.kernel && va >= KSEG_BASE) {
       const pa = va - KSEG_BASE;
       if (pa >= guest.bytes) return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
-      this.install(vpn, pa & PTE_FRAME_MASK, PTE_W);
+      this.vtlb.install(vpn, pa & PTE_FRAME_MASK, PTE_W);
       this.kseg0Fills++;
       trace?.event({ actor: "vmm", kind: "hidden", text: `map the deprivileged kernel's kseg0 page ${hex(va & PTE_FRAME_MASK)} to MFN ${hex(guest.machineAddress(pa) >>> PAGE_SHIFT)}`, hidden: true, at: this.vm.machine.cpu.retired });
       return FAULT_HIDDEN;
     }
-    const slot = this.vtlb.lookup(vpn);
+    const entries = this.vtlb.entries;
+    const slot = entries.lookup(vpn);
     if (slot < 0) return this.reflect(CAUSE.TLB_MISS, va, access, false);
-    const frame = this.vtlb.frame[slot]! >>> 0;
-    const flags = this.vtlb.flags[slot]!;
+    const frame = entries.frame[slot]! >>> 0;
+    const flags = entries.flags[slot]!;
     if (access === ACCESS_WRITE && (flags & PTE_W) === 0) return this.reflect(CAUSE.PAGE_FAULT, va, access, true);
     if (frame + (va & 0xfff) >= guest.bytes) {
       this.vm.audit(`guest TLB entry for ${hex(va & PTE_FRAME_MASK)} names guest frame ${hex(frame >>> PAGE_SHIFT)}, outside the VM's memory`);
       return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
     }
-    this.install(vpn, frame, flags);
+    this.vtlb.install(vpn, frame, flags);
     this.refills++;
     trace?.event({ actor: "vmm", kind: "hidden", text: `refill VPN ${hex(vpn)} from the virtual TLB (the guest believes it is there)`, hidden: true, at: this.vm.machine.cpu.retired });
     return FAULT_HIDDEN;
@@ -113,73 +87,34 @@ export class SoftwareTlbMemory implements MemoryStrategy {
 
   tlbWritten(va: number, entryLo: number): void {
     const { guest, trace } = this.vm;
-    const cpu = this.vm.machine.cpu;
     this.tlbWrites++;
     const vpn = (va >>> PAGE_SHIFT) & 0xfffff;
-    // While the virtual kernel runs, real kseg0 entries are the monitor's own.
-    const mine = (v: number) => this.kernel && v >= KSEG_VPN;
     if ((entryLo & PTE_V) === 0) {
-      this.vtlb.invalidate(vpn);
-      if (!mine(vpn)) cpu.tlb.invalidate(vpn);
-      cpu.translationChanged();
+      this.vtlb.remove(vpn);
       return;
     }
     const frame = (entryLo & PTE_FRAME_MASK) >>> 0;
-    const evicted = this.vtlb.insert(vpn, frame, entryLo | PTE_U);
-    if (evicted >= 0 && !mine(evicted)) cpu.tlb.invalidate(evicted);
-    if (!mine(vpn)) {
-      if (frame < guest.bytes) this.install(vpn, frame, entryLo & PTE_W);
-      else {
-        cpu.tlb.invalidate(vpn);
-        this.vm.audit(`guest TLB write maps ${hex(va & PTE_FRAME_MASK)} to guest frame ${hex(frame >>> PAGE_SHIFT)}, outside the VM's memory`);
-      }
+    const inside = frame < guest.bytes;
+    this.vtlb.write(vpn, frame, entryLo, inside);
+    if (!inside && !(this.vtlb.kernel && vpn >= KSEG_VPN)) {
+      this.vm.audit(`guest TLB write maps ${hex(va & PTE_FRAME_MASK)} to guest frame ${hex(frame >>> PAGE_SHIFT)}, outside the VM's memory`);
     }
-    cpu.translationChanged();
     trace?.event({
       actor: "vmm",
       kind: "install",
       text: `OS is installing VPN ${hex(vpn)} -> PFN ${hex(frame >>> PAGE_SHIFT)}: install VPN ${hex(vpn)} -> MFN ${hex(guest.machineAddress(frame) >>> PAGE_SHIFT)} in the real TLB instead; jump back to the OS`,
-      at: cpu.retired,
+      at: this.vm.machine.cpu.retired,
     });
   }
 
   invalidated(va?: number): void {
-    const cpu = this.vm.machine.cpu;
-    if (va === undefined) {
-      this.vtlb.flush();
-      cpu.tlb.flush();
-      this.flushes++;
-    } else {
-      const vpn = (va >>> PAGE_SHIFT) & 0xfffff;
-      this.vtlb.invalidate(vpn);
-      if (!(this.kernel && vpn >= KSEG_VPN)) cpu.tlb.invalidate(vpn);
-      this.invalidations++;
-    }
-    cpu.translationChanged();
+    if (va === undefined) this.flushes++;
+    else this.invalidations++;
+    this.vtlb.invalidate(va);
   }
 
   guestTranslate(va: number, access: number): number {
-    const guest = this.vm.guest;
-    va = va >>> 0;
-    let pa: number;
-    if (this.kernel && va >= KSEG_BASE) pa = va - KSEG_BASE;
-    else {
-      const slot = this.vtlb.lookup(va >>> PAGE_SHIFT);
-      if (slot < 0) return this.fail(CAUSE.TLB_MISS, va, access, false);
-      if (access === ACCESS_WRITE && (this.vtlb.flags[slot]! & PTE_W) === 0) return this.fail(CAUSE.PAGE_FAULT, va, access, true);
-      pa = (this.vtlb.frame[slot]! >>> 0) + (va & 0xfff);
-    }
-    if (pa >= guest.bytes) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
-    return pa;
-  }
-
-  private fail(cause: number, va: number, access: number, protection: boolean): number {
-    const f = this.vm.fault;
-    f.cause = cause;
-    f.address = va;
-    f.access = access;
-    f.protection = protection;
-    return -1;
+    return this.vtlb.translate(va, access);
   }
 
   finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters {

@@ -22,11 +22,11 @@
 // one, refilling from the virtual TLB when the real one has lost an entry.
 import { injectable } from "inversify";
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters,
+  FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, KSEG_VPN, setFault, VirtualTlb, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters,
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
-  ACCESS_WRITE, CAUSE, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, Tlb, walkShape,
+  ACCESS_WRITE, CAUSE, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, walkShape,
   type Machine, type WalkShape,
 } from "@vmlab/isa";
 
@@ -38,7 +38,6 @@ export const PARAVIRT_MMU_INFO: StrategyInfo = {
   requires: { paravirtualGuest: true },
 };
 
-const KSEG_VPN = KSEG_BASE >>> PAGE_SHIFT;
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 const WALK_OK = 0;
@@ -59,14 +58,6 @@ interface Half {
   beginTracedWrite(va: number): void;
   endTracedWrite(va: number): void;
   finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters;
-}
-
-function setFault(vm: VmContext, cause: number, va: number, access: number, protection: boolean): void {
-  const f = vm.fault;
-  f.cause = cause;
-  f.address = va >>> 0;
-  f.access = access;
-  f.protection = protection;
 }
 
 @injectable()
@@ -675,8 +666,8 @@ class MirrorTables implements Half {
 
 class ValidatedTlb implements Half {
   private readonly cpu;
-  /** What the guest believes its TLB holds: VPN -> guest frame. */
-  private readonly vtlb: Tlb;
+  /** What the guest believes its TLB holds, and the real TLB beside it. */
+  private readonly vtlb: VirtualTlb;
   private kseg0Fills = 0;
   private refills = 0;
   private reflected = 0;
@@ -688,32 +679,17 @@ class ValidatedTlb implements Half {
 
   constructor(private readonly vm: VmContext) {
     this.cpu = vm.machine.cpu;
-    this.vtlb = new Tlb(this.cpu.tlb.size);
-  }
-
-  private get kernel(): boolean {
-    return this.vm.vcpu.mode === MODE_KERNEL;
+    this.vtlb = new VirtualTlb(vm);
   }
 
   /** Leaving the virtual kernel: the monitor's kseg0 entries must not serve user code. */
   modeChanged(_mode: number): void {
-    const tlb = this.cpu.tlb;
-    let n = 0;
-    for (let slot = 0; slot < tlb.size; slot++) {
-      const vpn = tlb.vpn[slot]!;
-      if (vpn >= KSEG_VPN && tlb.invalidate(vpn)) n++;
-    }
-    if (n > 0) {
-      this.dropped += n;
-      this.cpu.translationChanged();
-    }
+    this.dropped += this.vtlb.dropKseg0();
   }
 
   /** A new address space: the TLB has no address-space tags, so everything goes. */
   pageTableBaseWritten(_root: number): void {
-    this.vtlb.flush();
-    this.cpu.tlb.flush();
-    this.cpu.translationChanged();
+    this.vtlb.invalidate();
     this.switches++;
   }
 
@@ -721,19 +697,13 @@ class ValidatedTlb implements Half {
     const guest = this.vm.guest;
     this.tlbWrites++;
     const vpn = (va >>> PAGE_SHIFT) & 0xfffff;
-    const mine = (v: number) => this.kernel && v >= KSEG_VPN;
     if ((entryLo & PTE_V) === 0) {
-      this.vtlb.invalidate(vpn);
-      if (!mine(vpn)) this.cpu.tlb.invalidate(vpn);
-      this.cpu.translationChanged();
+      this.vtlb.remove(vpn);
       return;
     }
     const frame = (entryLo & PTE_FRAME_MASK) >>> 0;
     if (frame >= guest.bytes) return; // refused by the hypercall already
-    const evicted = this.vtlb.insert(vpn, frame, entryLo | PTE_U);
-    if (evicted >= 0 && !mine(evicted)) this.cpu.tlb.invalidate(evicted);
-    if (!mine(vpn)) this.cpu.tlb.insert(vpn, guest.machineAddress(frame), (entryLo & PTE_W) | PTE_U);
-    this.cpu.translationChanged();
+    this.vtlb.write(vpn, frame, entryLo, true);
     this.vm.trace?.event({
       actor: "vmm",
       kind: "install",
@@ -743,17 +713,9 @@ class ValidatedTlb implements Half {
   }
 
   invalidated(va?: number): void {
-    if (va === undefined) {
-      this.vtlb.flush();
-      this.cpu.tlb.flush();
-      this.flushes++;
-    } else {
-      const vpn = (va >>> PAGE_SHIFT) & 0xfffff;
-      this.vtlb.invalidate(vpn);
-      if (!(this.kernel && vpn >= KSEG_VPN)) this.cpu.tlb.invalidate(vpn);
-      this.invalidations++;
-    }
-    this.cpu.translationChanged();
+    if (va === undefined) this.flushes++;
+    else this.invalidations++;
+    this.vtlb.invalidate(va);
   }
 
   guestPhysicalWritten(_start: number, _end: number): boolean {
@@ -773,46 +735,29 @@ class ValidatedTlb implements Half {
     va = va >>> 0;
     if (cause !== CAUSE.TLB_MISS) return this.reflect(cause, va, access, protection);
     const vpn = va >>> PAGE_SHIFT;
-    if (this.kernel && va >= KSEG_BASE) {
+    if (this.vtlb.kernel && va >= KSEG_BASE) {
       const pa = va - KSEG_BASE;
       if (pa >= guest.bytes) {
         this.vm.audit(`the guest kernel reached for physical ${hex(pa)} through kseg0, outside the VM's memory`);
         return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
       }
-      this.cpu.tlb.insert(vpn, guest.machineAddress(pa & PTE_FRAME_MASK), PTE_W | PTE_U);
-      this.cpu.translationChanged();
+      this.vtlb.install(vpn, pa & PTE_FRAME_MASK, PTE_W);
       this.kseg0Fills++;
       return FAULT_HIDDEN;
     }
-    const slot = this.vtlb.lookup(vpn);
+    const entries = this.vtlb.entries;
+    const slot = entries.lookup(vpn);
     if (slot < 0) return this.reflect(CAUSE.TLB_MISS, va, access, false);
-    const frame = this.vtlb.frame[slot]! >>> 0;
-    const flags = this.vtlb.flags[slot]!;
+    const frame = entries.frame[slot]! >>> 0;
+    const flags = entries.flags[slot]!;
     if (access === ACCESS_WRITE && (flags & PTE_W) === 0) return this.reflect(CAUSE.PAGE_FAULT, va, access, true);
-    this.cpu.tlb.insert(vpn, guest.machineAddress(frame), (flags & PTE_W) | PTE_U);
-    this.cpu.translationChanged();
+    this.vtlb.install(vpn, frame, flags);
     this.refills++;
     return FAULT_HIDDEN;
   }
 
   guestTranslate(va: number, access: number): number {
-    const guest = this.vm.guest;
-    va = va >>> 0;
-    let pa: number;
-    if (this.kernel && va >= KSEG_BASE) pa = va - KSEG_BASE;
-    else {
-      const slot = this.vtlb.lookup(va >>> PAGE_SHIFT);
-      if (slot < 0) return this.fail(CAUSE.TLB_MISS, va, access, false);
-      if (access === ACCESS_WRITE && (this.vtlb.flags[slot]! & PTE_W) === 0) return this.fail(CAUSE.PAGE_FAULT, va, access, true);
-      pa = (this.vtlb.frame[slot]! >>> 0) + (va & 0xfff);
-    }
-    if (pa >= guest.bytes) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
-    return pa;
-  }
-
-  private fail(cause: number, va: number, access: number, protection: boolean): number {
-    setFault(this.vm, cause, va, access, protection);
-    return -1;
+    return this.vtlb.translate(va, access);
   }
 
   beginTracedWrite(_va: number): void {}

@@ -24,6 +24,15 @@ export interface VmContext {
   audit(message: string): void;
 }
 
+/** Records the fault the guest must see in `vm.fault`. */
+export function setFault(vm: VmContext, cause: number, va: number, access: number, protection: boolean): void {
+  const f = vm.fault;
+  f.cause = cause;
+  f.address = va >>> 0;
+  f.access = access;
+  f.protection = protection;
+}
+
 /** What a monitor's memory strategy did with a real page fault or TLB miss. */
 export const FAULT_HIDDEN = 0; // filled by the monitor; the guest never knows
 export const FAULT_REFLECT = 1; // a true guest fault: deliver `fault` to the guest kernel
