@@ -24,4 +24,4 @@ export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, setFault, type VmContext, ty
 export { TraceLog, type TraceEvent, type TraceSink, type TraceActor, type TraceKind } from "./monitor/trace-events.js";
 export { symbolize } from "./symbols.js";
 export { guestImage } from "./images.js";
-export { VmScheduler, CpuContext, DEFAULT_QUANTUM, type SchedulableVm, type VmSchedulerOptions } from "./monitor/vm-scheduler.js";
+export { VmScheduler, CpuContext, DEFAULT_QUANTUM, executeOnOneMachine, type SchedulableVm, type VmSchedulerOptions } from "./monitor/vm-scheduler.js";

@@ -5,7 +5,7 @@
 // where trap-and-emulate is not.
 import { inject, injectable } from "inversify";
 import {
-  chargeHardwareEvents, Monitor, TOKENS, VmScheduler, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
+  chargeHardwareEvents, Monitor, TOKENS, executeOnOneMachine, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
   type MultiExecution, type SchedulableVm, type StrategyInfo,
 } from "@vmlab/core";
 import { CAUSE_NAMES, MODE_USER } from "@vmlab/isa";
@@ -86,16 +86,13 @@ export class BinaryTranslationCpu implements CpuStrategy {
 
   /** Several guests on one machine, time-sliced by the scheduler, each with its own translation cache. */
   executeVms(sessions: readonly GuestSession[]): MultiExecution {
-    const scheduler = new VmScheduler(sessions[0]!.profile, sessions.length);
-    const vms = sessions.map((s, i) => new TranslatedVm(new Monitor(s, { placement: scheduler.placement(i) }), this.adaptive));
-    const outcomes = scheduler.run(vms, sessions.map((s) => s.budget));
-    const switches = scheduler.switches;
-    this.ledger.charge("machine switch", "machine switch (save one VM's state, restore another's)", switches, this.machineProfile.costs.machineSwitch);
-    const executions = vms.map((vm, i) => {
-      scheduler.activate(i); // its counters are the real CPU's again (bookkeeping, not a switch)
-      return this.account(vm.monitor, vm.engine!, outcomes[i]!);
-    });
-    return { vms: executions, machineSwitches: switches };
+    return executeOnOneMachine(
+      sessions,
+      (s, placement) => new TranslatedVm(new Monitor(s, { placement }), this.adaptive),
+      this.ledger,
+      this.machineProfile.costs,
+      (vm, outcome) => this.account(vm.monitor, vm.engine!, outcome),
+    );
   }
 
   private account(monitor: Monitor, engine: TranslationEngine, outcome: "halt" | "budget"): Execution {

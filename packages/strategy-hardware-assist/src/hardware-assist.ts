@@ -9,7 +9,7 @@
 // control structure included, and restores the next one's).
 import { inject, injectable } from "inversify";
 import {
-  TOKENS, VmScheduler, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile, type MultiExecution,
+  TOKENS, executeOnOneMachine, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile, type MultiExecution,
   type StrategyInfo,
 } from "@vmlab/core";
 import { CAUSE, EXIT } from "@vmlab/isa";
@@ -42,16 +42,9 @@ export class HardwareAssistCpu implements CpuStrategy {
 
   /** Several guests on one machine: a guest-mode monitor each, time-sliced by the scheduler. */
   executeVms(sessions: readonly GuestSession[]): MultiExecution {
-    const scheduler = new VmScheduler(sessions[0]!.profile, sessions.length);
-    const vmms = sessions.map((s, i) => new GuestModeMonitor(s, { placement: scheduler.placement(i) }));
-    const outcomes = scheduler.run(vmms, sessions.map((s) => s.budget));
-    const switches = scheduler.switches;
-    this.ledger.charge("machine switch", "machine switch (save one VM's state, restore another's)", switches, this.machineProfile.costs.machineSwitch);
-    const vms = vmms.map((v, i) => {
-      scheduler.activate(i); // its counters are the real CPU's again (bookkeeping, not a switch)
-      return this.finish(v, outcomes[i]!, sessions[i]!);
-    });
-    return { vms, machineSwitches: switches };
+    return executeOnOneMachine(sessions, (s, placement) => new GuestModeMonitor(s, { placement }), this.ledger, this.machineProfile.costs, (v, outcome, s) =>
+      this.finish(v, outcome, s),
+    );
   }
 
   private finish(vmm: GuestModeMonitor, outcome: "halt" | "budget", session: GuestSession): Execution {

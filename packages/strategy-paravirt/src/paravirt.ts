@@ -7,7 +7,7 @@
 // output equals the native run of the unmodified kernel, but not its instruction count.
 import { inject, injectable } from "inversify";
 import {
-  chargeHardwareEvents, TOKENS, VmScheduler, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
+  chargeHardwareEvents, TOKENS, executeOnOneMachine, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
   type MultiExecution, type StrategyInfo,
 } from "@vmlab/core";
 import { ParavirtMonitor } from "./paravirt-monitor.js";
@@ -41,16 +41,9 @@ export class ParavirtCpu implements CpuStrategy {
   /** Several paravirtual guests on one machine, time-sliced by the scheduler. */
   executeVms(sessions: readonly GuestSession[]): MultiExecution {
     const costs = this.machineProfile.costs;
-    const scheduler = new VmScheduler(sessions[0]!.profile, sessions.length);
-    const monitors = sessions.map((s, i) => new ParavirtMonitor(s, { placement: scheduler.placement(i) }));
-    const outcomes = scheduler.run(monitors, sessions.map((s) => s.budget));
-    const switches = scheduler.switches;
-    this.ledger.charge("machine switch", "machine switch (save one VM's state, restore another's)", switches, costs.machineSwitch);
-    const vms = monitors.map((m, i) => {
-      scheduler.activate(i); // its counters are the real CPU's again (bookkeeping, not a switch)
-      return finishParavirt(m, outcomes[i]!, sessions[i]!, this.ledger, costs);
-    });
-    return { vms, machineSwitches: switches };
+    return executeOnOneMachine(sessions, (s, placement) => new ParavirtMonitor(s, { placement }), this.ledger, costs, (m, outcome, s) =>
+      finishParavirt(m, outcome, s, this.ledger, costs),
+    );
   }
 }
 

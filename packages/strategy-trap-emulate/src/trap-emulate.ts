@@ -4,7 +4,7 @@
 // kernel's handler. Faithful exactly when every sensitive instruction traps.
 import { inject, injectable } from "inversify";
 import {
-  chargeHardwareEvents, Monitor, TOKENS, VmScheduler, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
+  chargeHardwareEvents, Monitor, TOKENS, executeOnOneMachine, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
   type MultiExecution, type StrategyInfo,
 } from "@vmlab/core";
 
@@ -35,16 +35,9 @@ export class TrapEmulateCpu implements CpuStrategy {
 
   /** Several guests on one machine: one monitor each, time-sliced by the scheduler. */
   executeVms(sessions: readonly GuestSession[]): MultiExecution {
-    const scheduler = new VmScheduler(sessions[0]!.profile, sessions.length);
-    const monitors = sessions.map((s, i) => new Monitor(s, { placement: scheduler.placement(i) }));
-    const outcomes = scheduler.run(monitors, sessions.map((s) => s.budget));
-    const switches = scheduler.switches;
-    this.ledger.charge("machine switch", "machine switch (save one VM's state, restore another's)", switches, this.machineProfile.costs.machineSwitch);
-    const vms = monitors.map((m, i) => {
-      scheduler.activate(i); // its counters are the real CPU's again (bookkeeping, not a switch)
-      return this.finish(m, outcomes[i]!, sessions[i]!);
-    });
-    return { vms, machineSwitches: switches };
+    return executeOnOneMachine(sessions, (s, placement) => new Monitor(s, { placement }), this.ledger, this.machineProfile.costs, (m, outcome, s) =>
+      this.finish(m, outcome, s),
+    );
   }
 
   private finish(monitor: Monitor, outcome: "halt" | "budget", session: GuestSession): Execution {
