@@ -32,14 +32,14 @@ describe("vmlab list", () => {
     expect(l.cpuStrategies![0]!.name).toBe("native");
     expect(l.cpuStrategies!.map((s) => s.name)).toEqual(expect.arrayContaining(["native", "interpret", "trap-emulate", "binary-translation"]));
     expect(l.memoryStrategies!.map((s) => s.name)).toEqual(expect.arrayContaining(["direct", "software-tlb", "shadow"]));
-    expect(l.machineProfiles!.map((s) => s.name)).toEqual(["p4-2006", "core2-2008", "modern"]);
+    expect(l.machineProfiles!.map((s) => s.name)).toEqual(["p4-2006", "penryn-2008", "nehalem-2009", "skylake-2015"]);
   });
 });
 
 describe("vmlab matrix", () => {
   it("narrowed by options, writes the report folder", () => {
     const out = mkdtempSync(join(tmpdir(), "vmlab-matrix-"));
-    const r = vmlab(["matrix", "--scenarios", "syscall,compute", "--profiles", "x86-like", "--cpus", "native,interpret", "--machines", "modern", "--out", out, "--json"]);
+    const r = vmlab(["matrix", "--scenarios", "syscall,compute", "--profiles", "x86-like", "--cpus", "native,interpret", "--machines", "skylake-2015", "--out", out, "--json"]);
     expect(r.status).toBe(0);
     const m = JSON.parse(r.stdout) as { results: { outcome: string; properties: { equivalent: boolean } }[]; files: string[] };
     expect(m.results).toHaveLength(4);
@@ -57,7 +57,7 @@ describe("bad input: one line naming the problem, no stack trace", () => {
     ["unknown CPU strategy", ["run", "syscall", "--cpu", "vmware"], /unknown CPU strategy 'vmware' \(valid: native, interpret, .*trap-emulate/],
     ["unknown memory strategy", ["run", "syscall", "--memory", "shadowy"], /unknown memory strategy 'shadowy' \(valid: direct, .*shadow/],
     ["unknown profile", ["run", "syscall", "--profile", "arm-like"], /unknown profile 'arm-like' \(valid: mips-like, riscv-like, x86-like\)/],
-    ["unknown machine profile", ["run", "syscall", "--machine", "p5"], /unknown machine profile 'p5' \(valid: p4-2006, core2-2008, modern/],
+    ["unknown machine profile", ["run", "syscall", "--machine", "p5"], /unknown machine profile 'p5' \(valid: p4-2006, penryn-2008, nehalem-2009, skylake-2015/],
     ["malformed machine profile", ["run", "syscall", "--machine", badMachine], /machine\.json: field 'costs\.instruction'/],
     ["levels on a software TLB", ["run", "syscall", "--profile", "mips-like", "--levels", "3"], /software-managed TLB: --levels does not apply/],
     ["unknown scenario in a matrix", ["matrix", "--scenarios", "syscall,nosuch"], /unknown scenario 'nosuch'/],

@@ -27,6 +27,14 @@ export function isStrict(profile: Profile): boolean {
   return INSTRUCTIONS.filter(isSensitive).every((i) => profile.privileged.has(i.mnemonic as never) || profile.absent.has(i.mnemonic as never));
 }
 
+/** Why a machine generation lacks what a strategy needs, or undefined when it has it. */
+export function unmetFeature(req: Requirements, machine: MachineProfile): string | undefined {
+  if (req.hardwareAssist && !machine.features.hardwareAssist) return `${machine.name} has no hardware-assist guest mode`;
+  if (req.nestedPaging && !machine.features.nestedPaging)
+    return `${machine.name} has no nested paging (EPT arrived with Nehalem in 2008, AMD's NPT with Barcelona in 2007)`;
+  return undefined;
+}
+
 /** Why a profile cannot host a strategy, or undefined when it can. */
 export function unmetRequirement(req: Requirements, profile: Profile): string | undefined {
   if (req.strictProfile && !isStrict(profile)) return `${profile.name} has sensitive instructions that do not trap`;
@@ -77,6 +85,10 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
   } catch (e) {
     throw new ConfigurationError((e as MachineProfileError).message);
   }
+  for (const s of [cpu, memory]) {
+    const why = unmetFeature(s.requires, machine);
+    if (why) throw new ConfigurationError(`impossible configuration: ${s.kind} strategy '${s.name}' cannot run on ${machine.name}: ${why}`);
+  }
   const levels = profile.mmu.kind === "walker" && spec.levels !== undefined ? `(${profile.mmu.levels})` : "";
   return { profile, cpu: cpu.name, memory: memory.name, machine, label: `${profile.name}${levels}/${cpu.name}/${memory.name}` };
 }
@@ -102,7 +114,7 @@ export function enumerateConfigurations(
             );
           } catch (e) {
             if (!(e instanceof ConfigurationError) || !e.message.startsWith("impossible")) throw e;
-            skipped.push({ label: `${profile}/${cpuName}/${memory}`, reason: e.message });
+            skipped.push({ label: `${profile}/${cpuName}/${memory} on ${machine}`, reason: e.message });
           }
         }
       }

@@ -7,7 +7,7 @@ export type {
 } from "./strategy.js";
 export type { FaultDisposition } from "./monitor/vm-context.js";
 export {
-  resolveConfiguration, enumerateConfigurations, unmetRequirement, isStrict, ConfigurationError, type Configuration, type ConfigurationSpec,
+  resolveConfiguration, enumerateConfigurations, unmetRequirement, unmetFeature, isStrict, ConfigurationError, type Configuration, type ConfigurationSpec,
 } from "./configuration.js";
 export { digestOf, firstDivergence, fnv1a, type GuestDigest, type Divergence } from "./equivalence.js";
 export type { RunResult, RunMetrics, VmRunResult } from "./run-result.js";

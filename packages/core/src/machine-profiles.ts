@@ -49,10 +49,37 @@ export const CostsSchema = z
 
 export type Costs = z.infer<typeof CostsSchema>;
 
+/**
+ * What the hardware of a generation has. A configuration that needs a feature its
+ * machine lacks is refused with the reason (nested paging on a Pentium 4, say).
+ */
+export const FeaturesSchema = z
+  .object({
+    /** A guest mode with VM exits (VT-x, AMD-V). */
+    hardwareAssist: z.boolean(),
+    /** Hardware walks of guest and host tables (EPT, AMD's NPT). */
+    nestedPaging: z.boolean(),
+    /** TLB entries tagged with an address-space or VM identifier (VPID, ASID, PCID). */
+    taggedTlb: z.boolean(),
+    /** Caches of upper-level page-table entries, for the guest dimension of a walk. */
+    pageWalkCache: z.boolean(),
+    /** A cache of guest-physical to machine translations used during a nested walk. */
+    nestedTlb: z.boolean(),
+    /** Large pages (4 MiB / 2 MiB leaves above the last level). */
+    largePages: z.boolean(),
+  })
+  .strict();
+
+export type Features = z.infer<typeof FeaturesSchema>;
+export type FeatureName = keyof Features;
+
 export const MachineProfileSchema = z
   .object({
     name: z.string().min(1),
     description: z.string(),
+    /** Year the generation shipped, for tables ordered by time. */
+    year: z.number().int(),
+    features: FeaturesSchema,
     costs: CostsSchema,
   })
   .strict();
@@ -63,6 +90,9 @@ export type MachineProfile = z.infer<typeof MachineProfileSchema>;
 const P4_2006: MachineProfile = {
   name: "p4-2006",
   description: "Pentium 4 Prescott, first-generation VT-x (Adams & Agesen, ASPLOS 2006)",
+  year: 2006,
+  // VT-x without EPT or VPID (both arrived with Nehalem); PSE large pages since the Pentium.
+  features: { hardwareAssist: true, nestedPaging: false, taggedTlb: false, pageWalkCache: false, nestedTlb: false, largePages: true },
   costs: {
     instruction: 1, // call/ret native = 11 cycles for a handful of instructions (A&A table)
     memoryReference: 8, // model assumption: an L1-resident access plus the software TLB probe of an emulator (no published figure)
@@ -93,10 +123,12 @@ const P4_2006: MachineProfile = {
   },
 };
 
-/** Penryn/Nehalem generation with nested paging (vmlatency 1,118/933; SplitX ~2,000 per handled exit). */
-const CORE2_2008: MachineProfile = {
-  name: "core2-2008",
-  description: "Penryn/Nehalem era with nested paging (vmlatency round trips 1,118/933; SplitX)",
+/** Core 2 Penryn: faster VT-x transitions (vmlatency 1,118), still no EPT or VPID. */
+const PENRYN_2008: MachineProfile = {
+  name: "penryn-2008",
+  description: "Core 2 Penryn, VT-x without EPT or VPID (vmlatency round trip 1,118)",
+  year: 2008,
+  features: { hardwareAssist: true, nestedPaging: false, taggedTlb: false, pageWalkCache: true, nestedTlb: false, largePages: true },
   costs: {
     ...P4_2006.costs,
     walkReference: 10,
@@ -120,12 +152,25 @@ const CORE2_2008: MachineProfile = {
   },
 };
 
+/** Nehalem: the first Intel generation with EPT and VPID (vmlatency 933). */
+const NEHALEM_2009: MachineProfile = {
+  name: "nehalem-2009",
+  description: "Core i7 Nehalem, VT-x with EPT and VPID (vmlatency round trip 933)",
+  year: 2009,
+  features: { hardwareAssist: true, nestedPaging: true, taggedTlb: true, pageWalkCache: true, nestedTlb: true, largePages: true },
+  costs: {
+    ...PENRYN_2008.costs,
+  },
+};
+
 /** Skylake / Coffee Lake: round trips 608 / 512 (vmlatency). */
 const MODERN: MachineProfile = {
-  name: "modern",
-  description: "Skylake / Coffee Lake (vmlatency round trips 608 / 512)",
+  name: "skylake-2015",
+  description: "Skylake / Coffee Lake, EPT, VPID and walk caches (vmlatency round trips 608 / 512)",
+  year: 2015,
+  features: { hardwareAssist: true, nestedPaging: true, taggedTlb: true, pageWalkCache: true, nestedTlb: true, largePages: true },
   costs: {
-    ...CORE2_2008.costs,
+    ...PENRYN_2008.costs,
     walkReference: 6,
     memoryReference: 4, // model assumption, as p4-2006
     trapEntry: 100,
@@ -148,8 +193,9 @@ const MODERN: MachineProfile = {
 
 export const MACHINE_PROFILES: Readonly<Record<string, MachineProfile>> = {
   "p4-2006": P4_2006,
-  "core2-2008": CORE2_2008,
-  modern: MODERN,
+  "penryn-2008": PENRYN_2008,
+  "nehalem-2009": NEHALEM_2009,
+  "skylake-2015": MODERN,
 };
 export const MACHINE_PROFILE_NAMES = Object.keys(MACHINE_PROFILES);
 export const DEFAULT_MACHINE_PROFILE = "p4-2006";

@@ -152,9 +152,9 @@ describe("nested paging in whole runs", () => {
     const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
     const catalog = catalogOf(modules);
     const s = findScenario("tlb-pressure");
-    const native = runConfiguration(resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "native", machine: "core2-2008" }, catalog), s, modules);
+    const native = runConfiguration(resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "native", machine: "nehalem-2009" }, catalog), s, modules);
     const r = runConfiguration(
-      resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "hardware-assist", memory: "nested", machine: "core2-2008" }, catalog),
+      resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "hardware-assist", memory: "nested", machine: "nehalem-2009" }, catalog),
       s,
       modules,
       { reference: native.digest! },

@@ -12,7 +12,7 @@ const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) =>
 const catalog = catalogOf(modules);
 
 function trace(scenario: string, memory: string, options: TraceOptions, profile = "x86-like") {
-  const config = resolveConfiguration({ profile, cpu: "hardware-assist", memory, machine: "p4-2006" }, catalog);
+  const config = resolveConfiguration({ profile, cpu: "hardware-assist", memory, machine: memory === "nested" ? "nehalem-2009" : "p4-2006" }, catalog);
   const s = findScenario(scenario);
   const log = new TraceLog(200_000);
   const run = runConfiguration(config, s, modules, { trace: log });
@@ -86,7 +86,7 @@ describe("vmlab trace under hardware assist: VM exits and entries with their rea
   it("observing does not change the run: the same output, instructions and exits as without a trace", () => {
     for (const memory of ["shadow", "nested"]) {
       const traced = trace("forkwait", memory, {}).run;
-      const config = resolveConfiguration({ profile: "x86-like", cpu: "hardware-assist", memory, machine: "p4-2006" }, catalog);
+      const config = resolveConfiguration({ profile: "x86-like", cpu: "hardware-assist", memory, machine: memory === "nested" ? "nehalem-2009" : "p4-2006" }, catalog);
       const plain = runConfiguration(config, findScenario("forkwait"), modules);
       expect(traced.output).toBe(plain.output);
       expect(traced.metrics!.guestInstructions).toBe(plain.metrics!.guestInstructions);

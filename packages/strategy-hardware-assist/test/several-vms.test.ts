@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, DEFAULT_QUANTUM, GUEST_BYTES, importStrategyModules, MONITOR_BYTES, resolveConfiguration,
+  MACHINE_PROFILES, BUILTIN_STRATEGY_PACKAGES, catalogOf, DEFAULT_QUANTUM, GUEST_BYTES, importStrategyModules, MONITOR_BYTES, resolveConfiguration,
   resolveStrategyPackage, runConfiguration, type Configuration, type Execution, type RunResult,
 } from "@vmlab/core";
 import type { Machine } from "@vmlab/isa";
@@ -15,7 +15,7 @@ const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
 const catalog = catalogOf(modules);
 const config = (profile: string, cpu: string, memory?: string): Configuration =>
-  resolveConfiguration({ profile, cpu, machine: "p4-2006", ...(memory ? { memory } : {}) }, catalog);
+  resolveConfiguration({ profile, cpu, machine: memory === "nested" ? "nehalem-2009" : "p4-2006", ...(memory ? { memory } : {}) }, catalog);
 type Run = RunResult & { execution: Execution; vmExecutions?: readonly Execution[] };
 
 const CONFIGS: [string, string][] = [
@@ -26,7 +26,7 @@ const CONFIGS: [string, string][] = [
 ];
 
 /** p4-2006's machine-switch cost (machine-profiles.ts). */
-const SWITCH_CYCLES = 20_000;
+const switchCycles = (machine: string): number => MACHINE_PROFILES[machine]!.costs.machineSwitch;
 /** Trap causes that are faults: the bare machine counts them against the budget with the retired instructions. */
 const FAULTS = ["PRIVILEGED", "ILLEGAL", "DIVIDE", "PAGE_FAULT", "TLB_MISS", "ADDRESS_ERROR"];
 
@@ -77,8 +77,8 @@ describe("hardware assist: consolidation, three VMs on one machine, each printin
       expect(switches).toBeGreaterThan(2 * Math.min(...slices));
       const line = r.cycles!.lines.find((l) => l.category === "machine switch")!;
       expect(line.count).toBe(switches);
-      expect(line.cycles).toBe(switches * SWITCH_CYCLES);
-      expect(r.cycles!.byCategory["machine switch"]).toBe(switches * SWITCH_CYCLES);
+      expect(line.cycles).toBe(switches * switchCycles(r.configuration.machine));
+      expect(r.cycles!.byCategory["machine switch"]).toBe(switches * switchCycles(r.configuration.machine));
       // Every VM's exits are charged an exit and an entry each, on the one ledger.
       const exits = r.vmExecutions!.reduce((a, e) => a + Object.values(e.vmExits).reduce((b, n) => b + n, 0), 0);
       expect(exits).toBeGreaterThan(0);

@@ -48,8 +48,8 @@ describe("native", () => {
   });
 
   it("prices the same events from another machine profile", () => {
-    const { ledger } = run("modern");
-    const c = MACHINE_PROFILES["modern"]!.costs;
+    const { ledger } = run("skylake-2015");
+    const c = MACHINE_PROFILES["skylake-2015"]!.costs;
     expect(ledger.total()).toBe(10 * c.instruction + 2 * c.portIo);
   });
 

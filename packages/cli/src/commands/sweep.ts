@@ -99,6 +99,7 @@ export function register(program: Command): void {
         const values = sweepValues(o.from, o.to, o.steps);
         // One machine profile per value: the base with the one cost changed.
         const variants = values.map((v): MachineProfile => ({
+          ...base,
           name: `${base.name} ${o.param}=${v}`,
           description: `${base.description}; ${o.param} = ${v}`,
           costs: { ...base.costs, [o.param]: v },
