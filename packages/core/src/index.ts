@@ -25,3 +25,4 @@ export { TraceLog, type TraceEvent, type TraceSink, type TraceActor, type TraceK
 export { symbolize } from "./symbols.js";
 export { guestImage } from "./images.js";
 export { VmScheduler, CpuContext, DEFAULT_QUANTUM, executeOnOneMachine, type SchedulableVm, type VmSchedulerOptions } from "./monitor/vm-scheduler.js";
+export type { RegionMark, RegionRecorder } from "./region.js";

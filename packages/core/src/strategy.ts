@@ -7,6 +7,7 @@ import type { Ledger } from "./ledger.js";
 import type { MachineProfile } from "./machine-profiles.js";
 import type { FaultDisposition, VmContext } from "./monitor/vm-context.js";
 import type { TraceSink } from "./monitor/trace-events.js";
+import type { RegionRecorder } from "./region.js";
 
 /** What a strategy needs from the profile and the guest build. */
 export interface Requirements {
@@ -56,6 +57,8 @@ export interface GuestSession {
   readonly memory: MemoryStrategy;
   /** Events for `vmlab trace`; undefined unless asked. */
   readonly trace?: TraceSink;
+  /** Told when the guest marks the beginning or end of its measured region. */
+  readonly region?: RegionRecorder;
 }
 
 export interface SensitiveUntrapped {
