@@ -147,14 +147,12 @@ function kernelChecksum(u8: Uint8Array, base: number): number {
 }
 
 function kernelSession(profileName: string, image: Image, budget: number, memory: GuestSession["memory"], scenario?: Scenario): GuestSession {
-  const ledger = new Ledger();
   return {
     scenario: scenario ?? ({ name: "bench", dir: "(inline)" } as unknown as Scenario),
     profile: getProfile(profileName),
     image,
     budget,
     machineProfile: MACHINE_PROFILES["p4-2006"]!,
-    ledger,
     memory,
   };
 }
@@ -167,7 +165,7 @@ function timed<T>(f: () => T): { value: T; seconds: number } {
 
 function btKernelRun(): { seconds: number; retired: number; state: number; checksum: number } {
   const session = kernelSession("riscv-like", kernelImage, ITERATIONS * INSTRUCTIONS_PER_ITERATION * 3, new ShadowMemory());
-  const cpu = new BinaryTranslationCpu(session.ledger, session.machineProfile);
+  const cpu = new BinaryTranslationCpu();
   const { value: e, seconds } = timed(() => cpu.execute(session));
   if (e.outcome !== "halt") throw new Error("binary-translation bench guest did not halt");
   return { seconds, retired: e.guestInstructions, state: e.guestRegisters[1]!, checksum: kernelChecksum(e.guestMemory, KERNEL_DATA - 0x80000000) };
@@ -189,9 +187,9 @@ function scenarioRun(cpuName: "binary-translation" | "interpret" | "native"): { 
   const memory = cpuName === "binary-translation" ? new ShadowMemory() : new DirectMemory();
   const session = kernelSession("riscv-like", image, scenario.budget, memory, scenario);
   const strategy =
-    cpuName === "binary-translation" ? new BinaryTranslationCpu(session.ledger, session.machineProfile) :
-    cpuName === "interpret" ? new InterpretCpu(session.ledger, session.machineProfile) :
-    new NativeCpu(session.ledger, session.machineProfile);
+    cpuName === "binary-translation" ? new BinaryTranslationCpu() :
+    cpuName === "interpret" ? new InterpretCpu() :
+    new NativeCpu();
   const { value: e, seconds } = timed(() => strategy.execute({ ...session, ...(diskContentsOf(scenario) ? { diskContents: diskContentsOf(scenario)! } : {}) }));
   return { seconds, retired: e.guestInstructions, output: e.output };
 }

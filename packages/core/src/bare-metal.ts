@@ -1,8 +1,5 @@
-// Shared by strategies that run the guest on the simulated machine: the native cost
-// model, charged from the machine's event counters.
+// Shared by strategies that run the guest on the simulated machine.
 import { Machine, type MachineStats } from "@vmlab/isa";
-import type { Ledger } from "./ledger.js";
-import type { MachineProfile } from "./machine-profiles.js";
 import type { GuestSession } from "./strategy.js";
 
 export function newGuestMachine(session: GuestSession): Machine {
@@ -10,18 +7,6 @@ export function newGuestMachine(session: GuestSession): Machine {
   session.memory.attach(machine);
   machine.load(session.image);
   return machine;
-}
-
-/** Charges what the hardware itself did: walks, traps, returns, devices, TLB maintenance. */
-export function chargeHardwareEvents(ledger: Ledger, costs: MachineProfile["costs"], s: MachineStats): void {
-  ledger.charge("memory and walks", "walk reference", s.walkReferences, costs.walkReference);
-  const traps = Object.values(s.trapsByCause).reduce((a, b) => a + b, 0);
-  ledger.charge("traps", "trap entry", traps, costs.trapEntry);
-  ledger.charge("traps", "return from trap", s.trapReturns, costs.trapReturn);
-  ledger.charge("device I/O", "port I/O", s.portReads + s.portWrites, costs.portIo);
-  ledger.charge("memory and walks", "TLB flush", s.tlbFlushes, costs.tlbFlush);
-  ledger.charge("memory and walks", "TLB invalidation", s.tlbInvalidations, costs.tlbInvalidate);
-  ledger.charge("traps", "control-register write", s.crWrites, costs.privilegedRegisterWrite);
 }
 
 export function trapsOf(s: MachineStats): Record<string, number> {

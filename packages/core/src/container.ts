@@ -2,7 +2,6 @@
 // strategy packages' container modules. Used for wiring only.
 import "reflect-metadata";
 import { Container, type ContainerModule } from "inversify";
-import { Ledger } from "./ledger.js";
 import type { Configuration } from "./configuration.js";
 import type { CpuStrategy, MemoryStrategy, StrategyInfo } from "./strategy.js";
 import { TOKENS } from "./tokens.js";
@@ -22,15 +21,13 @@ export function runContainer(config: Configuration, modules: readonly ContainerM
   const c = new Container();
   c.bind(TOKENS.Configuration).toConstantValue(config);
   c.bind(TOKENS.MachineProfile).toConstantValue(config.machine);
-  c.bind(TOKENS.Ledger).toConstantValue(new Ledger());
   c.load(...modules);
   return c;
 }
 
-export function strategiesFor(c: Container, config: Configuration): { cpu: CpuStrategy; memory: MemoryStrategy; ledger: Ledger } {
+export function strategiesFor(c: Container, config: Configuration): { cpu: CpuStrategy; memory: MemoryStrategy } {
   return {
     cpu: c.get<CpuStrategy>(TOKENS.CpuStrategy, { name: config.cpu }),
     memory: c.get<MemoryStrategy>(TOKENS.MemoryStrategy, { name: config.memory }),
-    ledger: c.get<Ledger>(TOKENS.Ledger),
   };
 }

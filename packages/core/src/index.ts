@@ -13,8 +13,12 @@ export { digestOf, firstDivergence, fnv1a, type GuestDigest, type Divergence } f
 export type { RunResult, RunMetrics, VmRunResult } from "./run-result.js";
 export { catalogOf, runContainer, strategiesFor, type StrategyPackage } from "./container.js";
 export { BUILTIN_STRATEGY_PACKAGES, resolveStrategyPackage, readConfigFile, importStrategyModules, PluginError } from "./plugins.js";
-export { runConfiguration, judgeEquivalence, configurationSummary, combineExecutions, vmOutputs, type RunOptions } from "./run.js";
-export { newGuestMachine, chargeHardwareEvents, trapsOf } from "./bare-metal.js";
+export { runConfiguration, judgeEquivalence, configurationSummary, combineExecutions, vmOutputs, cyclesOf, type RunOptions } from "./run.js";
+export { newGuestMachine, trapsOf } from "./bare-metal.js";
+export { COST_KEYS, COST_KEY_NAMES, DERIVED_PARAMETERS, parameterValue, withParameter, type CostKey, type Provenance } from "./costs/cost-keys.js";
+export { EVENTS, count, addCounts, subtractCounts, hardwareEvents, virtualDeviceEvents, type EventName, type EventCounts } from "./costs/events.js";
+export { priceEvents } from "./costs/pricing.js";
+export { PUBLISHED, type PublishedFigure } from "./costs/published.js";
 export { runMatrix, errorResult, type MatrixCell, type MatrixOptions, type CellTask } from "./matrix.js";
 export { Monitor, MONITOR_BYTES, GUEST_BYTES, MONITOR_VECTOR, type VmPlacement } from "./monitor/monitor.js";
 export { VirtualCpu } from "./monitor/virtual-cpu.js";

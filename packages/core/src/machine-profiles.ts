@@ -1,53 +1,13 @@
-// Machine (cost) profiles: cycles charged per event. Each default names its source;
-// ../../ANCHORS figures are Adams & Agesen (ASPLOS 2006) on a Pentium 4 Prescott,
-// the vmlatency exit round trips, and SplitX's handled-exit cost.
+// Machine profiles: hardware generations, each with the features it had and what each
+// event costs on it, every cost with its provenance (costs/cost-keys.ts). Published
+// figures that set a cost are calibration; costs/validation.ts checks the model against
+// others, never the same ones.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { COST_KEY_NAMES, type CostKey, type Provenance } from "./costs/cost-keys.js";
 
-export const CostsSchema = z
-  .object({
-    /** Cycles per retired guest instruction run directly (CPI). */
-    instruction: z.number().nonnegative(),
-    /**
-     * One data memory reference made in software on the guest's behalf (an emulator's
-     * load/store through its software MMU, a monitor touching guest memory). Direct
-     * execution folds its own loads and stores into the CPI.
-     */
-    memoryReference: z.number().nonnegative(),
-    /** One memory reference made by a page-table walk (a TLB miss). */
-    walkReference: z.number().nonnegative(),
-    /** Hardware trap entry (exception or system call) and return-from-trap. */
-    trapEntry: z.number().nonnegative(),
-    trapReturn: z.number().nonnegative(),
-    /** A port I/O instruction reaching a device. */
-    portIo: z.number().nonnegative(),
-    /** A privileged control-register write (cr8-like) executed natively. */
-    privilegedRegisterWrite: z.number().nonnegative(),
-    /** A TLB flush (page-table base write) or single-entry invalidation. */
-    tlbFlush: z.number().nonnegative(),
-    tlbInvalidate: z.number().nonnegative(),
-    /** Full software emulation of one guest instruction (an interpreter's dispatch). */
-    interpretInstruction: z.number().nonnegative(),
-    /** VT-x-style transitions. */
-    vmExit: z.number().nonnegative(),
-    vmEntry: z.number().nonnegative(),
-    /** Binary translation. */
-    translatePerInstruction: z.number().nonnegative(),
-    translationCacheLookup: z.number().nonnegative(),
-    callout: z.number().nonnegative(),
-    chaining: z.number().nonnegative(),
-    /** The monitor emulating one privileged instruction after a trap. */
-    vmmEmulatePrivileged: z.number().nonnegative(),
-    /** Monitor handler paths. */
-    reflectTrap: z.number().nonnegative(),
-    hiddenPageFault: z.number().nonnegative(),
-    tracedPageTableWrite: z.number().nonnegative(),
-    hypercall: z.number().nonnegative(),
-    machineSwitch: z.number().nonnegative(),
-  })
-  .strict();
-
-export type Costs = z.infer<typeof CostsSchema>;
+export const CostsSchema = z.object(Object.fromEntries(COST_KEY_NAMES.map((k) => [k, z.number().nonnegative()])) as Record<CostKey, z.ZodNumber>).strict();
+export type Costs = Record<CostKey, number>;
 
 /**
  * What the hardware of a generation has. A configuration that needs a feature its
@@ -73,6 +33,12 @@ export const FeaturesSchema = z
 export type Features = z.infer<typeof FeaturesSchema>;
 export type FeatureName = keyof Features;
 
+const ProvenanceSchema = z.union([
+  z.object({ kind: z.literal("measured"), figures: z.array(z.string()) }).strict(),
+  z.object({ kind: z.literal("derived"), figures: z.array(z.string()), arithmetic: z.string() }).strict(),
+  z.object({ kind: z.literal("assumed"), why: z.string() }).strict(),
+]);
+
 export const MachineProfileSchema = z
   .object({
     name: z.string().min(1),
@@ -81,121 +47,209 @@ export const MachineProfileSchema = z
     year: z.number().int(),
     features: FeaturesSchema,
     costs: CostsSchema,
+    /** Where each cost comes from; a profile file may leave it out (then: "given in FILE"). */
+    provenance: z.record(z.string(), ProvenanceSchema).optional(),
   })
   .strict();
 
-export type MachineProfile = z.infer<typeof MachineProfileSchema>;
-
-/** Pentium 4 Prescott with first-generation VT-x (Adams & Agesen, ASPLOS 2006). */
-const P4_2006: MachineProfile = {
-  name: "p4-2006",
-  description: "Pentium 4 Prescott, first-generation VT-x (Adams & Agesen, ASPLOS 2006)",
-  year: 2006,
-  // VT-x without EPT or VPID (both arrived with Nehalem); PSE large pages since the Pentium.
-  features: { hardwareAssist: true, nestedPaging: false, taggedTlb: false, pageWalkCache: false, nestedTlb: false, largePages: true },
-  costs: {
-    instruction: 1, // call/ret native = 11 cycles for a handful of instructions (A&A table)
-    memoryReference: 8, // model assumption: an L1-resident access plus the software TLB probe of an emulator (no published figure)
-    walkReference: 20, // a cached page-table reference on the P4 (pgfault native 1,093 includes a walk)
-    trapEntry: 400, // divzero native 889 = trap entry + handler + return (A&A); split entry/return
-    trapReturn: 300,
-    portIo: 3209, // `in` from port 0x80, native (A&A)
-    privilegedRegisterWrite: 140, // cr8 write, native ~140 (A&A: "about 4x slower than BT" at 35)
-    tlbFlush: 200,
-    tlbInvalidate: 100,
-    interpretInstruction: 60, // a fast full emulator's dispatch per guest instruction
-    // Round trip 12,500: derived from A&A's hardware VMM, ptemod 12,733 = exit + entry +
-    // a traced page-table write (~390, the BT figure below) and `in` 15,826 = exit + entry +
-    // the VMM's device path (~3,300, about the native device cost). Merom, a generation
-    // later, measures 1,681 for the bare round trip (vmlatency); the rest is VMM software.
-    vmExit: 9000,
-    vmEntry: 3500,
-    translatePerInstruction: 100,
-    translationCacheLookup: 30,
-    callout: 40, // call/ret under BT adds ~40 cycles (A&A: 51 vs 11)
-    chaining: 2,
-    vmmEmulatePrivileged: 200,
-    reflectTrap: 1500, // BT syscall ~2,000 above native (A&A)
-    hiddenPageFault: 2800, // pgfault under BT 3,927 vs native 1,093 (A&A)
-    tracedPageTableWrite: 390, // ptemod under adaptive BT 391 (A&A)
-    hypercall: 1000,
-    machineSwitch: 20000,
-  },
+export type MachineProfile = Omit<z.infer<typeof MachineProfileSchema>, "costs" | "provenance"> & {
+  readonly costs: Costs;
+  readonly provenance?: Partial<Record<CostKey, Provenance>>;
 };
 
-/** Core 2 Penryn: faster VT-x transitions (vmlatency 1,118), still no EPT or VPID. */
-const PENRYN_2008: MachineProfile = {
-  name: "penryn-2008",
-  description: "Core 2 Penryn, VT-x without EPT or VPID (vmlatency round trip 1,118)",
-  year: 2008,
-  features: { hardwareAssist: true, nestedPaging: false, taggedTlb: false, pageWalkCache: true, nestedTlb: false, largePages: true },
-  costs: {
-    ...P4_2006.costs,
-    walkReference: 10,
-    memoryReference: 5, // model assumption, as p4-2006
-    trapEntry: 150,
-    trapReturn: 100,
-    portIo: 2500,
-    privilegedRegisterWrite: 60,
-    interpretInstruction: 40,
-    vmExit: 600, // round trip 1,118 (Penryn) / 933 (Nehalem), vmlatency: split exit/entry
-    vmEntry: 450,
-    translatePerInstruction: 60,
-    translationCacheLookup: 20,
-    callout: 25,
-    vmmEmulatePrivileged: 150,
-    reflectTrap: 1000,
-    hiddenPageFault: 2000, // a handled exit costs ~2,000 (SplitX, Nehalem with EPT)
-    tracedPageTableWrite: 300,
-    hypercall: 700,
-    machineSwitch: 12000,
-  },
-};
+type CostTable = Record<CostKey, readonly [number, Provenance]>;
 
-/** Nehalem: the first Intel generation with EPT and VPID (vmlatency 933). */
-const NEHALEM_2009: MachineProfile = {
-  name: "nehalem-2009",
-  description: "Core i7 Nehalem, VT-x with EPT and VPID (vmlatency round trip 933)",
-  year: 2009,
-  features: { hardwareAssist: true, nestedPaging: true, taggedTlb: true, pageWalkCache: true, nestedTlb: true, largePages: true },
-  costs: {
-    ...PENRYN_2008.costs,
-  },
-};
+const measured = (...figures: string[]): Provenance => ({ kind: "measured", figures });
+const derived = (arithmetic: string, ...figures: string[]): Provenance => ({ kind: "derived", figures, arithmetic });
+const assumed = (why: string): Provenance => ({ kind: "assumed", why });
 
-/** Skylake / Coffee Lake: round trips 608 / 512 (vmlatency). */
-const MODERN: MachineProfile = {
-  name: "skylake-2015",
-  description: "Skylake / Coffee Lake, EPT, VPID and walk caches (vmlatency round trips 608 / 512)",
-  year: 2015,
-  features: { hardwareAssist: true, nestedPaging: true, taggedTlb: true, pageWalkCache: true, nestedTlb: true, largePages: true },
-  costs: {
-    ...PENRYN_2008.costs,
-    walkReference: 6,
-    memoryReference: 4, // model assumption, as p4-2006
-    trapEntry: 100,
-    trapReturn: 70,
-    portIo: 2000,
-    privilegedRegisterWrite: 40,
-    interpretInstruction: 30,
-    vmExit: 300, // round trip ~512-608 (vmlatency)
-    vmEntry: 250,
-    translatePerInstruction: 40,
-    callout: 20,
-    vmmEmulatePrivileged: 100,
-    reflectTrap: 700,
-    hiddenPageFault: 1500,
-    tracedPageTableWrite: 250,
-    hypercall: 400,
-    machineSwitch: 8000,
+function profile(p: Omit<MachineProfile, "costs" | "provenance">, table: CostTable): MachineProfile {
+  const costs = {} as Record<CostKey, number>;
+  const provenance = {} as Record<CostKey, Provenance>;
+  for (const k of COST_KEY_NAMES) {
+    costs[k] = table[k][0];
+    provenance[k] = table[k][1];
+  }
+  return { ...p, costs, provenance };
+}
+
+// Pentium 4 672 (Prescott, 3.8 GHz), the machine of Adams & Agesen's measurements.
+// Calibration figures: aa06.native.{in,cr8wr,divzero}, aa06.bt.{in,cr8wr,callret,ptemod,divzero},
+// aa06.native.callret, aa06.hw.in. Everything else of that paper is validation.
+const P4_CALLOUT = 35 - 1;
+const P4_DEVICE_MODEL = 214 - P4_CALLOUT - 1;
+const P4_EMULATE = 200;
+const P4_ROUND_TRIP = 2500;
+const P4_EXIT = 1500;
+const P4_ENTRY = P4_ROUND_TRIP - P4_EXIT;
+const LPC = "an I/O cycle on the same legacy (LPC) bus as port 0x80, whose native `in` A&A measured";
+
+const P4_2006 = profile(
+  {
+    name: "p4-2006",
+    description: "Pentium 4 672 Prescott (3.8 GHz), first-generation VT-x (Adams & Agesen, ASPLOS 2006)",
+    year: 2006,
+    // VT-x without EPT or VPID (both arrived with Nehalem); no paging-structure caches
+    // documented before Core; PSE large pages since the Pentium.
+    features: { hardwareAssist: true, nestedPaging: false, taggedTlb: false, pageWalkCache: false, nestedTlb: false, largePages: true },
   },
-};
+  {
+    instruction: [1, assumed("the model's unit: one cycle per guest instruction run directly (checked against A&A's native call/ret)")],
+    walkReference: [20, assumed("a page-table reference that hits the L2 cache (Prescott's L2 load latency is about 20-27 cycles)")],
+    trapEntry: [400, derived("native divzero 889 = entry + handler (~190 guest instructions in vmlab's kernel) + return; 700 split 4:3", "aa06.native.divzero")],
+    trapReturn: [300, derived("see trapEntry", "aa06.native.divzero")],
+    tlbFlush: [200, assumed("a CR3 write: serializing, the refill misses are counted as walks")],
+    tlbInvalidate: [100, assumed("INVLPG, serializing, about half a CR3 write")],
+    controlRegisterWrite: [140, measured("aa06.native.cr8wr")],
+    trapFrameRegisterWrite: [1, assumed("on x86 the saved pc, status and stack pointers are fields of the in-memory trap frame: one store")],
+    deviceConsole: [3209, derived(LPC, "aa06.native.in")],
+    deviceTimer: [3209, derived(LPC, "aa06.native.in")],
+    deviceDisk: [3209, derived(LPC, "aa06.native.in")],
+    devicePost: [3209, measured("aa06.native.in")],
+    interpretInstruction: [60, assumed("a fast interpreter (Bochs-class) spends 30-100 host cycles per guest instruction")],
+    memoryReference: [8, assumed("an L1-resident access plus an emulator's software TLB probe")],
+    vmmEmulatePrivileged: [P4_EMULATE, assumed("decoding one instruction and updating the virtual CPU: a few dozen instructions of monitor code")],
+    reflectTrap: [3223 - 889 - 2 * P4_CALLOUT, derived("BT divzero 3,223 - native 889 - 2 callouts of the translated handler (2 x 34)", "aa06.bt.divzero", "aa06.native.divzero")],
+    deviceEmulation: [P4_DEVICE_MODEL, derived("BT `in` 214 - one callout (34) - the IN itself (1)", "aa06.bt.in", "aa06.bt.cr8wr")],
+    shadowFill: [400, assumed("walk the guest table (its references counted apart) and write one shadow entry: about the traced-write emulation's work")],
+    tracedWriteEmulation: [391 - P4_CALLOUT - 1, derived("adaptive BT ptemod 391 - one callout (34) - the store itself (1)", "aa06.bt.ptemod", "aa06.bt.cr8wr")],
+    softwareTlbRefill: [150, assumed("a hash probe of the second-level software TLB and one TLB write in the monitor (Disco)")],
+    hostTableFill: [300, assumed("allocate a machine frame and write one host-table entry")],
+    pageTableEntryValidate: [20, assumed("a few loads and checks per entry of a validated batch")],
+    hypercallDispatch: [100, assumed("a table dispatch in the monitor; the trap into it and the return are counted as such")],
+    machineSwitch: [20000, assumed("saving and restoring a VM's registers, control state and monitor state, with cache and TLB refill: no published figure")],
+    translatePerInstruction: [100, assumed("a translator's decode, analysis and emission per guest instruction")],
+    translationCacheLookup: [30, assumed("a hash-table probe")],
+    callout: [P4_CALLOUT, derived("BT cr8wr 35 - the instruction's own cycle (1)", "aa06.bt.cr8wr")],
+    indirectLookup: [51 - 11, derived("BT call/ret 51 - native 11", "aa06.bt.callret", "aa06.native.callret")],
+    chaining: [2, assumed("patching one jump")],
+    translationInvalidate: [50, assumed("unlinking one translation and its chains")],
+    vmExit: [P4_EXIT, assumed("no bare round trip for Prescott among the cited measurements; Merom's (2006) is 1,681 and Prescott's transitions were slower: 2,500 assumed, split 3:2")],
+    vmEntry: [P4_ENTRY, assumed("see vmExit")],
+    exitHandling: [
+      15826 - P4_ROUND_TRIP - P4_DEVICE_MODEL - P4_EMULATE - 1,
+      derived("hardware VMM `in` 15,826 - round trip 2,500 - device model 179 - emulation 200 - the IN (1)", "aa06.hw.in", "aa06.bt.in"),
+    ],
+  },
+);
+
+// Core 2 Duo E8400 (Penryn, 3.0 GHz).
+const SOFTWARE_AS_NEHALEM = "the same generation of monitor software as nehalem-2009's";
+const PENRYN_2008 = profile(
+  {
+    name: "penryn-2008",
+    description: "Core 2 Duo E8400 Penryn (3.0 GHz), VT-x without EPT or VPID (vmlatency round trip 1,118)",
+    year: 2008,
+    features: { hardwareAssist: true, nestedPaging: false, taggedTlb: false, pageWalkCache: true, nestedTlb: false, largePages: true },
+  },
+  {
+    instruction: [1, assumed("as p4-2006")],
+    walkReference: [14, assumed("an L2 hit (Penryn's L2 load latency is about 14-15 cycles)")],
+    trapEntry: [150, assumed("Core's exception entry, far shorter than the P4's (31-stage pipeline flush)")],
+    trapReturn: [100, assumed("see trapEntry")],
+    tlbFlush: [200, assumed("as p4-2006")],
+    tlbInvalidate: [100, assumed("as p4-2006")],
+    controlRegisterWrite: [60, assumed("a serializing write on Core: less than half the P4's")],
+    trapFrameRegisterWrite: [1, assumed("a store, as p4-2006")],
+    deviceConsole: [2530, derived("the P4's 3,209 cycles at 3.8 GHz (0.84 us on the LPC bus) at 3.0 GHz", "aa06.native.in")],
+    deviceTimer: [2530, derived("as deviceConsole", "aa06.native.in")],
+    deviceDisk: [2530, derived("as deviceConsole", "aa06.native.in")],
+    devicePost: [2530, derived("as deviceConsole", "aa06.native.in")],
+    interpretInstruction: [40, assumed("as p4-2006, on a core of higher IPC")],
+    memoryReference: [5, assumed("as p4-2006, on a core of higher IPC")],
+    vmmEmulatePrivileged: [150, assumed("as p4-2006, on a core of higher IPC")],
+    reflectTrap: [1000, assumed("p4-2006's reflection path on a core with about half the P4's trap costs")],
+    deviceEmulation: [150, assumed("p4-2006's device model on a core of higher IPC")],
+    shadowFill: [300, assumed("as p4-2006, on a core of higher IPC")],
+    tracedWriteEmulation: [300, assumed("p4-2006's traced-write emulation on a core of higher IPC")],
+    softwareTlbRefill: [100, assumed("as p4-2006, on a core of higher IPC")],
+    hostTableFill: [300, assumed("as p4-2006")],
+    pageTableEntryValidate: [20, assumed("as p4-2006")],
+    hypercallDispatch: [80, assumed("as p4-2006, on a core of higher IPC")],
+    machineSwitch: [12000, assumed("as p4-2006, on a core of higher IPC")],
+    translatePerInstruction: [60, assumed("as p4-2006, on a core of higher IPC")],
+    translationCacheLookup: [20, assumed("a hash-table probe")],
+    callout: [25, assumed("p4-2006's callout on a core of higher IPC")],
+    indirectLookup: [25, assumed("p4-2006's lookup on a core of higher IPC")],
+    chaining: [2, assumed("patching one jump")],
+    translationInvalidate: [40, assumed("as p4-2006")],
+    vmExit: [671, derived("round trip 1,118 split 3:2", "vmlatency.penryn")],
+    vmEntry: [447, derived("round trip 1,118 split 3:2", "vmlatency.penryn")],
+    exitHandling: [1067, assumed(SOFTWARE_AS_NEHALEM)],
+  },
+);
+
+// Core i7 920 (Nehalem, 2.66 GHz): EPT and VPID.
+const NEHALEM_2009 = profile(
+  {
+    name: "nehalem-2009",
+    description: "Core i7 920 Nehalem (2.66 GHz), VT-x with EPT and VPID (vmlatency round trip 933)",
+    year: 2009,
+    features: { hardwareAssist: true, nestedPaging: true, taggedTlb: true, pageWalkCache: true, nestedTlb: true, largePages: true },
+  },
+  {
+    ...(Object.fromEntries(COST_KEY_NAMES.map((k) => [k, [PENRYN_2008.costs[k], assumed(`as penryn-2008 (${PENRYN_2008.provenance![k]!.kind})`)]])) as unknown as CostTable),
+    walkReference: [10, assumed("an L2 hit (Nehalem's L2 load latency is about 10 cycles)")],
+    deviceConsole: [2240, derived("the P4's 0.84 us per LPC-bus I/O cycle at 2.66 GHz", "aa06.native.in")],
+    deviceTimer: [2240, derived("as deviceConsole", "aa06.native.in")],
+    deviceDisk: [2240, derived("as deviceConsole", "aa06.native.in")],
+    devicePost: [2240, derived("as deviceConsole", "aa06.native.in")],
+    vmExit: [560, derived("round trip 933 split 3:2", "vmlatency.nehalem")],
+    vmEntry: [373, derived("round trip 933 split 3:2", "vmlatency.nehalem")],
+    exitHandling: [2000 - 933, derived("a handled exit of about 2,000 (KVM, Nehalem, EPT) - the bare round trip 933", "splitx.nehalem.exit", "vmlatency.nehalem")],
+  },
+);
+
+// Core i7 6700K (Skylake, 4.0 GHz).
+const SKYLAKE_2015 = profile(
+  {
+    name: "skylake-2015",
+    description: "Core i7 6700K Skylake (4.0 GHz), EPT, VPID and walk caches (vmlatency round trip 608)",
+    year: 2015,
+    features: { hardwareAssist: true, nestedPaging: true, taggedTlb: true, pageWalkCache: true, nestedTlb: true, largePages: true },
+  },
+  {
+    instruction: [1, assumed("as p4-2006")],
+    walkReference: [12, assumed("an L2 hit (Skylake's L2 load latency is about 12 cycles)")],
+    trapEntry: [100, assumed("a modern core's exception entry")],
+    trapReturn: [70, assumed("see trapEntry")],
+    tlbFlush: [200, assumed("as p4-2006")],
+    tlbInvalidate: [100, assumed("as p4-2006")],
+    controlRegisterWrite: [40, assumed("a serializing write on a modern core")],
+    trapFrameRegisterWrite: [1, assumed("a store, as p4-2006")],
+    deviceConsole: [3380, derived("the P4's 0.84 us per LPC-bus I/O cycle at 4.0 GHz", "aa06.native.in")],
+    deviceTimer: [3380, derived("as deviceConsole", "aa06.native.in")],
+    deviceDisk: [3380, derived("as deviceConsole", "aa06.native.in")],
+    devicePost: [3380, derived("as deviceConsole", "aa06.native.in")],
+    interpretInstruction: [30, assumed("as p4-2006, on a core of higher IPC")],
+    memoryReference: [4, assumed("as p4-2006, on a core of higher IPC")],
+    vmmEmulatePrivileged: [100, assumed("as p4-2006, on a core of higher IPC")],
+    reflectTrap: [700, assumed("p4-2006's reflection path on a core with a quarter of the P4's trap costs")],
+    deviceEmulation: [100, assumed("p4-2006's device model on a core of higher IPC")],
+    shadowFill: [250, assumed("as p4-2006, on a core of higher IPC")],
+    tracedWriteEmulation: [250, assumed("p4-2006's traced-write emulation on a core of higher IPC")],
+    softwareTlbRefill: [80, assumed("as p4-2006, on a core of higher IPC")],
+    hostTableFill: [250, assumed("as p4-2006, on a core of higher IPC")],
+    pageTableEntryValidate: [15, assumed("as p4-2006, on a core of higher IPC")],
+    hypercallDispatch: [60, assumed("as p4-2006, on a core of higher IPC")],
+    machineSwitch: [8000, assumed("as p4-2006, on a core of higher IPC")],
+    translatePerInstruction: [40, assumed("as p4-2006, on a core of higher IPC")],
+    translationCacheLookup: [20, assumed("a hash-table probe")],
+    callout: [20, assumed("p4-2006's callout on a core of higher IPC")],
+    indirectLookup: [20, assumed("p4-2006's lookup on a core of higher IPC")],
+    chaining: [2, assumed("patching one jump")],
+    translationInvalidate: [30, assumed("as p4-2006")],
+    vmExit: [365, derived("round trip 608 split 3:2", "vmlatency.skylake")],
+    vmEntry: [243, derived("round trip 608 split 3:2", "vmlatency.skylake")],
+    exitHandling: [1067, assumed(SOFTWARE_AS_NEHALEM)],
+  },
+);
 
 export const MACHINE_PROFILES: Readonly<Record<string, MachineProfile>> = {
   "p4-2006": P4_2006,
   "penryn-2008": PENRYN_2008,
   "nehalem-2009": NEHALEM_2009,
-  "skylake-2015": MODERN,
+  "skylake-2015": SKYLAKE_2015,
 };
 export const MACHINE_PROFILE_NAMES = Object.keys(MACHINE_PROFILES);
 export const DEFAULT_MACHINE_PROFILE = "p4-2006";
@@ -215,7 +269,8 @@ export function loadMachineProfile(file: string): MachineProfile {
     const issue = r.error.issues[0]!;
     throw new MachineProfileError(`${file}: field '${issue.path.join(".") || "(top level)"}': ${issue.message}`);
   }
-  return r.data;
+  const given: Provenance = { kind: "assumed", why: `given in ${file}` };
+  return { ...r.data, provenance: Object.fromEntries(COST_KEY_NAMES.map((k) => [k, (r.data.provenance?.[k] as Provenance | undefined) ?? given])) };
 }
 
 /** A built-in profile by name, or a JSON file path. */

@@ -4,7 +4,11 @@
 
 export type RegionMark = "begin" | "end";
 
+import type { EventCounts } from "./costs/events.js";
+
 export interface RegionRecorder {
+  /** The strategy's event counts so far, read at each mark (set once, before the guest runs). */
+  countWith(counter: () => EventCounts): void;
   /** The guest wrote the work-marker port; called at that guest instruction. */
   mark(kind: RegionMark): void;
 }

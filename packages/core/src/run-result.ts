@@ -1,5 +1,6 @@
 // The result of one run: outcome, output, metrics, cycles and the Popek–Goldberg properties.
 import type { Category, LedgerLine } from "./ledger.js";
+import type { EventCounts } from "./costs/events.js";
 import type { Divergence, GuestDigest } from "./equivalence.js";
 import type { EquivalenceBasis, SensitiveUntrapped } from "./strategy.js";
 
@@ -53,6 +54,10 @@ export interface RunResult {
   readonly vms?: readonly VmRunResult[];
   readonly metrics?: RunMetrics;
   readonly cycles?: { readonly total: number; readonly byCategory: Record<Category, number>; readonly lines: readonly LedgerLine[] };
+  /** What happened, counted (the cycles are these priced by the machine profile). */
+  readonly counts?: EventCounts;
+  /** The region the guest marked as its measured work: its counts and cycles. */
+  readonly region?: { readonly counts: EventCounts; readonly cycles: NonNullable<RunResult["cycles"]> };
   readonly properties?: {
     /** null when there is no native run to compare with. */
     equivalent: boolean | null;

@@ -9,6 +9,11 @@ import type { RunResult, VmRunResult } from "./run-result.js";
 import type { CpuStrategy, EquivalenceBasis, Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "./strategy.js";
 import type { TraceSink } from "./monitor/trace-events.js";
 import { TOKENS } from "./tokens.js";
+import { addCounts, subtractCounts, type EventCounts } from "./costs/events.js";
+import { priceEvents } from "./costs/pricing.js";
+import { Ledger } from "./ledger.js";
+import type { Costs } from "./machine-profiles.js";
+import type { RegionMark, RegionRecorder } from "./region.js";
 
 export interface RunOptions {
   /** Guest instruction budget (default: the scenario's). */
@@ -38,7 +43,8 @@ export function runConfiguration(
   options: RunOptions = {},
 ): RunResult & { execution: Execution; vmExecutions?: readonly Execution[] } {
   const container = runContainer(config, modules);
-  const { cpu, memory, ledger } = strategiesFor(container, config);
+  const { cpu, memory } = strategiesFor(container, config);
+  const region = new RegionSnapshots();
   const paravirt = cpu.info.requires.paravirtualGuest === true;
   const declared = cpu.info.equivalence ?? "full";
   // Judged by output on a scenario whose lines interleave by timing: same lines per writer.
@@ -51,9 +57,10 @@ export function runConfiguration(
     budget: options.budget ?? scenario.budget,
     ...(disk ? { diskContents: disk } : {}),
     machineProfile: config.machine,
-    ledger,
     memory: memoryStrategy,
     ...(options.trace && vm === 0 ? { trace: options.trace } : {}),
+    // One region per run: the guest's markers in a run of several VMs are not measured.
+    ...(scenario.vms === 1 ? { region } : {}),
   });
   const started = performance.now();
   let e: Execution;
@@ -73,6 +80,7 @@ export function runConfiguration(
       vmExecutions = sessions.map((s, i) => (i === 0 ? cpu : container.get<CpuStrategy>(TOKENS.CpuStrategy, { name: config.cpu })).execute(s));
     }
     e = combineExecutions(scenario.vmGuests.map((g) => g.name), vmExecutions);
+    if (machineSwitches) e = { ...e, counts: addCounts({ ...e.counts }, { machineSwitch: machineSwitches }) };
   }
   const hostWallMs = performance.now() - started;
   const digest = vmExecutions ? combinedDigest(scenario.vmGuests.map((g) => g.name), vmExecutions) : digestOf(e);
@@ -99,7 +107,9 @@ export function runConfiguration(
       ...(machineSwitches !== undefined ? { machineSwitches } : {}),
       hostWallMs,
     },
-    cycles: { total: ledger.total(), byCategory: ledger.byCategory(), lines: ledger.entries() },
+    counts: e.counts,
+    cycles: cyclesOf(config.machine.costs, e.counts),
+    ...(region.counts ? { region: { counts: region.counts, cycles: cyclesOf(config.machine.costs, region.counts) } } : {}),
     properties: {
       equivalent: options.reference ? divergence === undefined : null,
       ...(basis !== "full" ? { equivalenceBasis: basis } : {}),
@@ -118,9 +128,34 @@ export function vmOutputs(names: readonly string[], outputs: readonly string[]):
   return outputs.map((o, i) => `--- VM ${i + 1} (${names[i]}) ---\n${o}${o.length > 0 && !o.endsWith("\n") ? "\n" : ""}`).join("");
 }
 
+/** A run's cycles on a machine: its counted events priced by the machine's costs. */
+export function cyclesOf(costs: Costs, counts: EventCounts): NonNullable<RunResult["cycles"]> {
+  const ledger = priceEvents(new Ledger(), costs, counts);
+  return { total: ledger.total(), byCategory: ledger.byCategory(), lines: ledger.entries() };
+}
+
+/** The guest's work markers: event counts snapshotted at begin and end. */
+class RegionSnapshots implements RegionRecorder {
+  private counter: (() => EventCounts) | undefined;
+  private begin: EventCounts | undefined;
+  private end: EventCounts | undefined;
+  countWith(counter: () => EventCounts): void {
+    this.counter = counter;
+  }
+  mark(kind: RegionMark): void {
+    if (!this.counter) return;
+    if (kind === "begin" && !this.begin) this.begin = { ...this.counter() };
+    else if (kind === "end" && this.begin && !this.end) this.end = { ...this.counter() };
+  }
+  /** The region's counts, once both marks were seen. */
+  get counts(): EventCounts | undefined {
+    return this.begin && this.end ? subtractCounts(this.end, this.begin) : undefined;
+  }
+}
+
 const sum = (xs: readonly Execution[], f: (e: Execution) => number): number => xs.reduce((a, e) => a + f(e), 0);
 
-function addCounts(into: Record<string, number>, from: Record<string, number> | undefined): void {
+function addNamed(into: Record<string, number>, from: Record<string, number> | undefined): void {
   for (const [k, v] of Object.entries(from ?? {})) into[k] = (into[k] ?? 0) + v;
 }
 
@@ -129,11 +164,13 @@ export function combineExecutions(names: readonly string[], vms: readonly Execut
   const traps: Record<string, number> = {};
   const vmExits: Record<string, number> = {};
   const events: Record<string, number> = {};
+  const counts: EventCounts = {};
   const untrapped = new Map<string, SensitiveUntrapped>();
   vms.forEach((e) => {
-    addCounts(traps, e.traps);
-    addCounts(vmExits, e.vmExits);
-    addCounts(events, e.events);
+    addNamed(traps, e.traps);
+    addNamed(vmExits, e.vmExits);
+    addNamed(events, e.events);
+    addCounts(counts, e.counts);
     for (const u of e.sensitiveUntrapped ?? []) {
       const seen = untrapped.get(u.mnemonic);
       untrapped.set(u.mnemonic, seen ? { ...seen, count: seen.count + u.count } : u);
@@ -158,6 +195,7 @@ export function combineExecutions(names: readonly string[], vms: readonly Execut
     ...(untrapped.size ? { sensitiveUntrapped: [...untrapped.values()] } : {}),
     ...(Object.keys(events).length ? { events } : {}),
     ...(vms[0]?.machine ? { machine: vms[0].machine } : {}),
+    counts,
   };
 }
 

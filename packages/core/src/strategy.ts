@@ -3,7 +3,7 @@
 // strategy maps guest-physical to machine memory and handles the guest's MMU events.
 import type { Image, Machine, Profile, VmControl } from "@vmlab/isa";
 import type { Scenario } from "@vmlab/guest";
-import type { Ledger } from "./ledger.js";
+import type { EventCounts } from "./costs/events.js";
 import type { MachineProfile } from "./machine-profiles.js";
 import type { FaultDisposition, VmContext } from "./monitor/vm-context.js";
 import type { TraceSink } from "./monitor/trace-events.js";
@@ -53,7 +53,6 @@ export interface GuestSession {
   readonly budget: number;
   readonly diskContents?: Uint8Array;
   readonly machineProfile: MachineProfile;
-  readonly ledger: Ledger;
   readonly memory: MemoryStrategy;
   /** Events for `vmlab trace`; undefined unless asked. */
   readonly trace?: TraceSink;
@@ -96,6 +95,8 @@ export interface Execution {
   readonly sensitiveUntrapped?: readonly SensitiveUntrapped[];
   /** Monitor events by name (emulations, reflections, traced writes, ...), for reports. */
   readonly events?: Record<string, number>;
+  /** What happened, counted: core prices these (costs/events.ts), strategies never do. */
+  readonly counts: EventCounts;
   /** The machine the guest ran on (for traces and tests; not serialized). */
   readonly machine?: Machine;
 }
@@ -124,6 +125,8 @@ export interface MemoryCounters {
   readonly pageFaultsReflected: number;
   /** Named events for reports ("traced page-table write", "shadow root switch", ...). */
   readonly events: Record<string, number>;
+  /** Its events for the cost model. */
+  readonly counts: EventCounts;
 }
 
 export interface MemoryStrategy {
@@ -176,6 +179,6 @@ export interface MemoryStrategy {
    * violation at guest-virtual `virtualAddress`): hidden (mapped now) or reflected (vm.fault).
    */
   hostFault?(guestPhysical: number, virtualAddress: number, access: number): FaultDisposition;
-  /** Charges its own events at the end of the run. */
-  finish?(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters;
+  /** Its counters so far; no side effects (read at the end and at the guest's work markers). */
+  finish?(): MemoryCounters;
 }

@@ -3,7 +3,6 @@ export const TOKENS = {
   /** The resolved configuration of this run. */
   Configuration: Symbol.for("vmlab.Configuration"),
   MachineProfile: Symbol.for("vmlab.MachineProfile"),
-  Ledger: Symbol.for("vmlab.Ledger"),
   /** Every strategy's descriptor (CPU and memory), for listing and validation. */
   StrategyInfo: Symbol.for("vmlab.StrategyInfo"),
   /** CPU strategies, bound with `.whenNamed(name)`. */

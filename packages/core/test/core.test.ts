@@ -24,8 +24,8 @@ describe("ledger", () => {
 });
 
 describe("machine profiles", () => {
-  it("the 2006 profile carries Adams & Agesen's native port I/O cost", () => {
-    expect(MACHINE_PROFILES["p4-2006"]!.costs.portIo).toBe(3209);
+  it("the 2006 profile carries Adams & Agesen's native port 0x80 cost", () => {
+    expect(MACHINE_PROFILES["p4-2006"]!.costs.devicePost).toBe(3209);
   });
   it("a user-defined profile with a bad field is refused, naming the field", () => {
     const dir = mkdtempSync(join(tmpdir(), "vmlab-mp-"));

@@ -92,6 +92,40 @@ export const PORT = {
   POST: 0x80, // diagnostic port: OUT ignored, IN reads 0 (Adams & Agesen's `in` benchmark)
 } as const;
 
+/**
+ * The device behind each port, for the cost model: a port access costs what its device
+ * costs (a legacy bus cycle natively, a device model under a monitor). Ports no device
+ * answers are "none".
+ */
+export const DEVICE_NAMES = ["console", "timer", "disk", "post", "none"] as const;
+export type DeviceName = (typeof DEVICE_NAMES)[number];
+export const DEVICE_NONE = 4;
+
+/** Index into DEVICE_NAMES of the device answering `port`. */
+export function deviceOfPort(port: number): number {
+  switch (port) {
+    case PORT.CONSOLE_OUT:
+      return 0;
+    case PORT.TIMER_PERIOD:
+    case PORT.TIMER_COUNT:
+      return 1;
+    case PORT.DISK_SECTOR:
+    case PORT.DISK_ADDR:
+    case PORT.DISK_CMD:
+    case PORT.DISK_STATUS:
+      return 2;
+    case PORT.POST:
+      return 3;
+    default:
+      return DEVICE_NONE;
+  }
+}
+
+/** Whether a control register lives in the trap frame (cheap to write: a store on x86). */
+export function isTrapFrameRegister(cr: number): boolean {
+  return cr === CR.EPC || cr === CR.ESTATUS || cr === CR.CAUSE || cr === CR.BADADDR || cr === CR.KSP || cr === CR.USP || cr === CR.SCRATCH;
+}
+
 export const DISK_SECTOR_SIZE = 512;
 export const DISK_CMD_READ = 1;
 export const DISK_CMD_WRITE = 2;

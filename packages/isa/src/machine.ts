@@ -40,6 +40,10 @@ export interface MachineStats {
   readonly crWrites: number;
   readonly diskReads: number;
   readonly diskWrites: number;
+  /** Port accesses by device (DEVICE_NAMES order). */
+  readonly deviceAccesses: readonly number[];
+  /** WRCR by control register number. */
+  readonly crWritesByRegister: readonly number[];
 }
 
 export class ImageLoadError extends Error {}
@@ -101,6 +105,8 @@ export class Machine {
       ...this.cpu.counters,
       diskReads: this.disk.reads,
       diskWrites: this.disk.writes,
+      deviceAccesses: Array.from(this.cpu.detail.deviceAccesses),
+      crWritesByRegister: Array.from(this.cpu.detail.crWritesByRegister),
     };
   }
 }

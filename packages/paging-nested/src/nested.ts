@@ -11,7 +11,7 @@
 // frame ever left unmapped, its first touch.
 import { injectable } from "inversify";
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, setFault, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters, type MemoryStrategy,
+  FAULT_HIDDEN, FAULT_REFLECT, setFault, type FaultDisposition, type MemoryCounters, type MemoryStrategy,
   type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -139,10 +139,9 @@ export class NestedMemory implements MemoryStrategy {
     return pa;
   }
 
-  finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters {
-    // Mapping a missing host entry is the monitor's hidden-fault path.
-    ledger.charge("memory and walks", "EPT violation filled", this.mappedOnViolation, costs.hiddenPageFault);
+  finish(): MemoryCounters {
     return {
+      counts: this.mappedOnViolation ? { hostTableFill: this.mappedOnViolation } : {},
       pageFaultsHidden: this.mappedOnViolation,
       pageFaultsReflected: 0,
       events: {

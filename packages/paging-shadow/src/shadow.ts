@@ -15,7 +15,7 @@
 // TLBI/TLBFLUSH act on the real TLB, which caches the shadow's translations.
 import { injectable } from "inversify";
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, setFault, FAULT_TRACED, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters,
+  FAULT_HIDDEN, FAULT_REFLECT, setFault, FAULT_TRACED, type FaultDisposition, type MemoryCounters,
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -533,13 +533,15 @@ export class ShadowMemory implements MemoryStrategy {
     this.flushRealTlb();
   }
 
-  finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters {
-    ledger.charge("memory and walks", "hidden page fault", this.hidden, costs.hiddenPageFault);
-    ledger.charge("memory and walks", "traced page-table write", this.tracedWrites, costs.tracedPageTableWrite);
-    ledger.charge("memory and walks", "shadow root switch (TLB flush)", this.rootSwitches, costs.tlbFlush);
-    ledger.charge("memory and walks", "TLB flush", this.tlbFlushes, costs.tlbFlush);
-    ledger.charge("memory and walks", "TLB invalidation", this.tlbInvalidations, costs.tlbInvalidate);
+  finish(): MemoryCounters {
     return {
+      counts: {
+        ...(this.hidden ? { shadowFill: this.hidden } : {}),
+        ...(this.tracedWrites ? { tracedWrite: this.tracedWrites } : {}),
+        ...(this.rootSwitches ? { shadowRootSwitch: this.rootSwitches } : {}),
+        ...(this.tlbFlushes ? { tlbFlush: this.tlbFlushes } : {}),
+        ...(this.tlbInvalidations ? { tlbInvalidate: this.tlbInvalidations } : {}),
+      },
       pageFaultsHidden: this.hidden,
       pageFaultsReflected: this.reflected,
       events: {

@@ -8,7 +8,7 @@
 // real TLB whenever the virtual mode changes, so user code can never use them.
 import { injectable } from "inversify";
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, KSEG_VPN, setFault, VirtualTlb, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters,
+  FAULT_HIDDEN, FAULT_REFLECT, KSEG_VPN, setFault, VirtualTlb, type FaultDisposition, type MemoryCounters,
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import { ACCESS_WRITE, CAUSE, KSEG_BASE, PAGE_SHIFT, PTE_FRAME_MASK, PTE_V, PTE_W, type Machine } from "@vmlab/isa";
@@ -117,12 +117,14 @@ export class SoftwareTlbMemory implements MemoryStrategy {
     return this.vtlb.translate(va, access);
   }
 
-  finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters {
-    ledger.charge("memory and walks", "kseg0 page mapped by the monitor", this.kseg0Fills, costs.hiddenPageFault);
-    ledger.charge("memory and walks", "TLB refill from the virtual TLB", this.refills, costs.hiddenPageFault);
-    ledger.charge("memory and walks", "TLB invalidation", this.invalidations + this.dropped, costs.tlbInvalidate);
-    ledger.charge("memory and walks", "TLB flush", this.flushes, costs.tlbFlush);
+  finish(): MemoryCounters {
     return {
+      counts: {
+        ...(this.kseg0Fills ? { kseg0Mapped: this.kseg0Fills } : {}),
+        ...(this.refills ? { softwareTlbRefill: this.refills } : {}),
+        ...(this.invalidations + this.dropped ? { tlbInvalidate: this.invalidations + this.dropped } : {}),
+        ...(this.flushes ? { tlbFlush: this.flushes } : {}),
+      },
       pageFaultsHidden: this.kseg0Fills + this.refills,
       pageFaultsReflected: this.reflected,
       events: {

@@ -3,10 +3,10 @@
 // from a translation cache, its sensitive instructions (including x86-like's PUSHF,
 // POPF, RDMODE and RDTVEC, which do not trap) turned into callouts. So it is faithful
 // where trap-and-emulate is not.
-import { inject, injectable } from "inversify";
+import { injectable } from "inversify";
 import {
-  chargeHardwareEvents, Monitor, TOKENS, executeOnOneMachine, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
-  type MultiExecution, type SchedulableVm, type StrategyInfo,
+  count, Monitor, executeOnOneMachine, type CpuStrategy, type EventCounts, type Execution, type GuestSession, type MultiExecution,
+  type SchedulableVm, type StrategyInfo,
 } from "@vmlab/core";
 import { CAUSE_NAMES, MODE_USER } from "@vmlab/isa";
 import { TranslationEngine } from "./translation-engine.js";
@@ -71,13 +71,9 @@ export class BinaryTranslationCpu implements CpuStrategy {
   /** Retranslate stores that keep trapping (off only to measure what it saves). */
   adaptive = true;
 
-  constructor(
-    @inject(TOKENS.Ledger) private readonly ledger: Ledger,
-    @inject(TOKENS.MachineProfile) private readonly machineProfile: MachineProfile,
-  ) {}
-
   execute(session: GuestSession): Execution {
     const vm = new TranslatedVm(new Monitor(session), this.adaptive);
+    session.region?.countWith(() => (vm.engine ? counts(vm.monitor, vm.engine) : vm.monitor.monitorCounts()));
     vm.boot();
     this.engine = vm.engine;
     const outcome = vm.run(session.budget);
@@ -89,42 +85,14 @@ export class BinaryTranslationCpu implements CpuStrategy {
     return executeOnOneMachine(
       sessions,
       (s, placement) => new TranslatedVm(new Monitor(s, { placement }), this.adaptive),
-      this.ledger,
-      this.machineProfile.costs,
       (vm, outcome) => this.account(vm.monitor, vm.engine!, outcome),
     );
   }
 
   private account(monitor: Monitor, engine: TranslationEngine, outcome: "halt" | "budget"): Execution {
-    const costs = this.machineProfile.costs;
-    const ledger = this.ledger;
     const s = monitor.machine.stats();
-    let emulated = 0;
-    for (const n of monitor.emulatedByOpcode) emulated += n;
-    let reflected = 0;
-    for (const n of monitor.reflectedByCause) reflected += n;
-    // From the translation cache: compiled code, and the callouts it makes.
-    const translated = engine.translationRetired + engine.callouts;
-    // Emulated after a trap (instructions single-stepped outside any translation).
-    const byTrap = emulated - engine.callouts;
-    const direct = s.retired - translated - byTrap;
-    let btTraps = 0;
-    for (const n of engine.traps) btTraps += n;
-    ledger.charge("guest execution", "instruction", direct + engine.translationRetired, costs.instruction);
-    chargeHardwareEvents(ledger, costs, s);
-    ledger.charge("traps", "trap from translated code to the monitor", btTraps, costs.trapEntry);
-    ledger.charge("traps", "monitor's return to the guest", monitor.monitorReturns + btTraps, costs.trapReturn);
-    ledger.charge("VMM emulation", "privileged instruction emulated after a trap", byTrap, costs.vmmEmulatePrivileged);
-    ledger.charge("VMM emulation", "trap reflected to the guest kernel", reflected, costs.reflectTrap);
-    ledger.charge("VMM emulation", "virtual device access by callout", engine.portCallouts, costs.vmmEmulatePrivileged);
-    ledger.charge("translation", "guest instruction translated", engine.translatedInstructions, costs.translatePerInstruction);
-    ledger.charge("translation", "translation-cache lookup (unchained exit)", engine.lookups, costs.translationCacheLookup);
-    ledger.charge("translation", "callout", engine.callouts + engine.adaptiveStores, costs.callout);
-    ledger.charge("translation", "indirect control transfer (lookup)", engine.state.indirect, costs.callout);
-    ledger.charge("translation", "block chained", engine.chains, costs.chaining);
-    ledger.charge("translation", "translations invalidated", engine.invalidations, costs.translatePerInstruction);
-    ledger.charge("memory and walks", "page-table write by adaptive callout", engine.adaptivePageTableStores, costs.tracedPageTableWrite);
-    const memory = monitor.memory.finish?.(ledger, costs);
+    const { translated, byTrap, direct } = split(monitor, engine);
+    const memory = monitor.memory.finish?.();
     // Traps taken by translated code are real traps to the monitor: report them with the rest.
     const traps: Record<string, number> = {};
     for (const [k, v] of Object.entries(s.trapsByCause)) if (v > 0) traps[k] = v;
@@ -137,6 +105,7 @@ export class BinaryTranslationCpu implements CpuStrategy {
       translated,
       traps,
       pageFaultsHidden: memory?.pageFaultsHidden ?? 0,
+      counts: counts(monitor, engine),
       events: {
         ...monitor.events(),
         ...(memory?.events ?? {}),
@@ -155,4 +124,31 @@ export class BinaryTranslationCpu implements CpuStrategy {
       },
     });
   }
+}
+
+/** Guest instructions by how they ran: from the translation cache (callouts included), emulated after a trap, directly. */
+function split(monitor: Monitor, engine: TranslationEngine): { translated: number; byTrap: number; direct: number } {
+  const translated = engine.translationRetired + engine.callouts;
+  const byTrap = monitor.emulatedCount - engine.callouts;
+  return { translated, byTrap, direct: monitor.machine.cpu.retired - translated - byTrap };
+}
+
+/** The monitor's events, and the translation cache's. */
+function counts(monitor: Monitor, engine: TranslationEngine): EventCounts {
+  const c = monitor.monitorCounts();
+  const { byTrap, direct } = split(monitor, engine);
+  let btTraps = 0;
+  for (const n of engine.traps) btTraps += n;
+  count(c, "instruction", direct + engine.translationRetired);
+  count(c, "monitorTrap", btTraps);
+  count(c, "monitorReturn", btTraps);
+  count(c, "privilegedEmulated", byTrap);
+  count(c, "translated", engine.translatedInstructions);
+  count(c, "translationCacheLookup", engine.lookups);
+  count(c, "callout", engine.callouts + engine.adaptiveStores);
+  count(c, "indirectTransfer", engine.state.indirect);
+  count(c, "blockChained", engine.chains);
+  count(c, "translationInvalidated", engine.invalidations);
+  count(c, "adaptivePageTableWrite", engine.adaptivePageTableStores);
+  return c;
 }

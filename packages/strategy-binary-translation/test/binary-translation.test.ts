@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, guestImage, importStrategyModules, Ledger, MACHINE_PROFILES, resolveConfiguration,
+  BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, guestImage, importStrategyModules, Ledger, MACHINE_PROFILES, priceEvents, resolveConfiguration,
   resolveStrategyPackage, runConfiguration, type Configuration, type GuestSession, type RunResult,
 } from "@vmlab/core";
 import { assemble, getProfile, type Image } from "@vmlab/isa";
@@ -55,7 +55,6 @@ for (const [profile, levels] of PROFILES) {
 
 /** Runs a bare image in kernel mode under a CPU strategy (no scenario, no kernel). */
 function runImage(image: Image, profile: string, strategy: "native" | "bt", budget = 100_000) {
-  const ledger = new Ledger();
   const machineProfile = MACHINE_PROFILES["p4-2006"]!;
   const p = getProfile(profile);
   const memory = strategy === "native" ? new DirectMemory() : p.mmu.kind === "walker" ? new ShadowMemory() : new SoftwareTlbMemory();
@@ -65,11 +64,10 @@ function runImage(image: Image, profile: string, strategy: "native" | "bt", budg
     image,
     budget,
     machineProfile,
-    ledger,
     memory,
   };
-  if (strategy === "native") return { e: new NativeCpu(ledger, machineProfile).execute(session) };
-  const cpu = new BinaryTranslationCpu(ledger, machineProfile);
+  if (strategy === "native") return { e: new NativeCpu().execute(session) };
+  const cpu = new BinaryTranslationCpu();
   return { e: cpu.execute(session), cpu };
 }
 
@@ -135,12 +133,11 @@ describe("binary translation: the translation cache", () => {
     const s = findScenario("pte-modify");
     const profile = getProfile("x86-like");
     const run = (adaptive: boolean) => {
-      const ledger = new Ledger();
       const machineProfile = MACHINE_PROFILES["p4-2006"]!;
-      const cpu = new BinaryTranslationCpu(ledger, machineProfile);
+      const cpu = new BinaryTranslationCpu();
       cpu.adaptive = adaptive;
-      const e = cpu.execute({ scenario: s, profile, image: guestImage(s, profile), budget: s.budget, machineProfile, ledger, memory: new ShadowMemory() });
-      return { e, cycles: ledger.total() };
+      const e = cpu.execute({ scenario: s, profile, image: guestImage(s, profile), budget: s.budget, machineProfile, memory: new ShadowMemory() });
+      return { e, cycles: priceEvents(new Ledger(), machineProfile.costs, e.counts).total() };
     };
     const without = run(false);
     const adapted = run(true);

@@ -7,10 +7,10 @@
 // machine each get a guest-mode monitor of their own in their share of the machine,
 // time-sliced by the VmScheduler (a machine switch saves one VM's CPU state, its
 // control structure included, and restores the next one's).
-import { inject, injectable } from "inversify";
+import { injectable } from "inversify";
 import {
-  TOKENS, executeOnOneMachine, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile, type MultiExecution,
-  type StrategyInfo,
+  addCounts, count, executeOnOneMachine, hardwareEvents, virtualDeviceEvents, type CpuStrategy, type EventCounts, type Execution,
+  type GuestSession, type MultiExecution, type StrategyInfo,
 } from "@vmlab/core";
 import { CAUSE, EXIT } from "@vmlab/isa";
 import { GuestModeMonitor } from "./vmm.js";
@@ -28,13 +28,9 @@ export const HARDWARE_ASSIST_INFO: StrategyInfo = {
 export class HardwareAssistCpu implements CpuStrategy {
   readonly info = HARDWARE_ASSIST_INFO;
 
-  constructor(
-    @inject(TOKENS.Ledger) private readonly ledger: Ledger,
-    @inject(TOKENS.MachineProfile) private readonly machineProfile: MachineProfile,
-  ) {}
-
   execute(session: GuestSession): Execution {
     const vmm = new GuestModeMonitor(session);
+    session.region?.countWith(() => counts(vmm, session));
     vmm.boot();
     const outcome = vmm.run(session.budget);
     return this.finish(vmm, outcome, session);
@@ -42,37 +38,17 @@ export class HardwareAssistCpu implements CpuStrategy {
 
   /** Several guests on one machine: a guest-mode monitor each, time-sliced by the scheduler. */
   executeVms(sessions: readonly GuestSession[]): MultiExecution {
-    return executeOnOneMachine(sessions, (s, placement) => new GuestModeMonitor(s, { placement }), this.ledger, this.machineProfile.costs, (v, outcome, s) =>
+    return executeOnOneMachine(sessions, (s, placement) => new GuestModeMonitor(s, { placement }), (v, outcome, s) =>
       this.finish(v, outcome, s),
     );
   }
 
   private finish(vmm: GuestModeMonitor, outcome: "halt" | "budget", session: GuestSession): Execution {
     const { monitor, vmcs } = vmm;
-    const costs = this.machineProfile.costs;
-    const ledger = this.ledger;
     const s = vmm.machine.stats();
     const exits = vmcs.totalExits;
     const direct = s.retired - vmm.emulated;
-    ledger.charge("guest execution", "instruction", direct, costs.instruction);
-    ledger.charge("memory and walks", "walk reference", s.walkReferences, costs.walkReference);
-    // The hardware's own trap entries: the traps the guest took in guest mode, and the
-    // events injected into it on entry. Traps that only exited are the exits' cost.
-    let raised = 0;
-    for (const n of Object.values(s.trapsByCause)) raised += n;
-    const exitedTraps = vmcs.exitsByReason[EXIT.EXCEPTION]! + vmcs.exitsByReason[EXIT.EXTERNAL_INTERRUPT]! + vmcs.exitsByReason[EXIT.HYPERCALL]!;
-    ledger.charge("traps", "trap entry", raised - exitedTraps + vmcs.injections, costs.trapEntry);
-    ledger.charge("traps", "return from trap", s.trapReturns, costs.trapReturn);
-    ledger.charge("traps", "control-register write", s.crWrites, costs.privilegedRegisterWrite);
-    ledger.charge("memory and walks", "TLB flush", s.tlbFlushes, costs.tlbFlush);
-    ledger.charge("memory and walks", "TLB invalidation", s.tlbInvalidations, costs.tlbInvalidate);
-    ledger.charge("device I/O", "port I/O", s.portReads + s.portWrites, costs.portIo);
-    // The monitor's device model behind an I/O exit: about what the device itself costs.
-    ledger.charge("device I/O", "virtual device access at an I/O exit", monitor.virtualPortIo, costs.portIo);
-    ledger.charge("VM exits/entries", "VM exit", exits, costs.vmExit);
-    ledger.charge("VM exits/entries", "VM entry", exits, costs.vmEntry);
-    ledger.charge("VMM emulation", "instruction emulated at a VM exit", vmm.emulated, costs.vmmEmulatePrivileged);
-    const memory = session.memory.finish?.(ledger, costs);
+    const memory = session.memory.finish?.();
     const guestPageFaults = s.trapsByCause.PAGE_FAULT - vmm.exceptionExits[CAUSE.PAGE_FAULT]! + vmm.injectedPageFaults;
     const events: Record<string, number> = {
       ...monitor.events(),
@@ -93,7 +69,35 @@ export class HardwareAssistCpu implements CpuStrategy {
       pageFaultsHidden: memory?.pageFaultsHidden ?? 0,
       pageFaultsReflected: guestPageFaults,
       events,
+      counts: counts(vmm, session),
     });
   }
 }
 
+
+/**
+ * The guest's own hardware events in guest mode; the exits with their handling; the
+ * virtual devices behind I/O exits; the memory strategy's events.
+ */
+function counts(vmm: GuestModeMonitor, session: GuestSession): EventCounts {
+  const { monitor, vmcs } = vmm;
+  const s = vmm.machine.stats();
+  const c = hardwareEvents(s);
+  // The hardware's own trap entries: the traps the guest took in guest mode, and the
+  // events injected into it on entry. Traps that only exited are the exits' cost.
+  let raised = 0;
+  for (const n of Object.values(s.trapsByCause)) raised += n;
+  const exitedTraps = vmcs.exitsByReason[EXIT.EXCEPTION]! + vmcs.exitsByReason[EXIT.EXTERNAL_INTERRUPT]! + vmcs.exitsByReason[EXIT.HYPERCALL]!;
+  delete c.trapEntry;
+  count(c, "trapEntry", raised - exitedTraps + vmcs.injections);
+  count(c, "instruction", s.retired - vmm.emulated);
+  const exits = vmcs.totalExits;
+  count(c, "vmExit", exits);
+  count(c, "vmEntry", exits);
+  count(c, "exitHandled", exits);
+  count(c, "exitEmulated", vmm.emulated);
+  virtualDeviceEvents(monitor.virtualDeviceAccesses, c);
+  const memory = session.memory.finish?.();
+  if (memory) addCounts(c, memory.counts);
+  return c;
+}

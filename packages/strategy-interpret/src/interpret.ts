@@ -3,11 +3,12 @@
 // its own software MMU (MonitorFetch), then carries it out on the virtual CPU (the
 // machine stepped by exactly one instruction) and accounts for it. Nothing runs
 // directly, so efficiency is 0.
-import { inject, injectable } from "inversify";
+import { injectable } from "inversify";
 import {
-  chargeHardwareEvents, newGuestMachine, trapsOf, TOKENS, type CpuStrategy, type Execution, type GuestSession, type Ledger,
-  type MachineProfile, type StrategyInfo,
+  count, newGuestMachine, trapsOf, virtualDeviceEvents, type CpuStrategy, type EventCounts, type Execution, type GuestSession,
+  type StrategyInfo,
 } from "@vmlab/core";
+import type { Machine } from "@vmlab/isa";
 import { BY_OPCODE, OP } from "@vmlab/isa";
 import { FETCH_FAULT, MonitorFetch } from "./monitor-fetch.js";
 
@@ -34,17 +35,13 @@ export class InterpretCpu implements CpuStrategy {
   /** Emulated (retired) instructions by opcode in the last run. */
   readonly mix = new Float64Array(FETCH_FAULT + 1);
 
-  constructor(
-    @inject(TOKENS.Ledger) private readonly ledger: Ledger,
-    @inject(TOKENS.MachineProfile) private readonly machineProfile: MachineProfile,
-  ) {}
-
   execute(session: GuestSession): Execution {
     const machine = newGuestMachine(session);
     const cpu = machine.cpu;
     const fetch = new MonitorFetch(machine);
     const mix = this.mix;
     mix.fill(0);
+    session.region?.countWith(() => interpretCounts(machine, mix));
     let outcome: "halt" | "budget" = "budget";
     // One step consumes one unit of budget whether the instruction retires or faults,
     // exactly as the machine's own run(budget) counts, so budget stops match native.
@@ -59,13 +56,8 @@ export class InterpretCpu implements CpuStrategy {
       }
     }
     const s = machine.stats();
-    let dataReferences = 0;
-    for (let op = 0; op < mix.length; op++) dataReferences += mix[op]! * DATA_REFERENCES[op]!;
-    const costs = this.machineProfile.costs;
-    this.ledger.charge("VMM emulation", "emulated instruction", s.retired, costs.interpretInstruction);
-    this.ledger.charge("memory and walks", "emulated memory reference", dataReferences, costs.memoryReference);
-    chargeHardwareEvents(this.ledger, costs, s);
     return {
+      counts: interpretCounts(machine, mix),
       outcome,
       output: machine.console.text(),
       guestRegisters: Array.from(cpu.regs),
@@ -95,4 +87,20 @@ export class InterpretCpu implements CpuStrategy {
     }
     return out;
   }
+}
+
+/**
+ * An emulator does in software what the hardware would: each instruction is an emulation
+ * (traps, returns and control-register writes included), each data reference and each
+ * page-table reference of its software MMU a memory reference, and each port access goes
+ * to its device models (and, for the console and disk, to the real device behind them).
+ */
+function interpretCounts(machine: Machine, mix: Float64Array): EventCounts {
+  const s = machine.stats();
+  let dataReferences = 0;
+  for (let op = 0; op < mix.length; op++) dataReferences += mix[op]! * DATA_REFERENCES[op]!;
+  const c: EventCounts = {};
+  count(c, "interpretedInstruction", s.retired);
+  count(c, "emulatedMemoryReference", dataReferences + s.walkReferences);
+  return virtualDeviceEvents(s.deviceAccesses, c);
 }

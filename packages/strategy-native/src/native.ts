@@ -1,9 +1,9 @@
 // Bare metal: the guest runs on the simulated machine with nothing between. Every other
 // configuration is compared with this run.
-import { inject, injectable } from "inversify";
+import { injectable } from "inversify";
 import {
-  chargeHardwareEvents, newGuestMachine, trapsOf, TOKENS, type CpuStrategy, type Execution, type GuestSession, type Ledger,
-  type MachineProfile, type MemoryStrategy, type StrategyInfo,
+  count, hardwareEvents, newGuestMachine, trapsOf, type CpuStrategy, type EventCounts, type Execution, type GuestSession,
+  type MemoryStrategy, type StrategyInfo,
 } from "@vmlab/core";
 import type { Machine } from "@vmlab/isa";
 import { runObserved } from "./native-trace.js";
@@ -33,21 +33,21 @@ export class DirectMemory implements MemoryStrategy {
 export class NativeCpu implements CpuStrategy {
   readonly info = NATIVE_INFO;
 
-  constructor(
-    @inject(TOKENS.Ledger) private readonly ledger: Ledger,
-    @inject(TOKENS.MachineProfile) private readonly machineProfile: MachineProfile,
-  ) {}
-
   execute(session: GuestSession): Execution {
     const machine = newGuestMachine(session);
+    const counts = (): EventCounts => {
+      const s = machine.stats();
+      const c: EventCounts = {};
+      count(c, "instruction", s.retired);
+      return hardwareEvents(s, c);
+    };
+    session.region?.countWith(counts);
     const stop = session.trace
       ? { reason: runObserved(machine, session.budget, session.trace) }
       : machine.run(session.budget);
     const s = machine.stats();
-    const costs = this.machineProfile.costs;
-    this.ledger.charge("guest execution", "instruction", s.retired, costs.instruction);
-    chargeHardwareEvents(this.ledger, costs, s);
     return {
+      counts: counts(),
       outcome: stop.reason === "halt" ? "halt" : "budget",
       output: machine.console.text(),
       guestRegisters: Array.from(machine.cpu.regs),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assemble, getProfile } from "@vmlab/isa";
-import { CATEGORIES, Ledger, MACHINE_PROFILES, type GuestSession } from "@vmlab/core";
+import { CATEGORIES, Ledger, MACHINE_PROFILES, priceEvents, type GuestSession } from "@vmlab/core";
 import { DirectMemory, NativeCpu } from "../src/index.js";
 
 // Hand count: 10 instructions (li is two words: lui + ori), 2 port reads of the POST
@@ -18,7 +18,6 @@ start:  li      r15, 0x80003000
 `;
 
 function run(machine: string, budget = 1000) {
-  const ledger = new Ledger();
   const machineProfile = MACHINE_PROFILES[machine]!;
   const session: GuestSession = {
     scenario: { name: "tiny", dir: "(inline)" } as unknown as GuestSession["scenario"],
@@ -26,10 +25,10 @@ function run(machine: string, budget = 1000) {
     image: assemble(TINY, { file: "tiny.s" }),
     budget,
     machineProfile,
-    ledger,
     memory: new DirectMemory(),
   };
-  return { e: new NativeCpu(ledger, machineProfile).execute(session), ledger };
+  const e = new NativeCpu().execute(session);
+  return { e, ledger: priceEvents(new Ledger(), machineProfile.costs, e.counts) };
 }
 
 describe("native", () => {
@@ -50,7 +49,7 @@ describe("native", () => {
   it("prices the same events from another machine profile", () => {
     const { ledger } = run("skylake-2015");
     const c = MACHINE_PROFILES["skylake-2015"]!.costs;
-    expect(ledger.total()).toBe(10 * c.instruction + 2 * c.portIo);
+    expect(ledger.total()).toBe(10 * c.instruction + 2 * c.devicePost);
   });
 
   it("stops at the budget with the instructions retired so far", () => {

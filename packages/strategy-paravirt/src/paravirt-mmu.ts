@@ -22,7 +22,7 @@
 // one, refilling from the virtual TLB when the real one has lost an entry.
 import { injectable } from "inversify";
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, KSEG_VPN, setFault, VirtualTlb, type FaultDisposition, type Ledger, type MachineProfile, type MemoryCounters,
+  FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, KSEG_VPN, setFault, VirtualTlb, type FaultDisposition, type MemoryCounters,
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -57,7 +57,7 @@ interface Half {
   guestTranslate(va: number, access: number): number;
   beginTracedWrite(va: number): void;
   endTracedWrite(va: number): void;
-  finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters;
+  finish(): MemoryCounters;
 }
 
 @injectable()
@@ -103,8 +103,8 @@ export class ParavirtMmu implements MemoryStrategy {
   endTracedWrite(va: number): void {
     this.half.endTracedWrite(va);
   }
-  finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters {
-    return this.half.finish(ledger, costs);
+  finish(): MemoryCounters {
+    return this.half.finish();
   }
 }
 
@@ -637,13 +637,15 @@ class MirrorTables implements Half {
     this.cpu.translationChanged();
   }
 
-  finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters {
-    ledger.charge("memory and walks", "address-space switch (TLB flush)", this.rootSwitches, costs.tlbFlush);
-    ledger.charge("memory and walks", "TLB flush", this.tlbFlushes, costs.tlbFlush);
-    ledger.charge("memory and walks", "TLB invalidation", this.tlbInvalidations + this.ksegDrops, costs.tlbInvalidate);
-    ledger.charge("memory and walks", "page-table entry copied and validated", this.entriesMirrored, costs.memoryReference);
-    ledger.charge("memory and walks", "hidden page fault", this.hidden + this.passThroughs, costs.hiddenPageFault);
+  finish(): MemoryCounters {
     return {
+      counts: {
+        ...(this.rootSwitches ? { addressSpaceSwitch: this.rootSwitches } : {}),
+        ...(this.tlbFlushes ? { tlbFlush: this.tlbFlushes } : {}),
+        ...(this.tlbInvalidations + this.ksegDrops ? { tlbInvalidate: this.tlbInvalidations + this.ksegDrops } : {}),
+        ...(this.entriesMirrored ? { pageTableEntryValidated: this.entriesMirrored } : {}),
+        ...(this.hidden + this.passThroughs ? { shadowFill: this.hidden + this.passThroughs } : {}),
+      },
       pageFaultsHidden: this.hidden + this.passThroughs,
       pageFaultsReflected: this.reflected,
       events: {
@@ -763,12 +765,14 @@ class ValidatedTlb implements Half {
   beginTracedWrite(_va: number): void {}
   endTracedWrite(_va: number): void {}
 
-  finish(ledger: Ledger, costs: MachineProfile["costs"]): MemoryCounters {
-    ledger.charge("memory and walks", "kseg0 page mapped by the monitor", this.kseg0Fills, costs.hiddenPageFault);
-    ledger.charge("memory and walks", "TLB refill from the virtual TLB", this.refills, costs.hiddenPageFault);
-    ledger.charge("memory and walks", "TLB invalidation", this.invalidations + this.dropped, costs.tlbInvalidate);
-    ledger.charge("memory and walks", "TLB flush", this.flushes + this.switches, costs.tlbFlush);
+  finish(): MemoryCounters {
     return {
+      counts: {
+        ...(this.kseg0Fills ? { kseg0Mapped: this.kseg0Fills } : {}),
+        ...(this.refills ? { softwareTlbRefill: this.refills } : {}),
+        ...(this.invalidations + this.dropped ? { tlbInvalidate: this.invalidations + this.dropped } : {}),
+        ...(this.flushes + this.switches ? { tlbFlush: this.flushes + this.switches } : {}),
+      },
       pageFaultsHidden: this.kseg0Fills + this.refills,
       pageFaultsReflected: this.reflected,
       events: {

@@ -5,11 +5,8 @@
 // interrupt flag and the trap frame live in a shared page). Faithful on every profile,
 // x86-like included, since the paravirtual kernel runs no sensitive instruction; its
 // output equals the native run of the unmodified kernel, but not its instruction count.
-import { inject, injectable } from "inversify";
-import {
-  chargeHardwareEvents, TOKENS, executeOnOneMachine, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
-  type MultiExecution, type StrategyInfo,
-} from "@vmlab/core";
+import { injectable } from "inversify";
+import { count, executeOnOneMachine, type CpuStrategy, type EventCounts, type Execution, type GuestSession, type MultiExecution, type StrategyInfo } from "@vmlab/core";
 import { ParavirtMonitor } from "./paravirt-monitor.js";
 
 export const PARAVIRT_INFO: StrategyInfo = {
@@ -26,50 +23,38 @@ export const PARAVIRT_INFO: StrategyInfo = {
 export class ParavirtCpu implements CpuStrategy {
   readonly info = PARAVIRT_INFO;
 
-  constructor(
-    @inject(TOKENS.Ledger) private readonly ledger: Ledger,
-    @inject(TOKENS.MachineProfile) private readonly machineProfile: MachineProfile,
-  ) {}
-
   execute(session: GuestSession): Execution {
     const monitor = new ParavirtMonitor(session);
+    session.region?.countWith(() => paravirtCounts(monitor));
     monitor.boot();
     const outcome = monitor.run(session.budget);
-    return finishParavirt(monitor, outcome, session, this.ledger, this.machineProfile.costs);
+    return finishParavirt(monitor, outcome, session);
   }
 
   /** Several paravirtual guests on one machine, time-sliced by the scheduler. */
   executeVms(sessions: readonly GuestSession[]): MultiExecution {
-    const costs = this.machineProfile.costs;
-    return executeOnOneMachine(sessions, (s, placement) => new ParavirtMonitor(s, { placement }), this.ledger, costs, (m, outcome, s) =>
-      finishParavirt(m, outcome, s, this.ledger, costs),
-    );
+    return executeOnOneMachine(sessions, (s, placement) => new ParavirtMonitor(s, { placement }), (m, outcome, s) => finishParavirt(m, outcome, s));
   }
 }
 
-/** Charges a paravirtual run and builds its Execution. */
-export function finishParavirt(
-  monitor: ParavirtMonitor,
-  outcome: "halt" | "budget",
-  session: GuestSession,
-  ledger: Ledger,
-  costs: MachineProfile["costs"],
-): Execution {
+/** Counts a paravirtual run and builds its Execution. */
+export function finishParavirt(monitor: ParavirtMonitor, outcome: "halt" | "budget", session: GuestSession): Execution {
   const s = monitor.machine.stats();
-  let reflected = 0;
-  for (const n of monitor.reflectedByCause) reflected += n;
-  // Every guest instruction runs directly, hypercalls included (HCALL retires).
-  ledger.charge("guest execution", "instruction", s.retired, costs.instruction);
-  chargeHardwareEvents(ledger, costs, s);
-  ledger.charge("traps", "monitor's return to the guest", monitor.monitorReturns, costs.trapReturn);
-  ledger.charge("VMM emulation", "hypercall handled", monitor.hypercallCount, costs.hypercall);
-  ledger.charge("VMM emulation", "page-table batch entry validated", monitor.batchedEntries, costs.memoryReference);
-  ledger.charge("VMM emulation", "trap reflected to the guest kernel", reflected, costs.reflectTrap);
-  const memory = session.memory.finish?.(ledger, costs);
+  const memory = session.memory.finish?.();
   return monitor.execution(outcome, {
     executedDirectly: s.retired,
     emulated: 0,
     pageFaultsHidden: memory?.pageFaultsHidden ?? 0,
     events: { ...monitor.events(), ...(memory?.events ?? {}) },
+    counts: paravirtCounts(monitor),
   });
+}
+
+/** Every guest instruction runs directly, hypercalls included (HCALL retires); the monitor's work on top. */
+function paravirtCounts(monitor: ParavirtMonitor): EventCounts {
+  const c = monitor.monitorCounts();
+  count(c, "instruction", monitor.machine.cpu.retired);
+  count(c, "hypercall", monitor.hypercallCount);
+  count(c, "pageTableEntryValidated", monitor.batchedEntries);
+  return c;
 }

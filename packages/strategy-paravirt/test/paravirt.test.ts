@@ -253,7 +253,6 @@ stack_top:`;
         image,
         budget: 10_000,
         machineProfile: getMachineProfile("p4-2006"),
-        ledger: new Ledger(),
         memory,
       });
       monitor.boot();

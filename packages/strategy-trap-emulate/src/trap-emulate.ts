@@ -2,10 +2,10 @@
 // deprivileged, in real user mode; each privileged instruction traps and the monitor
 // emulates it on the virtual CPU; a user process's trap is reflected into the guest
 // kernel's handler. Faithful exactly when every sensitive instruction traps.
-import { inject, injectable } from "inversify";
+import { injectable } from "inversify";
 import {
-  chargeHardwareEvents, Monitor, TOKENS, executeOnOneMachine, type CpuStrategy, type Execution, type GuestSession, type Ledger, type MachineProfile,
-  type MultiExecution, type StrategyInfo,
+  count, Monitor, executeOnOneMachine, type CpuStrategy, type EventCounts, type Execution, type GuestSession, type MultiExecution,
+  type StrategyInfo,
 } from "@vmlab/core";
 
 export const TRAP_EMULATE_INFO: StrategyInfo = {
@@ -21,13 +21,9 @@ export const TRAP_EMULATE_INFO: StrategyInfo = {
 export class TrapEmulateCpu implements CpuStrategy {
   readonly info = TRAP_EMULATE_INFO;
 
-  constructor(
-    @inject(TOKENS.Ledger) private readonly ledger: Ledger,
-    @inject(TOKENS.MachineProfile) private readonly machineProfile: MachineProfile,
-  ) {}
-
   execute(session: GuestSession): Execution {
     const monitor = new Monitor(session);
+    session.region?.countWith(() => counts(monitor));
     monitor.boot();
     const outcome = monitor.run(session.budget);
     return this.finish(monitor, outcome, session);
@@ -35,31 +31,29 @@ export class TrapEmulateCpu implements CpuStrategy {
 
   /** Several guests on one machine: one monitor each, time-sliced by the scheduler. */
   executeVms(sessions: readonly GuestSession[]): MultiExecution {
-    return executeOnOneMachine(sessions, (s, placement) => new Monitor(s, { placement }), this.ledger, this.machineProfile.costs, (m, outcome, s) =>
+    return executeOnOneMachine(sessions, (s, placement) => new Monitor(s, { placement }), (m, outcome, s) =>
       this.finish(m, outcome, s),
     );
   }
 
   private finish(monitor: Monitor, outcome: "halt" | "budget", session: GuestSession): Execution {
-    const costs = this.machineProfile.costs;
-    const ledger = this.ledger;
-    const s = monitor.machine.stats();
-    let emulated = 0;
-    for (const n of monitor.emulatedByOpcode) emulated += n;
-    let reflected = 0;
-    for (const n of monitor.reflectedByCause) reflected += n;
-    const direct = s.retired - emulated;
-    ledger.charge("guest execution", "instruction", direct, costs.instruction);
-    chargeHardwareEvents(ledger, costs, s);
-    ledger.charge("traps", "monitor's return to the guest", monitor.monitorReturns, costs.trapReturn);
-    ledger.charge("VMM emulation", "privileged instruction emulated", emulated, costs.vmmEmulatePrivileged);
-    ledger.charge("VMM emulation", "trap reflected to the guest kernel", reflected, costs.reflectTrap);
-    const memory = session.memory.finish?.(ledger, costs);
+    const emulated = monitor.emulatedCount;
+    const memory = session.memory.finish?.();
     return monitor.execution(outcome, {
-      executedDirectly: direct,
+      executedDirectly: monitor.machine.cpu.retired - emulated,
       emulated,
       pageFaultsHidden: memory?.pageFaultsHidden ?? 0,
       events: { ...monitor.events(), ...(memory?.events ?? {}) },
+      counts: counts(monitor),
     });
   }
+}
+
+/** Direct execution, and every privileged instruction trapped and emulated. */
+function counts(monitor: Monitor): EventCounts {
+  const c = monitor.monitorCounts();
+  const emulated = monitor.emulatedCount;
+  count(c, "instruction", monitor.machine.cpu.retired - emulated);
+  count(c, "privilegedEmulated", emulated);
+  return c;
 }

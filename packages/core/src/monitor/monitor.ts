@@ -6,10 +6,11 @@
 // translation, hardware assist) reuse the emulation and reflection paths.
 import {
   ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_NAMES, CAUSE_PROTECTION, Console, CR,
-  Disk, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, fieldA, fieldB, FLAG_IF, FLAGS_MASK, KSEG_BASE, Machine, MODE_KERNEL, MODE_USER,
+  deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, fieldA, fieldB, FLAG_IF, FLAGS_MASK, KSEG_BASE, Machine, MODE_KERNEL, MODE_USER,
   NUM_CRS, OP, PAGE_SIZE, PORT, SP, uimm16, type Cpu,
 } from "@vmlab/isa";
 import type { Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "../strategy.js";
+import { addCounts, count, hardwareEvents, virtualDeviceEvents, type EventCounts } from "../costs/events.js";
 import { GuestMemory, MonitorFrames } from "./guest-memory.js";
 import type { TraceActor, TraceEvent, TraceKind, TraceSink } from "./trace-events.js";
 import { FAULT_HIDDEN, FAULT_REFLECT, type GuestFault, type VmContext } from "./vm-context.js";
@@ -67,6 +68,8 @@ export class Monitor implements VmContext {
   /** Traps delivered to the guest kernel so far (any cause). */
   reflections = 0;
   virtualPortIo = 0;
+  /** Virtual device accesses by device (DEVICE_NAMES order), for the cost model. */
+  readonly virtualDeviceAccesses = new Float64Array(DEVICE_NAMES.length);
   readonly auditLog: string[] = [];
   private readonly sensitive = new Float64Array(256);
   private readonly sensitiveSeen = new Float64Array(256);
@@ -501,6 +504,7 @@ export class Monitor implements VmContext {
   portIn(port: number): number {
     const cpu = this.cpu;
     this.virtualPortIo++;
+    this.virtualDeviceAccesses[deviceOfPort(port)]++;
     switch (port) {
       case PORT.TIMER_PERIOD:
         return cpu.timerPeriod | 0;
@@ -516,6 +520,7 @@ export class Monitor implements VmContext {
   portOut(port: number, value: number): void {
     const cpu = this.cpu;
     this.virtualPortIo++;
+    this.virtualDeviceAccesses[deviceOfPort(port)]++;
     switch (port) {
       case PORT.CONSOLE_OUT:
         this.console.write(value);
@@ -547,6 +552,30 @@ export class Monitor implements VmContext {
     }
   }
 
+  /**
+   * What every deprivileged-kernel monitor counts alike: the real machine's hardware
+   * events, the monitor's returns to the guest, traps reflected into the guest kernel,
+   * the virtual devices' accesses, and the memory strategy's own events.
+   */
+  monitorCounts(): EventCounts {
+    const c = hardwareEvents(this.machine.stats());
+    count(c, "monitorReturn", this.monitorReturns);
+    let reflected = 0;
+    for (const n of this.reflectedByCause) reflected += n;
+    count(c, "trapReflected", reflected);
+    virtualDeviceEvents(this.virtualDeviceAccesses, c);
+    const memory = this.memory.finish?.();
+    if (memory) addCounts(c, memory.counts);
+    return c;
+  }
+
+  /** Guest instructions the monitor emulated after a trap. */
+  get emulatedCount(): number {
+    let n = 0;
+    for (const k of this.emulatedByOpcode) n += k;
+    return n;
+  }
+
   /** Sensitive instructions that ran without trapping in the deprivileged guest kernel. */
   sensitiveUntrapped(): SensitiveUntrapped[] {
     const out: SensitiveUntrapped[] = [];
@@ -574,7 +603,7 @@ export class Monitor implements VmContext {
   }
 
   /** The run's Execution, with the counters every monitor shares. */
-  execution(outcome: "halt" | "budget", extra: Partial<Execution> & Pick<Execution, "executedDirectly" | "emulated">): Execution {
+  execution(outcome: "halt" | "budget", extra: Partial<Execution> & Pick<Execution, "executedDirectly" | "emulated" | "counts">): Execution {
     const s = this.machine.stats();
     const sensitive = this.sensitiveUntrapped();
     const audit = [...this.auditLog];

@@ -8,8 +8,6 @@
 // sees the guest instructions and interrupts it would see alone.
 import { Machine, NUM_CRS, NUM_REGS, PAGE_SIZE, type Cpu, type CpuCounters, type Profile } from "@vmlab/isa";
 import { GUEST_BYTES, MONITOR_BYTES, type VmPlacement } from "./monitor.js";
-import type { Ledger } from "../ledger.js";
-import type { MachineProfile } from "../machine-profiles.js";
 import type { Execution, GuestSession, MultiExecution } from "../strategy.js";
 
 /** The part of the real CPU's state that belongs to one VM. */
@@ -187,21 +185,18 @@ export class VmScheduler {
 
 /**
  * What every monitor's `executeVms` does: one scheduler for the sessions, a VM made by
- * `vm` for each in its placement, run round robin, machine switches charged, then each
+ * `vm` for each in its placement, run round robin, machine switches counted, then each
  * VM's execution taken by `finish` with its counters back on the real CPU.
  */
 export function executeOnOneMachine<V extends SchedulableVm>(
   sessions: readonly GuestSession[],
   vm: (session: GuestSession, placement: VmPlacement) => V,
-  ledger: Ledger,
-  costs: MachineProfile["costs"],
   finish: (vm: V, outcome: "halt" | "budget", session: GuestSession) => Execution,
 ): MultiExecution {
   const scheduler = new VmScheduler(sessions[0]!.profile, sessions.length);
   const vms = sessions.map((s, i) => vm(s, scheduler.placement(i)));
   const outcomes = scheduler.run(vms, sessions.map((s) => s.budget));
   const switches = scheduler.switches;
-  ledger.charge("machine switch", "machine switch (save one VM's state, restore another's)", switches, costs.machineSwitch);
   const executions = vms.map((v, i) => {
     scheduler.activate(i); // its counters are the real CPU's again (bookkeeping, not a switch)
     return finish(v, outcomes[i]!, sessions[i]!);

@@ -8,7 +8,7 @@
 // (mode, PTBR, TLB contents) empties those caches.
 import {
   ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_PROTECTION, CR, ESTATUS_MODE_SHIFT,
-  FLAG_C, FLAG_IF, FLAG_N, FLAG_V, FLAG_Z, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_USER, NUM_CRS, NUM_REGS, PAGE_SHIFT,
+  DEVICE_NAMES, deviceOfPort, FLAG_C, FLAG_IF, FLAG_N, FLAG_V, FLAG_Z, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_USER, NUM_CRS, NUM_REGS, PAGE_SHIFT,
   PORT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, SP,
 } from "../arch.js";
 import type { Console } from "../devices/console.js";
@@ -95,6 +95,14 @@ export interface CpuCounters {
   crWrites: number;
 }
 
+/** Counts kept per device and per control register (arrays, so the counters stay flat). */
+export interface CpuDetailCounters {
+  /** Port accesses by device (DEVICE_NAMES order). */
+  readonly deviceAccesses: Float64Array;
+  /** WRCR by control register number. */
+  readonly crWritesByRegister: Float64Array;
+}
+
 const NUM_CAUSES = 16;
 /** Where the decoded-instruction slots start in `core` (after the registers). */
 const DECODED_BASE = NUM_REGS;
@@ -151,6 +159,7 @@ export class Cpu {
     tlbHits: 0, tlbMisses: 0, walks: 0, walkReferences: 0, codeInvalidations: 0, portReads: 0, portWrites: 0,
     trapReturns: 0, tlbWrites: 0, tlbInvalidations: 0, tlbFlushes: 0, crWrites: 0,
   };
+  readonly detail: CpuDetailCounters = { deviceAccesses: new Float64Array(DEVICE_NAMES.length), crWritesByRegister: new Float64Array(NUM_CRS) };
 
   readonly tlb: Tlb;
   readonly profile: Profile;
@@ -628,6 +637,7 @@ export class Cpu {
   /** Port I/O as IN performs it. */
   portIn(port: number): number {
     this.counters.portReads++;
+    this.detail.deviceAccesses[deviceOfPort(port)]++;
     switch (port) {
       case PORT.TIMER_PERIOD:
         return this.timerPeriod | 0;
@@ -643,6 +653,7 @@ export class Cpu {
   /** Port I/O as OUT performs it; `retiredAfter` is the count once the OUT retires. */
   portOut(port: number, value: number, retiredAfter: number): void {
     this.counters.portWrites++;
+    this.detail.deviceAccesses[deviceOfPort(port)]++;
     switch (port) {
       case PORT.CONSOLE_OUT:
         this.console.write(value);
@@ -670,6 +681,7 @@ export class Cpu {
 
   private writeCr(n: number, value: number): void {
     this.counters.crWrites++;
+    if (n >= 0 && n < NUM_CRS) this.detail.crWritesByRegister[n]++;
     if (n === CR.COUNT) return;
     this.crs[n] = value;
     if (n === CR.PTBR) {

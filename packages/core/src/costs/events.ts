@@ -1,0 +1,128 @@
+// The one cost path: strategies count what happened (events), and core alone turns the
+// counts into cycles through this table (event -> cost -> ledger category).
+import { CR_NAMES, DEVICE_NAMES, isTrapFrameRegister, type MachineStats } from "@vmlab/isa";
+import type { Category } from "../ledger.js";
+import type { CostKey } from "./cost-keys.js";
+
+interface EventInfo {
+  readonly cost: CostKey;
+  readonly category: Category;
+  /** The ledger line's name. */
+  readonly label: string;
+}
+
+const e = (cost: CostKey, category: Category, label: string): EventInfo => ({ cost, category, label });
+
+export const EVENTS = {
+  // The hardware.
+  instruction: e("instruction", "guest execution", "instruction"),
+  walkReference: e("walkReference", "memory and walks", "walk reference"),
+  tlbFlush: e("tlbFlush", "memory and walks", "TLB flush"),
+  tlbInvalidate: e("tlbInvalidate", "memory and walks", "TLB invalidation"),
+  trapEntry: e("trapEntry", "traps", "trap entry"),
+  trapReturn: e("trapReturn", "traps", "return from trap"),
+  controlRegisterWrite: e("controlRegisterWrite", "traps", "control-register write (TPR, TVEC, PTBR)"),
+  trapFrameRegisterWrite: e("trapFrameRegisterWrite", "traps", "trap-frame register write"),
+  consoleAccess: e("deviceConsole", "device I/O", "console port access"),
+  timerAccess: e("deviceTimer", "device I/O", "timer port access"),
+  diskAccess: e("deviceDisk", "device I/O", "disk controller port access"),
+  postAccess: e("devicePost", "device I/O", "port 0x80 access"),
+  // Behind a virtual device: the monitor's driver touching the real one.
+  consoleBackend: e("deviceConsole", "device I/O", "real console access behind the virtual one"),
+  diskBackend: e("deviceDisk", "device I/O", "real disk register access behind the virtual one"),
+  // Emulation.
+  interpretedInstruction: e("interpretInstruction", "VMM emulation", "emulated instruction"),
+  emulatedMemoryReference: e("memoryReference", "memory and walks", "emulated memory reference"),
+  // A monitor's paths.
+  monitorTrap: e("trapEntry", "traps", "trap from translated code to the monitor"),
+  monitorReturn: e("trapReturn", "traps", "monitor's return to the guest"),
+  privilegedEmulated: e("vmmEmulatePrivileged", "VMM emulation", "privileged instruction emulated"),
+  trapReflected: e("reflectTrap", "VMM emulation", "trap reflected to the guest kernel"),
+  deviceModel: e("deviceEmulation", "VMM emulation", "virtual device register emulated"),
+  hypercall: e("hypercallDispatch", "VMM emulation", "hypercall dispatched"),
+  shadowFill: e("shadowFill", "memory and walks", "hidden page fault (shadow entry filled)"),
+  shadowRootSwitch: e("tlbFlush", "memory and walks", "shadow root switch (TLB flush)"),
+  tracedWrite: e("tracedWriteEmulation", "memory and walks", "traced page-table write emulated"),
+  adaptivePageTableWrite: e("tracedWriteEmulation", "memory and walks", "page-table write by adaptive callout"),
+  softwareTlbRefill: e("softwareTlbRefill", "memory and walks", "TLB refill from the virtual TLB"),
+  kseg0Mapped: e("softwareTlbRefill", "memory and walks", "kseg0 page mapped by the monitor"),
+  hostTableFill: e("hostTableFill", "memory and walks", "EPT violation filled"),
+  pageTableEntryValidated: e("pageTableEntryValidate", "memory and walks", "page-table entry validated and copied"),
+  addressSpaceSwitch: e("tlbFlush", "memory and walks", "address-space switch (TLB flush)"),
+  machineSwitch: e("machineSwitch", "machine switch", "machine switch (save one VM's state, restore another's)"),
+  // Binary translation.
+  translated: e("translatePerInstruction", "translation", "guest instruction translated"),
+  translationCacheLookup: e("translationCacheLookup", "translation", "translation-cache lookup (unchained exit)"),
+  callout: e("callout", "translation", "callout"),
+  indirectTransfer: e("indirectLookup", "translation", "indirect control transfer (lookup)"),
+  blockChained: e("chaining", "translation", "block chained"),
+  translationInvalidated: e("translationInvalidate", "translation", "translation invalidated"),
+  // Hardware assist.
+  vmExit: e("vmExit", "VM exits/entries", "VM exit"),
+  vmEntry: e("vmEntry", "VM exits/entries", "VM entry"),
+  exitHandled: e("exitHandling", "VM exits/entries", "VM exit handled by the monitor's software"),
+  exitEmulated: e("vmmEmulatePrivileged", "VMM emulation", "instruction emulated at a VM exit"),
+} as const satisfies Record<string, EventInfo>;
+
+export type EventName = keyof typeof EVENTS;
+export type EventCounts = Partial<Record<EventName, number>>;
+
+/** Adds `n` events of `name` to `counts` (skipping zeros keeps results small). */
+export function count(counts: EventCounts, name: EventName, n: number): void {
+  if (n !== 0) counts[name] = (counts[name] ?? 0) + n;
+}
+
+/** Adds every count of `more` into `into`. */
+export function addCounts(into: EventCounts, more: EventCounts): EventCounts {
+  for (const [k, v] of Object.entries(more) as [EventName, number][]) count(into, k, v);
+  return into;
+}
+
+/** `after - before`, event by event (a region's counts from two snapshots). */
+export function subtractCounts(after: EventCounts, before: EventCounts): EventCounts {
+  const out: EventCounts = {};
+  for (const [k, v] of Object.entries(after) as [EventName, number][]) count(out, k, v - (before[k] ?? 0));
+  return out;
+}
+
+const NATIVE_DEVICE_EVENT: Record<(typeof DEVICE_NAMES)[number], EventName | undefined> = {
+  console: "consoleAccess",
+  timer: "timerAccess",
+  disk: "diskAccess",
+  post: "postAccess",
+  none: undefined, // the work marker and unclaimed ports: a simulator pseudo-device, free
+};
+
+/** What the machine's hardware did itself: walks, traps, returns, devices, TLB and control-register writes. */
+export function hardwareEvents(s: MachineStats, counts: EventCounts = {}): EventCounts {
+  count(counts, "walkReference", s.walkReferences);
+  let traps = 0;
+  for (const n of Object.values(s.trapsByCause)) traps += n;
+  count(counts, "trapEntry", traps);
+  count(counts, "trapReturn", s.trapReturns);
+  count(counts, "tlbFlush", s.tlbFlushes);
+  count(counts, "tlbInvalidate", s.tlbInvalidations);
+  DEVICE_NAMES.forEach((d, i) => {
+    const ev = NATIVE_DEVICE_EVENT[d];
+    if (ev) count(counts, ev, s.deviceAccesses[i] ?? 0);
+  });
+  CR_NAMES.forEach((_, cr) => count(counts, isTrapFrameRegister(cr) ? "trapFrameRegisterWrite" : "controlRegisterWrite", s.crWritesByRegister[cr] ?? 0));
+  return counts;
+}
+
+/**
+ * Virtual device accesses the monitor's device models handled, by device: each costs the
+ * model, and the console's and disk's also the real device access behind them (the
+ * monitor's own driver programs the real device). The timer is kept in software and port
+ * 0x80 reaches nothing: the one case where a virtual access is cheaper than native.
+ */
+export function virtualDeviceEvents(byDevice: ArrayLike<number>, counts: EventCounts = {}): EventCounts {
+  DEVICE_NAMES.forEach((d, i) => {
+    const n = byDevice[i] ?? 0;
+    if (d === "none") return;
+    count(counts, "deviceModel", n);
+    if (d === "console") count(counts, "consoleBackend", n);
+    if (d === "disk") count(counts, "diskBackend", n);
+  });
+  return counts;
+}
