@@ -8,7 +8,8 @@ export interface ConfigurationSpec {
   readonly levels?: number;
   readonly cpu: string;
   readonly memory?: string;
-  readonly machine: string;
+  /** A built-in machine profile's name, a .json file, or the profile itself. */
+  readonly machine: string | MachineProfile;
 }
 
 export interface Configuration {
@@ -81,7 +82,7 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
   }
   let machine: MachineProfile;
   try {
-    machine = getMachineProfile(spec.machine);
+    machine = typeof spec.machine === "string" ? getMachineProfile(spec.machine) : spec.machine;
   } catch (e) {
     throw new ConfigurationError((e as MachineProfileError).message);
   }

@@ -30,3 +30,4 @@ export { symbolize } from "./symbols.js";
 export { guestImage } from "./images.js";
 export { VmScheduler, CpuContext, DEFAULT_QUANTUM, executeOnOneMachine, type SchedulableVm, type VmSchedulerOptions } from "./monitor/vm-scheduler.js";
 export type { RegionMark, RegionRecorder } from "./region.js";
+export { VALIDATION, validate, validateModel, lookupIn, calibrationFigures, type ValidationRow, type ValidationResult, type RunLookup } from "./costs/validation.js";

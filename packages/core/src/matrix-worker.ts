@@ -5,7 +5,7 @@ import type { ContainerModule } from "inversify";
 import { loadScenario } from "@vmlab/guest";
 import { catalogOf } from "./container.js";
 import { resolveConfiguration, type Configuration } from "./configuration.js";
-import { MachineProfileSchema } from "./machine-profiles.js";
+import type { MachineProfile } from "./machine-profiles.js";
 import { importStrategyModules } from "./plugins.js";
 import { runConfiguration } from "./run.js";
 import type { CellTask } from "./matrix.js";
@@ -22,10 +22,10 @@ parentPort!.on("message", async (task: CellTask) => {
     }
     const scenario = loadScenario(task.scenarioDir);
     const resolved = resolveConfiguration(
-      { profile: task.spec.profile, ...(task.spec.levels !== undefined ? { levels: task.spec.levels } : {}), cpu: task.spec.cpu, memory: task.spec.memory, machine: "p4-2006" },
+      { profile: task.spec.profile, ...(task.spec.levels !== undefined ? { levels: task.spec.levels } : {}), cpu: task.spec.cpu, memory: task.spec.memory, machine: task.spec.machineProfile as MachineProfile },
       catalogOf(modules),
     );
-    const config: Configuration = { ...resolved, machine: MachineProfileSchema.parse(task.spec.machineProfile), label: resolved.label };
+    const config: Configuration = resolved;
     const { execution: _e, vmExecutions: _v, ...result } = runConfiguration(config, scenario, modules, task.budget !== undefined ? { budget: task.budget } : {});
     void _e;
     void _v;

@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Scenario } from "@vmlab/guest";
-import { configurationSummary, judgeEquivalence } from "./run.js";
+import { configurationSummary, cyclesOf, judgeEquivalence } from "./run.js";
 import type { Configuration } from "./configuration.js";
 import type { GuestDigest } from "./equivalence.js";
 import type { RunResult } from "./run-result.js";
@@ -57,6 +57,24 @@ export function errorResult(cell: MatrixCell, message: string): RunResult {
 
 const referenceKey = (scenario: string, c: RunResult["configuration"]): string => `${scenario}|${c.profile}|${c.levels ?? ""}|${c.machine}`;
 
+/** Cells with the same key run the same guest the same way: one execution serves them all. */
+function executionKey(cell: MatrixCell): string {
+  const c = configurationSummary(cell.configuration);
+  return `${cell.scenario.dir}|${c.profile}|${c.levels ?? ""}|${c.cpu}|${c.memory}|${JSON.stringify(cell.configuration.machine.features)}`;
+}
+
+/** A result for another machine profile: the same counted events at its costs. */
+function repriced(r: RunResult, config: Configuration): RunResult {
+  if (r.configuration.machine === config.machine.name) return r;
+  const costs = config.machine.costs;
+  return {
+    ...r,
+    configuration: configurationSummary(config),
+    ...(r.counts ? { cycles: cyclesOf(costs, r.counts) } : {}),
+    ...(r.region ? { region: { counts: r.region.counts, cycles: cyclesOf(costs, r.region.counts) } } : {}),
+  };
+}
+
 /** Runs every cell; results come back in the order of `cells`. */
 export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOptions): Promise<RunResult[]> {
   const results: RunResult[] = new Array(cells.length);
@@ -78,9 +96,18 @@ export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOpt
   const pool = new WorkerPool(Math.max(1, Math.min(options.workers ?? availableParallelism(), cells.length + extraRefs.length)));
   try {
     const refResults = new Map<string, GuestDigest | undefined>();
+    // A run's events do not depend on the machine's costs, only on its features: each
+    // execution runs once and is priced for every machine profile with the same features.
+    const executions = new Map<string, Promise<RunResult>>();
     const run = async (cell: MatrixCell, id: number): Promise<RunResult> => {
+      const key = executionKey(cell);
+      let execution = executions.get(key);
+      if (!execution) {
+        execution = pool.run(taskOf(id, cell, options));
+        executions.set(key, execution);
+      }
       try {
-        return await pool.run(taskOf(id, cell, options));
+        return repriced(await execution, cell.configuration);
       } catch (e) {
         return errorResult(cell, (e as Error).message);
       }

@@ -2,9 +2,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { CATEGORIES, type RunResult } from "@vmlab/core";
+import { CATEGORIES, lookupIn, validate, type RunResult, type ValidationResult } from "@vmlab/core";
 import { markdownTable, VM_HEADER, vmRows, vmStatus } from "./tables.js";
-import { slowdowns, statusOf } from "./summary.js";
+import { fasterThanNativeReason, fmtRatio, regionSlowdowns, slowdowns, statusOf } from "./summary.js";
+import { VALIDATION_HEADER, validationMarkdown, validationRows } from "./model.js";
 
 export interface ReportMeta {
   readonly name: string;
@@ -26,9 +27,10 @@ const exitsByReason = (r: RunResult): string => Object.entries(r.metrics?.vmExit
 
 export function toCsv(results: readonly RunResult[]): string {
   const slow = slowdowns(results);
+  const region = regionSlowdowns(results);
   const head = [
     "scenario", "profile", "levels", "cpu", "memory", "machine", "outcome", "status", "equivalent", "guest_instructions", "executed_directly",
-    "emulated", "translated", "efficiency", "cycles", "slowdown", ...CATEGORIES.map((c) => `cycles_${c.replace(/[^a-z]+/gi, "_")}`),
+    "emulated", "translated", "efficiency", "cycles", "slowdown", "region_cycles", "region_slowdown", ...CATEGORIES.map((c) => `cycles_${c.replace(/[^a-z]+/gi, "_")}`),
     "tlb_misses", "walk_references", "vm_exits", "vm_exits_by_reason", "host_wall_ms", "error", "vms", "machine_switches", "vm_status",
   ];
   const lines = [head.join(",")];
@@ -38,6 +40,7 @@ export function toCsv(results: readonly RunResult[]): string {
       [
         r.scenario, c.profile, c.levels, c.cpu, c.memory, c.machine, r.outcome, statusOf(r), r.properties?.equivalent, r.metrics?.guestInstructions,
         r.metrics?.executedDirectly, r.metrics?.emulated, r.metrics?.translated, r.properties?.efficiency, r.cycles?.total, slow.get(r),
+        r.region?.cycles.total, region.get(r),
         ...CATEGORIES.map((k) => r.cycles?.byCategory[k]), r.metrics?.tlbMisses, r.metrics?.walkReferences,
         r.metrics ? totalExits(r) : undefined, r.metrics ? exitsByReason(r) : undefined, r.metrics?.hostWallMs?.toFixed(1), r.error,
         r.vms?.length ?? 1, r.metrics?.machineSwitches, r.vms ? r.vms.map((v) => `${v.name}=${vmStatus(v)}`).join("; ") : undefined,
@@ -49,16 +52,46 @@ export function toCsv(results: readonly RunResult[]): string {
   return lines.join("\n") + "\n";
 }
 
+/** Runs that beat bare metal, each with the published result that explains it, or none. */
+export function fasterThanNative(results: readonly RunResult[]): { run: RunResult; slowdown: number; reason: string | undefined }[] {
+  const slow = slowdowns(results);
+  const nativeOf = (r: RunResult) =>
+    results.find(
+      (n) => n.configuration.cpu === "native" && n.scenario === r.scenario && n.configuration.profile === r.configuration.profile &&
+        n.configuration.levels === r.configuration.levels && n.configuration.machine === r.configuration.machine,
+    );
+  return results
+    .filter((r) => r.configuration.cpu !== "native" && r.properties?.equivalent !== false && (slow.get(r) ?? 1) < 0.995)
+    .map((r) => ({ run: r, slowdown: slow.get(r)!, reason: fasterThanNativeReason(r, nativeOf(r)) }));
+}
+
+/** The validation rows a matrix's own runs can answer. */
+export function matrixValidation(results: readonly RunResult[]): ValidationResult[] {
+  return validate(lookupIn(results)).filter((v) => !Number.isNaN(v.modeledValue));
+}
+
 export function toMarkdown(results: readonly RunResult[], meta: ReportMeta): string {
   const diverging = results.filter((r) => r.properties?.equivalent === false);
   const parts = [
     `# vmlab report: ${meta.name}`,
     "",
     `${results.length} runs; ${meta.createdAt}; host wall time ${(meta.wallMs / 1000).toFixed(1)} s.`,
-    "Cycles are modeled with the machine profile named in each row; slowdown is against the native run of the same scenario, profile and machine.",
+    "Cycles are modeled with the machine profile named in each row; slowdown is against the native run of the same scenario, profile and machine;",
+    "`region` is the slowdown of the work the guest marks as measured (its work markers), without boot and final output.",
+    "The cost model and the provenance of every cost: MODEL.md (`vmlab model`).",
     "",
     markdownTable(results),
   ];
+  const validation = matrixValidation(results);
+  if (validation.length) parts.push("## Validation: published results beside the model", "", validationMarkdown(validation));
+  const faster = fasterThanNative(results);
+  if (faster.length) {
+    parts.push("## Faster than bare metal", "");
+    for (const f of faster) {
+      parts.push(`- ${f.run.scenario} on ${f.run.configuration.label} (${f.run.configuration.machine}), ${fmtRatio(f.slowdown)}: ${f.reason ?? "NOT EXPLAINED by a published result: a defect of the model"}`);
+    }
+    parts.push("");
+  }
   const exiting = results.filter((r) => totalExits(r) > 0);
   if (exiting.length) {
     parts.push("## VM exits by reason", "", "| scenario | configuration | machine | exits | by reason |", "| --- | --- | --- | ---: | --- |");
@@ -101,6 +134,15 @@ function vmTableHtml(results: readonly RunResult[]): string {
   return `<h2>Several virtual machines on one machine</h2><p>Each VM is compared with its own native run alone.</p><table>
 <tr>${VM_HEADER.map((h) => cell("th", h)).join("")}</tr>
 ${rows.map((r) => `<tr>${r.map((x) => cell("td", x)).join("")}</tr>`).join("\n")}
+</table>`;
+}
+
+function validationHtml(rows: readonly ValidationResult[]): string {
+  if (rows.length === 0) return "";
+  const cell = (tag: string, x: string) => `<${tag}>${x.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</${tag}>`;
+  return `<h2>Validation: published results beside the model</h2><p>Each row's tolerance was fixed before the model's value was looked at; see MODEL.md.</p><table>
+<tr>${VALIDATION_HEADER.map((h) => cell("th", h)).join("")}</tr>
+${validationRows(rows).map((r) => `<tr>${r.map((x) => cell("td", x)).join("")}</tr>`).join("\n")}
 </table>`;
 }
 
@@ -152,6 +194,7 @@ export function toHtml(results: readonly RunResult[], meta: ReportMeta): string 
 <h2>Slowdown against native</h2><div class="chart"><canvas id="slowdown"></canvas></div>
 <h2>Where the cycles went</h2><div class="chart" style="height:${Math.max(480, ok.length * 18)}px"><canvas id="breakdown"></canvas></div>
 <h2>All runs</h2><table>${rowsHtml}</table>
+${validationHtml(matrixValidation(results))}
 ${vmTableHtml(results)}
 <script>${chartJsSource()}</script>
 <script>
@@ -167,7 +210,7 @@ new Chart(document.getElementById("breakdown"), { type: "bar", data: ${json(brea
 export function writeReport(dir: string, results: readonly RunResult[], meta: ReportMeta): string[] {
   mkdirSync(dir, { recursive: true });
   const files = {
-    "results.json": JSON.stringify({ meta, results }, null, 2) + "\n",
+    "results.json": JSON.stringify({ meta, validation: matrixValidation(results), results }, null, 2) + "\n",
     "results.csv": toCsv(results),
     "report.md": toMarkdown(results, meta),
     "report.html": toHtml(results, meta),

@@ -1,12 +1,13 @@
 // Terminal and Markdown tables of a matrix.
 import { table } from "table";
 import type { RunResult, VmRunResult } from "@vmlab/core";
-import { fmtInt, fmtPct, fmtRatio, slowdowns, statusOf } from "./summary.js";
+import { fmtInt, fmtPct, fmtRatio, regionSlowdowns, slowdowns, statusOf } from "./summary.js";
 
-const HEADER = ["scenario", "configuration", "machine", "status", "guest instr", "cycles", "slowdown", "direct"];
+const HEADER = ["scenario", "configuration", "machine", "status", "guest instr", "cycles", "slowdown", "region", "direct"];
 
 export function rows(results: readonly RunResult[]): string[][] {
   const slow = slowdowns(results);
+  const region = regionSlowdowns(results);
   return results.map((r) => [
     r.scenario,
     r.configuration.label,
@@ -15,13 +16,14 @@ export function rows(results: readonly RunResult[]): string[][] {
     r.metrics ? fmtInt(r.metrics.guestInstructions) : "-",
     r.cycles ? fmtInt(r.cycles.total) : "-",
     fmtRatio(slow.get(r)),
+    fmtRatio(region.get(r)),
     fmtPct(r.properties?.efficiency),
   ]);
 }
 
 export function terminalTable(results: readonly RunResult[]): string {
   return table([HEADER, ...rows(results)], {
-    columns: { 3: { width: 28, wrapWord: true }, 4: { alignment: "right" }, 5: { alignment: "right" }, 6: { alignment: "right" }, 7: { alignment: "right" } },
+    columns: { 3: { width: 28, wrapWord: true }, 4: { alignment: "right" }, 5: { alignment: "right" }, 6: { alignment: "right" }, 7: { alignment: "right" }, 8: { alignment: "right" } },
     drawHorizontalLine: (i, n) => i === 0 || i === 1 || i === n,
   });
 }

@@ -8,5 +8,7 @@ import { register as matrix } from "./matrix.js";
 import { register as run } from "./run.js";
 import { register as sweep } from "./sweep.js";
 import { register as trace } from "./trace.js";
+import { register as validate } from "./validate.js";
+import { register as model } from "./model.js";
 
-export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, sweep, trace, list, exec, asm, disasm, classify];
+export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, sweep, trace, validate, model, list, exec, asm, disasm, classify];

@@ -2,8 +2,8 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { MultiBar, Presets } from "cli-progress";
 import {
-  ConfigurationError, CostsSchema, DEFAULT_MACHINE_PROFILE, enumerateConfigurations, getMachineProfile, resolveConfiguration, runMatrix,
-  type Configuration, type MachineProfile, type MatrixCell,
+  COST_KEY_NAMES, ConfigurationError, DEFAULT_MACHINE_PROFILE, DERIVED_PARAMETERS, enumerateConfigurations, getMachineProfile, resolveConfiguration,
+  runMatrix, withParameter, type Configuration, type MachineProfile, type MatrixCell,
 } from "@vmlab/core";
 import { listScenarios, type Scenario } from "@vmlab/guest";
 import { PROFILE_NAMES } from "@vmlab/isa";
@@ -12,7 +12,8 @@ import { CliError } from "../errors.js";
 import { levelsOption, parseCount, printJson } from "../options.js";
 import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
 
-export const COST_KEYS = Object.keys(CostsSchema.shape);
+/** What a sweep can vary: any cost, or a named combination of costs (its parts scaled in proportion). */
+export const SWEEP_PARAMETERS: readonly string[] = [...COST_KEY_NAMES, ...Object.keys(DERIVED_PARAMETERS)];
 
 function parseCost(flag: string) {
   return (v: string): number => {
@@ -34,7 +35,10 @@ export function register(program: Command): void {
   program
     .command("sweep")
     .description("rerun configurations over a range of one machine-profile cost; tables and a line chart of slowdown (or cycles) against it")
-    .requiredOption("--param <cost>", `the cost to vary (${COST_KEYS.join(", ")})`)
+    .requiredOption(
+      "--param <cost>",
+      `the cost to vary: a cost (${COST_KEY_NAMES.join(", ")}) or a combination (${Object.entries(DERIVED_PARAMETERS).map(([k, d]) => `${k} = ${d.of.join(" + ")}`).join("; ")})`,
+    )
     .requiredOption("--from <cycles>", "first value", parseCost("--from"))
     .requiredOption("--to <cycles>", "last value", parseCost("--to"))
     .option("--steps <n>", "number of values, evenly spaced from --from to --to", parseCount("--steps"), 5)
@@ -55,7 +59,7 @@ export function register(program: Command): void {
         param: string; from: number; to: number; steps: number; scenarios?: string[]; cpus?: string[]; memories?: string[]; profile: string;
         levels?: number; machine: string; metric: string; budget?: number; workers?: number; out?: string; config?: string; json?: boolean;
       }) => {
-        if (!COST_KEYS.includes(o.param)) throw new CliError(`unknown cost '${o.param}' for --param (valid: ${COST_KEYS.join(", ")})`);
+        if (!SWEEP_PARAMETERS.includes(o.param)) throw new CliError(`unknown cost '${o.param}' for --param (valid: ${SWEEP_PARAMETERS.join(", ")})`);
         if (o.metric !== "slowdown" && o.metric !== "cycles") throw new CliError(`--metric must be slowdown or cycles (got '${o.metric}')`);
         if (!PROFILE_NAMES.includes(o.profile as never)) throw new CliError(`unknown profile '${o.profile}' (valid: ${PROFILE_NAMES.join(", ")})`);
         const metric = o.metric as SweepMetric;
@@ -81,12 +85,12 @@ export function register(program: Command): void {
             profiles: [o.profile],
             cpus: (o.cpus ?? cpuNames).filter((c) => c !== "native"),
             ...(o.memories ? { memories: o.memories } : {}),
-            machines: [DEFAULT_MACHINE_PROFILE],
+            machines: [o.machine],
             ...levels,
           });
           configurations = e.configurations;
           skipped = e.skipped;
-          native = resolveConfiguration({ profile: o.profile, cpu: "native", machine: DEFAULT_MACHINE_PROFILE, ...levels }, catalog);
+          native = resolveConfiguration({ profile: o.profile, cpu: "native", machine: base, ...levels }, catalog);
         } catch (e) {
           if (e instanceof ConfigurationError) throw new CliError(e.message);
           throw e;
@@ -97,12 +101,12 @@ export function register(program: Command): void {
         if (metric === "slowdown" && configurations.length === 0) throw new CliError("nothing to compare with native: name a CPU strategy other than native in --cpus");
 
         const values = sweepValues(o.from, o.to, o.steps);
-        // One machine profile per value: the base with the one cost changed.
+        // One machine profile per value: the base with the one cost (or combination) changed.
         const variants = values.map((v): MachineProfile => ({
           ...base,
           name: `${base.name} ${o.param}=${v}`,
           description: `${base.description}; ${o.param} = ${v}`,
-          costs: { ...base.costs, [o.param]: v },
+          costs: withParameter(base.costs, o.param, v),
         }));
         const valueOf = new Map(variants.map((m, i) => [m.name, values[i]!]));
         const cells: MatrixCell[] = [];
