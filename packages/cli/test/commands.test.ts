@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MACHINE_PROFILES } from "@vmlab/core";
 import { hasStackTrace, vmlab } from "./run-cli.js";
 
 describe("vmlab run", () => {
@@ -51,7 +52,8 @@ describe("vmlab matrix", () => {
 describe("bad input: one line naming the problem, no stack trace", () => {
   const dir = mkdtempSync(join(tmpdir(), "vmlab-badcfg-"));
   const badMachine = join(dir, "machine.json");
-  writeFileSync(badMachine, JSON.stringify({ name: "x", description: "", costs: { instruction: -1 } }));
+  const { provenance: _p, ...p4 } = MACHINE_PROFILES["p4-2006"]!;
+  writeFileSync(badMachine, JSON.stringify({ ...p4, name: "x", costs: { ...p4.costs, instruction: -1 } }));
   const cases: [string, string[], RegExp][] = [
     ["unknown scenario", ["run", "nosuch"], /unknown scenario 'nosuch' \(valid: .*syscall/],
     ["unknown CPU strategy", ["run", "syscall", "--cpu", "vmware"], /unknown CPU strategy 'vmware' \(valid: native, interpret, .*trap-emulate/],

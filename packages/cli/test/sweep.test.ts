@@ -30,20 +30,21 @@ describe("vmlab sweep", () => {
     const out = mkdtempSync(join(tmpdir(), "vmlab-sweep-"));
     const r = vmlab([
       "sweep", "--param", "vmExit", "--from", "0", "--to", "9000", "--steps", "3", "--scenarios", "port-io", "--cpus", "hardware-assist",
-      "--profile", "x86-like", "--out", out, "--json",
+      "--profile", "x86-like", "--machine", "nehalem-2009", "--out", out, "--json",
     ]);
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as SweepJson;
+    const own = MACHINE_PROFILES["nehalem-2009"]!.costs.vmExit;
     expect(s.values).toEqual([0, 4500, 9000]);
     expect(s.configurations.map((c) => c.replace(/\(\d\)/, ""))).toEqual(["x86-like/hardware-assist/shadow", "x86-like/hardware-assist/nested"]);
-    // The p4-2006 profile's own value, 9000, gives the cycles a plain run gives.
-    const nested = run(["port-io", "--profile", "x86-like", "--cpu", "hardware-assist", "--memory", "nested"]);
-    expect(MACHINE_PROFILES["p4-2006"]!.costs.vmExit).toBe(9000);
+    // At the profile's own value a sweep point gives the cycles a plain run gives; each
+    // step adds the step times the run's exits.
+    const nested = run(["port-io", "--profile", "x86-like", "--cpu", "hardware-assist", "--memory", "nested", "--machine", "nehalem-2009"]);
     const exits = Object.values(nested.metrics.vmExits).reduce((a, b) => a + b, 0);
     const at = (v: number) => s.points.find((p) => p.value === v && p.configuration.endsWith("/nested"))!;
-    expect(at(9000).cycles).toBe(nested.cycles.total);
-    expect(at(4500).cycles).toBe(nested.cycles.total - 4500 * exits);
-    expect(at(0).cycles).toBe(nested.cycles.total - 9000 * exits);
+    expect(at(9000).cycles).toBe(nested.cycles.total + (9000 - own) * exits);
+    expect(at(4500).cycles).toBe(nested.cycles.total + (4500 - own) * exits);
+    expect(at(0).cycles).toBe(nested.cycles.total - own * exits);
     expect(s.points.every((p) => p.equivalent)).toBe(true);
     expect(at(0).slowdown).toBeLessThan(at(9000).slowdown);
     // The files: a self-contained page with Chart.js line charts, and the data.
@@ -68,7 +69,7 @@ describe("vmlab sweep", () => {
     const hw = run(["syscall", "--profile", "riscv-like", "--cpu", "hardware-assist", "--memory", "shadow"]);
     const te = run(["syscall", "--profile", "riscv-like", "--cpu", "trap-emulate", "--memory", "shadow"]);
     const exits = Object.values(hw.metrics.vmExits).reduce((a, b) => a + b, 0);
-    const expected = 9000 + (te.cycles.total - hw.cycles.total) / exits;
+    const expected = MACHINE_PROFILES["p4-2006"]!.costs.vmExit + (te.cycles.total - hw.cycles.total) / exits;
     const s = JSON.parse(readFileSync(join(out, "sweep.json"), "utf8")) as SweepJson;
     const x = s.crossovers.find((c) => c.scenario === "syscall")!;
     expect(x.cheaperBelow).toMatch(/hardware-assist/);
@@ -78,7 +79,7 @@ describe("vmlab sweep", () => {
   });
 
   const bad: [string, string[], RegExp][] = [
-    ["an unknown cost", ["--param", "vmexit", "--from", "1", "--to", "2"], /unknown cost 'vmexit' for --param \(valid: instruction, memoryReference, .*vmExit, vmEntry/],
+    ["an unknown cost", ["--param", "vmexit", "--from", "1", "--to", "2"], /unknown cost 'vmexit' for --param \(valid: instruction, walkReference, .*vmExit, vmEntry, exitHandling, vmRoundTrip, handledExit/],
     ["a bad number", ["--param", "vmExit", "--from", "lots", "--to", "2"], /--from must be a non-negative number of cycles \(got 'lots'\)/],
     ["a bad metric", ["--param", "vmExit", "--from", "1", "--to", "2", "--metric", "speed"], /--metric must be slowdown or cycles \(got 'speed'\)/],
     ["an unknown CPU strategy", ["--param", "vmExit", "--from", "1", "--to", "2", "--cpus", "vtx"], /unknown CPU strategy 'vtx' \(valid: native, .*hardware-assist/],

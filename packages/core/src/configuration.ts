@@ -21,7 +21,15 @@ export interface Configuration {
   readonly label: string;
 }
 
-export class ConfigurationError extends Error {}
+export class ConfigurationError extends Error {
+  /** Set when the refusal is the machine generation's (a feature it lacks), not the profile's. */
+  constructor(
+    message: string,
+    readonly machine?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** True when every sensitive instruction traps in user mode (or is absent). */
 export function isStrict(profile: Profile): boolean {
@@ -88,7 +96,7 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
   }
   for (const s of [cpu, memory]) {
     const why = unmetFeature(s.requires, machine);
-    if (why) throw new ConfigurationError(`impossible configuration: ${s.kind} strategy '${s.name}' cannot run on ${machine.name}: ${why}`);
+    if (why) throw new ConfigurationError(`impossible configuration: ${s.kind} strategy '${s.name}' cannot run on ${machine.name}: ${why}`, machine.name);
   }
   const levels = profile.mmu.kind === "walker" && spec.levels !== undefined ? `(${profile.mmu.levels})` : "";
   return { profile, cpu: cpu.name, memory: memory.name, machine, label: `${profile.name}${levels}/${cpu.name}/${memory.name}` };
@@ -115,7 +123,9 @@ export function enumerateConfigurations(
             );
           } catch (e) {
             if (!(e instanceof ConfigurationError) || !e.message.startsWith("impossible")) throw e;
-            skipped.push({ label: `${profile}/${cpuName}/${memory} on ${machine}`, reason: e.message });
+            // A profile's refusal holds on every machine: listed once.
+            const label = e.machine ? `${profile}/${cpuName}/${memory} on ${e.machine}` : `${profile}/${cpuName}/${memory}`;
+            if (!skipped.some((s) => s.label === label)) skipped.push({ label, reason: e.message });
           }
         }
       }

@@ -69,7 +69,7 @@ function repriced(r: RunResult, config: Configuration): RunResult {
   const costs = config.machine.costs;
   return {
     ...r,
-    configuration: configurationSummary(config),
+    configuration: { ...r.configuration, machine: config.machine.name },
     ...(r.counts ? { cycles: cyclesOf(costs, r.counts) } : {}),
     ...(r.region ? { region: { counts: r.region.counts, cycles: cyclesOf(costs, r.region.counts) } } : {}),
   };

@@ -123,10 +123,4 @@ describe("classifyProfile", () => {
   it("rejects a bad number of states", () => {
     expect(() => classifyProfile(getProfile("mips-like"), { states: 0 })).toThrow(/states must be a positive integer/);
   });
-
-  it("takes well under a second per profile", () => {
-    const t = performance.now();
-    classifyProfile(getProfile("riscv-like"));
-    expect(performance.now() - t).toBeLessThan(2000);
-  });
 });
