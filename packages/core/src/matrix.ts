@@ -71,7 +71,7 @@ function repriced(r: RunResult, config: Configuration): RunResult {
     ...r,
     configuration: { ...r.configuration, machine: config.machine.name },
     ...(r.counts ? { cycles: cyclesOf(costs, r.counts) } : {}),
-    ...(r.region ? { region: { counts: r.region.counts, cycles: cyclesOf(costs, r.region.counts) } } : {}),
+    ...(r.region ? { region: { ...r.region, cycles: cyclesOf(costs, r.region.counts) } } : {}),
   };
 }
 

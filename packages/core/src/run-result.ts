@@ -57,7 +57,12 @@ export interface RunResult {
   /** What happened, counted (the cycles are these priced by the machine profile). */
   readonly counts?: EventCounts;
   /** The region the guest marked as its measured work: its counts and cycles. */
-  readonly region?: { readonly counts: EventCounts; readonly cycles: NonNullable<RunResult["cycles"]> };
+  readonly region?: {
+    readonly counts: EventCounts;
+    readonly cycles: NonNullable<RunResult["cycles"]>;
+    /** A microbenchmark's operations inside the region (cycles per operation = cycles / operations). */
+    readonly operations?: number;
+  };
   readonly properties?: {
     /** null when there is no native run to compare with. */
     equivalent: boolean | null;

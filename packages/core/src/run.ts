@@ -109,7 +109,9 @@ export function runConfiguration(
     },
     counts: e.counts,
     cycles: cyclesOf(config.machine.costs, e.counts),
-    ...(region.counts ? { region: { counts: region.counts, cycles: cyclesOf(config.machine.costs, region.counts) } } : {}),
+    ...(region.counts
+      ? { region: { counts: region.counts, cycles: cyclesOf(config.machine.costs, region.counts), ...(scenario.iterations ? { operations: scenario.iterations } : {}) } }
+      : {}),
     properties: {
       equivalent: options.reference ? divergence === undefined : null,
       ...(basis !== "full" ? { equivalenceBasis: basis } : {}),

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { CATEGORIES, lookupIn, validate, type RunResult, type ValidationResult } from "@vmlab/core";
 import { markdownTable, VM_HEADER, vmRows, vmStatus } from "./tables.js";
 import { fasterThanNativeReason, fmtRatio, regionSlowdowns, slowdowns, statusOf } from "./summary.js";
-import { VALIDATION_HEADER, validationMarkdown, validationRows } from "./model.js";
+import { publishedPerOp, VALIDATION_HEADER, validationMarkdown, validationRows } from "./model.js";
 
 export interface ReportMeta {
   readonly name: string;
@@ -82,6 +82,22 @@ export function toMarkdown(results: readonly RunResult[], meta: ReportMeta): str
     "",
     markdownTable(results),
   ];
+  const micro = results.filter((r) => r.region?.operations && r.properties?.equivalent !== false && r.outcome === "halt");
+  if (micro.length) {
+    parts.push(
+      "## Microbenchmarks: cycles per operation",
+      "",
+      "The marked region's cycles over its operations (boot and final output left out), beside Adams & Agesen's Pentium 4 figures where they measured the same operation.",
+      "",
+      "| scenario | configuration | machine | cycles per operation | Adams & Agesen |",
+      "| --- | --- | --- | ---: | ---: |",
+      ...micro.map((r) => {
+        const pub = publishedPerOp(r.scenario, r.configuration.cpu, r.configuration.machine);
+        return `| ${r.scenario} | ${r.configuration.label} | ${r.configuration.machine} | ${Math.round(r.region!.cycles.total / r.region!.operations!).toLocaleString("en-US")} | ${pub === undefined ? "" : pub.toLocaleString("en-US")} |`;
+      }),
+      "",
+    );
+  }
   const validation = matrixValidation(results);
   if (validation.length) parts.push("## Validation: published results beside the model", "", validationMarkdown(validation));
   const faster = fasterThanNative(results);

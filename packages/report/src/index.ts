@@ -6,4 +6,4 @@ export {
   sweepOf, sweepTables, sweepCsv, sweepHtml, writeSweep, crossovers, crossoverText, series, sweepGroups, GEOMEAN,
   type Sweep, type SweepPoint, type SweepMetric, type Crossover,
 } from "./sweep.js";
-export { modelMarkdown, validationMarkdown, validationRows, VALIDATION_HEADER } from "./model.js";
+export { modelMarkdown, validationMarkdown, validationRows, publishedPerOp, VALIDATION_HEADER } from "./model.js";

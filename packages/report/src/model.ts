@@ -111,3 +111,23 @@ export function validationMarkdown(results: readonly ValidationResult[]): string
     "",
   ].join("\n");
 }
+
+/** Adams & Agesen's microbenchmark each scenario reproduces, and the column of each CPU strategy. */
+const AA06_BENCH: Readonly<Record<string, string>> = {
+  "port-io": "in",
+  "privileged-register-write": "cr8wr",
+  "call-return": "callret",
+  "page-fault": "pgfault",
+  "divide-by-zero": "divzero",
+  "pte-modify": "ptemod",
+};
+const AA06_COLUMN: Readonly<Record<string, string>> = { native: "native", "binary-translation": "bt", "hardware-assist": "hw" };
+
+/** Adams & Agesen's cycles per operation for this scenario and CPU strategy on their Pentium 4, if they measured it. */
+export function publishedPerOp(scenario: string, cpu: string, machine: string): number | undefined {
+  const bench = AA06_BENCH[scenario];
+  const column = AA06_COLUMN[cpu];
+  if (!bench || !column || machine !== "p4-2006") return undefined;
+  const f = PUBLISHED[`aa06.${column}.${bench}`];
+  return f?.unit === "cycles" ? f.value : undefined;
+}

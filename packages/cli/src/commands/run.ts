@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { CATEGORIES, DEFAULT_MACHINE_PROFILE, runConfiguration, symbolize } from "@vmlab/core";
 import { table } from "table";
+import { publishedPerOp } from "@vmlab/report";
 import { levelsOption, parseCount, printJson } from "../options.js";
 import { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } from "../strategies.js";
 
@@ -34,8 +35,15 @@ export function register(program: Command): void {
         void _e;
         void _v;
         const native = reference ?? run;
+        const regionSlowdown = result.region && native.region ? result.region.cycles.total / native.region.cycles.total : undefined;
+        const perOperation = result.region && scenario.iterations ? result.region.cycles.total / scenario.iterations : undefined;
+        const published = publishedPerOp(scenario.name, config.cpu, config.machine.name);
         if (o.json) {
-          printJson({ ...result, nativeCycles: native.cycles?.total, slowdown: result.cycles && native.cycles ? result.cycles.total / native.cycles.total : undefined });
+          printJson({
+            ...result, nativeCycles: native.cycles?.total, slowdown: result.cycles && native.cycles ? result.cycles.total / native.cycles.total : undefined,
+            ...(regionSlowdown !== undefined ? { regionSlowdown } : {}), ...(perOperation !== undefined ? { perOperation } : {}),
+            ...(published !== undefined ? { publishedPerOperation: { cycles: published, source: "Adams & Agesen, ASPLOS 2006" } } : {}),
+          });
         } else {
           process.stdout.write(result.output);
           const m = result.metrics!;
@@ -53,7 +61,13 @@ export function register(program: Command): void {
             ["TLB misses / walk references", `${m.tlbMisses} / ${m.walkReferences}`],
             ["modeled cycles", result.cycles!.total.toLocaleString("en-US")],
             ...CATEGORIES.filter((c) => result.cycles!.byCategory[c] > 0).map((c): [string, string] => [`  ${c}`, result.cycles!.byCategory[c].toLocaleString("en-US")]),
-            ["slowdown vs native", `${(result.cycles!.total / native.cycles!.total).toFixed(2)}x`],
+            ["slowdown vs native", `${(result.cycles!.total / native.cycles!.total).toFixed(2)}x (whole run)`],
+            ...(result.region
+              ? [["region (work markers)", `${result.region.cycles.total.toLocaleString("en-US")} cycles${regionSlowdown !== undefined ? `, ${regionSlowdown.toFixed(2)}x native` : ""}`] as [string, string]]
+              : []),
+            ...(perOperation !== undefined
+              ? [["cycles per operation", `${Math.round(perOperation).toLocaleString("en-US")} (region / ${scenario.iterations!.toLocaleString("en-US")})${published !== undefined ? `; Adams & Agesen measured ${published.toLocaleString("en-US")}` : ""}`] as [string, string]]
+              : []),
             [
               "equivalence",
               p.equivalent === null
