@@ -1,6 +1,7 @@
 // The hardware page-table walker (walker profiles): one memory reference per level.
 import { PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W } from "../arch.js";
 import { levelBits } from "../profiles.js";
+import type { PageWalkCache } from "./walk-caches.js";
 
 export type Levels = 2 | 3 | 4;
 
@@ -72,6 +73,62 @@ export function walk(
       out.status = (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
       return out;
     }
+  }
+  out.status = WALK_NOT_PRESENT;
+  return out;
+}
+
+/**
+ * `walk` through a page-walk cache: the walk starts below the deepest upper-level entry
+ * cached for `va`'s prefix and `tag` (pwc.lastSkipped = the levels it skipped, 0 on a
+ * miss), and every present upper-level entry it reads is cached. References count only
+ * the entries actually read.
+ */
+export function walkCached(
+  mem: Int32Array,
+  root: number,
+  shape: WalkShape,
+  va: number,
+  write: boolean,
+  user: boolean,
+  out: WalkResult,
+  pwc: PageWalkCache,
+  tag: number,
+): WalkResult {
+  const vpn = va >>> PAGE_SHIFT;
+  let table = root >>> 0;
+  let start = 0;
+  for (let level = shape.levels - 2; level >= 0; level--) {
+    const t = pwc.lookup(level, vpn >>> shape.shifts[level]!, tag);
+    if (t >= 0) {
+      table = t;
+      start = level + 1;
+      break;
+    }
+  }
+  pwc.lastSkipped = start;
+  out.references = 0;
+  for (let level = start; level < shape.levels; level++) {
+    const entryAddr = table + (((vpn >>> shape.shifts[level]!) & shape.masks[level]!) << 2);
+    if (entryAddr + 4 > mem.length * 4) {
+      out.status = WALK_BAD_TABLE;
+      out.pte = 0;
+      return out;
+    }
+    const pte = mem[entryAddr >>> 2]!;
+    out.references++;
+    if ((pte & PTE_V) === 0) {
+      out.status = WALK_NOT_PRESENT;
+      out.pte = pte;
+      return out;
+    }
+    table = (pte & PTE_FRAME_MASK) >>> 0;
+    if (level === shape.levels - 1) {
+      out.pte = pte;
+      out.status = (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
+      return out;
+    }
+    pwc.insert(level, vpn >>> shape.shifts[level]!, tag, table);
   }
   out.status = WALK_NOT_PRESENT;
   return out;
