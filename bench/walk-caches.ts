@@ -63,7 +63,7 @@ for (const name of scenarios) {
         cycles: r.cycles!.total,
         gainOverPrevious: previous ? (previous - r.cycles!.total) / previous : 0,
         slowdownVsNative: r.cycles!.total / native.cycles!.total,
-        equivalent: r.properties!.equivalent,
+        equivalent: r.properties!.equivalent === true,
       });
       previous = r.cycles!.total;
     }

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import {
   BUILTIN_STRATEGY_PACKAGES, catalogOf, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration, type Execution,
-  type RunResult,
+  type GuestDigest, type RunResult,
 } from "@vmlab/core";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -15,7 +15,7 @@ const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) =>
 const catalog = catalogOf(modules);
 type Run = RunResult & { vmExecutions?: readonly Execution[] };
 
-const run = (scenario: string, profile: string, cpu: string, machine: string, memory?: string, levels?: number, reference?: string): Run =>
+const run = (scenario: string, profile: string, cpu: string, machine: string, memory?: string, levels?: number, reference?: GuestDigest): Run =>
   runConfiguration(
     resolveConfiguration({ profile, cpu, machine, ...(memory ? { memory } : {}), ...(levels ? { levels } : {}) }, catalog),
     findScenario(scenario),
