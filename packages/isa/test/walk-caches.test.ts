@@ -257,3 +257,82 @@ describe("VPID: VM exits and entries flush the TLB only without it", () => {
   });
 
 });
+
+describe("large pages: a PTE_LARGE leaf one level above the leaves", () => {
+  const pages = { 2: 1024, 3: 128, 4: 32 } as const;
+  for (const n of [2, 3, 4] as const) {
+    it(`${n} levels: a large page of ${pages[n]} pages, walked in ${n - 1} references; its protection is the large entry's`, () => {
+      const mem = new PhysicalMemory(8 * 1024 * 1024);
+      let next = 0x700000;
+      const pt = new PageTableBuilder(mem.i32, n, () => (next += 4096) - 4096);
+      const span = pages[n] * 4096;
+      expect(pt.largePageBytes).toBe(span);
+      const VA = 0x00800000; // aligned to every span
+      const PA = 0x400000;
+      pt.mapLarge(VA, PA, PTE_U); // read-only
+      const out = { status: 0, pte: 0, references: 0 };
+      const last = pages[n] - 1;
+      const r = walk(mem.i32, pt.root, walkShape(n), VA + last * 4096 + 0x10, false, true, out);
+      expect(r.status).toBe(0);
+      expect(r.references).toBe(n - 1);
+      expect((r.pte & ~0xfff) >>> 0).toBe(PA + last * 4096);
+      expect(walk(mem.i32, pt.root, walkShape(n), VA, true, true, out).status).toBe(2); // WALK_PROTECTION
+      // The page-walk cache never takes a large leaf for a table pointer.
+      const pwc = new PageWalkCache();
+      expect(walkCached(mem.i32, pt.root, walkShape(n), VA + 4096, false, true, out, pwc, 0).references).toBe(n - 1);
+      const again = walkCached(mem.i32, pt.root, walkShape(n), VA + 2 * 4096, false, true, out, pwc, 0);
+      expect((again.pte & ~0xfff) >>> 0).toBe(PA + 2 * 4096);
+      // The n - 2 levels above the large entry come from the cache (none at 2 levels: the root entry is the large one): 1 read.
+      expect(again.references).toBe(1);
+    });
+  }
+
+  for (const [n, m] of [[4, 4], [2, 2]] as const) {
+    it(`${n} x ${m} nested: host large pages make a cold miss n*m + m - 1 = ${n * m + m - 1}; guest ones too, n*m - 1 = ${n * m - 1}`, () => {
+      const build = (guestLarge: boolean) => {
+        const mem = new PhysicalMemory(16 * 1024 * 1024);
+        const OFFSET = 0x800000; // aligned to every span
+        let nextHost = 0xc00000;
+        const host = new PageTableBuilder(mem.i32, m, () => (nextHost += 4096) - 4096);
+        for (let g = 0; g < 0x400000; g += host.largePageBytes) host.mapLarge(g, g + OFFSET, PTE_W);
+        const guestMem = new Int32Array(mem.buffer, OFFSET, 0x400000 >>> 2);
+        let nextGuest = 0x10000;
+        const guest = new PageTableBuilder(guestMem, n, () => (nextGuest += 4096) - 4096);
+        if (guestLarge) guest.mapLarge(0x00800000, 0x200000 - (0x200000 % guest.largePageBytes), PTE_W | PTE_U);
+        else guest.map(0x00800000, 0x200000, PTE_W | PTE_U);
+        return nestedWalk(0x00800000 + 0x24, guest.root, host.root, n, m, mem.i32, { write: true, user: true });
+      };
+      const small = build(false);
+      expect(small.outcome).toBe("ok");
+      expect(small.address).toBe(0x800000 + 0x200000 + 0x24);
+      expect(small.references).toBe(n * m + m - 1);
+      const large = build(true);
+      expect(large.outcome).toBe("ok");
+      expect(large.guestReferences).toBe(n - 1);
+      expect(large.references).toBe(n * m - 1);
+    });
+  }
+
+  it("the CPU splinters a large page into 4 KiB TLB entries: each page of it misses once, each miss n - 1 references", () => {
+    const machine = new Machine({ profile: getProfile("riscv-like", { levels: 3 }), memoryBytes: 4 * 1024 * 1024 });
+    let next = 0x100000;
+    const pt = new PageTableBuilder(machine.memory.i32, 3, () => (next += 4096) - 4096);
+    pt.mapLarge(0x00400000, 0x200000, PTE_W); // kernel-only, 512 KiB
+    machine.memory.i32[(0x205008) >>> 2] = 77;
+    machine.load(assemble(`
+        .org 0x80001000
+start:  li r1, ${pt.root}
+        wrcr r1, PTBR
+        li r2, 0x00405000
+        lw r3, 8(r2)
+        lw r4, 12(r2)
+        sw r3, 4096(r2)
+        halt`, { file: "large.s" }));
+    expect(machine.run(100).reason).toBe("halt");
+    expect(machine.cpu.regs[3]).toBe(77);
+    expect(machine.memory.i32[0x206000 >>> 2]).toBe(77);
+    // Two pages of the large page touched (0x405000 twice, then 0x406000): two misses of 2 references each.
+    expect(machine.stats().tlbMisses).toBe(2);
+    expect(machine.stats().walkReferences).toBe(4);
+  });
+});

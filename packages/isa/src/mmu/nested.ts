@@ -7,9 +7,9 @@
 // (keyed by the guest-virtual prefix), and the nested TLB skips the host walk of a
 // guest-physical page it has translated before. Either is optional, so a cold miss
 // still makes (n+1)(m+1)-1 references.
-import { PAGE_MASK, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W } from "../arch.js";
+import { PAGE_MASK, PAGE_SHIFT, PTE_FRAME_MASK, PTE_LARGE, PTE_U, PTE_V, PTE_W } from "../arch.js";
 import type { NestedTlb, PageWalkCache } from "./walk-caches.js";
-import { walk, walkShape, WALK_OK, WALK_PROTECTION, type Levels, type WalkResult, type WalkShape } from "./walker.js";
+import { largeLeaf, walk, walkShape, WALK_OK, WALK_PROTECTION, type Levels, type WalkResult, type WalkShape } from "./walker.js";
 
 /** Outcome codes of `walkNested`. */
 export const NESTED_OK = 0;
@@ -134,19 +134,24 @@ export function walkNested(
     const entryGpa = table + (((vpn >>> guestShape.shifts[level]!) & guestShape.masks[level]!) << 2);
     const entryMa = hostTranslate(memory, hostRoot, hostShape, entryGpa, false, out, ntlb, tag);
     if (entryMa < 0) return out;
-    const pte = memory[entryMa >>> 2]!;
+    let pte = memory[entryMa >>> 2]!;
     out.guestReferences++;
     out.pte = pte;
     if ((pte & PTE_V) === 0) {
       out.status = NESTED_GUEST_NOT_PRESENT;
       return out;
     }
-    if (level === guestShape.levels - 1 && ((user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0))) {
+    // The guest's large page: a leaf one level up (its 4 KiB page within the span).
+    const large = level === guestShape.levels - 2 && (pte & PTE_LARGE) !== 0;
+    if (large) out.pte = pte = largeLeaf(pte, vpn, guestShape);
+    const leaf = large || level === guestShape.levels - 1;
+    if (leaf && ((user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0))) {
       out.status = NESTED_GUEST_PROTECTION;
       return out;
     }
     table = (pte & PTE_FRAME_MASK) >>> 0;
-    if (pwc !== undefined && level < guestShape.levels - 1) pwc.insert(level, vpn >>> guestShape.shifts[level]!, tag, table);
+    if (leaf) break;
+    if (pwc !== undefined) pwc.insert(level, vpn >>> guestShape.shifts[level]!, tag, table);
   }
   const ma = hostTranslate(memory, hostRoot, hostShape, table + (gva & PAGE_MASK), write, out, ntlb, tag);
   if (ma < 0) return out;

@@ -1,5 +1,5 @@
 // The hardware page-table walker (walker profiles): one memory reference per level.
-import { PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W } from "../arch.js";
+import { PAGE_SHIFT, PTE_FRAME_MASK, PTE_LARGE, PTE_U, PTE_V, PTE_W } from "../arch.js";
 import { levelBits } from "../profiles.js";
 import type { PageWalkCache } from "./walk-caches.js";
 
@@ -30,6 +30,18 @@ export const WALK_OK = 0;
 export const WALK_NOT_PRESENT = 1;
 export const WALK_PROTECTION = 2;
 export const WALK_BAD_TABLE = 3; // a table address beyond physical memory
+
+/**
+ * The 4 KiB leaf a large-page entry (PTE_LARGE, one level above the leaves) gives for
+ * `vpn`: the large frame, aligned to its span (low frame bits ignored), plus the page's
+ * index within it, with the large entry's flags. The TLB holds 4 KiB pages, so a large
+ * page is cached a page at a time (splintered).
+ */
+export function largeLeaf(pte: number, vpn: number, shape: WalkShape): number {
+  const pagesMask = shape.masks[shape.levels - 1]!;
+  const base = (pte & PTE_FRAME_MASK & ~(pagesMask << PAGE_SHIFT)) >>> 0;
+  return (base + ((vpn & pagesMask) << PAGE_SHIFT)) | (pte & 0xfff);
+}
 
 export interface WalkResult {
   status: number;
@@ -68,8 +80,9 @@ export function walk(
       return out;
     }
     table = (pte & PTE_FRAME_MASK) >>> 0;
-    if (level === shape.levels - 1) {
-      out.pte = pte;
+    const large = level === shape.levels - 2 && (pte & PTE_LARGE) !== 0;
+    if (level === shape.levels - 1 || large) {
+      out.pte = large ? largeLeaf(pte, vpn, shape) : pte;
       out.status = (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
       return out;
     }
@@ -123,8 +136,9 @@ export function walkCached(
       return out;
     }
     table = (pte & PTE_FRAME_MASK) >>> 0;
-    if (level === shape.levels - 1) {
-      out.pte = pte;
+    const large = level === shape.levels - 2 && (pte & PTE_LARGE) !== 0;
+    if (level === shape.levels - 1 || large) {
+      out.pte = large ? largeLeaf(pte, vpn, shape) : pte;
       out.status = (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
       return out;
     }
