@@ -73,6 +73,7 @@ export class GuestModeMonitor {
     this.vmcs.vpid = features.taggedTlb ? allocateVpid(this.machine) : 0;
     this.cpu.pageWalkCacheEnabled = features.pageWalkCache;
     this.cpu.nestedTlbEnabled = features.nestedTlb;
+    this.cpu.largePagesEnabled = features.largePages;
   }
 
   /** Loads the guest at guest-physical 0 and prepares the control structure; the first entry is in `run`. */

@@ -161,6 +161,12 @@ export class Cpu {
    */
   pageWalkCacheEnabled = false;
   nestedTlbEnabled = false;
+  /**
+   * The machine's generation maps large pages in host (extended) tables too: a monitor
+   * reads this as it would the VT-x capability MSR before building them. The walker
+   * itself always honours PTE_LARGE (every generation modeled has PSE).
+   */
+  largePagesEnabled = false;
 
   readonly tlb: Tlb;
   readonly profile: Profile;
