@@ -151,6 +151,11 @@ export class VmScheduler {
     };
   }
 
+  /** TLB entries the machine switches dropped (untagged ones; VPID-tagged entries stay). */
+  get tlbEntriesFlushedAtSwitches(): number {
+    return this.contexts.reduce((a, c) => a + c.tlbEntriesFlushedAtSwitches, 0);
+  }
+
   /** The machine switch: VM `i`'s state becomes the real CPU's. */
   activate(i: number): void {
     if (this.active === i) return;
