@@ -222,12 +222,17 @@ describe("the CPU's nested walks through the caches (4 x 4)", () => {
     expect(b.vmcs.nestedTlbHits).toBeGreaterThanOrEqual(1);
   });
 
-  it("a guest TLBFLUSH drops the page-walk cache (not the nested TLB): the third page reads 4 guest entries + 1 host walk", () => {
+  it("a guest TLBFLUSH, TLBI or PTBR write drops the page-walk cache (not the nested TLB): the third page reads 4 guest entries + 1 host walk", () => {
     const loads = `        lw r3, 0(r2)
         tlbflush
         lw r3, 8192(r2)`;
     // After the flush: 4 guest entries, their table pages in the nested TLB; the new data page walks the host (4).
     expect(refs(loads, { pwc: true, ntlb: true }).refs).toBe(24 + 8);
+    // TLBI of any page does the same (as INVLPG drops the context's paging-structure entries).
+    const tlbi = `        lw r3, 0(r2)
+        tlbi r2
+        lw r3, 8192(r2)`;
+    expect(refs(tlbi, { pwc: true, ntlb: true }).refs).toBe(24 + 8);
     // A PTBR write (same root) does the same.
     const again = `        lw r3, 0(r2)
         wrcr r1, PTBR
