@@ -273,10 +273,35 @@ export function loadMachineProfile(file: string): MachineProfile {
   return { ...r.data, provenance: Object.fromEntries(COST_KEY_NAMES.map((k) => [k, (r.data.provenance?.[k] as Provenance | undefined) ?? given])) };
 }
 
-/** A built-in profile by name, or a JSON file path. */
+/**
+ * A machine with some features switched, for an experiment (an ablation of the walk
+ * caches, VPID on a machine that lacks it): `base:feature=on|off[:feature=on|off...]`,
+ * e.g. `nehalem-2009:nestedTlb=off:pageWalkCache=off`. The name keeps the switches, so
+ * reports say which machine it was.
+ */
+function withFeatureSwitches(spec: string): MachineProfile | undefined {
+  const parts = spec.split(":");
+  if (parts.length < 2) return undefined;
+  const base = getMachineProfile(parts[0]!);
+  const features: Features = { ...base.features };
+  for (const part of parts.slice(1)) {
+    const m = /^(\w+)=(on|off)$/.exec(part);
+    if (!m || !(m[1]! in features)) {
+      throw new MachineProfileError(
+        `machine '${spec}': '${part}' is not feature=on|off (features: ${Object.keys(base.features).join(", ")})`,
+      );
+    }
+    features[m[1] as FeatureName] = m[2] === "on";
+  }
+  return { ...base, name: spec, description: `${base.description}; ${parts.slice(1).join(", ")}`, features };
+}
+
+/** A built-in profile by name, a JSON file path, or either with feature switches (`nehalem-2009:nestedTlb=off`). */
 export function getMachineProfile(nameOrFile: string): MachineProfile {
   const p = MACHINE_PROFILES[nameOrFile];
   if (p) return p;
+  const switched = withFeatureSwitches(nameOrFile);
+  if (switched) return switched;
   if (nameOrFile.endsWith(".json")) return loadMachineProfile(nameOrFile);
   throw new MachineProfileError(`unknown machine profile '${nameOrFile}' (valid: ${MACHINE_PROFILE_NAMES.join(", ")}, or a .json file)`);
 }

@@ -78,6 +78,8 @@ export const CAUSE_PROTECTION = 1 << 10;
 export const PTE_V = 1 << 0; // valid / present
 export const PTE_W = 1 << 1; // writable
 export const PTE_U = 1 << 2; // user-accessible (walker profiles)
+/** In an entry one level above the leaves: a large-page leaf (x86's PS bit), mapping that entry's whole span. */
+export const PTE_LARGE = 1 << 7;
 export const PTE_FRAME_MASK = 0xfffff000;
 
 /** I/O ports (IN/OUT). */

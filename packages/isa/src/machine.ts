@@ -38,6 +38,9 @@ export interface MachineStats {
   readonly tlbInvalidations: number;
   readonly tlbFlushes: number;
   readonly crWrites: number;
+  /** Walks that the page-walk cache shortened, and walks that consulted it and started at the root. */
+  readonly pageWalkCacheHits: number;
+  readonly pageWalkCacheMisses: number;
   readonly diskReads: number;
   readonly diskWrites: number;
   /** Port accesses by device (DEVICE_NAMES order). */

@@ -83,6 +83,17 @@ export class VmControl {
   hostRoot = 0;
   hostLevels: Levels = 2;
 
+  // ---- tagged TLB ----------------------------------------------------------------
+  /**
+   * The VM's VPID (VT-x; AMD's ASID): its TLB, page-walk-cache and nested-TLB entries
+   * carry it, so VM entries and exits and machine switches leave them in place. 0 =
+   * VPID off: every VM entry and exit flushes what is tagged 0 (the guest's entries
+   * then, the host's own). The monitor's TLB maintenance between an exit and the next
+   * entry acts on this VPID (INVVPID): the monitor never translates through the
+   * simulated TLB itself.
+   */
+  vpid = 0;
+
   // ---- VM entry: event injection ------------------------------------------------
   /** A trap to deliver into the guest's TVEC on the next entry (0 = none), as the hardware would take it. */
   injectCause = 0;
@@ -121,6 +132,11 @@ export class VmControl {
   /** Nested paging: TLB misses walked in two dimensions, and their host-table references. */
   nestedWalks = 0;
   hostWalkReferences = 0;
+  /** Nested paging with the nested TLB on: host translations it answered, and those that walked. */
+  nestedTlbHits = 0;
+  nestedTlbMisses = 0;
+  /** VPID off: VM entries and exits that flushed the TLB (each one does). */
+  tlbFlushesAtTransitions = 0;
 
   /** Exits counted by reason label, reasons that never happened left out. */
   exitCounts(): Record<string, number> {

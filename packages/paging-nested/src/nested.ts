@@ -41,6 +41,7 @@ export class NestedMemory implements MemoryStrategy {
 
   // Counters.
   private hostTableFrames = 0;
+  private largeHostPages = 0;
   private eptViolations = 0;
   private mappedOnViolation = 0;
   private reflected = 0;
@@ -75,7 +76,15 @@ export class NestedMemory implements MemoryStrategy {
       return frame;
     });
     const guest = vm.guest;
-    for (let gpa = 0; gpa < guest.bytes; gpa += PAGE_SIZE) this.host.map(gpa, guest.machineAddress(gpa), PTE_W);
+    // Large host pages where the hardware has them and the guest's memory is aligned to
+    // them (as KVM backs guest memory with huge pages): one host level fewer per host walk.
+    const span = this.host.largePageBytes;
+    let gpa = 0;
+    if (vm.machine.cpu.largePagesEnabled && guest.machineAddress(0) % span === 0) {
+      for (; gpa + span <= guest.bytes; gpa += span) this.host.mapLarge(gpa, guest.machineAddress(gpa), PTE_W);
+      this.largeHostPages = gpa / span;
+    }
+    for (; gpa < guest.bytes; gpa += PAGE_SIZE) this.host.map(gpa, guest.machineAddress(gpa), PTE_W);
     vmcs.hostRoot = this.host.root;
     vmcs.hostLevels = this.levels;
   }
@@ -146,6 +155,7 @@ export class NestedMemory implements MemoryStrategy {
       pageFaultsReflected: 0,
       events: {
         "host table frames": this.hostTableFrames,
+        ...(this.largeHostPages ? { "large host pages": this.largeHostPages } : {}),
         "EPT violations": this.eptViolations,
         "EPT violations reflected as ADDRESS_ERROR": this.reflected,
       },

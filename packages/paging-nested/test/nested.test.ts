@@ -152,9 +152,11 @@ describe("nested paging in whole runs", () => {
     const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
     const catalog = catalogOf(modules);
     const s = findScenario("tlb-pressure");
-    const native = runConfiguration(resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "native", machine: "nehalem-2009" }, catalog), s, modules);
+    // The walk caches and large host pages off: every walk is a full one (they have tests of their own).
+    const machine = "nehalem-2009:pageWalkCache=off:nestedTlb=off:largePages=off";
+    const native = runConfiguration(resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "native", machine }, catalog), s, modules);
     const r = runConfiguration(
-      resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "hardware-assist", memory: "nested", machine: "nehalem-2009" }, catalog),
+      resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "hardware-assist", memory: "nested", machine }, catalog),
       s,
       modules,
       { reference: native.digest! },
@@ -171,5 +173,36 @@ describe("nested paging in whole runs", () => {
     expect(native.metrics!.walkReferences).toBeLessThan(refs);
     expect(Object.keys(r.metrics!.vmExits).filter((k) => /PAGE_FAULT|control-register|TLB/.test(k))).toEqual([]);
     expect(r.metrics!.events!["EPT violations"]).toBe(0);
+  });
+});
+
+describe("large host pages", () => {
+  it("where the CPU has them and the guest's memory is aligned: 4 levels map 4 MiB in 32 large pages of 128 KiB, host walks of 3", () => {
+    const vm = vmContext(4);
+    vm.machine.cpu.largePagesEnabled = true;
+    const nested = new NestedMemory();
+    const vmcs = new VmControl();
+    nested.configureGuestMode(vmcs);
+    nested.attachMonitor(vm);
+    const out = { status: 0, pte: 0, references: 0 };
+    for (const gpa of [0, 0x1000, 0x123456, GUEST - 4]) {
+      const r = walk(vm.machine.memory.i32, vmcs.hostRoot, walkShape(4), gpa, true, false, out);
+      expect(r.status).toBe(0);
+      expect(r.references).toBe(3);
+      expect(((r.pte & ~0xfff) >>> 0) + (gpa & 0xfff)).toBe(gpa + MONITOR);
+    }
+    const events = nested.finish!().events;
+    expect(events["large host pages"]).toBe(32);
+    // Root, one table below it, one above the large leaves (vs 1 + 1 + 1 + 32 with 4 KiB pages).
+    expect(events["host table frames"]).toBe(3);
+  });
+
+  it("2 levels: a large page is 4 MiB, and the guest's memory (at 2 MiB) is not aligned to one: 4 KiB pages", () => {
+    const vm = vmContext(2);
+    vm.machine.cpu.largePagesEnabled = true;
+    const nested = new NestedMemory();
+    nested.configureGuestMode(new VmControl());
+    nested.attachMonitor(vm);
+    expect(nested.finish!().events["large host pages"]).toBeUndefined();
   });
 });

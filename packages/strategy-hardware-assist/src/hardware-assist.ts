@@ -62,6 +62,18 @@ export class HardwareAssistCpu implements CpuStrategy {
       events["nested walks"] = vmcs.nestedWalks;
       events["host-table references"] = vmcs.hostWalkReferences;
     }
+    // The walk caches and the tagged TLB (no cycles of their own: a hit saves walk
+    // references, a flush at a transition costs the misses that follow; without VPID the
+    // flush is part of the measured exit and entry).
+    if (s.pageWalkCacheHits + s.pageWalkCacheMisses > 0) {
+      events["page-walk cache hits"] = s.pageWalkCacheHits;
+      events["page-walk cache misses"] = s.pageWalkCacheMisses;
+    }
+    if (vmcs.nestedTlbHits + vmcs.nestedTlbMisses > 0) {
+      events["nested TLB hits"] = vmcs.nestedTlbHits;
+      events["nested TLB misses"] = vmcs.nestedTlbMisses;
+    }
+    if (vmcs.tlbFlushesAtTransitions) events["TLB flushes at VM exits and entries (no VPID)"] = vmcs.tlbFlushesAtTransitions;
     return monitor.execution(outcome, {
       executedDirectly: direct,
       emulated: vmm.emulated,

@@ -23,6 +23,18 @@ const IS_FAULT = new Uint8Array(16);
 for (const c of FAULT_CAUSES) IS_FAULT[c] = 1;
 
 const ACCESS_NAMES = ["read", "write", "fetch"];
+
+/**
+ * VPIDs handed out per machine, as a hypervisor allocates them (KVM's allocate_vpid):
+ * each VM on a machine gets its own, from 1 (0 is the host's).
+ */
+const vpidsInUse = new WeakMap<Machine, number>();
+function allocateVpid(machine: Machine): number {
+  const vpid = (vpidsInUse.get(machine) ?? 0) + 1;
+  if (vpid > 0xffff) throw new Error("no VPID left on this machine");
+  vpidsInUse.set(machine, vpid);
+  return vpid;
+}
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 export class GuestModeMonitor {
@@ -56,6 +68,12 @@ export class GuestModeMonitor {
     this.cpu = this.machine.cpu;
     this.memory = session.memory;
     this.observing = session.trace !== undefined;
+    // What the machine's generation has: VPID (tagged TLB) and the walk caches.
+    const features = session.machineProfile.features;
+    this.vmcs.vpid = features.taggedTlb ? allocateVpid(this.machine) : 0;
+    this.cpu.pageWalkCacheEnabled = features.pageWalkCache;
+    this.cpu.nestedTlbEnabled = features.nestedTlb;
+    this.cpu.largePagesEnabled = features.largePages;
   }
 
   /** Loads the guest at guest-physical 0 and prepares the control structure; the first entry is in `run`. */

@@ -42,6 +42,9 @@ export class NativeCpu implements CpuStrategy {
       return hardwareEvents(s, c);
     };
     session.region?.countWith(counts);
+    // Paging-structure caches exist natively too (Intel since the Core generation): the
+    // baseline walks through them where the machine has them, as nested paging does.
+    machine.cpu.pageWalkCacheEnabled = session.machineProfile.features.pageWalkCache;
     const stop = session.trace
       ? { reason: runObserved(machine, session.budget, session.trace) }
       : machine.run(session.budget);
@@ -63,6 +66,9 @@ export class NativeCpu implements CpuStrategy {
       pageFaultsHidden: 0,
       pageFaultsReflected: s.trapsByCause.PAGE_FAULT + s.trapsByCause.TLB_MISS,
       audit: [],
+      ...(s.pageWalkCacheHits + s.pageWalkCacheMisses > 0
+        ? { events: { "page-walk cache hits": s.pageWalkCacheHits, "page-walk cache misses": s.pageWalkCacheMisses } }
+        : {}),
       machine,
     };
   }

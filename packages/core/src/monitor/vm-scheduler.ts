@@ -3,8 +3,10 @@
 // its own machine address, its own share of the monitor's frames and its own devices.
 // The scheduler time-slices them round robin: the machine switch saves the whole real
 // CPU state of the VM that was running (registers, pc, flags, mode, control registers,
-// timer, intercept mask, counters) and restores the next one's; the TLB, which has no
-// VM tags, is emptied. Each VM's timer counts its own retired instructions, so every VM
+// timer, intercept mask, counters) and restores the next one's. The switch flushes the
+// TLB's untagged entries (tag 0: every entry of a software monitor's VMs, and of guests
+// without VPID, whose host page-table base changes); entries tagged with a VPID stay,
+// and the next VM sees only its own. Each VM's timer counts its own retired instructions, so every VM
 // sees the guest instructions and interrupts it would see alone.
 import { Machine, NUM_CRS, NUM_REGS, PAGE_SIZE, type Cpu, type CpuCounters, type Profile } from "@vmlab/isa";
 import { GUEST_BYTES, MONITOR_BYTES, type VmPlacement } from "./monitor.js";
@@ -31,6 +33,10 @@ export class CpuContext {
   guestMode = false;
   vmcs: Cpu["vmcs"] = undefined;
   codeWritten: Cpu["codeWritten"] = undefined;
+  /** The TLB tag the VM's translations carry (its VPID; 0 = untagged). */
+  tlbTag = 0;
+  /** TLB entries the machine switch into this VM dropped (untagged ones, of any VM). */
+  tlbEntriesFlushedAtSwitches = 0;
 
   /** Copies the VM's state out of the real CPU. */
   save(cpu: Cpu): void {
@@ -53,9 +59,10 @@ export class CpuContext {
     this.guestMode = cpu.guestMode;
     this.vmcs = cpu.vmcs;
     this.codeWritten = cpu.codeWritten;
+    this.tlbTag = cpu.tlb.tag;
   }
 
-  /** Loads the VM's state into the real CPU (its TLB emptied: entries carry no VM tag). */
+  /** Loads the VM's state into the real CPU; the TLB keeps only VPID-tagged entries and shows this VM's. */
   restore(cpu: Cpu): void {
     cpu.regs.set(this.regs);
     cpu.pc = this.pc;
@@ -76,7 +83,8 @@ export class CpuContext {
     cpu.guestMode = this.guestMode;
     cpu.vmcs = this.vmcs;
     cpu.codeWritten = this.codeWritten;
-    cpu.tlb.flush();
+    this.tlbEntriesFlushedAtSwitches += cpu.tlb.flushTag(0);
+    cpu.tlb.setTag(this.tlbTag);
     cpu.translationChanged();
   }
 }
@@ -139,6 +147,11 @@ export class VmScheduler {
       framesFirst,
       framesEnd: framesFirst + this.framesPerVm * PAGE_SIZE,
     };
+  }
+
+  /** TLB entries the machine switches dropped (untagged ones; VPID-tagged entries stay). */
+  get tlbEntriesFlushedAtSwitches(): number {
+    return this.contexts.reduce((a, c) => a + c.tlbEntriesFlushedAtSwitches, 0);
   }
 
   /** The machine switch: VM `i`'s state becomes the real CPU's. */

@@ -16,7 +16,7 @@ import type { Disk } from "../devices/disk.js";
 import type { PhysicalMemory } from "../memory.js";
 import { hostTranslate, newNestedWalkState, walkNested, NESTED_GUEST_PROTECTION, NESTED_HOST_FAULT, NESTED_OK, type NestedWalkState } from "../mmu/nested.js";
 import { Tlb, TLB_HOST_READONLY, TLB_KERNEL_ONLY } from "../mmu/tlb.js";
-import { walk, walkShape, WALK_BAD_TABLE, WALK_OK, WALK_PROTECTION, type WalkResult, type WalkShape } from "../mmu/walker.js";
+import { walk, walkCached, walkShape, WALK_BAD_TABLE, WALK_OK, WALK_PROTECTION, type WalkResult, type WalkShape } from "../mmu/walker.js";
 import { BY_OPCODE, OP } from "../opcodes.js";
 import { absentTable, privilegeTable, type Profile } from "../profiles.js";
 import { EPT_VIOLATION_CAUSE, EXIT, type VmControl } from "../vmx.js";
@@ -93,6 +93,9 @@ export interface CpuCounters {
   tlbInvalidations: number;
   tlbFlushes: number;
   crWrites: number;
+  /** Walks that consulted the page-walk cache: those that skipped levels, and those that started at the root. */
+  pageWalkCacheHits: number;
+  pageWalkCacheMisses: number;
 }
 
 /** Counts kept per device and per control register (arrays, so the counters stay flat). */
@@ -157,9 +160,22 @@ export class Cpu {
   firstSensitiveInUserModeAt = 0;
   readonly counters: CpuCounters = {
     tlbHits: 0, tlbMisses: 0, walks: 0, walkReferences: 0, codeInvalidations: 0, portReads: 0, portWrites: 0,
-    trapReturns: 0, tlbWrites: 0, tlbInvalidations: 0, tlbFlushes: 0, crWrites: 0,
+    trapReturns: 0, tlbWrites: 0, tlbInvalidations: 0, tlbFlushes: 0, crWrites: 0, pageWalkCacheHits: 0, pageWalkCacheMisses: 0,
   };
   readonly detail: CpuDetailCounters = { deviceAccesses: new Float64Array(DEVICE_NAMES.length), crWritesByRegister: new Float64Array(NUM_CRS) };
+  /**
+   * The walk caches the machine has (its generation's features; off by default): the
+   * page-walk cache, for native walks and the guest dimension of nested ones, and the
+   * nested TLB for the host dimension. See ISA.md, "Walk caches".
+   */
+  pageWalkCacheEnabled = false;
+  nestedTlbEnabled = false;
+  /**
+   * The machine's generation maps large pages in host (extended) tables too: a monitor
+   * reads this as it would the VT-x capability MSR before building them. The walker
+   * itself always honours PTE_LARGE (every generation modeled has PSE).
+   */
+  largePagesEnabled = false;
 
   readonly tlb: Tlb;
   readonly profile: Profile;
@@ -360,7 +376,15 @@ export class Cpu {
         } else {
           this.counters.tlbMisses++;
           this.counters.walks++;
-          const r = walk(this.memory.i32, root, this.shape!, va, access === ACCESS_WRITE, user, this.walkOut);
+          let r: WalkResult;
+          if (this.pageWalkCacheEnabled) {
+            const pwc = this.tlb.walkCache;
+            r = walkCached(this.memory.i32, root, this.shape!, va, access === ACCESS_WRITE, user, this.walkOut, pwc, this.tlb.tag);
+            if (pwc.lastSkipped > 0) this.counters.pageWalkCacheHits++;
+            else this.counters.pageWalkCacheMisses++;
+          } else {
+            r = walk(this.memory.i32, root, this.shape!, va, access === ACCESS_WRITE, user, this.walkOut);
+          }
           this.counters.walkReferences += r.references;
           if (r.status === WALK_BAD_TABLE) return this.fault(CAUSE.ADDRESS_ERROR, va, access, false);
           if (r.status !== WALK_OK) return this.fault(CAUSE.PAGE_FAULT, va, access, r.status === WALK_PROTECTION);
@@ -426,31 +450,37 @@ export class Cpu {
     }
     const s = this.nestedOut;
     const hostShape = this.hostShape!;
+    const ntlb = this.nestedTlbEnabled ? tlb.nestedTlb : undefined;
+    const tag = tlb.tag;
     let ma: number;
     let guestFlags: number;
     let attributes = 0;
     if (!user && va >= KSEG_BASE) {
       s.status = NESTED_OK;
-      s.guestReferences = s.hostReferences = 0;
-      ma = hostTranslate(mem, v.hostRoot, hostShape, va - KSEG_BASE, write, s);
+      s.guestReferences = s.hostReferences = s.nestedTlbHits = s.nestedTlbMisses = 0;
+      ma = hostTranslate(mem, v.hostRoot, hostShape, va - KSEG_BASE, write, s, ntlb, tag);
       guestFlags = PTE_W | PTE_U;
       attributes = TLB_KERNEL_ONLY;
     } else {
       const root = this.crs[CR.PTBR]! >>> 0;
       if (root === 0) {
         s.status = NESTED_OK;
-        s.guestReferences = s.hostReferences = 0;
-        ma = hostTranslate(mem, v.hostRoot, hostShape, va, write, s);
+        s.guestReferences = s.hostReferences = s.nestedTlbHits = s.nestedTlbMisses = 0;
+        ma = hostTranslate(mem, v.hostRoot, hostShape, va, write, s, ntlb, tag);
         guestFlags = PTE_W | PTE_U;
       } else {
-        walkNested(mem, root, this.shape!, v.hostRoot, hostShape, va, write, user, s);
+        walkNested(mem, root, this.shape!, v.hostRoot, hostShape, va, write, user, s, this.pageWalkCacheEnabled ? tlb.walkCache : undefined, ntlb, tag);
         ma = s.status === NESTED_OK ? s.address : -1;
         guestFlags = s.pte;
+        if (s.guestLevelsSkipped > 0) this.counters.pageWalkCacheHits++;
+        else if (s.guestLevelsSkipped === 0) this.counters.pageWalkCacheMisses++;
       }
     }
     this.counters.walkReferences += s.guestReferences + s.hostReferences;
     v.nestedWalks++;
     v.hostWalkReferences += s.hostReferences;
+    v.nestedTlbHits += s.nestedTlbHits;
+    v.nestedTlbMisses += s.nestedTlbMisses;
     if (ma < 0) {
       if (s.status === NESTED_HOST_FAULT) {
         v.exitGuestPhysical = s.guestPhysical;
@@ -491,6 +521,13 @@ export class Cpu {
     this.guestMode = true;
     this.instructionExit = 0;
     vmcs.entries++;
+    // Tagged TLB: the VM's entries (VPID) become the visible ones. Without VPID the entry
+    // flushes everything tagged 0, as VT-x does.
+    this.tlb.setTag(vmcs.vpid);
+    if (vmcs.vpid === 0) {
+      this.tlb.flushTag(0);
+      vmcs.tlbFlushesAtTransitions++;
+    }
     if (vmcs.injectCause !== 0) {
       const cause = vmcs.injectCause;
       vmcs.injectCause = 0;
@@ -507,6 +544,11 @@ export class Cpu {
     v.exitPc = this.pc;
     v.exitsByReason[reason]!++;
     this.guestMode = false;
+    // Without VPID an exit flushes the guest's entries (VT-x: VPID 0); with it they stay.
+    if (v.vpid === 0) {
+      this.tlb.flushTag(0);
+      v.tlbFlushesAtTransitions++;
+    }
     this.translationChanged();
   }
 

@@ -2,9 +2,14 @@
 // reference is a guest-physical address, itself translated through the host table.
 // Without caches a TLB miss costs (n+1)(m+1)-1 references for n guest and m host levels:
 // each of the n guest entries needs an m-reference host walk plus its own read, and the
-// final guest-physical address one more host walk.
-import { PAGE_MASK, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W } from "../arch.js";
-import { walk, walkShape, WALK_OK, WALK_PROTECTION, type Levels, type WalkResult, type WalkShape } from "./walker.js";
+// final guest-physical address one more host walk. Two caches cut that (Bhargava et
+// al., ASPLOS 2008): the page-walk cache skips guest levels whose entries it holds
+// (keyed by the guest-virtual prefix), and the nested TLB skips the host walk of a
+// guest-physical page it has translated before. Either is optional, so a cold miss
+// still makes (n+1)(m+1)-1 references.
+import { PAGE_MASK, PAGE_SHIFT, PTE_FRAME_MASK, PTE_LARGE, PTE_U, PTE_V, PTE_W } from "../arch.js";
+import type { NestedTlb, PageWalkCache } from "./walk-caches.js";
+import { largeLeaf, walk, walkShape, WALK_OK, WALK_PROTECTION, type Levels, type WalkResult, type WalkShape } from "./walker.js";
 
 /** Outcome codes of `walkNested`. */
 export const NESTED_OK = 0;
@@ -27,12 +32,18 @@ export interface NestedWalkState {
   hostProtection: boolean;
   guestReferences: number;
   hostReferences: number;
+  /** Host translations found in the nested TLB, and those that walked the host table with it enabled. */
+  nestedTlbHits: number;
+  nestedTlbMisses: number;
+  /** Guest levels the page-walk cache let the walk skip (0 on a miss); -1 when no cache was consulted. */
+  guestLevelsSkipped: number;
   readonly host: WalkResult;
 }
 
 export function newNestedWalkState(): NestedWalkState {
   return {
     status: 0, address: 0, pte: 0, hostWritable: false, guestPhysical: 0, hostProtection: false, guestReferences: 0, hostReferences: 0,
+    nestedTlbHits: 0, nestedTlbMisses: 0, guestLevelsSkipped: -1,
     host: { status: 0, pte: 0, references: 0 },
   };
 }
@@ -40,9 +51,29 @@ export function newNestedWalkState(): NestedWalkState {
 /**
  * Guest-physical -> machine through the host table (host tables live in machine memory).
  * Adds its references to `out.hostReferences`; returns -1 with the fault in `out` when the
- * host does not map `gpa` (or forbids the write).
+ * host does not map `gpa` (or forbids the write). With a nested TLB, a guest-physical page
+ * it holds (writable, for a write) costs no reference, and a successful walk is cached.
  */
-export function hostTranslate(memory: Int32Array, hostRoot: number, hostShape: WalkShape, gpa: number, write: boolean, out: NestedWalkState): number {
+export function hostTranslate(
+  memory: Int32Array,
+  hostRoot: number,
+  hostShape: WalkShape,
+  gpa: number,
+  write: boolean,
+  out: NestedWalkState,
+  ntlb?: NestedTlb,
+  tag = 0,
+): number {
+  if (ntlb !== undefined) {
+    const slot = ntlb.lookup(gpa >>> PAGE_SHIFT, tag);
+    // A write the cached entry does not allow walks, to find the fault (or a new entry).
+    if (slot >= 0 && (!write || ntlb.writable[slot] !== 0)) {
+      out.nestedTlbHits++;
+      out.hostWritable = ntlb.writable[slot] !== 0;
+      return (ntlb.frame[slot]! >>> 0) + (gpa & PAGE_MASK);
+    }
+    out.nestedTlbMisses++;
+  }
   const h = walk(memory, hostRoot, hostShape, gpa, write, false, out.host);
   out.hostReferences += h.references;
   if (h.status !== WALK_OK) {
@@ -52,6 +83,7 @@ export function hostTranslate(memory: Int32Array, hostRoot: number, hostShape: W
     return -1;
   }
   out.hostWritable = (h.pte & PTE_W) !== 0;
+  if (ntlb !== undefined) ntlb.insert(gpa >>> PAGE_SHIFT, tag, (h.pte & PTE_FRAME_MASK) >>> 0, out.hostWritable);
   return ((h.pte & PTE_FRAME_MASK) >>> 0) + (gpa & PAGE_MASK);
 }
 
@@ -59,7 +91,9 @@ export function hostTranslate(memory: Int32Array, hostRoot: number, hostShape: W
  * The two-dimensional walk of guest-virtual `gva`: the guest's tables from guest-physical
  * `guestRoot`, each reference translated through the host table at machine address
  * `hostRoot`, then the final guest-physical address. `write` and `user` select the
- * guest's protection checks (the host checks only writes).
+ * guest's protection checks (the host checks only writes). `pwc` and `ntlb`, when
+ * given, are the page-walk cache (guest dimension) and nested TLB (host dimension),
+ * both looked up and filled with `tag`.
  */
 export function walkNested(
   memory: Int32Array,
@@ -71,30 +105,55 @@ export function walkNested(
   write: boolean,
   user: boolean,
   out: NestedWalkState,
+  pwc?: PageWalkCache,
+  ntlb?: NestedTlb,
+  tag = 0,
 ): NestedWalkState {
   out.guestReferences = 0;
   out.hostReferences = 0;
+  out.nestedTlbHits = 0;
+  out.nestedTlbMisses = 0;
+  out.guestLevelsSkipped = -1;
   out.pte = 0;
   const vpn = gva >>> 12;
   let table = guestRoot >>> 0; // guest-physical
-  for (let level = 0; level < guestShape.levels; level++) {
+  let start = 0;
+  if (pwc !== undefined) {
+    // The deepest cached upper level first, as the PDE cache is consulted before the PDPTE cache.
+    for (let level = guestShape.levels - 2; level >= 0; level--) {
+      const t = pwc.lookup(level, vpn >>> guestShape.shifts[level]!, tag);
+      if (t >= 0) {
+        table = t;
+        start = level + 1;
+        break;
+      }
+    }
+    out.guestLevelsSkipped = start;
+  }
+  for (let level = start; level < guestShape.levels; level++) {
     const entryGpa = table + (((vpn >>> guestShape.shifts[level]!) & guestShape.masks[level]!) << 2);
-    const entryMa = hostTranslate(memory, hostRoot, hostShape, entryGpa, false, out);
+    const entryMa = hostTranslate(memory, hostRoot, hostShape, entryGpa, false, out, ntlb, tag);
     if (entryMa < 0) return out;
-    const pte = memory[entryMa >>> 2]!;
+    let pte = memory[entryMa >>> 2]!;
     out.guestReferences++;
     out.pte = pte;
     if ((pte & PTE_V) === 0) {
       out.status = NESTED_GUEST_NOT_PRESENT;
       return out;
     }
-    if (level === guestShape.levels - 1 && ((user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0))) {
+    // The guest's large page: a leaf one level up (its 4 KiB page within the span).
+    const large = level === guestShape.levels - 2 && (pte & PTE_LARGE) !== 0;
+    if (large) out.pte = pte = largeLeaf(pte, vpn, guestShape);
+    const leaf = large || level === guestShape.levels - 1;
+    if (leaf && ((user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0))) {
       out.status = NESTED_GUEST_PROTECTION;
       return out;
     }
     table = (pte & PTE_FRAME_MASK) >>> 0;
+    if (leaf) break;
+    if (pwc !== undefined) pwc.insert(level, vpn >>> guestShape.shifts[level]!, tag, table);
   }
-  const ma = hostTranslate(memory, hostRoot, hostShape, table + (gva & PAGE_MASK), write, out);
+  const ma = hostTranslate(memory, hostRoot, hostShape, table + (gva & PAGE_MASK), write, out, ntlb, tag);
   if (ma < 0) return out;
   out.status = NESTED_OK;
   out.address = ma;
@@ -111,6 +170,16 @@ export interface NestedWalkResult {
   readonly references: number;
   readonly guestReferences: number;
   readonly hostReferences: number;
+  /** With the caches given: host translations the nested TLB answered, guest levels the page-walk cache skipped. */
+  readonly nestedTlbHits: number;
+  readonly guestLevelsSkipped: number;
+}
+
+/** The caches a `nestedWalk` may go through (each optional), and their tag. */
+export interface NestedWalkCaches {
+  readonly pageWalkCache?: PageWalkCache;
+  readonly nestedTlb?: NestedTlb;
+  readonly tag?: number;
 }
 
 /** `walkNested` with its own shapes and a fresh result (for tests and tools). */
@@ -122,9 +191,16 @@ export function nestedWalk(
   hostLevels: Levels,
   memory: Int32Array,
   access: { write: boolean; user: boolean },
+  caches: NestedWalkCaches = {},
 ): NestedWalkResult {
-  const s = walkNested(memory, guestRoot, walkShape(guestLevels), hostRoot, walkShape(hostLevels), gva, access.write, access.user, newNestedWalkState());
-  const common = { references: s.guestReferences + s.hostReferences, guestReferences: s.guestReferences, hostReferences: s.hostReferences };
+  const s = walkNested(
+    memory, guestRoot, walkShape(guestLevels), hostRoot, walkShape(hostLevels), gva, access.write, access.user, newNestedWalkState(),
+    caches.pageWalkCache, caches.nestedTlb, caches.tag ?? 0,
+  );
+  const common = {
+    references: s.guestReferences + s.hostReferences, guestReferences: s.guestReferences, hostReferences: s.hostReferences,
+    nestedTlbHits: s.nestedTlbHits, guestLevelsSkipped: Math.max(0, s.guestLevelsSkipped),
+  };
   if (s.status === NESTED_OK) return { outcome: "ok", address: s.address, ...common };
   if (s.status === NESTED_HOST_FAULT) return { outcome: "host-fault", address: 0, guestPhysical: s.guestPhysical, ...common };
   return { outcome: "guest-fault", address: 0, ...common };

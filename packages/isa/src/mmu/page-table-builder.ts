@@ -1,6 +1,6 @@
 // Builds page tables directly in physical memory, in the walker's format. Used by the
 // monitor's nested-paging host tables, by tests and by the benchmark.
-import { PAGE_SIZE, PTE_FRAME_MASK, PTE_V } from "../arch.js";
+import { PAGE_SIZE, PTE_FRAME_MASK, PTE_LARGE, PTE_V } from "../arch.js";
 import { walkShape, type Levels, type WalkShape } from "./walker.js";
 
 export class PageTableBuilder {
@@ -26,14 +26,30 @@ export class PageTableBuilder {
     return pa;
   }
 
+  /** Bytes one large page maps: a whole last-level table's span (4 MiB, 512 KiB or 128 KiB for 2, 3, 4 levels). */
+  get largePageBytes(): number {
+    return (this.shape.masks[this.shape.levels - 1]! + 1) * PAGE_SIZE;
+  }
+
   /** Maps the page of `va` to the frame of `pa` with leaf flags (PTE_V is added). */
   map(va: number, pa: number, flags: number): void {
+    this.mapAt(va, pa, flags, this.shape.levels - 1);
+  }
+
+  /** Maps the large page of `va` (both aligned to `largePageBytes`) to `pa`: a PTE_LARGE leaf one level up. */
+  mapLarge(va: number, pa: number, flags: number): void {
+    const span = this.largePageBytes;
+    if (va % span !== 0 || pa % span !== 0) throw new RangeError(`a large page maps ${span} bytes from an address aligned to them`);
+    this.mapAt(va, pa, flags | PTE_LARGE, this.shape.levels - 2);
+  }
+
+  private mapAt(va: number, pa: number, flags: number, leafLevel: number): void {
     const vpn = va >>> 12;
     let table = this.root;
-    for (let level = 0; level < this.shape.levels; level++) {
+    for (let level = 0; level <= leafLevel; level++) {
       const idx = (vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!;
       const slot = (table >>> 2) + idx;
-      if (level === this.shape.levels - 1) {
+      if (level === leafLevel) {
         this.mem[slot] = ((pa & PTE_FRAME_MASK) | flags | PTE_V) | 0;
         return;
       }

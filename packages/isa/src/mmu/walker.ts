@@ -1,6 +1,7 @@
 // The hardware page-table walker (walker profiles): one memory reference per level.
-import { PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W } from "../arch.js";
+import { PAGE_SHIFT, PTE_FRAME_MASK, PTE_LARGE, PTE_U, PTE_V, PTE_W } from "../arch.js";
 import { levelBits } from "../profiles.js";
+import type { PageWalkCache } from "./walk-caches.js";
 
 export type Levels = 2 | 3 | 4;
 
@@ -29,6 +30,18 @@ export const WALK_OK = 0;
 export const WALK_NOT_PRESENT = 1;
 export const WALK_PROTECTION = 2;
 export const WALK_BAD_TABLE = 3; // a table address beyond physical memory
+
+/**
+ * The 4 KiB leaf a large-page entry (PTE_LARGE, one level above the leaves) gives for
+ * `vpn`: the large frame, aligned to its span (low frame bits ignored), plus the page's
+ * index within it, with the large entry's flags. The TLB holds 4 KiB pages, so a large
+ * page is cached a page at a time (splintered).
+ */
+export function largeLeaf(pte: number, vpn: number, shape: WalkShape): number {
+  const pagesMask = shape.masks[shape.levels - 1]!;
+  const base = (pte & PTE_FRAME_MASK & ~(pagesMask << PAGE_SHIFT)) >>> 0;
+  return (base + ((vpn & pagesMask) << PAGE_SHIFT)) | (pte & 0xfff);
+}
 
 export interface WalkResult {
   status: number;
@@ -67,11 +80,69 @@ export function walk(
       return out;
     }
     table = (pte & PTE_FRAME_MASK) >>> 0;
-    if (level === shape.levels - 1) {
-      out.pte = pte;
+    const large = level === shape.levels - 2 && (pte & PTE_LARGE) !== 0;
+    if (level === shape.levels - 1 || large) {
+      out.pte = large ? largeLeaf(pte, vpn, shape) : pte;
       out.status = (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
       return out;
     }
+  }
+  out.status = WALK_NOT_PRESENT;
+  return out;
+}
+
+/**
+ * `walk` through a page-walk cache: the walk starts below the deepest upper-level entry
+ * cached for `va`'s prefix and `tag` (pwc.lastSkipped = the levels it skipped, 0 on a
+ * miss), and every present upper-level entry it reads is cached. References count only
+ * the entries actually read.
+ */
+export function walkCached(
+  mem: Int32Array,
+  root: number,
+  shape: WalkShape,
+  va: number,
+  write: boolean,
+  user: boolean,
+  out: WalkResult,
+  pwc: PageWalkCache,
+  tag: number,
+): WalkResult {
+  const vpn = va >>> PAGE_SHIFT;
+  let table = root >>> 0;
+  let start = 0;
+  for (let level = shape.levels - 2; level >= 0; level--) {
+    const t = pwc.lookup(level, vpn >>> shape.shifts[level]!, tag);
+    if (t >= 0) {
+      table = t;
+      start = level + 1;
+      break;
+    }
+  }
+  pwc.lastSkipped = start;
+  out.references = 0;
+  for (let level = start; level < shape.levels; level++) {
+    const entryAddr = table + (((vpn >>> shape.shifts[level]!) & shape.masks[level]!) << 2);
+    if (entryAddr + 4 > mem.length * 4) {
+      out.status = WALK_BAD_TABLE;
+      out.pte = 0;
+      return out;
+    }
+    const pte = mem[entryAddr >>> 2]!;
+    out.references++;
+    if ((pte & PTE_V) === 0) {
+      out.status = WALK_NOT_PRESENT;
+      out.pte = pte;
+      return out;
+    }
+    table = (pte & PTE_FRAME_MASK) >>> 0;
+    const large = level === shape.levels - 2 && (pte & PTE_LARGE) !== 0;
+    if (level === shape.levels - 1 || large) {
+      out.pte = large ? largeLeaf(pte, vpn, shape) : pte;
+      out.status = (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
+      return out;
+    }
+    pwc.insert(level, vpn >>> shape.shifts[level]!, tag, table);
   }
   out.status = WALK_NOT_PRESENT;
   return out;
