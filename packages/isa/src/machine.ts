@@ -38,6 +38,8 @@ export interface MachineStats {
   readonly tlbInvalidations: number;
   readonly tlbFlushes: number;
   readonly crWrites: number;
+  readonly gateEntries: number;
+  readonly ring1Returns: number;
   readonly diskReads: number;
   readonly diskWrites: number;
 }
