@@ -61,6 +61,58 @@ export class ParavirtMonitor extends Monitor {
     this.setSharedWord(SH.PENDING, this.vcpu.interruptPending ? 1 : 0);
   }
 
+  // --- tracing the direct path ----------------------------------------------------
+
+  /**
+   * Under a trace on x86-like: the trap gate and RTE from ring 1 never reach the monitor,
+   * so it steps the guest one instruction at a time to see them (as the hardware-assist
+   * monitor watches guest-mode traps), recording stretches of execution between them.
+   */
+  override run(budget: number): "halt" | "budget" {
+    if (!this.trace || !this.kernelAtRing1) return super.run(budget);
+    const { cpu, vcpu } = this;
+    const c = cpu.counters;
+    let stretch: { pc: number; retired: number; actor: "process" | "os" } | undefined;
+    const flush = (): void => {
+      if (stretch && cpu.retired > stretch.retired) {
+        const n = cpu.retired - stretch.retired;
+        this.note(stretch.actor, "run", `runs ${n} instruction${n === 1 ? "" : "s"} directly`, { pc: stretch.pc, instructions: n, at: stretch.retired });
+      }
+      stretch = undefined;
+    };
+    for (;;) {
+      if (vcpu.halted) return "halt";
+      const left = budget - this.used;
+      if (left <= 0 || (this.trace as { full?: boolean }).full === true) {
+        flush();
+        return "budget";
+      }
+      const actor = cpu.mode === MODE_USER ? "process" : "os";
+      if (stretch?.actor !== actor) {
+        flush();
+        stretch = { pc: cpu.pc, retired: cpu.retired, actor };
+      }
+      const pc = cpu.pc;
+      const gate = c.gateEntries;
+      const back = c.ring1Returns;
+      const stop = this.machine.run(1);
+      if (c.gateEntries !== gate) {
+        flush();
+        this.note("process", "trap", "system call: trap through the trap gate, straight to the OS at ring 1 (no VMM)", { pc, cause: CAUSE.SYSCALL });
+      } else if (c.ring1Returns !== back) {
+        flush();
+        this.note("os", "return", `return-from-trap (rte) from ring 1 to ${hex(cpu.pc)} in user mode (no VMM)`, { pc });
+      } else if (stop.reason === "intercept") {
+        flush();
+        this.handleTrap(cpu.exitCause);
+        if (!vcpu.halted) {
+          this.monitorReturns++;
+          cpu.translationChanged();
+        }
+      }
+    }
+  }
+
   // --- traps ----------------------------------------------------------------------
 
   override handleTrap(cause: number): void {
