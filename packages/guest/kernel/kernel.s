@@ -484,8 +484,9 @@ resume:
         sw      r1, 0(r2)
         jmp     preempt
 ; The native return (x86's IRET from ring 1): the frame RTE pops, EPC, ESTATUS and USP,
-; on the kernel stack, the user's r1 and r2 above it; events back on; then, if one is
-; waiting, HC_IRET instead, so the monitor delivers it at the return (xen_iret).
+; on the kernel stack, the user's r1 and r2 above it; events back on; then, if a timer
+; tick is waiting, the kernel takes it itself, at the process's next instruction, as
+; Xen-Linux's xen_iret jumps to its event callback: no hypercall either way.
 .native: la     sp, kstack_top
         lw      r1, 60(r10)
         push    r1
@@ -516,21 +517,17 @@ resume:
 resume_tail:
         lw      r1, SH_PENDING(r2)
         cmpi    r1, 0
-        bne     .slow
+        bne     .tick
         pop     r1
         pop     r2
         rte                                ; to user mode, no monitor
-.slow:  lw      r1, 8(sp)
-        sw      r1, SH_EPC(r2)
-        lw      r1, 12(sp)
-        sw      r1, SH_ESTATUS(r2)
-        lw      r1, 16(sp)
-        sw      r1, SH_USP(r2)
-        lw      r1, 0(sp)
-        sw      r1, SH_R1(r2)
-        lw      r2, 4(sp)
-        li      r1, HC_IRET
-        hcall   0
+.tick:  li      r1, 0
+        sw      r1, SH_PENDING(r2)         ; taken here: acknowledged (Xen's evtchn_upcall_pending)
+        sw      r1, SH_IF(r2)              ; and masked, as trap entry does
+        la      sp, kstack_top
+        la      r10, current
+        lw      r10, 0(r10)
+        jmp     preempt
 resume_end:
 .else
         la      r2, shared_info            ; the trap frame HC_IRET returns through

@@ -48,10 +48,15 @@ export class ParavirtMonitor extends Monitor {
     if (this.sharedWord(offset) !== (value | 0)) this.writeGuestWord(this.shared + offset, value);
   }
 
-  /** The virtual IF and the pending flag as the guest left them in the shared page. */
+  /**
+   * The virtual IF and the pending flag as the guest left them in the shared page: a
+   * guest that took a pending interrupt itself cleared PENDING (Xen's guests clear
+   * evtchn_upcall_pending), and it is no longer the monitor's to deliver.
+   */
   private syncIn(): void {
     if (this.shared < 0) return;
     this.vcpu.interruptFlag = this.sharedWord(SH.IF) & FLAG_IF;
+    if (this.sharedWord(SH.PENDING) === 0) this.vcpu.interruptPending = false;
   }
 
   /** The virtual IF and the pending flag back into the shared page. */
