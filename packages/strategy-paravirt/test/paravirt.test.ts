@@ -184,6 +184,50 @@ start:  li      r11, ${n}
     expect(ev(many, "hypercall SET_TRAP_TABLE")).toBe(0);
   });
 
+  it("x86-like: timer ticks landing anywhere in the gate's entry and resume's tail change nothing the processes print", () => {
+    // Two processes making system calls in a loop, preempted at many different points
+    // (time slices of 301..499 instructions): ticks land at the gate's entry, before
+    // events are masked, and in resume's tail, after they are unmasked.
+    const loop = (tag: string) => `
+start:  li      r11, 40
+.loop:  li      r1, 2                    ; getpid
+        syscall 0
+        addi    r11, r11, -1
+        cmpi    r11, 0
+        bgt     .loop
+        la      r2, msg
+        call    print
+        li      r2, 0
+        call    exit
+msg:    .asciz  "${tag} done\\n"`;
+    const parent = `
+start:  li      r2, 1
+        li      r3, 0
+        li      r1, 4                    ; spawn program 1
+        syscall 0
+        li      r11, 40
+.loop:  li      r1, 2
+        syscall 0
+        addi    r11, r11, -1
+        cmpi    r11, 0
+        bgt     .loop
+        li      r1, 5                    ; wait
+        syscall 0
+        la      r2, msg
+        call    print
+        li      r2, 0
+        call    exit
+msg:    .asciz  "parent done\\n"`;
+    for (let period = 301; period < 500; period += 13) {
+      const s = { ...inlineScenario(`ticks-${period}`, [parent, loop("child")]), timerPeriod: period };
+      const n = runConfiguration(config("x86-like", "native"), s, modules);
+      const p = runConfiguration(config("x86-like", "paravirt"), s, modules) as Run;
+      expect(n.output, `${n.outcome} ${JSON.stringify(n.metrics?.traps)}`).toBe("child done\nparent done\n");
+      expect(p.output, `time slice ${period}`).toBe(n.output);
+      expect(stats(p).gateEntries).toBeGreaterThan(80);
+    }
+  });
+
   it("x86-like kernel-build: far fewer monitor entries than trap-and-emulate's paravirtual cousin on riscv-like", () => {
     const s = findScenario("kernel-build");
     const n = runConfiguration(config("x86-like", "native"), s, modules) as Run;
