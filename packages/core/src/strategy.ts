@@ -137,7 +137,14 @@ export interface MemoryStrategy {
   // Under a monitor (the guest kernel deprivileged): the strategy owns the real MMU.
   /** Takes charge of the real MMU for this VM, before the guest's first instruction. */
   attachMonitor?(vm: VmContext): void;
-  /** The virtual mode changed (the real mode stays user). */
+  /**
+   * Ring compression: on a profile with ring 1 the monitor runs the guest kernel there,
+   * which page protection treats as supervisor, so one set of tables (carrying the
+   * guest's U bit) serves guest kernel and processes alike and a mode change reaches
+   * nothing real. Strategies that can serve it so say true.
+   */
+  readonly ringCompression?: boolean;
+  /** The virtual mode changed (the real mode follows: user, or ring 1 / user under ring compression). */
   modeChanged?(mode: number): void;
   /** The guest wrote its page-table base (virtual PTBR). */
   pageTableBaseWritten?(value: number): void;

@@ -71,6 +71,7 @@
         .equ HC_PORT_OUT, 9                ; r2 = port, r3 = value
         .equ HC_EVENT_CHECK, 10            ; deliver a pending interrupt now
         .equ HC_HALT, 11
+        .equ HC_SET_TRAP_TABLE, 12         ; r2 = trap cause, r3 = handler: a trap gate to ring 1 (TRAP_GATE)
         ; batch entries: (address, value); the low two bits of the address say what to do
         .equ PT_UPDATE, 0                  ; (guest-physical address of an entry, new entry)
         .equ PT_INVLPG, 1                  ; (PT_INVLPG, virtual address): drop its translation
@@ -100,6 +101,12 @@ start:  la      sp, kstack_top
         li      r2, TIMER_PERIOD
         li      r1, HC_SET_TIMER
         hcall   0
+.ifdef TRAP_GATE
+        li      r2, C_SYSCALL              ; system calls straight to syscall_gate at ring 1
+        la      r3, syscall_gate           ; (Xen's set_trap_table, vector 0x80)
+        li      r1, HC_SET_TRAP_TABLE
+        hcall   0
+.endif
 .else
         la      r1, trap_entry
         wrcr    r1, TVEC
@@ -201,6 +208,47 @@ trap_entry:
         la      r2, msg_badtrap
         jmp     panic
 
+.ifdef TRAP_GATE
+; System calls arrive here straight from user mode, at ring 1, through the trap gate
+; (Xen's fast system-call trap): the monitor is not involved. sp = the kernel stack with
+; the frame EPC, ESTATUS, USP on it; every register is the process's; events are still
+; on (a trap gate cannot mask them), so masking them comes first.
+syscall_gate:
+        push    r1, r2
+        la      r1, shared_info
+        li      r2, 0
+        sw      r2, SH_IF(r1)
+gate_masked:
+        la      r1, current
+        lw      r1, 0(r1)
+        pop     r2
+        sw      r2, 8(r1)
+        pop     r2
+        sw      r2, 4(r1)                  ; the user's r1 and r2
+        sw      r0, 0(r1)
+        sw      r3, 12(r1)
+        sw      r4, 16(r1)
+        sw      r5, 20(r1)
+        sw      r6, 24(r1)
+        sw      r7, 28(r1)
+        sw      r8, 32(r1)
+        sw      r9, 36(r1)
+        sw      r10, 40(r1)
+        sw      r11, 44(r1)
+        sw      r12, 48(r1)
+        sw      r13, 52(r1)
+        sw      r14, 56(r1)
+        lw      r2, 0(sp)
+        sw      r2, P_PC(r1)
+        lw      r2, 4(sp)
+        sw      r2, P_ESTATUS(r1)
+        lw      r2, 8(sp)
+        sw      r2, 60(r1)                 ; the user stack pointer
+        mov     r10, r1
+        la      sp, kstack_top
+        jmp     syscall_dispatch
+.endif
+
 ; A trap taken in kernel mode. Expected ones: a TLB miss or page fault on a user address
 ; while a system call reaches user memory (refilled or demand-zeroed exactly as from user
 ; mode), and faults at the sites listed in the exception table, which resume at their
@@ -229,6 +277,10 @@ kernel_trap:
         rdcr    r2, CAUSE
 .endif
         andi    r2, r2, 0xff
+.ifdef TRAP_GATE
+        cmpi    r2, C_TIMER
+        beq     .tick
+.endif
         cmpi    r2, C_TLB_MISS
         beq     .miss
         cmpi    r2, C_PAGE_FAULT
@@ -324,6 +376,33 @@ kernel_trap:
 .found: lw      r5, 4(r3)
         sw      r5, 4(sp)                  ; resume at the fixup
         jmp     .back
+.ifdef TRAP_GATE
+; A timer reaches the kernel at ring 1 only where events are on there: at the trap
+; gate's entry, before syscall_gate masks them, and in resume's tail, after it unmasked
+; them for the return to user mode (Xen-Linux's xen_iret critical region).
+.tick:  lw      r2, 4(sp)                  ; where it came
+        la      r3, resume_tail
+        cmp     r2, r3
+        bltu    .entry
+        la      r3, resume_end
+        cmp     r2, r3
+        bgeu    .entry
+        la      sp, kstack_top             ; the return had begun: the process's saved state is
+        jmp     preempt                    ; whole, so take the timer at its next instruction
+.entry: la      r3, syscall_gate
+        cmp     r2, r3
+        bltu    .bad
+        la      r3, gate_masked
+        cmp     r2, r3
+        bgeu    .bad
+        la      r3, tick_deferred          ; the system call has begun: keep the tick for its
+        li      r4, 1                      ; return, and go on with events masked (as trap
+        sw      r4, 0(r3)                  ; entry on bare metal clears IF)
+        lw      r2, 0(sp)
+        xori    r2, r2, 0x200              ; ESTATUS had IF on: events were on here
+        sw      r2, 0(sp)
+        jmp     .back
+.endif
 .bad:   la      sp, kstack_top
         la      r2, msg_kernel_trap
         jmp     panic
@@ -395,7 +474,63 @@ resume:
         cmpi    r1, 0
         beq     .frame
         call    pt_flush
-.frame: la      r2, shared_info            ; the trap frame HC_IRET returns through
+.frame:
+.ifdef TRAP_GATE
+        la      r2, tick_deferred          ; a tick that came at the gate's entry: now
+        lw      r1, 0(r2)
+        cmpi    r1, 0
+        beq     .native
+        li      r1, 0
+        sw      r1, 0(r2)
+        jmp     preempt
+; The native return (x86's IRET from ring 1): the frame RTE pops, EPC, ESTATUS and USP,
+; on the kernel stack, the user's r1 and r2 above it; events back on; then, if a timer
+; tick is waiting, the kernel takes it itself, at the process's next instruction, as
+; Xen-Linux's xen_iret jumps to its event callback: no hypercall either way.
+.native: la     sp, kstack_top
+        lw      r1, 60(r10)
+        push    r1
+        lw      r1, P_ESTATUS(r10)
+        push    r1
+        lw      r1, P_PC(r10)
+        push    r1
+        lw      r1, 8(r10)
+        push    r1
+        lw      r1, 4(r10)
+        push    r1
+        lw      r0, 0(r10)
+        lw      r3, 12(r10)
+        lw      r4, 16(r10)
+        lw      r5, 20(r10)
+        lw      r6, 24(r10)
+        lw      r7, 28(r10)
+        lw      r8, 32(r10)
+        lw      r9, 36(r10)
+        lw      r11, 44(r10)
+        lw      r12, 48(r10)
+        lw      r13, 52(r10)
+        lw      r14, 56(r10)
+        lw      r10, 40(r10)
+        la      r2, shared_info
+        li      r1, 0x200
+        sw      r1, SH_IF(r2)              ; events on: a timer from here on is resume's (see kernel_trap)
+resume_tail:
+        lw      r1, SH_PENDING(r2)
+        cmpi    r1, 0
+        bne     .tick
+        pop     r1
+        pop     r2
+        rte                                ; to user mode, no monitor
+.tick:  li      r1, 0
+        sw      r1, SH_PENDING(r2)         ; taken here: acknowledged (Xen's evtchn_upcall_pending)
+        sw      r1, SH_IF(r2)              ; and masked, as trap entry does
+        la      sp, kstack_top
+        la      r10, current
+        lw      r10, 0(r10)
+        jmp     preempt
+resume_end:
+.else
+        la      r2, shared_info            ; the trap frame HC_IRET returns through
         lw      r1, P_PC(r10)
         sw      r1, SH_EPC(r2)
         lw      r1, P_ESTATUS(r10)
@@ -420,6 +555,7 @@ resume:
         lw      r10, 40(r10)
         li      r1, HC_IRET
         hcall   0
+.endif
 .else
         lw      r1, P_PC(r10)
         wrcr    r1, EPC
@@ -1527,6 +1663,7 @@ kputc_byte: .word 0
 ; Shared with the monitor (HC_SET_CALLBACKS): among the kernel's other variables, so the
 ; trap path touches no page the unmodified kernel's does not.
 shared_info: .space 64
+tick_deferred: .word 0                      ; TRAP_GATE: a timer taken at the gate's entry
 pt_count:   .word 0
 pt_batch:   .space PT_BATCH * 8
 .endif

@@ -46,6 +46,8 @@ export function guestDefines(profile: Profile, timerPeriod = DEFAULT_TIMER_PERIO
   if (profile.mmu.kind === "walker") d.WALKER = 1;
   else d.SOFTWARE_TLB = 1;
   if (paravirt) d.PARAVIRT = 1;
+  // Ring 1 (x86-like): system calls reach the paravirtual kernel through a trap gate.
+  if (paravirt && profile.ring1) d.TRAP_GATE = 1;
   return d;
 }
 

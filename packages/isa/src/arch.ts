@@ -14,6 +14,13 @@ export const SP = 15;
 /** Privilege modes, as read by RDMODE and stored in bit 31 of ESTATUS. */
 export const MODE_KERNEL = 0;
 export const MODE_USER = 1;
+/**
+ * Profiles with a deprivileged kernel level (`profile.ring1`, x86-like): ring 1, where a
+ * real kernel runs a guest kernel. Privileged instructions trap as in user mode; pages
+ * are reached as supervisor (PTE_U not needed); every address is translated. RDMODE
+ * reads 2. Only the real kernel's RTE or trap gate enters it (see ISA.md).
+ */
+export const MODE_RING1 = 2;
 
 /** Flags word bits (PUSHF/POPF). Condition codes are set only by CMP/CMPI. */
 export const FLAG_C = 1 << 0; // borrow: unsigned a < b
@@ -22,8 +29,17 @@ export const FLAG_N = 1 << 2;
 export const FLAG_V = 1 << 3;
 export const FLAG_IF = 1 << 9; // interrupt flag
 export const FLAGS_MASK = FLAG_C | FLAG_Z | FLAG_N | FLAG_V | FLAG_IF;
-/** ESTATUS = flags | previous mode << 31. */
+/** ESTATUS = flags | previous mode << 31 (user); ring 1 (profiles that have it) is bit 30. */
 export const ESTATUS_MODE_SHIFT = 31;
+export const ESTATUS_RING1 = 1 << 30;
+/** The mode bits ESTATUS holds for `mode`. */
+export function estatusMode(mode: number): number {
+  return mode === MODE_USER ? 1 << ESTATUS_MODE_SHIFT : mode === MODE_RING1 ? ESTATUS_RING1 : 0;
+}
+/** The mode an ESTATUS value returns to (ring 1 only where `ring1`). */
+export function modeOfEstatus(status: number, ring1: boolean): number {
+  return status < 0 ? MODE_USER : ring1 && (status & ESTATUS_RING1) !== 0 ? MODE_RING1 : MODE_KERNEL;
+}
 
 /**
  * Kernel-mode addresses at or above KSEG_BASE are untranslated (kseg0): physical =
@@ -44,9 +60,15 @@ export const CR = {
   SCRATCH: 8, // free for the kernel
   TPR: 9, // task-priority register (stored only; the cr8 analogue)
   COUNT: 10, // retired-instruction count, low 32 bits (read-only)
+  // The trap gate (profiles with ring 1): a trap of this cause raised in user mode
+  // goes straight to TGVEC at ring 1, on the ring-1 stack TGSP (x86's IDT gate of DPL 3
+  // to a ring-1 code segment, and the TSS's ESP1). See ISA.md.
+  TGATE: 11, // the cause the gate serves: SYSCALL or BREAKPOINT; 0 = no gate
+  TGVEC: 12, // the ring-1 handler
+  TGSP: 13, // the ring-1 stack pointer loaded at gate entry
 } as const;
 export type CrName = keyof typeof CR;
-export const NUM_CRS = 11;
+export const NUM_CRS = 14;
 export const CR_NAMES: readonly CrName[] = Object.keys(CR) as CrName[];
 
 /** Trap causes (low 8 bits of CAUSE). */
@@ -125,7 +147,7 @@ export function deviceOfPort(port: number): number {
 
 /** Whether a control register lives in the trap frame (cheap to write: a store on x86). */
 export function isTrapFrameRegister(cr: number): boolean {
-  return cr === CR.EPC || cr === CR.ESTATUS || cr === CR.CAUSE || cr === CR.BADADDR || cr === CR.KSP || cr === CR.USP || cr === CR.SCRATCH;
+  return cr === CR.EPC || cr === CR.ESTATUS || cr === CR.CAUSE || cr === CR.BADADDR || cr === CR.KSP || cr === CR.USP || cr === CR.SCRATCH || cr === CR.TGSP;
 }
 
 export const DISK_SECTOR_SIZE = 512;

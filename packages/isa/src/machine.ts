@@ -41,6 +41,8 @@ export interface MachineStats {
   /** Walks that the page-walk cache shortened, and walks that consulted it and started at the root. */
   readonly pageWalkCacheHits: number;
   readonly pageWalkCacheMisses: number;
+  readonly gateEntries: number;
+  readonly ring1Returns: number;
   readonly diskReads: number;
   readonly diskWrites: number;
   /** Port accesses by device (DEVICE_NAMES order). */

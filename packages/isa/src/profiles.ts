@@ -27,6 +27,13 @@ export interface Profile {
   readonly absent: ReadonlySet<Mnemonic>;
   /** POPF in user mode leaves IF unchanged without trapping (x86's silent failure). */
   readonly popfKeepsInterruptFlagInUserMode: boolean;
+  /**
+   * A deprivileged kernel level between kernel and user (x86's ring 1): privileged
+   * instructions trap there as in user mode, pages are reached as supervisor, and a
+   * trap gate (TGATE, TGVEC, TGSP) and RTE's outer-ring return connect it with user
+   * mode without the real kernel. See ISA.md.
+   */
+  readonly ring1: boolean;
   readonly hardwareAssist: HardwareAssist;
 }
 
@@ -48,6 +55,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     privileged: STRICT,
     absent: new Set(),
     popfKeepsInterruptFlagInUserMode: false,
+    ring1: false,
     hardwareAssist: { guestMode: false, nestedPaging: false },
   },
   "riscv-like": {
@@ -58,16 +66,18 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     privileged: STRICT,
     absent: new Set<Mnemonic>(["TLBW"]),
     popfKeepsInterruptFlagInUserMode: false,
+    ring1: false,
     hardwareAssist: { guestMode: true, nestedPaging: true },
   },
   "x86-like": {
     name: "x86-like",
     description:
-      "PUSHF, POPF, RDMODE and RDTVEC are sensitive but do not trap in user mode (POPF silently keeps IF); hardware page-table walker; VT-x-style guest mode and nested paging.",
+      "PUSHF, POPF, RDMODE and RDTVEC are sensitive but do not trap in user mode (POPF silently keeps IF); ring 1 for a deprivileged kernel, with a trap gate; hardware page-table walker; VT-x-style guest mode and nested paging.",
     mmu: { kind: "walker", levels: 2, tlbEntries: 64 },
     privileged: new Set<Mnemonic>(ALWAYS_PRIVILEGED),
     absent: new Set<Mnemonic>(["TLBW"]),
     popfKeepsInterruptFlagInUserMode: true,
+    ring1: true,
     hardwareAssist: { guestMode: true, nestedPaging: true },
   },
 };

@@ -6,6 +6,10 @@
 // guest's writes to them trap (tracing) and are applied to both. Shadows are cached
 // per guest root and per virtual mode (the deprivileged kernel also sees kseg0 and
 // the kernel's view of user pages); switching between them flushes the real TLB.
+// On a profile with ring 1 (x86-like) the monitor runs the guest kernel there (ring
+// compression, after VMware's BT monitor and 32-bit Xen): page protection treats ring 1
+// as supervisor, so one shadow per guest root serves both modes as under hardware
+// assist below, and a user/kernel switch changes nothing in the MMU.
 // Under hardware assist the guest kernel runs at its own privilege in the CPU's guest
 // mode, where mode changes never reach the monitor: one shadow per guest root then
 // serves both modes, its leaves carrying the guest's U bit and its kseg0 leaves none
@@ -27,7 +31,7 @@ export const SHADOW_INFO: StrategyInfo = {
   name: "shadow",
   kind: "memory",
   description:
-    "shadow page tables VPN->MFN built lazily (hidden faults); guest page tables write-protected and their writes traced; one shadow per guest root and virtual mode",
+    "shadow page tables VPN->MFN built lazily (hidden faults); guest page tables write-protected and their writes traced; one shadow per guest root and virtual mode, or per root alone where the guest kernel runs at ring 1 (ring compression, x86-like)",
   requires: { walker: true },
 };
 
@@ -66,8 +70,9 @@ interface ShadowTable {
 @injectable()
 export class ShadowMemory implements MemoryStrategy {
   readonly info = SHADOW_INFO;
+  readonly ringCompression = true;
   private vm!: VmContext;
-  /** Hardware assist: one shadow per guest root for both guest modes (see the top of the file). */
+  /** Hardware assist or ring compression: one shadow per guest root for both guest modes (see the top of the file). */
   private sharedModes = false;
   private shape!: WalkShape;
   private levels = 0;
@@ -117,6 +122,7 @@ export class ShadowMemory implements MemoryStrategy {
 
   attachMonitor(vm: VmContext): void {
     this.vm = vm;
+    if (vm.kernelAtRing1) this.sharedModes = true;
     const mmu = vm.machine.profile.mmu;
     if (mmu.kind !== "walker") throw new Error("shadow paging needs a hardware page-table walker");
     this.levels = mmu.levels;
@@ -294,7 +300,8 @@ export class ShadowMemory implements MemoryStrategy {
       table = next;
     }
     const leaf = table + (((vpn >>> this.shape.shifts[this.levels - 1]!) & this.shape.masks[this.levels - 1]!) << 2);
-    // Deprivileged, the guest kernel runs in real user mode: every leaf is user-accessible.
+    // Deprivileged in real user mode, the guest kernel needs every leaf user-accessible;
+    // with shared modes (ring 1, guest mode) `flags` carries the guest's U.
     mem[leaf >>> 2] = machineFrame | flags | PTE_V | (this.sharedModes ? 0 : PTE_U);
     return leaf;
   }
@@ -358,7 +365,8 @@ export class ShadowMemory implements MemoryStrategy {
   // --- the monitor's hooks --------------------------------------------------------
 
   modeChanged(_mode: number): void {
-    this.switchTree();
+    // One shadow serves both modes: nothing to switch, nothing to flush.
+    if (!this.sharedModes) this.switchTree();
   }
 
   pageTableBaseWritten(_value: number): void {

@@ -30,6 +30,21 @@ describe("vmlab trace under paravirtualization", () => {
     });
   }
 
+  it("x86-like: a system call takes two steps and no VMM: the trap gate to the kernel at ring 1, its RTE back to user mode", () => {
+    const config = resolveConfiguration({ profile: "x86-like", cpu: "paravirt", machine: "p4-2006" }, catalog);
+    const s = findScenario("syscall");
+    const log = new TraceLog(20_000);
+    runConfiguration(config, s, modules, { trace: log, budget: 60_000 });
+    const image = guestImage(s, config.profile, { paravirt: true });
+    const steps = traceSteps(log.events, { start: "syscall", steps: 6, symbolize: (pc) => symbolize(image, pc) });
+    expect(steps.map((x) => x.actor)).toEqual(["process", "os", "process", "os", "process", "os"]);
+    const syscallPc = Number(/system call: trap through the trap gate, straight to the OS at ring 1 \(no VMM\) at (0x[0-9a-f]+)/.exec(steps[0]!.text)![1]);
+    expect(steps[1]!.text).toMatch(
+      new RegExp(`^runs \\d+ instructions from 0x[0-9a-f]+ <syscall_gate>; return-from-trap \\(rte\\) from ring 1 to 0x${(syscallPc + 4).toString(16)} in user mode \\(no VMM\\)$`),
+    );
+    expect(steps[2]!.text).toMatch(new RegExp(`^resumes: runs \\d+ instructions from 0x${(syscallPc + 4).toString(16)}`));
+  });
+
   it("reports say a paravirtual run is equivalent by its output", () => {
     const s = findScenario("syscall");
     const native = runConfiguration(resolveConfiguration({ profile: "x86-like", cpu: "native", machine: "p4-2006" }, catalog), s, modules);

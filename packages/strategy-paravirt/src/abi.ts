@@ -18,6 +18,11 @@ export const HC = {
   PORT_OUT: 9, // r2 = port, r3 = value
   EVENT_CHECK: 10, // deliver a pending virtual interrupt now, if the virtual IF allows
   HALT: 11, // the virtual machine stops
+  // r2 = trap cause (SYSCALL or BREAKPOINT), r3 = handler (a kernel-half virtual address):
+  // on a profile with ring 1 the monitor sets the CPU's trap gate, and the guest's
+  // system calls go straight to its handler at ring 1 (Xen's set_trap_table and its
+  // fast system-call trap); refused (-1) where there is no ring 1.
+  SET_TRAP_TABLE: 12,
 } as const;
 export type HypercallName = keyof typeof HC;
 export const HYPERCALL_NAMES: readonly HypercallName[] = Object.keys(HC) as HypercallName[];

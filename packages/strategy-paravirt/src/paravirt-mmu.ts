@@ -13,7 +13,9 @@
 // reference-count which frames are page tables so none is ever writable; the copy
 // costs a table per guest table but leaves both kernels one page-table format and keeps
 // every machine frame number out of the guest's reach. The guest's kernel half (kseg0)
-// is a subtree the monitor owns, linked into the root while the virtual mode is kernel;
+// is a subtree the monitor owns, linked into the root while the virtual mode is kernel
+// (always where the kernel runs at ring 1, x86-like: its leaves then lack U, so the
+// processes cannot reach it, and one table serves both modes as in Xen's 32-bit guests);
 // in it, as in Xen, a frame in use as a page table is read-only, so a store that goes
 // around the hypercalls faults (and is audited) instead of going unseen.
 //
@@ -63,6 +65,7 @@ interface Half {
 @injectable()
 export class ParavirtMmu implements MemoryStrategy {
   readonly info = PARAVIRT_MMU_INFO;
+  readonly ringCompression = true;
   private half!: Half;
 
   attach(_machine: Machine): void {
@@ -152,6 +155,8 @@ class MirrorTables implements Half {
   private readonly path = new Int32Array(4);
   private pathLength = 0;
   private walkPte = 0;
+  /** The kernel runs at ring 1: the kernel half stays linked, supervisor-only. */
+  private readonly ring1: boolean;
 
   // Counters.
   private tablesBuilt = 0;
@@ -173,6 +178,7 @@ class MirrorTables implements Half {
     if (mmu.kind !== "walker") throw new Error("mirror tables need a hardware page-table walker");
     this.cpu = vm.machine.cpu;
     this.mem = vm.machine.memory.i32;
+    this.ring1 = vm.kernelAtRing1 === true;
     this.levels = mmu.levels;
     this.last = mmu.levels - 1;
     this.shape = walkShape(mmu.levels);
@@ -197,7 +203,8 @@ class MirrorTables implements Half {
   /**
    * The kernel half: kseg0 (virtual KSEG_BASE + p -> the guest's physical p) as a subtree
    * of the monitor's own, linked into the root of whichever tree is loaded while the
-   * virtual mode is kernel. Its leaves are user-accessible: the real mode is user.
+   * virtual mode is kernel. Its leaves are user-accessible where the real mode is user,
+   * supervisor-only where the kernel runs at ring 1.
    */
   private buildKernelHalf(): void {
     const guest = this.vm.guest;
@@ -215,7 +222,7 @@ class MirrorTables implements Half {
         table = (e & PTE_FRAME_MASK) >>> 0;
       }
       const leaf = table + (((vpn >>> this.shape.shifts[this.last]!) & this.shape.masks[this.last]!) << 2);
-      this.mem[leaf >>> 2] = guest.machineAddress(pa) | PTE_V | PTE_W | PTE_U;
+      this.mem[leaf >>> 2] = guest.machineAddress(pa) | PTE_V | PTE_W | (this.ring1 ? 0 : PTE_U);
       this.ksegLeaf[pa >>> PAGE_SHIFT] = leaf;
     }
     for (let i = 0; i <= this.shape.masks[0]!; i++) {
@@ -349,7 +356,7 @@ class MirrorTables implements Half {
   /** Points the real PTBR at `tree`, with the kernel half linked as the virtual mode says. */
   private load(tree: Tree): void {
     this.current = tree;
-    this.linkKernelHalf(tree, this.vm.vcpu.mode === MODE_KERNEL);
+    this.linkKernelHalf(tree, this.ring1 || this.vm.vcpu.mode === MODE_KERNEL);
     this.cpu.crs[5 /* CR.PTBR */] = tree.root;
     this.cpu.tlb.flush();
     this.cpu.translationChanged();
@@ -359,6 +366,7 @@ class MirrorTables implements Half {
   // --- the monitor's hooks ------------------------------------------------------------
 
   modeChanged(mode: number): void {
+    if (this.ring1) return; // one table for both modes: nothing to link, nothing to drop
     if (mode === MODE_KERNEL) {
       this.linkKernelHalf(this.current, true);
       return;

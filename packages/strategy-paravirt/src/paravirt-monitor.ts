@@ -6,10 +6,15 @@
 // registers, and sends page-table updates in validated batches. A privileged
 // instruction from the paravirtual kernel is an error, delivered to it as on a user
 // process; nothing is emulated.
+//
+// On x86-like (ring 1) the kernel runs at ring 1 and shares its page tables with its
+// processes, as Xen's 32-bit guests did: a system call goes through the CPU's trap gate
+// straight to the kernel's handler, which returns with RTE (IRET from ring 1), so the
+// monitor sees neither; it learns the guest's mode from the real CPU's at each trap.
 import { Monitor, type GuestSession, type VmPlacement } from "@vmlab/core";
 import {
-  ACCESS_FETCH, BY_OPCODE, CAUSE, CR, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, FLAG_IF, FLAGS_MASK, MODE_KERNEL, MODE_USER, PAGE_SIZE, PORT,
-  PTE_FRAME_MASK, PTE_V, SP,
+  ACCESS_FETCH, BY_OPCODE, CAUSE, CR, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, FLAG_IF, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_RING1, MODE_USER,
+  PAGE_SIZE, PORT, PTE_FRAME_MASK, PTE_V, SP,
 } from "@vmlab/isa";
 import { HC, HYPERCALL_NAMES, MAX_BATCH, PT, REFUSED, SH, SHARED_BYTES } from "./abi.js";
 
@@ -43,10 +48,15 @@ export class ParavirtMonitor extends Monitor {
     if (this.sharedWord(offset) !== (value | 0)) this.writeGuestWord(this.shared + offset, value);
   }
 
-  /** The virtual IF and the pending flag as the guest left them in the shared page. */
+  /**
+   * The virtual IF and the pending flag as the guest left them in the shared page: a
+   * guest that took a pending interrupt itself cleared PENDING (Xen's guests clear
+   * evtchn_upcall_pending), and it is no longer the monitor's to deliver.
+   */
   private syncIn(): void {
     if (this.shared < 0) return;
     this.vcpu.interruptFlag = this.sharedWord(SH.IF) & FLAG_IF;
+    if (this.sharedWord(SH.PENDING) === 0) this.vcpu.interruptPending = false;
   }
 
   /** The virtual IF and the pending flag back into the shared page. */
@@ -56,9 +66,63 @@ export class ParavirtMonitor extends Monitor {
     this.setSharedWord(SH.PENDING, this.vcpu.interruptPending ? 1 : 0);
   }
 
+  // --- tracing the direct path ----------------------------------------------------
+
+  /**
+   * Under a trace on x86-like: the trap gate and RTE from ring 1 never reach the monitor,
+   * so it steps the guest one instruction at a time to see them (as the hardware-assist
+   * monitor watches guest-mode traps), recording stretches of execution between them.
+   */
+  override run(budget: number): "halt" | "budget" {
+    if (!this.trace || !this.kernelAtRing1) return super.run(budget);
+    const { cpu, vcpu } = this;
+    const c = cpu.counters;
+    let stretch: { pc: number; retired: number; actor: "process" | "os" } | undefined;
+    const flush = (): void => {
+      if (stretch && cpu.retired > stretch.retired) {
+        const n = cpu.retired - stretch.retired;
+        this.note(stretch.actor, "run", `runs ${n} instruction${n === 1 ? "" : "s"} directly`, { pc: stretch.pc, instructions: n, at: stretch.retired });
+      }
+      stretch = undefined;
+    };
+    for (;;) {
+      if (vcpu.halted) return "halt";
+      const left = budget - this.used;
+      if (left <= 0 || (this.trace as { full?: boolean }).full === true) {
+        flush();
+        return "budget";
+      }
+      const actor = cpu.mode === MODE_USER ? "process" : "os";
+      if (stretch?.actor !== actor) {
+        flush();
+        stretch = { pc: cpu.pc, retired: cpu.retired, actor };
+      }
+      const pc = cpu.pc;
+      const gate = c.gateEntries;
+      const back = c.ring1Returns;
+      const stop = this.machine.run(1);
+      if (c.gateEntries !== gate) {
+        flush();
+        this.note("process", "trap", "system call: trap through the trap gate, straight to the OS at ring 1 (no VMM)", { pc, cause: CAUSE.SYSCALL });
+      } else if (c.ring1Returns !== back) {
+        flush();
+        this.note("os", "return", `return-from-trap (rte) from ring 1 to ${hex(cpu.pc)} in user mode (no VMM)`, { pc });
+      } else if (stop.reason === "intercept") {
+        flush();
+        this.handleTrap(cpu.exitCause);
+        if (!vcpu.halted) {
+          this.monitorReturns++;
+          cpu.translationChanged();
+        }
+      }
+    }
+  }
+
   // --- traps ----------------------------------------------------------------------
 
   override handleTrap(cause: number): void {
+    // Ring 1: the gate and RTE change the guest's mode without the monitor.
+    if (this.kernelAtRing1) this.vcpu.mode = this.cpu.mode === MODE_RING1 ? MODE_KERNEL : MODE_USER;
     this.syncIn();
     const epc = this.cpu.pc;
     if (cause === CAUSE.HYPERCALL && this.vcpu.mode === MODE_KERNEL) this.hypercall(epc);
@@ -123,6 +187,7 @@ export class ParavirtMonitor extends Monitor {
         }
         vcpu.crs[CR.TVEC] = a;
         vcpu.crs[CR.KSP] = b;
+        cpu.crs[CR.TGSP] = b; // the ring-1 stack a trap gate switches to
         this.shared = c;
         if (this.trace) text = `trap entry ${hex(a)}, kernel stack ${hex(b)}, shared block at guest-physical ${hex(c)}`;
         break;
@@ -203,6 +268,17 @@ export class ParavirtMonitor extends Monitor {
         break;
       case HC.EVENT_CHECK:
         if (this.trace) text = vcpu.interruptPending && vcpu.interruptsEnabled ? "a virtual interrupt was pending: delivered" : "nothing to deliver";
+        break;
+      case HC.SET_TRAP_TABLE:
+        if (!this.kernelAtRing1 || (a !== CAUSE.SYSCALL && a !== CAUSE.BREAKPOINT) || b < KSEG_BASE || (b & 3) !== 0) {
+          result = REFUSED;
+          break;
+        }
+        // Like Xen's check of the gate's code selector: the handler is the kernel's, and
+        // it runs at ring 1, where it can do nothing the kernel could not.
+        cpu.crs[CR.TGATE] = a;
+        cpu.crs[CR.TGVEC] = b;
+        if (this.trace) text = `trap gate: ${a === CAUSE.SYSCALL ? "system calls" : "breakpoints"} go straight to ${hex(b)} at ring 1`;
         break;
       case HC.HALT:
         vcpu.halted = true;
@@ -288,6 +364,9 @@ export class ParavirtMonitor extends Monitor {
     if (this.pageTableUpdates) out["page-table updates validated"] = this.pageTableUpdates;
     if (this.refused) out["hypercalls refused"] = this.refused;
     if (this.privilegedInKernel) out["privileged instructions in the paravirtual kernel"] = this.privilegedInKernel;
+    const c = this.cpu.counters;
+    if (c.gateEntries) out["system calls through the trap gate (no monitor)"] = c.gateEntries;
+    if (c.ring1Returns) out["returns to user mode from ring 1 (no monitor)"] = c.ring1Returns;
     return out;
   }
 

@@ -18,6 +18,8 @@ type Run = RunResult & { execution: { machine?: { stats(): MachineStats } } };
 const stats = (r: Run): MachineStats => r.execution.machine!.stats();
 const ev = (r: RunResult, name: string): number => r.metrics!.events?.[name] ?? 0;
 const totalTraps = (r: Run): number => Object.values(stats(r).trapsByCause).reduce((a, b) => a + b, 0);
+const GATE = "system calls through the trap gate (no monitor)";
+const RING1_RETURNS = "returns to user mode from ring 1 (no monitor)";
 const reflected = (r: RunResult): number =>
   Object.entries(r.metrics!.events ?? {}).reduce((a, [k, v]) => (k.startsWith("reflected ") ? a + v : a), 0);
 
@@ -75,9 +77,21 @@ for (const [profile, levels] of PROFILES) {
         expect(p.properties!.resourceControl.violations).toEqual([]);
         expect(p.metrics!.emulated).toBe(0);
         expect(p.properties!.efficiency).toBe(1);
-        // Every delivered trap ends in one IRET hypercall (the boot's first return makes
-        // up for the final exit, which never returns).
-        expect(ev(p, "hypercall IRET")).toBe(reflected(p));
+        if (profile !== "x86-like") {
+          // Every delivered trap ends in one IRET hypercall (the boot's first return makes
+          // up for the final exit, which never returns).
+          expect(ev(p, "hypercall IRET")).toBe(reflected(p));
+          expect(ev(p, GATE)).toBe(0);
+        } else {
+          // Ring 1: system calls come through the trap gate, never through the monitor.
+          expect(ev(p, "reflected SYSCALL")).toBe(0);
+          expect(ev(p, GATE)).toBe(stats(p).trapsByCause.SYSCALL);
+          // Each trap ends in one return, an IRET hypercall or RTE from ring 1, but for
+          // those whose return a timer tick took over (the kernel preempts instead).
+          const returns = ev(p, "hypercall IRET") + ev(p, RING1_RETURNS);
+          expect(returns).toBeLessThanOrEqual(reflected(p) + ev(p, GATE));
+          expect(returns).toBeGreaterThanOrEqual(reflected(p) + ev(p, GATE) - stats(p).trapsByCause.TIMER);
+        }
         expect(CATEGORIES.reduce((a, c) => a + p.cycles!.byCategory[c], 0)).toBe(p.cycles!.total);
       });
     }
@@ -127,6 +141,103 @@ describe("paravirtualization against trap-and-emulate on the system-call and pag
     expect(p.metrics!.pageFaultsHidden).toBe(0);
     expect(stats(p).trapsByCause.PAGE_FAULT).toBe(0);
     expect(ev(p, "mirror entries updated")).toBeGreaterThanOrEqual(findScenario("pte-modify").iterations!);
+  });
+});
+
+describe("the direct system-call path (Xen's trap gate) on x86-like", () => {
+  // N getpid calls with no timer interrupt: every trap the monitor sees is counted.
+  const calls = (n: number) =>
+    inlineScenario(`getpid-${n}`, [`
+start:  li      r11, ${n}
+.loop:  li      r1, 2                    ; getpid
+        syscall 0
+        addi    r11, r11, -1
+        cmpi    r11, 0
+        bgt     .loop
+        li      r2, 0
+        call    exit`]);
+  // A time slice longer than the run: no timer interrupt at all.
+  const untimed = (s: Scenario): Scenario => ({ ...s, timerPeriod: 0x7fffffff });
+  /** Traps that reached the monitor: every trap but those the gate took. */
+  const monitorEntries = (r: Run): number => totalTraps(r) - stats(r).gateEntries;
+
+  it("x86-like: a system call enters the monitor zero times", () => {
+    const pv = config("x86-like", "paravirt");
+    const few = runConfiguration(pv, untimed(calls(10)), modules) as Run;
+    const many = runConfiguration(pv, untimed(calls(1010)), modules) as Run;
+    expect(many.outcome).toBe("halt");
+    // 1000 more system calls (and the exit's), 1000 more trap-gate entries and ring-1 returns, not one more monitor entry.
+    expect(stats(many).trapsByCause.SYSCALL - stats(few).trapsByCause.SYSCALL).toBe(1000);
+    expect(stats(many).gateEntries - stats(few).gateEntries).toBe(1000);
+    expect(stats(many).ring1Returns - stats(few).ring1Returns).toBe(1000);
+    expect(monitorEntries(many)).toBe(monitorEntries(few));
+    expect(many.metrics!.events!["hypercall IRET"] ?? 0).toBe(few.metrics!.events!["hypercall IRET"] ?? 0);
+  });
+
+  it("riscv-like (no ring 1): each system call still goes through the monitor, in and out", () => {
+    const pv = config("riscv-like", "paravirt");
+    const few = runConfiguration(pv, untimed(calls(10)), modules) as Run;
+    const many = runConfiguration(pv, untimed(calls(1010)), modules) as Run;
+    expect(stats(many).gateEntries).toBe(0);
+    // The trap in, and the IRET hypercall out.
+    expect(monitorEntries(many) - monitorEntries(few)).toBe(2 * 1000);
+    expect(ev(many, "hypercall SET_TRAP_TABLE")).toBe(0);
+  });
+
+  it("x86-like: timer ticks landing anywhere in the gate's entry and resume's tail change nothing the processes print", () => {
+    // Two processes making system calls in a loop, preempted at many different points
+    // (time slices of 301..499 instructions): ticks land at the gate's entry, before
+    // events are masked, and in resume's tail, after they are unmasked.
+    const loop = (tag: string) => `
+start:  li      r11, 40
+.loop:  li      r1, 2                    ; getpid
+        syscall 0
+        addi    r11, r11, -1
+        cmpi    r11, 0
+        bgt     .loop
+        la      r2, msg
+        call    print
+        li      r2, 0
+        call    exit
+msg:    .asciz  "${tag} done\\n"`;
+    const parent = `
+start:  li      r2, 1
+        li      r3, 0
+        li      r1, 4                    ; spawn program 1
+        syscall 0
+        li      r11, 40
+.loop:  li      r1, 2
+        syscall 0
+        addi    r11, r11, -1
+        cmpi    r11, 0
+        bgt     .loop
+        li      r1, 5                    ; wait
+        syscall 0
+        la      r2, msg
+        call    print
+        li      r2, 0
+        call    exit
+msg:    .asciz  "parent done\\n"`;
+    for (let period = 301; period < 500; period += 13) {
+      const s = { ...inlineScenario(`ticks-${period}`, [parent, loop("child")]), timerPeriod: period };
+      const n = runConfiguration(config("x86-like", "native"), s, modules);
+      const p = runConfiguration(config("x86-like", "paravirt"), s, modules) as Run;
+      expect(n.output, `${n.outcome} ${JSON.stringify(n.metrics?.traps)}`).toBe("child done\nparent done\n");
+      expect(p.output, `time slice ${period}`).toBe(n.output);
+      expect(stats(p).gateEntries).toBeGreaterThan(80);
+    }
+  });
+
+  it("x86-like kernel-build: far fewer monitor entries than trap-and-emulate's paravirtual cousin on riscv-like", () => {
+    const s = findScenario("kernel-build");
+    const n = runConfiguration(config("x86-like", "native"), s, modules) as Run;
+    const p = runConfiguration(config("x86-like", "paravirt"), s, modules, { reference: n.digest! }) as Run;
+    expect(p.properties!.equivalent, p.properties!.divergence?.detail).toBe(true);
+    const syscalls = stats(n).trapsByCause.SYSCALL;
+    // Xen's design: no monitor entry per system call; what is left is per tick and per
+    // address-space switch (the timer, SET_PTBR, and the event at the return).
+    expect(monitorEntries(p)).toBeLessThan(syscalls / 4);
+    expect(ev(p, "kernel-half TLB entries dropped on return to user")).toBe(0);
   });
 });
 

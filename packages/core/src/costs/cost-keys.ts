@@ -9,7 +9,7 @@ export const COST_KEYS = {
   trapReturn: "the hardware's return from a trap handler",
   tlbFlush: "a TLB flush (page-table base write)",
   tlbInvalidate: "one TLB entry invalidated",
-  controlRegisterWrite: "a serializing control-register write (task priority, trap vector, page-table base)",
+  controlRegisterWrite: "a serializing control-register write (task priority, trap vector)",
   trapFrameRegisterWrite: "a write of a trap-frame register (saved pc/status, stack pointers, scratch): a store on x86",
   deviceConsole: "one port access to the console (a UART on the legacy bus)",
   deviceTimer: "one port access to the interval timer",

@@ -1,6 +1,6 @@
 // The one cost path: strategies count what happened (events), and core alone turns the
 // counts into cycles through this table (event -> cost -> ledger category).
-import { CR_NAMES, DEVICE_NAMES, isTrapFrameRegister, type MachineStats } from "@vmlab/isa";
+import { CR, CR_NAMES, DEVICE_NAMES, isTrapFrameRegister, type MachineStats } from "@vmlab/isa";
 import type { Category } from "../ledger.js";
 import type { CostKey } from "./cost-keys.js";
 
@@ -21,7 +21,9 @@ export const EVENTS = {
   tlbInvalidate: e("tlbInvalidate", "memory and walks", "TLB invalidation"),
   trapEntry: e("trapEntry", "traps", "trap entry"),
   trapReturn: e("trapReturn", "traps", "return from trap"),
-  controlRegisterWrite: e("controlRegisterWrite", "traps", "control-register write (TPR, TVEC, PTBR)"),
+  controlRegisterWrite: e("controlRegisterWrite", "traps", "control-register write (TPR, TVEC, trap gate)"),
+  // A page-table base write flushes the TLB, as a monitor's own switch of tables does.
+  pageTableBaseWrite: e("tlbFlush", "memory and walks", "page-table base write (TLB flush)"),
   trapFrameRegisterWrite: e("trapFrameRegisterWrite", "traps", "trap-frame register write"),
   consoleAccess: e("deviceConsole", "device I/O", "console port access"),
   timerAccess: e("deviceTimer", "device I/O", "timer port access"),
@@ -106,7 +108,9 @@ export function hardwareEvents(s: MachineStats, counts: EventCounts = {}): Event
     const ev = NATIVE_DEVICE_EVENT[d];
     if (ev) count(counts, ev, s.deviceAccesses[i] ?? 0);
   });
-  CR_NAMES.forEach((_, cr) => count(counts, isTrapFrameRegister(cr) ? "trapFrameRegisterWrite" : "controlRegisterWrite", s.crWritesByRegister[cr] ?? 0));
+  CR_NAMES.forEach((_, cr) =>
+    count(counts, cr === CR.PTBR ? "pageTableBaseWrite" : isTrapFrameRegister(cr) ? "trapFrameRegisterWrite" : "controlRegisterWrite", s.crWritesByRegister[cr] ?? 0),
+  );
   return counts;
 }
 

@@ -1,4 +1,6 @@
-// The classic monitor: the guest kernel runs deprivileged (real user mode) against a
+// The classic monitor: the guest kernel runs deprivileged (real user mode, or ring 1
+// where the profile has it and the memory strategy shares its tables between the
+// guest's modes: ring compression, as VMware's and Xen's x86 monitors did) against a
 // virtual CPU. Every trap of the real CPU comes here (the intercept mask is full):
 // privileged instructions of the virtual kernel are emulated on the virtual CPU, traps
 // of the virtual user are reflected into the guest kernel's handler, real page faults
@@ -6,7 +8,7 @@
 // translation, hardware assist) reuse the emulation and reflection paths.
 import {
   ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_NAMES, CAUSE_PROTECTION, Console, CR,
-  deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, fieldA, fieldB, FLAG_IF, FLAGS_MASK, KSEG_BASE, Machine, MODE_KERNEL, MODE_USER,
+  deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, fieldA, fieldB, FLAG_IF, FLAGS_MASK, KSEG_BASE, Machine, MODE_KERNEL, MODE_RING1, MODE_USER,
   NUM_CRS, OP, PAGE_SIZE, PORT, SP, uimm16, type Cpu,
 } from "@vmlab/isa";
 import type { Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "../strategy.js";
@@ -56,6 +58,8 @@ export class Monitor implements VmContext {
   /** The VM's virtual devices: its own console and disk (the timer is the real one, which counts guest instructions). */
   readonly console = new Console();
   readonly disk: Disk;
+  /** Ring compression: the real mode of the deprivileged guest kernel is ring 1 (see the top of the file). */
+  readonly kernelAtRing1: boolean;
 
   // Counters (plain numbers and typed arrays: updated once per trap, never per instruction).
   readonly emulatedByOpcode = new Float64Array(256);
@@ -93,6 +97,12 @@ export class Monitor implements VmContext {
     this.disk = new Disk(undefined, session.diskContents);
     this.trace = session.trace;
     this.memory = session.memory;
+    this.kernelAtRing1 = session.profile.ring1 && this.memory.ringCompression === true;
+  }
+
+  /** The real mode the guest runs in for virtual mode `mode`. */
+  realMode(mode: number): number {
+    return mode === MODE_KERNEL && this.kernelAtRing1 ? MODE_RING1 : MODE_USER;
   }
 
   /** Loads the guest and starts its virtual CPU in kernel mode at the image's entry. */
@@ -101,9 +111,9 @@ export class Monitor implements VmContext {
     this.machine.load(this.session.image, this.guest.base);
     vcpu.mode = MODE_KERNEL;
     vcpu.interruptFlag = 0;
-    // The real CPU: user mode, interrupts on (the monitor never gives them up), every
-    // trap to the monitor.
-    cpu.mode = MODE_USER;
+    // The real CPU: deprivileged (user mode, or ring 1 under ring compression),
+    // interrupts on (the monitor never gives them up), every trap to the monitor.
+    cpu.mode = this.realMode(MODE_KERNEL);
     cpu.flags = FLAG_IF;
     cpu.crs[CR.TVEC] = MONITOR_VECTOR;
     cpu.intercept.fill(1);
@@ -320,6 +330,11 @@ export class Monitor implements VmContext {
   setMode(mode: number): void {
     if (this.vcpu.mode === mode) return;
     this.vcpu.mode = mode;
+    const real = this.realMode(mode);
+    if (this.cpu.mode !== real) {
+      this.cpu.mode = real;
+      this.cpu.translationChanged();
+    }
     this.memory.modeChanged?.(mode);
   }
 

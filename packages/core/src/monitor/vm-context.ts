@@ -20,6 +20,8 @@ export interface VmContext {
   /** Filled by a memory strategy that answers "reflect" or fails a guest translation. */
   readonly fault: GuestFault;
   readonly trace: TraceSink | undefined;
+  /** The deprivileged guest kernel runs at ring 1 (ring compression), not in user mode. */
+  readonly kernelAtRing1?: boolean;
   /** Resource control: records an attempt to reach outside the VM. */
   audit(message: string): void;
 }

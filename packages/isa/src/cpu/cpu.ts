@@ -7,9 +7,9 @@
 // (fetch, read, write) for one virtual page each; any change to the translation state
 // (mode, PTBR, TLB contents) empties those caches.
 import {
-  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_PROTECTION, CR, ESTATUS_MODE_SHIFT,
-  DEVICE_NAMES, deviceOfPort, FLAG_C, FLAG_IF, FLAG_N, FLAG_V, FLAG_Z, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_USER, NUM_CRS, NUM_REGS, PAGE_SHIFT,
-  PORT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, SP,
+  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_PROTECTION, CR, DEVICE_NAMES, deviceOfPort, ESTATUS_RING1,
+  estatusMode, FLAG_C, FLAG_IF, FLAG_N, FLAG_V, FLAG_Z, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_RING1, MODE_USER, modeOfEstatus, NUM_CRS,
+  NUM_REGS, PAGE_SHIFT, PORT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, SP,
 } from "../arch.js";
 import type { Console } from "../devices/console.js";
 import type { Disk } from "../devices/disk.js";
@@ -93,6 +93,10 @@ export interface CpuCounters {
   tlbInvalidations: number;
   tlbFlushes: number;
   crWrites: number;
+  /** Traps delivered through the trap gate to ring 1 (also counted as traps by cause). */
+  gateEntries: number;
+  /** RTEs at ring 1 that returned to user mode without the real kernel (also counted in trapReturns). */
+  ring1Returns: number;
   /** Walks that consulted the page-walk cache: those that skipped levels, and those that started at the root. */
   pageWalkCacheHits: number;
   pageWalkCacheMisses: number;
@@ -160,7 +164,7 @@ export class Cpu {
   firstSensitiveInUserModeAt = 0;
   readonly counters: CpuCounters = {
     tlbHits: 0, tlbMisses: 0, walks: 0, walkReferences: 0, codeInvalidations: 0, portReads: 0, portWrites: 0,
-    trapReturns: 0, tlbWrites: 0, tlbInvalidations: 0, tlbFlushes: 0, crWrites: 0, pageWalkCacheHits: 0, pageWalkCacheMisses: 0,
+    trapReturns: 0, tlbWrites: 0, tlbInvalidations: 0, tlbFlushes: 0, crWrites: 0, pageWalkCacheHits: 0, pageWalkCacheMisses: 0, gateEntries: 0, ring1Returns: 0,
   };
   readonly detail: CpuDetailCounters = { deviceAccesses: new Float64Array(DEVICE_NAMES.length), crWritesByRegister: new Float64Array(NUM_CRS) };
   /**
@@ -184,6 +188,10 @@ export class Cpu {
   private readonly privileged: Uint8Array;
   private readonly absent: Uint8Array;
   private readonly popfKeepsIf: boolean;
+  /** The profile has ring 1 (and the trap-gate registers). */
+  private readonly ring1: boolean;
+  /** Control registers the profile has: RDCR/WRCR of any other trap ILLEGAL. */
+  private readonly numCrs: number;
 
   // Decoded-instruction cache, one slot per physical word.
   /**
@@ -232,6 +240,8 @@ export class Cpu {
     this.privileged = privilegeTable(profile);
     this.absent = absentTable(profile);
     this.popfKeepsIf = profile.popfKeepsInterruptFlagInUserMode;
+    this.ring1 = profile.ring1;
+    this.numCrs = profile.ring1 ? NUM_CRS : CR.TGATE;
     const words = memory.size >>> 2;
     this.core = new Int32Array(DECODED_BASE + 2 * words);
     this.regs = this.core.subarray(0, NUM_REGS);
@@ -346,9 +356,10 @@ export class Cpu {
   translate(va: number, access: number): number {
     va = va >>> 0;
     if (this.guestMode) return this.translateGuest(va, access);
+    // Ring 1 reaches pages as supervisor but has no untranslated kseg0.
     const user = this.mode === MODE_USER;
     let pa: number;
-    if (!user && va >= KSEG_BASE) {
+    if (this.mode === MODE_KERNEL && va >= KSEG_BASE) {
       pa = va - KSEG_BASE;
     } else if (this.softwareTlb) {
       const slot = this.tlb.lookup(va >>> PAGE_SHIFT);
@@ -646,6 +657,7 @@ export class Cpu {
    */
   trap(cause: number, epc: number, address: number, access: number, protection: boolean): boolean {
     this.trapsByCause[cause]!++;
+    if (this.mode === MODE_USER && this.ring1 && cause === this.crs[CR.TGATE] && !this.guestMode && this.gateEntry(epc)) return false;
     if (this.intercept[cause]) {
       this.exitCause = cause;
       this.exitAddress = address >>> 0;
@@ -661,19 +673,85 @@ export class Cpu {
   /** Architectural trap entry, as ISA.md describes it (also used by monitors to reflect). */
   enterTrap(cause: number, epc: number, address: number, access: number, protection: boolean): void {
     const crs = this.crs;
-    crs[CR.ESTATUS] = (this.flags & FLAGS_MASK) | (this.mode << ESTATUS_MODE_SHIFT);
+    crs[CR.ESTATUS] = (this.flags & FLAGS_MASK) | estatusMode(this.mode);
     crs[CR.EPC] = epc;
     const memoryFault = cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS || cause === CAUSE.ADDRESS_ERROR;
     crs[CR.CAUSE] = memoryFault ? cause | (access << CAUSE_ACCESS_SHIFT) | (protection ? CAUSE_PROTECTION : 0) : cause;
     if (memoryFault) crs[CR.BADADDR] = address;
     this.flags &= ~FLAG_IF;
-    if (this.mode === MODE_USER) {
+    if (this.mode !== MODE_KERNEL) {
+      // From user mode or ring 1: the real kernel's stack (x86: ESP0 of the TSS).
       crs[CR.USP] = this.regs[SP]!;
       this.regs[SP] = crs[CR.KSP]!;
       this.mode = MODE_KERNEL;
     }
     this.pc = crs[CR.TVEC]! >>> 0;
     this.translationChanged();
+  }
+
+  /**
+   * The trap gate (ISA.md): SYSCALL or BRK in user mode, when TGATE names its cause,
+   * enters ring 1 at TGVEC on the stack TGSP with the frame EPC, ESTATUS, USP pushed
+   * (r15 then points at EPC). IF is kept, as by an x86 trap gate. Returns false, having
+   * changed nothing, when the frame's words cannot be written at ring 1: the trap is
+   * then taken by the real kernel as if there were no gate.
+   */
+  private gateEntry(epc: number): boolean {
+    const crs = this.crs;
+    const sp = (crs[CR.TGSP]! - 12) | 0;
+    if ((sp & 3) !== 0) return false;
+    this.mode = MODE_RING1;
+    this.translationChanged();
+    const pa0 = this.translate(sp, ACCESS_WRITE);
+    const pa1 = pa0 < 0 ? -1 : this.translate(sp + 4, ACCESS_WRITE);
+    const pa2 = pa1 < 0 ? -1 : this.translate(sp + 8, ACCESS_WRITE);
+    if (pa2 < 0) {
+      this.mode = MODE_USER;
+      this.translationChanged();
+      return false;
+    }
+    this.storeFrameWord(pa0, epc);
+    this.storeFrameWord(pa1, (this.flags & FLAGS_MASK) | estatusMode(MODE_USER));
+    this.storeFrameWord(pa2, this.regs[SP]!);
+    this.regs[SP] = sp;
+    this.pc = crs[CR.TGVEC]! >>> 0;
+    this.counters.gateEntries++;
+    return true;
+  }
+
+  private storeFrameWord(pa: number, value: number): void {
+    this.memory.i32[pa >>> 2] = value;
+    if (this.codePage[pa >>> PAGE_SHIFT] !== 0) this.storeIntoCode(pa);
+  }
+
+  /**
+   * RTE at ring 1 while a trap gate is set: x86's IRET to an outer ring. Pops EPC,
+   * ESTATUS and the user stack pointer from r15; the return must be to user mode. The
+   * condition codes come from the popped ESTATUS, IF stays as it is (at CPL > IOPL
+   * IRET leaves IF alone). Returns 0 done, 1 not a return to user mode (PRIVILEGED),
+   * -1 a fault reading the frame (the fault fields say which).
+   */
+  private returnFromRing1(): number {
+    const sp = this.regs[SP]! | 0;
+    if ((sp & 3) !== 0) {
+      this.fault(CAUSE.ADDRESS_ERROR, sp, ACCESS_READ, false);
+      return -1;
+    }
+    const pa0 = this.translate(sp, ACCESS_READ);
+    const pa1 = pa0 < 0 ? -1 : this.translate(sp + 4, ACCESS_READ);
+    const pa2 = pa1 < 0 ? -1 : this.translate(sp + 8, ACCESS_READ);
+    if (pa2 < 0) return -1;
+    const i32 = this.memory.i32;
+    const status = i32[pa1 >>> 2]!;
+    if (modeOfEstatus(status, true) !== MODE_USER) return 1;
+    this.pc = i32[pa0 >>> 2]! >>> 0;
+    this.regs[SP] = i32[pa2 >>> 2]!;
+    this.flags = (status & FLAGS_MASK & ~FLAG_IF) | (this.flags & FLAG_IF);
+    this.mode = MODE_USER;
+    this.counters.trapReturns++;
+    this.counters.ring1Returns++;
+    this.translationChanged();
+    return 0;
   }
 
   /** Port I/O as IN performs it. */
@@ -1007,7 +1085,19 @@ export class Cpu {
             const op = d & 0xff;
             if (op >= 0x40 && op !== DECODED_ILLEGAL) {
               if (absent[op]) { cause = CAUSE.ILLEGAL; break faulted; }
-              if (privileged[op] && this.mode === 1 /* MODE_USER */) { cause = CAUSE.PRIVILEGED; break faulted; }
+              if (privileged[op] && this.mode !== 0 /* MODE_KERNEL */) {
+                // At ring 1 with a trap gate set, RTE is the outer-ring return to user mode.
+                if (op !== 0x42 /* RTE */ || this.mode !== MODE_RING1 || crs[CR.TGATE] === 0) { cause = CAUSE.PRIVILEGED; break faulted; }
+                this.flags = flags;
+                const r = this.returnFromRing1();
+                if (r !== 0) { cause = r > 0 ? CAUSE.PRIVILEGED : -1; break faulted; }
+                pc = this.pc | 0;
+                flags = this.flags;
+                fetchKey = readKey = writeKey = -1;
+                epoch = this.mmuEpoch;
+                left = (left - 1) | 0;
+                continue outer;
+              }
               if (this.guestMode && this.instructionExits(op, d, di)) {
                 // A VM exit before the instruction runs: it has not retired.
                 this.retired = end - left;
@@ -1176,8 +1266,8 @@ export class Cpu {
                 const status = crs[CR.ESTATUS]!;
                 pc = crs[CR.EPC]!;
                 flags = status & 0x20f /* FLAGS_MASK */;
-                const newMode = status >>> ESTATUS_MODE_SHIFT;
-                if (newMode === 1 /* MODE_USER */) core[15 /* SP */] = crs[CR.USP]!;
+                const newMode = status < 0 ? 1 /* MODE_USER */ : this.ring1 && (status & ESTATUS_RING1) !== 0 ? MODE_RING1 : 0;
+                if (newMode !== 0 /* MODE_KERNEL */) core[15 /* SP */] = crs[CR.USP]!;
                 this.mode = newMode;
                 this.counters.trapReturns++;
                 this.translationChanged();
@@ -1215,13 +1305,13 @@ export class Cpu {
                 continue outer;
               case 0x48 /* RDCR */: {
                 const n = core[di + 1]!;
-                if (n >= crs.length) { cause = CAUSE.ILLEGAL; break faulted; }
+                if (n >= this.numCrs) { cause = CAUSE.ILLEGAL; break faulted; }
                 core[(d >>> 8) & 15] = n === CR.COUNT ? (end - left) | 0 : crs[n]!;
                 break;
               }
               case 0x49 /* WRCR */: {
                 const n = core[di + 1]!;
-                if (n >= crs.length) { cause = CAUSE.ILLEGAL; break faulted; }
+                if (n >= this.numCrs) { cause = CAUSE.ILLEGAL; break faulted; }
                 this.writeCr(n, core[(d >>> 8) & 15]!);
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
@@ -1247,7 +1337,7 @@ export class Cpu {
                 epoch = this.mmuEpoch;
                 break;
               case 0x50 /* PUSHF */: {
-                if (this.mode === 1 /* MODE_USER */) this.sensitiveUnprivileged(op, pc, end - left);
+                if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
                 va = (core[15 /* SP */]! - 4) | 0;
                 let pa: number;
                 if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
@@ -1266,7 +1356,7 @@ export class Cpu {
                 break;
               }
               case 0x51 /* POPF */: {
-                if (this.mode === 1 /* MODE_USER */) this.sensitiveUnprivileged(op, pc, end - left);
+                if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
                 va = core[15 /* SP */]!;
                 let pa: number;
                 if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
@@ -1281,17 +1371,17 @@ export class Cpu {
                 }
                 const popped = i32[pa >>> 2]! & 0x20f /* FLAGS_MASK */;
                 core[15 /* SP */] = (va + 4) | 0;
-                flags = this.mode === 1 /* MODE_USER */ && this.popfKeepsIf ? (popped & ~0x200 /* FLAG_IF */) | (flags & 0x200 /* FLAG_IF */) : popped;
+                flags = this.mode !== 0 /* MODE_KERNEL */ && this.popfKeepsIf ? (popped & ~0x200 /* FLAG_IF */) | (flags & 0x200 /* FLAG_IF */) : popped;
                 pc = (pc + 4) | 0;
                 left = (left - 1) | 0;
                 continue outer;
               }
               case 0x52 /* RDMODE */:
-                if (this.mode === 1 /* MODE_USER */) this.sensitiveUnprivileged(op, pc, end - left);
+                if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
                 core[(d >>> 8) & 15] = this.mode;
                 break;
               case 0x53 /* RDTVEC */:
-                if (this.mode === 1 /* MODE_USER */) this.sensitiveUnprivileged(op, pc, end - left);
+                if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
                 core[(d >>> 8) & 15] = crs[CR.TVEC]!;
                 break;
               default:
