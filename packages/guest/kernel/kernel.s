@@ -120,6 +120,41 @@ start:  la      sp, kstack_top
         addi    r10, r10, (NPROC - 1) * PROC_SIZE
         jmp     schedule
 
+.ifdef SOFTWARE_TLB
+.ifndef PARAVIRT
+; ---------------------------------------------------------------------------- TLB refill
+; The refill vector, 0x80 below TVEC (ISA.md): a TLB miss on a user address, from either
+; mode, as MIPS's UTLB handler. r1 and r2 are its only registers, saved in SCRATCH and
+; KSCRATCH (MIPS reserves k0/k1; this ISA's programs use every register); CONTEXT already
+; holds the address of the page's directory entry. A page without a valid entry goes on
+; to the general vector (demand zero, or the process dies) with EPC, ESTATUS, CAUSE and
+; BADADDR as the miss left them.
+utlb_refill:
+        wrcr    r1, SCRATCH
+        wrcr    r2, KSCRATCH
+        rdcr    r1, CONTEXT                ; &directory[va >> 22], kseg0
+        lw      r1, 0(r1)                  ; the leaf table (kseg0) | V, or 0
+        cmpi    r1, 0
+        beq     .slow
+        rdcr    r2, BADADDR
+        shri    r2, r2, 10
+        andi    r2, r2, 0xffc              ; the page's index in its leaf table, x 4
+        add     r1, r1, r2
+        lw      r2, -1(r1)                 ; the entry (-1 takes off the directory entry's V)
+        andi    r1, r2, 1
+        cmpi    r1, 0
+        beq     .slow
+        rdcr    r1, BADADDR
+        tlbw    r1, r2                     ; entry-lo: the entry itself (TLBW keeps frame, W, V)
+        rdcr    r1, SCRATCH
+        rdcr    r2, KSCRATCH
+        rte
+.slow:  rdcr    r1, SCRATCH
+        rdcr    r2, KSCRATCH
+        jmp     trap_entry
+        .space  utlb_refill + 0x80 - .     ; trap_entry, TVEC, is 0x80 above the refill vector
+.endif
+.endif
 ; ---------------------------------------------------------------------------- traps
 trap_entry:
 .ifdef PARAVIRT
@@ -386,6 +421,10 @@ switch_to:
         wrcr    r1, PTBR                   ; new address space; flushes the TLB
 .else
         tlbflush                           ; no address-space tags on this TLB
+        lw      r1, P_ROOT(r10)            ; the refill handler's directory: CONTEXT's PTEBase
+        li      r2, KSEG
+        or      r1, r1, r2
+        wrcr    r1, CONTEXT
 .endif
 .endif
 resume:
@@ -1200,6 +1239,12 @@ pt_walk:
         cmpi    r1, 0
         beq     .fail
         ori     r8, r1, 1
+.ifdef SOFTWARE_TLB
+.ifndef PARAVIRT
+        li      r5, KSEG                   ; directory entries in kseg0: the refill handler loads through them
+        or      r8, r8, r5
+.endif
+.endif
 .ifdef PARAVIRT
         push    r2, r3                     ; the next walk reads this entry: apply it now
         mov     r2, r9
@@ -1274,6 +1319,12 @@ free_tree:
 .skip:  addi    r14, r14, 1
         jmp     .entry
 .self:  mov     r2, r11
+.ifdef SOFTWARE_TLB
+.ifndef PARAVIRT
+        shli    r2, r2, 1                  ; a leaf table comes as its kseg0 address: the frame's
+        shri    r2, r2, 1
+.endif
+.endif
         call    free_frame
         pop     r11, r12, r13, r14
         ret

@@ -5,9 +5,9 @@
 // go to the memory strategy, port I/O to virtual devices. Other CPU strategies (binary
 // translation, hardware assist) reuse the emulation and reflection paths.
 import {
-  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_NAMES, CAUSE_PROTECTION, Console, CR,
+  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_NAMES, CAUSE_PROTECTION, Console, contextAfterMiss, CR, crAfterWrite,
   Disk, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, fieldA, fieldB, FLAG_IF, FLAGS_MASK, KSEG_BASE, Machine, MODE_KERNEL, MODE_USER,
-  NUM_CRS, OP, PAGE_SIZE, PORT, SP, uimm16, type Cpu,
+  NUM_CRS, OP, PAGE_SIZE, PORT, SP, trapVector, uimm16, type Cpu,
 } from "@vmlab/isa";
 import type { Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "../strategy.js";
 import { GuestMemory, MonitorFrames } from "./guest-memory.js";
@@ -55,6 +55,11 @@ export class Monitor implements VmContext {
   /** The VM's virtual devices: its own console and disk (the timer is the real one, which counts guest instructions). */
   readonly console = new Console();
   readonly disk: Disk;
+  /**
+   * The virtual CPU enters a user-address TLB miss at the refill vector, as the
+   * software-TLB hardware does; a paravirtual interface may choose otherwise.
+   */
+  protected refillVector: boolean;
 
   // Counters (plain numbers and typed arrays: updated once per trap, never per instruction).
   readonly emulatedByOpcode = new Float64Array(256);
@@ -90,6 +95,7 @@ export class Monitor implements VmContext {
     this.disk = new Disk(undefined, session.diskContents);
     this.trace = session.trace;
     this.memory = session.memory;
+    this.refillVector = session.profile.mmu.kind === "software-tlb";
   }
 
   /** Loads the guest and starts its virtual CPU in kernel mode at the image's entry. */
@@ -282,18 +288,19 @@ export class Monitor implements VmContext {
     const memoryFault = cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS || cause === CAUSE.ADDRESS_ERROR;
     crs[CR.CAUSE] = memoryFault ? cause | (access << CAUSE_ACCESS_SHIFT) | (protection ? CAUSE_PROTECTION : 0) : cause;
     if (memoryFault) crs[CR.BADADDR] = address;
+    if (cause === CAUSE.TLB_MISS) crs[CR.CONTEXT] = contextAfterMiss(crs[CR.CONTEXT]!, address);
     vcpu.interruptFlag = 0;
     if (vcpu.mode === MODE_USER) {
       crs[CR.USP] = cpu.regs[SP]!;
       cpu.regs[SP] = crs[CR.KSP]!;
       this.setMode(MODE_KERNEL);
     }
-    cpu.pc = crs[CR.TVEC]! >>> 0;
+    cpu.pc = trapVector(this.refillVector, cause, address, crs[CR.TVEC]!);
     this.reflectedByCause[cause]!++;
     this.reflections++;
     if (this.trace) {
       const why =
-        cause === CAUSE.TLB_MISS ? "not in the virtual TLB: call the OS TLB-miss handler" :
+        cause === CAUSE.TLB_MISS ? `not in the virtual TLB: call the OS ${cpu.pc !== crs[CR.TVEC]! >>> 0 ? "TLB refill handler (the refill vector)" : "TLB-miss handler"}` :
         cause === CAUSE.TIMER ? "virtual timer interrupt: call the OS interrupt handler" :
         cause === CAUSE.SYSCALL ? "process trapped: call the OS trap handler" :
         `reflect ${CAUSE_NAMES[cause]}: call the OS trap handler`;
@@ -413,7 +420,7 @@ export class Monitor implements VmContext {
       case OP.WRCR: {
         const n = uimm16(w);
         if (n >= NUM_CRS) return this.faultAt(CAUSE.ILLEGAL, pc);
-        if (n !== CR.COUNT) crs[n] = regs[a]!;
+        if (n !== CR.COUNT) crs[n] = crAfterWrite(n, crs[n]!, regs[a]!);
         if (this.trace) text = `OS writes control register ${n}: into the virtual CPU`;
         if (n === CR.PTBR) this.memory.pageTableBaseWritten?.(regs[a]! >>> 0);
         break;

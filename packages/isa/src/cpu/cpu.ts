@@ -7,9 +7,9 @@
 // (fetch, read, write) for one virtual page each; any change to the translation state
 // (mode, PTBR, TLB contents) empties those caches.
 import {
-  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_PROTECTION, CR, ESTATUS_MODE_SHIFT,
+  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_PROTECTION, contextAfterMiss, CR, crAfterWrite, ESTATUS_MODE_SHIFT,
   FLAG_C, FLAG_IF, FLAG_N, FLAG_V, FLAG_Z, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_USER, NUM_CRS, NUM_REGS, PAGE_SHIFT,
-  PORT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, SP,
+  PORT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, SP, trapVector,
 } from "../arch.js";
 import type { Console } from "../devices/console.js";
 import type { Disk } from "../devices/disk.js";
@@ -615,13 +615,14 @@ export class Cpu {
     const memoryFault = cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS || cause === CAUSE.ADDRESS_ERROR;
     crs[CR.CAUSE] = memoryFault ? cause | (access << CAUSE_ACCESS_SHIFT) | (protection ? CAUSE_PROTECTION : 0) : cause;
     if (memoryFault) crs[CR.BADADDR] = address;
+    if (cause === CAUSE.TLB_MISS) crs[CR.CONTEXT] = contextAfterMiss(crs[CR.CONTEXT]!, address);
     this.flags &= ~FLAG_IF;
     if (this.mode === MODE_USER) {
       crs[CR.USP] = this.regs[SP]!;
       this.regs[SP] = crs[CR.KSP]!;
       this.mode = MODE_KERNEL;
     }
-    this.pc = crs[CR.TVEC]! >>> 0;
+    this.pc = trapVector(this.softwareTlb, cause, address, crs[CR.TVEC]!);
     this.translationChanged();
   }
 
@@ -671,7 +672,7 @@ export class Cpu {
   private writeCr(n: number, value: number): void {
     this.counters.crWrites++;
     if (n === CR.COUNT) return;
-    this.crs[n] = value;
+    this.crs[n] = crAfterWrite(n, this.crs[n]!, value);
     if (n === CR.PTBR) {
       this.tlb.flush();
       this.translationChanged();
