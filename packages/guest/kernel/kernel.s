@@ -87,6 +87,9 @@
         .equ SH_USP, 24
         .equ SH_R1, 28                     ; ... with the interrupted r1, which HC_IRET restores
         .equ SH_TPR, 32                    ; the task priority (no effect, no trap)
+        .equ SH_CONTEXT, 36                ; CONTEXT at a TLB miss: &directory[va >> 22] (kseg0)
+        .equ SH_K1, 40                     ; the refill handler's two save words
+        .equ SH_K2, 44
 
         .org 0x80001000
 ; ---------------------------------------------------------------------------- boot
@@ -153,6 +156,40 @@ utlb_refill:
         rdcr    r2, KSCRATCH
         jmp     trap_entry
         .space  utlb_refill + 0x80 - .     ; trap_entry, TVEC, is 0x80 above the refill vector
+.else
+; The paravirtual refill handler, at the same vector: the monitor leaves CONTEXT in the
+; shared block with the trap frame (and r1 in it); r2 and r3 are saved beside them. The
+; directory entries here are guest-physical (the monitor validates them): one `or` more.
+; The entry is installed by TLB_WRITE; IRET returns through the frame as delivered.
+utlb_refill:
+        la      r1, shared_info
+        sw      r2, SH_K1(r1)
+        sw      r3, SH_K2(r1)
+        lw      r2, SH_CONTEXT(r1)         ; &directory[va >> 22], kseg0
+        lw      r2, 0(r2)                  ; the leaf table (guest-physical) | V, or 0
+        cmpi    r2, 0
+        beq     utlb_slow
+        lw      r3, SH_BADADDR(r1)
+        shri    r3, r3, 10
+        andi    r3, r3, 0xffc              ; the page's index in its leaf table, x 4
+        add     r2, r2, r3
+        li      r3, KSEG
+        or      r2, r2, r3
+        lw      r3, -1(r2)                 ; the entry (-1 takes off the directory entry's V)
+        andi    r2, r3, 1
+        cmpi    r2, 0
+        beq     utlb_slow
+        lw      r2, SH_BADADDR(r1)
+        li      r1, HC_TLB_WRITE           ; entry-lo: the entry itself
+        hcall   0
+        cmpi    r1, 0
+        la      r1, shared_info
+        blt     utlb_slow                  ; refused: the general path kills the process
+        lw      r2, SH_K1(r1)
+        lw      r3, SH_K2(r1)
+        li      r1, HC_IRET                ; r1 comes back from the trap frame
+        hcall   0
+        .space  utlb_refill + 0x80 - .     ; trap_entry, the registered entry, is 0x80 above
 .endif
 .endif
 ; ---------------------------------------------------------------------------- traps
@@ -362,6 +399,16 @@ kernel_trap:
 .bad:   la      sp, kstack_top
         la      r2, msg_kernel_trap
         jmp     panic
+
+.ifdef SOFTWARE_TLB
+.ifdef PARAVIRT
+; The paravirtual refill handler's way on to the general entry: r1 = shared_info.
+utlb_slow:
+        lw      r2, SH_K1(r1)
+        lw      r3, SH_K2(r1)
+        jmp     trap_entry                 ; which takes r1 from the trap frame
+.endif
+.endif
 
 preempt:
         li      r1, S_READY

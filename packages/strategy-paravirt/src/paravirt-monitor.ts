@@ -8,7 +8,7 @@
 // process; nothing is emulated.
 import { Monitor, type GuestSession, type VmPlacement } from "@vmlab/core";
 import {
-  ACCESS_FETCH, BY_OPCODE, CAUSE, CR, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, FLAG_IF, FLAGS_MASK, MODE_KERNEL, MODE_USER, PAGE_SIZE, PORT,
+  ACCESS_FETCH, BY_OPCODE, CAUSE, CR, crAfterWrite, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, FLAG_IF, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SIZE, PORT,
   PTE_FRAME_MASK, PTE_V, SP,
 } from "@vmlab/isa";
 import { HC, HYPERCALL_NAMES, MAX_BATCH, PT, REFUSED, SH, SHARED_BYTES } from "./abi.js";
@@ -31,8 +31,6 @@ export class ParavirtMonitor extends Monitor {
 
   constructor(session: GuestSession, options: { readonly memoryBytes?: number; readonly placement?: VmPlacement } = {}) {
     super(session, options);
-    // The paravirtual kernel registers one trap entry (SET_CALLBACKS): its misses go there.
-    this.refillVector = false;
   }
 
   // --- the shared page ------------------------------------------------------------
@@ -89,6 +87,8 @@ export class ParavirtMonitor extends Monitor {
     this.setSharedWord(SH.BADADDR, crs[CR.BADADDR]!);
     this.setSharedWord(SH.USP, crs[CR.USP]!);
     this.setSharedWord(SH.R1, r1);
+    // The refill vector's CONTEXT (cause TLB_MISS), which the kernel cannot read with RDCR.
+    if (cause === CAUSE.TLB_MISS) this.setSharedWord(SH.CONTEXT, crs[CR.CONTEXT]!);
   }
 
   // --- hypercalls -----------------------------------------------------------------
@@ -155,6 +155,8 @@ export class ParavirtMonitor extends Monitor {
           break;
         }
         vcpu.crs[CR.PTBR] = a;
+        // CONTEXT's PTEBase: the new root, as the kernel sees it (kseg0).
+        vcpu.crs[CR.CONTEXT] = crAfterWrite(CR.CONTEXT, vcpu.crs[CR.CONTEXT]!, (a + KSEG_BASE) | 0);
         this.memory.pageTableBaseWritten?.(a);
         if (this.trace) text = `new address space: root at guest-physical ${hex(a)}`;
         break;
