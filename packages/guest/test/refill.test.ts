@@ -58,6 +58,12 @@ describe("the mips-like refill vector on bare metal (tlb-pressure)", () => {
     expect(m.cpu.crs[CR.TVEC]! >>> 0).toBe(trapEntry);
   });
 
+  it("the CPU counts every miss of this run (all on user addresses) as a refill-vector entry", () => {
+    const s = m.stats();
+    expect(s.trapsByCause.TLB_MISS).toBeGreaterThan(0);
+    expect(s.refills).toBe(s.trapsByCause.TLB_MISS);
+  });
+
   it(`every user miss enters the refill vector, and a refill retires ${REFILL_INSTRUCTIONS} instructions`, () => {
     expect(misses.length).toBeGreaterThan(96 * 4); // 96 pages, 4 passes and a sum, through a 64-entry TLB
     for (const miss of misses) expect(miss.vector).toBe(refill);

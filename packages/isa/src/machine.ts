@@ -38,6 +38,7 @@ export interface MachineStats {
   readonly tlbInvalidations: number;
   readonly tlbFlushes: number;
   readonly crWrites: number;
+  readonly refills: number;
   readonly diskReads: number;
   readonly diskWrites: number;
 }

@@ -62,6 +62,7 @@ export class NativeCpu implements CpuStrategy {
       walkReferences: s.walkReferences,
       pageFaultsHidden: 0,
       pageFaultsReflected: s.trapsByCause.PAGE_FAULT + s.trapsByCause.TLB_MISS,
+      ...(s.refills > 0 ? { events: { "TLB misses through the refill vector": s.refills } } : {}),
       audit: [],
       machine,
     };

@@ -71,6 +71,8 @@ export class Monitor implements VmContext {
   virtualInterrupts = 0;
   /** Traps delivered to the guest kernel so far (any cause). */
   reflections = 0;
+  /** TLB misses delivered to the guest's refill vector. */
+  refillReflections = 0;
   virtualPortIo = 0;
   readonly auditLog: string[] = [];
   private readonly sensitive = new Float64Array(256);
@@ -296,6 +298,7 @@ export class Monitor implements VmContext {
       this.setMode(MODE_KERNEL);
     }
     cpu.pc = trapVector(this.refillVector, cause, address, crs[CR.TVEC]!);
+    if (cpu.pc !== crs[CR.TVEC]! >>> 0) this.refillReflections++;
     this.reflectedByCause[cause]!++;
     this.reflections++;
     if (this.trace) {
@@ -575,6 +578,7 @@ export class Monitor implements VmContext {
     this.reflectedByCause.forEach((n, c) => {
       if (n > 0) out[`reflected ${CAUSE_NAMES[c]}`] = n;
     });
+    if (this.refillReflections) out["reflected TLB_MISS to the refill vector"] = this.refillReflections;
     if (this.virtualInterrupts) out["virtual timer interrupts"] = this.virtualInterrupts;
     if (this.virtualPortIo) out["virtual port I/O"] = this.virtualPortIo;
     return out;

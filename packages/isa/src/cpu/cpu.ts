@@ -93,6 +93,8 @@ export interface CpuCounters {
   tlbInvalidations: number;
   tlbFlushes: number;
   crWrites: number;
+  /** Traps that entered the refill vector (software TLB, a miss on a user address). */
+  refills: number;
 }
 
 const NUM_CAUSES = 16;
@@ -149,7 +151,7 @@ export class Cpu {
   firstSensitiveInUserModeAt = 0;
   readonly counters: CpuCounters = {
     tlbHits: 0, tlbMisses: 0, walks: 0, walkReferences: 0, codeInvalidations: 0, portReads: 0, portWrites: 0,
-    trapReturns: 0, tlbWrites: 0, tlbInvalidations: 0, tlbFlushes: 0, crWrites: 0,
+    trapReturns: 0, tlbWrites: 0, tlbInvalidations: 0, tlbFlushes: 0, crWrites: 0, refills: 0,
   };
 
   readonly tlb: Tlb;
@@ -623,6 +625,7 @@ export class Cpu {
       this.mode = MODE_KERNEL;
     }
     this.pc = trapVector(this.softwareTlb, cause, address, crs[CR.TVEC]!);
+    if (this.pc !== crs[CR.TVEC]! >>> 0) this.counters.refills++;
     this.translationChanged();
   }
 
