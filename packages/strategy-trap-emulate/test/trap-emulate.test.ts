@@ -130,7 +130,7 @@ describe("trap-and-emulate: what each microbenchmark costs, against the native r
     // Each reflected miss enters the guest's refill vector, as each native one did; the
     // handler retires the same instructions as on bare metal.
     expect(stats(n).refills).toBe(stats(n).trapsByCause.TLB_MISS);
-    expect(ev(t, "reflected TLB_MISS to the refill vector")).toBe(stats(n).refills);
+    expect(ev(t, "TLB misses delivered to the refill vector")).toBe(stats(n).refills);
     expect(t.metrics!.guestInstructions).toBe(n.metrics!.guestInstructions);
   });
 

@@ -578,7 +578,7 @@ export class Monitor implements VmContext {
     this.reflectedByCause.forEach((n, c) => {
       if (n > 0) out[`reflected ${CAUSE_NAMES[c]}`] = n;
     });
-    if (this.refillReflections) out["reflected TLB_MISS to the refill vector"] = this.refillReflections;
+    if (this.refillReflections) out["TLB misses delivered to the refill vector"] = this.refillReflections;
     if (this.virtualInterrupts) out["virtual timer interrupts"] = this.virtualInterrupts;
     if (this.virtualPortIo) out["virtual port I/O"] = this.virtualPortIo;
     return out;
