@@ -193,6 +193,15 @@ d_done: call    newline
 .endif
 
 ; ------------------------------------------------------------------ traps
+.ifdef PARAVIRT
+.ifdef SOFTWARE_TLB
+; The refill vector, 0x80 below the trap entry (ISA.md): a TLB write the monitor refused
+; leaves a miss, which goes where every other trap goes. (The unmodified build takes no
+; miss: its TLB writes all succeed, and D prints where its handler is.)
+refill: jmp     handler
+        .space  refill + 0x80 - .
+.endif
+.endif
 ; Every attempt that faults comes here: print the cause and go on at resume_at. A
 ; jump from D (jumped set) is no trap: say so and go on.
 handler:

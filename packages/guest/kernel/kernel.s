@@ -88,6 +88,9 @@
         .equ SH_USP, 24
         .equ SH_R1, 28                     ; ... with the interrupted r1, which HC_IRET restores
         .equ SH_TPR, 32                    ; the task priority (no effect, no trap)
+        .equ SH_CONTEXT, 36                ; CONTEXT at a TLB miss: &directory[va >> 22] (kseg0)
+        .equ SH_K1, 40                     ; the refill handler's two save words
+        .equ SH_K2, 44
 
         .org 0x80001000
 ; ---------------------------------------------------------------------------- boot
@@ -127,6 +130,75 @@ start:  la      sp, kstack_top
         addi    r10, r10, (NPROC - 1) * PROC_SIZE
         jmp     schedule
 
+.ifdef SOFTWARE_TLB
+.ifndef PARAVIRT
+; ---------------------------------------------------------------------------- TLB refill
+; The refill vector, 0x80 below TVEC (ISA.md): a TLB miss on a user address, from either
+; mode, as MIPS's UTLB handler. r1 and r2 are its only registers, saved in SCRATCH and
+; KSCRATCH (MIPS reserves k0/k1; this ISA's programs use every register); CONTEXT already
+; holds the address of the page's directory entry. A page without a valid entry goes on
+; to the general vector (demand zero, or the process dies) with EPC, ESTATUS, CAUSE and
+; BADADDR as the miss left them.
+utlb_refill:
+        wrcr    r1, SCRATCH
+        wrcr    r2, KSCRATCH
+        rdcr    r1, CONTEXT                ; &directory[va >> 22], kseg0
+        lw      r1, 0(r1)                  ; the leaf table (kseg0) | V, or 0
+        cmpi    r1, 0
+        beq     .slow
+        rdcr    r2, BADADDR
+        shri    r2, r2, 10
+        andi    r2, r2, 0xffc              ; the page's index in its leaf table, x 4
+        add     r1, r1, r2
+        lw      r2, -1(r1)                 ; the entry (-1 takes off the directory entry's V)
+        andi    r1, r2, 1
+        cmpi    r1, 0
+        beq     .slow
+        rdcr    r1, BADADDR
+        tlbw    r1, r2                     ; entry-lo: the entry itself (TLBW keeps frame, W, V)
+        rdcr    r1, SCRATCH
+        rdcr    r2, KSCRATCH
+        rte
+.slow:  rdcr    r1, SCRATCH
+        rdcr    r2, KSCRATCH
+        jmp     trap_entry
+        .space  utlb_refill + 0x80 - .     ; trap_entry, TVEC, is 0x80 above the refill vector
+.else
+; The paravirtual refill handler, at the same vector: the monitor leaves CONTEXT in the
+; shared block with the trap frame (and r1 in it); r2 and r3 are saved beside them. The
+; directory entries here are guest-physical (the monitor validates them): one `or` more.
+; The entry is installed by TLB_WRITE; IRET returns through the frame as delivered.
+utlb_refill:
+        la      r1, shared_info
+        sw      r2, SH_K1(r1)
+        sw      r3, SH_K2(r1)
+        lw      r2, SH_CONTEXT(r1)         ; &directory[va >> 22], kseg0
+        lw      r2, 0(r2)                  ; the leaf table (guest-physical) | V, or 0
+        cmpi    r2, 0
+        beq     utlb_slow
+        lw      r3, SH_BADADDR(r1)
+        shri    r3, r3, 10
+        andi    r3, r3, 0xffc              ; the page's index in its leaf table, x 4
+        add     r2, r2, r3
+        li      r3, KSEG
+        or      r2, r2, r3
+        lw      r3, -1(r2)                 ; the entry (-1 takes off the directory entry's V)
+        andi    r2, r3, 1
+        cmpi    r2, 0
+        beq     utlb_slow
+        lw      r2, SH_BADADDR(r1)
+        li      r1, HC_TLB_WRITE           ; entry-lo: the entry itself
+        hcall   0
+        cmpi    r1, 0
+        la      r1, shared_info
+        blt     utlb_slow                  ; refused: the general path kills the process
+        lw      r2, SH_K1(r1)
+        lw      r3, SH_K2(r1)
+        li      r1, HC_IRET                ; r1 comes back from the trap frame
+        hcall   0
+        .space  utlb_refill + 0x80 - .     ; trap_entry, the registered entry, is 0x80 above
+.endif
+.endif
 ; ---------------------------------------------------------------------------- traps
 trap_entry:
 .ifdef PARAVIRT
@@ -407,6 +479,16 @@ kernel_trap:
         la      r2, msg_kernel_trap
         jmp     panic
 
+.ifdef SOFTWARE_TLB
+.ifdef PARAVIRT
+; The paravirtual refill handler's way on to the general entry: r1 = shared_info.
+utlb_slow:
+        lw      r2, SH_K1(r1)
+        lw      r3, SH_K2(r1)
+        jmp     trap_entry                 ; which takes r1 from the trap frame
+.endif
+.endif
+
 preempt:
         li      r1, S_READY
         sw      r1, P_STATE(r10)
@@ -465,6 +547,10 @@ switch_to:
         wrcr    r1, PTBR                   ; new address space; flushes the TLB
 .else
         tlbflush                           ; no address-space tags on this TLB
+        lw      r1, P_ROOT(r10)            ; the refill handler's directory: CONTEXT's PTEBase
+        li      r2, KSEG
+        or      r1, r1, r2
+        wrcr    r1, CONTEXT
 .endif
 .endif
 resume:
@@ -1336,6 +1422,12 @@ pt_walk:
         cmpi    r1, 0
         beq     .fail
         ori     r8, r1, 1
+.ifdef SOFTWARE_TLB
+.ifndef PARAVIRT
+        li      r5, KSEG                   ; directory entries in kseg0: the refill handler loads through them
+        or      r8, r8, r5
+.endif
+.endif
 .ifdef PARAVIRT
         push    r2, r3                     ; the next walk reads this entry: apply it now
         mov     r2, r9
@@ -1410,6 +1502,12 @@ free_tree:
 .skip:  addi    r14, r14, 1
         jmp     .entry
 .self:  mov     r2, r11
+.ifdef SOFTWARE_TLB
+.ifndef PARAVIRT
+        shli    r2, r2, 1                  ; a leaf table comes as its kseg0 address: the frame's
+        shri    r2, r2, 1
+.endif
+.endif
         call    free_frame
         pop     r11, r12, r13, r14
         ret

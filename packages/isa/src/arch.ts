@@ -66,10 +66,44 @@ export const CR = {
   TGATE: 11, // the cause the gate serves: SYSCALL or BREAKPOINT; 0 = no gate
   TGVEC: 12, // the ring-1 handler
   TGSP: 13, // the ring-1 stack pointer loaded at gate entry
+  // The software-TLB refill (profiles with a software-managed TLB use them; they exist on all).
+  CONTEXT: 14, // software TLB: PTEBase (bits 31..12, the kernel's) | directory index of the last TLB miss << 2 (bits 11..2, the hardware's)
+  KSCRATCH: 15, // free for the kernel: with SCRATCH, the two registers a refill handler saves (MIPS's k0/k1, KScratch)
 } as const;
 export type CrName = keyof typeof CR;
-export const NUM_CRS = 14;
+export const NUM_CRS = 16;
+
+/** Whether control register `n` exists on a profile: the trap gate's registers only where there is a ring 1. */
+export function crExists(n: number, profile: { readonly ring1: boolean }): boolean {
+  if (n < 0 || n >= NUM_CRS) return false;
+  return profile.ring1 || (n !== CR.TGATE && n !== CR.TGVEC && n !== CR.TGSP);
+}
 export const CR_NAMES: readonly CrName[] = Object.keys(CR) as CrName[];
+
+/**
+ * Software-TLB refill (MIPS's UTLB vector): a TLB miss on a user address (below
+ * KSEG_BASE, in either mode) enters at TVEC - REFILL_VECTOR_OFFSET instead of TVEC,
+ * so a short handler can refill without the general trap path. CONTEXT's low 12 bits
+ * then hold the byte offset of the page's entry in a two-level page table's root
+ * (directory): the hardware half of MIPS's Context register.
+ */
+export const REFILL_VECTOR_OFFSET = 0x80;
+export const CONTEXT_BASE_MASK = 0xfffff000;
+
+/** CONTEXT after a TLB miss at `va`: the kernel's PTEBase kept, the directory entry's offset set. */
+export function contextAfterMiss(context: number, va: number): number {
+  return ((context & CONTEXT_BASE_MASK) | ((va >>> 22) << 2)) | 0;
+}
+
+/** Control register `n` after WRCR of `value`: CONTEXT keeps its hardware-set bits (COUNT is handled by the caller). */
+export function crAfterWrite(n: number, old: number, value: number): number {
+  return n === CR.CONTEXT ? ((value & CONTEXT_BASE_MASK) | (old & ~CONTEXT_BASE_MASK)) | 0 : value | 0;
+}
+
+/** Where a trap enters: the refill vector for a software-TLB miss on a user address, else TVEC. */
+export function trapVector(refillVector: boolean, cause: number, address: number, tvec: number): number {
+  return (refillVector && cause === CAUSE.TLB_MISS && address >>> 0 < KSEG_BASE ? tvec - REFILL_VECTOR_OFFSET : tvec) >>> 0;
+}
 
 /** Trap causes (low 8 bits of CAUSE). */
 export const CAUSE = {
@@ -145,9 +179,9 @@ export function deviceOfPort(port: number): number {
   }
 }
 
-/** Whether a control register lives in the trap frame (cheap to write: a store on x86). */
+/** Whether a control register is a trap-frame, stack-pointer or scratch register (cheap to write: a store on x86, a move on MIPS). */
 export function isTrapFrameRegister(cr: number): boolean {
-  return cr === CR.EPC || cr === CR.ESTATUS || cr === CR.CAUSE || cr === CR.BADADDR || cr === CR.KSP || cr === CR.USP || cr === CR.SCRATCH || cr === CR.TGSP;
+  return cr === CR.EPC || cr === CR.ESTATUS || cr === CR.CAUSE || cr === CR.BADADDR || cr === CR.KSP || cr === CR.USP || cr === CR.SCRATCH || cr === CR.TGSP || cr === CR.KSCRATCH || cr === CR.CONTEXT;
 }
 
 export const DISK_SECTOR_SIZE = 512;

@@ -43,6 +43,7 @@ export interface MachineStats {
   readonly pageWalkCacheMisses: number;
   readonly gateEntries: number;
   readonly ring1Returns: number;
+  readonly refills: number;
   readonly diskReads: number;
   readonly diskWrites: number;
   /** Port accesses by device (DEVICE_NAMES order). */

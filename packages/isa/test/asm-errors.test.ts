@@ -68,7 +68,7 @@ describe("assembly errors: every kind, with its position, all at once", () => {
       "t.s:17:18: bad register 'r99' (r0..r15 or sp)",
       "t.s:18:17: bad register 'x2' (r0..r15 or sp)",
       "t.s:19:18: expected an expression",
-      "t.s:20:18: unknown control register 'FOO' (EPC, ESTATUS, CAUSE, BADADDR, TVEC, PTBR, KSP, USP, SCRATCH, TPR, COUNT, TGATE, TGVEC, TGSP or a number)",
+      "t.s:20:18: unknown control register 'FOO' (EPC, ESTATUS, CAUSE, BADADDR, TVEC, PTBR, KSP, USP, SCRATCH, TPR, COUNT, TGATE, TGVEC, TGSP, CONTEXT, KSCRATCH or a number)",
       "t.s:21:24: unexpected '2'",
       "t.s:22:9: 'halt' takes 0 operands (none), got 1",
       "t.s:24:9: .if without .endif",

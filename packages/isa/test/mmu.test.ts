@@ -96,27 +96,30 @@ handler: rdcr r13, CAUSE
 });
 
 describe("software TLB (mips-like)", () => {
-  it("a miss traps TLB_MISS with BADADDR; TLBW installs; TLBI removes", () => {
+  it("a miss on a user address enters the refill vector (TVEC - 0x80) with BADADDR; TLBW installs; TLBI removes", () => {
     const m = new Machine({ profile: getProfile("mips-like") });
     m.load(
       assemble(
         `
         .org 0x80001000
-start:  la r1, handler
+start:  la r1, general
         wrcr r1, TVEC
         li r10, 0
         li r2, 0x00400010
-        lw r3, 0(r2)          ; miss → handler installs → retried
+        lw r3, 0(r2)          ; miss → refill installs → retried
         li r4, 0x00400000
         tlbi r4
         lw r3, 0(r2)          ; misses again
         halt
-handler: addi r10, r10, 1
+        .align 128
+refill: addi r10, r10, 1
         rdcr r11, BADADDR
         rdcr r13, CAUSE
         li r5, 0x00200003     ; frame 0x200000 | W | V
         tlbw r11, r5
         rte
+        .space refill + 0x80 - .
+general: halt                 ; the general vector: not taken
 `,
         { file: "tlb.s" },
       ),
@@ -128,6 +131,45 @@ handler: addi r10, r10, 1
     expect(m.cpu.regs[11]).toBe(0x00400010);
     expect(m.cpu.regs[13]).toBe(CAUSE.TLB_MISS);
     expect(m.stats().walkReferences).toBe(0);
+  });
+
+  it("CONTEXT: the kernel's PTEBase (bits 31..12) and the missing page's directory offset (bits 11..2); a kseg miss takes the general vector", () => {
+    const m = new Machine({ profile: getProfile("mips-like") });
+    m.load(
+      assemble(
+        `
+        .org 0x80001000
+start:  la r1, general
+        wrcr r1, TVEC
+        li r1, 0x80123fff     ; the low 12 bits are the hardware's: not written
+        wrcr r1, CONTEXT
+        rdcr r9, CONTEXT
+        li r2, 0x7fffe000     ; directory index 0x1ff
+        lw r3, 0(r2)
+        halt
+        .align 128
+refill: rdcr r11, CONTEXT
+        rdcr r12, EPC
+        li r1, 0x80000000     ; user mode, IF off, at 'user'
+        wrcr r1, ESTATUS
+        la r1, user
+        wrcr r1, EPC
+        rte
+        .space refill + 0x80 - .
+general: rdcr r13, CONTEXT
+        rdcr r14, CAUSE
+        halt
+user:   halt                  ; fetched from user mode: a kernel-half address, no refill
+`,
+        { file: "context.s" },
+      ),
+    );
+    expect(m.run(1000).reason).toBe("halt");
+    expect(m.cpu.regs[9]! >>> 0).toBe(0x80123000);
+    expect(m.cpu.regs[11]! >>> 0).toBe(0x80123000 + 0x1ff * 4);
+    expect(m.cpu.regs[12]! >>> 0).toBe(0x80001000 + 4 * 9); // the lw, after la (2), wrcr, li (2), wrcr, rdcr, li (2)
+    expect(m.cpu.regs[13]! >>> 0).toBe(0x80123000 + (0x80001000 >>> 22) * 4);
+    expect(m.cpu.regs[14]).toBe(CAUSE.TLB_MISS | (2 << 8)); // a fetch
   });
 });
 

@@ -45,6 +45,24 @@ describe("vmlab trace under paravirtualization", () => {
     expect(steps[2]!.text).toMatch(new RegExp(`^resumes: runs \\d+ instructions from 0x${(syscallPc + 4).toString(16)}`));
   });
 
+  it("mips-like: a TLB miss the validated TLB cannot answer goes to the paravirtual kernel's refill handler: TLB_WRITE, then IRET", () => {
+    const config = resolveConfiguration({ profile: "mips-like", cpu: "paravirt", machine: "p4-2006" }, catalog);
+    const s = findScenario("tlb-pressure");
+    const log = new TraceLog(200_000);
+    runConfiguration(config, s, modules, { trace: log });
+    const image = guestImage(s, config.profile, { paravirt: true });
+    const steps = traceSteps(log.events, { start: "tlb-miss", steps: 6, symbolize: (pc) => symbolize(image, pc) });
+    expect(steps.map((x) => x.actor)).toEqual(["process", "vmm", "os", "vmm", "os", "vmm"]);
+    const missPc = /TLB miss: trap at (0x[0-9a-f]+)/.exec(steps[0]!.text)![1];
+    // The refill vector is 0x80 below the entry the kernel registered (trap_entry).
+    expect(image.symbols.trap_entry! - image.symbols.utlb_refill!).toBe(0x80);
+    expect(steps[1]!.text).toMatch(/call the OS TLB refill handler \(the refill vector\) at 0x[0-9a-f]+ <utlb_refill>/);
+    expect(steps[2]!.text).toMatch(/^runs \d+ instructions from 0x[0-9a-f]+ <utlb_refill>; hypercall tlb_write at 0x[0-9a-f]+ <utlb_refill\+\d+>$/);
+    expect(steps[3]!.text).toMatch(/^install VPN 0x[0-9a-f]+ -> MFN 0x[0-9a-f]+ \(guest frame 0x[0-9a-f]+, validated\)$/);
+    expect(steps[4]!.text).toMatch(/hypercall iret at 0x[0-9a-f]+ <utlb_refill\+\d+>$/);
+    expect(steps[5]!.text).toBe(`return from trap to ${missPc} (user mode)`);
+  });
+
   it("reports say a paravirtual run is equivalent by its output", () => {
     const s = findScenario("syscall");
     const native = runConfiguration(resolveConfiguration({ profile: "x86-like", cpu: "native", machine: "p4-2006" }, catalog), s, modules);

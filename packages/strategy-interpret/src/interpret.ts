@@ -73,6 +73,7 @@ export class InterpretCpu implements CpuStrategy {
       pageFaultsHidden: 0,
       // The emulated MMU's faults all reach the guest kernel, as on bare metal.
       pageFaultsReflected: s.trapsByCause.PAGE_FAULT + s.trapsByCause.TLB_MISS,
+      ...(s.refills > 0 ? { events: { "TLB misses through the refill vector": s.refills } } : {}),
       audit: [],
       machine,
     };

@@ -65,6 +65,7 @@ export class NativeCpu implements CpuStrategy {
       walkReferences: s.walkReferences,
       pageFaultsHidden: 0,
       pageFaultsReflected: s.trapsByCause.PAGE_FAULT + s.trapsByCause.TLB_MISS,
+      ...(s.refills > 0 ? { events: { "TLB misses through the refill vector": s.refills } } : {}),
       audit: [],
       ...(s.pageWalkCacheHits + s.pageWalkCacheMisses > 0
         ? { events: { "page-walk cache hits": s.pageWalkCacheHits, "page-walk cache misses": s.pageWalkCacheMisses } }

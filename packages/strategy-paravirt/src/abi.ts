@@ -52,6 +52,9 @@ export const SH = {
   USP: 24,
   R1: 28, // ... with the interrupted r1, which HC_IRET restores
   TPR: 32, // the task priority: state with no effect, kept here so writing it costs no trap
+  CONTEXT: 36, // software TLB: CONTEXT at a delivered TLB miss, the address of the page's directory entry (PTEBase from SET_PTBR)
+  K1: 40, // two words the refill handler saves registers in (the monitor never touches them)
+  K2: 44,
 } as const;
 /** Size of the shared block. */
 export const SHARED_BYTES = 64;

@@ -13,7 +13,7 @@
 // monitor sees neither; it learns the guest's mode from the real CPU's at each trap.
 import { Monitor, type GuestSession, type VmPlacement } from "@vmlab/core";
 import {
-  ACCESS_FETCH, BY_OPCODE, CAUSE, CR, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, FLAG_IF, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_RING1, MODE_USER,
+  ACCESS_FETCH, BY_OPCODE, CAUSE, CR, crAfterWrite, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, FLAG_IF, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_RING1, MODE_USER,
   PAGE_SIZE, PORT, PTE_FRAME_MASK, PTE_V, SP,
 } from "@vmlab/isa";
 import { HC, HYPERCALL_NAMES, MAX_BATCH, PT, REFUSED, SH, SHARED_BYTES } from "./abi.js";
@@ -151,6 +151,8 @@ export class ParavirtMonitor extends Monitor {
     this.setSharedWord(SH.BADADDR, crs[CR.BADADDR]!);
     this.setSharedWord(SH.USP, crs[CR.USP]!);
     this.setSharedWord(SH.R1, r1);
+    // The refill vector's CONTEXT (cause TLB_MISS), which the kernel cannot read with RDCR.
+    if (cause === CAUSE.TLB_MISS) this.setSharedWord(SH.CONTEXT, crs[CR.CONTEXT]!);
   }
 
   // --- hypercalls -----------------------------------------------------------------
@@ -218,6 +220,8 @@ export class ParavirtMonitor extends Monitor {
           break;
         }
         vcpu.crs[CR.PTBR] = a;
+        // CONTEXT's PTEBase: the new root, as the kernel sees it (kseg0).
+        vcpu.crs[CR.CONTEXT] = crAfterWrite(CR.CONTEXT, vcpu.crs[CR.CONTEXT]!, (a + KSEG_BASE) | 0);
         this.memory.pageTableBaseWritten?.(a);
         if (this.trace) text = `new address space: root at guest-physical ${hex(a)}`;
         break;

@@ -10,7 +10,7 @@ export const COST_KEYS = {
   tlbFlush: "a TLB flush (page-table base write)",
   tlbInvalidate: "one TLB entry invalidated",
   controlRegisterWrite: "a serializing control-register write (task priority, trap vector)",
-  trapFrameRegisterWrite: "a write of a trap-frame register (saved pc/status, stack pointers, scratch): a store on x86",
+  trapFrameRegisterWrite: "a write of a register x86 keeps in memory (trap frame, stack pointers) or MIPS moves in a cycle (scratch, Context)",
   deviceConsole: "one port access to the console (a UART on the legacy bus)",
   deviceTimer: "one port access to the interval timer",
   deviceDisk: "one port access to the disk controller's registers",

@@ -7,9 +7,9 @@
 // go to the memory strategy, port I/O to virtual devices. Other CPU strategies (binary
 // translation, hardware assist) reuse the emulation and reflection paths.
 import {
-  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_NAMES, CAUSE_PROTECTION, Console, CR,
+  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_NAMES, CAUSE_PROTECTION, Console, contextAfterMiss, CR, crAfterWrite, crExists,
   deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, fieldA, fieldB, FLAG_IF, FLAGS_MASK, KSEG_BASE, Machine, MODE_KERNEL, MODE_RING1, MODE_USER,
-  NUM_CRS, OP, PAGE_SIZE, PORT, SP, uimm16, type Cpu,
+  NUM_CRS, OP, PAGE_SIZE, PORT, SP, trapVector, uimm16, type Cpu,
 } from "@vmlab/isa";
 import type { Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "../strategy.js";
 import { addCounts, count, hardwareEvents, virtualDeviceEvents, type EventCounts } from "../costs/events.js";
@@ -60,6 +60,11 @@ export class Monitor implements VmContext {
   readonly disk: Disk;
   /** Ring compression: the real mode of the deprivileged guest kernel is ring 1 (see the top of the file). */
   readonly kernelAtRing1: boolean;
+  /**
+   * The virtual CPU enters a user-address TLB miss at the refill vector, as the
+   * software-TLB hardware does; a paravirtual interface may choose otherwise.
+   */
+  protected refillVector: boolean;
 
   // Counters (plain numbers and typed arrays: updated once per trap, never per instruction).
   readonly emulatedByOpcode = new Float64Array(256);
@@ -71,6 +76,8 @@ export class Monitor implements VmContext {
   virtualInterrupts = 0;
   /** Traps delivered to the guest kernel so far (any cause). */
   reflections = 0;
+  /** TLB misses delivered to the guest's refill vector. */
+  refillReflections = 0;
   virtualPortIo = 0;
   /** Virtual device accesses by device (DEVICE_NAMES order), for the cost model. */
   readonly virtualDeviceAccesses = new Float64Array(DEVICE_NAMES.length);
@@ -98,6 +105,7 @@ export class Monitor implements VmContext {
     this.trace = session.trace;
     this.memory = session.memory;
     this.kernelAtRing1 = session.profile.ring1 && this.memory.ringCompression === true;
+    this.refillVector = session.profile.mmu.kind === "software-tlb";
   }
 
   /** The real mode the guest runs in for virtual mode `mode`. */
@@ -295,18 +303,20 @@ export class Monitor implements VmContext {
     const memoryFault = cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS || cause === CAUSE.ADDRESS_ERROR;
     crs[CR.CAUSE] = memoryFault ? cause | (access << CAUSE_ACCESS_SHIFT) | (protection ? CAUSE_PROTECTION : 0) : cause;
     if (memoryFault) crs[CR.BADADDR] = address;
+    if (cause === CAUSE.TLB_MISS) crs[CR.CONTEXT] = contextAfterMiss(crs[CR.CONTEXT]!, address);
     vcpu.interruptFlag = 0;
     if (vcpu.mode === MODE_USER) {
       crs[CR.USP] = cpu.regs[SP]!;
       cpu.regs[SP] = crs[CR.KSP]!;
       this.setMode(MODE_KERNEL);
     }
-    cpu.pc = crs[CR.TVEC]! >>> 0;
+    cpu.pc = trapVector(this.refillVector, cause, address, crs[CR.TVEC]!);
+    if (cpu.pc !== crs[CR.TVEC]! >>> 0) this.refillReflections++;
     this.reflectedByCause[cause]!++;
     this.reflections++;
     if (this.trace) {
       const why =
-        cause === CAUSE.TLB_MISS ? "not in the virtual TLB: call the OS TLB-miss handler" :
+        cause === CAUSE.TLB_MISS ? `not in the virtual TLB: call the OS ${cpu.pc !== crs[CR.TVEC]! >>> 0 ? "TLB refill handler (the refill vector)" : "TLB-miss handler"}` :
         cause === CAUSE.TIMER ? "virtual timer interrupt: call the OS interrupt handler" :
         cause === CAUSE.SYSCALL ? "process trapped: call the OS trap handler" :
         `reflect ${CAUSE_NAMES[cause]}: call the OS trap handler`;
@@ -423,15 +433,15 @@ export class Monitor implements VmContext {
         break;
       case OP.RDCR: {
         const n = uimm16(w);
-        if (n >= NUM_CRS) return this.faultAt(CAUSE.ILLEGAL, pc);
+        if (!crExists(n, this.machine.profile)) return this.faultAt(CAUSE.ILLEGAL, pc);
         regs[a] = n === CR.COUNT ? cpu.retired | 0 : crs[n]!;
         if (this.trace) text = `OS reads control register ${n}: from the virtual CPU`;
         break;
       }
       case OP.WRCR: {
         const n = uimm16(w);
-        if (n >= NUM_CRS) return this.faultAt(CAUSE.ILLEGAL, pc);
-        if (n !== CR.COUNT) crs[n] = regs[a]!;
+        if (!crExists(n, this.machine.profile)) return this.faultAt(CAUSE.ILLEGAL, pc);
+        if (n !== CR.COUNT) crs[n] = crAfterWrite(n, crs[n]!, regs[a]!);
         if (this.trace) text = `OS writes control register ${n}: into the virtual CPU`;
         if (n === CR.PTBR) this.memory.pageTableBaseWritten?.(regs[a]! >>> 0);
         break;
@@ -612,6 +622,7 @@ export class Monitor implements VmContext {
     this.reflectedByCause.forEach((n, c) => {
       if (n > 0) out[`reflected ${CAUSE_NAMES[c]}`] = n;
     });
+    if (this.refillReflections) out["TLB misses delivered to the refill vector"] = this.refillReflections;
     if (this.virtualInterrupts) out["virtual timer interrupts"] = this.virtualInterrupts;
     if (this.virtualPortIo) out["virtual port I/O"] = this.virtualPortIo;
     return out;

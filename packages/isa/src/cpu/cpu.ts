@@ -7,9 +7,9 @@
 // (fetch, read, write) for one virtual page each; any change to the translation state
 // (mode, PTBR, TLB contents) empties those caches.
 import {
-  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_PROTECTION, CR, DEVICE_NAMES, deviceOfPort, ESTATUS_RING1,
+  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_PROTECTION, contextAfterMiss, CR, crAfterWrite, crExists, DEVICE_NAMES, deviceOfPort, ESTATUS_RING1,
   estatusMode, FLAG_C, FLAG_IF, FLAG_N, FLAG_V, FLAG_Z, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_RING1, MODE_USER, modeOfEstatus, NUM_CRS,
-  NUM_REGS, PAGE_SHIFT, PORT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, SP,
+  NUM_REGS, PAGE_SHIFT, PORT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, SP, trapVector,
 } from "../arch.js";
 import type { Console } from "../devices/console.js";
 import type { Disk } from "../devices/disk.js";
@@ -100,6 +100,8 @@ export interface CpuCounters {
   /** Walks that consulted the page-walk cache: those that skipped levels, and those that started at the root. */
   pageWalkCacheHits: number;
   pageWalkCacheMisses: number;
+  /** Traps that entered the refill vector (software TLB, a miss on a user address). */
+  refills: number;
 }
 
 /** Counts kept per device and per control register (arrays, so the counters stay flat). */
@@ -164,7 +166,7 @@ export class Cpu {
   firstSensitiveInUserModeAt = 0;
   readonly counters: CpuCounters = {
     tlbHits: 0, tlbMisses: 0, walks: 0, walkReferences: 0, codeInvalidations: 0, portReads: 0, portWrites: 0,
-    trapReturns: 0, tlbWrites: 0, tlbInvalidations: 0, tlbFlushes: 0, crWrites: 0, pageWalkCacheHits: 0, pageWalkCacheMisses: 0, gateEntries: 0, ring1Returns: 0,
+    trapReturns: 0, tlbWrites: 0, tlbInvalidations: 0, tlbFlushes: 0, crWrites: 0, pageWalkCacheHits: 0, pageWalkCacheMisses: 0, gateEntries: 0, ring1Returns: 0, refills: 0,
   };
   readonly detail: CpuDetailCounters = { deviceAccesses: new Float64Array(DEVICE_NAMES.length), crWritesByRegister: new Float64Array(NUM_CRS) };
   /**
@@ -191,7 +193,8 @@ export class Cpu {
   /** The profile has ring 1 (and the trap-gate registers). */
   private readonly ring1: boolean;
   /** Control registers the profile has: RDCR/WRCR of any other trap ILLEGAL. */
-  private readonly numCrs: number;
+  /** 1 for each control register number this profile lacks (RDCR/WRCR of it trap ILLEGAL). */
+  private readonly crAbsent: Uint8Array;
 
   // Decoded-instruction cache, one slot per physical word.
   /**
@@ -241,7 +244,8 @@ export class Cpu {
     this.absent = absentTable(profile);
     this.popfKeepsIf = profile.popfKeepsInterruptFlagInUserMode;
     this.ring1 = profile.ring1;
-    this.numCrs = profile.ring1 ? NUM_CRS : CR.TGATE;
+    this.crAbsent = new Uint8Array(65536).fill(1);
+    for (let n = 0; n < NUM_CRS; n++) this.crAbsent[n] = crExists(n, profile) ? 0 : 1;
     const words = memory.size >>> 2;
     this.core = new Int32Array(DECODED_BASE + 2 * words);
     this.regs = this.core.subarray(0, NUM_REGS);
@@ -678,6 +682,7 @@ export class Cpu {
     const memoryFault = cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS || cause === CAUSE.ADDRESS_ERROR;
     crs[CR.CAUSE] = memoryFault ? cause | (access << CAUSE_ACCESS_SHIFT) | (protection ? CAUSE_PROTECTION : 0) : cause;
     if (memoryFault) crs[CR.BADADDR] = address;
+    if (cause === CAUSE.TLB_MISS) crs[CR.CONTEXT] = contextAfterMiss(crs[CR.CONTEXT]!, address);
     this.flags &= ~FLAG_IF;
     if (this.mode !== MODE_KERNEL) {
       // From user mode or ring 1: the real kernel's stack (x86: ESP0 of the TSS).
@@ -685,7 +690,8 @@ export class Cpu {
       this.regs[SP] = crs[CR.KSP]!;
       this.mode = MODE_KERNEL;
     }
-    this.pc = crs[CR.TVEC]! >>> 0;
+    this.pc = trapVector(this.softwareTlb, cause, address, crs[CR.TVEC]!);
+    if (this.pc !== crs[CR.TVEC]! >>> 0) this.counters.refills++;
     this.translationChanged();
   }
 
@@ -803,7 +809,7 @@ export class Cpu {
     this.counters.crWrites++;
     if (n >= 0 && n < NUM_CRS) this.detail.crWritesByRegister[n]++;
     if (n === CR.COUNT) return;
-    this.crs[n] = value;
+    this.crs[n] = crAfterWrite(n, this.crs[n]!, value);
     if (n === CR.PTBR) {
       this.tlb.flush();
       this.translationChanged();
@@ -1305,13 +1311,13 @@ export class Cpu {
                 continue outer;
               case 0x48 /* RDCR */: {
                 const n = core[di + 1]!;
-                if (n >= this.numCrs) { cause = CAUSE.ILLEGAL; break faulted; }
+                if (this.crAbsent[n] !== 0) { cause = CAUSE.ILLEGAL; break faulted; }
                 core[(d >>> 8) & 15] = n === CR.COUNT ? (end - left) | 0 : crs[n]!;
                 break;
               }
               case 0x49 /* WRCR */: {
                 const n = core[di + 1]!;
-                if (n >= this.numCrs) { cause = CAUSE.ILLEGAL; break faulted; }
+                if (this.crAbsent[n] !== 0) { cause = CAUSE.ILLEGAL; break faulted; }
                 this.writeCr(n, core[(d >>> 8) & 15]!);
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
