@@ -4,12 +4,20 @@ import { Machine, type MachineStats } from "@vmlab/isa";
 import type { Ledger } from "./ledger.js";
 import type { MachineProfile } from "./machine-profiles.js";
 import type { GuestSession } from "./strategy.js";
+import { RegionMarks } from "./region.js";
 
 export function newGuestMachine(session: GuestSession): Machine {
   const machine = new Machine({ profile: session.profile, ...(session.diskContents ? { diskContents: session.diskContents } : {}) });
   session.memory.attach(machine);
   machine.load(session.image);
   return machine;
+}
+
+/** The guest's work markers on a machine it runs on directly (native, interpret): told to the session, kept for the Execution. */
+export function watchWorkMarks(machine: Machine, session: GuestSession): RegionMarks {
+  const marks = new RegionMarks(session.region);
+  machine.onWorkMark((value, retired) => marks.mark(value, retired));
+  return marks;
 }
 
 /** Charges what the hardware itself did: walks, traps, returns, devices, TLB maintenance. */

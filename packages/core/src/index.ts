@@ -14,7 +14,7 @@ export type { RunResult, RunMetrics, VmRunResult } from "./run-result.js";
 export { catalogOf, runContainer, strategiesFor, type StrategyPackage } from "./container.js";
 export { BUILTIN_STRATEGY_PACKAGES, resolveStrategyPackage, readConfigFile, importStrategyModules, PluginError } from "./plugins.js";
 export { runConfiguration, judgeEquivalence, configurationSummary, combineExecutions, vmOutputs, type RunOptions } from "./run.js";
-export { newGuestMachine, chargeHardwareEvents, trapsOf } from "./bare-metal.js";
+export { newGuestMachine, watchWorkMarks, chargeHardwareEvents, trapsOf } from "./bare-metal.js";
 export { runMatrix, errorResult, type MatrixCell, type MatrixOptions, type CellTask } from "./matrix.js";
 export { Monitor, MONITOR_BYTES, GUEST_BYTES, MONITOR_VECTOR, type VmPlacement } from "./monitor/monitor.js";
 export { VirtualCpu } from "./monitor/virtual-cpu.js";
@@ -25,4 +25,4 @@ export { TraceLog, type TraceEvent, type TraceSink, type TraceActor, type TraceK
 export { symbolize } from "./symbols.js";
 export { guestImage } from "./images.js";
 export { VmScheduler, CpuContext, DEFAULT_QUANTUM, executeOnOneMachine, type SchedulableVm, type VmSchedulerOptions } from "./monitor/vm-scheduler.js";
-export type { RegionMark, RegionRecorder } from "./region.js";
+export { RegionMarks, type RegionMark, type RegionRecorder, type RegionInstructions } from "./region.js";

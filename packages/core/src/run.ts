@@ -8,6 +8,7 @@ import { digestOf, firstDivergence, fnv1a, type GuestDigest } from "./equivalenc
 import type { RunResult, VmRunResult } from "./run-result.js";
 import type { CpuStrategy, EquivalenceBasis, Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "./strategy.js";
 import type { TraceSink } from "./monitor/trace-events.js";
+import type { RegionRecorder } from "./region.js";
 import { TOKENS } from "./tokens.js";
 
 export interface RunOptions {
@@ -17,6 +18,12 @@ export interface RunOptions {
   readonly reference?: GuestDigest;
   /** Records the run's events (for `vmlab trace`). */
   readonly trace?: TraceSink;
+  /**
+   * Told at each of the guest's work markers. Runs of one VM only: several VMs share
+   * one ledger, so a region of one of them has no cycles of its own (each VM's marker
+   * counts still come back in its VmRunResult).
+   */
+  readonly region?: RegionRecorder;
 }
 
 export function configurationSummary(config: Configuration): RunResult["configuration"] {
@@ -54,6 +61,7 @@ export function runConfiguration(
     ledger,
     memory: memoryStrategy,
     ...(options.trace && vm === 0 ? { trace: options.trace } : {}),
+    ...(options.region && scenario.vms === 1 ? { region: options.region } : {}),
   });
   const started = performance.now();
   let e: Execution;
@@ -97,6 +105,7 @@ export function runConfiguration(
       pageFaultsReflected: e.pageFaultsReflected,
       ...(e.events ? { events: e.events } : {}),
       ...(machineSwitches !== undefined ? { machineSwitches } : {}),
+      ...(e.region ? { region: e.region } : {}),
       hostWallMs,
     },
     cycles: { total: ledger.total(), byCategory: ledger.byCategory(), lines: ledger.entries() },
@@ -190,6 +199,7 @@ function vmResults(
       outcome: e.outcome,
       output: e.output,
       guestInstructions: e.guestInstructions,
+      ...(e.region ? { region: e.region } : {}),
       equivalent: theirs ? divergence === undefined : null,
       ...(divergence ? { divergence } : {}),
       violations: [...e.audit],

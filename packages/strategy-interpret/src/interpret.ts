@@ -5,7 +5,7 @@
 // directly, so efficiency is 0.
 import { inject, injectable } from "inversify";
 import {
-  chargeHardwareEvents, newGuestMachine, trapsOf, TOKENS, type CpuStrategy, type Execution, type GuestSession, type Ledger,
+  chargeHardwareEvents, newGuestMachine, trapsOf, watchWorkMarks, TOKENS, type CpuStrategy, type Execution, type GuestSession, type Ledger,
   type MachineProfile, type StrategyInfo,
 } from "@vmlab/core";
 import { BY_OPCODE, OP } from "@vmlab/isa";
@@ -41,6 +41,7 @@ export class InterpretCpu implements CpuStrategy {
 
   execute(session: GuestSession): Execution {
     const machine = newGuestMachine(session);
+    const marks = watchWorkMarks(machine, session);
     const cpu = machine.cpu;
     const fetch = new MonitorFetch(machine);
     const mix = this.mix;
@@ -82,6 +83,7 @@ export class InterpretCpu implements CpuStrategy {
       // The emulated MMU's faults all reach the guest kernel, as on bare metal.
       pageFaultsReflected: s.trapsByCause.PAGE_FAULT + s.trapsByCause.TLB_MISS,
       audit: [],
+      ...marks.result(),
       machine,
     };
   }

@@ -2,7 +2,7 @@
 // configuration is compared with this run.
 import { inject, injectable } from "inversify";
 import {
-  chargeHardwareEvents, newGuestMachine, trapsOf, TOKENS, type CpuStrategy, type Execution, type GuestSession, type Ledger,
+  chargeHardwareEvents, newGuestMachine, trapsOf, watchWorkMarks, TOKENS, type CpuStrategy, type Execution, type GuestSession, type Ledger,
   type MachineProfile, type MemoryStrategy, type StrategyInfo,
 } from "@vmlab/core";
 import type { Machine } from "@vmlab/isa";
@@ -40,6 +40,7 @@ export class NativeCpu implements CpuStrategy {
 
   execute(session: GuestSession): Execution {
     const machine = newGuestMachine(session);
+    const marks = watchWorkMarks(machine, session);
     const stop = session.trace
       ? { reason: runObserved(machine, session.budget, session.trace) }
       : machine.run(session.budget);
@@ -63,6 +64,7 @@ export class NativeCpu implements CpuStrategy {
       pageFaultsHidden: 0,
       pageFaultsReflected: s.trapsByCause.PAGE_FAULT + s.trapsByCause.TLB_MISS,
       audit: [],
+      ...marks.result(),
       machine,
     };
   }

@@ -14,6 +14,7 @@ import { GuestMemory, MonitorFrames } from "./guest-memory.js";
 import type { TraceActor, TraceEvent, TraceKind, TraceSink } from "./trace-events.js";
 import { FAULT_HIDDEN, FAULT_REFLECT, type GuestFault, type VmContext } from "./vm-context.js";
 import { VirtualCpu } from "./virtual-cpu.js";
+import { RegionMarks } from "../region.js";
 
 /** Machine memory below the guest that belongs to the monitor (shadow tables, its vector). */
 export const MONITOR_BYTES = 2 * 1024 * 1024;
@@ -55,6 +56,8 @@ export class Monitor implements VmContext {
   /** The VM's virtual devices: its own console and disk (the timer is the real one, which counts guest instructions). */
   readonly console = new Console();
   readonly disk: Disk;
+  /** The guest's work markers: not a device, told to the session's recorder. */
+  readonly workMarks: RegionMarks;
 
   // Counters (plain numbers and typed arrays: updated once per trap, never per instruction).
   readonly emulatedByOpcode = new Float64Array(256);
@@ -90,6 +93,7 @@ export class Monitor implements VmContext {
     this.disk = new Disk(undefined, session.diskContents);
     this.trace = session.trace;
     this.memory = session.memory;
+    this.workMarks = new RegionMarks(session.region);
   }
 
   /** Loads the guest and starts its virtual CPU in kernel mode at the image's entry. */
@@ -515,6 +519,12 @@ export class Monitor implements VmContext {
 
   portOut(port: number, value: number): void {
     const cpu = this.cpu;
+    // The work marker is no device (no virtual device access counted); every path here
+    // (trap, callout, I/O exit, hypercall) comes before the OUT retires, as on bare metal.
+    if (port === PORT.WORK_MARK) {
+      this.workMarks.mark(value, cpu.retired);
+      return;
+    }
     this.virtualPortIo++;
     switch (port) {
       case PORT.CONSOLE_OUT:
@@ -594,6 +604,7 @@ export class Monitor implements VmContext {
       audit,
       ...(sensitive.length ? { sensitiveUntrapped: sensitive } : {}),
       machine: this.machine,
+      ...this.workMarks.result(),
       ...extra,
     };
   }
