@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
 import {
-  catalogOf, enumerateConfigurations, resolveConfiguration, runConfiguration, type Configuration, type RegionMark, type RunResult,
+  catalogOf, enumerateConfigurations, resolveConfiguration, runConfiguration, TraceLog, type Configuration, type RegionMark, type RunResult,
 } from "../src/index.js";
 import { builtinModules } from "./helpers.js";
 
@@ -80,6 +80,22 @@ describe("work markers", () => {
     const pv = on("paravirt");
     // The paravirtual kernel writes the console by hypercall: no port at all.
     expect(pv.metrics!.events!["virtual port I/O"] ?? 0).toBe(0);
+  });
+
+  it("under a trace (vmlab trace) too, at the same guest instructions", () => {
+    const native = resolveConfiguration({ profile: "mips-like", cpu: "native", machine: MACHINE }, catalog);
+    const plain = runMarked(native, "syscall").result.metrics!.region;
+    for (const cpu of ["native", "interpret", "trap-emulate", "binary-translation", "paravirt"]) {
+      const c = resolveConfiguration({ profile: "mips-like", cpu, machine: MACHINE }, catalog);
+      const marks: RegionMark[] = [];
+      const r = runConfiguration(c, findScenario("syscall"), modules, { trace: new TraceLog(), region: { mark: (k) => marks.push(k) } });
+      expect(marks, cpu).toEqual(["begin", "end"]);
+      if (cpu !== "paravirt") expect(r.metrics!.region, cpu).toEqual(plain);
+    }
+    const ha = resolveConfiguration({ profile: "x86-like", cpu: "hardware-assist", memory: "shadow", machine: MACHINE }, catalog);
+    const marks: RegionMark[] = [];
+    runConfiguration(ha, findScenario("syscall"), modules, { trace: new TraceLog(), region: { mark: (k) => marks.push(k) } });
+    expect(marks).toEqual(["begin", "end"]);
   });
 
   it("several VMs: each VM's marks come back with its own result, and no run-level region", () => {
