@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
 import {
-  catalogOf, enumerateConfigurations, resolveConfiguration, runConfiguration, TraceLog, type Configuration, type RegionMark, type RunResult,
+  catalogOf, enumerateConfigurations, RegionMarks, resolveConfiguration, runConfiguration, TraceLog, type Configuration, type RegionMark, type RunResult,
 } from "../src/index.js";
 import { builtinModules } from "./helpers.js";
 
@@ -20,6 +20,22 @@ function runMarked(config: Configuration, scenario: string): { marks: RegionMark
   const result = runConfiguration(config, findScenario(scenario), modules, { region: { mark: (k) => marks.push(k) } });
   return { marks, result };
 }
+
+describe("RegionMarks", () => {
+  it("tells the recorder each begin (1) and end (0) write, ignores other values, and keeps the first begin and the first end after it", () => {
+    const told: RegionMark[] = [];
+    const marks = new RegionMarks({ mark: (k) => told.push(k) });
+    marks.mark(0, 5); // an end before any begin: told, but no region from it
+    marks.mark(2, 6); // not a marker value: ignored
+    expect(marks.result()).toEqual({});
+    marks.mark(1, 10);
+    marks.mark(1, 12);
+    marks.mark(0, 30);
+    marks.mark(0, 40);
+    expect(told).toEqual(["end", "begin", "begin", "end", "end"]);
+    expect(marks.result()).toEqual({ region: { beginInstructions: 10, endInstructions: 30 } });
+  });
+});
 
 describe("work markers", () => {
   for (const profile of PROFILES) {

@@ -397,7 +397,7 @@ export class Monitor implements VmContext {
         break;
       case OP.OUT:
         this.portOut(uimm16(w), regs[a]!);
-        if (this.trace) text = `OS writes port ${hex(uimm16(w))}: emulated on the virtual device`;
+        if (this.trace) text = uimm16(w) === PORT.WORK_MARK ? `OS writes the work marker (${regs[a] === 1 ? "begin" : regs[a] === 0 ? "end" : "a value it ignores"}): the region of interest, no device` : `OS writes port ${hex(uimm16(w))}: emulated on the virtual device`;
         break;
       case OP.CLI:
         vcpu.interruptFlag = 0;
