@@ -1,7 +1,8 @@
 ; Count primes below LIMIT by trial division.
         .include "runtime.s"
         .equ    LIMIT, 2000
-start:  li      r11, 2                  ; candidate
+start:  call    sys_roi_begin               ; the measured work: the whole search
+        li      r11, 2                  ; candidate
         li      r12, 0                  ; primes found
 .cand:  li      r13, 2                  ; divisor
 .div:   mul     r5, r13, r13
@@ -17,6 +18,7 @@ start:  li      r11, 2                  ; candidate
         addi    r11, r11, 1
         cmpi    r11, LIMIT
         blt     .cand
+        call    sys_roi_end                 ; ... and ends
         la      r2, msg1
         call    print
         mov     r2, r12

@@ -4,6 +4,7 @@
 start:  li      r2, 1024
         call    sys_sbrk
         mov     r11, r1                 ; buffer
+        call    sys_roi_begin               ; the measured work begins
         li      r12, 0                  ; sector
 .wsec:  li      r13, 0                  ; word
 .fill:  muli    r5, r12, 1000
@@ -40,6 +41,7 @@ start:  li      r2, 1024
         addi    r12, r12, 1
         cmpi    r12, SECTORS
         blt     .rsec
+        call    sys_roi_end                 ; ... and ends
         la      r2, msg
         call    print
         mov     r2, r14

@@ -1,6 +1,7 @@
 ; Start the three printers and wait for them.
         .include "runtime.s"
-start:  li      r11, 0
+start:  call    sys_roi_begin               ; the measured work: the printers, preempted
+        li      r11, 0
 .spawn: li      r2, 1
         addi    r3, r11, 'a'
         call    sys_spawn
@@ -10,5 +11,6 @@ start:  li      r11, 0
 .wait:  call    sys_wait
         cmpi    r1, 0
         bge     .wait
+        call    sys_roi_end                 ; ... and ends
         li      r2, 0
         call    exit

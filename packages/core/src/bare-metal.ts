@@ -1,12 +1,20 @@
 // Shared by strategies that run the guest on the simulated machine.
 import { Machine, type MachineStats } from "@vmlab/isa";
 import type { GuestSession } from "./strategy.js";
+import { RegionMarks } from "./region.js";
 
 export function newGuestMachine(session: GuestSession): Machine {
   const machine = new Machine({ profile: session.profile, ...(session.diskContents ? { diskContents: session.diskContents } : {}) });
   session.memory.attach(machine);
   machine.load(session.image);
   return machine;
+}
+
+/** The guest's work markers on a machine it runs on directly (native, interpret): told to the session, kept for the Execution. */
+export function watchWorkMarks(machine: Machine, session: GuestSession): RegionMarks {
+  const marks = new RegionMarks(session.region);
+  machine.onWorkMark((value, retired) => marks.mark(value, retired));
+  return marks;
 }
 
 export function trapsOf(s: MachineStats): Record<string, number> {

@@ -14,7 +14,7 @@ export type { RunResult, RunMetrics, VmRunResult } from "./run-result.js";
 export { catalogOf, runContainer, strategiesFor, type StrategyPackage } from "./container.js";
 export { BUILTIN_STRATEGY_PACKAGES, resolveStrategyPackage, readConfigFile, importStrategyModules, PluginError } from "./plugins.js";
 export { runConfiguration, judgeEquivalence, configurationSummary, combineExecutions, vmOutputs, cyclesOf, type RunOptions } from "./run.js";
-export { newGuestMachine, trapsOf } from "./bare-metal.js";
+export { newGuestMachine, watchWorkMarks, trapsOf } from "./bare-metal.js";
 export { COST_KEYS, COST_KEY_NAMES, DERIVED_PARAMETERS, parameterValue, withParameter, type CostKey, type Provenance } from "./costs/cost-keys.js";
 export { EVENTS, count, addCounts, subtractCounts, hardwareEvents, virtualDeviceEvents, type EventName, type EventCounts } from "./costs/events.js";
 export { priceEvents } from "./costs/pricing.js";
@@ -29,5 +29,5 @@ export { TraceLog, type TraceEvent, type TraceSink, type TraceActor, type TraceK
 export { symbolize } from "./symbols.js";
 export { guestImage } from "./images.js";
 export { VmScheduler, CpuContext, DEFAULT_QUANTUM, executeOnOneMachine, type SchedulableVm, type VmSchedulerOptions } from "./monitor/vm-scheduler.js";
-export type { RegionMark, RegionRecorder } from "./region.js";
+export { RegionMarks, type RegionMark, type RegionRecorder, type RegionInstructions } from "./region.js";
 export { VALIDATION, validate, validateModel, lookupIn, calibrationFigures, type ValidationRow, type ValidationResult, type RunLookup } from "./costs/validation.js";

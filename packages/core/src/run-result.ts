@@ -3,6 +3,7 @@ import type { Category, LedgerLine } from "./ledger.js";
 import type { EventCounts } from "./costs/events.js";
 import type { Divergence, GuestDigest } from "./equivalence.js";
 import type { EquivalenceBasis, SensitiveUntrapped } from "./strategy.js";
+import type { RegionInstructions } from "./region.js";
 
 export interface RunMetrics {
   readonly guestInstructions: number;
@@ -19,6 +20,11 @@ export interface RunMetrics {
   readonly events?: Record<string, number>;
   /** Several virtual machines on one machine: switches between them. */
   readonly machineSwitches?: number;
+  /**
+   * Guest instructions retired before the guest's work markers (begin, end): the region
+   * of interest. Runs of one VM only; several VMs give it per VM (VmRunResult).
+   */
+  readonly region?: RegionInstructions;
   readonly hostWallMs: number;
 }
 
@@ -28,6 +34,8 @@ export interface VmRunResult {
   readonly outcome: "halt" | "budget";
   readonly output: string;
   readonly guestInstructions: number;
+  /** This VM's work markers (see RunMetrics.region). */
+  readonly region?: RegionInstructions;
   /** Against this VM's native run alone; null without one. */
   readonly equivalent: boolean | null;
   readonly divergence?: Divergence;

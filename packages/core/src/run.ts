@@ -22,6 +22,12 @@ export interface RunOptions {
   readonly reference?: GuestDigest;
   /** Records the run's events (for `vmlab trace`). */
   readonly trace?: TraceSink;
+  /**
+   * Told at each of the guest's work markers. Runs of one VM only: several VMs share
+   * one ledger, so a region of one of them has no cycles of its own (each VM's marker
+   * counts still come back in its VmRunResult).
+   */
+  readonly region?: RegionRecorder;
 }
 
 export function configurationSummary(config: Configuration): RunResult["configuration"] {
@@ -44,7 +50,7 @@ export function runConfiguration(
 ): RunResult & { execution: Execution; vmExecutions?: readonly Execution[] } {
   const container = runContainer(config, modules);
   const { cpu, memory } = strategiesFor(container, config);
-  const region = new RegionSnapshots();
+  const region = new RegionSnapshots(options.region);
   const paravirt = cpu.info.requires.paravirtualGuest === true;
   const declared = cpu.info.equivalence ?? "full";
   // Judged by output on a scenario whose lines interleave by timing: same lines per writer.
@@ -105,6 +111,7 @@ export function runConfiguration(
       pageFaultsReflected: e.pageFaultsReflected,
       ...(e.events ? { events: e.events } : {}),
       ...(machineSwitches !== undefined ? { machineSwitches } : {}),
+      ...(e.region ? { region: e.region } : {}),
       hostWallMs,
     },
     counts: e.counts,
@@ -139,12 +146,15 @@ export function cyclesOf(costs: Costs, counts: EventCounts): NonNullable<RunResu
 /** The guest's work markers: event counts snapshotted at begin and end. */
 class RegionSnapshots implements RegionRecorder {
   private counter: (() => EventCounts) | undefined;
+  /** Also told of each mark (a caller watching the markers). */
+  constructor(private readonly observer?: RegionRecorder) {}
   private begin: EventCounts | undefined;
   private end: EventCounts | undefined;
   countWith(counter: () => EventCounts): void {
     this.counter = counter;
   }
   mark(kind: RegionMark): void {
+    this.observer?.mark(kind);
     if (!this.counter) return;
     if (kind === "begin" && !this.begin) this.begin = { ...this.counter() };
     else if (kind === "end" && this.begin && !this.end) this.end = { ...this.counter() };
@@ -230,6 +240,7 @@ function vmResults(
       outcome: e.outcome,
       output: e.output,
       guestInstructions: e.guestInstructions,
+      ...(e.region ? { region: e.region } : {}),
       equivalent: theirs ? divergence === undefined : null,
       ...(divergence ? { divergence } : {}),
       violations: [...e.audit],

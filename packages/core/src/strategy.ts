@@ -7,7 +7,7 @@ import type { EventCounts } from "./costs/events.js";
 import type { MachineProfile } from "./machine-profiles.js";
 import type { FaultDisposition, VmContext } from "./monitor/vm-context.js";
 import type { TraceSink } from "./monitor/trace-events.js";
-import type { RegionRecorder } from "./region.js";
+import type { RegionInstructions, RegionRecorder } from "./region.js";
 
 /** What a strategy needs from the profile and the guest build. */
 export interface Requirements {
@@ -97,6 +97,8 @@ export interface Execution {
   readonly events?: Record<string, number>;
   /** What happened, counted: core prices these (costs/events.ts), strategies never do. */
   readonly counts: EventCounts;
+  /** Guest instructions retired before the work markers, when the guest wrote both (RegionMarks). */
+  readonly region?: RegionInstructions;
   /** The machine the guest ran on (for traces and tests; not serialized). */
   readonly machine?: Machine;
 }

@@ -13,6 +13,7 @@
         .equ SYS_DISK_READ, 8
         .equ SYS_DISK_WRITE, 9
         .equ SYS_KBENCH, 10
+        .equ SYS_ROI, 12
 
 ; print: r2 = NUL-terminated string.
 print:  push    r5
@@ -144,5 +145,18 @@ sys_disk_write:
         ret
 sys_kbench:
         li      r1, SYS_KBENCH
+        syscall 0
+        ret
+
+; sys_roi_begin / sys_roi_end: bracket the measured work (the region of interest);
+; reports give the slowdown of what lies between beside that of the whole run.
+sys_roi_begin:
+        li      r2, 1
+        li      r1, SYS_ROI
+        syscall 0
+        ret
+sys_roi_end:
+        li      r2, 0
+        li      r1, SYS_ROI
         syscall 0
         ret

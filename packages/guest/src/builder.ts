@@ -14,7 +14,13 @@ export const KERNEL_FILE = resolve(KERNEL_DIR, "kernel.s");
 export const PROGRAM_TABLE = 0x80080000;
 const PROGRAM_AREA_END = 0x80100000; // frames start at physical 0x100000
 export const USER_CODE = 0x00400000;
-export const DEFAULT_TIMER_PERIOD = 2000;
+/**
+ * Guest instructions between timer interrupts. A Linux guest of the era ticked at
+ * 100-1,000 Hz; at about 10^9 guest instructions a second (a ~1 GHz machine at roughly
+ * one instruction a cycle) a 1 kHz tick is about 10^6 instructions, so the tick is a
+ * small share of the work, as on a real machine. Scenarios about preemption set their own.
+ */
+export const DEFAULT_TIMER_PERIOD = 1_000_000;
 
 export interface ProgramSource {
   readonly name: string;

@@ -48,9 +48,9 @@ describe("buildImage", () => {
   });
 
   it("passes the profile's defines: the machine, the MMU and the walker depth", () => {
-    expect(guestDefines(mips)).toEqual({ MIPS_LIKE: 1, SOFTWARE_TLB: 1, LEVELS: 2, TIMER_PERIOD: 2000 });
+    expect(guestDefines(mips)).toEqual({ MIPS_LIKE: 1, SOFTWARE_TLB: 1, LEVELS: 2, TIMER_PERIOD: 1_000_000 });
     expect(guestDefines(getProfile("riscv-like", { levels: 4 }), 500)).toEqual({ RISCV_LIKE: 1, WALKER: 1, LEVELS: 4, TIMER_PERIOD: 500 });
-    expect(guestDefines(getProfile("x86-like"))).toEqual({ X86_LIKE: 1, WALKER: 1, LEVELS: 2, TIMER_PERIOD: 2000 });
+    expect(guestDefines(getProfile("x86-like"))).toEqual({ X86_LIKE: 1, WALKER: 1, LEVELS: 2, TIMER_PERIOD: 1_000_000 });
   });
 
   it("programs see the defines, extra defines included, and the kernel programs the timer with the period", () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { getProfile, Machine } from "@vmlab/isa";
+import { buildImage } from "../src/index.js";
 import { GUEST_PROFILES, label, runGuest } from "./helpers.js";
 
 const exit0 = "        li r2, 0\n        call exit\n";
@@ -391,6 +393,27 @@ start:  li r11, 60                 ; outlive the parent's 20 spawns
 ${exit0}`], { budget: 20_000_000 });
         // 16 slots, one is the parent's: 15 children fit, 5 spawns fail.
         expect(r.output).toBe("15 5\n");
+      });
+
+      it("roi writes the work-marker port, 1 to begin and 0 to end, and returns 0", () => {
+        const image = buildImage({
+          profile: getProfile(p.name, p.levels ? { levels: p.levels } : {}),
+          programs: [{ name: "roi", file: "roi.s", source: `        .include "runtime.s"
+start:  call sys_roi_begin
+        mov r2, r1
+        call print_num
+        call sys_roi_end
+        mov r2, r1
+        call print_num
+${exit0}` }],
+        });
+        const machine = new Machine({ profile: getProfile(p.name, p.levels ? { levels: p.levels } : {}) });
+        const marks: number[] = [];
+        machine.onWorkMark((value) => marks.push(value));
+        machine.load(image);
+        expect(machine.run(1_000_000).reason).toBe("halt");
+        expect(machine.console.text()).toBe("00");
+        expect(marks).toEqual([1, 0]);
       });
 
       it("kbench kinds run in the kernel and return 0", () => {

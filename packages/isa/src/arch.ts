@@ -148,6 +148,10 @@ export const PORT = {
   DISK_CMD: 0x32, // OUT: 1 = read sector into memory, 2 = write memory to sector
   DISK_STATUS: 0x33, // IN: 0 = ok, 1 = bad sector, 2 = bad address, 3 = bad command
   POST: 0x80, // diagnostic port: OUT ignored, IN reads 0 (Adams & Agesen's `in` benchmark)
+  // Work marker, after gem5's m5 work_begin/work_end: OUT 1 begins the region of interest,
+  // OUT 0 ends it. Not a device: no cost, no effect on the guest (IN reads 0); the
+  // simulator tells whoever watches (Machine.onWorkMark, a monitor's session.region).
+  WORK_MARK: 0x90,
 } as const;
 
 /**
@@ -183,6 +187,10 @@ export function deviceOfPort(port: number): number {
 export function isTrapFrameRegister(cr: number): boolean {
   return cr === CR.EPC || cr === CR.ESTATUS || cr === CR.CAUSE || cr === CR.BADADDR || cr === CR.KSP || cr === CR.USP || cr === CR.SCRATCH || cr === CR.TGSP || cr === CR.KSCRATCH || cr === CR.CONTEXT;
 }
+
+/** Values written to PORT.WORK_MARK; anything else is ignored. */
+export const WORK_BEGIN = 1;
+export const WORK_END = 0;
 
 export const DISK_SECTOR_SIZE = 512;
 export const DISK_CMD_READ = 1;

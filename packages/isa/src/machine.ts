@@ -91,6 +91,14 @@ export class Machine {
     cpu.translationChanged();
   }
 
+  /**
+   * Calls `hook` each time the guest writes the work-marker port (PORT.WORK_MARK), with
+   * the value and the instructions retired before that OUT; undefined stops it.
+   */
+  onWorkMark(hook: ((value: number, retired: number) => void) | undefined): void {
+    this.cpu.workMark = hook;
+  }
+
   /** Runs at most `budget` more retired instructions. */
   run(budget: number): StopInfo {
     const before = this.cpu.retired;

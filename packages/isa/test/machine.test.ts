@@ -117,3 +117,40 @@ handler: li r9, 99
     expect(m.cpu.regs[2]).toBe(2);
   });
 });
+
+describe("the work-marker port", () => {
+  // Retired before each OUT, by hand: xor, addi (2) before the first; then out, addi, xor (5).
+  const program = (port: number) => `
+        xor r1, r1, r1
+        addi r1, r1, 1
+        out r1, ${port}
+        addi r2, r2, 7
+        xor r1, r1, r1
+        out r1, ${port}
+        in r3, ${port}
+`;
+  for (const profile of ALL_PROFILES) {
+    it(`${profile}: tells the hook (value, instructions before it) and leaves the guest as an unused port does`, () => {
+      const marks: [number, number][] = [];
+      const m = new Machine({ profile: getProfile(profile) });
+      m.onWorkMark((value, retired) => marks.push([value, retired]));
+      m.load(assemble(`        .org 0x80001000\nstart:\n${program(0x90)}\n        halt\n`, { file: "mark.s" }));
+      expect(m.run(1000).reason).toBe("halt");
+      expect(marks).toEqual([[1, 2], [0, 5]]);
+      const plain = runKernel(program(0x91), profile);
+      expect(Array.from(m.cpu.regs)).toEqual(Array.from(plain.cpu.regs));
+      expect(m.cpu.pc).toBe(plain.cpu.pc);
+      expect(m.cpu.flags).toBe(plain.cpu.flags);
+      expect(m.cpu.retired).toBe(plain.cpu.retired);
+      // Memory alike but for the OUT and IN words themselves, which name different ports.
+      const code = (mm: Machine) => Array.from(mm.memory.i32.slice(0x1000 / 4, 0x1000 / 4 + 8));
+      expect(code(m).filter((w, i) => w !== code(plain)[i])).toHaveLength(3);
+      const rest = (mm: Machine) => Buffer.concat([mm.memory.u8.subarray(0, 0x1000), mm.memory.u8.subarray(0x1000 + 32)]);
+      expect(rest(m).equals(rest(plain))).toBe(true);
+      // Not a device: the unused port counts two writes and a read, the marker only the read.
+      expect(plain.stats().portWrites).toBe(2);
+      expect(m.stats().portWrites).toBe(0);
+      expect(m.stats().portReads).toBe(1);
+    });
+  }
+});

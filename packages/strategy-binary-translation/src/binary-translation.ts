@@ -73,7 +73,7 @@ export class BinaryTranslationCpu implements CpuStrategy {
 
   execute(session: GuestSession): Execution {
     const vm = new TranslatedVm(new Monitor(session), this.adaptive);
-    session.region?.countWith(() => (vm.engine ? counts(vm.monitor, vm.engine) : vm.monitor.monitorCounts()));
+    session.region?.countWith?.(() => (vm.engine ? counts(vm.monitor, vm.engine) : vm.monitor.monitorCounts()));
     vm.boot();
     this.engine = vm.engine;
     const outcome = vm.run(session.budget);

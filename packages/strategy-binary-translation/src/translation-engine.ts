@@ -8,11 +8,17 @@ import {
   FAULT_HIDDEN, FAULT_REFLECT, type Monitor,
 } from "@vmlab/core";
 import {
-  ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_NAMES, KSEG_BASE, MODE_KERNEL, PAGE_SHIFT, type Cpu,
+  ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_NAMES, KSEG_BASE, MODE_KERNEL, OP, PAGE_SHIFT, PORT, uimm16, type Cpu,
 } from "@vmlab/isa";
 import {
   EXIT_AFTER_CALLOUT, EXIT_CALLOUT, EXIT_CODE_WRITTEN, EXIT_DISPATCH, EXIT_FAULT, EXIT_TRAP, Translator, type BtStateLike, type RegionCode,
 } from "./translator.js";
+
+/** IN or OUT of a virtual device (the work-marker port is none: it costs no device access). */
+const isDeviceAccess = (w: number): boolean => {
+  const op = w >>> 24;
+  return (op === OP.IN || op === OP.OUT) && uimm16(w) !== PORT.WORK_MARK;
+};
 
 /** Traced writes by one store instruction after which it is retranslated as a callout. */
 export const ADAPT_AFTER = 2;
@@ -450,7 +456,7 @@ export class TranslationEngine {
     if (!info || m.machine.profile.absent.has(info.mnemonic as never)) m.reflectFault(CAUSE.ILLEGAL, pc >>> 0, 0, 0, false);
     else {
       this.callouts++;
-      if (info.mnemonic === "IN" || info.mnemonic === "OUT") this.portCallouts++;
+      if (isDeviceAccess(word)) this.portCallouts++;
       m.emulateWord(word, pc >>> 0, "callout");
     }
     s.flags = cpu.flags;
@@ -478,7 +484,7 @@ export class TranslationEngine {
       return;
     }
     this.callouts++;
-    if (info.mnemonic === "IN" || info.mnemonic === "OUT") this.portCallouts++;
+    if (isDeviceAccess(w)) this.portCallouts++;
     m.emulateWord(w, pc, "callout");
   }
 

@@ -30,7 +30,7 @@ export class HardwareAssistCpu implements CpuStrategy {
 
   execute(session: GuestSession): Execution {
     const vmm = new GuestModeMonitor(session);
-    session.region?.countWith(() => counts(vmm, session));
+    session.region?.countWith?.(() => counts(vmm, session));
     vmm.boot();
     const outcome = vmm.run(session.budget);
     return this.finish(vmm, outcome, session);

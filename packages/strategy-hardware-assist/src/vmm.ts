@@ -14,7 +14,7 @@ import {
   FAULT_HIDDEN, FAULT_REFLECT, Monitor, type GuestSession, type MemoryStrategy, type TraceActor, type TraceEvent, type VmPlacement,
 } from "@vmlab/core";
 import {
-  CAUSE, CAUSE_NAMES, CR, EXIT, EXIT_LABELS, EXIT_NAMES, FLAG_IF, MODE_KERNEL, MODE_USER, OP, PAGE_SHIFT, VmControl, type Cpu, type Machine,
+  CAUSE, CAUSE_NAMES, CR, EXIT, EXIT_LABELS, EXIT_NAMES, FLAG_IF, MODE_KERNEL, MODE_USER, OP, PAGE_SHIFT, PORT, VmControl, type Cpu, type Machine,
 } from "@vmlab/isa";
 
 /** Trap causes that are faults: the faulting instruction does not retire, and the bare machine counts the trap against the budget. */
@@ -245,7 +245,7 @@ export class GuestModeMonitor {
     const input = vmcs.exitInstruction >>> 24 === 0x44; /* IN */
     if (input) cpu.regs[vmcs.exitRegister] = monitor.portIn(vmcs.exitPort);
     else monitor.portOut(vmcs.exitPort, vmcs.exitValue);
-    this.noteExit(`I/O (${input ? "in" : "out"} ${hex(vmcs.exitPort)}): emulated on the virtual device`, { inline: true });
+    this.noteExit(`I/O (${input ? "in" : "out"} ${hex(vmcs.exitPort)}): ${vmcs.exitPort === PORT.WORK_MARK ? "the work marker, no device" : "emulated on the virtual device"}`, { inline: true });
     this.retire();
   }
 

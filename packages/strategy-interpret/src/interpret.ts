@@ -5,7 +5,7 @@
 // directly, so efficiency is 0.
 import { injectable } from "inversify";
 import {
-  count, newGuestMachine, trapsOf, virtualDeviceEvents, type CpuStrategy, type EventCounts, type Execution, type GuestSession,
+  count, newGuestMachine, trapsOf, watchWorkMarks, virtualDeviceEvents, type CpuStrategy, type EventCounts, type Execution, type GuestSession,
   type StrategyInfo,
 } from "@vmlab/core";
 import type { Machine } from "@vmlab/isa";
@@ -37,11 +37,12 @@ export class InterpretCpu implements CpuStrategy {
 
   execute(session: GuestSession): Execution {
     const machine = newGuestMachine(session);
+    const marks = watchWorkMarks(machine, session);
     const cpu = machine.cpu;
     const fetch = new MonitorFetch(machine);
     const mix = this.mix;
     mix.fill(0);
-    session.region?.countWith(() => interpretCounts(machine, mix));
+    session.region?.countWith?.(() => interpretCounts(machine, mix));
     let outcome: "halt" | "budget" = "budget";
     // One step consumes one unit of budget whether the instruction retires or faults,
     // exactly as the machine's own run(budget) counts, so budget stops match native.
@@ -75,6 +76,7 @@ export class InterpretCpu implements CpuStrategy {
       pageFaultsReflected: s.trapsByCause.PAGE_FAULT + s.trapsByCause.TLB_MISS,
       ...(s.refills > 0 ? { events: { "TLB misses through the refill vector": s.refills } } : {}),
       audit: [],
+      ...marks.result(),
       machine,
     };
   }

@@ -2,7 +2,7 @@
 // configuration is compared with this run.
 import { injectable } from "inversify";
 import {
-  count, hardwareEvents, newGuestMachine, trapsOf, type CpuStrategy, type EventCounts, type Execution, type GuestSession,
+  count, hardwareEvents, newGuestMachine, trapsOf, watchWorkMarks, type CpuStrategy, type EventCounts, type Execution, type GuestSession,
   type MemoryStrategy, type StrategyInfo,
 } from "@vmlab/core";
 import type { Machine } from "@vmlab/isa";
@@ -41,10 +41,11 @@ export class NativeCpu implements CpuStrategy {
       count(c, "instruction", s.retired);
       return hardwareEvents(s, c);
     };
-    session.region?.countWith(counts);
+    session.region?.countWith?.(counts);
     // Paging-structure caches exist natively too (Intel since the Core generation): the
     // baseline walks through them where the machine has them, as nested paging does.
     machine.cpu.pageWalkCacheEnabled = session.machineProfile.features.pageWalkCache;
+    const marks = watchWorkMarks(machine, session);
     const stop = session.trace
       ? { reason: runObserved(machine, session.budget, session.trace) }
       : machine.run(session.budget);
@@ -70,6 +71,7 @@ export class NativeCpu implements CpuStrategy {
       ...(s.pageWalkCacheHits + s.pageWalkCacheMisses > 0
         ? { events: { "page-walk cache hits": s.pageWalkCacheHits, "page-walk cache misses": s.pageWalkCacheMisses } }
         : {}),
+      ...marks.result(),
       machine,
     };
   }

@@ -268,7 +268,7 @@ export class ParavirtMonitor extends Monitor {
           cpu.timerPending = false;
           vcpu.interruptPending = false;
         } else this.portOut(a, b);
-        if (this.trace) text = `port ${hex(a)} written on the virtual device`;
+        if (this.trace) text = a === PORT.WORK_MARK ? `the work marker (${b === 1 ? "begin" : b === 0 ? "end" : "a value it ignores"}): the region of interest, no device` : `port ${hex(a)} written on the virtual device`;
         break;
       case HC.EVENT_CHECK:
         if (this.trace) text = vcpu.interruptPending && vcpu.interruptsEnabled ? "a virtual interrupt was pending: delivered" : "nothing to deliver";

@@ -25,7 +25,7 @@ export class ParavirtCpu implements CpuStrategy {
 
   execute(session: GuestSession): Execution {
     const monitor = new ParavirtMonitor(session);
-    session.region?.countWith(() => paravirtCounts(monitor));
+    session.region?.countWith?.(() => paravirtCounts(monitor));
     monitor.boot();
     const outcome = monitor.run(session.budget);
     return finishParavirt(monitor, outcome, session);

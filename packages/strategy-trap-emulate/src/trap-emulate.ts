@@ -23,7 +23,7 @@ export class TrapEmulateCpu implements CpuStrategy {
 
   execute(session: GuestSession): Execution {
     const monitor = new Monitor(session);
-    session.region?.countWith(() => counts(monitor));
+    session.region?.countWith?.(() => counts(monitor));
     monitor.boot();
     const outcome = monitor.run(session.budget);
     return this.finish(monitor, outcome, session);

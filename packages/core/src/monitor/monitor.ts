@@ -17,6 +17,7 @@ import { GuestMemory, MonitorFrames } from "./guest-memory.js";
 import type { TraceActor, TraceEvent, TraceKind, TraceSink } from "./trace-events.js";
 import { FAULT_HIDDEN, FAULT_REFLECT, type GuestFault, type VmContext } from "./vm-context.js";
 import { VirtualCpu } from "./virtual-cpu.js";
+import { RegionMarks } from "../region.js";
 
 /** Machine memory below the guest that belongs to the monitor (shadow tables, its vector). */
 export const MONITOR_BYTES = 2 * 1024 * 1024;
@@ -65,6 +66,8 @@ export class Monitor implements VmContext {
    * software-TLB hardware does; a paravirtual interface may choose otherwise.
    */
   protected refillVector: boolean;
+  /** The guest's work markers: not a device, told to the session's recorder. */
+  readonly workMarks: RegionMarks;
 
   // Counters (plain numbers and typed arrays: updated once per trap, never per instruction).
   readonly emulatedByOpcode = new Float64Array(256);
@@ -106,6 +109,7 @@ export class Monitor implements VmContext {
     this.memory = session.memory;
     this.kernelAtRing1 = session.profile.ring1 && this.memory.ringCompression === true;
     this.refillVector = session.profile.mmu.kind === "software-tlb";
+    this.workMarks = new RegionMarks(session.region);
   }
 
   /** The real mode the guest runs in for virtual mode `mode`. */
@@ -421,7 +425,7 @@ export class Monitor implements VmContext {
         break;
       case OP.OUT:
         this.portOut(uimm16(w), regs[a]!);
-        if (this.trace) text = `OS writes port ${hex(uimm16(w))}: emulated on the virtual device`;
+        if (this.trace) text = uimm16(w) === PORT.WORK_MARK ? `OS writes the work marker (${regs[a] === 1 ? "begin" : regs[a] === 0 ? "end" : "a value it ignores"}): the region of interest, no device` : `OS writes port ${hex(uimm16(w))}: emulated on the virtual device`;
         break;
       case OP.CLI:
         vcpu.interruptFlag = 0;
@@ -544,6 +548,12 @@ export class Monitor implements VmContext {
 
   portOut(port: number, value: number): void {
     const cpu = this.cpu;
+    // The work marker is no device (no virtual device access counted); every path here
+    // (trap, callout, I/O exit, hypercall) comes before the OUT retires, as on bare metal.
+    if (port === PORT.WORK_MARK) {
+      this.workMarks.mark(value, cpu.retired);
+      return;
+    }
     this.virtualPortIo++;
     this.virtualDeviceAccesses[deviceOfPort(port)]++;
     switch (port) {
@@ -649,6 +659,7 @@ export class Monitor implements VmContext {
       audit,
       ...(sensitive.length ? { sensitiveUntrapped: sensitive } : {}),
       machine: this.machine,
+      ...this.workMarks.result(),
       ...extra,
     };
   }

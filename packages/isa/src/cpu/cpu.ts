@@ -227,6 +227,11 @@ export class Cpu {
    * translator keeps its translations coherent with it. See `watchCode`.
    */
   codeWritten: ((pa: number) => void) | undefined = undefined;
+  /**
+   * Called when the guest writes the work-marker port (PORT.WORK_MARK) with the value
+   * and the instructions retired before that OUT. Not a device: nothing is counted.
+   */
+  workMark: ((value: number, retired: number) => void) | undefined = undefined;
   private readonly walkOut: WalkResult = { status: 0, pte: 0, references: 0 };
 
   constructor(
@@ -778,6 +783,10 @@ export class Cpu {
 
   /** Port I/O as OUT performs it; `retiredAfter` is the count once the OUT retires. */
   portOut(port: number, value: number, retiredAfter: number): void {
+    if (port === PORT.WORK_MARK) {
+      this.workMark?.(value, retiredAfter - 1);
+      return;
+    }
     this.counters.portWrites++;
     this.detail.deviceAccesses[deviceOfPort(port)]++;
     switch (port) {
