@@ -56,8 +56,10 @@ export class VmControl {
   readonly exceptionBitmap = new Uint8Array(16);
   /** The timer interrupt exits (the monitor injects the guest's virtual interrupt). */
   externalInterruptExiting = true;
-  /** IN and OUT exit (every port: the guest's devices are the monitor's virtual ones). */
+  /** IN and OUT exit (every port: the guest's devices are the monitor's virtual ones)... */
   ioExiting = true;
+  /** ... but those whose I/O-bitmap bit is clear here (1 = the port runs in guest mode without exiting, VT-x's I/O bitmaps). */
+  readonly ioPassThrough = new Uint8Array(65536);
   haltExiting = true;
   /** WRCR n exits where crWriteExiting[n] = 1 (PTBR under shadow paging). */
   readonly crWriteExiting = new Uint8Array(NUM_CRS);

@@ -85,6 +85,10 @@ export class GuestModeMonitor {
     machine.load(this.session.image, this.monitor.guest.base);
     // The VM's devices are the monitor's virtual ones, the timer its virtual timer.
     vmcs.ioExiting = true;
+    // The work marker is the simulator's, not a device (gem5's m5ops reach none): its
+    // I/O-bitmap bit lets it run in guest mode, so measuring costs the guest no exit.
+    vmcs.ioPassThrough[PORT.WORK_MARK] = 1;
+    machine.onWorkMark((value, retired) => this.monitor.workMarks.mark(value, retired));
     vmcs.haltExiting = true;
     vmcs.externalInterruptExiting = true;
     // A guest that reads its trap vector is looking for the monitor's: the monitor is told.

@@ -584,7 +584,7 @@ export class Cpu {
     switch (op) {
       case OP.IN:
       case OP.OUT:
-        if (!v.ioExiting) return false;
+        if (!v.ioExiting || v.ioPassThrough[imm & 0xffff] === 1) return false;
         reason = EXIT.IO;
         v.exitPort = imm;
         v.exitRegister = a;
