@@ -1,6 +1,6 @@
-; The kernel calls an empty function 1000 times (Adams & Agesen's call/ret: innocuous code).
+; The kernel calls an empty function 100,000 times (Adams & Agesen's call/ret: innocuous code).
         .include "runtime.s"
-        .equ    COUNT, 1000
+        .equ    COUNT, 100000
 start:  call    sys_roi_begin               ; the measured work: the kbench call
         li      r2, 3
         li      r3, COUNT
@@ -10,4 +10,4 @@ start:  call    sys_roi_begin               ; the measured work: the kbench call
         call    print
         li      r2, 0
         call    exit
-done:   .asciz "call-return: 1000 done\n"
+done:   .asciz "call-return: 100000 done\n"
