@@ -22,6 +22,15 @@ const CC_MASK = FLAGS_MASK & ~FLAG_IF;
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 export class ParavirtMonitor extends Monitor {
+  /**
+   * The split driver's back end (Xen's blkback, the console daemon): requests handled, and
+   * the real device work behind them. Each console byte still reaches the real console,
+   * and each transfer programs the real disk's registers (sector, address, command,
+   * status) as the native driver does: paravirtual I/O saves traps, not the device.
+   */
+  backendRequests = 0;
+  backendConsoleBytes = 0;
+  backendDiskTransfers = 0;
   /** Guest-physical address of the shared block, or -1 before HC_SET_CALLBACKS. */
   shared = -1;
   readonly hypercalls = new Float64Array(HYPERCALL_NAMES.length + 1);
@@ -242,6 +251,8 @@ export class ParavirtMonitor extends Monitor {
           break;
         }
         for (let i = 0; i < b; i++) this.console.write(this.guest.u8[a + i]!);
+        this.backendRequests++;
+        this.backendConsoleBytes += b;
         result = b;
         if (this.trace) text = `${b} byte${b === 1 ? "" : "s"} to the virtual console`;
         break;
@@ -344,6 +355,8 @@ export class ParavirtMonitor extends Monitor {
   /** HC_DISK_IO: one transfer on the VM's virtual disk, its buffer checked to lie in the VM. */
   private diskIo(command: number, sector: number, buffer: number): number {
     const disk = this.disk;
+    this.backendRequests++;
+    this.backendDiskTransfers++;
     disk.sector = sector;
     disk.address = buffer;
     const written = disk.command(command, this.guest.u8);

@@ -56,5 +56,9 @@ function paravirtCounts(monitor: ParavirtMonitor): EventCounts {
   count(c, "instruction", monitor.machine.cpu.retired);
   count(c, "hypercall", monitor.hypercallCount);
   count(c, "pageTableEntryValidated", monitor.batchedEntries);
+  count(c, "deviceModel", monitor.backendRequests);
+  count(c, "consoleBackend", monitor.backendConsoleBytes);
+  // The native driver's four register accesses per transfer (sector, address, command, status).
+  count(c, "diskBackend", 4 * monitor.backendDiskTransfers);
   return c;
 }
