@@ -33,8 +33,12 @@ export function regionSlowdowns(results: readonly RunResult[]): Map<RunResult, n
  * cycle (Adams & Agesen's `in`). Undefined when nothing published explains it.
  */
 export function fasterThanNativeReason(r: RunResult, native: RunResult | undefined): string | undefined {
-  const post = native?.cycles?.lines.find((l) => l.event === "port 0x80 access");
-  if (post && post.cycles > 0) return "port 0x80 reaches no device: the monitor's device model costs less than the native bus cycle (Adams & Agesen's `in`)";
+  if (!native?.cycles || !r.cycles) return undefined;
+  const saved = native.cycles.total - r.cycles.total;
+  const line = (event: string) => native.cycles!.lines.find((l) => l.event === event)?.cycles ?? 0;
+  if (line("port 0x80 access") >= saved) return "port 0x80 reaches no device: the monitor's device model costs less than the native bus cycle (Adams & Agesen's `in`)";
+  if (line("control-register write (TPR, TVEC, trap gate)") >= saved)
+    return "the virtual CPU's task-priority write avoids the serializing native one (Adams & Agesen: 35 cycles under BT against about 140 native)";
   return undefined;
 }
 

@@ -110,6 +110,9 @@ export class Monitor implements VmContext {
     this.kernelAtRing1 = session.profile.ring1 && this.memory.ringCompression === true;
     this.refillVector = session.profile.mmu.kind === "software-tlb";
     this.workMarks = new RegionMarks(session.region);
+    // The walker caches whatever tables the real PTBR names (shadow or mirror tables
+    // here) where the machine's generation has a page-walk cache, as it does natively.
+    this.cpu.pageWalkCacheEnabled = session.machineProfile.features.pageWalkCache;
   }
 
   /** The real mode the guest runs in for virtual mode `mode`. */
