@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { MACHINE_PROFILES } from "@vmlab/core";
 import { hasStackTrace, vmlab } from "./run-cli.js";
@@ -74,4 +75,24 @@ describe("bad input: one line naming the problem, no stack trace", () => {
       expect(hasStackTrace(r.stderr)).toBe(false);
     });
   }
+});
+
+describe("vmlab validate and vmlab model", () => {
+  it("validate --json: every row with its published figure, modeled value, ratio, tolerance and verdict", () => {
+    const r = vmlab(["validate", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const v = JSON.parse(r.stdout) as { results: { figure: { id: string; source: string }; modeledValue: number; ratio: number; tolerance: number[]; pass: boolean }[]; failing: number };
+    expect(v.results.map((x) => x.figure.id)).toContain("xen03.kernelbuild");
+    for (const x of v.results) {
+      expect(x.figure.source.length).toBeGreaterThan(0);
+      expect(x.pass).toBe(x.ratio >= x.tolerance[0]! && x.ratio <= x.tolerance[1]!);
+    }
+    expect(v.failing).toBe(v.results.filter((x) => !x.pass).length);
+  });
+
+  it("model prints MODEL.md", () => {
+    const r = vmlab(["model"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(readFileSync(fileURLToPath(new URL("../../../MODEL.md", import.meta.url)), "utf8"));
+  });
 });
