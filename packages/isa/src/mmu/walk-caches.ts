@@ -17,31 +17,58 @@ export const NESTED_TLB_ENTRIES = 16;
 /** The most upper levels a walk has (a 4-level table has 3 above its leaves). */
 const MAX_UPPER_LEVELS = 3;
 
+/** Slots tagged by context (VPID), with what both walk caches do to them alike. */
+abstract class TaggedSlots {
+  protected readonly tags: Uint16Array;
+  protected readonly valid: Uint8Array;
+  /** Valid entries, so that invalidating an empty cache costs nothing. */
+  protected count = 0;
+
+  constructor(slots: number) {
+    this.tags = new Uint16Array(slots);
+    this.valid = new Uint8Array(slots);
+  }
+
+  /** Drops every entry of `tag` (a TLB flush or invalidation of that context). */
+  flushTag(tag: number): void {
+    if (this.count === 0) return;
+    for (let s = 0; s < this.valid.length; s++) {
+      if (this.valid[s] !== 0 && this.tags[s] === tag) {
+        this.valid[s] = 0;
+        this.count--;
+      }
+    }
+  }
+
+  flushAll(): void {
+    this.valid.fill(0);
+    this.count = 0;
+  }
+
+  get occupancy(): number {
+    return this.count;
+  }
+}
+
 /**
  * Upper-level entries of a walk, keyed by level, the virtual-page-number prefix that
  * selects the entry (vpn >>> shift of that level) and the tag; the value is the address
  * of the next table (guest-physical in a nested walk). A walk starts below the deepest
  * level it finds here, so a hit at level L saves L + 1 entry reads.
  */
-export class PageWalkCache {
+export class PageWalkCache extends TaggedSlots {
   readonly entriesPerLevel: number;
   private readonly prefix: Int32Array;
-  private readonly tags: Uint16Array;
   private readonly table: Int32Array;
-  private readonly valid: Uint8Array;
   private readonly next = new Int32Array(MAX_UPPER_LEVELS);
-  /** Valid entries, so that invalidating an empty cache costs nothing. */
-  private count = 0;
   /** Upper levels the last walk through this cache skipped (0: it started at the root). */
   lastSkipped = 0;
 
   constructor(entriesPerLevel = PAGE_WALK_CACHE_ENTRIES_PER_LEVEL) {
+    super(entriesPerLevel * MAX_UPPER_LEVELS);
     this.entriesPerLevel = entriesPerLevel;
-    const n = entriesPerLevel * MAX_UPPER_LEVELS;
-    this.prefix = new Int32Array(n);
-    this.tags = new Uint16Array(n);
-    this.table = new Int32Array(n);
-    this.valid = new Uint8Array(n);
+    this.prefix = new Int32Array(entriesPerLevel * MAX_UPPER_LEVELS);
+    this.table = new Int32Array(entriesPerLevel * MAX_UPPER_LEVELS);
   }
 
   /** The next table's address cached for (level, prefix, tag), or -1. */
@@ -70,25 +97,6 @@ export class PageWalkCache {
     this.table[s] = table;
   }
 
-  /** Drops every entry of `tag` (a TLB flush or invalidation of that context). */
-  flushTag(tag: number): void {
-    if (this.count === 0) return;
-    for (let s = 0; s < this.valid.length; s++) {
-      if (this.valid[s] !== 0 && this.tags[s] === tag) {
-        this.valid[s] = 0;
-        this.count--;
-      }
-    }
-  }
-
-  flushAll(): void {
-    this.valid.fill(0);
-    this.count = 0;
-  }
-
-  get occupancy(): number {
-    return this.count;
-  }
 }
 
 /**
@@ -97,24 +105,20 @@ export class PageWalkCache {
  * are cached (a host entry that was not present is never remembered, so adding one
  * needs no invalidation; changing or removing a present one does: `flushTag`).
  */
-export class NestedTlb {
+export class NestedTlb extends TaggedSlots {
   readonly size: number;
   private readonly gfn: Int32Array;
-  private readonly tags: Uint16Array;
   /** Machine frame base per slot. */
   readonly frame: Int32Array;
   readonly writable: Uint8Array;
-  private readonly valid: Uint8Array;
   private next = 0;
-  private count = 0;
 
   constructor(size = NESTED_TLB_ENTRIES) {
+    super(size);
     this.size = size;
     this.gfn = new Int32Array(size);
-    this.tags = new Uint16Array(size);
     this.frame = new Int32Array(size);
     this.writable = new Uint8Array(size);
-    this.valid = new Uint8Array(size);
   }
 
   /** Slot holding guest frame `gfn` for `tag`, or -1. */
@@ -139,22 +143,4 @@ export class NestedTlb {
     this.writable[s] = writable ? 1 : 0;
   }
 
-  flushTag(tag: number): void {
-    if (this.count === 0) return;
-    for (let s = 0; s < this.size; s++) {
-      if (this.valid[s] !== 0 && this.tags[s] === tag) {
-        this.valid[s] = 0;
-        this.count--;
-      }
-    }
-  }
-
-  flushAll(): void {
-    this.valid.fill(0);
-    this.count = 0;
-  }
-
-  get occupancy(): number {
-    return this.count;
-  }
 }

@@ -62,33 +62,8 @@ export function walk(
   user: boolean,
   out: WalkResult,
 ): WalkResult {
-  const vpn = va >>> PAGE_SHIFT;
-  let table = root >>> 0;
   out.references = 0;
-  for (let level = 0; level < shape.levels; level++) {
-    const entryAddr = table + (((vpn >>> shape.shifts[level]!) & shape.masks[level]!) << 2);
-    if (entryAddr + 4 > mem.length * 4) {
-      out.status = WALK_BAD_TABLE;
-      out.pte = 0;
-      return out;
-    }
-    const pte = mem[entryAddr >>> 2]!;
-    out.references++;
-    if ((pte & PTE_V) === 0) {
-      out.status = WALK_NOT_PRESENT;
-      out.pte = pte;
-      return out;
-    }
-    table = (pte & PTE_FRAME_MASK) >>> 0;
-    const large = level === shape.levels - 2 && (pte & PTE_LARGE) !== 0;
-    if (level === shape.levels - 1 || large) {
-      out.pte = large ? largeLeaf(pte, vpn, shape) : pte;
-      out.status = (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
-      return out;
-    }
-  }
-  out.status = WALK_NOT_PRESENT;
-  return out;
+  return walkFrom(mem, root >>> 0, 0, shape, va >>> PAGE_SHIFT, write, user, out, undefined, 0);
 }
 
 /**
@@ -121,6 +96,22 @@ export function walkCached(
   }
   pwc.lastSkipped = start;
   out.references = 0;
+  return walkFrom(mem, table, start, shape, vpn, write, user, out, pwc, tag);
+}
+
+/** The walk from `level` down, at `table`; each present upper-level entry read goes into `pwc` when there is one. */
+function walkFrom(
+  mem: Int32Array,
+  table: number,
+  start: number,
+  shape: WalkShape,
+  vpn: number,
+  write: boolean,
+  user: boolean,
+  out: WalkResult,
+  pwc: PageWalkCache | undefined,
+  tag: number,
+): WalkResult {
   for (let level = start; level < shape.levels; level++) {
     const entryAddr = table + (((vpn >>> shape.shifts[level]!) & shape.masks[level]!) << 2);
     if (entryAddr + 4 > mem.length * 4) {
@@ -142,7 +133,7 @@ export function walkCached(
       out.status = (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
       return out;
     }
-    pwc.insert(level, vpn >>> shape.shifts[level]!, tag, table);
+    pwc?.insert(level, vpn >>> shape.shifts[level]!, tag, table);
   }
   out.status = WALK_NOT_PRESENT;
   return out;
