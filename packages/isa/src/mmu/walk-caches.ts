@@ -96,7 +96,6 @@ export class PageWalkCache extends TaggedSlots {
     this.tags[s] = tag;
     this.table[s] = table;
   }
-
 }
 
 /**
