@@ -141,5 +141,4 @@ export class NestedTlb extends TaggedSlots {
     this.frame[s] = frameBase;
     this.writable[s] = writable ? 1 : 0;
   }
-
 }
