@@ -112,6 +112,10 @@ describe("consolidation: three VMs on one machine, each printing what it prints 
         expect(v.violations).toEqual([]);
         // Trap-and-emulate and binary translation are judged on everything: each VM retired exactly its solo run's instructions.
         if (cpu !== "paravirt") expect(v.guestInstructions).toBe(native.vms![i]!.guestInstructions);
+        // Each VM's cost counts are its own, not the shared machine's: every byte it
+        // printed reached the real console once, as in its run alone.
+        if (cpu !== "paravirt") expect(r.vmExecutions![i]!.counts.consoleBackend ?? 0).toBe(native.vmExecutions![i]!.counts.consoleAccess ?? 0);
+        expect(native.vmExecutions![i]!.counts.consoleAccess).toBe(s.vmGuests[i]!.expectedOutput!.length);
       });
       // Time-sliced 10,000 instructions at a time: while the shortest VM runs, the machine
       // switches to it and away from it around each of its slices.

@@ -8,7 +8,7 @@
 // without VPID, whose host page-table base changes); entries tagged with a VPID stay,
 // and the next VM sees only its own. Each VM's timer counts its own retired instructions, so every VM
 // sees the guest instructions and interrupts it would see alone.
-import { Machine, NUM_CRS, NUM_REGS, PAGE_SIZE, type Cpu, type CpuCounters, type Profile } from "@vmlab/isa";
+import { DEVICE_NAMES, Machine, NUM_CRS, NUM_REGS, PAGE_SIZE, type Cpu, type CpuCounters, type Profile } from "@vmlab/isa";
 import { GUEST_BYTES, MONITOR_BYTES, type VmPlacement } from "./monitor.js";
 import type { Execution, GuestSession, MultiExecution } from "../strategy.js";
 
@@ -30,6 +30,11 @@ export class CpuContext {
   firstSensitiveInUserModePc = -1;
   firstSensitiveInUserModeAt = 0;
   counters!: CpuCounters;
+  /** Port accesses by device and control-register writes by register: this VM's, for its cost counts. */
+  readonly deviceAccesses = new Float64Array(DEVICE_NAMES.length);
+  readonly crWritesByRegister = new Float64Array(NUM_CRS);
+  /** Where this VM's work markers go (a hardware-assist monitor lets them run in guest mode). */
+  workMark: Cpu["workMark"] = undefined;
   guestMode = false;
   vmcs: Cpu["vmcs"] = undefined;
   codeWritten: Cpu["codeWritten"] = undefined;
@@ -56,6 +61,9 @@ export class CpuContext {
     this.firstSensitiveInUserModePc = cpu.firstSensitiveInUserModePc;
     this.firstSensitiveInUserModeAt = cpu.firstSensitiveInUserModeAt;
     this.counters = { ...cpu.counters };
+    this.deviceAccesses.set(cpu.detail.deviceAccesses);
+    this.crWritesByRegister.set(cpu.detail.crWritesByRegister);
+    this.workMark = cpu.workMark;
     this.guestMode = cpu.guestMode;
     this.vmcs = cpu.vmcs;
     this.codeWritten = cpu.codeWritten;
@@ -80,6 +88,9 @@ export class CpuContext {
     cpu.firstSensitiveInUserModePc = this.firstSensitiveInUserModePc;
     cpu.firstSensitiveInUserModeAt = this.firstSensitiveInUserModeAt;
     Object.assign(cpu.counters, this.counters);
+    cpu.detail.deviceAccesses.set(this.deviceAccesses);
+    cpu.detail.crWritesByRegister.set(this.crWritesByRegister);
+    cpu.workMark = this.workMark;
     cpu.guestMode = this.guestMode;
     cpu.vmcs = this.vmcs;
     cpu.codeWritten = this.codeWritten;
