@@ -1,5 +1,6 @@
 import { Option } from "commander";
 import { PROFILE_NAMES, getProfile, type Profile } from "@vmlab/isa";
+import { MAX_BUDGET } from "@vmlab/guest";
 import { CliError } from "./errors.js";
 
 export const profileOption = () =>
@@ -14,13 +15,17 @@ export const levelsOption = () =>
     },
   );
 
-export function parseCount(flag: string) {
+export function parseCount(flag: string, max = Number.MAX_SAFE_INTEGER, why = "") {
   return (v: string): number => {
     const n = Number(v.replace(/_/g, ""));
     if (!Number.isSafeInteger(n) || n <= 0) throw new CliError(`${flag} must be a positive integer (got '${v}')`);
+    if (n > max) throw new CliError(`${flag} must be at most ${max.toLocaleString("en-US")}${why ? ` (${why})` : ""} (got '${v}')`);
     return n;
   };
 }
+
+/** A guest instruction budget: at most MAX_BUDGET, as a scenario file's. */
+export const parseBudget = () => parseCount("--budget", MAX_BUDGET, "a run that long takes hours under the interpreter");
 
 export function resolveProfile(name: string, levels?: number): Profile {
   try {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { assembleFile, readImageFile, type Image, type Profile } from "@vmlab/isa";
+import { assembleFile, ProgramFileError, readImageFile, readProgramFile, type Image, type Profile } from "@vmlab/isa";
 import { CliError } from "./errors.js";
 import { profileDefines } from "./options.js";
 
@@ -9,7 +9,9 @@ export function isAssemblySource(file: string): boolean {
 
 function mustExist(file: string): void {
   if (!existsSync(file)) throw new CliError(`${file}: no such file`);
-  if (statSync(file).isDirectory()) throw new CliError(`${file}: is a directory, not a program`);
+  const st = statSync(file);
+  if (st.isDirectory()) throw new CliError(`${file}: is a directory, not a program`);
+  if (!st.isFile()) throw new CliError(`${file}: is not a regular file (a device, a FIFO or a socket)`);
 }
 
 /** An assembly source (assembled for the profile) or an image file written by `vmlab asm`. */
@@ -18,7 +20,12 @@ export function loadProgram(file: string, profile: Profile, defines: Record<stri
   if (isAssemblySource(file)) {
     return assembleFile(file, { defines: { ...profileDefines(profile), ...defines } });
   }
-  return readImageFile(new Uint8Array(readFileSync(file)), file);
+  try {
+    return readImageFile(new Uint8Array(readProgramFile(file)), file);
+  } catch (e) {
+    if (e instanceof ProgramFileError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
 }
 
 export function loadImageOrSource(file: string, profile: Profile): Image {

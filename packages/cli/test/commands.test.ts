@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { MACHINE_PROFILES } from "@vmlab/core";
 import { hasStackTrace, vmlab } from "./run-cli.js";
@@ -55,7 +56,14 @@ describe("bad input: one line naming the problem, no stack trace", () => {
   const badMachine = join(dir, "machine.json");
   const { provenance: _p, ...p4 } = MACHINE_PROFILES["p4-2006"]!;
   writeFileSync(badMachine, JSON.stringify({ ...p4, name: "x", costs: { ...p4.costs, instruction: -1 } }));
+  const zeroInclude = join(dir, "zero.s");
+  writeFileSync(zeroInclude, '        .include "/dev/zero"\n        halt\n');
+  const fifo = join(dir, "fifo.img");
+  execFileSync("mkfifo", [fifo]);
   const cases: [string, string[], RegExp][] = [
+    ["an include of a device file", ["exec", zeroInclude], /zero\.s:1:18: cannot include '\/dev\/zero': is not a regular file/],
+    ["a device file as an image", ["disasm", "/dev/zero"], /\/dev\/zero: is not a regular file/],
+    ["a FIFO as an image", ["exec", fifo], /fifo\.img: is not a regular file/],
     ["unknown scenario", ["run", "nosuch"], /unknown scenario 'nosuch' \(valid: .*syscall/],
     ["unknown CPU strategy", ["run", "syscall", "--cpu", "vmware"], /unknown CPU strategy 'vmware' \(valid: native, interpret, .*trap-emulate/],
     ["unknown memory strategy", ["run", "syscall", "--memory", "shadowy"], /unknown memory strategy 'shadowy' \(valid: direct, .*shadow/],
@@ -66,6 +74,8 @@ describe("bad input: one line naming the problem, no stack trace", () => {
     ["unknown scenario in a matrix", ["matrix", "--scenarios", "syscall,nosuch"], /unknown scenario 'nosuch'/],
     ["unknown strategy in a matrix", ["matrix", "--cpus", "native,bt"], /unknown CPU strategy 'bt'/],
     ["missing config file", ["list", "--config", join(dir, "none.json")], /none\.json: no such file/],
+    ["a budget no run can use", ["run", "compute", "--budget", "9007199254740991"], /--budget must be at most 1,000,000,000/],
+    ["more sweep steps than runs can hold", ["sweep", "--param", "vmExit", "--from", "1", "--to", "2", "--steps", "100000000"], /--steps must be at most 1,000/],
   ];
   for (const [what, args, message] of cases) {
     it(what, () => {

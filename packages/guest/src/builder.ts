@@ -1,10 +1,10 @@
 // The image builder: the kernel assembled for a profile, plus a scenario's user programs
 // (each assembled at the user code address) linked behind it with a table the kernel
 // reads at spawn time.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { assemble, type Image, type Profile, type Segment } from "@vmlab/isa";
+import { assemble, readProgramText, type Image, type Profile, type Segment } from "@vmlab/isa";
 
 export const KERNEL_DIR = fileURLToPath(new URL("../kernel/", import.meta.url));
 export const RUNTIME_DIR = fileURLToPath(new URL("../runtime/", import.meta.url));
@@ -59,12 +59,8 @@ export function guestDefines(profile: Profile, timerPeriod = DEFAULT_TIMER_PERIO
 
 function readInclude(path: string, fromFile: string): string {
   const local = resolve(dirname(fromFile), path);
-  try {
-    return readFileSync(local, "utf8");
-  } catch {
-    // `runtime.s` and other shared files come from the runtime folder.
-    return readFileSync(resolve(RUNTIME_DIR, path), "utf8");
-  }
+  if (!existsSync(local)) return readProgramText(resolve(RUNTIME_DIR, path)); // `runtime.s` and other shared files
+  return readProgramText(local);
 }
 
 export function assembleProgram(program: ProgramSource, defines: Record<string, number>): { entry: number; bytes: Uint8Array } {

@@ -5,8 +5,21 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { jsonErrorOffset, jsonMessage, lineCol } from "./scenario-json.js";
 
-const count = (what: string) =>
-  z.number({ error: `must be a number (${what})` }).int({ error: "must be a whole number" }).positive({ error: "must be at least 1" });
+const count = (what: string, max = Number.MAX_SAFE_INTEGER, why = "") =>
+  z
+    .number({ error: `must be a number (${what})` })
+    .int({ error: "must be a whole number" })
+    .positive({ error: "must be at least 1" })
+    .max(max, { error: `must be at most ${max.toLocaleString("en-US")}${why ? ` (${why})` : ""}` });
+
+/**
+ * Limits a scenario file is held to. A billion guest instructions is some minutes of
+ * host time under the slowest strategy (the interpreter runs about 10-30 M a second);
+ * the machine holds a monitor region and 4 MiB per VM, and the monitor's region must
+ * hold each VM's tables: 16 VMs.
+ */
+export const MAX_BUDGET = 1_000_000_000;
+export const MAX_VMS = 16;
 
 const fileName = z
   .string({ error: "must be a file name" })
@@ -38,14 +51,14 @@ const ScenarioSchema = z
         { error: "must be an array of file names" },
       )
       .min(1, { error: "must name at least one program" }),
-    budget: count("guest instructions"),
+    budget: count("guest instructions", MAX_BUDGET, "a run that long takes hours under the interpreter"),
     timerPeriod: count("retired instructions per time slice").optional(),
     expectedOutput: z.string({ error: "must be a string" }).optional(),
     iterations: count("times the measured operation runs").optional(),
     /** Lines from several processes interleave by timer preemption; each line's first character names its writer. */
     interleavedOutput: z.boolean({ error: "must be true or false" }).optional(),
     diskContents: z.string({ error: "must be a string" }).optional(),
-    vms: count("virtual machines").default(1),
+    vms: count("virtual machines", MAX_VMS, "one machine holds at most 16").default(1),
     guests: z.array(GuestSchema, { error: "must be an array of objects, one per virtual machine" }).optional(),
   }, { error: "must be a JSON object" })
   .strict()

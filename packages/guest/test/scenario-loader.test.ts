@@ -82,6 +82,12 @@ describe("loadScenario", () => {
     expect(loadError(make("stresses", { ...valid, stresses: ["a", 3] }, { "main.s": "" }))).toMatch(/field 'stresses\[1\]': must be a string \(got 3\)/);
   });
 
+  it("a budget or a number of VMs past what a run can hold: one line naming the limit", () => {
+    expect(loadError(make("hugebudget", { ...valid, budget: 9007199254740991 }, { "main.s": "" }))).toMatch(/field 'budget': must be at most 1,000,000,000/);
+    expect(loadError(make("hugevms", { ...valid, vms: 2147483648 }, { "main.s": "" }))).toMatch(/field 'vms': must be at most 16/);
+    expect(loadError(make("manyvms", { ...valid, vms: 100000 }, { "main.s": "" }))).toMatch(/field 'vms': must be at most 16/);
+  });
+
   it("an unknown field (a misspelling would otherwise be ignored)", () => {
     const message = loadError(make("extra", { ...valid, budgett: 5 }, { "main.s": "" }));
     expect(message).toMatch(/field 'budgett': unknown field \(known: name, description, .*budget/);

@@ -4,6 +4,7 @@ export * from "./encoding.js";
 export * from "./profiles.js";
 export * from "./image.js";
 export { assemble, assembleFile, AssemblyError, type AssembleOptions, type Diagnostic } from "./asm/assembler.js";
+export { readProgramFile, readProgramText, ProgramFileError, MAX_PROGRAM_FILE_BYTES } from "./asm/source-file.js";
 export { disassembleWord, disassembleImage } from "./disasm.js";
 export { writeImageFile, readImageFile, ImageFormatError } from "./image-file.js";
 export { PhysicalMemory, DEFAULT_MEMORY_BYTES } from "./memory.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { CAUSE_NAMES, Machine } from "@vmlab/isa";
-import { levelsOption, parseCount, printJson, profileOption, resolveProfile } from "../options.js";
+import { levelsOption, printJson, profileOption, resolveProfile, parseBudget } from "../options.js";
 import { loadProgram } from "../program-file.js";
 
 export function register(program: Command): void {
@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .argument("<file>", "image written by `vmlab asm`, or a .s source")
     .addOption(profileOption())
     .addOption(levelsOption())
-    .option("--budget <n>", "stop after this many retired instructions", parseCount("--budget"), 100_000_000)
+    .option("--budget <n>", "stop after this many retired instructions", parseBudget(), 100_000_000)
     .option("--json", "print the result as JSON")
     .action((file: string, opts: { profile: string; levels?: number; budget: number; json?: boolean }) => {
       const profile = resolveProfile(opts.profile, opts.levels);

@@ -6,7 +6,7 @@ import { listScenarios, type Scenario } from "@vmlab/guest";
 import { PROFILE_NAMES } from "@vmlab/isa";
 import { statusOf, terminalTable, terminalVmTable, writeReport } from "@vmlab/report";
 import { CliError } from "../errors.js";
-import { levelsOption, parseCount, printJson } from "../options.js";
+import { levelsOption, parseCount, printJson, parseBudget } from "../options.js";
 import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
 
 function checkNames(kind: string, given: readonly string[] | undefined, valid: readonly string[]): void {
@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList)
     .option("--machines <list>", `comma-separated machine profiles (default: ${MACHINE_PROFILE_NAMES.join(",")})`, commaList)
     .addOption(levelsOption())
-    .option("--budget <n>", "guest instruction budget for every cell (default: each scenario's)", parseCount("--budget"))
+    .option("--budget <n>", "guest instruction budget for every cell (default: each scenario's)", parseBudget())
     .option("--workers <n>", "worker threads (default: one per core)", parseCount("--workers"))
     .option("--out <dir>", "report folder", "reports/default")
     .option("--config <file>", "vmlab.config.json naming more strategy packages")

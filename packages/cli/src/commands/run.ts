@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { CATEGORIES, DEFAULT_MACHINE_PROFILE, runConfiguration, symbolize } from "@vmlab/core";
 import { table } from "table";
 import { publishedPerOp } from "@vmlab/report";
-import { levelsOption, parseCount, printJson } from "../options.js";
+import { levelsOption, printJson, parseBudget } from "../options.js";
 import { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } from "../strategies.js";
 
 export function register(program: Command): void {
@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .option("--cpu <strategy>", "CPU strategy", "native")
     .option("--memory <strategy>", "memory strategy (default: the CPU strategy's first)")
     .option("--machine <profile>", "machine (cost) profile, or a .json file", DEFAULT_MACHINE_PROFILE)
-    .option("--budget <n>", "guest instruction budget (default: the scenario's)", parseCount("--budget"))
+    .option("--budget <n>", "guest instruction budget (default: the scenario's)", parseBudget())
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the result as JSON")
     .action(

@@ -9,7 +9,7 @@ import { listScenarios, type Scenario } from "@vmlab/guest";
 import { PROFILE_NAMES } from "@vmlab/isa";
 import { crossovers, statusOf, sweepOf, sweepTables, writeSweep, type SweepMetric } from "@vmlab/report";
 import { CliError } from "../errors.js";
-import { levelsOption, parseCount, printJson } from "../options.js";
+import { levelsOption, parseCount, printJson, parseBudget } from "../options.js";
 import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
 
 /** What a sweep can vary: any cost, or a named combination of costs (its parts scaled in proportion). */
@@ -41,7 +41,7 @@ export function register(program: Command): void {
     )
     .requiredOption("--from <cycles>", "first value", parseCost("--from"))
     .requiredOption("--to <cycles>", "last value", parseCost("--to"))
-    .option("--steps <n>", "number of values, evenly spaced from --from to --to", parseCount("--steps"), 5)
+    .option("--steps <n>", "number of values, evenly spaced from --from to --to", parseCount("--steps", 1000, "each step is a run of every configuration"), 5)
     .option("--scenarios <list>", "comma-separated scenario names (default: all)", commaList)
     .option("--cpus <list>", "comma-separated CPU strategies (default: every one the profile can host)", commaList)
     .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList)
@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .addOption(levelsOption())
     .option("--machine <profile>", "machine profile the other costs come from, or a .json file", DEFAULT_MACHINE_PROFILE)
     .option("--metric <what>", "slowdown (against native at the same value) or cycles", "slowdown")
-    .option("--budget <n>", "guest instruction budget for every run (default: each scenario's)", parseCount("--budget"))
+    .option("--budget <n>", "guest instruction budget for every run (default: each scenario's)", parseBudget())
     .option("--workers <n>", "worker threads (default: one per core)", parseCount("--workers"))
     .option("--out <dir>", "folder for sweep.html, sweep.json and sweep.csv (default: reports/sweep-<param>)")
     .option("--config <file>", "vmlab.config.json naming more strategy packages")

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import { DEFAULT_MACHINE_PROFILE, runConfiguration, symbolize, TraceLog } from "@vmlab/core";
 import { TRACE_STARTS, traceSteps, traceTable, type TraceStart } from "@vmlab/report";
-import { levelsOption, parseCount, printJson } from "../options.js";
+import { levelsOption, parseCount, printJson, parseBudget } from "../options.js";
 import { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } from "../strategies.js";
 
 /** Raw events recorded at most (a trace is for reading, not for whole long runs). */
@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .option("--events <n>", "number of steps to show", parseCount("--events"), 12)
     .addOption(new Option("--start <where>", "where the table begins").choices([...TRACE_STARTS]).default("user"))
     .option("--all", "every monitor event as a step of its own (nothing folded)")
-    .option("--budget <n>", "guest instruction budget (default: the scenario's)", parseCount("--budget"))
+    .option("--budget <n>", "guest instruction budget (default: the scenario's)", parseBudget())
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the steps as JSON")
     .action(

@@ -1,7 +1,7 @@
 // The two-pass assembler. Pass 1 expands includes and conditionals, defines labels and
 // sizes every statement; pass 2 evaluates operands and encodes. Every error of a source
 // is collected and reported at once as file:line:col diagnostics.
-import { readFileSync } from "node:fs";
+import { ProgramFileError, readProgramText } from "./source-file.js";
 import { dirname, join, resolve } from "node:path";
 import { CR, NUM_REGS, SP } from "../arch.js";
 import { encode, encodeJump } from "../encoding.js";
@@ -104,7 +104,7 @@ const SHIFT_IMM = new Set(["SHLI", "SHRI", "SARI"]);
 const CR_BY_NAME = new Map(Object.entries(CR).map(([k, v]) => [k.toLowerCase(), v]));
 
 function defaultReadInclude(path: string, fromFile: string): string {
-  return readFileSync(resolve(dirname(fromFile), path), "utf8");
+  return readProgramText(resolve(dirname(fromFile), path));
 }
 
 function splitOperands(tokens: readonly Token[], start: number): Token[][] {
@@ -439,8 +439,8 @@ export function assemble(source: string, options: AssembleOptions): Image {
         let text: string;
         try {
           text = readInclude(t.text, file);
-        } catch {
-          throw new PosError(`cannot include '${t.text}': file not found`, t.col);
+        } catch (e) {
+          throw new PosError(`cannot include '${t.text}': ${e instanceof ProgramFileError ? e.message : "file not found"}`, t.col);
         }
         const savedScope = scope;
         processSource(text, shown, [...includeStack, key]);
@@ -718,10 +718,11 @@ function encodeStatement(s: Stmt, lookup: (name: string) => number | undefined):
 export function assembleFile(path: string, options: Omit<AssembleOptions, "file" | "readInclude"> = {}): Image {
   let source: string;
   try {
-    source = readFileSync(path, "utf8");
+    source = readProgramText(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new AssemblyError([{ file: path, line: 0, col: 0, message: `cannot read file${code ? ` (${code})` : ""}` }]);
+    const message = e instanceof ProgramFileError ? e.message : `cannot read file${code ? ` (${code})` : ""}`;
+    throw new AssemblyError([{ file: path, line: 0, col: 0, message }]);
   }
   return assemble(source, { ...options, file: path });
 }
