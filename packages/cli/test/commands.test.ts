@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,10 +58,19 @@ describe("bad input: one line naming the problem, no stack trace", () => {
   writeFileSync(badMachine, JSON.stringify({ ...p4, name: "x", costs: { ...p4.costs, instruction: -1 } }));
   const zeroInclude = join(dir, "zero.s");
   writeFileSync(zeroInclude, '        .include "/dev/zero"\n        halt\n');
+  const broken = join(dir, "broken");
+  mkdirSync(broken);
+  writeFileSync(join(broken, "scenario.json"), JSON.stringify({ name: "broken", description: "d", stresses: [], programs: ["main.s"], budget: 1000 }));
+  writeFileSync(join(broken, "main.s"), "start:  frobnicate r1\n");
+  const emptySource = join(dir, "empty.s");
+  writeFileSync(emptySource, "");
   const fifo = join(dir, "fifo.img");
   execFileSync("mkfifo", [fifo]);
   const cases: [string, string[], RegExp][] = [
     ["an include of a device file", ["exec", zeroInclude], /zero\.s:1:18: cannot include '\/dev\/zero': is not a regular file/],
+    ["an empty program", ["asm", emptySource, "-o", join(dir, "empty.img")], /empty\.s: assembles to nothing/],
+    ["a matrix of no scenario", ["matrix", "--scenarios", "", "--out", join(dir, "none")], /--scenarios names no scenario/],
+    ["a matrix whose every cell fails", ["matrix", "--scenarios", broken, "--profiles", "riscv-like", "--cpus", "native", "--machines", "p4-2006", "--out", join(dir, "broken-report")], /every cell of the matrix failed \(first: .*main\.s:1:9/],
     ["a device file as an image", ["disasm", "/dev/zero"], /\/dev\/zero: is not a regular file/],
     ["a FIFO as an image", ["exec", fifo], /fifo\.img: is not a regular file/],
     ["unknown scenario", ["run", "nosuch"], /unknown scenario 'nosuch' \(valid: .*syscall/],

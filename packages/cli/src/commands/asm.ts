@@ -26,6 +26,7 @@ export function register(program: Command): void {
       if (!isAssemblySource(file)) throw new CliError(`${file}: expected an assembly source ending in .s`);
       const profile = resolveProfile(opts.profile, opts.levels);
       const image = loadProgram(file, profile, opts.define);
+      if (image.segments.every((s) => s.bytes.length === 0)) throw new CliError(`${file}: assembles to nothing (no instruction or data): no image written`);
       const out = opts.out ?? file.replace(/\.(s|asm)$/i, ".img");
       const bytes = writeImageFile(image);
       writeFileSync(out, bytes);

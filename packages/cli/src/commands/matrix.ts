@@ -46,6 +46,7 @@ export function register(program: Command): void {
             throw new CliError((e as Error).message);
           }
         }
+        if (o.scenarios && o.scenarios.length === 0) throw new CliError("--scenarios names no scenario (give a comma-separated list, or leave it out for all)");
         const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios(undefined, { multiVm: true });
         let enumerated;
         try {
@@ -105,6 +106,8 @@ export function register(program: Command): void {
           const bad = results.filter((r) => r.outcome !== "halt" || r.properties?.equivalent === false).length;
           process.stderr.write(`${results.length} cells (${bad} failing or diverging) in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
         }
+        // Nothing useful ran: every cell failed to run at all.
+        if (results.length > 0 && results.every((r) => r.outcome === "error")) throw new CliError(`every cell of the matrix failed (first: ${results[0]!.error})`);
       },
     );
 }

@@ -209,7 +209,8 @@ export function assemble(source: string, options: AssembleOptions): Image {
     if (s.kind === "instr" && loc % 4 !== 0) {
       throw new PosError(`instruction at misaligned address 0x${loc.toString(16)} (use .align 4)`, s.col);
     }
-    if (loc + s.size > 0x100000000) {
+    // The location counter is 32 bits: a statement may not reach the end of the address space.
+    if (loc + s.size >= 0x100000000) {
       throw new PosError(`${s.size} bytes at 0x${loc.toString(16)} run past the end of the address space`, s.col);
     }
     const stmt: Stmt = Object.assign(s, { address: loc, segment, scope, seq });
@@ -387,6 +388,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
         const n = knownNow(exprOf(args[0]!), ".align", args[0]![0]!.col);
         if (n <= 0 || (n & (n - 1)) !== 0) throw new PosError(`.align ${n}: not a power of two`, args[0]![0]!.col);
         const pad = (n - (loc % n)) % n;
+        if (pad > 0x4000000) throw new PosError(`.align ${n} at 0x${loc.toString(16)}: ${pad} bytes of padding, more than a .space may hold`, args[0]![0]!.col);
         if (pad > 0) emit({ kind: "space", file, line, col: head.col, size: pad, fill: 0 });
         return;
       }
