@@ -179,4 +179,14 @@ describe("bad options", () => {
       /t\.s:3:16: \.align 2147483648 at 0x8: 2147483640 bytes of padding, more than a \.space may hold/,
     );
   });
+
+  it("recursion the host could not hold: a file:line:col each, not a stack overflow", () => {
+    const nested = `        .word ${"(".repeat(3000)}1${")".repeat(3000)}\n`;
+    expect(() => assemble(nested, { file: "t.s" })).toThrow(/t\.s:1:271: expression nested more than 256 levels deep/);
+    const chain = Array.from({ length: 1500 }, (_, i) => `        .equ a${i}, a${i + 1} + 1`).join("\n") + "\n        .equ a1500, 1\n        .word a0\n";
+    expect(() => assemble(chain, { file: "t.s" })).toThrow(/t\.s:1000:14: 'a1000' ends a chain of more than 1000 constants/);
+    // t.s and inc1.s .. inc31.s make 32 files on the include stack: inc31's include is one too many.
+    const deep = (path: string) => (/inc(\d+)/.test(path) ? `        .include "inc${Number(/inc(\d+)/.exec(path)![1]) + 1}.s"\n` : "");
+    expect(() => assemble('        .include "inc1.s"\n', { file: "t.s", readInclude: deep })).toThrow(/inc31\.s:1:18: includes nested more than 32 deep/);
+  });
 });

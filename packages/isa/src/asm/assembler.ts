@@ -100,6 +100,9 @@ interface Cond {
 }
 
 const PSEUDO = new Set(["li", "la", "mov", "nop"]);
+/** Limits that keep the assembler's recursion within the host's stack, each reported at its line. */
+const MAX_DEFINITION_CHAIN = 1000;
+const MAX_INCLUDE_DEPTH = 32;
 const SHIFT_IMM = new Set(["SHLI", "SHRI", "SARI"]);
 const CR_BY_NAME = new Map(Object.entries(CR).map(([k, v]) => [k.toLowerCase(), v]));
 
@@ -172,6 +175,9 @@ export function assemble(source: string, options: AssembleOptions): Image {
 
   const qualify = (name: string): string => (name.startsWith(".") && name.length > 1 ? scope + name : name);
 
+  // Constants defined in terms of constants are evaluated recursively: a chain longer
+  // than this is refused (it would otherwise overflow the host's stack).
+  let chain = 0;
   const lookupWith =
     (strict: boolean) =>
     (name: string): number | undefined => {
@@ -179,6 +185,8 @@ export function assemble(source: string, options: AssembleOptions): Image {
       if (!s) return undefined;
       if (s.value !== undefined || s.kind === "label") return s.value;
       if (s.evaluating) throw new ExprError(`'${name}' is defined in terms of itself`, s.col);
+      if (chain >= MAX_DEFINITION_CHAIN) throw new ExprError(`'${name}' ends a chain of more than ${MAX_DEFINITION_CHAIN} constants defined in terms of each other`, s.col);
+      chain++;
       s.evaluating = true;
       try {
         s.value = evaluate(s.expr!, s.dot, strict ? lookupStrict : lookupLoose, strict);
@@ -190,6 +198,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
         s.value = 0;
       } finally {
         s.evaluating = false;
+        chain--;
       }
       return s.value;
     };
@@ -438,6 +447,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
         const shown = join(dirname(file), t.text);
         const key = resolve(shown);
         if (includeStack.includes(key)) throw new PosError(`include cycle: '${t.text}' is already being included`, t.col);
+        if (includeStack.length >= MAX_INCLUDE_DEPTH) throw new PosError(`includes nested more than ${MAX_INCLUDE_DEPTH} deep`, t.col);
         let text: string;
         try {
           text = readInclude(t.text, file);

@@ -16,6 +16,8 @@ const BINARY: Record<string, number> = {
 };
 
 /** Parses tokens[pos..] as an expression; returns it and the index after it. */
+const MAX_EXPRESSION_NESTING = 256;
+
 export function parseExpression(tokens: readonly Token[], pos: number, qualify: (name: string) => string): [Expr, number] {
   const p = new Parser(tokens, pos, qualify);
   const e = p.binary(0);
@@ -25,11 +27,17 @@ export function parseExpression(tokens: readonly Token[], pos: number, qualify: 
 // A class rather than nested closures: expressions are parsed for nearly every
 // statement, and per-call closures cost more than the parsing itself.
 class Parser {
+  /** Parentheses and unary operators open so far (bounded: each level is host stack). */
+  private depth = 0;
   constructor(
     readonly tokens: readonly Token[],
     public i: number,
     readonly qualify: (name: string) => string,
   ) {}
+
+  enter(col: number): void {
+    if (++this.depth > MAX_EXPRESSION_NESTING) throw new LexError(`expression nested more than ${MAX_EXPRESSION_NESTING} levels deep`, col);
+  }
 
   endCol(): number {
     const last = this.tokens[this.tokens.length - 1];
@@ -51,12 +59,16 @@ class Parser {
     }
     if (t.kind === "punct" && (t.text === "-" || t.text === "~" || t.text === "!" || t.text === "+")) {
       this.i++;
+      this.enter(t.col);
       const e = this.primary();
+      this.depth--;
       return t.text === "+" ? e : { k: "un", op: t.text, e, col: t.col };
     }
     if (t.kind === "punct" && t.text === "(") {
       this.i++;
+      this.enter(t.col);
       const e = this.binary(0);
+      this.depth--;
       this.close();
       return e;
     }
