@@ -6,7 +6,8 @@ import type { Image, Segment } from "./image.js";
 
 const MAGIC = [0x56, 0x4d, 0x4c, 0x49]; // "VMLI"
 const VERSION = 1;
-const pad4 = (n: number): number => (n + 3) & ~3;
+/** `n` rounded up to a multiple of 4, without 32-bit wrap-around (lengths read from a file may be near 2^32). */
+const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
 
 export class ImageFormatError extends Error {
   constructor(message: string) {
@@ -68,6 +69,7 @@ export function readImageFile(bytes: Uint8Array, fileName: string): Image {
     const address = view.getUint32(p, true);
     const length = view.getUint32(p + 4, true);
     need(p + 8, pad4(length));
+    if (address + length > 0x100000000) throw new ImageFormatError(`${fileName}: segment ${k} (${length} bytes at 0x${address.toString(16)}) runs past the end of the address space`);
     segments.push({ address, bytes: bytes.slice(p + 8, p + 8 + length) });
     p += 8 + pad4(length);
   }

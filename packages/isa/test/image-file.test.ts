@@ -54,4 +54,13 @@ describe("image file", () => {
     expect(() => readImageFile(longer, "long.img")).toThrow(`long.img: 4 unexpected bytes after the symbol table at byte ${good.length}`);
     expect(() => writeImageFile({ entry: 0, segments: [], symbols: { ["x".repeat(70000)]: 0 } })).toThrow(ImageFormatError);
   });
+
+  it("a segment length of 2^31 or more is a truncated file, not a host error", () => {
+    // The first segment's length field sits after the 16-byte header and its 4-byte address.
+    for (const length of [0x80000000, 0xfffffffe]) {
+      const bad = writeImageFile(assemble("start: halt\n", { file: "t.s" }));
+      new DataView(bad.buffer).setUint32(20, length, true);
+      expect(() => readImageFile(bad, "big.img")).toThrow(/^big\.img: truncated at byte \d+ \(needed \d{10}\)/);
+    }
+  });
 });
