@@ -62,12 +62,16 @@ describe("bad input: one line naming the problem, no stack trace", () => {
   mkdirSync(broken);
   writeFileSync(join(broken, "scenario.json"), JSON.stringify({ name: "broken", description: "d", stresses: [], programs: ["main.s"], budget: 1000 }));
   writeFileSync(join(broken, "main.s"), "start:  frobnicate r1\n");
+  const fsConfig = join(dir, "fs.config.json");
+  writeFileSync(fsConfig, JSON.stringify({ strategies: ["fs"] }));
   const emptySource = join(dir, "empty.s");
   writeFileSync(emptySource, "");
   const fifo = join(dir, "fifo.img");
   execFileSync("mkfifo", [fifo]);
   const cases: [string, string[], RegExp][] = [
     ["an include of a device file", ["exec", zeroInclude], /zero\.s:1:18: cannot include '\/dev\/zero': is not a regular file/],
+    ["a report folder that cannot be made", ["matrix", "--scenarios", "syscall", "--profiles", "x86-like", "--cpus", "native", "--machines", "p4-2006", "--out", "/proc/vmlab-report"], /--out \/proc\/vmlab-report: cannot create \/proc\/vmlab-report/],
+    ["a built-in module named as a strategy package", ["list", "--config", fsConfig], /'fs' is a Node\.js built-in module, not a strategy package/],
     ["an empty program", ["asm", emptySource, "-o", join(dir, "empty.img")], /empty\.s: assembles to nothing/],
     ["a matrix of no scenario", ["matrix", "--scenarios", "", "--out", join(dir, "none")], /--scenarios names no scenario/],
     ["a matrix whose every cell fails", ["matrix", "--scenarios", broken, "--profiles", "riscv-like", "--cpus", "native", "--machines", "p4-2006", "--out", join(dir, "broken-report")], /every cell of the matrix failed \(first: .*main\.s:1:9/],

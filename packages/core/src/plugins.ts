@@ -1,7 +1,7 @@
 // Strategy packages are loaded by package name: the built-in ones from the workspace,
 // more from a vmlab.config.json, so a new strategy needs no change to the core.
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, isBuiltin } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ContainerModule } from "inversify";
@@ -27,6 +27,7 @@ export class PluginError extends Error {}
 export function resolveStrategyPackage(specifier: string, fromDir: string): string {
   try {
     const req = createRequire(join(resolve(fromDir), "noop.js"));
+    if (isBuiltin(specifier)) throw new PluginError(`'${specifier}' is a Node.js built-in module, not a strategy package`);
     const path = specifier.startsWith(".") || specifier.startsWith("/") ? resolveLocal(specifier, fromDir) : req.resolve(specifier);
     return pathToFileURL(path).href;
   } catch (e) {
@@ -66,7 +67,12 @@ export function readConfigFile(file: string): string[] {
 export async function importStrategyModules(urls: readonly string[]): Promise<ContainerModule[]> {
   const modules: ContainerModule[] = [];
   for (const url of urls) {
-    const m = (await import(url)) as { strategyModule?: ContainerModule };
+    let m: { strategyModule?: ContainerModule };
+    try {
+      m = (await import(url)) as typeof m;
+    } catch (e) {
+      throw new PluginError(`cannot load strategy package ${url}: ${(e as Error).message.split("\n")[0]}`);
+    }
     if (!m.strategyModule) throw new PluginError(`${url}: a strategy package must export 'strategyModule' (an inversify ContainerModule)`);
     modules.push(m.strategyModule);
   }

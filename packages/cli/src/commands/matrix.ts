@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { MultiBar, Presets } from "cli-progress";
 import { ConfigurationError, enumerateConfigurations, MACHINE_PROFILE_NAMES, getMachineProfile, runMatrix, type MatrixCell } from "@vmlab/core";
@@ -6,6 +5,7 @@ import { listScenarios, type Scenario } from "@vmlab/guest";
 import { PROFILE_NAMES } from "@vmlab/isa";
 import { statusOf, terminalTable, terminalVmTable, writeReport } from "@vmlab/report";
 import { CliError } from "../errors.js";
+import { makeOutFolder } from "../out-folder.js";
 import { levelsOption, parseCount, printJson, parseBudget } from "../options.js";
 import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
 
@@ -65,6 +65,7 @@ export function register(program: Command): void {
         if (configurations.length === 0) {
           throw new CliError(`no configuration can run: ${skipped.map((s) => `${s.label}: ${s.reason}`).join("; ")}`);
         }
+        const out = makeOutFolder(o.out);
         const cells: MatrixCell[] = scenarios.flatMap((scenario) => configurations.map((configuration) => ({ scenario, configuration })));
         const bar = process.stderr.isTTY && !o.json
           ? new MultiBar({ clearOnComplete: true, format: " {bar} {value}/{total} cells | {failing} failing | {last}" }, Presets.shades_classic)
@@ -89,7 +90,6 @@ export function register(program: Command): void {
         });
         bar?.stop();
         const wallMs = performance.now() - started;
-        const out = resolve(o.out);
         const name = out.split("/").pop() ?? "default";
         const files = writeReport(out, results, {
           name,

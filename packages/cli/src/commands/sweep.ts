@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { MultiBar, Presets } from "cli-progress";
 import {
@@ -9,6 +8,7 @@ import { listScenarios, type Scenario } from "@vmlab/guest";
 import { PROFILE_NAMES } from "@vmlab/isa";
 import { crossovers, statusOf, sweepOf, sweepTables, writeSweep, type SweepMetric } from "@vmlab/report";
 import { CliError } from "../errors.js";
+import { makeOutFolder } from "../out-folder.js";
 import { levelsOption, parseCount, printJson, parseBudget } from "../options.js";
 import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
 
@@ -63,6 +63,7 @@ export function register(program: Command): void {
         if (o.metric !== "slowdown" && o.metric !== "cycles") throw new CliError(`--metric must be slowdown or cycles (got '${o.metric}')`);
         if (!PROFILE_NAMES.includes(o.profile as never)) throw new CliError(`unknown profile '${o.profile}' (valid: ${PROFILE_NAMES.join(", ")})`);
         const metric = o.metric as SweepMetric;
+        const out = makeOutFolder(o.out ?? `reports/sweep-${o.param}`);
         let base: MachineProfile;
         try {
           base = getMachineProfile(o.machine);
@@ -137,7 +138,6 @@ export function register(program: Command): void {
         });
         bar?.stop();
         const sweep = sweepOf(o.param, base.name, values, metric, results, (name) => valueOf.get(name));
-        const out = resolve(o.out ?? `reports/sweep-${o.param}`);
         const files = writeSweep(out, sweep);
         const wallMs = performance.now() - started;
         if (o.json) printJson({ ...sweep, crossovers: crossovers(sweep), skipped, files, wallMs });
