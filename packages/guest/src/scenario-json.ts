@@ -114,3 +114,43 @@ export function jsonMessage(error: Error): string {
     .replace(/ in JSON at position \d+.*$/s, "")
     .replace(/^(Unexpected token .+?), ".*" is not valid JSON$/s, "$1");
 }
+
+/**
+ * The first key that appears twice in one object of a valid JSON text, with its offset:
+ * JSON.parse keeps the last silently, so a scenario would run with a value its author
+ * did not mean. Iterative (no recursion), for texts JSON.parse accepted.
+ */
+export function duplicateJsonKey(text: string): { key: string; offset: number } | undefined {
+  const objects: (Set<string> | undefined)[] = []; // undefined for an array
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      const start = i;
+      let s = "";
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === "\\") {
+          s += text.slice(i, i + 2);
+          i++;
+        } else s += text[i];
+      }
+      const keys = objects[objects.length - 1];
+      if (expectKey && keys) {
+        const key = JSON.parse(`"${s}"`) as string;
+        if (keys.has(key)) return { key, offset: start };
+        keys.add(key);
+        expectKey = false;
+      }
+    } else if (c === "{") {
+      objects.push(new Set());
+      expectKey = true;
+    } else if (c === "[") {
+      objects.push(undefined);
+      expectKey = false;
+    } else if (c === "}" || c === "]") {
+      objects.pop();
+      expectKey = false;
+    } else if (c === ",") expectKey = objects[objects.length - 1] !== undefined;
+  }
+  return undefined;
+}

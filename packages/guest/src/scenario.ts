@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { jsonErrorOffset, jsonMessage, lineCol } from "./scenario-json.js";
+import { jsonErrorOffset, jsonMessage, lineCol, duplicateJsonKey } from "./scenario-json.js";
 
 const count = (what: string, max = Number.MAX_SAFE_INTEGER, why = "") =>
   z
@@ -158,6 +158,8 @@ export function loadScenario(dir: string): Scenario {
     const where = offset === undefined ? "" : `:${lineCol(text, offset)}`;
     throw new ScenarioError(`${file}${where}: malformed JSON (${jsonMessage(e as Error)})`);
   }
+  const dup = duplicateJsonKey(text);
+  if (dup) throw new ScenarioError(`${file}:${lineCol(text, dup.offset)}: field '${dup.key}' appears twice (JSON would keep only the last)`);
   const parsed = ScenarioSchema.safeParse(json);
   if (!parsed.success) throw new ScenarioError(describeIssues(file, json, parsed.error.issues));
   const spec = parsed.data;

@@ -88,6 +88,14 @@ describe("loadScenario", () => {
     expect(loadError(make("manyvms", { ...valid, vms: 100000 }, { "main.s": "" }))).toMatch(/field 'vms': must be at most 16/);
   });
 
+  it("a field given twice (JSON.parse would keep the last silently), at its line and column", () => {
+    const text = '{\n  "name": "x", "description": "d", "stresses": [], "programs": ["main.s"],\n  "budget": 1000,\n  "budget": 5\n}\n';
+    expect(loadError(make("dupkey", text, { "main.s": "" }))).toMatch(/scenario\.json:4:3: field 'budget' appears twice/);
+    // The same key in two different objects is not a duplicate.
+    const nested = { ...valid, vms: 2, guests: [{ name: "a" }, { name: "b" }] };
+    expect(() => loadScenario(make("nested-names", nested, { "main.s": "" }))).not.toThrow();
+  });
+
   it("an unknown field (a misspelling would otherwise be ignored)", () => {
     const message = loadError(make("extra", { ...valid, budgett: 5 }, { "main.s": "" }));
     expect(message).toMatch(/field 'budgett': unknown field \(known: name, description, .*budget/);
