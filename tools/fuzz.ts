@@ -16,5 +16,6 @@ process.env.VMLAB_FUZZ_SEED = seed;
 process.env.VMLAB_FUZZ_COUNT = count;
 process.stderr.write(`fuzz: ${count} random user programs from seed ${seed}\n`);
 const vitest = await startVitest("test", ["packages/core/test/random-programs.test.ts"], { watch: false });
+const failed = vitest ? vitest.state.getCountOfFailedTests() : 1;
 await vitest?.close();
-process.exit(process.exitCode ?? 0);
+process.exit(failed > 0 || (process.exitCode ?? 0) !== 0 ? 1 : 0);
