@@ -63,7 +63,6 @@ export function register(program: Command): void {
         if (o.metric !== "slowdown" && o.metric !== "cycles") throw new CliError(`--metric must be slowdown or cycles (got '${o.metric}')`);
         if (!PROFILE_NAMES.includes(o.profile as never)) throw new CliError(`unknown profile '${o.profile}' (valid: ${PROFILE_NAMES.join(", ")})`);
         const metric = o.metric as SweepMetric;
-        const out = makeOutFolder(o.out ?? `reports/sweep-${o.param}`);
         let base: MachineProfile;
         try {
           base = getMachineProfile(o.machine);
@@ -118,6 +117,8 @@ export function register(program: Command): void {
             }
           }
         }
+        // Made once everything is known to be runnable: a refused sweep leaves no folder.
+        const out = makeOutFolder(o.out ?? `reports/sweep-${o.param}`);
         const started = performance.now();
         const bar = process.stderr.isTTY && !o.json
           ? new MultiBar({ clearOnComplete: true, format: " {bar} {value}/{total} runs | {last}" }, Presets.shades_classic)
