@@ -3,18 +3,7 @@
 // trap, system calls (getpid, yield, sbrk with a touch of the new page, disk I/O) and
 // printed values. Every program terminates: loops are counted and branches go forward.
 // Deterministic for a seed (mulberry32), so a failure names the seed that reproduces it.
-
-/** mulberry32: a small, well-mixed 32-bit generator. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "@vmlab/isa";
 
 const ALU = ["add", "sub", "and", "or", "xor", "shl", "shr", "sar", "mul", "slt", "sltu"];
 const ALU_IMM_SIGNED = ["addi", "muli", "slti"];
@@ -28,7 +17,7 @@ const DATA_WORDS = 128; // one disk sector
 
 /** One random user program (assembly, including the runtime) for `seed`. */
 export function randomUserProgram(seed: number, length = 60): string {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const int = (n: number) => Math.floor(rnd() * n);
   const reg = () => `r${1 + int(VALUE_REGS)}`;
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;

@@ -80,8 +80,8 @@ const PORT_IMMEDIATES = [
   PORT.DISK_STATUS, PORT.POST,
 ];
 
-/** Seeded pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
+/** Seeded pseudo-random numbers in [0, 1) (mulberry32): the classifier's machine states, the tests' random programs. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -452,7 +452,7 @@ function classifyInstruction(profile: Profile, open: Profile, info: OpInfo, stat
   const modeIgnored = new Set<Component>(["mode"]);
 
   for (let i = 0; i < states; i++) {
-    const rng = random(seed ^ Math.imul(info.opcode, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b));
+    const rng = seededRandom(seed ^ Math.imul(info.opcode, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b));
     const trial = makeTrial(info, i, states, rng);
     const kernel = runOnce(profile, trial, trial.start, MODE_KERNEL);
     const user = runOnce(profile, trial, trial.start, MODE_USER);
@@ -494,7 +494,7 @@ function classifyInstruction(profile: Profile, open: Profile, info: OpInfo, stat
     }
 
     // Behaviour across privileged states: the same mode, the privileged state changed.
-    const changed = changeEverything(trial.start, random(seed ^ Math.imul(info.opcode + 1, 0x27d4eb2f) ^ Math.imul(i + 1, 0x165667b1)));
+    const changed = changeEverything(trial.start, seededRandom(seed ^ Math.imul(info.opcode + 1, 0x27d4eb2f) ^ Math.imul(i + 1, 0x165667b1)));
     const across = (base: Run, mode: number): boolean => {
       const run = runOnce(profile, trial, changed, mode);
       control(run, mode);
