@@ -70,7 +70,7 @@ export function matrixValidation(results: readonly RunResult[]): ValidationResul
   return validate(lookupIn(results)).filter((v) => !Number.isNaN(v.modeledValue));
 }
 
-export function toMarkdown(results: readonly RunResult[], meta: ReportMeta): string {
+export function toMarkdown(results: readonly RunResult[], meta: ReportMeta, validation = matrixValidation(results)): string {
   const diverging = results.filter((r) => r.properties?.equivalent === false);
   const parts = [
     `# vmlab report: ${meta.name}`,
@@ -98,7 +98,6 @@ export function toMarkdown(results: readonly RunResult[], meta: ReportMeta): str
       "",
     );
   }
-  const validation = matrixValidation(results);
   if (validation.length) parts.push("## Validation: published results beside the model", "", validationMarkdown(validation));
   const faster = fasterThanNative(results);
   if (faster.length) {
@@ -169,7 +168,7 @@ export function chartJsSource(): string {
   return readFileSync(join(dirname(main), "chart.umd.min.js"), "utf8");
 }
 
-export function toHtml(results: readonly RunResult[], meta: ReportMeta): string {
+export function toHtml(results: readonly RunResult[], meta: ReportMeta, validation = matrixValidation(results)): string {
   const slow = slowdowns(results);
   const ok = results.filter((r) => r.cycles);
   const scenarios = [...new Set(ok.map((r) => r.scenario))];
@@ -210,7 +209,7 @@ export function toHtml(results: readonly RunResult[], meta: ReportMeta): string 
 <h2>Slowdown against native</h2><div class="chart"><canvas id="slowdown"></canvas></div>
 <h2>Where the cycles went</h2><div class="chart" style="height:${Math.max(480, ok.length * 18)}px"><canvas id="breakdown"></canvas></div>
 <h2>All runs</h2><table>${rowsHtml}</table>
-${validationHtml(matrixValidation(results))}
+${validationHtml(validation)}
 ${vmTableHtml(results)}
 <script>${chartJsSource()}</script>
 <script>
@@ -225,11 +224,13 @@ new Chart(document.getElementById("breakdown"), { type: "bar", data: ${json(brea
 
 export function writeReport(dir: string, results: readonly RunResult[], meta: ReportMeta): string[] {
   mkdirSync(dir, { recursive: true });
+  // The validation rows are looked up once and written into all three.
+  const validation = matrixValidation(results);
   const files = {
-    "results.json": JSON.stringify({ meta, validation: matrixValidation(results), results }, null, 2) + "\n",
+    "results.json": JSON.stringify({ meta, validation, results }, null, 2) + "\n",
     "results.csv": toCsv(results),
-    "report.md": toMarkdown(results, meta),
-    "report.html": toHtml(results, meta),
+    "report.md": toMarkdown(results, meta, validation),
+    "report.html": toHtml(results, meta, validation),
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return Object.keys(files).map((f) => join(dir, f));
