@@ -6,7 +6,7 @@ export * from "./image.js";
 export { assemble, assembleFile, AssemblyError, type AssembleOptions, type Diagnostic } from "./asm/assembler.js";
 export { readProgramFile, readProgramText, ProgramFileError, MAX_PROGRAM_FILE_BYTES } from "./asm/source-file.js";
 export { disassembleWord, disassembleImage } from "./disasm.js";
-export { writeImageFile, readImageFile, ImageFormatError } from "./image-file.js";
+export { writeImageFile, readImageFile, ImageFormatError, type ImageProfile, type ImageFromFile } from "./image-file.js";
 export { PhysicalMemory, DEFAULT_MEMORY_BYTES } from "./memory.js";
 export { Tlb, TLB_KERNEL_ONLY, TLB_HOST_READONLY } from "./mmu/tlb.js";
 export { PageWalkCache, NestedTlb, PAGE_WALK_CACHE_ENTRIES_PER_LEVEL, NESTED_TLB_ENTRIES } from "./mmu/walk-caches.js";

@@ -1,6 +1,7 @@
 export { terminalTable, markdownTable, rows, terminalVmTable, vmRows, vmStatus, VM_HEADER } from "./tables.js";
 export { toCsv, toMarkdown, toHtml, writeReport, chartJsSource, type ReportMeta } from "./files.js";
-export { slowdowns, statusOf } from "./summary.js";
+export { slowdowns, statusOf, verdictOf, predictedOf, fmtInt, type Verdict, type Predicted } from "./summary.js";
+export { matrixSummary, matrixCounts, fitWidths, fmtSlowdown, wrapLine, PREDICTED_MARK, FAILED_MARK } from "./terminal.js";
 export { traceSteps, traceTable, TRACE_STARTS, type TraceStart, type TraceStep, type TraceOptions } from "./trace.js";
 export {
   sweepOf, sweepTables, sweepCsv, sweepHtml, writeSweep, crossovers, crossoverText, series, sweepGroups, GEOMEAN,

@@ -1,5 +1,32 @@
 // Derived figures shared by every report format.
-import type { RunResult } from "@vmlab/core";
+import type { Divergence, RunResult } from "@vmlab/core";
+
+/**
+ * A divergence the model predicts (Popek & Goldberg's Theorem 1 or 3): the configuration
+ * cannot be exact for this guest. Read as optional: runs judged before predictions were
+ * recorded have none.
+ */
+export interface Predicted {
+  readonly theorem: 1 | 3;
+  readonly instructions: readonly string[];
+  readonly reason: string;
+}
+
+export const predictedOf = (d: Divergence | undefined): Predicted | undefined => (d as { predicted?: Predicted } | undefined)?.predicted;
+
+/**
+ * What a run comes to: the native reference, equivalent to it, diverging as a theorem
+ * predicts (not a failure), or failed (an error, out of budget, or a divergence no
+ * theorem predicts).
+ */
+export type Verdict = "reference" | "equivalent" | "predicted" | "failed";
+
+export function verdictOf(r: RunResult): Verdict {
+  if (r.outcome === "error") return "failed";
+  if (r.properties?.equivalent === false) return predictedOf(r.properties.divergence) ? "predicted" : "failed";
+  if (r.outcome === "budget") return "failed";
+  return r.configuration.cpu === "native" ? "reference" : "equivalent";
+}
 
 /** Slowdown of a run against native's modeled cycles (same scenario, profile, machine). */
 export function slowdowns(results: readonly RunResult[]): Map<RunResult, number | undefined> {
@@ -46,6 +73,8 @@ export function statusOf(r: RunResult): string {
   if (r.outcome === "error") return `error: ${r.error ?? "unknown"}`;
   if (r.configuration.cpu === "native") return r.outcome === "budget" ? "over budget" : "native (reference)";
   if (r.properties?.equivalent === false) {
+    const predicted = predictedOf(r.properties.divergence);
+    if (predicted) return `diverges as predicted (Theorem ${predicted.theorem}: ${predicted.reason})`;
     const untrapped = r.properties.sensitiveUntrapped?.map((s) => `${s.mnemonic} ${fmtInt(s.count)}`).join(", ");
     return `DIVERGES (${r.properties.divergence?.what ?? "?"})${untrapped ? `: untrapped ${untrapped}` : ""}`;
   }
