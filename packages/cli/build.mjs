@@ -77,6 +77,8 @@ export async function build() {
     metafile: true,
     logLevel: "error",
     legalComments: "none",
+    minify: true,
+    sourcemap: "linked",
   });
   const inputs = Object.keys(result.metafile.inputs)
     .filter((p) => !p.includes("node_modules"))

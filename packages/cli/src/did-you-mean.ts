@@ -21,7 +21,7 @@ export function closestName(value: string, valid: readonly string[]): string | u
 }
 
 /** "unknown KIND 'value' (valid: a, b, c)", with "; did you mean 'b'?" when one is close. */
-export function unknownName(kind: string, value: string, valid: readonly string[]): string {
+export function unknownName(kind: string, value: string, valid: readonly string[], where = ""): string {
   const near = closestName(value, valid);
-  return `unknown ${kind} '${value}' (valid: ${valid.join(", ")})${near ? `; did you mean '${near}'?` : ""}`;
+  return `unknown ${kind} '${value}'${where ? ` ${where}` : ""} (valid: ${valid.join(", ")})${near ? `; did you mean '${near}'?` : ""}`;
 }

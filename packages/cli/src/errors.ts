@@ -1,6 +1,6 @@
 // One error style for every command: `vmlab: <message>` on stderr, no stack trace, and
 // an exit code that says what kind of failure it was.
-import { ConfigurationError, PluginError } from "@vmlab/core";
+import { ConfigurationError, MachineProfileError, PluginError } from "@vmlab/core";
 import { BuildError, ScenarioError } from "@vmlab/guest";
 import { AssemblyError, ImageFormatError, ImageLoadError, ProgramFileError } from "@vmlab/isa";
 
@@ -33,7 +33,7 @@ export class CliError extends Error {
 }
 
 /** Errors the packages raise for bad input: a file, a line, a value the user gave. */
-const INPUT_ERRORS = [ConfigurationError, PluginError, BuildError, ScenarioError, AssemblyError, ImageFormatError, ImageLoadError, ProgramFileError];
+const INPUT_ERRORS = [ConfigurationError, MachineProfileError, PluginError, BuildError, ScenarioError, AssemblyError, ImageFormatError, ImageLoadError, ProgramFileError];
 
 export function exitCodeOf(e: unknown): number {
   if (e instanceof CliError) return e.exitCode;

@@ -2,12 +2,21 @@
 // The `vmlab` command: one module per subcommand under commands/.
 import "reflect-metadata";
 import { Command, CommanderError } from "commander";
-import { describeError, CliError } from "./errors.js";
+import { describeError, EXIT, EXIT_CODES_HELP, exitCodeOf } from "./errors.js";
 import { commands } from "./commands/index.js";
+import { VERSION } from "./version.js";
+
+// `pnpm vmlab ...` runs in the workspace root; paths the user gives are relative to
+// where they typed it, which pnpm passes as INIT_CWD.
+const script = process.env.npm_lifecycle_event;
+if ((script === "vmlab" || script === "vmlab:dev") && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 
 const program = new Command("vmlab")
   .description("a laboratory for comparing virtualization strategies")
+  .version(VERSION, "-V, --version", "print vmlab's version")
+  .addHelpText("after", `\n${EXIT_CODES_HELP}`)
   .showHelpAfterError("(run `vmlab --help` for usage)")
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "vmlab: ")) })
   .exitOverride();
 
 for (const register of commands) register(program);
@@ -16,10 +25,10 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
-    // commander has already printed its message (unknown option, bad choice, ...)
-    process.exitCode = e.exitCode === 0 ? 0 : 2;
+    // commander has printed its message (unknown option or command, missing argument, help, version).
+    process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
     process.stderr.write(`vmlab: ${describeError(e)}\n`);
-    process.exitCode = e instanceof CliError ? e.exitCode : 1;
+    process.exitCode = exitCodeOf(e);
   }
 }

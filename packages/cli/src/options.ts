@@ -2,9 +2,25 @@ import { Option } from "commander";
 import { PROFILE_NAMES, getProfile, type Profile } from "@vmlab/isa";
 import { MAX_BUDGET } from "@vmlab/guest";
 import { CliError } from "./errors.js";
+import { unknownName } from "./did-you-mean.js";
 
-export const profileOption = () =>
-  new Option("--profile <name>", "ISA profile").choices(PROFILE_NAMES as string[]).default("riscv-like");
+/** The ISA profile every command uses unless told otherwise: strict, so every strategy can be exact on it. */
+export const DEFAULT_PROFILE = "riscv-like";
+
+/** A value that must be one of `valid`: the choices in the help, "did you mean" for a near miss. */
+export function choiceOption(flags: string, description: string, kind: string, valid: readonly string[]): Option {
+  return new Option(flags, description).choices(valid).argParser((v: string) => {
+    if (!valid.includes(v)) throw new CliError(unknownName(kind, v, valid));
+    return v;
+  });
+}
+
+export const profileOption = () => choiceOption("--profile <name>", "ISA profile", "profile", PROFILE_NAMES).default(DEFAULT_PROFILE);
+
+/** Each name of a list must be one of `valid`. */
+export function checkNames(kind: string, given: readonly string[] | undefined, valid: readonly string[]): void {
+  for (const g of given ?? []) if (!valid.includes(g)) throw new CliError(unknownName(kind, g, valid));
+}
 
 export const levelsOption = () =>
   new Option("--levels <n>", "page-table walker depth (2, 3 or 4; walker profiles only)").argParser(
@@ -28,6 +44,7 @@ export function parseCount(flag: string, max = Number.MAX_SAFE_INTEGER, why = ""
 export const parseBudget = () => parseCount("--budget", MAX_BUDGET, "a run that long takes hours under the interpreter");
 
 export function resolveProfile(name: string, levels?: number): Profile {
+  if (!PROFILE_NAMES.includes(name as never)) throw new CliError(unknownName("profile", name, PROFILE_NAMES));
   try {
     return getProfile(name, levels === undefined ? {} : { levels });
   } catch (e) {

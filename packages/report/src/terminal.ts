@@ -27,10 +27,11 @@ export function fmtSlowdown(x: number): string {
   return x < 9.995 ? `${x.toFixed(2)}x` : x < 99.95 ? `${x.toFixed(1)}x` : `${fmtInt(x)}x`;
 }
 
-/** Word-wrapped to `width`, continuation lines indented by `indent`. */
+/** Word-wrapped to `width`: the first line keeps its leading spaces, the others are indented by `indent`. */
 export function wrapLine(text: string, width: number, indent = 2): string {
-  const lines = wrapAnsi(text, Math.max(20, width - indent), { hard: true, trim: true }).split("\n");
-  return lines.map((l, i) => (i === 0 ? l : " ".repeat(indent) + l)).join("\n");
+  const lead = /^ */.exec(text)![0].length;
+  const lines = wrapAnsi(text.slice(lead), Math.max(20, width - Math.max(lead, indent)), { hard: true, trim: true }).split("\n");
+  return lines.map((l, i) => " ".repeat(i === 0 ? lead : indent) + l).join("\n");
 }
 
 /**

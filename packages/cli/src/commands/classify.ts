@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import { classifyProfile, isSensitiveClass, type InstructionClass, type TheoremVerdict } from "@vmlab/isa";
 import { table } from "table";
-import { printJson, resolveProfile } from "../options.js";
+import { fitWidths, wrapLine } from "@vmlab/report";
+import { printJson, profileOption, resolveProfile } from "../options.js";
+import { n, terminalWidth } from "../terminal.js";
 
 const yes = (b: boolean): string => (b ? "yes" : "-");
 
@@ -23,7 +25,7 @@ export function register(program: Command): void {
   program
     .command("classify")
     .description("classify every instruction after Popek & Goldberg by running it, and check Theorems 1 and 3")
-    .requiredOption("--profile <name>", "ISA profile")
+    .addOption(profileOption())
     .option("--json", "print the classification as JSON")
     .action((o: { profile: string; json?: boolean }) => {
       const c = classifyProfile(resolveProfile(o.profile));
@@ -31,8 +33,9 @@ export function register(program: Command): void {
         printJson(c);
         return;
       }
+      const width = terminalWidth();
       const out: string[] = [
-        `Popek & Goldberg classification of ${c.profile}: each instruction run for one step from ${c.states} states, in kernel and user mode`,
+        wrapLine(`Popek & Goldberg classification of ${c.profile}: each instruction run for one step from ${n(c.states)} states, in kernel and user mode`, width, 0),
       ];
       // One table, a rule between groups, the sensitive instructions that escape the trap first.
       const rows: string[][] = [["instruction", "privileged", "control-sensitive", "behaviour-sensitive", "class"]];
@@ -42,16 +45,23 @@ export function register(program: Command): void {
         for (const i of members) rows.push([i.mnemonic, yes(i.privileged), yes(i.controlSensitive), yes(i.behaviourSensitive), g.label]);
         rules.add(rows.length);
       }
-      out.push(table(rows, { drawHorizontalLine: (line) => rules.has(line) }).trimEnd());
+      // The headers and the class wrap on a narrow terminal.
+      const widths = fitWidths(rows, width, [1, 2, 3, 4], 10);
+      out.push(
+        table(rows, {
+          columns: Object.fromEntries(widths.map((w, k) => [k, { width: w, wrapWord: true }])),
+          drawHorizontalLine: (line) => rules.has(line),
+        }).trimEnd(),
+      );
       out.push(
         "",
-        `Theorem 1 (trap-and-emulate VMM possible if every sensitive instruction is privileged): ${verdict(c.theorem1, "sensitive")}`,
-        `Theorem 3 (hybrid VMM possible if every user-sensitive instruction is privileged): ${verdict(c.theorem3, "user-sensitive")}`,
+        wrapLine(`Theorem 1 (trap-and-emulate VMM possible if every sensitive instruction is privileged): ${verdict(c.theorem1, "sensitive")}`, width, 2),
+        wrapLine(`Theorem 3 (hybrid VMM possible if every user-sensitive instruction is privileged): ${verdict(c.theorem3, "user-sensitive")}`, width, 2),
       );
       const offenders = c.instructions.filter((i) => c.theorem1.offenders.includes(i.mnemonic) || c.theorem3.offenders.includes(i.mnemonic));
       if (offenders.length > 0) {
         out.push("", "evidence:");
-        for (const i of offenders) for (const e of i.evidence) out.push(`  ${i.mnemonic}: ${e}`);
+        for (const i of offenders) for (const e of i.evidence) out.push(wrapLine(`  ${i.mnemonic}: ${e}`, width, 4));
       }
       process.stdout.write(out.join("\n") + "\n");
     });

@@ -1,20 +1,21 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { CAUSE_NAMES, Machine } from "@vmlab/isa";
-import { levelsOption, printJson, profileOption, resolveProfile, parseBudget } from "../options.js";
-import { loadProgram } from "../program-file.js";
+import { EXIT } from "../errors.js";
+import { levelsOption, printJson, profileOption, parseBudget } from "../options.js";
+import { loadProgramFor } from "../program-file.js";
+import { n } from "../terminal.js";
 
 export function register(program: Command): void {
   program
     .command("exec")
     .description("run a bare-metal program on the simulated machine and print its console output")
-    .argument("<file>", "image written by `vmlab asm`, or a .s source")
+    .argument("<file>", "image written by `vmlab asm` (run on the profile it records), or a .s source")
     .addOption(profileOption())
     .addOption(levelsOption())
-    .option("--budget <n>", "stop after this many retired instructions", parseBudget(), 100_000_000)
+    .addOption(new Option("--budget <n>", "stop after this many retired instructions").argParser(parseBudget()).default(100_000_000, "100,000,000"))
     .option("--json", "print the result as JSON")
-    .action((file: string, opts: { profile: string; levels?: number; budget: number; json?: boolean }) => {
-      const profile = resolveProfile(opts.profile, opts.levels);
-      const image = loadProgram(file, profile);
+    .action((file: string, opts: { profile: string; levels?: number; budget: number; json?: boolean }, cmd: Command) => {
+      const { image, profile } = loadProgramFor(file, opts, cmd);
       const machine = new Machine({ profile });
       machine.load(image);
       const started = performance.now();
@@ -23,14 +24,14 @@ export function register(program: Command): void {
       const stats = machine.stats();
       const output = machine.console.text();
       const outcome =
-        stop.reason === "halt" ? "halted" : stop.reason === "budget" ? `budget of ${opts.budget} instructions exhausted` : `stopped: ${CAUSE_NAMES[stop.cause ?? 0]}`;
+        stop.reason === "halt" ? "halted" : stop.reason === "budget" ? `budget of ${n(opts.budget)} instructions exhausted` : `stopped: ${CAUSE_NAMES[stop.cause ?? 0]}`;
+      if (stop.reason !== "halt") process.exitCode = EXIT.failed;
       if (opts.json) {
         printJson({ file, profile: profile.name, outcome: stop.reason, output, instructions: stats.retired, stats, wallMs });
         return;
       }
       process.stdout.write(output);
       if (output.length > 0 && !output.endsWith("\n")) process.stdout.write("\n");
-      process.stderr.write(`-- ${outcome} after ${stats.retired} instructions (${profile.name})\n`);
-      if (stop.reason !== "halt") process.exitCode = 3;
+      process.stderr.write(`-- ${outcome} after ${n(stats.retired)} instructions (${profile.name})\n`);
     });
 }

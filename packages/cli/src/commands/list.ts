@@ -3,8 +3,10 @@ import { MACHINE_PROFILES } from "@vmlab/core";
 import { listScenarios } from "@vmlab/guest";
 import { PROFILES } from "@vmlab/isa";
 import { table } from "table";
+import { fitWidths } from "@vmlab/report";
 import { printJson } from "../options.js";
 import { loadStrategies } from "../strategies.js";
+import { terminalWidth } from "../terminal.js";
 
 export function register(program: Command): void {
   program
@@ -28,8 +30,12 @@ export function register(program: Command): void {
         printJson({ scenarios, profiles, cpuStrategies: cpus, memoryStrategies: memories, machineProfiles: machines });
         return;
       }
-      const section = (title: string, items: { name: string; description: string }[]) =>
-        `${title}\n` + table(items.map((i) => [i.name, i.description]), { columns: { 1: { width: 80, wrapWord: true } } });
+      const width = terminalWidth();
+      const section = (title: string, items: { name: string; description: string }[]) => {
+        const rows = items.map((i) => [i.name, i.description]);
+        const [name, description] = fitWidths(rows, width, [1], 20) as [number, number];
+        return `${title}\n` + table(rows, { columns: { 0: { width: name }, 1: { width: description, wrapWord: true } } });
+      };
       process.stdout.write(
         [
           section("scenarios", scenarios),

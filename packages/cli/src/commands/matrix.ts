@@ -1,17 +1,16 @@
 import type { Command } from "commander";
-import { MultiBar, Presets } from "cli-progress";
 import { ConfigurationError, enumerateConfigurations, MACHINE_PROFILE_NAMES, getMachineProfile, runMatrix, type MatrixCell } from "@vmlab/core";
 import { listScenarios, type Scenario } from "@vmlab/guest";
 import { PROFILE_NAMES } from "@vmlab/isa";
-import { statusOf, terminalTable, terminalVmTable, writeReport } from "@vmlab/report";
-import { CliError } from "../errors.js";
+import { matrixCounts, matrixSummary, statusOf, terminalTable, terminalVmTable, verdictOf, writeReport } from "@vmlab/report";
+import { CliError, EXIT } from "../errors.js";
 import { makeOutFolder } from "../out-folder.js";
-import { levelsOption, parseCount, printJson, parseBudget } from "../options.js";
-import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
-
-function checkNames(kind: string, given: readonly string[] | undefined, valid: readonly string[]): void {
-  for (const g of given ?? []) if (!valid.includes(g)) throw new CliError(`unknown ${kind} '${g}' (valid: ${valid.join(", ")})`);
-}
+import { checkNames, levelsOption, parseCount, printJson, parseBudget } from "../options.js";
+import { progressBar } from "../progress.js";
+import { refusal } from "../refusal.js";
+import { commaList, cpuNames, loadStrategies, machineOrFail, memoryNames, scenarioOrFail } from "../strategies.js";
+import { terminalWidth } from "../terminal.js";
+import { VERSION } from "../version.js";
 
 export function register(program: Command): void {
   program
@@ -27,25 +26,20 @@ export function register(program: Command): void {
     .option("--workers <n>", "worker threads (default: one per core)", parseCount("--workers"))
     .option("--out <dir>", "report folder", "reports/default")
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
+    .option("--rows", "print every cell as a row (default: a summary, scenario × configuration)")
     .option("--json", "print the results as JSON")
     .action(
       async (o: {
         scenarios?: string[]; profiles?: string[]; cpus?: string[]; memories?: string[]; machines?: string[]; levels?: number; budget?: number;
-        workers?: number; out: string; config?: string; json?: boolean;
+        workers?: number; out: string; config?: string; rows?: boolean; json?: boolean;
       }) => {
         const started = performance.now();
         const { packages, catalog } = await loadStrategies(o.config);
         checkNames("profile", o.profiles, PROFILE_NAMES);
-        checkNames("CPU strategy", o.cpus, catalog.filter((s) => s.kind === "cpu").map((s) => s.name));
-        checkNames("memory strategy", o.memories, catalog.filter((s) => s.kind === "memory").map((s) => s.name));
+        checkNames("CPU strategy", o.cpus, cpuNames(catalog));
+        checkNames("memory strategy", o.memories, memoryNames(catalog));
         const machines = o.machines ?? MACHINE_PROFILE_NAMES;
-        for (const m of machines) {
-          try {
-            getMachineProfile(m);
-          } catch (e) {
-            throw new CliError((e as Error).message);
-          }
-        }
+        for (const m of machines) machineOrFail(m);
         if (o.scenarios && o.scenarios.length === 0) throw new CliError("--scenarios names no scenario (give a comma-separated list, or leave it out for all)");
         const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios(undefined, { multiVm: true });
         let enumerated;
@@ -63,14 +57,11 @@ export function register(program: Command): void {
         }
         const { configurations, skipped } = enumerated;
         if (configurations.length === 0) {
-          throw new CliError(`no configuration can run: ${skipped.map((s) => `${s.label}: ${s.reason}`).join("; ")}`);
+          throw new CliError(refusal(skipped));
         }
         const out = makeOutFolder(o.out);
         const cells: MatrixCell[] = scenarios.flatMap((scenario) => configurations.map((configuration) => ({ scenario, configuration })));
-        const bar = process.stderr.isTTY && !o.json
-          ? new MultiBar({ clearOnComplete: true, format: " {bar} {value}/{total} cells | {failing} failing | {last}" }, Presets.shades_classic)
-          : undefined;
-        const progress = bar?.create(cells.length, 0, { last: "", failing: 0 });
+        const bar = process.stderr.isTTY && !o.json ? progressBar("cells", cells.length, { failing: 0 }, "{failing} failed") : undefined;
         let failing = 0;
         const results = await runMatrix(cells, {
           strategyPackages: packages,
@@ -78,14 +69,15 @@ export function register(program: Command): void {
           ...(o.budget ? { budget: o.budget } : {}),
           onProgress: (done, _total, last) => {
             const where = `${last.scenario} ${last.configuration.label} ${last.configuration.machine}`;
-            // A failing cell is shown as soon as it ends; the others keep running.
-            if (last.outcome !== "halt" || last.properties?.equivalent === false) {
+            // A failed cell is shown as soon as it ends; the others keep running. A divergence
+            // a theorem predicts is not a failure: the summary counts it apart.
+            if (verdictOf(last) === "failed") {
               failing++;
               const line = `${where}: ${statusOf(last)}\n`;
               if (bar) bar.log(line);
               else if (!o.json) process.stderr.write(line);
             }
-            progress?.update(done, { last: where, failing });
+            bar?.update(done, { last: where, failing });
           },
         });
         bar?.stop();
@@ -94,20 +86,25 @@ export function register(program: Command): void {
         const files = writeReport(out, results, {
           name,
           createdAt: new Date().toISOString(),
-          versions: { vmlab: "0.1.0", node: process.version },
+          versions: { vmlab: VERSION, node: process.version },
           machineProfiles: machines.map((m) => getMachineProfile(m)),
           skipped,
           wallMs,
         });
         if (o.json) printJson({ results, skipped, files, wallMs });
         else {
-          process.stdout.write(terminalTable(results));
-          process.stdout.write(terminalVmTable(results));
-          const bad = results.filter((r) => r.outcome !== "halt" || r.properties?.equivalent === false).length;
-          process.stderr.write(`${results.length} cells (${bad} failing or diverging) in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
+          const width = terminalWidth();
+          if (o.rows) {
+            process.stdout.write(terminalTable(results, width));
+            process.stdout.write(terminalVmTable(results, width));
+          } else process.stdout.write(matrixSummary(results, width));
+          process.stderr.write(`${matrixCounts(results)}; ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
         }
         // Nothing useful ran: every cell failed to run at all.
-        if (results.length > 0 && results.every((r) => r.outcome === "error")) throw new CliError(`every cell of the matrix failed (first: ${results[0]!.error})`);
+        if (results.length > 0 && results.every((r) => r.outcome === "error")) {
+          throw new CliError(`every cell of the matrix failed (first: ${results[0]!.error})`, EXIT.failed);
+        }
+        if (results.some((r) => verdictOf(r) === "failed")) process.exitCode = EXIT.failed;
       },
     );
 }

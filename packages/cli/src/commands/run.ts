@@ -1,16 +1,18 @@
 import type { Command } from "commander";
 import { CATEGORIES, DEFAULT_MACHINE_PROFILE, runConfiguration, symbolize } from "@vmlab/core";
 import { table } from "table";
-import { publishedPerOp } from "@vmlab/report";
-import { levelsOption, printJson, parseBudget } from "../options.js";
+import { fitWidths, predictedOf, publishedPerOp, verdictOf } from "@vmlab/report";
+import { EXIT } from "../errors.js";
+import { levelsOption, printJson, parseBudget, profileOption } from "../options.js";
 import { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } from "../strategies.js";
+import { n, terminalWidth } from "../terminal.js";
 
 export function register(program: Command): void {
   program
     .command("run")
     .description("run one scenario under one configuration and compare it with the native run")
     .argument("<scenario>", "scenario name (see `vmlab list`) or path to a scenario folder")
-    .option("--profile <name>", "ISA profile", "riscv-like")
+    .addOption(profileOption())
     .addOption(levelsOption())
     .option("--cpu <strategy>", "CPU strategy", "native")
     .option("--memory <strategy>", "memory strategy (default: the CPU strategy's first)")
@@ -25,8 +27,8 @@ export function register(program: Command): void {
       ) => {
         const { modules, catalog } = await loadStrategies(o.config);
         const spec = { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine };
-        const config = configurationOrFail({ ...spec, cpu: o.cpu, ...(o.memory ? { memory: o.memory } : {}) }, catalog);
         const scenario = scenarioOrFail(name);
+        const config = configurationOrFail({ ...spec, cpu: o.cpu, ...(o.memory ? { memory: o.memory } : {}) }, catalog);
         const budget = o.budget !== undefined ? { budget: o.budget } : {};
         const reference =
           config.cpu === "native" ? undefined : runConfiguration(configurationOrFail({ ...spec, cpu: "native" }, catalog), scenario, modules, budget);
@@ -51,14 +53,14 @@ export function register(program: Command): void {
           const rows: [string, string][] = [
             ["scenario", `${scenario.name} (${scenario.description})`],
             ["configuration", `${config.label} on ${config.machine.name}`],
-            ["outcome", result.outcome === "halt" ? "halted" : `budget of ${o.budget ?? scenario.budget} instructions exhausted`],
-            ["guest instructions", m.guestInstructions.toLocaleString("en-US")],
-            ["executed directly / emulated / translated", `${m.executedDirectly} / ${m.emulated} / ${m.translated}`],
-            ["traps", Object.entries(m.traps).map(([k, v]) => `${k} ${v}`).join(", ") || "none"],
+            ["outcome", result.outcome === "halt" ? "halted" : `budget of ${n(o.budget ?? scenario.budget)} instructions exhausted`],
+            ["guest instructions", n(m.guestInstructions)],
+            ["executed directly / emulated / translated", `${n(m.executedDirectly)} / ${n(m.emulated)} / ${n(m.translated)}`],
+            ["traps", Object.entries(m.traps).map(([k, v]) => `${k} ${n(v)}`).join(", ") || "none"],
             ...(Object.keys(m.vmExits).length
               ? [["VM exits", Object.entries(m.vmExits).map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`).join(", ")] as [string, string]]
               : []),
-            ["TLB misses / walk references", `${m.tlbMisses} / ${m.walkReferences}`],
+            ["TLB misses / walk references", `${n(m.tlbMisses)} / ${n(m.walkReferences)}`],
             ["modeled cycles", result.cycles!.total.toLocaleString("en-US")],
             ...CATEGORIES.filter((c) => result.cycles!.byCategory[c] > 0).map((c): [string, string] => [`  ${c}`, result.cycles!.byCategory[c].toLocaleString("en-US")]),
             ["slowdown vs native", `${(result.cycles!.total / native.cycles!.total).toFixed(2)}x (whole run)`],
@@ -77,7 +79,9 @@ export function register(program: Command): void {
                       p.equivalenceBasis === "output" ? " (console output and outcome: the guest is the paravirtual build)" :
                       p.equivalenceBasis === "output-by-writer" ? " (each writer's lines and the outcome: the guest is the paravirtual build and this scenario's lines interleave by timing)" : ""
                     }`
-                  : `DIVERGES: ${p.divergence?.detail}`,
+                  : predictedOf(p.divergence)
+                    ? `diverges as predicted (Theorem ${predictedOf(p.divergence)!.theorem}: ${predictedOf(p.divergence)!.reason}): ${p.divergence?.detail}`
+                    : `DIVERGES: ${p.divergence?.detail}`,
             ],
             ...(p.sensitiveUntrapped?.length
               ? [["sensitive, did not trap", p.sensitiveUntrapped.map((u) => {
@@ -87,10 +91,10 @@ export function register(program: Command): void {
               : []),
             ...(result.vms
               ? [
-                  ["virtual machines", `${result.vms.length} on one machine, ${result.metrics!.machineSwitches ?? 0} machine switches${result.metrics!.machineSwitches === undefined ? " (this strategy runs each alone)" : ""}`] as [string, string],
+                  ["virtual machines", `${result.vms.length} on one machine, ${n(result.metrics!.machineSwitches ?? 0)} machine switches${result.metrics!.machineSwitches === undefined ? " (this strategy runs each alone)" : ""}`] as [string, string],
                   ...result.vms.map((v, i): [string, string] => [
                     `  VM ${i + 1} (${v.name})`,
-                    `${v.outcome === "halt" ? "halted" : "budget exhausted"}, ${v.guestInstructions.toLocaleString("en-US")} instructions; ${v.equivalent === null ? "" : v.equivalent ? "equivalent to its native run alone" : `DIVERGES: ${v.divergence?.detail}`}${v.violations.length ? `; audit: ${v.violations.length} attempt(s) recorded` : ""}`,
+                    `${v.outcome === "halt" ? "halted" : "budget exhausted"}, ${v.guestInstructions.toLocaleString("en-US")} instructions; ${v.equivalent === null ? "" : v.equivalent ? "equivalent to its native run alone" : `${predictedOf(v.divergence) ? `diverges as predicted (Theorem ${predictedOf(v.divergence)!.theorem})` : "DIVERGES"}: ${v.divergence?.detail}`}${v.violations.length ? `; audit: ${v.violations.length} attempt(s) recorded` : ""}`,
                   ]),
                 ]
               : []),
@@ -98,9 +102,11 @@ export function register(program: Command): void {
             ["efficiency", `${(p.efficiency * 100).toFixed(1)}% executed directly`],
             ["host wall time", `${m.hostWallMs.toFixed(0)} ms`],
           ];
-          process.stderr.write(table(rows, { columns: { 1: { width: 60, wrapWord: true } } }));
+          const widths = fitWidths(rows, terminalWidth(process.stderr), [0, 1], 16);
+          process.stderr.write(table(rows, { columns: { 0: { width: widths[0]!, wrapWord: true }, 1: { width: widths[1]!, wrapWord: true } } }));
         }
-        if (result.outcome !== "halt") process.exitCode = 3;
+        // Out of budget, an error, or a divergence no theorem predicts.
+        if (verdictOf(run) === "failed") process.exitCode = EXIT.failed;
       },
     );
 }

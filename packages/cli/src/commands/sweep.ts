@@ -1,16 +1,18 @@
 import type { Command } from "commander";
-import { MultiBar, Presets } from "cli-progress";
 import {
-  COST_KEY_NAMES, ConfigurationError, DEFAULT_MACHINE_PROFILE, DERIVED_PARAMETERS, enumerateConfigurations, getMachineProfile, resolveConfiguration,
+  COST_KEY_NAMES, ConfigurationError, DEFAULT_MACHINE_PROFILE, DERIVED_PARAMETERS, enumerateConfigurations, resolveConfiguration,
   runMatrix, withParameter, type Configuration, type MachineProfile, type MatrixCell,
 } from "@vmlab/core";
 import { listScenarios, type Scenario } from "@vmlab/guest";
-import { PROFILE_NAMES } from "@vmlab/isa";
-import { crossovers, statusOf, sweepOf, sweepTables, writeSweep, type SweepMetric } from "@vmlab/report";
-import { CliError } from "../errors.js";
+import { crossovers, statusOf, sweepOf, sweepTables, verdictOf, writeSweep, type SweepMetric } from "@vmlab/report";
+import { CliError, EXIT } from "../errors.js";
+import { unknownName } from "../did-you-mean.js";
 import { makeOutFolder } from "../out-folder.js";
-import { levelsOption, parseCount, printJson, parseBudget } from "../options.js";
-import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
+import { checkNames, choiceOption, levelsOption, parseCount, printJson, parseBudget, profileOption } from "../options.js";
+import { progressBar } from "../progress.js";
+import { refusal } from "../refusal.js";
+import { commaList, cpuNames as cpuNamesOf, loadStrategies, machineOrFail, memoryNames as memoryNamesOf, scenarioOrFail } from "../strategies.js";
+import { n } from "../terminal.js";
 
 /** What a sweep can vary: any cost, or a named combination of costs (its parts scaled in proportion). */
 export const SWEEP_PARAMETERS: readonly string[] = [...COST_KEY_NAMES, ...Object.keys(DERIVED_PARAMETERS)];
@@ -45,10 +47,10 @@ export function register(program: Command): void {
     .option("--scenarios <list>", "comma-separated scenario names (default: all)", commaList)
     .option("--cpus <list>", "comma-separated CPU strategies (default: every one the profile can host)", commaList)
     .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList)
-    .option("--profile <name>", `ISA profile (${PROFILE_NAMES.join(", ")})`, "x86-like")
+    .addOption(profileOption())
     .addOption(levelsOption())
     .option("--machine <profile>", "machine profile the other costs come from, or a .json file", DEFAULT_MACHINE_PROFILE)
-    .option("--metric <what>", "slowdown (against native at the same value) or cycles", "slowdown")
+    .addOption(choiceOption("--metric <what>", "slowdown (against native at the same value) or cycles", "metric", ["slowdown", "cycles"]).default("slowdown"))
     .option("--budget <n>", "guest instruction budget for every run (default: each scenario's)", parseBudget())
     .option("--workers <n>", "worker threads (default: one per core)", parseCount("--workers"))
     .option("--out <dir>", "folder for sweep.html, sweep.json and sweep.csv (default: reports/sweep-<param>)")
@@ -59,21 +61,13 @@ export function register(program: Command): void {
         param: string; from: number; to: number; steps: number; scenarios?: string[]; cpus?: string[]; memories?: string[]; profile: string;
         levels?: number; machine: string; metric: string; budget?: number; workers?: number; out?: string; config?: string; json?: boolean;
       }) => {
-        if (!SWEEP_PARAMETERS.includes(o.param)) throw new CliError(`unknown cost '${o.param}' for --param (valid: ${SWEEP_PARAMETERS.join(", ")})`);
-        if (o.metric !== "slowdown" && o.metric !== "cycles") throw new CliError(`--metric must be slowdown or cycles (got '${o.metric}')`);
-        if (!PROFILE_NAMES.includes(o.profile as never)) throw new CliError(`unknown profile '${o.profile}' (valid: ${PROFILE_NAMES.join(", ")})`);
+        if (!SWEEP_PARAMETERS.includes(o.param)) throw new CliError(unknownName("cost", o.param, SWEEP_PARAMETERS, "for --param"));
         const metric = o.metric as SweepMetric;
-        let base: MachineProfile;
-        try {
-          base = getMachineProfile(o.machine);
-        } catch (e) {
-          throw new CliError((e as Error).message);
-        }
+        const base: MachineProfile = machineOrFail(o.machine);
         const { packages, catalog } = await loadStrategies(o.config);
-        const cpuNames = catalog.filter((s) => s.kind === "cpu").map((s) => s.name);
-        const memoryNames = catalog.filter((s) => s.kind === "memory").map((s) => s.name);
-        for (const c of o.cpus ?? []) if (!cpuNames.includes(c)) throw new CliError(`unknown CPU strategy '${c}' (valid: ${cpuNames.join(", ")})`);
-        for (const m of o.memories ?? []) if (!memoryNames.includes(m)) throw new CliError(`unknown memory strategy '${m}' (valid: ${memoryNames.join(", ")})`);
+        const cpuNames = cpuNamesOf(catalog);
+        checkNames("CPU strategy", o.cpus, cpuNames);
+        checkNames("memory strategy", o.memories, memoryNamesOf(catalog));
         const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios();
         const levels = o.levels !== undefined ? { levels: o.levels } : {};
 
@@ -96,7 +90,7 @@ export function register(program: Command): void {
           throw e;
         }
         if (configurations.length === 0 && (o.cpus ?? []).some((c) => c !== "native")) {
-          throw new CliError(`no configuration can run: ${skipped.map((s) => `${s.label}: ${s.reason}`).join("; ")}`);
+          throw new CliError(refusal(skipped));
         }
         if (metric === "slowdown" && configurations.length === 0) throw new CliError("nothing to compare with native: name a CPU strategy other than native in --cpus");
 
@@ -120,21 +114,18 @@ export function register(program: Command): void {
         // Made once everything is known to be runnable: a refused sweep leaves no folder.
         const out = makeOutFolder(o.out ?? `reports/sweep-${o.param}`);
         const started = performance.now();
-        const bar = process.stderr.isTTY && !o.json
-          ? new MultiBar({ clearOnComplete: true, format: " {bar} {value}/{total} runs | {last}" }, Presets.shades_classic)
-          : undefined;
-        const progress = bar?.create(cells.length, 0, { last: "" });
+        const bar = process.stderr.isTTY && !o.json ? progressBar("runs", cells.length, {}) : undefined;
         const results = await runMatrix(cells, {
           strategyPackages: packages,
           ...(o.workers ? { workers: o.workers } : {}),
           ...(o.budget ? { budget: o.budget } : {}),
           onProgress: (done, _total, last) => {
-            if (last.outcome !== "halt" || last.properties?.equivalent === false) {
+            if (verdictOf(last) === "failed") {
               const line = `${last.scenario} ${last.configuration.label} ${last.configuration.machine}: ${statusOf(last)}\n`;
               if (bar) bar.log(line);
               else if (!o.json) process.stderr.write(line);
             }
-            progress?.update(done, { last: `${last.scenario} ${last.configuration.label} ${last.configuration.machine}` });
+            bar?.update(done, { last: `${last.scenario} ${last.configuration.label} ${last.configuration.machine}` });
           },
         });
         bar?.stop();
@@ -144,8 +135,9 @@ export function register(program: Command): void {
         if (o.json) printJson({ ...sweep, crossovers: crossovers(sweep), skipped, files, wallMs });
         else {
           process.stdout.write(sweepTables(sweep));
-          process.stderr.write(`${results.length} runs in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
+          process.stderr.write(`${n(results.length)} runs in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
         }
+        if (results.some((r) => verdictOf(r) === "failed")) process.exitCode = EXIT.failed;
       },
     );
 }

@@ -1,8 +1,10 @@
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import { DEFAULT_MACHINE_PROFILE, runConfiguration, symbolize, TraceLog } from "@vmlab/core";
 import { TRACE_STARTS, traceSteps, traceTable, type TraceStart } from "@vmlab/report";
-import { levelsOption, parseCount, printJson, parseBudget } from "../options.js";
+import { EXIT } from "../errors.js";
+import { choiceOption, levelsOption, parseCount, printJson, parseBudget, profileOption } from "../options.js";
 import { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } from "../strategies.js";
+import { terminalWidth } from "../terminal.js";
 
 /** Raw events recorded at most (a trace is for reading, not for whole long runs). */
 const EVENT_LIMIT = 200_000;
@@ -12,13 +14,13 @@ export function register(program: Command): void {
     .command("trace")
     .description("show a run step by step: Process | Operating System | VMM (two columns on bare metal)")
     .argument("<scenario>", "scenario name (see `vmlab list`) or path to a scenario folder")
-    .option("--profile <name>", "ISA profile", "mips-like")
+    .addOption(profileOption())
     .addOption(levelsOption())
     .option("--cpu <strategy>", "CPU strategy", "trap-emulate")
     .option("--memory <strategy>", "memory strategy (default: the CPU strategy's first that fits the profile)")
     .option("--machine <profile>", "machine (cost) profile, or a .json file", DEFAULT_MACHINE_PROFILE)
     .option("--events <n>", "number of steps to show", parseCount("--events"), 12)
-    .addOption(new Option("--start <where>", "where the table begins").choices([...TRACE_STARTS]).default("user"))
+    .addOption(choiceOption("--start <where>", "where the table begins", "start", TRACE_STARTS).default("user"))
     .option("--all", "every monitor event as a step of its own (nothing folded)")
     .option("--budget <n>", "guest instruction budget (default: the scenario's)", parseBudget())
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
@@ -32,11 +34,11 @@ export function register(program: Command): void {
         },
       ) => {
         const { modules, catalog } = await loadStrategies(o.config);
+        const scenario = scenarioOrFail(name);
         const config = configurationOrFail(
           { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine, cpu: o.cpu, ...(o.memory ? { memory: o.memory } : {}) },
           catalog,
         );
-        const scenario = scenarioOrFail(name);
         const log = new TraceLog(EVENT_LIMIT);
         runConfiguration(config, scenario, modules, { trace: log, ...(o.budget !== undefined ? { budget: o.budget } : {}) });
         const image = imageFor(scenario, config, catalog);
@@ -49,10 +51,10 @@ export function register(program: Command): void {
         process.stdout.write(`${scenario.name} on ${config.label}, from ${o.start === "user" ? "the first step of a user process" : `the first ${o.start}`}:\n`);
         if (steps.length === 0) {
           process.stdout.write(`(no ${o.start} event in this run)\n`);
-          process.exitCode = 3;
+          process.exitCode = EXIT.failed;
           return;
         }
-        process.stdout.write(traceTable(steps, columns));
+        process.stdout.write(traceTable(steps, columns, terminalWidth()));
       },
     );
 }
