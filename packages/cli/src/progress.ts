@@ -1,6 +1,6 @@
 // The progress bar of a long command (matrix, sweep), on stderr when it is a terminal:
 // done/total with thousands separators, the estimated time left, and what ran last.
-import { MultiBar, Presets } from "cli-progress";
+import { Format, MultiBar, Presets } from "cli-progress";
 import { n } from "./terminal.js";
 
 export interface Progress {
@@ -14,8 +14,15 @@ export function progressBar(unit: string, total: number, payload: Record<string,
   const bar = new MultiBar(
     {
       clearOnComplete: true,
-      format: ` {bar} {value}/{total} ${unit} | ETA {eta_formatted}${extra ? ` | ${extra}` : ""} | {last}`,
-      formatValue: (v, _options, type) => (type === "value" || type === "total" ? n(v) : String(v)),
+      // No estimate ("…") before the first cell ends.
+      format: (options, params, payload) =>
+        Format.Formatter(
+          { ...options, format: ` {bar} {value}/{total} ${unit} | ETA {eta_formatted}${extra ? ` | ${extra}` : ""} | {last}` },
+          params.value === 0 ? { ...params, eta: Number.NaN } : params,
+          payload,
+        ),
+      formatTime: (t, options, round) => (Number.isFinite(t) ? Format.TimeFormat(t, options, round) : "…"),
+      formatValue: (v, options, type) => (type === "value" || type === "total" ? n(v) : Format.ValueFormat(v, options, type)),
       // The estimate follows the last 50 updates (cells vary by orders of magnitude), and
       // is recomputed while a long cell runs.
       etaBuffer: 50,

@@ -91,7 +91,7 @@ describe("vmlab sweep", () => {
     it(`${what}: one clear line, no stack trace, no files`, () => {
       const out = join(mkdtempSync(join(tmpdir(), "vmlab-sweep-bad-")), "out");
       const r = vmlab(["sweep", ...args, "--out", out]);
-      expect(r.status).toBe(1);
+      expect(r.status).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(hasStackTrace(r.stderr)).toBe(false);
       expect(existsSync(out)).toBe(false);

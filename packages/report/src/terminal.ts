@@ -36,7 +36,8 @@ export function wrapLine(text: string, width: number, indent = 2): string {
 
 /**
  * Column widths for `table` that fit `width`: the flexible columns (text that may wrap)
- * shrink, widest first, to no less than `minimum`; the others keep their natural width.
+ * shrink, widest first, to no less than `minimum` (less if the terminal is narrower than
+ * that allows); the others keep their natural width.
  */
 export function fitWidths(rows: readonly (readonly string[])[], width: number, flexible: readonly number[], minimum = 10): number[] {
   const natural = rows[0]!.map((_, c) => Math.max(1, ...rows.map((r) => Math.max(...(r[c] ?? "").split("\n").map((l) => [...l].length)))));
@@ -45,10 +46,12 @@ export function fitWidths(rows: readonly (readonly string[])[], width: number, f
   const room = width - overhead - fixed;
   const flex = flexible.map((c) => natural[c]!);
   if (flex.reduce((a, b) => a + b, 0) <= room) return natural;
+  // A very narrow terminal gets narrower columns than `minimum` rather than overflow (4 at least).
+  const floor = Math.max(4, Math.min(minimum, Math.floor(room / flex.length)));
   // The largest cap that fits: every flexible column at most `cap` wide.
   let cap = Math.max(...flex);
-  while (cap > minimum && flex.reduce((n, w) => n + Math.min(w, cap), 0) > room) cap--;
-  return natural.map((w, c) => (flexible.includes(c) ? Math.max(Math.min(w, minimum), Math.min(w, cap)) : w));
+  while (cap > floor && flex.reduce((n, w) => n + Math.min(w, cap), 0) > room) cap--;
+  return natural.map((w, c) => (flexible.includes(c) ? Math.max(Math.min(w, floor), Math.min(w, cap)) : w));
 }
 
 interface Column {

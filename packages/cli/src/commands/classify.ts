@@ -45,8 +45,9 @@ export function register(program: Command): void {
         for (const i of members) rows.push([i.mnemonic, yes(i.privileged), yes(i.controlSensitive), yes(i.behaviourSensitive), g.label]);
         rules.add(rows.length);
       }
-      // The headers and the class wrap on a narrow terminal.
-      const widths = fitWidths(rows, width, [1, 2, 3, 4], 10);
+      // On a narrow terminal the headers break at their hyphens and the class wraps.
+      if (fitWidths(rows, width, []).reduce((a, b) => a + b, 0) + 16 > width) rows[0] = rows[0]!.map((h) => h.replace("-", "-\n"));
+      const widths = fitWidths(rows, width, [4], 10);
       out.push(
         table(rows, {
           columns: Object.fromEntries(widths.map((w, k) => [k, { width: w, wrapWord: true }])),
