@@ -67,6 +67,8 @@ export async function build() {
     // inversify's decorators, as the typecheck compiles them.
     tsconfigRaw: { compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: false, useDefineForClassFields: true } },
     define: {
+      // cli/src/source-mode.ts: this is the prebuilt command, not the TypeScript sources.
+      VMLAB_BUNDLED: "true",
       // core/src/worker-thread.ts: the worker is plain JavaScript in the bundle's folder.
       VMLAB_BUNDLED_WORKER: JSON.stringify(relative(join(PACKAGES, "core", "src"), join(DIST, "matrix-worker.mjs")).split(sep).join("/")),
       // cli/src/strategies.ts: the built-in strategy packages are dist/<package>.mjs.

@@ -5,6 +5,9 @@ import { Command, CommanderError } from "commander";
 import { describeError, EXIT, EXIT_CODES_HELP, exitCodeOf } from "./errors.js";
 import { commands } from "./commands/index.js";
 import { VERSION } from "./version.js";
+import { rerunWithWorkspaceCompilerOptions } from "./source-mode.js";
+
+rerunWithWorkspaceCompilerOptions();
 
 // `pnpm vmlab ...` runs in the workspace root; paths the user gives are relative to
 // where they typed it, which pnpm passes as INIT_CWD.

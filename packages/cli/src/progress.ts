@@ -1,7 +1,10 @@
 // The progress bar of a long command (matrix, sweep), on stderr when it is a terminal:
 // done/total with thousands separators, the estimated time left, and what ran last.
-import { Format, MultiBar, Presets } from "cli-progress";
+import cliProgress from "cli-progress";
 import { n } from "./terminal.js";
+
+// A CommonJS package: Node finds only some of its names as ESM exports.
+const { Format, MultiBar, Presets } = cliProgress;
 
 export interface Progress {
   update(done: number, payload: Record<string, unknown>): void;

@@ -79,7 +79,8 @@ async function importModule(url: string): Promise<unknown> {
       tsx.register({ tsconfig: fileURLToPath(new URL("../../../tsconfig.json", import.meta.url)) });
     });
     await typeScriptLoader;
-    return await import(url);
+    // Another URL for the same file: Node keeps the failed load of the first.
+    return await import(`${url}${url.includes("?") ? "&" : "?"}ts`);
   }
 }
 

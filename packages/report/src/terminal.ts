@@ -128,13 +128,15 @@ function grids(results: readonly RunResult[], width: number): string[] {
   return out;
 }
 
+const named = (short: string, name: string): string => (short === name ? name : `${short} ${name}`);
+
 /** The legend of the grids' abbreviations and marks. */
 function legend(results: readonly RunResult[], width: number): string {
   const cpus = [...new Set(results.map((r) => r.configuration.cpu))].filter((c) => c !== "native");
   const memories = [...new Set(results.map((r) => r.configuration.memory))].filter((m) => memoryShort(m) !== "");
   return wrapLine(
-    `Slowdown of the whole run against native on the same machine. CPU: ${cpus.map((c) => `${cpuShort(c)} ${c}`).join(", ")}; ` +
-      `memory: ${memories.map((m) => `${memoryShort(m)} ${m}`).join(", ")}. ` +
+    `Slowdown of the whole run against native on the same machine. CPU: ${cpus.map((c) => named(cpuShort(c), c)).join(", ")}` +
+      `${memories.length ? `; memory: ${memories.map((m) => named(memoryShort(m), m)).join(", ")}` : ""}. ` +
       `${PREDICTED_MARK} diverges as predicted (not a failure); ${FAILED_MARK} failed (listed below); - not run.`,
     width,
     0,
