@@ -95,12 +95,15 @@ function grids(results: readonly RunResult[], width: number): string[] {
     const cells = scenarios.map((s) => columns.map((c) => cellText(at.get(`${s}|${c.label}|${c.machine}`), slow)));
     const first = Math.max("scenario".length, ...scenarios.map((s) => s.length));
     const widths = columns.map((c, k) => Math.max(c.head.length, ...cells.map((row) => row[k]!.length)));
-    // Columns packed into chunks no wider than the terminal (at least one column each).
+    // Columns packed into chunks no wider than the terminal (at least one column each);
+    // a machine's columns are set apart from the previous machine's by a wider gap.
     const chunks: number[][] = [];
     let chunk: number[] = [];
     let used = first;
+    const newMachine = (k: number, i: number, ks: readonly number[]): boolean => i > 0 && columns[k]!.machine !== columns[ks[i - 1]!]!.machine;
+    const gap = (k: number, i: number, ks: readonly number[]): number => (newMachine(k, i, ks) ? 4 : 2);
     columns.forEach((_, k) => {
-      const w = 2 + widths[k]!;
+      const w = gap(k, chunk.length, [...chunk, k]) + widths[k]!;
       if (chunk.length > 0 && used + w > width) {
         chunks.push(chunk);
         chunk = [];
@@ -114,14 +117,16 @@ function grids(results: readonly RunResult[], width: number): string[] {
       // The machine's name over its columns, left-aligned, cut to the room it has.
       let machineLine = " ".repeat(first);
       ks.forEach((k, i) => {
-        if (i > 0 && columns[k]!.machine === columns[ks[i - 1]!]!.machine) return;
-        let span = 0;
-        for (let j = i; j < ks.length && columns[ks[j]!]!.machine === columns[k]!.machine; j++) span += 2 + widths[ks[j]!]!;
+        if (i > 0 && !newMachine(k, i, ks)) return;
+        let span = widths[k]!;
+        for (let j = i + 1; j < ks.length && !newMachine(ks[j]!, j, ks); j++) span += 2 + widths[ks[j]!]!;
         const name = columns[k]!.machine;
-        machineLine += "  " + (name.length > span - 2 ? name.slice(0, Math.max(1, span - 3)) + "…" : name).padEnd(span - 2);
+        machineLine += " ".repeat(gap(k, i, ks)) + (name.length > span ? name.slice(0, Math.max(1, span - 1)) + "…" : name).padEnd(span);
       });
-      const head = "scenario".padEnd(first) + ks.map((k) => "  " + columns[k]!.head.padStart(widths[k]!)).join("");
-      const body = scenarios.map((s, r) => s.padEnd(first) + ks.map((k) => "  " + cells[r]![k]!.padStart(widths[k]!)).join(""));
+      const row = (label: string, text: (k: number) => string): string =>
+        label.padEnd(first) + ks.map((k, i) => " ".repeat(gap(k, i, ks)) + text(k).padStart(widths[k]!)).join("");
+      const head = row("scenario", (k) => columns[k]!.head);
+      const body = scenarios.map((s, r) => row(s, (k) => cells[r]![k]!));
       out.push([`${profile}`, machineLine.trimEnd(), head, ...body].join("\n"));
     }
   }
