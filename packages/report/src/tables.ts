@@ -23,8 +23,8 @@ export function rows(results: readonly RunResult[]): string[][] {
   ]);
 }
 
-/** Every cell as a row, fitted to a terminal `width` columns wide (scenario, configuration and status wrap). */
-export function terminalTable(results: readonly RunResult[], width = 100): string {
+/** Every cell as a row, fitted to a terminal `width` columns wide if given (scenario, configuration and status wrap). */
+export function terminalTable(results: readonly RunResult[], width = Number.POSITIVE_INFINITY): string {
   const all = [HEADER, ...rows(results)];
   const widths = fitWidths(all, width, [0, 1, 3]);
   return table(all, {
@@ -77,7 +77,7 @@ export const VM_HEADER = ["scenario", "configuration", "machine", "VM", "status 
 
 
 /** The VMs of multi-VM runs, for the terminal (empty when there are none). */
-export function terminalVmTable(results: readonly RunResult[], width = 100): string {
+export function terminalVmTable(results: readonly RunResult[], width = Number.POSITIVE_INFINITY): string {
   // The outputs and audits themselves are in report.md and results.json.
   const vms = vmRows(results).map((r) => [...r.slice(0, 7), r[8] === "-" ? "-" : `${r[8]!.split(":")[0]} recorded`]);
   if (vms.length === 0) return "";
