@@ -40,12 +40,34 @@ const sourceUrls = {
   },
 };
 
+/** The names the options offer (cli/src/names-from-packages.ts), evaluated once here. */
+async function namesFromPackages(esbuild, tmp) {
+  const out = join(tmp, "names.mjs");
+  await esbuild.build({
+    entryPoints: [join(CLI, "src", "names-from-packages.ts")],
+    outfile: out,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    external: ["tsx", "tsx/*", "esbuild"],
+    tsconfigRaw: { compilerOptions: { experimentalDecorators: true } },
+    banner: { js: "import { createRequire as __vmlabRequire } from 'node:module'; const require = __vmlabRequire(import.meta.url);" },
+    plugins: [sourceUrls],
+    logLevel: "error",
+  });
+  const { names } = await import(pathToFileURL(out).href);
+  rmSync(out);
+  return names;
+}
+
 /** Builds dist/ into a fresh folder and swaps it in. Returns the build's wall time in ms. */
 export async function build() {
   const started = performance.now();
   const esbuild = await import("esbuild");
   const tmp = `${DIST}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
+  const names = await namesFromPackages(esbuild, tmp);
   const entryPoints = {
     vmlab: join(CLI, "src", "main.ts"),
     "matrix-worker": join(PACKAGES, "core", "src", "matrix-worker.ts"),
@@ -67,6 +89,8 @@ export async function build() {
     // inversify's decorators, as the typecheck compiles them.
     tsconfigRaw: { compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: false, useDefineForClassFields: true } },
     define: {
+      // cli/src/names.ts: the choices and defaults the options offer, so that listing them loads no package.
+      VMLAB_NAMES: JSON.stringify(names),
       // cli/src/source-mode.ts: this is the prebuilt command, not the TypeScript sources.
       VMLAB_BUNDLED: "true",
       // core/src/worker-thread.ts: the worker is plain JavaScript in the bundle's folder.
@@ -83,7 +107,7 @@ export async function build() {
     sourcemap: "linked",
   });
   const inputs = Object.keys(result.metafile.inputs)
-    .filter((p) => !p.includes("node_modules"))
+    .filter((p) => !p.includes("node_modules") && !p.startsWith("<"))
     .map((p) => relative(DIST, join(ROOT, p)).split(sep).join("/"));
   inputs.push(relative(DIST, fileURLToPath(import.meta.url)).split(sep).join("/"));
   writeFileSync(join(tmp, "inputs.json"), JSON.stringify(inputs, null, 1) + "\n");

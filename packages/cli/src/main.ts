@@ -2,12 +2,20 @@
 // The `vmlab` command: one module per subcommand under commands/.
 import "reflect-metadata";
 import { Command, CommanderError } from "commander";
-import { describeError, EXIT, EXIT_CODES_HELP, exitCodeOf } from "./errors.js";
+import { EXIT, EXIT_CODES_HELP } from "./errors.js";
 import { commands } from "./commands/index.js";
 import { VERSION } from "./version.js";
 import { rerunWithWorkspaceCompilerOptions } from "./source-mode.js";
 
 rerunWithWorkspaceCompilerOptions();
+
+// Output cut short by the reader (`vmlab list | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 
 // `pnpm vmlab ...` runs in the workspace root; paths the user gives are relative to
 // where they typed it, which pnpm passes as INIT_CWD.
@@ -31,6 +39,7 @@ try {
     // commander has printed its message (unknown option or command, missing argument, help, version).
     process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
+    const { describeError, exitCodeOf } = await import("./error-kinds.js");
     process.stderr.write(`vmlab: ${describeError(e)}\n`);
     process.exitCode = exitCodeOf(e);
   }

@@ -1,8 +1,7 @@
 import { Option } from "commander";
-import { PROFILE_NAMES, getProfile, type Profile } from "@vmlab/isa";
-import { MAX_BUDGET } from "@vmlab/guest";
 import { CliError } from "./errors.js";
 import { unknownName } from "./did-you-mean.js";
+import { NAMES } from "./names.js";
 
 /** The ISA profile every command uses unless told otherwise: strict, so every strategy can be exact on it. */
 export const DEFAULT_PROFILE = "riscv-like";
@@ -15,7 +14,7 @@ export function choiceOption(flags: string, description: string, kind: string, v
   });
 }
 
-export const profileOption = () => choiceOption("--profile <name>", "ISA profile", "profile", PROFILE_NAMES).default(DEFAULT_PROFILE);
+export const profileOption = () => choiceOption("--profile <name>", "ISA profile", "profile", NAMES.profiles).default(DEFAULT_PROFILE);
 
 /** Each name of a list must be one of `valid`. */
 export function checkNames(kind: string, given: readonly string[] | undefined, valid: readonly string[]): void {
@@ -40,31 +39,11 @@ export function parseCount(flag: string, max = Number.MAX_SAFE_INTEGER, why = ""
   };
 }
 
-/** A guest instruction budget: at most MAX_BUDGET, as a scenario file's. */
-export const parseBudget = () => parseCount("--budget", MAX_BUDGET, "a run that long takes hours under the interpreter");
-
-export function resolveProfile(name: string, levels?: number): Profile {
-  if (!PROFILE_NAMES.includes(name as never)) throw new CliError(unknownName("profile", name, PROFILE_NAMES));
-  try {
-    return getProfile(name, levels === undefined ? {} : { levels });
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-}
-
-/** Defines that let one assembly source adapt to the profile (see ISA.md). */
-export function profileDefines(p: Profile): Record<string, number> {
-  const d: Record<string, number> = {};
-  d[p.name.replace(/-/g, "_").toUpperCase()] = 1; // MIPS_LIKE, RISCV_LIKE, X86_LIKE
-  if (p.mmu.kind === "walker") {
-    d.WALKER = 1;
-    d.LEVELS = p.mmu.levels;
-  } else {
-    d.SOFTWARE_TLB = 1;
-  }
-  return d;
-}
+/** A guest instruction budget: at most a scenario file's largest. */
+export const parseBudget = () => parseCount("--budget", NAMES.maxBudget, "a run that long takes hours under the interpreter");
 
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + "\n");
 }
+
+export const commaList = (v: string): string[] => v.split(",").map((s) => s.trim()).filter(Boolean);

@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { assembleFile, ProgramFileError, readImageFile, readProgramFile, type Image, type ImageProfile, type Profile } from "@vmlab/isa";
 import { CliError } from "./errors.js";
-import { profileDefines, resolveProfile } from "./options.js";
+import { profileDefines, resolveProfile } from "./profile.js";
 
 export function isAssemblySource(file: string): boolean {
   return /\.(s|asm)$/i.test(file);

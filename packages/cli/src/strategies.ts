@@ -5,13 +5,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ContainerModule } from "inversify";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, ConfigurationError, getMachineProfile, guestImage, importStrategyModules, MACHINE_PROFILE_NAMES, PluginError,
+  BUILTIN_STRATEGY_PACKAGES, catalogOf, ConfigurationError, getMachineProfile, guestImage, importStrategyModules, PluginError,
   readConfigFile, resolveConfiguration, resolveStrategyPackage, type Configuration, type ConfigurationSpec, type MachineProfile, type StrategyInfo,
 } from "@vmlab/core";
 import type { Image } from "@vmlab/isa";
 import { findScenario, scenariosRoot, ScenarioError, type Scenario } from "@vmlab/guest";
 import { CliError } from "./errors.js";
 import { unknownName } from "./did-you-mean.js";
+import { NAMES } from "./names.js";
 import { checkNames } from "./options.js";
 
 const CLI_DIR = dirname(fileURLToPath(import.meta.url));
@@ -51,7 +52,7 @@ export const memoryNames = (catalog: readonly StrategyInfo[]): string[] => catal
 /** A machine profile by name (with feature switches, `name:feature=off`) or from a .json file. */
 export function machineOrFail(spec: string): MachineProfile {
   const name = spec.split(":")[0]!;
-  if (!spec.endsWith(".json") && !MACHINE_PROFILE_NAMES.includes(name)) throw new CliError(`${unknownName("machine profile", name, MACHINE_PROFILE_NAMES)} (or a .json file)`);
+  if (!spec.endsWith(".json") && !NAMES.machines.includes(name)) throw new CliError(`${unknownName("machine profile", name, NAMES.machines)} (or a .json file)`);
   try {
     return getMachineProfile(spec);
   } catch (e) {
@@ -97,5 +98,3 @@ export function imageFor(scenario: Scenario, config: Configuration, catalog: rea
   const cpu = catalog.find((s) => s.kind === "cpu" && s.name === config.cpu);
   return guestImage(scenario, config.profile, { paravirt: cpu?.requires.paravirtualGuest === true });
 }
-
-export const commaList = (v: string): string[] => v.split(",").map((s) => s.trim()).filter(Boolean);

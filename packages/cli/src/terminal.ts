@@ -1,5 +1,4 @@
 // The width output is fitted to: the terminal's, or a sensible one when piped.
-import { fmtInt } from "@vmlab/report";
 
 /** Columns when the output is not a terminal and COLUMNS does not say. */
 export const PIPED_WIDTH = 100;
@@ -11,4 +10,4 @@ export function terminalWidth(stream: NodeJS.WriteStream = process.stdout): numb
 }
 
 /** A count with thousands separators. */
-export const n = (x: number): string => fmtInt(x);
+export const n = (x: number): string => Math.round(x).toLocaleString("en-US");

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { disassembleImage } from "@vmlab/isa";
-import { levelsOption, printJson, profileOption } from "../options.js";
-import { loadProgramFor } from "../program-file.js";
+import { lazy } from "./lazy.js";
+import { levelsOption, profileOption } from "../options.js";
 
 export function register(program: Command): void {
   program
@@ -11,10 +10,5 @@ export function register(program: Command): void {
     .addOption(profileOption())
     .addOption(levelsOption())
     .option("--json", "print the result as JSON")
-    .action((file: string, opts: { profile: string; levels?: number; json?: boolean }, cmd: Command) => {
-      const { image, profile } = loadProgramFor(file, opts, cmd);
-      const text = disassembleImage(image);
-      if (opts.json) printJson({ file, profile: profile.name, entry: image.entry, assembly: text });
-      else process.stdout.write(text.endsWith("\n") ? text : text + "\n");
-    });
+    .action(lazy(() => import("../actions/disasm.js")));
 }

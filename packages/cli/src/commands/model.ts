@@ -1,9 +1,5 @@
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Command } from "commander";
-import { MACHINE_PROFILES, PUBLISHED, VALIDATION } from "@vmlab/core";
-import { modelMarkdown } from "@vmlab/report";
-import { printJson } from "../options.js";
+import { lazy } from "./lazy.js";
 
 export function register(program: Command): void {
   program
@@ -11,15 +7,5 @@ export function register(program: Command): void {
     .description("print the cost model: machine generations and features, every cost with its provenance, events, calibration and validation figures (MODEL.md)")
     .option("--out <file>", "write the Markdown to a file instead of printing it")
     .option("--json", "print as JSON")
-    .action((o: { out?: string; json?: boolean }) => {
-      if (o.json) {
-        printJson({ machineProfiles: Object.values(MACHINE_PROFILES), published: Object.values(PUBLISHED), validation: VALIDATION.map(({ compute: _c, ...row }) => row) });
-        return;
-      }
-      const text = modelMarkdown();
-      if (o.out) {
-        writeFileSync(resolve(o.out), text);
-        process.stderr.write(`wrote ${resolve(o.out)}\n`);
-      } else process.stdout.write(text);
-    });
+    .action(lazy(() => import("../actions/model.js")));
 }
