@@ -1,7 +1,8 @@
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { lazy } from "./lazy.js";
 import { CliError } from "../errors.js";
-import { levelsOption, profileOption } from "../options.js";
+import { levelsOption, profileOption, printJson } from "../options.js";
+import { n } from "../terminal.js";
 
 function parseDefine(v: string, acc: Record<string, number> | undefined): Record<string, number> {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.+))?$/.exec(v);
@@ -20,5 +21,31 @@ export function register(program: Command): void {
     .addOption(levelsOption())
     .option("-D, --define <name[=value]>", "define a symbol for conditional assembly (repeatable)", parseDefine)
     .option("--json", "print the result as JSON")
-    .action(lazy(() => import("../actions/asm.js")));
+    .action(async (file: string, opts: { out?: string; profile: string; levels?: number; define?: Record<string, number>; json?: boolean }) => {
+      const { writeImageFile } = await import("@vmlab/isa");
+      const { assembleSource, imageProfileOf, isAssemblySource } = await import("../program-file.js");
+      const { resolveProfile } = await import("../profile.js");
+      if (!isAssemblySource(file)) throw new CliError(`${file}: expected an assembly source ending in .s`);
+      const profile = resolveProfile(opts.profile, opts.levels);
+      const image = assembleSource(file, profile, opts.define ?? {});
+      if (image.segments.every((s) => s.bytes.length === 0)) throw new CliError(`${file}: assembles to nothing (no instruction or data): no image written`);
+      const out = opts.out ?? file.replace(/\.(s|asm)$/i, ".img");
+      const bytes = writeImageFile(image, imageProfileOf(profile));
+      writeFileSync(out, bytes);
+      const size = image.segments.reduce((n, s) => n + s.bytes.length, 0);
+      const summary = {
+        source: file,
+        image: out,
+        profile: imageProfileOf(profile),
+        entry: `0x${image.entry.toString(16).padStart(8, "0")}`,
+        segments: image.segments.map((s) => ({ address: `0x${s.address.toString(16).padStart(8, "0")}`, bytes: s.bytes.length })),
+        bytes: size,
+        symbols: Object.keys(image.symbols).length,
+      };
+      if (opts.json) printJson(summary);
+      else
+        process.stdout.write(
+          `${out}: ${n(size)} bytes in ${image.segments.length} segment(s), entry ${summary.entry}, ${n(summary.symbols)} symbols, for ${profile.name}${profile.mmu.kind === "walker" ? ` (${profile.mmu.levels} page-table levels)` : ""}\n`,
+        );
+    });
 }

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { lazy } from "./lazy.js";
-import { levelsOption, profileOption } from "../options.js";
+import { levelsOption, profileOption, printJson } from "../options.js";
 
 export function register(program: Command): void {
   program
@@ -10,5 +9,12 @@ export function register(program: Command): void {
     .addOption(profileOption())
     .addOption(levelsOption())
     .option("--json", "print the result as JSON")
-    .action(lazy(() => import("../actions/disasm.js")));
+    .action(async (file: string, opts: { profile: string; levels?: number; json?: boolean }, cmd: Command) => {
+      const { disassembleImage } = await import("@vmlab/isa");
+      const { loadProgramFor } = await import("../program-file.js");
+      const { image, profile } = loadProgramFor(file, opts, cmd);
+      const text = disassembleImage(image);
+      if (opts.json) printJson({ file, profile: profile.name, entry: image.entry, assembly: text });
+      else process.stdout.write(text.endsWith("\n") ? text : text + "\n");
+    });
 }

@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
-import { lazy } from "./lazy.js";
-import { levelsOption, profileOption, parseBudget } from "../options.js";
+import { levelsOption, profileOption, parseBudget, printJson } from "../options.js";
+import { EXIT } from "../errors.js";
+import { n } from "../terminal.js";
 
 export function register(program: Command): void {
   program
@@ -11,5 +12,26 @@ export function register(program: Command): void {
     .addOption(levelsOption())
     .addOption(new Option("--budget <n>", "stop after this many retired instructions").argParser(parseBudget()).default(100_000_000, "100,000,000"))
     .option("--json", "print the result as JSON")
-    .action(lazy(() => import("../actions/exec.js")));
+    .action(async (file: string, opts: { profile: string; levels?: number; budget: number; json?: boolean }, cmd: Command) => {
+      const { CAUSE_NAMES, Machine } = await import("@vmlab/isa");
+      const { loadProgramFor } = await import("../program-file.js");
+      const { image, profile } = loadProgramFor(file, opts, cmd);
+      const machine = new Machine({ profile });
+      machine.load(image);
+      const started = performance.now();
+      const stop = machine.run(opts.budget);
+      const wallMs = performance.now() - started;
+      const stats = machine.stats();
+      const output = machine.console.text();
+      const outcome =
+        stop.reason === "halt" ? "halted" : stop.reason === "budget" ? `budget of ${n(opts.budget)} instructions exhausted` : `stopped: ${CAUSE_NAMES[stop.cause ?? 0]}`;
+      if (stop.reason !== "halt") process.exitCode = EXIT.failed;
+      if (opts.json) {
+        printJson({ file, profile: profile.name, outcome: stop.reason, output, instructions: stats.retired, stats, wallMs });
+        return;
+      }
+      process.stdout.write(output);
+      if (output.length > 0 && !output.endsWith("\n")) process.stdout.write("\n");
+      process.stderr.write(`-- ${outcome} after ${n(stats.retired)} instructions (${profile.name})\n`);
+    });
 }

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
-import { lazy } from "./lazy.js";
 import { NAMES } from "../names.js";
-import { choiceOption, levelsOption, parseCount, parseBudget, profileOption } from "../options.js";
+import { choiceOption, levelsOption, parseCount, parseBudget, profileOption, printJson } from "../options.js";
+import { EXIT } from "../errors.js";
+import { terminalWidth } from "../terminal.js";
+import type { TraceStart } from "@vmlab/report";
 
 /** Raw events recorded at most (a trace is for reading, not for whole long runs). */
 export const EVENT_LIMIT = 200_000;
@@ -22,5 +24,31 @@ export function register(program: Command): void {
     .option("--budget <n>", "guest instruction budget (default: the scenario's)", parseBudget())
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the steps as JSON")
-    .action(lazy(() => import("../actions/trace.js")));
+    .action(async (name: string, o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; events: number; start: TraceStart; all?: boolean; budget?: number; config?: string; json?: boolean; }) => {
+      const { runConfiguration, symbolize, TraceLog } = await import("@vmlab/core");
+      const { traceSteps, traceTable } = await import("@vmlab/report");
+      const { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } = await import("../strategies.js");
+      const { modules, catalog } = await loadStrategies(o.config);
+      const scenario = scenarioOrFail(name);
+      const config = configurationOrFail(
+        { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine, cpu: o.cpu, ...(o.memory ? { memory: o.memory } : {}) },
+        catalog,
+      );
+      const log = new TraceLog(EVENT_LIMIT);
+      runConfiguration(config, scenario, modules, { trace: log, ...(o.budget !== undefined ? { budget: o.budget } : {}) });
+      const image = imageFor(scenario, config, catalog);
+      const steps = traceSteps(log.events, { start: o.start, steps: o.events, all: o.all === true, symbolize: (pc) => symbolize(image, pc) });
+      const columns = config.cpu === "native" ? 2 : 3;
+      if (o.json) {
+        printJson({ scenario: scenario.name, configuration: config.label, columns, start: o.start, steps });
+        return;
+      }
+      process.stdout.write(`${scenario.name} on ${config.label}, from ${o.start === "user" ? "the first step of a user process" : `the first ${o.start}`}:\n`);
+      if (steps.length === 0) {
+        process.stdout.write(`(no ${o.start} event in this run)\n`);
+        process.exitCode = EXIT.failed;
+        return;
+      }
+      process.stdout.write(traceTable(steps, columns, terminalWidth()));
+    });
 }
