@@ -118,13 +118,13 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
       const source = translated ? "the translation cache at " : "";
       if (b.runIndex >= 0 && b.runIndex === b.parts.length - 1) {
         b.runInstructions += e.instructions ?? 0;
-        b.parts[b.runIndex] = `runs ${b.runInstructions} ${translated}instructions from ${source}${where(b.runPc)}`;
+        b.parts[b.runIndex] = `runs ${b.runInstructions.toLocaleString("en-US")} ${translated}instructions from ${source}${where(b.runPc)}`;
         continue;
       }
       b.runInstructions = e.instructions ?? 0;
       b.runPc = e.pc ?? 0;
       b.runIndex = b.parts.length;
-      let text = `runs ${b.runInstructions} ${translated}instruction${b.runInstructions === 1 ? "" : "s"} from ${source}${where(e.pc)}`;
+      let text = `runs ${b.runInstructions.toLocaleString("en-US")} ${translated}instruction${b.runInstructions === 1 ? "" : "s"} from ${source}${where(e.pc)}`;
       if (e.actor === "process" && faultedPc !== undefined && e.pc === faultedPc) {
         text = `retries the instruction at ${where(e.pc)}: ${faultedCause === "TLB_MISS" ? "TLB hit" : "now mapped"}; ${text}`;
       } else if (e.actor === "process" && b.parts.length === 0 && built.length > 1) {
