@@ -147,6 +147,22 @@ export function staleReason() {
   return undefined;
 }
 
+function holderAlive(lock) {
+  let pid;
+  try {
+    pid = Number(readFileSync(join(lock, "pid"), "utf8"));
+  } catch {
+    // Just made, its pid not written yet; or left without one long ago.
+    return Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 5_000;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+
 /** Rebuilds dist/ if it is stale; one process at a time (a lock folder), the others wait for it. */
 export async function ensureBuilt(log = () => {}) {
   if (staleReason() === undefined) return;
@@ -155,11 +171,12 @@ export async function ensureBuilt(log = () => {}) {
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, "pid"), String(process.pid));
       break;
     } catch (e) {
       if (e.code !== "EEXIST") throw e;
-      // A lock older than two minutes was left by a process that died.
-      if (Date.now() > deadline || Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 120_000) {
+      // A lock left by a process that is gone (or held too long) is taken over.
+      if (Date.now() > deadline || !holderAlive(lock)) {
         rmSync(lock, { recursive: true, force: true });
         continue;
       }
