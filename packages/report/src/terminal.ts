@@ -95,6 +95,12 @@ function grids(results: readonly RunResult[], width: number): string[] {
     const cells = scenarios.map((s) => columns.map((c) => cellText(at.get(`${s}|${c.label}|${c.machine}`), slow)));
     const first = Math.max("scenario".length, ...scenarios.map((s) => s.length));
     const widths = columns.map((c, k) => Math.max(c.head.length, ...cells.map((row) => row[k]!.length)));
+    // A machine's columns are together at least as wide as its name.
+    for (const machine of machines) {
+      const ks = columns.flatMap((c, k) => (c.machine === machine ? [k] : []));
+      const span = ks.reduce((w, k) => w + widths[k]!, 2 * (ks.length - 1));
+      if (span < machine.length) widths[ks[ks.length - 1]!]! += machine.length - span;
+    }
     // Columns packed into chunks no wider than the terminal (at least one column each);
     // a machine's columns are set apart from the previous machine's by a wider gap.
     const chunks: number[][] = [];
