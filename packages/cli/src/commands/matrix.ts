@@ -98,6 +98,7 @@ export function register(program: Command): void {
           machineProfiles: machines.map((m) => getMachineProfile(m)),
           skipped,
           wallMs,
+          strategies: catalog.map((s) => ({ name: s.name, kind: s.kind, description: s.description })),
         });
         if (o.json) printJson({ results, skipped, files, wallMs });
         else {

@@ -156,21 +156,32 @@ ${dataTable("micro-table", [{ name: "scenario" }, { name: "configuration", nowra
 </section>`;
 }
 
+/** Text from the model that may hold Markdown code spans (`in`). */
+const prose = (x: string): string => esc(x).replace(/`([^`]+)`/g, "<code>$1</code>");
+
 export function fasterSection(v: ReportView): string {
   const faster = fasterThanNative(v.results);
   if (faster.length === 0) return "";
   const unexplained = "NOT EXPLAINED by a published result: a defect of the model";
   const reasons = [...new Set(faster.map((f) => f.reason ?? unexplained))];
-  const rows = faster.map((f) => [
-    text(f.run.scenario),
-    text(f.run.configuration.label),
-    text(f.run.configuration.machine),
-    num(f.slowdown, fmtRatio(f.slowdown)),
-    text(`(${reasons.indexOf(f.reason ?? unexplained) + 1})`, f.reason ? undefined : "failtext"),
-  ]);
+  // One row per scenario and configuration, the machines side by side.
+  const keys = [...new Set(faster.map((f) => `${f.run.scenario}\u0000${f.run.configuration.label}`))];
+  const rows = keys.map((k) => {
+    const mine = faster.filter((f) => `${f.run.scenario}\u0000${f.run.configuration.label}` === k);
+    const why = [...new Set(mine.map((f) => reasons.indexOf(f.reason ?? unexplained) + 1))];
+    return [
+      text(mine[0]!.run.scenario),
+      text(mine[0]!.run.configuration.label),
+      ...v.machines.map((m) => {
+        const f = mine.find((x) => x.run.configuration.machine === m.name);
+        return f ? num(f.slowdown, fmtRatio(f.slowdown)) : { html: "", cls: "n" };
+      }),
+      text(why.map((i) => `(${i})`).join(" "), mine.some((f) => !f.reason) ? "failtext" : undefined),
+    ];
+  });
   return `<section id="faster"><h2>Faster than bare metal</h2>
-<p>Runs below 1x, each with the published result that explains it:</p>
-<ol>${reasons.map((r) => `<li${r === unexplained ? ' class="failtext"' : ""}>${esc(r)}</li>`).join("")}</ol>
-${dataTable("faster-table", [{ name: "scenario" }, { name: "configuration", nowrap: true }, { name: "machine", nowrap: true }, { name: "slowdown", numeric: true }, { name: "why" }], rows)}
+<p>${faster.length} runs below 1x, each with the published result that explains it:</p>
+<ol>${reasons.map((r) => `<li${r === unexplained ? ' class="failtext"' : ""}>${prose(r)}</li>`).join("")}</ol>
+${dataTable("faster-table", [{ name: "scenario" }, { name: "configuration", nowrap: true }, ...v.machines.map((m) => ({ name: m.name, numeric: true })), { name: "why" }], rows)}
 </section>`;
 }
