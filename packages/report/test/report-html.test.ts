@@ -90,7 +90,7 @@ describe("report.html of the default matrix in headless Chromium", () => {
     const file = join(mkdtempSync(join(tmpdir(), "vmlab-html-")), "report.html");
     writeFileSync(file, toHtml(results, meta, validation));
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1700 } });
     page.on("request", (r) => requests.push(r.url()));
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : undefined));
@@ -157,6 +157,17 @@ describe("report.html of the default matrix in headless Chromium", () => {
     expect(Math.max(...results.filter((r) => r.properties?.equivalent === false).map(slowdown).filter((x) => x !== undefined))).toBeGreaterThan(legend);
     expect(await illegibleText(page, "#slowdown .mode[data-mode=run] td, #slowdown .mode[data-mode=run] th, #slowdown .legend")).toEqual([]);
     for (const m of MACHINES) await shot(page, `#slowdown-run-${m}`, `slowdown-${m}`);
+
+    // The measured region instead: its own maps and scale, from the regions' cycles.
+    await page.check('input[name=slowmode][value=region]');
+    expect(await page.$$eval("#slowdown .mode", (ms) => ms.map((m) => `${m.getAttribute("data-mode")} ${(m as HTMLElement).hidden}`))).toEqual(["run true", "region false"]);
+    const regionSlowdown = (r: RunResult) => {
+      const n = results.find((x) => x.configuration.cpu === "native" && x.scenario === r.scenario && x.configuration.label.split("/")[0] === r.configuration.label.split("/")[0] && x.configuration.machine === r.configuration.machine);
+      return r.region && n?.region ? r.region.cycles.total / n.region.cycles.total : undefined;
+    };
+    const regions = results.filter((r) => r.properties?.equivalent === true && r.configuration.cpu !== "native").map(regionSlowdown).filter((x) => x !== undefined);
+    expect(await page.$eval("#slowdown-region-skylake-2015 .legend", (l) => Number(l.getAttribute("data-max")))).toBeCloseTo(Math.max(...regions), 6);
+    await page.check('input[name=slowmode][value=run]');
   });
 
   it("charts the cycles as shares of each run: legend clear of the plot, every bar visible, the machine in every label", async () => {

@@ -41,7 +41,7 @@ table{border-collapse:collapse;font-size:12.5px}
 td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}td.n{white-space:nowrap}
 td.wrap{max-width:34em;min-width:16em;overflow-wrap:break-word}td.nw{white-space:nowrap}td.verdict{min-width:10em;max-width:17em}
-.scroll{max-height:70vh;overflow:auto;border:1px solid #ccc;max-width:100%}
+.scroll{max-height:640px;overflow:auto;border:1px solid #ccc;max-width:100%}
 .scroll thead th{position:sticky;top:0;z-index:1}
 .noscroll{overflow-x:auto;max-width:100%}
 th[role=columnheader]:not([data-sort-method=none]){cursor:pointer}
@@ -51,7 +51,7 @@ th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{co
 .controls select{max-width:16em}
 .modes{margin:.5em 0 .8em}
 .legend{display:flex;flex-wrap:wrap;gap:1em 2em;align-items:flex-start;margin:.5em 0 1em}
-.scalebox{width:460px;padding:0 16px}.scalebar{height:14px;border:1px solid #999}
+.scalebox{width:520px;padding:0 16px}.scalebar{height:14px;border:1px solid #999}
 .ticks{position:relative;height:16px;font-size:11px}.tick{position:absolute;transform:translateX(-50%);white-space:nowrap}
 .scalecap{font-size:12px;color:var(--muted)}
 .keys{display:flex;flex-direction:column;gap:.25em;font-size:12px}

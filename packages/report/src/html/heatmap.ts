@@ -88,7 +88,14 @@ export function heatmapTable(v: ReportView, mode: SlowdownMode, scale: SlowdownS
   return `<table class="heatmap" data-machine="${esc(machine)}" data-mode="${mode}"><thead>${head1}${head2}</thead><tbody>${rows.join("")}${mean}</tbody></table>`;
 }
 
-export function legendHtml(scale: SlowdownScale, what: string): string {
+/** The theorems whose predicted divergences the results hold (Theorem 1 when none, for the key). */
+function theorems(v: ReportView): number[] {
+  const t = new Set<number>();
+  for (const x of v.verdict.values()) if (x.prediction) t.add(x.prediction.theorem);
+  return t.size ? [...t].sort() : [1];
+}
+
+export function legendHtml(scale: SlowdownScale, what: string, predicted: readonly number[] = [1]): string {
   const ticks = scale
     .ticks()
     .map((t) => `<span class="tick" style="left:${(scale.position(t) * 100).toFixed(1)}%">${t}x</span>`)
@@ -96,7 +103,7 @@ export function legendHtml(scale: SlowdownScale, what: string): string {
   return `<div class="legend" aria-label="colour scale" data-min="${scale.min}" data-max="${scale.max}">
 <div class="scalebox"><div class="scalebar" style="background:${legendGradient(scale)}"></div><div class="ticks">${ticks}</div>
 <div class="scalecap">${esc(what)}, log scale: blue faster than native, white 1x, red slower (${scale.min.toFixed(2)}x to ${scale.max.toFixed(1)}x over the faithful runs)</div></div>
-<div class="keys"><span><i class="sw pred">T1</i> diverges as predicted (Popek &amp; Goldberg's theorem): left out of the scale</span>
+<div class="keys">${predicted.map((t) => `<span><i class="sw pred">T${t}</i> diverges as Popek &amp; Goldberg's Theorem ${t} predicts: left out of the scale</span>`).join("")}
 <span><i class="sw fail">✗</i> fails: diverges unpredicted, over budget or error</span>
 <span><i class="sw na">—</i> impossible configuration or no figure</span></div></div>`;
 }
@@ -112,7 +119,7 @@ export function heatmapSection(v: ReportView): string {
     const maps = v.machines
       .map(
         (m) => `<figure class="hm" id="slowdown-${mode}-${idOf(m.name)}"><figcaption><b>${esc(m.name)}</b>${m.description ? ` <span class="muted">${esc(m.description)}</span>` : ""}</figcaption>
-${legendHtml(scale, what)}<div class="hmwrap">${heatmapTable(v, mode, scale, m.name)}</div></figure>`,
+${legendHtml(scale, what, theorems(v))}<div class="hmwrap">${heatmapTable(v, mode, scale, m.name)}</div></figure>`,
       )
       .join("\n");
     return `<div class="mode" data-mode="${mode}"${mode === "region" ? " hidden" : ""}>${maps}</div>`;
