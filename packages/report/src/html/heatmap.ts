@@ -29,36 +29,33 @@ export function geomean(xs: readonly number[]): number | undefined {
 }
 
 /** One heatmap cell for a run (or its absence). */
-export function cellHtml(v: ReportView, mode: SlowdownMode, scale: SlowdownScale, r: RunResult | undefined, why: string): string {
-  if (!r) return `<td class="na" title="${esc(why)}">—</td>`;
+export function cellHtml(v: ReportView, mode: SlowdownMode, scale: SlowdownScale, r: RunResult | undefined, why: string, sep = ""): string {
+  const td = (cls: string, title: string, body: string, style = "") => `<td class="${cls}${sep}"${style ? ` style="${style}"` : ""} title="${esc(title)}">${body}</td>`;
+  if (!r) return td("na", why, "—");
   const verdict = v.verdict.get(r)!;
   const where = `${r.scenario} on ${r.configuration.label} @ ${r.configuration.machine}`;
-  if (verdict.kind === "predicted") {
-    return `<td class="pred" title="${esc(`${where}: ${verdict.text}. ${verdict.prediction!.reason}`)}">T${verdict.prediction!.theorem}</td>`;
-  }
-  if (verdict.kind !== "equivalent" && verdict.kind !== "unchecked") return `<td class="fail" title="${esc(`${where}: ${verdict.text}`)}">✗</td>`;
+  if (verdict.kind === "predicted") return td("pred", `${where}: ${verdict.text}. ${verdict.prediction!.reason}`, `T${verdict.prediction!.theorem}`);
+  if (verdict.kind !== "equivalent" && verdict.kind !== "unchecked") return td("fail", `${where}: ${verdict.text}`, "✗");
   const x = valueOf(v, mode, r);
-  if (x === undefined) {
-    const missing = mode === "region" && !r.region ? "no measured region" : "no native run to compare with";
-    return `<td class="na" title="${esc(`${where}: ${missing}`)}">–</td>`;
-  }
+  if (x === undefined) return td("na", `${where}: ${mode === "region" && !r.region ? "no measured region" : "no native run to compare with"}`, "–");
   const c = scale.colour(x);
-  return `<td class="v" style="background:${c.background};color:${c.text}" title="${esc(`${where}: ${x.toFixed(2)}x native (${verdict.text})`)}">${shortRatio(x)}</td>`;
+  return td("v", `${where}: ${x.toFixed(2)}x native (${verdict.text})`, shortRatio(x), `background:${c.background};color:${c.text}`);
 }
 
 /** A column's geometric mean over the scenarios where it ran faithfully. */
-export function meanCell(v: ReportView, mode: SlowdownMode, scale: SlowdownScale, col: ConfigColumn, machine: string): string {
+export function meanCell(v: ReportView, mode: SlowdownMode, scale: SlowdownScale, col: ConfigColumn, machine: string, sep = ""): string {
+  const td = (cls: string, title: string, body: string, style = "") => `<td class="${cls}${sep}"${style ? ` style="${style}"` : ""} title="${esc(title)}">${body}</td>`;
   const runs = v.scenarios.map((s) => v.run(s, col.label, machine)).filter((r): r is RunResult => r !== undefined);
-  if (runs.length === 0) return `<td class="na" title="${esc(v.impossible(col, machine) ?? "not run")}">—</td>`;
+  if (runs.length === 0) return td("na", v.impossible(col, machine) ?? "not run", "—");
   const xs = runs.filter((r) => measured(v, r)).map((r) => valueOf(v, mode, r)).filter((x): x is number => x !== undefined);
   const g = geomean(xs);
   if (g === undefined) {
     const predicted = runs.find((r) => v.verdict.get(r)!.kind === "predicted");
-    if (predicted) return `<td class="pred" title="diverges as predicted in every scenario">T${v.verdict.get(predicted)!.prediction!.theorem}</td>`;
-    return `<td class="na" title="no faithful run with a figure">–</td>`;
+    if (predicted) return td("pred", "diverges as predicted in every scenario", `T${v.verdict.get(predicted)!.prediction!.theorem}`);
+    return td("na", "no faithful run with a figure", "–");
   }
   const c = scale.colour(g);
-  return `<td class="v mean" style="background:${c.background};color:${c.text}" title="${esc(`${col.label} @ ${machine}: geometric mean ${g.toFixed(2)}x over the ${xs.length} of ${runs.length} scenarios measured faithfully`)}">${shortRatio(g)}</td>`;
+  return td("v mean", `${col.label} @ ${machine}: geometric mean ${g.toFixed(2)}x over the ${xs.length} of ${runs.length} scenarios measured faithfully`, shortRatio(g), `background:${c.background};color:${c.text}`);
 }
 
 export function heatmapTable(v: ReportView, mode: SlowdownMode, scale: SlowdownScale, machine: string): string {
@@ -79,11 +76,11 @@ export function heatmapTable(v: ReportView, mode: SlowdownMode, scale: SlowdownS
   const rows = v.scenarios.map(
     (s) =>
       `<tr><th class="rowhead">${esc(s)}</th>${v.columns
-        .map((c, i) => cellHtml(v, mode, scale, v.run(s, c.label, machine), v.impossible(c, machine) ?? "not run").replace("<td class=\"", `<td class="${sep(i).trim()} `))
+        .map((c, i) => cellHtml(v, mode, scale, v.run(s, c.label, machine), v.impossible(c, machine) ?? "not run", sep(i)))
         .join("")}</tr>`,
   );
   const mean = `<tr class="meanrow"><th class="rowhead">geometric mean</th>${v.columns
-    .map((c, i) => meanCell(v, mode, scale, c, machine).replace("<td class=\"", `<td class="${sep(i).trim()} `))
+    .map((c, i) => meanCell(v, mode, scale, c, machine, sep(i)))
     .join("")}</tr>`;
   return `<table class="heatmap" data-machine="${esc(machine)}" data-mode="${mode}"><thead>${head1}${head2}</thead><tbody>${rows.join("")}${mean}</tbody></table>`;
 }

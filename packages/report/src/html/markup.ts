@@ -15,8 +15,6 @@ export interface Cell {
 }
 
 export const text = (x: unknown, cls?: string): Cell => ({ html: esc(x), ...(cls ? { cls } : {}) });
-/** A sort key tablesort's number sort reads (it drops every character but digits, '.' and '-'; no exponents). */
-export const sortKey = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? "-1" : Number.isInteger(x) ? String(x) : x.toFixed(6));
 /** A number cell; tablesort's number sort reads its text ("1,234", "1.30x", "97%"; "-" as 0). */
 export const num = (_x: number | undefined, shown: string): Cell => ({ html: esc(shown), cls: "n" });
 
