@@ -18,6 +18,7 @@ import type { TraceActor, TraceEvent, TraceKind, TraceSink } from "./trace-event
 import { FAULT_HIDDEN, FAULT_REFLECT, type GuestFault, type VmContext } from "./vm-context.js";
 import { VirtualCpu } from "./virtual-cpu.js";
 import { RegionMarks } from "../region.js";
+import { containedAttempt } from "./contained-attempts.js";
 
 /** Machine memory below the guest that belongs to the monitor (shadow tables, its vector). */
 export const MONITOR_BYTES = 2 * 1024 * 1024;
@@ -578,7 +579,7 @@ export class Monitor implements VmContext {
         return;
       case PORT.DISK_CMD: {
         const written = this.disk.command(value, this.guest.u8);
-        if (this.disk.status === DISK_BAD_ADDRESS) this.audit(`disk DMA to guest-physical ${hex(this.disk.address)} refused: outside the VM's memory`);
+        if (this.disk.status === DISK_BAD_ADDRESS) this.audit(containedAttempt({ kind: "disk DMA", guestPhysical: this.disk.address }));
         if (written) {
           this.cpu.invalidateCode(this.guest.machineAddress(written[0]), this.guest.machineAddress(written[1]));
           this.memory.guestPhysicalWritten?.(written[0], written[1]);
