@@ -99,6 +99,7 @@ export class ParavirtMonitor extends Monitor {
       const left = budget - this.used;
       if (left <= 0 || (this.trace as { full?: boolean }).full === true) {
         flush();
+        this.auditSensitive();
         return "budget";
       }
       const actor = cpu.mode === MODE_USER ? "process" : "os";
@@ -118,6 +119,7 @@ export class ParavirtMonitor extends Monitor {
         this.note("os", "return", `return-from-trap (rte) from ring 1 to ${hex(cpu.pc)} in user mode (no VMM)`, { pc });
       } else if (stop.reason === "intercept") {
         flush();
+        this.auditSensitive();
         this.handleTrap(cpu.exitCause);
         if (!vcpu.halted) {
           this.monitorReturns++;
