@@ -8,6 +8,7 @@
         .equ    PROBES, 4
 start:  la      r2, title
         call    print
+        call    sys_roi_begin               ; the measured work: the four probes
         li      r11, 0                      ; the probe
 .next:  la      r2, names
         shli    r3, r11, 2
@@ -23,6 +24,7 @@ start:  la      r2, title
         addi    r11, r11, 1
         cmpi    r11, PROBES
         blt     .next
+        call    sys_roi_end
         la      r2, done
         call    print
         li      r2, 0
