@@ -9,7 +9,8 @@ export type { FaultDisposition } from "./monitor/vm-context.js";
 export {
   resolveConfiguration, enumerateConfigurations, unmetRequirement, unmetFeature, isStrict, ConfigurationError, type Configuration, type ConfigurationSpec,
 } from "./configuration.js";
-export { digestOf, firstDivergence, fnv1a, type GuestDigest, type Divergence } from "./equivalence.js";
+export { digestOf, firstDivergence, fnv1a, type GuestDigest, type Divergence, type PredictedDivergence } from "./equivalence.js";
+export { classificationOf, inexactFor, predictionFor, theoremReason } from "./prediction.js";
 export type { RunResult, RunMetrics, VmRunResult } from "./run-result.js";
 export { catalogOf, runContainer, strategiesFor, type StrategyPackage } from "./container.js";
 export { BUILTIN_STRATEGY_PACKAGES, resolveStrategyPackage, readConfigFile, importStrategyModules, PluginError } from "./plugins.js";
@@ -22,6 +23,7 @@ export { PUBLISHED, type PublishedFigure } from "./costs/published.js";
 export { runMatrix, errorResult, type MatrixCell, type MatrixOptions, type CellTask } from "./matrix.js";
 export { Monitor, MONITOR_BYTES, GUEST_BYTES, MONITOR_VECTOR, type VmPlacement } from "./monitor/monitor.js";
 export { VirtualCpu } from "./monitor/virtual-cpu.js";
+export { containedAttempt, AS_ON_BARE_METAL, DISK_AS_ON_BARE_METAL, type ContainedAttempt } from "./monitor/contained-attempts.js";
 export { GuestMemory, MonitorFrames } from "./monitor/guest-memory.js";
 export { VirtualTlb, KSEG_VPN } from "./monitor/virtual-tlb.js";
 export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, setFault, type VmContext, type GuestFault } from "./monitor/vm-context.js";

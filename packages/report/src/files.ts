@@ -3,8 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { CATEGORIES, type RunResult, type ValidationResult } from "@vmlab/core";
+import { predictionOf } from "./verdict.js";
 import { markdownTable, VM_HEADER, vmRows, vmStatus } from "./tables.js";
-import { fmtRatio, regionSlowdowns, slowdowns, statusOf } from "./summary.js";
+import { cellVerdict, fmtRatio, regionSlowdowns, slowdowns, statusOf, verdictSummary } from "./summary.js";
 import { publishedPerOp, validationMarkdown } from "./model.js";
 import { exitsByReason, fasterThanNative, matrixValidation, totalExits } from "./runs.js";
 import { toHtml } from "./html/page.js";
@@ -43,11 +44,10 @@ export function toCsv(results: readonly RunResult[]): string {
 }
 
 export function toMarkdown(results: readonly RunResult[], meta: ReportMeta, validation = matrixValidation(results)): string {
-  const diverging = results.filter((r) => r.properties?.equivalent === false);
   const parts = [
     `# vmlab report: ${meta.name}`,
     "",
-    `${results.length} runs; ${meta.createdAt}; host wall time ${(meta.wallMs / 1000).toFixed(1)} s.`,
+    `${results.length} runs (${verdictSummary(results)}); ${meta.createdAt}; host wall time ${(meta.wallMs / 1000).toFixed(1)} s.`,
     "Cycles are modeled with the machine profile named in each row; slowdown is against the native run of the same scenario, profile and machine;",
     "`region` is the slowdown of the work the guest marks as measured (its work markers), without boot and final output.",
     "The cost model and the provenance of every cost: MODEL.md (`vmlab model`).",
@@ -101,17 +101,50 @@ export function toMarkdown(results: readonly RunResult[], meta: ReportMeta, vali
       "",
     );
   }
-  if (diverging.length) {
-    parts.push("## Divergences from native", "");
-    for (const r of diverging) parts.push(`- ${r.scenario} on ${r.configuration.label}: ${r.properties!.divergence?.detail ?? "differs"}`);
-    parts.push("");
-  }
+  parts.push(...equivalenceSection(results));
   if (meta.skipped.length) {
     parts.push("## Configurations that cannot exist", "");
     for (const s of meta.skipped) parts.push(`- ${s.label}: ${s.reason}`);
     parts.push("");
   }
   return parts.join("\n");
+}
+
+/**
+ * Equivalence with native: the divergences the model predicts (Popek & Goldberg: the
+ * configuration cannot be exact for instructions the guest ran), each with its theorem,
+ * instructions and reason, apart from the failures; and the VMs not compared.
+ */
+export function equivalenceSection(results: readonly RunResult[]): string[] {
+  const predicted = results.filter((r) => cellVerdict(r) === "predicted");
+  const failed = results.filter((r) => cellVerdict(r) === "failed");
+  const uncompared = results.flatMap((r) => (r.vms ?? []).filter((v) => v.notCompared !== undefined).map((v) => ({ r, v })));
+  if (predicted.length + failed.length + uncompared.length === 0) return [];
+  const where = (r: RunResult) => `${r.scenario} on ${r.configuration.label} (${r.configuration.machine})`;
+  const out = ["## Equivalence with native", "", `${verdictSummary(results)}.`, ""];
+  if (predicted.length) {
+    out.push("### Diverging as predicted", "");
+    for (const r of predicted) {
+      const d = r.properties!.divergence!;
+      // The reason names the theorem and the instructions the guest ran.
+      out.push(`- ${where(r)}: ${predictionOf(r)!.reason}. First difference: ${d.detail}`);
+    }
+    out.push("");
+  }
+  if (failed.length) {
+    out.push("### Failing", "");
+    for (const r of failed) {
+      const why = r.outcome === "error" ? `error: ${r.error ?? "unknown"}` : r.properties?.divergence?.detail ?? "ran out of its budget";
+      out.push(`- ${where(r)}: ${why}`);
+    }
+    out.push("");
+  }
+  if (uncompared.length) {
+    out.push("### Not compared", "");
+    for (const { r, v } of uncompared) out.push(`- ${where(r)}, VM ${v.name}: ${v.notCompared}`);
+    out.push("");
+  }
+  return out;
 }
 
 /** The files a report folder holds, from its runs. */

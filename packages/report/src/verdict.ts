@@ -22,25 +22,10 @@ export interface Verdict {
 
 const predictedOf = (d: unknown): Prediction | undefined => (d as { predicted?: Prediction } | undefined)?.predicted;
 
-/**
- * The prediction a diverging run carries. Results written before runs carried one still
- * record the evidence: trap-and-emulate with sensitive instructions that ran untrapped in
- * the deprivileged guest kernel is Theorem 1's case.
- */
+/** The prediction a diverging run carries (core sets it where the model predicts the divergence). */
 export function predictionOf(r: RunResult): Prediction | undefined {
   const p = r.properties;
-  if (p?.equivalent !== false) return undefined;
-  const given = predictedOf(p.divergence);
-  if (given) return given;
-  const untrapped = p.sensitiveUntrapped?.map((s) => s.mnemonic) ?? [];
-  if (r.configuration.cpu === "trap-emulate" && untrapped.length > 0) {
-    return {
-      theorem: 1,
-      instructions: untrapped,
-      reason: `${untrapped.join(", ")} ${untrapped.length === 1 ? "is" : "are"} sensitive but not privileged on ${r.configuration.profile}: ${untrapped.length === 1 ? "it runs" : "they run"} in the deprivileged guest kernel without trapping, so trap-and-emulate cannot be exact`,
-    };
-  }
-  return undefined;
+  return p?.equivalent === false ? predictedOf(p.divergence) : undefined;
 }
 
 export function verdictOf(r: RunResult): Verdict {

@@ -3,7 +3,7 @@ import { MultiBar, Presets } from "cli-progress";
 import { ConfigurationError, enumerateConfigurations, MACHINE_PROFILE_NAMES, getMachineProfile, runMatrix, type MatrixCell } from "@vmlab/core";
 import { listScenarios, type Scenario } from "@vmlab/guest";
 import { PROFILE_NAMES } from "@vmlab/isa";
-import { statusOf, terminalTable, terminalVmTable, writeReport } from "@vmlab/report";
+import { cellVerdict, statusOf, terminalTable, terminalVmTable, verdictSummary, writeReport } from "@vmlab/report";
 import { CliError } from "../errors.js";
 import { makeOutFolder } from "../out-folder.js";
 import { levelsOption, parseCount, printJson, parseBudget } from "../options.js";
@@ -78,8 +78,9 @@ export function register(program: Command): void {
           ...(o.budget ? { budget: o.budget } : {}),
           onProgress: (done, _total, last) => {
             const where = `${last.scenario} ${last.configuration.label} ${last.configuration.machine}`;
-            // A failing cell is shown as soon as it ends; the others keep running.
-            if (last.outcome !== "halt" || last.properties?.equivalent === false) {
+            // A failing cell is shown as soon as it ends; the others keep running. A
+            // divergence the model predicts is no failure (it is in the report).
+            if (cellVerdict(last) === "failed") {
               failing++;
               const line = `${where}: ${statusOf(last)}\n`;
               if (bar) bar.log(line);
@@ -104,11 +105,12 @@ export function register(program: Command): void {
         else {
           process.stdout.write(terminalTable(results));
           process.stdout.write(terminalVmTable(results));
-          const bad = results.filter((r) => r.outcome !== "halt" || r.properties?.equivalent === false).length;
-          process.stderr.write(`${results.length} cells (${bad} failing or diverging) in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
+          process.stderr.write(`${results.length} cells (${verdictSummary(results)}) in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
         }
         // Nothing useful ran: every cell failed to run at all.
         if (results.length > 0 && results.every((r) => r.outcome === "error")) throw new CliError(`every cell of the matrix failed (first: ${results[0]!.error})`);
+        // A divergence the model predicts is a result; anything else failing is not.
+        if (results.some((r) => cellVerdict(r) === "failed")) process.exitCode = 3;
       },
     );
 }
