@@ -47,8 +47,6 @@ function packageRoot(entry: string): string {
   }
 }
 
-const versions = new Map<string, string>();
-
 /**
  * The code version of a matrix: a hash of every workspace package that takes part in a
  * run (all but the presentation ones; their sources, kernel and runtime assembly, not
@@ -56,9 +54,6 @@ const versions = new Map<string, string>();
  * Scenarios are hashed per cell (scenarioHash), wherever their folder is.
  */
 export function codeVersion(strategyPackages: readonly string[] = []): string {
-  const memo = strategyPackages.join("\n");
-  const known = versions.get(memo);
-  if (known) return known;
   const workspace = readdirSync(PACKAGES_DIR)
     .sort()
     .filter((p) => !PRESENTATION_PACKAGES.has(p) && existsSync(join(PACKAGES_DIR, p, "package.json")))
@@ -69,9 +64,7 @@ export function codeVersion(strategyPackages: readonly string[] = []): string {
     if (workspace.includes(root)) continue;
     parts.push(`plugin:${statSync(root).isDirectory() ? hashFolder(root) : sha256(readFileSync(root, "utf8"))}`);
   }
-  const version = sha256(parts.join("\n")).slice(0, 16);
-  versions.set(memo, version);
-  return version;
+  return sha256(parts.join("\n")).slice(0, 16);
 }
 
 /** A scenario's contents (its spec and program sources), not where its folder is. */

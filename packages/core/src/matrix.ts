@@ -91,7 +91,9 @@ export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOpt
     const key = referenceKey(c.scenario.name, configurationSummary(c.configuration));
     if (!haveRef.has(key)) {
       haveRef.add(key);
-      extraRefs.push({ scenario: c.scenario, configuration: { ...c.configuration, cpu: "native", memory: "direct", label: "native" } });
+      // Labelled as the matrix's own native cell would be: the results cache holds one for both.
+      const label = `${c.configuration.label.split("/")[0]}/native/direct`;
+      extraRefs.push({ scenario: c.scenario, configuration: { ...c.configuration, cpu: "native", memory: "direct", label } });
     }
   }
   const total = cells.length;
