@@ -1,7 +1,7 @@
 // Finished matrix cells on disk, keyed by (configuration, scenario, code version), so an
 // interrupted or repeated matrix skips what it has already run. The code version is a
 // hash of the files that decide a run's result, not of git: it works from a tarball too.
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -125,7 +125,7 @@ export class ResultCache {
 
   put(scenario: Scenario, c: Configuration, budget: number | undefined, result: RunResult): void {
     const file = this.file(scenario, c, budget);
-    const tmp = `${file}.${process.pid}.tmp`;
+    const tmp = `${file}.${randomUUID()}.tmp`; // unique across hosts sharing the folder
     writeFileSync(tmp, JSON.stringify({ identity: cellIdentity(scenario, c, budget), result }));
     renameSync(tmp, file);
     this.stored++;
