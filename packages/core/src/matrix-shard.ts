@@ -24,18 +24,22 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-/** Cells that differ only in machine profile: one execution, priced for each machine. */
+/**
+ * Cells that share runs: one native reference serves every strategy of a scenario and
+ * profile on a machine, and one execution serves every machine with the same features
+ * (priced for each). Splitting such a group would run its shared runs in each shard.
+ */
 const groupKey = (cell: MatrixCell): string => {
   const c = cell.configuration;
-  return JSON.stringify([cell.scenario.name, c.profile.name, c.profile.mmu.kind === "walker" ? c.profile.mmu.levels : null, c.cpu, c.memory]);
+  return JSON.stringify([cell.scenario.name, c.profile.name, c.profile.mmu.kind === "walker" ? c.profile.mmu.levels : null, c.machine.features]);
 };
 
 /**
- * The indexes (into `cells`) of one shard's cells, in matrix order. A (scenario,
- * configuration) group stays whole, so its machines still share one run; each
- * scenario's groups are dealt round-robin, starting one shard further for each
- * scenario, so every shard gets its share of each scenario and of each strategy
- * (scenarios and strategies differ most in cost).
+ * The indexes (into `cells`) of one shard's cells, in matrix order. A group of cells that
+ * share runs (a scenario and profile on machines of the same features) stays whole; each
+ * scenario's groups are dealt round-robin, starting one shard further for each scenario,
+ * so every shard gets its share of each scenario and of each profile and machine
+ * generation (scenarios differ most in cost).
  */
 export function shardOf(cells: readonly MatrixCell[], shard: Shard): number[] {
   const scenarios = new Map<string, { rank: number; groups: Map<string, number> }>();

@@ -11,13 +11,15 @@ import {
 import { BUILTIN_URLS } from "./helpers.js";
 
 const catalog = catalogOf(await importStrategyModules(BUILTIN_URLS));
-const CPUS = ["native", "interpret", "binary-translation", "hardware-assist"];
-const MACHINES = ["p4-2006", "penryn-2008"];
-const config = (cpu: string, machine: string) => resolveConfiguration({ profile: "x86-like", cpu, machine }, catalog);
+const config = (cpu: string, machine: string, profile = "x86-like") => resolveConfiguration({ profile, cpu, machine }, catalog);
 const [syscall, portIo] = [findScenario("syscall"), findScenario("port-io")];
-/** As the matrix command orders them: scenario, then machine, then strategy. */
-const cells: MatrixCell[] = [syscall, portIo].flatMap((scenario) => MACHINES.flatMap((m) => CPUS.map((cpu) => ({ scenario, configuration: config(cpu, m) }))));
-const name = (c: MatrixCell) => `${c.scenario.name} ${c.configuration.cpu} ${c.configuration.machine.name}`;
+// nehalem-2009 and skylake-2015 have the same features (one execution priced for both); p4-2006 has fewer.
+const MACHINES = ["p4-2006", "nehalem-2009", "skylake-2015"];
+/** As the matrix command orders them: scenario, then machine, profile and strategy. */
+const cells: MatrixCell[] = [syscall, portIo].flatMap((scenario) =>
+  MACHINES.flatMap((m) => ["x86-like", "riscv-like"].flatMap((p) => ["native", "interpret"].map((cpu) => ({ scenario, configuration: config(cpu, m, p) })))),
+);
+const name = (c: MatrixCell) => `${c.scenario.name} ${c.configuration.profile.name} ${c.configuration.cpu} ${c.configuration.machine.name}`;
 
 describe("--shard i/n", () => {
   it("is i of n counted from 1; anything else is refused naming the value", () => {
@@ -28,14 +30,17 @@ describe("--shard i/n", () => {
     }
   });
 
-  it("puts every cell in exactly one shard, keeps a configuration's machines together and deals each scenario's configurations from a shard further on", () => {
+  it("puts every cell in exactly one shard, keeps the cells that share runs together and deals each scenario's groups from a shard further on", () => {
     const shards = [1, 2, 3].map((index) => shardOf(cells, { index, count: 3 }).map((i) => name(cells[i]!)));
-    // By hand: syscall's four configurations go to shards 1,2,3,1 and port-io's, starting one further, to 2,3,1,2.
-    const both = (s: string, cpu: string) => MACHINES.map((m) => `${s} ${cpu} ${m}`);
+    // By hand: each scenario has four groups (x86-like and riscv-like, each on p4-2006 and on
+    // nehalem-2009 + skylake-2015), in matrix order; syscall's go to shards 1,2,3,1 and port-io's,
+    // starting one further, to 2,3,1,2.
+    const group = (s: string, p: string, machines: string[]) => machines.flatMap((m) => ["native", "interpret"].map((cpu) => `${s} ${p} ${cpu} ${m}`));
+    const [p4, later] = [["p4-2006"], ["nehalem-2009", "skylake-2015"]];
     const expected = [
-      [...both("syscall", "native"), ...both("syscall", "hardware-assist"), ...both("port-io", "binary-translation")],
-      [...both("syscall", "interpret"), ...both("port-io", "native"), ...both("port-io", "hardware-assist")],
-      [...both("syscall", "binary-translation"), ...both("port-io", "interpret")],
+      [...group("syscall", "x86-like", p4), ...group("syscall", "riscv-like", later), ...group("port-io", "x86-like", later)],
+      [...group("syscall", "riscv-like", p4), ...group("port-io", "x86-like", p4), ...group("port-io", "riscv-like", later)],
+      [...group("syscall", "x86-like", later), ...group("port-io", "riscv-like", p4)],
     ];
     shards.forEach((s, k) => expect([...s].sort()).toEqual(expected[k]!.sort()));
     expect(shards.flat().sort()).toEqual(cells.map(name).sort());
@@ -46,7 +51,7 @@ describe("--shard i/n", () => {
 
 describe("merging shards", () => {
   const fakeResult = (c: MatrixCell): RunResult =>
-    ({ scenario: c.scenario.name, configuration: { label: c.configuration.label, profile: "x86-like", cpu: c.configuration.cpu, memory: c.configuration.memory, machine: c.configuration.machine.name }, outcome: "halt", output: "" }) as RunResult;
+    ({ scenario: c.scenario.name, configuration: { label: c.configuration.label, profile: c.configuration.profile.name, cpu: c.configuration.cpu, memory: c.configuration.memory, machine: c.configuration.machine.name }, outcome: "halt", output: "" }) as RunResult;
   const split = (matrix: readonly MatrixCell[], count: number, code = "0123456789abcdef"): { file: string; shard: ShardFile }[] =>
     Array.from({ length: count }, (_, k) => {
       const shard = { index: k + 1, count };
@@ -66,7 +71,7 @@ describe("merging shards", () => {
   it("gives the results in the matrix's order, in whatever order the shards come; wall times add up", () => {
     const shards = split(cells, 3);
     const { results, meta } = mergeShards([shards[2]!, shards[0]!, shards[1]!]);
-    expect(results.map((r) => `${r.scenario} ${r.configuration.cpu} ${r.configuration.machine}`)).toEqual(cells.map(name));
+    expect(results.map((r) => `${r.scenario} ${r.configuration.profile} ${r.configuration.cpu} ${r.configuration.machine}`)).toEqual(cells.map(name));
     expect(meta.wallMs).toBe(6000);
     expect(meta.createdAt).toBe("2026-01-03T00:00:00.000Z");
   });
@@ -87,7 +92,7 @@ describe("merging shards", () => {
 });
 
 describe("the results cache", () => {
-  const c = cells[1]!;
+  const c = cells[1]!; // syscall, x86-like, interpret, p4-2006
   const result = { ...({} as RunResult), scenario: "syscall", output: "cached" } as RunResult;
 
   it("finds a cell only under the same configuration, scenario, budget and code version", () => {
@@ -97,7 +102,7 @@ describe("the results cache", () => {
     expect(new ResultCache(root, "0123456789abcdef").get(c.scenario, c.configuration, undefined)?.output).toBe("cached");
     expect(cache.get(c.scenario, c.configuration, 1000)).toBeUndefined();
     expect(cache.get(portIo, c.configuration, undefined)).toBeUndefined();
-    expect(cache.get(c.scenario, config("interpret", "penryn-2008"), undefined)).toBeUndefined();
+    expect(cache.get(c.scenario, config("interpret", "nehalem-2009"), undefined)).toBeUndefined();
     // A new code version cannot read the old one's results: its folder goes.
     expect(new ResultCache(root, "fedcba9876543210").get(c.scenario, c.configuration, undefined)).toBeUndefined();
     expect(existsSync(join(root, "0123456789abcdef"))).toBe(false);
