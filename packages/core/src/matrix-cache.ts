@@ -17,8 +17,10 @@ const PACKAGES_DIR = fileURLToPath(new URL("../../", import.meta.url));
 /** Packages that only present results (terminal, reports): editing them keeps the cache. */
 const PRESENTATION_PACKAGES = new Set(["cli", "report"]);
 
-/** Folders and files that never decide a result: tests, builds, documentation. */
-const skipped = (name: string): boolean => name.startsWith(".") || name === "node_modules" || name === "test" || name === "dist" || name.endsWith(".md");
+/** Folders that never decide a result: tests, builds, dependencies. */
+const skipped = (name: string): boolean => name.startsWith(".") || name === "node_modules" || name === "test" || name === "dist";
+/** Files that do: code, assembly, package manifests (not docs, images, logs). */
+const SOURCE = /\.(ts|js|mjs|cjs|s|json)$/;
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
@@ -27,7 +29,7 @@ function filesUnder(dir: string): string[] {
     const path = join(dir, name);
     const st = statSync(path);
     if (st.isDirectory()) out.push(...filesUnder(path));
-    else if (st.isFile()) out.push(path);
+    else if (st.isFile() && SOURCE.test(name)) out.push(path);
   }
   return out;
 }
@@ -49,8 +51,9 @@ function packageRoot(entry: string): string {
 
 /**
  * The code version of a matrix: a hash of every workspace package that takes part in a
- * run (all but the presentation ones; their sources, kernel and runtime assembly, not
- * their tests or docs) and of each strategy package from outside the workspace.
+ * run (all but the presentation ones; their code, kernel and runtime assembly and
+ * manifests, not their tests or docs) and of each strategy package from outside the
+ * workspace.
  * Scenarios are hashed per cell (scenarioHash), wherever their folder is.
  */
 export function codeVersion(strategyPackages: readonly string[] = []): string {
