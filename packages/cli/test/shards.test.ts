@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { vmlab, vmlabAsync } from "./run-cli.js";
 
-// Three scenarios, three strategies, two machines with the same features (so each
-// execution is priced for both): 18 cells, small enough to run six times.
+// Three scenarios; native, binary translation and hardware assist (with shadow and with
+// nested paging): four configurations on two machines with the same features (each
+// execution priced for both): 24 cells, small enough to run six times.
 const MATRIX = [
   "--scenarios", "syscall,port-io,pte-modify", "--profiles", "x86-like", "--cpus", "native,binary-translation,hardware-assist", "--machines", "nehalem-2009,skylake-2015",
   "--workers", "1",
@@ -37,11 +38,11 @@ describe("a matrix in shards", () => {
   it("run again, takes every cell from the cache and gives the same results", () => {
     const first = vmlab(["matrix", ...MATRIX, "--out", whole, "--json"]);
     expect(first.status).toBe(0);
-    expect(JSON.parse(first.stdout).cache).toMatchObject({ hits: 0, stored: 18 });
+    expect(JSON.parse(first.stdout).cache).toMatchObject({ hits: 0, stored: 24 });
     const before = comparable(join(whole, "results.json"));
     const again = vmlab(["matrix", ...MATRIX, "--out", whole, "--json"]);
     expect(again.status).toBe(0);
-    expect(JSON.parse(again.stdout).cache).toMatchObject({ hits: 18, stored: 0 });
+    expect(JSON.parse(again.stdout).cache).toMatchObject({ hits: 24, stored: 0 });
     expect(comparable(join(whole, "results.json"))).toEqual(before);
   });
 
@@ -52,7 +53,7 @@ describe("a matrix in shards", () => {
       expect(r.status).toBe(0);
       return (JSON.parse(r.stdout) as { results: unknown[] }).results.length;
     });
-    expect(sizes).toEqual([6, 6, 6]); // a scenario's cells share their native runs: one scenario to each shard
+    expect(sizes).toEqual([8, 8, 8]); // a scenario's cells share their native runs: one scenario to each shard
     const r = vmlab(["merge", ...shards, "--out", merged]);
     expect(r.status).toBe(0);
     expect(comparable(join(merged, "results.json"))).toEqual(comparable(join(whole, "results.json")));
