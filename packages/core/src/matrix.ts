@@ -31,7 +31,8 @@ export interface MatrixOptions {
   readonly strategyPackages: readonly string[];
   readonly workers?: number;
   readonly budget?: number;
-  readonly onProgress?: (done: number, total: number, last: RunResult) => void;
+  /** After each cell; `cached` when its result came from the cache. */
+  readonly onProgress?: (done: number, total: number, last: RunResult, cached: boolean) => void;
   /** Finished cells: a cell found there is not run; a cell run is stored as soon as it ends. */
   readonly cache?: ResultCache;
 }
@@ -106,9 +107,13 @@ export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOpt
     // A run's events do not depend on the machine's costs, only on its features: each
     // execution runs once and is priced for every machine profile with the same features.
     const executions = new Map<string, Promise<RunResult>>();
+    const fromCache = new Set<number>();
     const run = async (cell: MatrixCell, id: number): Promise<RunResult> => {
       const cached = options.cache?.get(cell.scenario, cell.configuration, options.budget);
-      if (cached) return cached;
+      if (cached) {
+        fromCache.add(id);
+        return cached;
+      }
       const key = executionKey(cell);
       let execution = executions.get(key);
       if (!execution) {
@@ -129,7 +134,7 @@ export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOpt
       ...natives.map(async ({ c, i }) => {
         results[i] = await run(c, i);
         refResults.set(referenceKey(c.scenario.name, results[i]!.configuration), results[i]!.digest);
-        options.onProgress?.(++done, total, results[i]!);
+        options.onProgress?.(++done, total, results[i]!, fromCache.has(i));
       }),
       ...extraRefs.map(async (c, k) => {
         const r = await run(c, cells.length + k);
@@ -140,7 +145,7 @@ export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOpt
       others.map(async ({ c, i }) => {
         const r = await run(c, i);
         results[i] = judgeEquivalence(r, refResults.get(referenceKey(c.scenario.name, r.configuration)));
-        options.onProgress?.(++done, total, results[i]!);
+        options.onProgress?.(++done, total, results[i]!, fromCache.has(i));
       }),
     );
     for (const { c, i } of natives) results[i] = judgeEquivalence(results[i]!, refResults.get(referenceKey(c.scenario.name, results[i]!.configuration)));

@@ -134,8 +134,10 @@ describe("the matrix with a results cache", () => {
     // The native cell is the reference run above; the interpret cell is stored too: nothing runs
     // (a worker started now would fail: none is given the strategy packages).
     const native = { scenario: syscall, configuration: config("native", "p4-2006") };
-    const again = await runMatrix([native, interpret], { strategyPackages: [], workers: 1, cache });
+    const cached: boolean[] = [];
+    const again = await runMatrix([native, interpret], { strategyPackages: [], workers: 1, cache, onProgress: (_d, _t, _r, c) => cached.push(c) });
     expect([cache.hits, cache.stored]).toEqual([2, 2]);
+    expect(cached).toEqual([true, true]);
     expect(again.map((r) => [r.configuration.label, r.outcome, r.properties?.equivalent])).toEqual([
       ["x86-like(2)/native/direct", "halt", true],
       ["x86-like(2)/interpret/direct", "halt", true],

@@ -92,12 +92,14 @@ export function register(program: Command): void {
           : undefined;
         const progress = bar?.create(cells.length, 0, { last: "", failing: 0 });
         let failing = 0;
+        let fromCache = 0;
         const results = await runMatrix(cells, {
           strategyPackages: packages,
           ...(o.workers ? { workers: o.workers } : {}),
           ...(o.budget ? { budget: o.budget } : {}),
           ...(cache ? { cache } : {}),
-          onProgress: (done, _total, last) => {
+          onProgress: (done, _total, last, cached) => {
+            if (cached) fromCache++;
             const where = `${last.scenario} ${last.configuration.label} ${last.configuration.machine}`;
             // A failing cell is shown as soon as it ends; the others keep running.
             if (last.outcome !== "halt" || last.properties?.equivalent === false) {
@@ -134,15 +136,16 @@ export function register(program: Command): void {
         } else {
           files = writeReport(out, results, { name, ...meta });
         }
-        const cached = cache ? { folder: join(out, ".vmlab-cache"), hits: cache.hits, stored: cache.stored } : undefined;
+        // Cells taken from the cache; runs stored in it (with the native references the matrix ran for itself).
+        const cached = cache ? { folder: join(out, ".vmlab-cache"), hits: fromCache, stored: cache.stored } : undefined;
         if (o.json) printJson({ ...(o.shard ? { shard: o.shard } : {}), results, skipped, files, wallMs, ...(cached ? { cache: cached } : {}) });
         else {
           process.stdout.write(terminalTable(results));
           process.stdout.write(terminalVmTable(results));
           const bad = results.filter((r) => r.outcome !== "halt" || r.properties?.equivalent === false).length;
           const which = o.shard ? `shard ${o.shard.index}/${o.shard.count}: ${results.length} of the matrix's ${matrix.length} cells` : `${results.length} cells`;
-          const fromCache = cache?.hits ? `, ${cache.hits} from the cache` : "";
-          process.stderr.write(`${which} (${bad} failing or diverging${fromCache}) in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
+          const hits = fromCache ? `, ${fromCache} from the cache` : "";
+          process.stderr.write(`${which} (${bad} failing or diverging${hits}) in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
         }
         // Nothing useful ran: every cell failed to run at all.
         if (results.length > 0 && results.every((r) => r.outcome === "error")) throw new CliError(`every cell of the matrix failed (first: ${results[0]!.error})`);
