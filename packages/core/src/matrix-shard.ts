@@ -91,6 +91,8 @@ export interface ShardMeta {
   readonly machineProfiles: readonly unknown[];
   readonly skipped: readonly { label: string; reason: string }[];
   readonly wallMs: number;
+  /** The strategies' own descriptions, for the report. */
+  readonly strategies?: readonly { readonly name: string; readonly kind: "cpu" | "memory"; readonly description: string }[];
 }
 
 /** One shard's results file: shard-I-of-N.json. */

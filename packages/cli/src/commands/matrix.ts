@@ -120,6 +120,7 @@ export function register(program: Command): void {
           machineProfiles: machines.map((m) => getMachineProfile(m)),
           skipped,
           wallMs,
+          strategies: catalog.map((s) => ({ name: s.name, kind: s.kind, description: s.description })),
         };
         let files: string[];
         if (o.shard) {
