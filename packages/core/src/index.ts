@@ -33,3 +33,8 @@ export { guestImage } from "./images.js";
 export { VmScheduler, CpuContext, DEFAULT_QUANTUM, executeOnOneMachine, type SchedulableVm, type VmSchedulerOptions } from "./monitor/vm-scheduler.js";
 export { RegionMarks, type RegionMark, type RegionRecorder, type RegionInstructions } from "./region.js";
 export { VALIDATION, validate, validateModel, lookupIn, calibrationFigures, type ValidationRow, type ValidationResult, type RunLookup } from "./costs/validation.js";
+export { codeVersion, scenarioHash, cellIdentity, ResultCache } from "./matrix-cache.js";
+export {
+  parseShard, shardOf, matrixIdentity, parseShardFile, mergeShards, shardFileName, ShardError, SHARD_FORMAT, SHARD_FILE_PATTERN,
+  type Shard, type ShardFile, type ShardMeta, type MatrixIdentity,
+} from "./matrix-shard.js";
