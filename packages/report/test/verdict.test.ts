@@ -29,7 +29,7 @@ describe("what a run's outcome means", () => {
   });
 
   it("untrapped sensitive instructions alone predict nothing: only the run's own prediction does", () => {
-    const r = run("trap-emulate", { properties: { ...diverged(), sensitiveUntrapped: [{ mnemonic: "POPF", count: 2, firstPc: 0x1000, firstAt: 40 }] } as RunResult["properties"] });
+    const r = run("trap-emulate", { properties: { ...diverged(), sensitiveUntrapped: [{ mnemonic: "POPF", count: 2, firstPc: 0x1000, firstAt: 40, mode: "kernel" }] } as RunResult["properties"] });
     expect(verdictOf(r).kind).toBe("diverges");
   });
 
