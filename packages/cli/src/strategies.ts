@@ -28,6 +28,8 @@ function builtinPackage(name: string): string {
 
 export interface LoadedStrategies {
   readonly packages: string[];
+  /** Those a vmlab.config.json names (the built-in ones are the workspace's own code). */
+  readonly plugins: string[];
   readonly modules: ContainerModule[];
   readonly catalog: StrategyInfo[];
 }
@@ -37,9 +39,10 @@ export async function loadStrategies(configFile?: string): Promise<LoadedStrateg
     const packages = BUILTIN_STRATEGY_PACKAGES.map(builtinPackage);
     const file = configFile ?? (existsSync("vmlab.config.json") ? "vmlab.config.json" : undefined);
     if (configFile && !existsSync(configFile)) throw new CliError(`${configFile}: no such file`);
-    if (file) packages.push(...readConfigFile(file));
+    const plugins = file ? readConfigFile(file) : [];
+    packages.push(...plugins);
     const modules = await importStrategyModules(packages);
-    return { packages, modules, catalog: catalogOf(modules) };
+    return { packages, plugins, modules, catalog: catalogOf(modules) };
   } catch (e) {
     if (e instanceof PluginError) throw new CliError(e.message);
     throw e;

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -31,6 +31,19 @@ export function vmlab(args: string[], options: CliOptions = {}): CliRun {
     timeout: 120_000,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `vmlab ARGS` in the background, so several can run at once (a matrix's shards). */
+export function vmlabAsync(args: string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const { INIT_CWD: _i, npm_lifecycle_event: _e, COLUMNS: _c, ...env } = process.env;
+    const p = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env: { ...env, VMLAB_DEBUG: "", FORCE_COLOR: "0" } });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    p.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    p.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
 }
 
 /** A crash trace has "    at file:line" frames; user-facing errors never do. */

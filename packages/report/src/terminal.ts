@@ -3,7 +3,8 @@
 // divergences a theorem predicts, counted apart, and the real failures.
 import wrapAnsi from "wrap-ansi";
 import type { RunResult } from "@vmlab/core";
-import { fmtInt, predictedOf, slowdowns, statusOf, verdictOf } from "./summary.js";
+import { cellVerdict, fmtInt, slowdowns, statusOf } from "./summary.js";
+import { predictionOf, verdictOf } from "./verdict.js";
 
 /** Short column names, as the literature abbreviates the techniques. */
 const CPU_ABBREVIATIONS: Record<string, string> = {
@@ -64,7 +65,7 @@ const profileOf = (r: RunResult): string => r.configuration.label.split("/")[0]!
 
 function cellText(r: RunResult | undefined, slow: Map<RunResult, number | undefined>): string {
   if (!r) return "-";
-  const verdict = verdictOf(r);
+  const verdict = cellVerdict(r);
   const x = slow.get(r);
   const mark = verdict === "predicted" ? PREDICTED_MARK : verdict === "failed" ? FAILED_MARK : "";
   if (x === undefined) return r.outcome === "error" ? `error${FAILED_MARK}` : `-${mark}`;
@@ -170,11 +171,11 @@ const FAILURE_LINES = 30;
  */
 export function matrixSummary(results: readonly RunResult[], width: number): string {
   const parts: string[] = [legend(results, width), ...grids(results, width)];
-  const predicted = results.filter((r) => verdictOf(r) === "predicted");
+  const predicted = results.filter((r) => cellVerdict(r) === "predicted");
   if (predicted.length > 0) {
     const lines = new Map<string, { cells: number; scenarios: Set<string>; machines: Set<string>; instructions: Set<string> }>();
     for (const r of predicted) {
-      const p = predictedOf(r.properties?.divergence)!;
+      const p = predictionOf(r)!;
       const key = `${r.configuration.label}: Theorem ${p.theorem}`;
       const l = lines.get(key) ?? { cells: 0, scenarios: new Set(), machines: new Set(), instructions: new Set() };
       l.cells++;
@@ -195,7 +196,7 @@ export function matrixSummary(results: readonly RunResult[], width: number): str
       ].join("\n"),
     );
   }
-  const failed = results.filter((r) => verdictOf(r) === "failed");
+  const failed = results.filter((r) => cellVerdict(r) === "failed");
   if (failed.length > 0) {
     const groups = byMachines(failed.map((r) => ({ key: `${r.scenario} ${r.configuration.label}\u0000${statusOf(r)}`, machine: r.configuration.machine })));
     const lines = groups.slice(0, FAILURE_LINES).map((g) => {
@@ -208,9 +209,12 @@ export function matrixSummary(results: readonly RunResult[], width: number): str
   return parts.join("\n\n") + "\n";
 }
 
-/** "912 cells: 855 equivalent, 57 diverge as predicted, 0 failed". */
+/** "912 cells: 192 native, 663 equivalent, 57 diverge as predicted, 0 failed". */
 export function matrixCounts(results: readonly RunResult[]): string {
   const n = { reference: 0, equivalent: 0, predicted: 0, failed: 0 };
-  for (const r of results) n[verdictOf(r)]++;
-  return `${fmtInt(results.length)} cells: ${fmtInt(n.reference)} native, ${fmtInt(n.equivalent)} equivalent, ${fmtInt(n.predicted)} diverge as predicted, ${fmtInt(n.failed)} failed`;
+  for (const r of results) {
+    const v = cellVerdict(r);
+    n[v === "ok" ? (verdictOf(r).kind === "reference" ? "reference" : "equivalent") : v]++;
+  }
+  return `${fmtInt(results.length)} cell${results.length === 1 ? "" : "s"}: ${fmtInt(n.reference)} native, ${fmtInt(n.equivalent)} equivalent, ${fmtInt(n.predicted)} diverge${n.predicted === 1 ? "s" : ""} as predicted, ${fmtInt(n.failed)} failed`;
 }

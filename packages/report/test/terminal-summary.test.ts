@@ -2,7 +2,7 @@
 // profile, a divergence a theorem predicts counted apart from a real failure.
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "@vmlab/core";
-import { fmtSlowdown, matrixCounts, matrixSummary, statusOf, verdictOf } from "../src/index.js";
+import { cellVerdict, fmtSlowdown, matrixCounts, matrixSummary, statusOf } from "../src/index.js";
 
 function result(scenario: string, cpu: string, memory: string, machine: string, cycles: number, extra: Partial<RunResult> = {}): RunResult {
   return {
@@ -42,11 +42,11 @@ results.push(result("privileged-register-write", "hardware-assist", "shadow", "p
 describe("the terminal summary of a matrix", () => {
   it("tells a predicted divergence from a failure", () => {
     const te = results.find((r) => r.configuration.cpu === "trap-emulate")!;
-    expect(verdictOf(te)).toBe("predicted");
-    expect(statusOf(te)).toBe("diverges as predicted (Theorem 1: PUSHF and POPF are sensitive but do not trap in user mode)");
-    expect(verdictOf(results.find((r) => r.properties === diverged)!)).toBe("failed");
-    // Without the prediction (a run judged before predictions were recorded) the same divergence is a failure.
-    expect(verdictOf({ ...te, properties: { ...predicted, divergence: { what: "console", detail: "byte 12" } } })).toBe("failed");
+    expect(cellVerdict(te)).toBe("predicted");
+    expect(statusOf(te)).toBe("diverges as predicted (Theorem 1: untrapped PUSHF, POPF)");
+    expect(cellVerdict(results.find((r) => r.properties === diverged)!)).toBe("failed");
+    // Without the prediction the same divergence is a failure.
+    expect(cellVerdict({ ...te, properties: { ...predicted, divergence: { what: "console", detail: "byte 12" } } })).toBe("failed");
     // Per machine 2 scenarios × 3 configurations + 1, twice, + the error: 15; failed: the two memory divergences and the error.
     expect(matrixCounts(results)).toBe("15 cells: 4 native, 4 equivalent, 4 diverge as predicted, 3 failed");
   });

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import type { InstructionClass, TheoremVerdict } from "@vmlab/isa";
+import type { InstructionClass, Profile, TheoremVerdict } from "@vmlab/isa";
+import type { StrategyInfo } from "@vmlab/core";
 import { profileOption, printJson } from "../options.js";
 import { n, terminalWidth } from "../terminal.js";
 
@@ -25,14 +26,27 @@ export function register(program: Command): void {
     .description("classify every instruction after Popek & Goldberg by running it, and check Theorems 1 and 3")
     .addOption(profileOption())
     .option("--json", "print the classification as JSON")
-    .action(async (o: { profile: string; json?: boolean }) => {
-      const { classifyProfile, isSensitiveClass } = await import("@vmlab/isa");
+    .option("--config <file>", "vmlab.config.json naming more strategy packages")
+    .action(async (o: { profile: string; json?: boolean; config?: string }) => {
+      const { isSensitiveClass } = await import("@vmlab/isa");
+      const { classificationOf, inexactFor, theoremReason } = await import("@vmlab/core");
       const { table } = await import("../text-table.js");
       const { fitWidths, wrapLine } = await import("@vmlab/report");
       const { resolveProfile } = await import("../profile.js");
-      const c = classifyProfile(resolveProfile(o.profile));
+      const { loadStrategies } = await import("../strategies.js");
+      // What a failing theorem means for a strategy, in the words a predicted divergence gives.
+      const predictsText = (profile: Profile, cpu: StrategyInfo, offenders: readonly string[]): string =>
+        `${theoremReason(profile, cpu, offenders)}: it cannot be exact${cpu.theorem === 3 ? " for user code that runs them" : ""}`;
+      const profile = resolveProfile(o.profile);
+      // The classification the equivalence reports' predictions use (the same, cached).
+      const c = classificationOf(profile);
+      const cpus = (await loadStrategies(o.config)).catalog.filter((s) => s.kind === "cpu");
+      const inexact = cpus.flatMap((cpu) => {
+        const x = inexactFor(profile, cpu);
+        return x ? [{ cpu: cpu.name, theorem: x.theorem, offenders: x.offenders, reason: predictsText(profile, cpu, x.offenders) }] : [];
+      });
       if (o.json) {
-        printJson(c);
+        printJson({ ...c, inexact });
         return;
       }
       const width = terminalWidth();
@@ -61,6 +75,13 @@ export function register(program: Command): void {
         wrapLine(`Theorem 1 (trap-and-emulate VMM possible if every sensitive instruction is privileged): ${verdict(c.theorem1, "sensitive")}`, width, 2),
         wrapLine(`Theorem 3 (hybrid VMM possible if every user-sensitive instruction is privileged): ${verdict(c.theorem3, "user-sensitive")}`, width, 2),
       );
+      if (inexact.length === 0) out.push("", wrapLine(`What this predicts: every CPU strategy can be exact on ${c.profile} (no theorem fails here).`, width, 2));
+      else {
+        out.push("", wrapLine("What this predicts (a run whose guest ran these instructions where the strategy let them run without a trap is reported as diverging as predicted):", width, 2));
+        for (const x of inexact) out.push(wrapLine(`  ${x.cpu}: ${x.reason}`, width, 4));
+        const free = cpus.filter((cpu) => cpu.theorem === undefined).map((cpu) => cpu.name);
+        if (free.length) out.push(wrapLine(`  ${free.join(", ")}: rest on neither theorem (no guest code runs directly outside a guest mode)`, width, 4));
+      }
       const offenders = c.instructions.filter((i) => c.theorem1.offenders.includes(i.mnemonic) || c.theorem3.offenders.includes(i.mnemonic));
       if (offenders.length > 0) {
         out.push("", "evidence:");

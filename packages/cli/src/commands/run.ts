@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .action(async (name: string, o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; budget?: number; config?: string; json?: boolean }) => {
       const { CATEGORIES, runConfiguration, symbolize } = await import("@vmlab/core");
       const { table } = await import("../text-table.js");
-      const { fitWidths, predictedOf, publishedPerOp, verdictOf } = await import("@vmlab/report");
+      const { cellVerdict, fitWidths, predictedStatus, publishedPerOp } = await import("@vmlab/report");
       const { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } = await import("../strategies.js");
       const { modules, catalog } = await loadStrategies(o.config);
       const spec = { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine };
@@ -76,14 +76,14 @@ export function register(program: Command): void {
                     p.equivalenceBasis === "output" ? " (console output and outcome: the guest is the paravirtual build)" :
                     p.equivalenceBasis === "output-by-writer" ? " (each writer's lines and the outcome: the guest is the paravirtual build and this scenario's lines interleave by timing)" : ""
                   }`
-                : predictedOf(p.divergence)
-                  ? `diverges as predicted (Theorem ${predictedOf(p.divergence)!.theorem}: ${predictedOf(p.divergence)!.reason}): ${p.divergence?.detail}`
+                : p.divergence?.predicted
+                  ? `${predictedStatus(p.divergence.predicted, p.sensitiveUntrapped)}: ${p.divergence.predicted.reason}; ${p.divergence.detail}`
                   : `DIVERGES: ${p.divergence?.detail}`,
           ],
           ...(p.sensitiveUntrapped?.length
             ? [["sensitive, did not trap", p.sensitiveUntrapped.map((u) => {
                 const where = symbolize(imageFor(scenario, config, catalog), u.firstPc);
-                return `${u.mnemonic} ${u.count.toLocaleString("en-US")}x (first at 0x${u.firstPc.toString(16)}${where ? ` <${where}>` : ""}, guest instruction ${u.firstAt.toLocaleString("en-US")})`;
+                return `${u.mnemonic} ${u.count.toLocaleString("en-US")}x ${u.mode === "user" ? "in user mode" : "in the kernel"} (first at 0x${u.firstPc.toString(16)}${where ? ` <${where}>` : ""}, guest instruction ${u.firstAt.toLocaleString("en-US")})`;
               }).join("; ")] as [string, string]]
             : []),
           ...(result.vms
@@ -91,7 +91,12 @@ export function register(program: Command): void {
                 ["virtual machines", `${result.vms.length} on one machine, ${n(result.metrics!.machineSwitches ?? 0)} machine switches${result.metrics!.machineSwitches === undefined ? " (this strategy runs each alone)" : ""}`] as [string, string],
                 ...result.vms.map((v, i): [string, string] => [
                   `  VM ${i + 1} (${v.name})`,
-                  `${v.outcome === "halt" ? "halted" : "budget exhausted"}, ${v.guestInstructions.toLocaleString("en-US")} instructions; ${v.equivalent === null ? "" : v.equivalent ? "equivalent to its native run alone" : `${predictedOf(v.divergence) ? `diverges as predicted (Theorem ${predictedOf(v.divergence)!.theorem})` : "DIVERGES"}: ${v.divergence?.detail}`}${v.violations.length ? `; audit: ${v.violations.length} attempt(s) recorded` : ""}`,
+                  `${v.outcome === "halt" ? "halted" : "budget exhausted"}, ${v.guestInstructions.toLocaleString("en-US")} instructions; ${
+                    v.notCompared !== undefined ? `not compared: ${v.notCompared}` :
+                    v.equivalent === null ? "" :
+                    v.equivalent ? "equivalent to its native run alone" :
+                    v.divergence?.predicted ? `${predictedStatus(v.divergence.predicted)}: ${v.divergence.detail}` : `DIVERGES: ${v.divergence?.detail}`
+                  }${v.violations.length ? `; audit: ${v.violations.length} attempt(s) recorded` : ""}`,
                 ]),
               ]
             : []),
@@ -102,7 +107,8 @@ export function register(program: Command): void {
         const widths = fitWidths(rows, terminalWidth(process.stderr), [0, 1], 16);
         process.stderr.write(table(rows, { columns: { 0: { width: widths[0]!, wrapWord: true }, 1: { width: widths[1]!, wrapWord: true } } }));
       }
-      // Out of budget, an error, or a divergence no theorem predicts.
-      if (verdictOf(run) === "failed") process.exitCode = EXIT.failed;
+      // Out of budget, an error, or a divergence no theorem predicts (out of budget is how
+      // a predicted divergence ends under trap-and-emulate on x86-like: not a failure).
+      if (cellVerdict(run) === "failed") process.exitCode = EXIT.failed;
     });
 }

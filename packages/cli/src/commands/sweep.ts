@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .action(async (o: { param: string; from: number; to: number; steps: number; scenarios?: string[]; cpus?: string[]; memories?: string[]; profile: string; levels?: number; machine: string; metric: string; budget?: number; workers?: number; out?: string; config?: string; json?: boolean; }) => {
       const { ConfigurationError, enumerateConfigurations, resolveConfiguration, runMatrix, withParameter } = await import("@vmlab/core");
       const { listScenarios } = await import("@vmlab/guest");
-      const { crossovers, statusOf, sweepOf, sweepTables, verdictOf, writeSweep } = await import("@vmlab/report");
+      const { cellVerdict, crossovers, statusOf, sweepOf, sweepTables, writeSweep } = await import("@vmlab/report");
       const { makeOutFolder } = await import("../out-folder.js");
       const { progressBar } = await import("../progress.js");
       const { cpuNames: cpuNamesOf, loadStrategies, machineOrFail, memoryNames: memoryNamesOf, scenarioOrFail } = await import("../strategies.js");
@@ -117,7 +117,7 @@ export function register(program: Command): void {
         ...(o.workers ? { workers: o.workers } : {}),
         ...(o.budget ? { budget: o.budget } : {}),
         onProgress: (done, _total, last) => {
-          if (verdictOf(last) === "failed") {
+          if (cellVerdict(last) === "failed") {
             const line = `${last.scenario} ${last.configuration.label} ${last.configuration.machine}: ${statusOf(last)}\n`;
             if (bar) bar.log(line);
             else if (!o.json) process.stderr.write(line);
@@ -134,6 +134,6 @@ export function register(program: Command): void {
         process.stdout.write(sweepTables(sweep));
         process.stderr.write(`${n(results.length)} runs in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
       }
-      if (results.some((r) => verdictOf(r) === "failed")) process.exitCode = EXIT.failed;
+      if (results.some((r) => cellVerdict(r) === "failed")) process.exitCode = EXIT.failed;
     });
 }
