@@ -3,7 +3,7 @@ import { hasStackTrace, vmlab } from "./run-cli.js";
 
 describe("vmlab classify", () => {
   it("x86-like: the table puts the four unprivileged sensitive instructions first, and both theorems fail", () => {
-    const r = vmlab(["classify", "--profile", "x86-like"], { env: { COLUMNS: "200" } });
+    const r = vmlab(["classify", "--profile", "x86-like"], { env: { COLUMNS: "250" } });
     expect(r.status).toBe(0);
     const lines = r.stdout.split("\n");
     const header = lines.findIndex((l) => /instruction\s*│\s*privileged\s*│\s*control-sensitive\s*│\s*behaviour-sensitive\s*│\s*class/.test(l));

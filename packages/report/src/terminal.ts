@@ -186,7 +186,7 @@ export function matrixSummary(results: readonly RunResult[], width: number): str
     }
     parts.push(
       [
-        `Diverges as predicted (${fmtInt(predicted.length)} cells, not failures):`,
+        `Diverges as predicted (${fmtInt(predicted.length)} cell${predicted.length === 1 ? "" : "s"}, not failures):`,
         ...[...lines].map(([key, l]) =>
           wrapLine(
             `  ${key} (${[...l.instructions].join(", ")} ran without trapping): ${l.scenarios.size} scenario${l.scenarios.size === 1 ? "" : "s"} × ${l.machines.size} machine${l.machines.size === 1 ? "" : "s"}`,
@@ -204,7 +204,7 @@ export function matrixSummary(results: readonly RunResult[], width: number): str
       return wrapLine(`  ${where} (${g.machines.join(", ")}): ${status}`, width, 4);
     });
     if (groups.length > FAILURE_LINES) lines.push(`  ... and ${fmtInt(groups.length - FAILURE_LINES)} more (vmlab matrix --rows, or report.md)`);
-    parts.push([`FAILED (${fmtInt(failed.length)} cells):`, ...lines].join("\n"));
+    parts.push([`FAILED (${fmtInt(failed.length)} cell${failed.length === 1 ? "" : "s"}):`, ...lines].join("\n"));
   }
   return parts.join("\n\n") + "\n";
 }
