@@ -1,3 +1,7 @@
+import { ConfigurationError, MachineProfileError, PluginError } from "@vmlab/core";
+import { BuildError, ScenarioError } from "@vmlab/guest";
+import { AssemblyError, ImageFormatError, ImageLoadError, InputFileError, UnknownProfileError } from "@vmlab/isa";
+
 /** Bad input from the user: printed as one line, no stack trace. */
 export class CliError extends Error {
   constructor(
@@ -8,6 +12,14 @@ export class CliError extends Error {
     this.name = "CliError";
   }
 }
+
+/** Errors that report bad input (a file, an option, a scenario), each with a message that names it. */
+const USER_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [
+  CliError, AssemblyError, ImageFormatError, ImageLoadError, InputFileError, UnknownProfileError,
+  ScenarioError, BuildError, ConfigurationError, MachineProfileError, PluginError,
+];
+
+export const isUserError = (e: unknown): boolean => USER_ERRORS.some((c) => e instanceof c);
 
 /** The text a user sees for any error; stacks only with VMLAB_DEBUG=1. */
 export function describeError(e: unknown): string {

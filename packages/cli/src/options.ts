@@ -1,5 +1,6 @@
 import { Option } from "commander";
 import { PROFILE_NAMES, getProfile, type Profile } from "@vmlab/isa";
+import { MAX_WORKERS } from "@vmlab/core";
 import { MAX_BUDGET } from "@vmlab/guest";
 import { CliError } from "./errors.js";
 
@@ -23,6 +24,9 @@ export function parseCount(flag: string, max = Number.MAX_SAFE_INTEGER, why = ""
     return n;
   };
 }
+
+/** Worker threads for a matrix or a sweep. */
+export const parseWorkers = () => parseCount("--workers", MAX_WORKERS, "each thread loads vmlab anew");
 
 /** A guest instruction budget: at most MAX_BUDGET, as a scenario file's. */
 export const parseBudget = () => parseCount("--budget", MAX_BUDGET, "a run that long takes hours under the interpreter");

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { assembleFile, ProgramFileError, readImageFile, readProgramFile, type Image, type Profile } from "@vmlab/isa";
+import { assembleFile, InputFileError, readImageFile, readProgramFile, type Image, type Profile } from "@vmlab/isa";
 import { CliError } from "./errors.js";
 import { profileDefines } from "./options.js";
 
@@ -23,7 +23,7 @@ export function loadProgram(file: string, profile: Profile, defines: Record<stri
   try {
     return readImageFile(new Uint8Array(readProgramFile(file)), file);
   } catch (e) {
-    if (e instanceof ProgramFileError) throw new CliError(`${file}: ${e.message}`);
+    if (e instanceof InputFileError) throw new CliError(`${file}: ${e.message}`);
     throw e;
   }
 }

@@ -19,7 +19,7 @@ export { COST_KEYS, COST_KEY_NAMES, DERIVED_PARAMETERS, parameterValue, withPara
 export { EVENTS, count, addCounts, subtractCounts, hardwareEvents, virtualDeviceEvents, type EventName, type EventCounts } from "./costs/events.js";
 export { priceEvents } from "./costs/pricing.js";
 export { PUBLISHED, type PublishedFigure } from "./costs/published.js";
-export { runMatrix, errorResult, type MatrixCell, type MatrixOptions, type CellTask } from "./matrix.js";
+export { runMatrix, errorResult, MAX_WORKERS, type MatrixCell, type MatrixOptions, type CellTask } from "./matrix.js";
 export { Monitor, MONITOR_BYTES, GUEST_BYTES, MONITOR_VECTOR, type VmPlacement } from "./monitor/monitor.js";
 export { VirtualCpu } from "./monitor/virtual-cpu.js";
 export { GuestMemory, MonitorFrames } from "./monitor/guest-memory.js";

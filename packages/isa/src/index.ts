@@ -4,7 +4,7 @@ export * from "./encoding.js";
 export * from "./profiles.js";
 export * from "./image.js";
 export { assemble, assembleFile, AssemblyError, type AssembleOptions, type Diagnostic } from "./asm/assembler.js";
-export { readProgramFile, readProgramText, ProgramFileError, MAX_PROGRAM_FILE_BYTES } from "./asm/source-file.js";
+export { readInputFile, readProgramFile, readProgramText, readSettingsText, settingsFileProblem, InputFileError, MAX_PROGRAM_FILE_BYTES, MAX_SETTINGS_FILE_BYTES } from "./input-file.js";
 export { disassembleWord, disassembleImage } from "./disasm.js";
 export { writeImageFile, readImageFile, ImageFormatError } from "./image-file.js";
 export { PhysicalMemory, DEFAULT_MEMORY_BYTES } from "./memory.js";
@@ -16,7 +16,7 @@ export {
   type NestedWalkResult, type NestedWalkState, type NestedWalkCaches,
 } from "./mmu/nested.js";
 export { VmControl, EXIT, EXIT_NAMES, EXIT_LABELS, EPT_VIOLATION_CAUSE, NUM_EXIT_REASONS, type ExitReasonName } from "./vmx.js";
-export { Console, Disk } from "./devices/index.js";
+export { Console, Disk, DEFAULT_DISK_SECTORS } from "./devices/index.js";
 export { Cpu, type StopReason, type CpuCounters } from "./cpu/cpu.js";
 export { Machine, ImageLoadError, type MachineOptions, type StopInfo, type MachineStats } from "./machine.js";
 export { PageTableBuilder } from "./mmu/page-table-builder.js";

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { CAUSE_NAMES, Machine } from "@vmlab/isa";
+import { CAUSE_NAMES, ImageLoadError, Machine } from "@vmlab/isa";
+import { CliError } from "../errors.js";
 import { levelsOption, printJson, profileOption, resolveProfile, parseBudget } from "../options.js";
 import { loadProgram } from "../program-file.js";
 
@@ -16,7 +17,12 @@ export function register(program: Command): void {
       const profile = resolveProfile(opts.profile, opts.levels);
       const image = loadProgram(file, profile);
       const machine = new Machine({ profile });
-      machine.load(image);
+      try {
+        machine.load(image);
+      } catch (e) {
+        if (e instanceof ImageLoadError) throw new CliError(`${file}: ${e.message}`);
+        throw e;
+      }
       const started = performance.now();
       const stop = machine.run(opts.budget);
       const wallMs = performance.now() - started;

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { MultiBar, Presets } from "cli-progress";
-import { ConfigurationError, enumerateConfigurations, MACHINE_PROFILE_NAMES, getMachineProfile, runMatrix, type MatrixCell } from "@vmlab/core";
+import { ConfigurationError, enumerateConfigurations, MAX_WORKERS, MACHINE_PROFILE_NAMES, getMachineProfile, runMatrix, type MatrixCell } from "@vmlab/core";
 import { listScenarios, type Scenario } from "@vmlab/guest";
 import { PROFILE_NAMES } from "@vmlab/isa";
 import { statusOf, terminalTable, terminalVmTable, writeReport } from "@vmlab/report";
 import { CliError } from "../errors.js";
 import { makeOutFolder } from "../out-folder.js";
-import { levelsOption, parseCount, printJson, parseBudget } from "../options.js";
+import { levelsOption, parseCount, parseWorkers, printJson, parseBudget } from "../options.js";
 import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
 
 function checkNames(kind: string, given: readonly string[] | undefined, valid: readonly string[]): void {
@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option("--machines <list>", `comma-separated machine profiles (default: ${MACHINE_PROFILE_NAMES.join(",")})`, commaList)
     .addOption(levelsOption())
     .option("--budget <n>", "guest instruction budget for every cell (default: each scenario's)", parseBudget())
-    .option("--workers <n>", "worker threads (default: one per core)", parseCount("--workers"))
+    .option("--workers <n>", `worker threads, at most ${MAX_WORKERS} (default: one per core)`, parseWorkers())
     .option("--out <dir>", "report folder", "reports/default")
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the results as JSON")

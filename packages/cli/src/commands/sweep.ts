@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { MultiBar, Presets } from "cli-progress";
 import {
-  COST_KEY_NAMES, ConfigurationError, DEFAULT_MACHINE_PROFILE, DERIVED_PARAMETERS, enumerateConfigurations, getMachineProfile, resolveConfiguration,
+  COST_KEY_NAMES, ConfigurationError, DEFAULT_MACHINE_PROFILE, MAX_WORKERS, DERIVED_PARAMETERS, enumerateConfigurations, getMachineProfile, resolveConfiguration,
   runMatrix, withParameter, type Configuration, type MachineProfile, type MatrixCell,
 } from "@vmlab/core";
 import { listScenarios, type Scenario } from "@vmlab/guest";
@@ -9,7 +9,7 @@ import { PROFILE_NAMES } from "@vmlab/isa";
 import { crossovers, statusOf, sweepOf, sweepTables, writeSweep, type SweepMetric } from "@vmlab/report";
 import { CliError } from "../errors.js";
 import { makeOutFolder } from "../out-folder.js";
-import { levelsOption, parseCount, printJson, parseBudget } from "../options.js";
+import { levelsOption, parseCount, parseWorkers, printJson, parseBudget } from "../options.js";
 import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
 
 /** What a sweep can vary: any cost, or a named combination of costs (its parts scaled in proportion). */
@@ -50,7 +50,7 @@ export function register(program: Command): void {
     .option("--machine <profile>", "machine profile the other costs come from, or a .json file", DEFAULT_MACHINE_PROFILE)
     .option("--metric <what>", "slowdown (against native at the same value) or cycles", "slowdown")
     .option("--budget <n>", "guest instruction budget for every run (default: each scenario's)", parseBudget())
-    .option("--workers <n>", "worker threads (default: one per core)", parseCount("--workers"))
+    .option("--workers <n>", `worker threads, at most ${MAX_WORKERS} (default: one per core)`, parseWorkers())
     .option("--out <dir>", "folder for sweep.html, sweep.json and sweep.csv (default: reports/sweep-<param>)")
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the sweep as JSON")

@@ -1,11 +1,11 @@
 // The two-pass assembler. Pass 1 expands includes and conditionals, defines labels and
 // sizes every statement; pass 2 evaluates operands and encodes. Every error of a source
 // is collected and reported at once as file:line:col diagnostics.
-import { ProgramFileError, readProgramText } from "./source-file.js";
+import { InputFileError, readProgramText } from "../input-file.js";
 import { dirname, join, resolve } from "node:path";
 import { CR, NUM_REGS, SP } from "../arch.js";
 import { encode, encodeJump } from "../encoding.js";
-import type { Image, Segment } from "../image.js";
+import { MAX_IMAGE_BYTES, symbolTable, type Image, type Segment } from "../image.js";
 import { BY_MNEMONIC, OP, type OpInfo } from "../opcodes.js";
 import { ExprError, evaluate, parseExpression, type Expr } from "./expression.js";
 import { LexError, tokenize, type Token } from "./lexer.js";
@@ -153,6 +153,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
   let segment = -1;
   let scope = "";
   let seq = 0;
+  let imageBytes = 0;
   const report = (file: string, line: number, col: number, message: string, at: number): void => {
     diags.push({ file, line, col, message, seq: at });
   };
@@ -222,6 +223,10 @@ export function assemble(source: string, options: AssembleOptions): Image {
     if (loc + s.size >= 0x100000000) {
       throw new PosError(`${s.size} bytes at 0x${loc.toString(16)} run past the end of the address space`, s.col);
     }
+    if (imageBytes + s.size > MAX_IMAGE_BYTES) {
+      throw new PosError(`${s.size} bytes here make the image larger than ${MAX_IMAGE_BYTES.toLocaleString("en-US")} bytes (8 MiB)`, s.col);
+    }
+    imageBytes += s.size;
     const stmt: Stmt = Object.assign(s, { address: loc, segment, scope, seq });
     stmts.push(stmt);
     loc = (loc + s.size) >>> 0;
@@ -397,7 +402,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
         const n = knownNow(exprOf(args[0]!), ".align", args[0]![0]!.col);
         if (n <= 0 || (n & (n - 1)) !== 0) throw new PosError(`.align ${n}: not a power of two`, args[0]![0]!.col);
         const pad = (n - (loc % n)) % n;
-        if (pad > 0x4000000) throw new PosError(`.align ${n} at 0x${loc.toString(16)}: ${pad} bytes of padding, more than a .space may hold`, args[0]![0]!.col);
+        if (pad > MAX_IMAGE_BYTES) throw new PosError(`.align ${n} at 0x${loc.toString(16)}: ${pad} bytes of padding, more than an image may hold`, args[0]![0]!.col);
         if (pad > 0) emit({ kind: "space", file, line, col: head.col, size: pad, fill: 0 });
         return;
       }
@@ -423,7 +428,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
         const args = needArgs();
         if (args.length > 2) throw new PosError(".space takes a size and an optional fill byte", head.col);
         const n = knownNow(exprOf(args[0]!), ".space size", args[0]![0]!.col);
-        if (n < 0 || n > 0x4000000) throw new PosError(`.space ${n}: size out of range`, args[0]![0]!.col);
+        if (n < 0 || n > MAX_IMAGE_BYTES) throw new PosError(`.space ${n}: size out of range (0..${MAX_IMAGE_BYTES}, the most an image may hold)`, args[0]![0]!.col);
         const fill = args[1] ? knownNow(exprOf(args[1]), ".space fill", args[1][0]!.col) : 0;
         if (fill < -128 || fill > 255) throw new PosError(`.space fill ${fill} is not a byte`, args[1]![0]!.col);
         if (n > 0) emit({ kind: "space", file, line, col: head.col, size: n, fill: fill & 0xff });
@@ -452,7 +457,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
         try {
           text = readInclude(t.text, file);
         } catch (e) {
-          throw new PosError(`cannot include '${t.text}': ${e instanceof ProgramFileError ? e.message : "file not found"}`, t.col);
+          throw new PosError(`cannot include '${t.text}': ${e instanceof InputFileError ? e.message : "file not found"}`, t.col);
         }
         const savedScope = scope;
         processSource(text, shown, [...includeStack, key]);
@@ -574,8 +579,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
     throw new AssemblyError(diags.map(({ file, line, col, message }) => ({ file, line, col, message })));
   }
 
-  const outSymbols: Record<string, number> = {};
-  for (const [name, def] of symbols) if (def.kind === "label") outSymbols[name] = def.value! >>> 0;
+  const outSymbols = symbolTable([...symbols].filter(([, def]) => def.kind === "label").map(([name, def]) => [name, def.value! >>> 0] as const));
   const outSegments: Segment[] = [];
   segments.forEach((s, k) => {
     if (s.end > s.start) outSegments.push({ address: s.start, bytes: images[k]! });
@@ -733,7 +737,7 @@ export function assembleFile(path: string, options: Omit<AssembleOptions, "file"
     source = readProgramText(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const message = e instanceof ProgramFileError ? e.message : `cannot read file${code ? ` (${code})` : ""}`;
+    const message = e instanceof InputFileError ? e.message : `cannot read file${code ? ` (${code})` : ""}`;
     throw new AssemblyError([{ file: path, line: 0, col: 0, message }]);
   }
   return assemble(source, { ...options, file: path });
