@@ -208,6 +208,16 @@ describe("bad options", () => {
     expect(() => assemble("        .space 0x800001\n", { file: "t.s" })).toThrow(/t\.s:1:16: \.space 8388609: size out of range/);
   });
 
+  it("a message quotes a token as written, control characters escaped, so it stays one line", () => {
+    // Found by the fuzz suite: a character literal '\n' in the wrong place printed a raw newline.
+    expect(errorsOf("        '\\n'\n        .word 1 \"a\\tb\"\n        .word \u0001\n")).toEqual([
+      "t.s:1:9: unexpected ''\\n''",
+      "t.s:2:17: unexpected '\"a\\tb\"'",
+      "t.s:3:15: unexpected character '\\u0001'",
+    ]);
+    expect(errorsOf('        .include "a\\nb"\n')).toEqual(["t.s:1:18: cannot include 'a\\u000ab': file not found"]);
+  });
+
   it("a label named like an object's own properties is a symbol like any other", () => {
     const img = assemble("__proto__: nop\nconstructor: nop\n        jmp __proto__\n", { file: "t.s" });
     expect(Object.keys(img.symbols)).toEqual(["__proto__", "constructor"]);

@@ -8,7 +8,7 @@ import { encode, encodeJump } from "../encoding.js";
 import { MAX_IMAGE_BYTES, symbolTable, type Image, type Segment } from "../image.js";
 import { BY_MNEMONIC, OP, type OpInfo } from "../opcodes.js";
 import { ExprError, evaluate, parseExpression, type Expr } from "./expression.js";
-import { LexError, tokenize, type Token } from "./lexer.js";
+import { LexError, printable, tokenize, type Token } from "./lexer.js";
 
 export interface AssembleOptions {
   /** Name used in diagnostics (and to resolve includes against). */
@@ -139,7 +139,7 @@ function parseRegister(op: readonly Token[]): number {
     if (m) return Number(m[1]);
     if (t.text.toLowerCase() === "sp") return SP;
   }
-  throw new PosError(`bad register '${op.map((x) => x.text).join("")}' (r0..r${NUM_REGS - 1} or sp)`, t.col);
+  throw new PosError(`bad register '${op.map((x) => x.raw).join("")}' (r0..r${NUM_REGS - 1} or sp)`, t.col);
 }
 
 export function assemble(source: string, options: AssembleOptions): Image {
@@ -257,7 +257,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
 
   const exprOf = (op: readonly Token[]): Expr => {
     const [e, end] = parseExpression(op, 0, qualify);
-    if (end < op.length) throw new PosError(`unexpected '${op[end]!.text}'`, op[end]!.col);
+    if (end < op.length) throw new PosError(`unexpected '${op[end]!.raw}'`, op[end]!.col);
     return e;
   };
 
@@ -338,7 +338,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
     }
     if (i >= tokens.length) return;
     const head = tokens[i]!;
-    if (head.kind !== "ident") throw new PosError(`unexpected '${head.text}'`, head.col);
+    if (head.kind !== "ident") throw new PosError(`unexpected '${head.raw}'`, head.col);
     // NAME = EXPR
     if (tokens[i + 1]?.text === "=") {
       if (tokens.length <= i + 2) throw new PosError(`'${head.text} =' needs an expression`, tokens[i + 1]!.col);
@@ -451,13 +451,13 @@ export function assemble(source: string, options: AssembleOptions): Image {
         // cycles are detected on the resolved path.
         const shown = join(dirname(file), t.text);
         const key = resolve(shown);
-        if (includeStack.includes(key)) throw new PosError(`include cycle: '${t.text}' is already being included`, t.col);
+        if (includeStack.includes(key)) throw new PosError(`include cycle: '${printable(t.text)}' is already being included`, t.col);
         if (includeStack.length >= MAX_INCLUDE_DEPTH) throw new PosError(`includes nested more than ${MAX_INCLUDE_DEPTH} deep`, t.col);
         let text: string;
         try {
           text = readInclude(t.text, file);
         } catch (e) {
-          throw new PosError(`cannot include '${t.text}': ${e instanceof InputFileError ? e.message : "file not found"}`, t.col);
+          throw new PosError(`cannot include '${printable(t.text)}': ${e instanceof InputFileError ? e.message : "file not found"}`, t.col);
         }
         const savedScope = scope;
         processSource(text, shown, [...includeStack, key]);
@@ -598,7 +598,7 @@ class Operands {
 
   value(op: readonly Token[]): number {
     const [e, end] = parseExpression(op, 0, this.qualify);
-    if (end < op.length) throw new PosError(`unexpected '${op[end]!.text}'`, op[end]!.col);
+    if (end < op.length) throw new PosError(`unexpected '${op[end]!.raw}'`, op[end]!.col);
     return evaluate(e, this.s.address, this.lookup, true)!;
   }
 

@@ -93,7 +93,7 @@ class Parser {
       if (t.text === ".") return { k: "dot", col: t.col };
       return { k: "sym", name: this.qualify(t.text), col: t.col };
     }
-    throw new LexError(`unexpected '${t.text}' in expression`, t.col);
+    throw new LexError(`unexpected '${t.raw}' in expression`, t.col);
   }
 
   binary(minPrec: number): Expr {
