@@ -121,7 +121,13 @@ export function scenariosRoot(): string {
 /** `programs[0]`, `budget`, or `(top level)`. */
 function fieldName(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "(top level)";
-  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? keyShown(String(k)) : `.${keyShown(String(k))}`)).join("");
+}
+
+/** A key as JSON would escape it, cut short when long: a message stays one readable line. */
+function keyShown(key: string): string {
+  const text = JSON.stringify(key).slice(1, -1);
+  return text.length <= 60 ? text : `${text.slice(0, 40)}…`;
 }
 
 function valueAt(json: unknown, path: readonly PropertyKey[]): { found: boolean; value?: unknown } {
@@ -178,17 +184,17 @@ export function loadScenario(dir: string): Scenario {
     throw new ScenarioError(`${file}${where}: malformed JSON (${jsonMessage(e as Error)})`);
   }
   const dup = duplicateJsonKey(text);
-  if (dup) throw new ScenarioError(`${file}:${lineCol(text, dup.offset)}: field '${dup.key}' appears twice (JSON would keep only the last)`);
+  if (dup) throw new ScenarioError(`${file}:${lineCol(text, dup.offset)}: field '${keyShown(dup.key)}' appears twice (JSON would keep only the last)`);
   const parsed = ScenarioSchema.safeParse(json);
   if (!parsed.success) throw new ScenarioError(describeIssues(file, json, parsed.error.issues));
   const spec = parsed.data;
   const read = (name: string, field: string, what: string): SourceFile => {
     const path = join(folder, name);
-    if (!existsSync(path)) throw new ScenarioError(`${file}: field '${field}': unknown ${what} '${name}' (no file ${path})`);
+    if (!existsSync(path)) throw new ScenarioError(`${file}: field '${field}': unknown ${what} '${keyShown(name)}' (no such file in ${folder})`);
     try {
       return { name, file: path, source: readProgramText(path) };
     } catch (e) {
-      if (e instanceof InputFileError) throw new ScenarioError(`${file}: field '${field}': ${path} ${e.message}`);
+      if (e instanceof InputFileError) throw new ScenarioError(`${file}: field '${field}': '${keyShown(name)}' ${e.message}`);
       throw e;
     }
   };
