@@ -21,6 +21,11 @@ const USER_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [
 
 export const isUserError = (e: unknown): boolean => USER_ERRORS.some((c) => e instanceof c);
 
+/** `text` on one line: control and line-breaking characters (from a value the user gave, echoed back) escaped. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === "\n" ? "\\n" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+}
+
 /** The text a user sees for any error; stacks only with VMLAB_DEBUG=1. */
 export function describeError(e: unknown): string {
   if (e instanceof Error) {

@@ -22,6 +22,7 @@ export interface LoadedStrategies {
 
 export async function loadStrategies(configFile?: string): Promise<LoadedStrategies> {
   try {
+    if (configFile !== undefined && configFile.trim() === "") throw new CliError(`--config needs a file name (got '${configFile}')`);
     const packages = BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, CLI_DIR));
     const file = configFile ?? (existsSync("vmlab.config.json") ? "vmlab.config.json" : undefined);
     if (configFile && !existsSync(configFile)) throw new CliError(`${configFile}: no such file`);
@@ -58,4 +59,11 @@ export function imageFor(scenario: Scenario, config: Configuration, catalog: rea
   return guestImage(scenario, config.profile, { paravirt: cpu?.requires.paravirtualGuest === true });
 }
 
-export const commaList = (v: string): string[] => v.split(",").map((s) => s.trim()).filter(Boolean);
+/** A comma-separated list option; one that names nothing is refused (leaving the option out means all). */
+export const commaList =
+  (flag: string, noun: string) =>
+  (v: string): string[] => {
+    const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+    if (list.length === 0) throw new CliError(`${flag} names no ${noun} (give a comma-separated list, or leave it out for all)`);
+    return list;
+  };

@@ -1,8 +1,8 @@
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { writeImageFile } from "@vmlab/isa";
+import { MAX_PROGRAM_FILE_BYTES, writeImageFile } from "@vmlab/isa";
 import { CliError } from "../errors.js";
 import { levelsOption, printJson, profileOption, resolveProfile } from "../options.js";
+import { writeOutFile } from "../out-folder.js";
 import { isAssemblySource, loadProgram } from "../program-file.js";
 
 function parseDefine(v: string, acc: Record<string, number>): Record<string, number> {
@@ -26,10 +26,10 @@ export function register(program: Command): void {
       if (!isAssemblySource(file)) throw new CliError(`${file}: expected an assembly source ending in .s`);
       const profile = resolveProfile(opts.profile, opts.levels);
       const image = loadProgram(file, profile, opts.define);
-      if (image.segments.every((s) => s.bytes.length === 0)) throw new CliError(`${file}: assembles to nothing (no instruction or data): no image written`);
       const out = opts.out ?? file.replace(/\.(s|asm)$/i, ".img");
       const bytes = writeImageFile(image);
-      writeFileSync(out, bytes);
+      if (bytes.length > MAX_PROGRAM_FILE_BYTES) throw new CliError(`${file}: the image would be ${bytes.length.toLocaleString("en-US")} bytes, more than vmlab reads back (${MAX_PROGRAM_FILE_BYTES.toLocaleString("en-US")}): no image written`);
+      writeOutFile("-o", out, bytes, file);
       const size = image.segments.reduce((n, s) => n + s.bytes.length, 0);
       const summary = {
         source: file,

@@ -30,6 +30,8 @@ export function register(program: Command): void {
       const output = machine.console.text();
       const outcome =
         stop.reason === "halt" ? "halted" : stop.reason === "budget" ? `budget of ${opts.budget} instructions exhausted` : `stopped: ${CAUSE_NAMES[stop.cause ?? 0]}`;
+      // A run that did not halt exits 3, whichever way it is printed.
+      if (stop.reason !== "halt") process.exitCode = 3;
       if (opts.json) {
         printJson({ file, profile: profile.name, outcome: stop.reason, output, instructions: stats.retired, stats, wallMs });
         return;
@@ -37,6 +39,5 @@ export function register(program: Command): void {
       process.stdout.write(output);
       if (output.length > 0 && !output.endsWith("\n")) process.stdout.write("\n");
       process.stderr.write(`-- ${outcome} after ${stats.retired} instructions (${profile.name})\n`);
-      if (stop.reason !== "halt") process.exitCode = 3;
     });
 }

@@ -17,11 +17,11 @@ export function register(program: Command): void {
   program
     .command("matrix")
     .description("run scenarios × configurations and write reports/<name>/")
-    .option("--scenarios <list>", "comma-separated scenario names (default: all)", commaList)
-    .option("--profiles <list>", `comma-separated ISA profiles (default: ${PROFILE_NAMES.join(",")})`, commaList)
-    .option("--cpus <list>", "comma-separated CPU strategies (default: all)", commaList)
-    .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList)
-    .option("--machines <list>", `comma-separated machine profiles (default: ${MACHINE_PROFILE_NAMES.join(",")})`, commaList)
+    .option("--scenarios <list>", "comma-separated scenario names (default: all)", commaList("--scenarios", "scenario"))
+    .option("--profiles <list>", `comma-separated ISA profiles (default: ${PROFILE_NAMES.join(",")})`, commaList("--profiles", "profile"))
+    .option("--cpus <list>", "comma-separated CPU strategies (default: all)", commaList("--cpus", "CPU strategy"))
+    .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList("--memories", "memory strategy"))
+    .option("--machines <list>", `comma-separated machine profiles (default: ${MACHINE_PROFILE_NAMES.join(",")})`, commaList("--machines", "machine profile"))
     .addOption(levelsOption())
     .option("--budget <n>", "guest instruction budget for every cell (default: each scenario's)", parseBudget())
     .option("--workers <n>", `worker threads, at most ${MAX_WORKERS} (default: one per core)`, parseWorkers())
@@ -46,7 +46,6 @@ export function register(program: Command): void {
             throw new CliError((e as Error).message);
           }
         }
-        if (o.scenarios && o.scenarios.length === 0) throw new CliError("--scenarios names no scenario (give a comma-separated list, or leave it out for all)");
         const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios(undefined, { multiVm: true });
         let enumerated;
         try {
