@@ -23,6 +23,9 @@ function parseCost(flag: string) {
   };
 }
 
+/** Values a sweep takes at most: each is a run of every configuration and scenario. */
+export const MAX_SWEEP_STEPS = 1000;
+
 /** `steps` values from `from` to `to`, both included, evenly spaced (rounded to whole cycles when both ends are whole). */
 export function sweepValues(from: number, to: number, steps: number): number[] {
   if (steps === 1) return [from];
@@ -41,7 +44,7 @@ export function register(program: Command): void {
     )
     .requiredOption("--from <cycles>", "first value", parseCost("--from"))
     .requiredOption("--to <cycles>", "last value", parseCost("--to"))
-    .option("--steps <n>", "number of values, evenly spaced from --from to --to", parseCount("--steps", 1000, "each step is a run of every configuration"), 5)
+    .option("--steps <n>", `number of values, evenly spaced from --from to --to (at most ${MAX_SWEEP_STEPS})`, parseCount("--steps", MAX_SWEEP_STEPS, "each step is a run of every configuration"), 5)
     .option("--scenarios <list>", "comma-separated scenario names (default: all)", commaList("--scenarios", "scenario"))
     .option("--cpus <list>", "comma-separated CPU strategies (default: every one the profile can host)", commaList("--cpus", "CPU strategy"))
     .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList("--memories", "memory strategy"))

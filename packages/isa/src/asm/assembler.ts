@@ -101,8 +101,8 @@ interface Cond {
 
 const PSEUDO = new Set(["li", "la", "mov", "nop"]);
 /** Limits that keep the assembler's recursion within the host's stack, each reported at its line. */
-const MAX_DEFINITION_CHAIN = 1000;
-const MAX_INCLUDE_DEPTH = 32;
+export const MAX_DEFINITION_CHAIN = 1000;
+export const MAX_INCLUDE_DEPTH = 32;
 const SHIFT_IMM = new Set(["SHLI", "SHRI", "SARI"]);
 const CR_BY_NAME = new Map(Object.entries(CR).map(([k, v]) => [k.toLowerCase(), v]));
 
