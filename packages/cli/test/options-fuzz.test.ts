@@ -177,7 +177,7 @@ describe("CLI options fuzz: refused in one line, nothing run or written", () => 
         expect(lines[0], r.stderr).toMatch(/^(vmlab|error): ./);
         if (lines.length > 1) expect(lines.slice(1), r.stderr).toEqual(["(run `vmlab --help` for usage)"]);
       }),
-      inputFuzzParameters(14301, 300),
+      inputFuzzParameters(14301, 250),
     );
   });
 });

@@ -114,7 +114,7 @@ describe("scenario file fuzz: loaded, or an error naming the file and the field 
         const base = BASES[k]!;
         checkLoad(base.dir, edits.reduce(apply, base.text));
       }),
-      inputFuzzParameters(14201, 300),
+      inputFuzzParameters(14201, 200),
     );
   });
 });

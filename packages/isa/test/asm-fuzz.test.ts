@@ -196,17 +196,16 @@ function checkOutcome(source: string, file: string, options: { defines: Record<s
 
 describe("assembler fuzz: an image or file:line:col diagnostics, nothing else", () => {
   it("every real source assembles unmutated (the mutations start from working programs)", () => {
-    for (const c of CORPUS) {
-      for (const defines of DEFINE_SETS) {
-        expect(() => assemble(c.text, { file: c.file, readInclude, defines, ...(c.origin !== undefined ? { origin: c.origin } : {}) }), c.file).not.toThrow();
-      }
-    }
+    CORPUS.forEach((c, k) => {
+      const defines = DEFINE_SETS[k % DEFINE_SETS.length]!;
+      expect(() => assemble(c.text, { file: c.file, readInclude, defines, ...(c.origin !== undefined ? { origin: c.origin } : {}) }), c.file).not.toThrow();
+    });
   });
 
   it("random token soup", () => {
     fc.assert(
       fc.property(soup, fc.nat(DEFINE_SETS.length - 1), (source, d) => checkOutcome(source, "soup.s", { defines: DEFINE_SETS[d]! }, true)),
-      inputFuzzParameters(14001, 400),
+      inputFuzzParameters(14001, 300),
     );
   });
 
@@ -215,7 +214,7 @@ describe("assembler fuzz: an image or file:line:col diagnostics, nothing else", 
       fc.property(fc.array(statement, { minLength: 1, maxLength: 30 }), fc.nat(DEFINE_SETS.length - 1), (lines, d) =>
         checkOutcome(`start:\n${lines.join("\n")}\n${DEFINITIONS}`, "statements.s", { defines: DEFINE_SETS[d]! }, true),
       ),
-      inputFuzzParameters(14003, 300),
+      inputFuzzParameters(14003, 200),
     );
   });
 
@@ -226,7 +225,7 @@ describe("assembler fuzz: an image or file:line:col diagnostics, nothing else", 
         const source = mutations.reduce(mutate, c.text);
         checkOutcome(source, c.file, { defines: DEFINE_SETS[d]!, ...(c.origin !== undefined ? { origin: c.origin } : {}) }, false);
       }),
-      inputFuzzParameters(14002, 200),
+      inputFuzzParameters(14002, 150),
     );
   });
 });

@@ -100,14 +100,14 @@ describe("image reader fuzz: an image or one line naming the file", () => {
     const header = Uint8Array.of(0x56, 0x4d, 0x4c, 0x49, 1, 0, 0, 0);
     fc.assert(
       fc.property(fc.boolean(), fc.uint8Array({ maxLength: 96 }), (withHeader, rest) => checkRead(withHeader ? Uint8Array.from([...header, ...rest]) : rest)),
-      inputFuzzParameters(14101, 400),
+      inputFuzzParameters(14101, 300),
     );
   });
 
   it("images written by the assembler, then edited", () => {
     fc.assert(
       fc.property(fc.nat(GOOD.length - 1), fc.array(edit, { minLength: 1, maxLength: 4 }), (k, edits) => checkRead(edits.reduce(apply, GOOD[k]!))),
-      inputFuzzParameters(14102, 400),
+      inputFuzzParameters(14102, 300),
     );
   });
 });
