@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_WORKERS } from "@vmlab/core";
 import { MAX_BUDGET, MAX_DISK_CONTENTS_BYTES, MAX_VMS } from "@vmlab/guest";
 import {
-  MAX_DEFINITION_CHAIN, MAX_EVALUATION_DEPTH, MAX_EXPRESSION_NESTING, MAX_IMAGE_BYTES, MAX_INCLUDE_DEPTH, MAX_PROGRAM_FILE_BYTES, MAX_SETTINGS_FILE_BYTES,
+  MAX_DEFINITION_CHAIN, MAX_DIAGNOSTICS, MAX_EVALUATION_DEPTH, MAX_EXPRESSION_NESTING, MAX_IMAGE_BYTES, MAX_INCLUDE_DEPTH, MAX_PROGRAM_FILE_BYTES, MAX_SETTINGS_FILE_BYTES,
 } from "@vmlab/isa";
 import { MAX_SWEEP_STEPS } from "../src/commands/sweep.js";
 import { repoRoot } from "./run-cli.js";
@@ -26,6 +26,7 @@ const LIMITS: Record<string, number> = {
   "constants defined in terms of constants": MAX_DEFINITION_CHAIN,
   "nesting in one expression": MAX_EXPRESSION_NESTING,
   "evaluating an expression": MAX_EVALUATION_DEPTH,
+  "errors reported from one assembly": MAX_DIAGNOSTICS,
 };
 
 /** The rows of the table under `heading`: [label, the first number of the limit]. */
@@ -52,7 +53,7 @@ describe("the documented input limits are the enforced ones", () => {
       expect(value, label).toBe(LIMITS[label]);
     }
     const documented = new Set(rows.map(([, v]) => v));
-    for (const [label, value] of Object.entries(LIMITS)) if (label !== "a source or an included file") expect(documented.has(value), label).toBe(true);
+    for (const [label, value] of Object.entries(LIMITS)) if (label !== "a source or an included file" && label !== "errors reported from one assembly") expect(documented.has(value), label).toBe(true);
     expect(rows).toHaveLength(12);
   });
 
@@ -60,6 +61,7 @@ describe("the documented input limits are the enforced ones", () => {
     const rows = table("packages/isa/ISA.md", "### Limits");
     expect(rows.map(([l]) => l)).toEqual([
       "an image", "`.include` nesting", "constants defined in terms of constants", "nesting in one expression", "evaluating an expression", "a source or an included file",
+      "errors reported from one assembly",
     ]);
     for (const [label, value] of rows) expect(value, label).toBe(LIMITS[label]);
   });

@@ -218,6 +218,17 @@ describe("bad options", () => {
     expect(errorsOf('        .include "a\\nb"\n')).toEqual(["t.s:1:18: cannot include 'a\\u000ab': file not found"]);
   });
 
+  it("a file of garbage: the first 100 errors, then the assembler stops", () => {
+    const errs = errorsOf("        frob\n".repeat(5000));
+    expect(errs).toHaveLength(101);
+    expect(errs[99]).toBe("t.s:100:9: unknown instruction 'frob'");
+    expect(errs[100]).toBe("t.s:100:9: too many errors: stopped after the first 100");
+    // Errors found in the second pass are held to the same count.
+    const late = errorsOf("        jmp nowhere\n".repeat(150));
+    expect(late).toHaveLength(101);
+    expect(late[100]).toMatch(/too many errors/);
+  });
+
   it("a label named like an object's own properties is a symbol like any other", () => {
     const img = assemble("__proto__: nop\nconstructor: nop\n        jmp __proto__\n", { file: "t.s" });
     expect(Object.keys(img.symbols)).toEqual(["__proto__", "constructor"]);

@@ -103,6 +103,10 @@ const PSEUDO = new Set(["li", "la", "mov", "nop"]);
 /** Limits that keep the assembler's recursion within the host's stack, each reported at its line. */
 export const MAX_DEFINITION_CHAIN = 1000;
 export const MAX_INCLUDE_DEPTH = 32;
+/** Errors reported from one assembly: past these the assembler stops (a file of garbage would otherwise print millions). */
+export const MAX_DIAGNOSTICS = 100;
+
+class TooManyErrors extends Error {}
 const SHIFT_IMM = new Set(["SHLI", "SHRI", "SARI"]);
 const CR_BY_NAME = new Map(Object.entries(CR).map(([k, v]) => [k.toLowerCase(), v]));
 
@@ -265,6 +269,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
     const conds: Cond[] = [];
     const lines = text.split("\n");
     for (let ln = 0; ln < lines.length; ln++) {
+      if (diags.length >= MAX_DIAGNOSTICS) throw new TooManyErrors();
       const lineNo = ln + 1;
       seq++;
       const active = conds.length === 0 || conds[conds.length - 1]!.active;
@@ -477,7 +482,13 @@ export function assemble(source: string, options: AssembleOptions): Image {
 
   const early: { index: number; error: EarlyValueError }[] = [];
   const top = resolve(options.file);
-  processSource(source, options.file, [top]);
+  let stopped = false;
+  try {
+    processSource(source, options.file, [top]);
+  } catch (e) {
+    if (!(e instanceof TooManyErrors)) throw e;
+    stopped = true;
+  }
   for (const { index, error } of early) {
     if (symbols.has(error.symbol)) {
       const message = `'${error.symbol}' has no value yet: ${error.what} must be known when it is reached (no forward references)`;
@@ -490,6 +501,10 @@ export function assemble(source: string, options: AssembleOptions): Image {
   const views = images.map((b) => new DataView(b.buffer));
   const lookup = lookupStrict;
   for (const [name, def] of symbols) {
+    if (diags.length >= MAX_DIAGNOSTICS) {
+      stopped = true;
+      break;
+    }
     if (def.kind === "equ" && def.value === undefined) {
       try {
         lookup(name);
@@ -501,6 +516,10 @@ export function assemble(source: string, options: AssembleOptions): Image {
     }
   }
   for (const s of stmts) {
+    if (diags.length >= MAX_DIAGNOSTICS) {
+      stopped = true;
+      break;
+    }
     scope = s.scope;
     const bytes = images[s.segment]!;
     const off = s.address - segments[s.segment]!.start;
@@ -543,12 +562,11 @@ export function assemble(source: string, options: AssembleOptions): Image {
     }
   }
 
-  // Segments must not overlap.
   // Segments must not overlap: compare each with the furthest-reaching one before it.
   const nonEmpty = segments.map((s, k) => ({ ...s, k })).filter((s) => s.end > s.start);
   const order = [...nonEmpty].sort((a, b) => a.start - b.start);
   let reach = order[0];
-  for (let k = 1; k < order.length; k++) {
+  for (let k = 1; k < order.length && diags.length < MAX_DIAGNOSTICS; k++) {
     const cur = order[k]!;
     const prev = reach!;
     if (cur.start < prev.end) {
@@ -576,7 +594,12 @@ export function assemble(source: string, options: AssembleOptions): Image {
 
   if (diags.length > 0) {
     diags.sort((a, b) => a.seq - b.seq || a.col - b.col);
-    throw new AssemblyError(diags.map(({ file, line, col, message }) => ({ file, line, col, message })));
+    const shown: Diagnostic[] = diags.slice(0, MAX_DIAGNOSTICS).map(({ file, line, col, message }) => ({ file, line, col, message }));
+    if (stopped || diags.length > MAX_DIAGNOSTICS) {
+      const last = shown[shown.length - 1]!;
+      shown.push({ ...last, message: `too many errors: stopped after the first ${MAX_DIAGNOSTICS}` });
+    }
+    throw new AssemblyError(shown);
   }
 
   const outSymbols = symbolTable([...symbols].filter(([, def]) => def.kind === "label").map(([name, def]) => [name, def.value! >>> 0] as const));
