@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MACHINE_PROFILES } from "@vmlab/core";
 import { hasStackTrace, repoRoot, vmlabInProcess } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vmlab-bad-input-"));
@@ -31,6 +32,8 @@ execFileSync("mkfifo", [join(fifoScenario, "scenario.json")]);
 const folderScenario = scenarioDir("folder-scenario", null);
 mkdirSync(join(folderScenario, "scenario.json"));
 const copy = file("copy.s", readFileSync(hello, "utf8"));
+const { provenance: _p, ...p4 } = MACHINE_PROFILES["p4-2006"]!;
+const costly = file("costly.json", JSON.stringify({ ...p4, name: "costly", costs: { ...p4.costs, vmExit: 1e300 } }));
 
 const refused: [string, string[], RegExp][] = [
   // Settings files that are not regular files hung (a FIFO never ends) or gave a raw EISDIR.
@@ -39,6 +42,10 @@ const refused: [string, string[], RegExp][] = [
   ["a folder as vmlab.config.json", ["list", "--config", dir], /: is a directory, not a settings file/],
   ["a FIFO as scenario.json", ["run", fifoScenario], /fifo-scenario\/scenario\.json: is not a regular file/],
   ["a folder as scenario.json", ["run", folderScenario], /folder-scenario\/scenario\.json: is a directory, not a settings file/],
+  ["a device as a program", ["exec", "/dev/zero"], /^vmlab: \/dev\/zero: is not a regular file/],
+  // Costs so large that totals overflowed to Infinity.
+  ["a cost past any hardware's in a machine profile", ["run", "syscall", "--machine", costly], /costly\.json: field 'costs\.vmExit': must be at most 1,000,000,000 cycles/],
+  ["a sweep to a cost past any hardware's", ["sweep", "--param", "vmExit", "--from", "0", "--to", "1e300", "--out", join(dir, "sweep")], /--to must be at most 1,000,000,000 cycles \(got '1e300'\)/],
   // Names that are properties of every object were taken for profiles.
   ["a machine named like an object property", ["run", "syscall", "--machine", "constructor"], /unknown machine profile 'constructor'/],
   ["a profile named like an object property", ["run", "syscall", "--profile", "toString"], /unknown profile 'toString'/],
@@ -80,6 +87,7 @@ describe("bad input: one line, a non-zero exit, no stack trace", () => {
     expect(readFileSync(copy, "utf8")).toBe(readFileSync(hello, "utf8"));
     expect(existsSync(join(dir, "workers"))).toBe(false);
     expect(existsSync(join(dir, "cpus"))).toBe(false);
+    expect(existsSync(join(dir, "sweep"))).toBe(false);
   });
 
   it("a run that does not halt exits 3 with --json as without it", async () => {

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MAX_WORKERS } from "@vmlab/core";
+import { MAX_COST_CYCLES, MAX_WORKERS } from "@vmlab/core";
 import { MAX_BUDGET, MAX_DISK_CONTENTS_BYTES, MAX_VMS } from "@vmlab/guest";
 import {
   MAX_DEFINITION_CHAIN, MAX_DIAGNOSTICS, MAX_EVALUATION_DEPTH, MAX_EXPRESSION_NESTING, MAX_IMAGE_BYTES, MAX_INCLUDE_DEPTH, MAX_PROGRAM_FILE_BYTES, MAX_SETTINGS_FILE_BYTES,
@@ -17,6 +17,7 @@ const LIMITS: Record<string, number> = {
   "a scenario's `vms`": MAX_VMS,
   "a scenario's `diskContents`": MAX_DISK_CONTENTS_BYTES,
   "`sweep --steps`": MAX_SWEEP_STEPS,
+  "a cost in a machine profile": MAX_COST_CYCLES,
   "`matrix --workers`": MAX_WORKERS,
   "an assembly source": MAX_PROGRAM_FILE_BYTES,
   "a source or an included file": MAX_PROGRAM_FILE_BYTES,
@@ -54,7 +55,7 @@ describe("the documented input limits are the enforced ones", () => {
     }
     const documented = new Set(rows.map(([, v]) => v));
     for (const [label, value] of Object.entries(LIMITS)) if (label !== "a source or an included file" && label !== "errors reported from one assembly") expect(documented.has(value), label).toBe(true);
-    expect(rows).toHaveLength(12);
+    expect(rows).toHaveLength(13);
   });
 
   it("ISA.md: the assembler's limits", () => {

@@ -108,8 +108,8 @@ const COMMANDS: Record<string, { positional?: fc.Arbitrary<Element>; options: fc
   sweep: {
     options: [
       option("--param", ["vmExit", "vmRoundTrip"], ["vmexit", "constructor", ""]),
-      option("--from", ["0", "100"], ["-1", "lots", "", "1e309"]),
-      option("--to", ["1000"], ["-5", "NaN"]),
+      option("--from", ["0", "100"], ["-1", "lots", "", "1e309", "1e300"]),
+      option("--to", ["1000"], ["-5", "NaN", "1000000001"]),
       option("--steps", ["2", "3"], [...BAD_COUNT, "1001", "100000000"]),
       option("--scenarios", ["syscall"], ["nosuch", broken]),
       option("--cpus", ["hardware-assist"], ["vtx"]),

@@ -6,7 +6,15 @@ import { z } from "zod";
 import { readSettingsText, settingsFileProblem } from "@vmlab/isa";
 import { COST_KEY_NAMES, type CostKey, type Provenance } from "./costs/cost-keys.js";
 
-export const CostsSchema = z.object(Object.fromEntries(COST_KEY_NAMES.map((k) => [k, z.number().nonnegative()])) as Record<CostKey, z.ZodNumber>).strict();
+/** Cycles one event may cost at most: far past any hardware's, and totals stay finite. */
+export const MAX_COST_CYCLES = 1_000_000_000;
+export const CostsSchema = z
+  .object(
+    Object.fromEntries(
+      COST_KEY_NAMES.map((k) => [k, z.number().nonnegative().max(MAX_COST_CYCLES, { error: `must be at most ${MAX_COST_CYCLES.toLocaleString("en-US")} cycles` })]),
+    ) as Record<CostKey, z.ZodNumber>,
+  )
+  .strict();
 export type Costs = Record<CostKey, number>;
 
 /**

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { MultiBar, Presets } from "cli-progress";
 import {
-  COST_KEY_NAMES, ConfigurationError, DEFAULT_MACHINE_PROFILE, MAX_WORKERS, DERIVED_PARAMETERS, enumerateConfigurations, getMachineProfile, resolveConfiguration,
+  COST_KEY_NAMES, ConfigurationError, DEFAULT_MACHINE_PROFILE, MAX_COST_CYCLES, MAX_WORKERS, DERIVED_PARAMETERS, enumerateConfigurations, getMachineProfile, resolveConfiguration,
   runMatrix, withParameter, type Configuration, type MachineProfile, type MatrixCell,
 } from "@vmlab/core";
 import { listScenarios, type Scenario } from "@vmlab/guest";
@@ -19,6 +19,7 @@ function parseCost(flag: string) {
   return (v: string): number => {
     const n = Number(v.replace(/_/g, ""));
     if (v.trim() === "" || !Number.isFinite(n) || n < 0) throw new CliError(`${flag} must be a non-negative number of cycles (got '${v}')`);
+    if (n > MAX_COST_CYCLES) throw new CliError(`${flag} must be at most ${MAX_COST_CYCLES.toLocaleString("en-US")} cycles (got '${v}')`);
     return n;
   };
 }
