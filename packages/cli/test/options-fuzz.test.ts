@@ -92,7 +92,7 @@ const COMMANDS: Record<string, { positional?: fc.Arbitrary<Element>; options: fc
     positional: scenario,
     options: [
       common.profile, common.levels, common.cpu, common.memory, common.machine, common.budget, common.config, common.json, flag("--all"),
-      option("--events", ["5"], BAD_COUNT), option("--start", ["user", "syscall", "vm-exit"], ["middle", "", "USER"]),
+      option("--events", ["5", "1e10"], ["0", "-5", "1.5", "lots", ""]), option("--start", ["user", "syscall", "vm-exit"], ["middle", "", "USER"]),
     ],
   },
   matrix: {
