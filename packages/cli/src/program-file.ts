@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { assembleFile, InputFileError, readImageFile, readProgramFile, type Image, type Profile } from "@vmlab/isa";
 import { CliError } from "./errors.js";
 import { profileDefines } from "./options.js";

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MAX_COST_CYCLES, MAX_WORKERS } from "@vmlab/core";
+import { MAX_COST_CYCLES, MAX_SHARD_FILE_BYTES, MAX_WORKERS } from "@vmlab/core";
 import { MAX_BUDGET, MAX_DISK_CONTENTS_BYTES, MAX_VMS } from "@vmlab/guest";
 import {
   MAX_DEFINITION_CHAIN, MAX_DIAGNOSTICS, MAX_EVALUATION_DEPTH, MAX_EXPRESSION_NESTING, MAX_IMAGE_BYTES, MAX_INCLUDE_DEPTH, MAX_PROGRAM_FILE_BYTES, MAX_SETTINGS_FILE_BYTES,
@@ -22,6 +22,7 @@ const LIMITS: Record<string, number> = {
   "an assembly source": MAX_PROGRAM_FILE_BYTES,
   "a source or an included file": MAX_PROGRAM_FILE_BYTES,
   "`scenario.json`": MAX_SETTINGS_FILE_BYTES,
+  "a shard's results (`vmlab merge`)": MAX_SHARD_FILE_BYTES,
   "an image": MAX_IMAGE_BYTES,
   "`.include` nesting": MAX_INCLUDE_DEPTH,
   "constants defined in terms of constants": MAX_DEFINITION_CHAIN,
@@ -55,7 +56,7 @@ describe("the documented input limits are the enforced ones", () => {
     }
     const documented = new Set(rows.map(([, v]) => v));
     for (const [label, value] of Object.entries(LIMITS)) if (label !== "a source or an included file" && label !== "errors reported from one assembly") expect(documented.has(value), label).toBe(true);
-    expect(rows).toHaveLength(13);
+    expect(rows).toHaveLength(14);
   });
 
   it("ISA.md: the assembler's limits", () => {

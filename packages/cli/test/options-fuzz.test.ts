@@ -103,6 +103,7 @@ const COMMANDS: Record<string, { positional?: fc.Arbitrary<Element>; options: fc
       option("--memories", ["direct", "shadow"], ["paging"]),
       option("--machines", ["p4-2006"], ["p5", "p4-2006,p5"]),
       common.levels, common.budget, option("--workers", ["1", "2"], [...BAD_COUNT, "33", "100000"]), common.config, common.json,
+      option("--shard", ["1/2", "2/2"], ["0/2", "3/2", "1/0", "a/b", "1", "", "1/2/3"]), flag("--no-cache"),
     ],
   },
   sweep: {
@@ -117,6 +118,10 @@ const COMMANDS: Record<string, { positional?: fc.Arbitrary<Element>; options: fc
       common.machine, option("--metric", ["slowdown", "cycles"], ["speed", ""]), common.budget,
       option("--workers", ["1"], ["0", "33"]), common.config, common.json,
     ],
+  },
+  merge: {
+    positional: fc.constantFrom(join(dir, "none"), dir, fifoJson, "/dev/zero", file("shard-1-of-2.json", "{}"), "").map((f): Element => ({ args: [f], bad: true })),
+    options: [option("--out", [], [dir + "/junk.img", "", "/proc/vmlab-merge"]), common.json],
   },
   list: { options: [common.config, common.json] },
   validate: { options: [common.json] },
