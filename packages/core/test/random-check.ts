@@ -59,6 +59,12 @@ export function targets(modules: readonly ContainerModule[], allLevels: boolean)
   return out;
 }
 
+/** The targets kernel `seed` runs on: every profile, walker profiles at depth 2, 3 or 4 by turns. */
+export function targetsForSeed(all: readonly Target[], seed: number): Target[] {
+  const levels = 2 + (((seed % 3) + 3) % 3);
+  return all.filter((t) => t.profile.mmu.kind !== "walker" || t.profile.mmu.levels === levels);
+}
+
 export interface Divergent {
   readonly label: string;
   readonly machine: string;

@@ -124,9 +124,11 @@ export class Translator {
   /** Opcodes the monitor must carry out (privileged, sensitive, traps, absent, unassigned). */
   private readonly callout = new Uint8Array(256);
   private readonly trapOp = new Uint8Array(256);
+  private readonly absent: Profile["absent"];
 
   constructor(profile: Profile) {
     this.profileKey = `${profile.name}`;
+    this.absent = profile.absent;
     for (let op = 0; op < 256; op++) {
       const info = BY_OPCODE[op];
       if (!info || profile.absent.has(info.mnemonic as never) || info.sensitivity !== "innocuous" || profile.privileged.has(info.mnemonic as never)) {
@@ -137,6 +139,12 @@ export class Translator {
       this.callout[op] = 1;
       this.trapOp[op] = 1;
     }
+  }
+
+  /** True when this opcode traps ILLEGAL on the profile (unassigned or absent). */
+  illegal(op: number): boolean {
+    const info = BY_OPCODE[op];
+    return !info || this.absent.has(info.mnemonic as never);
   }
 
   /** True when the monitor must carry out this opcode. */
