@@ -115,6 +115,12 @@ export interface KernelPlan {
   /** A large page at VA.large; a mapping of a frame past the end of memory at VA.foreign. */
   readonly large: boolean;
   readonly foreign: boolean;
+  /**
+   * Walker profiles: the trap vector is the handler's low alias (its physical address,
+   * translated: identity with paging off, and in both roots); on page 0 the handler is
+   * at 0 and TVEC is never written, as a kernel that keeps the reset value.
+   */
+  readonly lowVector: boolean;
   readonly regs: readonly number[];
   readonly ops: readonly KernelOp[];
 }
@@ -215,6 +221,7 @@ export function kernelPlans(): fc.Arbitrary<KernelPlan> {
     paging: fc.constantFrom("off" as const, "root0" as const, "root1" as const),
     large: fc.boolean(),
     foreign: fc.boolean(),
+    lowVector: fc.boolean(),
     regs: fc.array(fc.integer({ min: -0x80000000, max: 0x7fffffff }), { minLength: REGS.length, maxLength: REGS.length }),
     ops: fc.array(kernelOp(1), { minLength: 1, maxLength: 40, size: "max" }),
   });
@@ -302,6 +309,8 @@ interface Ctx {
   /** Code emitted elsewhere: user segments, subroutines, DMA templates. */
   readonly user: string[];
   readonly extra: string[];
+  /** The trap vectors are the handlers' low aliases. */
+  readonly low: boolean;
 }
 
 const FRAMES = [D0, D1, D2, FOREIGN_FRAME, KDATA];
@@ -355,17 +364,20 @@ export function renderKernel(plan: KernelPlan, profile: Profile, options: Kernel
     entries.nonleafValue1 = 0;
     roots = [dir, dir];
   }
-  const ctx: Ctx = { profile, walker, x86: profile.name === "x86-like", options, plan, roots, entries, label: 0, user: [], extra: [] };
+  const low = walker && plan.lowVector;
+  const ctx: Ctx = { profile, walker, x86: profile.name === "x86-like", options, plan, roots, entries, label: 0, user: [], extra: [], low };
   const base = KSEG + plan.codePage * 0x1000;
   const lines: string[] = [];
   const emit = (...xs: string[]) => lines.push(...xs);
   emit(`; random kernel for ${profile.name}${walker ? ` (${levels} levels)` : ""}`, `        .org    ${hex(base)}`, `        .entry  main`);
   // At the page's first word: a subroutine reached through low aliases (and by a `ret` to 0 when this is page 0).
+  const atZero = low && plan.codePage === 0;
+  if (atZero) emit(...vector("v1", ctx, false));
   emit("stub0:  addi    r14, r14, 1", "        ret");
-  emit(`        .space  stub0 + 0x80 - .`);
-  emit(...vector("v1", ctx));
+  if (!atZero) emit(`        .space  stub0 + 0x80 - .`, ...vector("v1", ctx, true));
   if (plan.shared) emit("        .align  4", ...dataArea(), "        .space  512", "kstack_top:");
-  emit("main:   la      sp, kstack_top", "        la      r1, v1_handler", "        wrcr    r1, TVEC");
+  emit("main:   la      sp, kstack_top");
+  if (!atZero) emit(...setVector("v1", ctx));
   if (!walker) emit(`        li      r1, ${hex(KSEG + roots[0])}`, "        wrcr    r1, CONTEXT");
   else if (plan.paging !== "off") emit(`        li      r1, ${hex(plan.paging === "root0" ? roots[0] : roots[1])}`, "        wrcr    r1, PTBR");
   REGS.forEach((r, i) => emit(`        li      r${r}, ${plan.regs[i] ?? 0}`));
@@ -378,7 +390,7 @@ export function renderKernel(plan: KernelPlan, profile: Profile, options: Kernel
   emit("        call    puthex", "        li      r1, 10", "        out     r1, 0x10", "        halt");
   emit(...library(), ...ctx.extra);
   if (!plan.shared) emit(`        .org    ${hex(KSEG + KDATA)}`, ...dataArea(), `        .org    ${hex(KSEG + KSTACK_TOP - 4)}`, "        .word   0", "kstack_top:");
-  emit(`        .org    ${hex(KSEG + VECTOR2)}`, "        .space  0x80", ...vector("v2", ctx));
+  emit(`        .org    ${hex(KSEG + VECTOR2)}`, "        .space  0x80", ...vector("v2", ctx, true));
   emit(`        .org    ${hex(KSEG + UCODE)}`, "ucode:", ...ctx.user, "        li      r1, 0", "        syscall 0");
   emit(...t.emit());
   return `${lines.join("\n")}\n`;
@@ -416,9 +428,15 @@ function library(): string[] {
  * anything else from user mode (SYSCALL with r1 = 0, a fault) goes on in the kernel at
  * `resume`, with interrupts off.
  */
-function vector(p: string, ctx: Ctx): string[] {
+function setVector(p: string, ctx: Ctx): string[] {
+  return [ctx.low ? `        li      r1, ${p}_handler - ${hex(KSEG)}` : `        la      r1, ${p}_handler`, "        wrcr    r1, TVEC"];
+}
+
+function vector(p: string, ctx: Ctx, refill: boolean): string[] {
   const out: string[] = [];
-  if (!ctx.walker) {
+  if (!refill) {
+    // Nothing below the handler: the walker profiles have no refill vector.
+  } else if (!ctx.walker) {
     out.push(
       `${p}_refill:`,
       "        wrcr    r1, SCRATCH",
@@ -446,7 +464,7 @@ function vector(p: string, ctx: Ctx): string[] {
       `        jmp     ${p}_handler`,
     );
   } else out.push(`${p}_refill:`, `        jmp     ${p}_handler`);
-  out.push(`        .space  ${p}_refill + 0x80 - .`);
+  if (refill) out.push(`        .space  ${p}_refill + 0x80 - .`);
   out.push(
     `${p}_handler:`,
     "        wrcr    r1, SCRATCH",
@@ -572,7 +590,7 @@ function renderOp(op: KernelOp, ctx: Ctx, inLoop: boolean): string[] {
       // KSP, USP and the gate's registers take anything; TVEC, PTBR and CONTEXT have actions of their own.
       return [`        wrcr    r${op.r}, ${op.cr}`];
     case "tvec":
-      return [`        la      r1, ${op.second ? "v2_handler" : "v1_handler"}`, "        wrcr    r1, TVEC"];
+      return setVector(op.second ? "v2" : "v1", ctx);
     case "tlbi":
       return [`        li      r1, ${hex(vaOf(op.va))}`, "        tlbi    r1"];
     case "tlbflush":
@@ -588,7 +606,8 @@ function renderOp(op: KernelOp, ctx: Ctx, inLoop: boolean): string[] {
       return renderPte(op, ctx);
     case "ptbr": {
       if (!walker) return ["        li      r1, 0", "        wrcr    r1, PTBR"];
-      const value = { root0: ctx.roots[0], root1: ctx.roots[1], off: 0, garbage: KDATA, outside: 0x00800000 }[op.root];
+      // A low trap vector needs the kernel's code mapped: no garbage root then.
+      const value = { root0: ctx.roots[0], root1: ctx.roots[1], off: 0, garbage: ctx.low ? 0 : KDATA, outside: ctx.low ? ctx.roots[1] : 0x00800000 }[op.root];
       return [`        li      r1, ${hex(value)}`, "        wrcr    r1, PTBR"];
     }
     case "in":
@@ -805,12 +824,13 @@ function renderUser(op: Extract<KernelOp, { k: "user" }>, ctx: Ctx): string[] {
 
 function renderAlias(op: Extract<KernelOp, { k: "alias" }>, ctx: Ctx): string[] {
   const l = `a${ctx.label++}`;
-  const lowStub = ctx.plan.codePage * 0x1000;
+  // stub0's low alias: address 0 when the code starts at page 0 (and the handler is not there).
+  const lowStub = `stub0 - ${hex(KSEG)}`;
   const out: string[] = [];
-  if (!ctx.walker && op.map) out.push(`        li      r1, ${hex(lowStub)}`, `        li      r2, ${hex(lowStub | 3)}`, "        tlbw    r1, r2");
+  if (!ctx.walker && op.map) out.push(`        li      r1, ${lowStub}`, `        li      r2, ${hex((ctx.plan.codePage * 0x1000) | 3)}`, "        tlbw    r1, r2");
   out.push(...setResume(l));
-  if (op.ret0) out.push(`        la      r1, ${l}`, "        push    r1", `        li      r1, ${hex(lowStub)}`, "        push    r1", "        ret");
-  else out.push(`        li      r1, ${hex(lowStub)}`, "        callr   r1");
+  if (op.ret0) out.push(`        la      r1, ${l}`, "        push    r1", `        li      r1, ${lowStub}`, "        push    r1", "        ret");
+  else out.push(`        li      r1, ${lowStub}`, "        callr   r1");
   out.push(`${l}:`, ...clearResume);
   return out;
 }

@@ -1,0 +1,42 @@
+// Small kernels that once made a faithful configuration diverge from native, each the
+// minimized form of what the random kernels found (random-kernels.ts), named after what
+// it shows. Each runs natively and under every faithful configuration of each profile.
+import { describe, expect, it } from "vitest";
+import { builtinModules } from "./helpers.js";
+import { firstDivergent, targets, describe as where, KERNEL_BUDGET } from "./random-check.js";
+import { renderKernel, type KernelOp, type KernelPlan } from "./random-kernels.js";
+
+const modules = await builtinModules();
+const all = targets(modules, false);
+
+/** A plan with the quietest settings: code at page 1, its own data and stack pages, no timer, paging off. */
+const plan = (ops: KernelOp[], settings: Partial<KernelPlan> = {}): KernelPlan => ({
+  codePage: 1, shared: false, timer: 0, interrupts: false, paging: "off", large: false, foreign: false, lowVector: false,
+  regs: [1, 2, 3, 4, 5, 6, 7, 8, 9], ops, ...settings,
+});
+
+function expectEquivalent(p: KernelPlan, profiles?: readonly string[]): void {
+  for (const t of all.filter((t) => !profiles || profiles.includes(t.profile.name))) {
+    const source = renderKernel(p, t.profile);
+    const d = firstDivergent(source, t, modules, "kernel", KERNEL_BUDGET);
+    expect(d === "no-halt" ? `${where(t.profile)}: the native run does not halt` : d && `${where(t.profile)} under ${d.label} on ${d.machine}: ${d.detail}`).toBeUndefined();
+  }
+}
+
+describe("kernels that once diverged: every faithful configuration equals native", () => {
+  it("code, data and stack on page 0: a call whose callee loads from that page returns where it was called from", () => {
+    // Binary translation handed a slow load path the page keys but not their bases, and took
+    // back a stale stack base: the `ret` read 0 and went to address 0.
+    expectEquivalent(plan([{ k: "sub", d: 5 }], { codePage: 0, shared: true }));
+  });
+
+  it("disk DMA over the instructions about to run: the new ones run", () => {
+    // Binary translation went on in the region after the OUT that started the transfer.
+    expectEquivalent(plan([{ k: "loop", n: 2, body: [{ k: "dmaCode", sector: 3, zero: false }] }, { k: "print", r: 14 }]));
+  });
+
+  it("a PTBR write flushes the software-managed TLB too", () => {
+    // The software-TLB monitor kept its virtual TLB: the second call through the low alias took no refill.
+    expectEquivalent(plan([{ k: "alias", ret0: false, map: false }, { k: "ptbr", root: "off" }, { k: "alias", ret0: false, map: false }], { codePage: 0, timer: 150 }), ["mips-like"]);
+  });
+});
