@@ -35,6 +35,12 @@ describe("kernels that once diverged: every faithful configuration equals native
     expectEquivalent(plan([{ k: "loop", n: 2, body: [{ k: "dmaCode", sector: 3, zero: false }] }, { k: "print", r: 14 }]));
   });
 
+  it("a large page maps its whole span under shadow paging too", () => {
+    // Shadow paging walked the guest's tables without PTE_LARGE: it took the large entry for a
+    // table and the load page-faulted.
+    expectEquivalent(plan([{ k: "vmem", op: "lw", r: 5, va: "large", off: 0x20 }, { k: "print", r: 5 }], { large: true, paging: "root0" }), ["riscv-like", "x86-like"]);
+  });
+
   it("a PTBR write flushes the software-managed TLB too", () => {
     // The software-TLB monitor kept its virtual TLB: the second call through the low alias took no refill.
     expectEquivalent(plan([{ k: "alias", ret0: false, map: false }, { k: "ptbr", root: "off" }, { k: "alias", ret0: false, map: false }], { codePage: 0, timer: 150 }), ["mips-like"]);
