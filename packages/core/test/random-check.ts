@@ -80,23 +80,39 @@ export function firstDivergent(
   as: "kernel" | "user",
   budget: number,
   only?: (c: Configuration) => boolean,
+  /** Also a run cut short by its budget at this share of the native run (on `cut.machine`): it must stop at the same guest state. */
+  cut?: { readonly share: number; readonly machine: string },
 ): Divergent | "no-halt" | undefined {
   const s = programScenario(`random-${as}-${fnv1a(new TextEncoder().encode(source))}`, source, as, budget);
   const natives = new Map<string, RunResult>();
+  const cutNatives = new Map<string, RunResult>();
   for (const config of target.configurations) {
     if (only && !only(config)) continue;
-    let native = natives.get(config.machine.name);
+    const machine = config.machine.name;
+    let native = natives.get(machine);
     if (!native) {
-      native = runConfiguration(target.natives.get(config.machine.name)!, s, modules);
+      native = runConfiguration(target.natives.get(machine)!, s, modules);
       if (native.outcome !== "halt") return "no-halt";
-      natives.set(config.machine.name, native);
+      natives.set(machine, native);
     }
     const r = runConfiguration(config, s, modules, { reference: native.digest! });
-    if (!r.properties!.equivalent) {
-      return { label: config.label, machine: config.machine.name, detail: r.properties!.divergence?.detail ?? "?", source };
+    if (!r.properties!.equivalent) return { label: config.label, machine, detail: r.properties!.divergence?.detail ?? "?", source };
+    if (!cut || cut.machine !== machine) continue;
+    const cutBudget = Math.max(1, Math.floor(native.metrics.guestInstructions * cut.share));
+    let cutNative = cutNatives.get(machine);
+    if (!cutNative) {
+      cutNative = runConfiguration(target.natives.get(machine)!, s, modules, { budget: cutBudget });
+      cutNatives.set(machine, cutNative);
     }
+    const c = runConfiguration(config, s, modules, { budget: cutBudget, reference: cutNative.digest! });
+    if (!c.properties!.equivalent) return { label: config.label, machine, detail: `cut short at ${cutBudget} instructions: ${c.properties!.divergence?.detail ?? "?"}`, source };
   }
   return undefined;
+}
+
+/** Where kernel `seed` is also cut short: a share of its native run that differs from seed to seed, on one of the machines by turns. */
+export function cutFor(seed: number): { share: number; machine: string } {
+  return { share: 0.1 + 0.8 * ((Math.imul(seed, 0x9e3779b1) >>> 0) / 2 ** 32), machine: MACHINES[seed & 1]! };
 }
 
 /** What a failing kernel seed reports: where it diverged and the smallest kernel fast-check found that still does. */
@@ -120,7 +136,8 @@ export function checkKernel(seed: number, all: readonly Target[], modules: reado
   const plan = kernelPlan(seed);
   for (const target of all) {
     const source = renderKernel(plan, target.profile, options);
-    const d = firstDivergent(source, target, modules, "kernel", KERNEL_BUDGET);
+    const cut = cutFor(seed);
+    const d = firstDivergent(source, target, modules, "kernel", KERNEL_BUDGET, undefined, cut);
     if (d === undefined) continue;
     if (d === "no-halt") return { seed, divergent: d, profile: describe(target.profile) };
     let minimized: Divergent | undefined;
@@ -128,7 +145,7 @@ export function checkKernel(seed: number, all: readonly Target[], modules: reado
     try {
       fc.assert(
         fc.property(kernelPlans(), (p) => {
-          const r = firstDivergent(renderKernel(p, target.profile, options), target, modules, "kernel", KERNEL_BUDGET, same);
+          const r = firstDivergent(renderKernel(p, target.profile, options), target, modules, "kernel", KERNEL_BUDGET, same, d.detail.startsWith("cut short") ? cut : undefined);
           fc.pre(r !== "no-halt");
           if (r) {
             minimized = r;

@@ -100,6 +100,8 @@ export type KernelOp =
   | { readonly k: "user"; readonly ops: readonly UserOp[]; readonly interrupts: boolean; readonly map: boolean }
   | { readonly k: "alias"; readonly ret0: boolean; readonly map: boolean }
   | { readonly k: "sub"; readonly d: number }
+  | { readonly k: "misaligned"; readonly by: number }
+  | { readonly k: "low"; readonly body: readonly KernelOp[] }
   | { readonly k: "loop"; readonly n: number; readonly body: readonly KernelOp[] };
 
 export interface KernelPlan {
@@ -201,12 +203,14 @@ function kernelOp(depth: number): fc.Arbitrary<KernelOp> {
     },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("alias" as const), ret0: fc.boolean(), map: fc.boolean() }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant("sub" as const), d: reg }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant("misaligned" as const), by: fc.integer({ min: 1, max: 3 }) }) },
   ];
   if (depth > 0) {
     simple.push({
       weight: 3,
       arbitrary: fc.record({ k: fc.constant("loop" as const), n: fc.integer({ min: 1, max: 6 }), body: fc.array(kernelOp(depth - 1), { minLength: 1, maxLength: 8 }) }),
     });
+    simple.push({ weight: 2, arbitrary: fc.record({ k: fc.constant("low" as const), body: fc.array(kernelOp(depth - 1), { minLength: 1, maxLength: 8 }) }) });
   }
   return fc.oneof(...simple);
 }
@@ -671,6 +675,26 @@ function renderOp(op: KernelOp, ctx: Ctx, inLoop: boolean): string[] {
       const l = `sub${ctx.label++}`;
       ctx.extra.push(`${l}:  push    r${op.d}`, `        addi    r${op.d}, r${op.d}, 7`, `        la      r1, kdata`, `        sw      r${op.d}, 8(r1)`, `        lw      r${op.d}, 8(r1)`, `        pop     r1`, `        add     r${op.d}, r${op.d}, r1`, "        ret");
       return [`        call    ${l}`];
+    }
+    case "misaligned": {
+      // A jump to an address that is not a multiple of 4: the fetch faults, the handler resumes after it.
+      const l = L();
+      return [...setResume(l), `        la      r1, ${l}`, `        ori     r1, r1, ${op.by}`, "        jr      r1", `${l}:`, ...clearResume];
+    }
+    case "low": {
+      // Run a stretch of the kernel at its low alias (its physical address, translated): a
+      // fetch fault there (the alias unmapped) goes on at the end, in kseg0.
+      if (inLoop) return [];
+      const l = L();
+      return [
+        ...setResume(`${l}_end`),
+        `        la      r1, ${l}_low`, `        li      r2, ${hex(KSEG)}`, "        sub     r1, r1, r2", "        jr      r1",
+        `${l}_low:`,
+        ...op.body.flatMap((b) => renderOp(b, ctx, true)),
+        `        la      r1, ${l}_end`, "        jr      r1",
+        `${l}_end:`,
+        ...clearResume,
+      ];
     }
     case "loop": {
       if (inLoop) return [];
