@@ -98,7 +98,7 @@ export function firstDivergent(
     const r = runConfiguration(config, s, modules, { reference: native.digest! });
     if (!r.properties!.equivalent) return { label: config.label, machine, detail: r.properties!.divergence?.detail ?? "?", source };
     if (!cut || cut.machine !== machine) continue;
-    const cutBudget = Math.max(1, Math.floor(native.metrics.guestInstructions * cut.share));
+    const cutBudget = Math.max(1, Math.floor(native.digest!.guestInstructions * cut.share));
     let cutNative = cutNatives.get(machine);
     if (!cutNative) {
       cutNative = runConfiguration(target.natives.get(machine)!, s, modules, { budget: cutBudget });
