@@ -169,7 +169,7 @@ function kernelOp(depth: number): fc.Arbitrary<KernelOp> {
     { weight: 1, arbitrary: fc.record({ k: fc.constant("stack" as const), a: anyReg, b: reg }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("flags" as const), r: reg, mask: fc.integer({ min: 0, max: 0x20f }) }) },
     { weight: 1, arbitrary: fc.constant({ k: "cli" as const }) },
-    { weight: 1, arbitrary: fc.constant({ k: "sti" as const }) },
+    { weight: 2, arbitrary: fc.constant({ k: "sti" as const }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant("rdmode" as const), r: reg }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant("rdtvec" as const), r: reg }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("rdcr" as const), r: reg, cr: fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 999) }) },
@@ -193,7 +193,7 @@ function kernelOp(depth: number): fc.Arbitrary<KernelOp> {
     { weight: 2, arbitrary: fc.record({ k: fc.constant("in" as const), r: reg, port: fc.constantFrom(0x20, 0x21, 0x33, 0x80, 0x90, 0x10, 0x1234) }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("out" as const), port: fc.constantFrom(0x10, 0x20, 0x80, 0x90, 0x31, 0x4321), value: fc.integer({ min: 0, max: 3000 }) }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("disk" as const), cmd: fc.constantFrom(1, 2, 2, 7), sector: fc.constantFrom(0, 1, 2, 255, 256, 100000), addr: fc.constantFrom("data" as const, "d0" as const, "dma" as const, "code" as const, "outside" as const) }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("dmaCode" as const), sector: fc.integer({ min: 3, max: 10 }), zero: fc.boolean() }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant("dmaCode" as const), sector: fc.integer({ min: 3, max: 10 }), zero: fc.constantFrom(false, false, false, true) }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("smc" as const), d: reg, imm: imm16, twice: fc.boolean() }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("trap" as const), which: fc.constantFrom("syscall" as const, "brk" as const, "hcall" as const), imm: fc.integer({ min: 0, max: 65535 }) }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("fault" as const), which: fc.constantFrom("word0" as const, "unassigned" as const, "div0" as const, "misaligned" as const, "badcr" as const, "tlbw" as const) }) },
@@ -220,14 +220,14 @@ export function kernelPlans(): fc.Arbitrary<KernelPlan> {
   return fc.record({
     codePage: fc.constantFrom(0, 1, 2, 5),
     shared: fc.boolean(),
-    timer: fc.oneof(fc.constant(0), fc.integer({ min: 150, max: 3000 })),
+    timer: fc.oneof(fc.constant(0), fc.integer({ min: 150, max: 1200 })),
     interrupts: fc.boolean(),
     paging: fc.constantFrom("off" as const, "root0" as const, "root1" as const),
     large: fc.boolean(),
     foreign: fc.boolean(),
     lowVector: fc.boolean(),
     regs: fc.array(fc.integer({ min: -0x80000000, max: 0x7fffffff }), { minLength: REGS.length, maxLength: REGS.length }),
-    ops: fc.array(kernelOp(1), { minLength: 1, maxLength: 40, size: "max" }),
+    ops: fc.array(kernelOp(1), { minLength: 1, maxLength: 80, size: "max" }),
   });
 }
 
