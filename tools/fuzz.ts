@@ -34,7 +34,10 @@ process.stderr.write(`fuzz: ${what} from seed ${seed}\n`);
 const started = Date.now();
 // One file at a time: the machine is shared.
 const vitest = await startVitest("test", files, { watch: false, fileParallelism: false });
-const failed = vitest ? vitest.state.getCountOfFailedTests() : 1;
+// The programs that failed (tests only: getCountOfFailedTests also counts their suite and file).
+type Task = { type: string; result?: { state?: string }; tasks?: Task[] };
+const failedTests = (t: Task): number => (t.type === "test" ? (t.result?.state === "fail" ? 1 : 0) : (t.tasks ?? []).reduce((n, c) => n + failedTests(c), 0));
+const failed = vitest ? (vitest.state.getFiles() as Task[]).reduce((n, f) => n + failedTests(f), 0) : 1;
 await vitest?.close();
 process.stderr.write(`fuzz: ${failed} diverging program${failed === 1 ? "" : "s"} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 process.exit(failed > 0 || (process.exitCode ?? 0) !== 0 ? 1 : 0);

@@ -690,7 +690,11 @@ function renderOp(op: KernelOp, ctx: Ctx, inLoop: boolean): string[] {
         ...setResume(`${l}_end`),
         `        la      r1, ${l}_low`, `        li      r2, ${hex(KSEG)}`, "        sub     r1, r1, r2", "        jr      r1",
         `${l}_low:`,
-        ...op.body.flatMap((b) => renderOp(b, ctx, true)),
+        // An action of the body that uses `resume` itself clears it: set it again after each.
+        ...op.body.flatMap((b) => {
+          const lines = renderOp(b, ctx, true);
+          return lines.some((x) => x.includes("resume")) ? [...lines, ...setResume(`${l}_end`)] : lines;
+        }),
         `        la      r1, ${l}_end`, "        jr      r1",
         `${l}_end:`,
         ...clearResume,
