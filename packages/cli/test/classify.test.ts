@@ -23,6 +23,12 @@ describe("vmlab classify", () => {
       "Theorem 3 (hybrid VMM possible if every user-sensitive instruction is privileged): fails: PUSHF, POPF, RDMODE, RDTVEC are user-sensitive but not privileged",
     );
     expect(r.stdout).toMatch(/RDMODE: r\d+ = 0x0 in kernel mode, 0x1 in user mode/);
+    // What the verdicts mean for the strategies, in the words the equivalence reports use.
+    expect(r.stdout).toContain(
+      "  binary-translation: Theorem 3: binary-translation runs user code directly, and on x86-like PUSHF, POPF, RDMODE and RDTVEC are user-sensitive but not privileged: it cannot be exact for user code that runs them",
+    );
+    expect(r.stdout).toMatch(/^ {2}trap-emulate: Theorem 1: /m);
+    expect(r.stdout).toMatch(/^ {2}native, interpret, hardware-assist: rest on neither theorem/m);
   });
 
   it("mips-like: both theorems hold and nothing sensitive escapes the trap", () => {
@@ -32,6 +38,7 @@ describe("vmlab classify", () => {
     expect(r.stdout).toMatch(/║ TLBW\s*│ yes\s*│ yes\s*│ -\s*│ sensitive, privileged/);
     expect(r.stdout).toContain("Theorem 1 (trap-and-emulate VMM possible if every sensitive instruction is privileged): holds");
     expect(r.stdout).toContain("Theorem 3 (hybrid VMM possible if every user-sensitive instruction is privileged): holds");
+    expect(r.stdout).toContain("What this predicts: every CPU strategy can be exact on mips-like (no theorem fails here).");
   });
 
   it("--json prints the classification", () => {

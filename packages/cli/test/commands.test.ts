@@ -49,6 +49,14 @@ describe("vmlab matrix", () => {
     expect(m.results.every((x) => x.outcome === "halt" && x.properties.equivalent)).toBe(true);
     expect(m.files).toHaveLength(4);
   });
+
+  it("a matrix whose only divergences are predicted exits 0 and counts them apart", () => {
+    const out = mkdtempSync(join(tmpdir(), "vmlab-matrix-"));
+    const r = vmlab(["matrix", "--scenarios", "red-pill", "--profiles", "x86-like", "--cpus", "binary-translation", "--machines", "p4-2006", "--out", out]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^1 cells \(1 diverges as predicted, 0 fail\) in /m);
+    expect(readFileSync(join(out, "report.md"), "utf8")).toMatch(/### Diverging as predicted\n\n- red-pill on x86-like\(2\)\/binary-translation\/shadow \(p4-2006\): Theorem 3: /);
+  });
 });
 
 describe("bad input: one line naming the problem, no stack trace", () => {

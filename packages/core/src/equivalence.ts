@@ -20,6 +20,20 @@ export interface Divergence {
   readonly offset?: number;
   /** Several virtual machines: the index of the first that diverges. */
   readonly vm?: number;
+  /** Present when the model predicts this divergence (the configuration cannot be exact for it). */
+  readonly predicted?: PredictedDivergence;
+}
+
+export interface PredictedDivergence {
+  /** 1: sensitive instructions that are not privileged (trap-and-emulate cannot be exact);
+   *  3: user-sensitive instructions that are not privileged (a hybrid monitor -- binary
+   *  translation or paravirt, which run user code directly -- cannot be exact for user code
+   *  that uses them). */
+  readonly theorem: 1 | 3;
+  /** The offending instructions the guest actually ran, e.g. ["PUSHF", "RDTVEC"]. */
+  readonly instructions: readonly string[];
+  /** One sentence for reports: why this configuration diverges here. */
+  readonly reason: string;
 }
 
 /** FNV-1a, a word at a time where the bytes allow it (guest memory always does: 4 MiB, aligned). */
@@ -84,14 +98,21 @@ function writerDivergence(reference: string, run: string): Divergence | undefine
 
 /**
  * The first way `run` differs from `reference`, or undefined when equivalent. With basis
- * "output" only the console output and the outcome are compared.
+ * "output" only the console output and the outcome are compared. Several VMs: those in
+ * `notCompared` are left out (they have no native counterpart).
  */
-export function firstDivergence(reference: GuestDigest, run: GuestDigest, basis: EquivalenceBasis = "full"): Divergence | undefined {
+export function firstDivergence(
+  reference: GuestDigest,
+  run: GuestDigest,
+  basis: EquivalenceBasis = "full",
+  notCompared: ReadonlySet<number> = new Set(),
+): Divergence | undefined {
   if (reference.vms || run.vms) {
     const a = reference.vms ?? [];
     const b = run.vms ?? [];
     if (a.length !== b.length) return { what: "vms", detail: `native ran ${a.length || 1} virtual machine(s), this run ${b.length || 1}` };
     for (let i = 0; i < a.length; i++) {
+      if (notCompared.has(i)) continue;
       const d = firstDivergence(a[i]!, b[i]!, basis);
       if (d) return { ...d, vm: i, detail: `VM ${i + 1} (${b[i]!.name}): ${d.detail}` };
     }

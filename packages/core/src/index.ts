@@ -9,7 +9,8 @@ export type { FaultDisposition } from "./monitor/vm-context.js";
 export {
   resolveConfiguration, enumerateConfigurations, unmetRequirement, unmetFeature, isStrict, ConfigurationError, type Configuration, type ConfigurationSpec,
 } from "./configuration.js";
-export { digestOf, firstDivergence, fnv1a, type GuestDigest, type Divergence } from "./equivalence.js";
+export { digestOf, firstDivergence, fnv1a, type GuestDigest, type Divergence, type PredictedDivergence } from "./equivalence.js";
+export { classificationOf, inexactFor, predictionFor, theoremReason } from "./prediction.js";
 export type { RunResult, RunMetrics, VmRunResult } from "./run-result.js";
 export { catalogOf, runContainer, strategiesFor, type StrategyPackage } from "./container.js";
 export { BUILTIN_STRATEGY_PACKAGES, resolveStrategyPackage, readConfigFile, importStrategyModules, PluginError } from "./plugins.js";
@@ -22,6 +23,7 @@ export { PUBLISHED, type PublishedFigure } from "./costs/published.js";
 export { runMatrix, errorResult, type MatrixCell, type MatrixOptions, type CellTask } from "./matrix.js";
 export { Monitor, MONITOR_BYTES, GUEST_BYTES, MONITOR_VECTOR, type VmPlacement } from "./monitor/monitor.js";
 export { VirtualCpu } from "./monitor/virtual-cpu.js";
+export { containedAttempt, AS_ON_BARE_METAL, DISK_AS_ON_BARE_METAL, type ContainedAttempt } from "./monitor/contained-attempts.js";
 export { GuestMemory, MonitorFrames } from "./monitor/guest-memory.js";
 export { VirtualTlb, KSEG_VPN } from "./monitor/virtual-tlb.js";
 export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, setFault, type VmContext, type GuestFault } from "./monitor/vm-context.js";
@@ -31,3 +33,8 @@ export { guestImage } from "./images.js";
 export { VmScheduler, CpuContext, DEFAULT_QUANTUM, executeOnOneMachine, type SchedulableVm, type VmSchedulerOptions } from "./monitor/vm-scheduler.js";
 export { RegionMarks, type RegionMark, type RegionRecorder, type RegionInstructions } from "./region.js";
 export { VALIDATION, validate, validateModel, lookupIn, calibrationFigures, type ValidationRow, type ValidationResult, type RunLookup } from "./costs/validation.js";
+export { codeVersion, scenarioHash, cellIdentity, ResultCache } from "./matrix-cache.js";
+export {
+  parseShard, shardOf, matrixIdentity, parseShardFile, mergeShards, shardFileName, ShardError, SHARD_FORMAT, SHARD_FILE_PATTERN,
+  type Shard, type ShardFile, type ShardMeta, type MatrixIdentity,
+} from "./matrix-shard.js";

@@ -11,6 +11,7 @@ import { configurationSummary, cyclesOf, judgeEquivalence } from "./run.js";
 import type { Configuration } from "./configuration.js";
 import type { GuestDigest } from "./equivalence.js";
 import type { RunResult } from "./run-result.js";
+import type { ResultCache } from "./matrix-cache.js";
 
 export interface MatrixCell {
   readonly scenario: Scenario;
@@ -30,7 +31,10 @@ export interface MatrixOptions {
   readonly strategyPackages: readonly string[];
   readonly workers?: number;
   readonly budget?: number;
-  readonly onProgress?: (done: number, total: number, last: RunResult) => void;
+  /** After each cell; `cached` when its result came from the cache. */
+  readonly onProgress?: (done: number, total: number, last: RunResult, cached: boolean) => void;
+  /** Finished cells: a cell found there is not run; a cell run is stored as soon as it ends. */
+  readonly cache?: ResultCache;
 }
 
 function taskOf(id: number, cell: MatrixCell, options: MatrixOptions): CellTask {
@@ -88,35 +92,49 @@ export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOpt
     const key = referenceKey(c.scenario.name, configurationSummary(c.configuration));
     if (!haveRef.has(key)) {
       haveRef.add(key);
-      extraRefs.push({ scenario: c.scenario, configuration: { ...c.configuration, cpu: "native", memory: "direct", label: "native" } });
+      // Labelled as the matrix's own native cell would be: the results cache holds one for both.
+      const label = `${c.configuration.label.split("/")[0]}/native/direct`;
+      extraRefs.push({ scenario: c.scenario, configuration: { ...c.configuration, cpu: "native", memory: "direct", label } });
     }
   }
   const total = cells.length;
   let done = 0;
-  const pool = new WorkerPool(Math.max(1, Math.min(options.workers ?? availableParallelism(), cells.length + extraRefs.length)));
+  // Started on the first cell the cache does not hold: a matrix found whole starts no worker.
+  let pool: WorkerPool | undefined;
+  const startPool = () => (pool ??= new WorkerPool(Math.max(1, Math.min(options.workers ?? availableParallelism(), cells.length + extraRefs.length))));
   try {
     const refResults = new Map<string, GuestDigest | undefined>();
     // A run's events do not depend on the machine's costs, only on its features: each
     // execution runs once and is priced for every machine profile with the same features.
     const executions = new Map<string, Promise<RunResult>>();
+    const fromCache = new Set<number>();
     const run = async (cell: MatrixCell, id: number): Promise<RunResult> => {
+      const cached = options.cache?.get(cell.scenario, cell.configuration, options.budget);
+      if (cached) {
+        fromCache.add(id);
+        return cached;
+      }
       const key = executionKey(cell);
       let execution = executions.get(key);
       if (!execution) {
-        execution = pool.run(taskOf(id, cell, options));
+        execution = startPool().run(taskOf(id, cell, options));
         executions.set(key, execution);
       }
+      let result: RunResult;
       try {
-        return repriced(await execution, cell.configuration);
+        result = repriced(await execution, cell.configuration);
       } catch (e) {
+        // Not stored: a worker that died (out of memory) may not die the next time.
         return errorResult(cell, (e as Error).message);
       }
+      options.cache?.put(cell.scenario, cell.configuration, options.budget, result);
+      return result;
     };
     await Promise.all([
       ...natives.map(async ({ c, i }) => {
         results[i] = await run(c, i);
         refResults.set(referenceKey(c.scenario.name, results[i]!.configuration), results[i]!.digest);
-        options.onProgress?.(++done, total, results[i]!);
+        options.onProgress?.(++done, total, results[i]!, fromCache.has(i));
       }),
       ...extraRefs.map(async (c, k) => {
         const r = await run(c, cells.length + k);
@@ -127,12 +145,12 @@ export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOpt
       others.map(async ({ c, i }) => {
         const r = await run(c, i);
         results[i] = judgeEquivalence(r, refResults.get(referenceKey(c.scenario.name, r.configuration)));
-        options.onProgress?.(++done, total, results[i]!);
+        options.onProgress?.(++done, total, results[i]!, fromCache.has(i));
       }),
     );
     for (const { c, i } of natives) results[i] = judgeEquivalence(results[i]!, refResults.get(referenceKey(c.scenario.name, results[i]!.configuration)));
   } finally {
-    await pool.close();
+    await pool?.close();
   }
   return results;
 }

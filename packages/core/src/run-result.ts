@@ -1,7 +1,7 @@
 // The result of one run: outcome, output, metrics, cycles and the Popek–Goldberg properties.
 import type { Category, LedgerLine } from "./ledger.js";
 import type { EventCounts } from "./costs/events.js";
-import type { Divergence, GuestDigest } from "./equivalence.js";
+import type { Divergence, GuestDigest, PredictedDivergence } from "./equivalence.js";
 import type { EquivalenceBasis, SensitiveUntrapped } from "./strategy.js";
 import type { RegionInstructions } from "./region.js";
 
@@ -39,6 +39,10 @@ export interface VmRunResult {
   /** Against this VM's native run alone; null without one. */
   readonly equivalent: boolean | null;
   readonly divergence?: Divergence;
+  /** Why this VM is not compared with a native run (equivalent is then null). */
+  readonly notCompared?: string;
+  /** What the model predicts for this VM (see RunResult's properties.prediction). */
+  readonly prediction?: PredictedDivergence;
   /** This VM's resource-control audit. */
   readonly violations: readonly string[];
 }
@@ -78,8 +82,14 @@ export interface RunResult {
     readonly equivalenceBasis?: EquivalenceBasis;
     divergence?: Divergence;
     readonly resourceControl: { readonly violations: readonly string[] };
-    /** Sensitive instructions that ran without trapping in the deprivileged guest kernel. */
+    /** Sensitive instructions that ran without trapping under the monitor, in the guest kernel or its processes. */
     readonly sensitiveUntrapped?: readonly SensitiveUntrapped[];
+    /**
+     * Present when the guest ran instructions this configuration cannot be exact for
+     * (Popek & Goldberg's Theorem 1 or 3; see prediction.ts), whether or not the run
+     * diverged: when it did, `divergence.predicted` is this.
+     */
+    readonly prediction?: PredictedDivergence;
     /** Share of guest instructions executed directly. */
     readonly efficiency: number;
   };

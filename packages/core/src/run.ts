@@ -4,9 +4,10 @@ import { diskContentsOf, type Scenario } from "@vmlab/guest";
 import { guestImage } from "./images.js";
 import { runContainer, strategiesFor } from "./container.js";
 import type { Configuration } from "./configuration.js";
-import { digestOf, firstDivergence, fnv1a, type GuestDigest } from "./equivalence.js";
+import { digestOf, firstDivergence, fnv1a, type Divergence, type GuestDigest, type PredictedDivergence } from "./equivalence.js";
+import { predictionFor } from "./prediction.js";
 import type { RunResult, VmRunResult } from "./run-result.js";
-import type { CpuStrategy, EquivalenceBasis, Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "./strategy.js";
+import type { CpuStrategy, EquivalenceBasis, Execution, GuestSession, MemoryStrategy, SensitiveUntrapped, StrategyInfo } from "./strategy.js";
 import type { TraceSink } from "./monitor/trace-events.js";
 import { TOKENS } from "./tokens.js";
 import { addCounts, subtractCounts, type EventCounts } from "./costs/events.js";
@@ -90,14 +91,19 @@ export function runConfiguration(
   }
   const hostWallMs = performance.now() - started;
   const digest = vmExecutions ? combinedDigest(scenario.vmGuests.map((g) => g.name), vmExecutions) : digestOf(e);
-  const divergence = options.reference ? firstDivergence(options.reference, digest, basis) : undefined;
+  const prediction = predictionFor(config.profile, cpu.info, e.sensitiveUntrapped);
+  const notCompared = notComparedVms(scenario, cpu.info);
+  const vms = vmExecutions
+    ? vmResults(scenario.vmGuests.map((g) => g.name), vmExecutions, digest, options.reference, basis, notCompared, (x) => predictionFor(config.profile, cpu.info, x.sensitiveUntrapped))
+    : undefined;
+  const divergence = options.reference ? predicted(firstDivergence(options.reference, digest, basis, new Set(notCompared.keys())), prediction, vms) : undefined;
   return {
     scenario: scenario.name,
     configuration: configurationSummary(config),
     outcome: e.outcome,
     output: e.output,
     digest,
-    ...(vmExecutions ? { vms: vmResults(scenario.vmGuests.map((g) => g.name), vmExecutions, digest, options.reference, basis) } : {}),
+    ...(vms ? { vms } : {}),
     metrics: {
       guestInstructions: e.guestInstructions,
       executedDirectly: e.executedDirectly,
@@ -125,6 +131,7 @@ export function runConfiguration(
       ...(divergence ? { divergence } : {}),
       resourceControl: { violations: [...e.audit] },
       ...(e.sensitiveUntrapped ? { sensitiveUntrapped: e.sensitiveUntrapped } : {}),
+      ...(prediction ? { prediction } : {}),
       efficiency: e.guestInstructions === 0 ? 0 : e.executedDirectly / e.guestInstructions,
     },
     execution: e,
@@ -184,8 +191,9 @@ export function combineExecutions(names: readonly string[], vms: readonly Execut
     addNamed(events, e.events);
     addCounts(counts, e.counts);
     for (const u of e.sensitiveUntrapped ?? []) {
-      const seen = untrapped.get(u.mnemonic);
-      untrapped.set(u.mnemonic, seen ? { ...seen, count: seen.count + u.count } : u);
+      const key = `${u.mode} ${u.mnemonic}`;
+      const seen = untrapped.get(key);
+      untrapped.set(key, seen ? { ...seen, count: seen.count + u.count } : u);
     }
   });
   return {
@@ -230,11 +238,15 @@ function vmResults(
   digest: GuestDigest,
   reference: GuestDigest | undefined,
   basis: EquivalenceBasis,
+  notCompared: ReadonlyMap<number, string>,
+  predict: (e: Execution) => PredictedDivergence | undefined,
 ): VmRunResult[] {
   return vms.map((e, i) => {
     const mine = digest.vms![i]!;
-    const theirs = reference?.vms?.[i];
-    const divergence = theirs ? firstDivergence(theirs, mine, basis) : undefined;
+    const why = notCompared.get(i);
+    const theirs = why === undefined ? reference?.vms?.[i] : undefined;
+    const prediction = predict(e);
+    const divergence = theirs ? predicted(firstDivergence(theirs, mine, basis), prediction) : undefined;
     return {
       name: names[i]!,
       outcome: e.outcome,
@@ -243,24 +255,57 @@ function vmResults(
       ...(e.region ? { region: e.region } : {}),
       equivalent: theirs ? divergence === undefined : null,
       ...(divergence ? { divergence } : {}),
+      ...(why !== undefined ? { notCompared: why } : {}),
+      ...(prediction ? { prediction } : {}),
       violations: [...e.audit],
     };
   });
+}
+
+/**
+ * A divergence with the model's prediction attached where one applies: the run's, or
+ * for a run of several VMs, that of the VM that diverged.
+ */
+function predicted(d: Divergence | undefined, prediction: PredictedDivergence | undefined, vms?: readonly VmRunResult[]): Divergence | undefined {
+  const p = d?.vm !== undefined && vms ? vms[d.vm]?.prediction : prediction;
+  return d && p ? { ...d, predicted: p } : d;
+}
+
+/**
+ * The VMs of a run that have no native counterpart: under a strategy that runs the
+ * paravirtual build of the guest's kernel, a guest that brings a kernel of its own. Only
+ * the vmlab kernel's paravirtual build is written to print what its native build prints;
+ * a kernel of a scenario's own is ported to talk to the monitor, and prints what the
+ * monitor answers (a refused hypercall), which no bare machine can answer.
+ */
+function notComparedVms(scenario: Scenario, cpu: StrategyInfo): Map<number, string> {
+  const out = new Map<number, string>();
+  if (cpu.requires.paravirtualGuest !== true || scenario.vms === 1) return out;
+  scenario.vmGuests.forEach((g, i) => {
+    if (g.kernel) {
+      out.set(
+        i,
+        `it brings its own kernel (${g.kernel.name}), whose paravirtual build asks the monitor through hypercalls and reports its answers: no native run prints those, so there is nothing to compare it with (its audit still holds)`,
+      );
+    }
+  });
+  return out;
 }
 
 /** A result with the native run's digest applied after the fact (the matrix does this). */
 export function judgeEquivalence(result: RunResult, reference: GuestDigest | undefined): RunResult {
   if (!result.digest || !result.properties || !reference) return result;
   const basis = result.properties.equivalenceBasis ?? "full";
-  const divergence = firstDivergence(reference, result.digest, basis);
+  const notCompared = new Set((result.vms ?? []).flatMap((v, i) => (v.notCompared !== undefined ? [i] : [])));
   const { divergence: _old, ...rest } = result.properties;
   void _old;
   const vms = result.vms?.map((v, i) => {
-    const theirs = reference.vms?.[i];
-    const d = theirs && result.digest!.vms?.[i] ? firstDivergence(theirs, result.digest!.vms[i]!, basis) : undefined;
+    const theirs = v.notCompared === undefined ? reference.vms?.[i] : undefined;
+    const d = theirs && result.digest!.vms?.[i] ? predicted(firstDivergence(theirs, result.digest!.vms[i]!, basis), v.prediction) : undefined;
     const { divergence: _d, ...others } = v;
     void _d;
     return { ...others, equivalent: theirs ? d === undefined : null, ...(d ? { divergence: d } : {}) };
   });
+  const divergence = predicted(firstDivergence(reference, result.digest, basis, notCompared), result.properties.prediction, vms);
   return { ...result, ...(vms ? { vms } : {}), properties: { ...rest, equivalent: divergence === undefined, ...(divergence ? { divergence } : {}) } };
 }

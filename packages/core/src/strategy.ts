@@ -35,6 +35,15 @@ export interface StrategyInfo {
    * guest (the paravirtual kernel retires other instructions and keeps other data).
    */
   readonly equivalence?: EquivalenceBasis;
+  /**
+   * CPU strategies: the Popek & Goldberg theorem whose condition this strategy's
+   * exactness rests on. 1: it runs the guest kernel directly, deprivileged, so it is
+   * exact only where every sensitive instruction is privileged. 3: it runs only the
+   * guest's user code directly (a hybrid monitor), so it is exact for user code only
+   * where every user-sensitive instruction is privileged. Absent when no guest code runs
+   * directly outside a hardware guest mode (see prediction.ts).
+   */
+  readonly theorem?: 1 | 3;
 }
 
 /**
@@ -62,6 +71,8 @@ export interface GuestSession {
 
 export interface SensitiveUntrapped {
   readonly mnemonic: string;
+  /** Who ran it: the deprivileged guest kernel, or one of the guest's processes. */
+  readonly mode: "kernel" | "user";
   readonly count: number;
   /** Guest pc and guest-instruction count of the first one. */
   readonly firstPc: number;
@@ -89,8 +100,10 @@ export interface Execution {
   /** Resource-control audit: each access outside the VM or real privileged effect. */
   readonly audit: readonly string[];
   /**
-   * Sensitive instructions that ran without trapping while the guest kernel was
-   * deprivileged (the reason trap-and-emulate fails on x86-like), per instruction.
+   * Sensitive instructions that ran without trapping under the monitor, per instruction
+   * and mode: in the deprivileged guest kernel (why trap-and-emulate fails on x86-like,
+   * Theorem 1) or in the guest's processes, which every monitor that runs user code
+   * directly runs so (why it cannot be exact for them there, Theorem 3).
    */
   readonly sensitiveUntrapped?: readonly SensitiveUntrapped[];
   /** Monitor events by name (emulations, reflections, traced writes, ...), for reports. */

@@ -171,14 +171,19 @@ describe("isolation: a hostile guest beside a neighbour", () => {
         // Faithful: the attempts fail exactly as on bare metal.
         expect(h.equivalent, h.divergence?.detail).toBe(true);
       } else {
-        // Paravirtual: refused by the monitor instead (the guest sees -1 or a fault).
+        // Paravirtual: refused by the monitor instead (the guest sees -1 or a fault). Its
+        // own kernel's paravirtual build prints the monitor's answers, which no bare
+        // machine gives: it is not compared, and the run is judged by its neighbour.
         expect(h.output).toMatch(/A: .*refused by the monitor/);
+        expect(h.equivalent).toBeNull();
+        expect(h.notCompared).toMatch(/^it brings its own kernel \(hostile-kernel\.s\), whose paravirtual build asks the monitor/);
+        expect(r.properties!.equivalent, r.properties!.divergence?.detail).toBe(true);
       }
       const audit = h.violations.join("\n");
       expect(audit, "A: a frame that is not its own").toMatch(/guest frame 0x401\b/);
       expect(audit, "B: a page-table entry pointed elsewhere").toMatch(/guest frame 0x402\b|store to the guest page table/);
-      expect(audit, "C: DMA outside its memory").toMatch(/disk (DMA|transfer) to guest-physical 0x401000 refused/);
-      expect(audit, "C: DMA straddling its end").toMatch(/disk (DMA|transfer) to guest-physical 0x3fff00 refused/);
+      expect(audit, "C: DMA outside its memory").toMatch(/disk DMA to guest-physical 0x401000, outside the VM's memory: refused/);
+      expect(audit, "C: DMA straddling its end").toMatch(/disk DMA to guest-physical 0x3fff00, outside the VM's memory: refused/);
       expect(audit, "D: the trap vector").toMatch(/RDTVEC/);
       // The run's audit names the VM each line came from.
       expect(r.properties!.resourceControl.violations.every((v) => v.startsWith("VM 1 (hostile): "))).toBe(true);

@@ -52,6 +52,29 @@ const machineChecks: Record<string, (r: BareMetalRun, s: Scenario, profile: stri
     expect(r.stats.diskWrites).toBe(4);
     expect(r.stats.diskReads).toBe(4 + 4);
   },
+  // Worked out by hand from main.s and probe.s: natively RDTVEC shows the kernel's own
+  // trap vector (trap_entry), a process runs with IF set, POPF cannot clear it in user
+  // mode, and RDMODE reads 1. Where the four are privileged each probe (pids 2 to 5)
+  // traps and its kernel kills it.
+  "red-pill": (r, s, profile) => {
+    const { symbols } = scenarioImage(s, getProfile(profile));
+    const killed = (pid: number) => `kernel: pid ${pid} killed (privileged instruction)`;
+    const seen = profile === "x86-like"
+      ? [`0x${symbols.trap_entry!.toString(16).padStart(8, "0")}`, "IF set", "IF set", "1"]
+      : [killed(2), killed(3), killed(4), killed(5)];
+    expect(r.output).toBe(
+      [
+        "red pill: what a process sees of the machine",
+        `RDTVEC (as SIDT, the trap vector): ${seen[0]}`,
+        `PUSHF (the interrupt flag): ${seen[1]}`,
+        `POPF of IF clear, then PUSHF: ${seen[2]}`,
+        `RDMODE (the mode, 1 = user): ${seen[3]}`,
+        "red pill: done",
+        "",
+      ].join("\n"),
+    );
+    expect(r.stats.trapsByCause.PRIVILEGED).toBe(profile === "x86-like" ? 0 : 4);
+  },
   interleave: (r) => {
     const lines = r.output.trim().split("\n");
     for (const letter of ["a", "b", "c"]) {

@@ -154,6 +154,9 @@ bad:    cli`);
     expect(r[3]! & 0x200).toBe(0x200); // entered with IF on: PUSHF reveals the real flag
     expect(r[5]! & 0x200).toBe(0x200); // POPF of 0 kept IF on, as at a non-zero ring
     expect(m.cpu.sensitiveInUserMode[0x52]).toBe(1); // RDMODE counted as untrapped sensitive
+    expect(m.cpu.sensitiveAtRing1[0x52]).toBe(1); // ... at ring 1 (a monitor's deprivileged kernel there)
+    expect(m.cpu.firstSensitivePc[256 + 0x52]).toBeGreaterThanOrEqual(0);
+    expect(m.cpu.firstSensitivePc[0x52]).toBe(-1); // none in user mode
   });
 
   it("a system call through the trap gate reaches ring 1 without the real kernel, and RTE returns to user mode", () => {

@@ -11,7 +11,7 @@
 // frame ever left unmapped, its first touch.
 import { injectable } from "inversify";
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, setFault, type FaultDisposition, type MemoryCounters, type MemoryStrategy,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, type ContainedAttempt, type FaultDisposition, type MemoryCounters, type MemoryStrategy,
   type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -101,26 +101,26 @@ export class NestedMemory implements MemoryStrategy {
     }
     // Past the guest's memory: bare metal's physical address beyond memory. On a machine
     // shared with other VMs that is where a neighbour's memory would be: refused, audited.
-    this.vm.audit(`${this.whatReached(guestPhysical >>> 0, virtualAddress >>> 0)}, outside the VM's memory: EPT violation, refused (no host entry; ADDRESS_ERROR delivered to the guest, as on bare metal)`);
+    this.vm.audit(containedAttempt(this.whatReached(guestPhysical >>> 0, virtualAddress >>> 0)));
     this.fail(CAUSE.ADDRESS_ERROR, virtualAddress, access, false);
     this.reflected++;
     return FAULT_REFLECT;
   }
 
-  /** How the guest reached guest-physical `gpa` through `va`: a mapping of its page table, a table of it, or kseg0. */
-  private whatReached(gpa: number, va: number): string {
+  /** How the guest reached guest-physical `gpa` through `va`: kseg0, paging off, a table of its page tables, or a mapping. */
+  private whatReached(gpa: number, va: number): ContainedAttempt {
     const cpu = this.vm.machine.cpu;
     const user = cpu.mode === MODE_USER;
-    const what = `guest-physical ${hex(gpa)}`;
-    if (!user && va >= KSEG_BASE && va - KSEG_BASE === gpa) return `the guest kernel reached for ${what} through kseg0`;
+    if (!user && va >= KSEG_BASE && va - KSEG_BASE === gpa) return { kind: "kseg0", guestPhysical: gpa };
     const root = cpu.crs[CR.PTBR]! >>> 0;
-    if (root === 0) return `the guest reached for ${what} with paging off`;
+    if (root === 0) return { kind: "paging off", guestPhysical: gpa };
     const r = walk(this.vm.guest.i32, root, this.shape, va, false, false, this.walkOut);
-    if (r.status === WALK_BAD_TABLE || root >= this.vm.guest.bytes) return `guest page tables for ${hex(va & PTE_FRAME_MASK)} reach ${what}`;
+    // The violation came from the walk itself: the table it read is the one past the end.
+    if (r.status === WALK_BAD_TABLE || root >= this.vm.guest.bytes) return { kind: "page table", virtualAddress: va, tableAddress: gpa };
     if (r.status === WALK_OK && ((r.pte & PTE_FRAME_MASK) >>> 0) === ((gpa & PTE_FRAME_MASK) >>> 0)) {
-      return `guest page table maps ${hex(va & PTE_FRAME_MASK)} to guest frame ${hex(gpa >>> PAGE_SHIFT)}`;
+      return { kind: "page mapping", virtualAddress: va, guestFrameAddress: gpa };
     }
-    return `the guest reached for ${what} (at ${hex(va)})`;
+    return { kind: "access", guestPhysical: gpa, virtualAddress: va };
   }
 
   private fail(cause: number, va: number, access: number, protection: boolean): number {
@@ -136,16 +136,41 @@ export class NestedMemory implements MemoryStrategy {
     const user = cpu.mode === MODE_USER;
     let pa: number;
     const root = cpu.crs[CR.PTBR]! >>> 0;
-    if (!user && va >= KSEG_BASE) pa = va - KSEG_BASE;
-    else if (root === 0) pa = va;
-    else {
+    let attempt: ContainedAttempt;
+    if (!user && va >= KSEG_BASE) {
+      pa = va - KSEG_BASE;
+      attempt = { kind: "kseg0", guestPhysical: pa };
+    } else if (root === 0) {
+      pa = va;
+      attempt = { kind: "paging off", guestPhysical: pa };
+    } else {
       const r = walk(guest.i32, root, this.shape, va, access === ACCESS_WRITE, user, this.walkOut);
-      if (r.status === WALK_BAD_TABLE) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+      if (r.status === WALK_BAD_TABLE) return this.beyond({ kind: "page table", virtualAddress: va, tableAddress: this.badTable(va) }, va, access);
       if (r.status !== WALK_OK) return this.fail(CAUSE.PAGE_FAULT, va, access, r.status === WALK_PROTECTION);
       pa = ((r.pte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
+      attempt = { kind: "page mapping", virtualAddress: va, guestFrameAddress: pa };
     }
-    if (pa >= guest.bytes) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+    if (pa >= guest.bytes) return this.beyond(attempt, va, access);
     return pa;
+  }
+
+  /** A monitor's access for the guest past its memory: audited as the hardware's would be, and bare metal's fault set. */
+  private beyond(attempt: ContainedAttempt, va: number, access: number): number {
+    this.vm.audit(containedAttempt(attempt));
+    return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+  }
+
+  /** The first table past the VM's memory on the guest's walk for `va`. */
+  private badTable(va: number): number {
+    const g = this.vm.guest;
+    let table = this.vm.machine.cpu.crs[CR.PTBR]! >>> 0;
+    const vpn = va >>> PAGE_SHIFT;
+    for (let level = 0; level < this.levels; level++) {
+      const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
+      if (entry + 4 > g.bytes) return table;
+      table = (g.i32[entry >>> 2]! & PTE_FRAME_MASK) >>> 0;
+    }
+    return table;
   }
 
   finish(): MemoryCounters {

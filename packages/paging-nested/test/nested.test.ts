@@ -107,10 +107,10 @@ describe("nested paging: the host tables", () => {
     expect(vm.fault.cause).toBe(CAUSE.ADDRESS_ERROR);
     expect(vm.audits).toHaveLength(3);
     expect(vm.audits[0]).toBe(
-      "guest page table maps 0x200000 to guest frame 0x401, outside the VM's memory: EPT violation, refused (no host entry; ADDRESS_ERROR delivered to the guest, as on bare metal)",
+      "guest page table maps 0x200000 to guest frame 0x401, outside the VM's memory: refused (ADDRESS_ERROR delivered to the guest, as on bare metal)",
     );
-    expect(vm.audits[1]).toMatch(/^guest page tables for 0x800000 reach guest-physical 0x500000, outside the VM's memory: EPT violation, refused/);
-    expect(vm.audits[2]).toMatch(/^the guest kernel reached for guest-physical 0x400ff0 through kseg0, outside the VM's memory: EPT violation, refused/);
+    expect(vm.audits[1]).toMatch(/^guest page tables for 0x800000 go through a table at guest frame 0x500, outside the VM's memory: refused/);
+    expect(vm.audits[2]).toMatch(/^the guest kernel reached for guest-physical 0x400ff0 through kseg0, outside the VM's memory: refused/);
   });
 
   it("with 4 guest and 4 host levels a guest TLB miss through these tables makes 24 references", () => {

@@ -19,7 +19,7 @@
 // TLBI/TLBFLUSH act on the real TLB, which caches the shadow's translations.
 import { injectable } from "inversify";
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, setFault, FAULT_TRACED, type FaultDisposition, type MemoryCounters,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, FAULT_TRACED, type ContainedAttempt, type FaultDisposition, type MemoryCounters,
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -96,6 +96,8 @@ export class ShadowMemory implements MemoryStrategy {
   private readonly path = new Int32Array(4);
   private pathLength = 0;
   private walkPte = 0;
+  /** The table past the VM's memory that the last walk answering WALK_BAD_TABLE tried to read. */
+  private badTable = 0;
 
   // Counters.
   private hidden = 0;
@@ -156,7 +158,10 @@ export class ShadowMemory implements MemoryStrategy {
     let table = root;
     for (let level = 0; level < this.levels; level++) {
       const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
-      if (entry + 4 > guest.bytes) return WALK_BAD_TABLE;
+      if (entry + 4 > guest.bytes) {
+        this.badTable = table;
+        return WALK_BAD_TABLE;
+      }
       this.path[this.pathLength++] = table >>> PAGE_SHIFT;
       const pte = g[entry >>> 2]!;
       if ((pte & PTE_V) === 0) return WALK_NOT_PRESENT;
@@ -180,18 +185,31 @@ export class ShadowMemory implements MemoryStrategy {
   /** The guest-physical address `va` reaches for the guest's current mode, or -1 (vm.fault set). */
   guestTranslate(va: number, access: number): number {
     va = va >>> 0;
-    const guest = this.vm.guest;
     const user = this.vm.vcpu.mode === MODE_USER;
-    let pa: number;
-    if (!user && va >= KSEG_BASE) pa = va - KSEG_BASE;
-    else {
-      const status = this.guestWalk(va, access === ACCESS_WRITE, user);
-      if (status === WALK_BAD_TABLE) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
-      if (status !== WALK_OK) return this.fail(CAUSE.PAGE_FAULT, va, access, status === WALK_PROTECTION);
-      pa = ((this.walkPte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
+    if (!user && va >= KSEG_BASE) {
+      const pa = va - KSEG_BASE;
+      if (pa >= this.vm.guest.bytes) return this.beyond({ kind: "kseg0", guestPhysical: pa }, va, access);
+      return pa;
     }
-    if (pa >= guest.bytes) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+    const status = this.guestWalk(va, access === ACCESS_WRITE, user);
+    if (status === WALK_BAD_TABLE) return this.beyond({ kind: "page table", virtualAddress: va, tableAddress: this.badTable }, va, access);
+    if (status !== WALK_OK) return this.fail(CAUSE.PAGE_FAULT, va, access, status === WALK_PROTECTION);
+    const pa = ((this.walkPte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
+    if (pa >= this.vm.guest.bytes) return this.beyond(this.mappingPastEnd(va, pa), va, access);
     return pa;
+  }
+
+  /** An access past the VM's memory, as the last guest walk (or kseg0) reached it: audited, and bare metal's fault set. */
+  private beyond(attempt: ContainedAttempt, va: number, access: number): number {
+    this.vm.audit(containedAttempt(attempt));
+    return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+  }
+
+  /** What reached guest-physical `pa` through the last guest walk: a leaf of the guest's tables, or paging off. */
+  private mappingPastEnd(va: number, pa: number): ContainedAttempt {
+    return this.vm.vcpu.pageTableBase === 0
+      ? { kind: "paging off", guestPhysical: pa }
+      : { kind: "page mapping", virtualAddress: va, guestFrameAddress: pa };
   }
 
   // --- shadow trees ---------------------------------------------------------------
@@ -406,9 +424,10 @@ export class ShadowMemory implements MemoryStrategy {
     if (!user && va >= KSEG_BASE) {
       pa = va - KSEG_BASE;
       writable = true;
+      if (pa >= guest.bytes) return this.reflectBeyond({ kind: "kseg0", guestPhysical: pa }, va, access);
     } else {
       const status = this.guestWalk(va, access === ACCESS_WRITE, user);
-      if (status === WALK_BAD_TABLE) return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
+      if (status === WALK_BAD_TABLE) return this.reflectBeyond({ kind: "page table", virtualAddress: va, tableAddress: this.badTable }, va, access);
       if (status !== WALK_OK) return this.reflectAs(CAUSE.PAGE_FAULT, va, access, status === WALK_PROTECTION);
       this.traceWalkedTables();
       pa = ((this.walkPte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
@@ -416,10 +435,7 @@ export class ShadowMemory implements MemoryStrategy {
       userAccessible = (this.walkPte & PTE_U) !== 0;
       fromGuest = true;
     }
-    if (pa >= guest.bytes) {
-      if (fromGuest) this.vm.audit(`guest page table maps ${hex(va & PTE_FRAME_MASK)} to guest frame ${hex(pa >>> PAGE_SHIFT)}, outside the VM's memory: refused (no shadow entry; ADDRESS_ERROR delivered to the guest, as on bare metal)`);
-      return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
-    }
+    if (pa >= guest.bytes) return this.reflectBeyond(this.mappingPastEnd(va, pa), va, access);
     const frame = (pa & PTE_FRAME_MASK) >>> 0;
     const leaf = this.fill(va, frame, writable, fromGuest, userAccessible);
     if (access === ACCESS_WRITE && this.traced[frame >>> PAGE_SHIFT]) {
@@ -440,6 +456,13 @@ export class ShadowMemory implements MemoryStrategy {
 
   private reflectAs(cause: number, va: number, access: number, protection: boolean): FaultDisposition {
     this.fail(cause, va, access, protection);
+    this.reflected++;
+    return FAULT_REFLECT;
+  }
+
+  /** No shadow entry for what lies past the VM's memory: audited, and the guest gets bare metal's fault. */
+  private reflectBeyond(attempt: ContainedAttempt, va: number, access: number): FaultDisposition {
+    this.beyond(attempt, va, access);
     this.reflected++;
     return FAULT_REFLECT;
   }

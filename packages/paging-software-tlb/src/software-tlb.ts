@@ -8,7 +8,7 @@
 // real TLB whenever the virtual mode changes, so user code can never use them.
 import { injectable } from "inversify";
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, KSEG_VPN, setFault, VirtualTlb, type FaultDisposition, type MemoryCounters,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, VirtualTlb, type FaultDisposition, type MemoryCounters,
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import { ACCESS_WRITE, CAUSE, KSEG_BASE, PAGE_SHIFT, PTE_FRAME_MASK, PTE_V, PTE_W, type Machine } from "@vmlab/isa";
@@ -63,7 +63,10 @@ export class SoftwareTlbMemory implements MemoryStrategy {
     const vpn = va >>> PAGE_SHIFT;
     if (this.vtlb.kernel && va >= KSEG_BASE) {
       const pa = va - KSEG_BASE;
-      if (pa >= guest.bytes) return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
+      if (pa >= guest.bytes) {
+        this.vm.audit(containedAttempt({ kind: "kseg0", guestPhysical: pa }));
+        return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
+      }
       this.vtlb.install(vpn, pa & PTE_FRAME_MASK, PTE_W);
       this.kseg0Fills++;
       trace?.event({ actor: "vmm", kind: "hidden", text: `map the deprivileged kernel's kseg0 page ${hex(va & PTE_FRAME_MASK)} to MFN ${hex(guest.machineAddress(pa) >>> PAGE_SHIFT)}`, hidden: true, at: this.vm.machine.cpu.retired });
@@ -76,7 +79,7 @@ export class SoftwareTlbMemory implements MemoryStrategy {
     const flags = entries.flags[slot]!;
     if (access === ACCESS_WRITE && (flags & PTE_W) === 0) return this.reflect(CAUSE.PAGE_FAULT, va, access, true);
     if (frame + (va & 0xfff) >= guest.bytes) {
-      this.vm.audit(`guest TLB entry for ${hex(va & PTE_FRAME_MASK)} names guest frame ${hex(frame >>> PAGE_SHIFT)}, outside the VM's memory`);
+      this.vm.audit(containedAttempt({ kind: "TLB entry", virtualAddress: va, guestFrameAddress: frame + (va & 0xfff) }));
       return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
     }
     this.vtlb.install(vpn, frame, flags);
@@ -96,9 +99,6 @@ export class SoftwareTlbMemory implements MemoryStrategy {
     const frame = (entryLo & PTE_FRAME_MASK) >>> 0;
     const inside = frame < guest.bytes;
     this.vtlb.write(vpn, frame, entryLo, inside);
-    if (!inside && !(this.vtlb.kernel && vpn >= KSEG_VPN)) {
-      this.vm.audit(`guest TLB write maps ${hex(va & PTE_FRAME_MASK)} to guest frame ${hex(frame >>> PAGE_SHIFT)}, outside the VM's memory`);
-    }
     trace?.event({
       actor: "vmm",
       kind: "install",

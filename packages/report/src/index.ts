@@ -1,6 +1,8 @@
 export { terminalTable, markdownTable, rows, terminalVmTable, vmRows, vmStatus, VM_HEADER } from "./tables.js";
-export { toCsv, toMarkdown, toHtml, writeReport, chartJsSource, type ReportMeta } from "./files.js";
-export { slowdowns, statusOf } from "./summary.js";
+export { toCsv, toMarkdown, toHtml, writeReport, rewriteReport, chartJsSource, csv, equivalenceSection, type ReportMeta } from "./files.js";
+export { verdictOf, predictionOf, isRealFailure, type Verdict, type VerdictKind, type Prediction } from "./verdict.js";
+export type { StrategyNote } from "./meta.js";
+export { slowdowns, statusOf, predictedStatus, cellVerdict, verdictSummary } from "./summary.js";
 export { traceSteps, traceTable, TRACE_STARTS, type TraceStart, type TraceStep, type TraceOptions } from "./trace.js";
 export {
   sweepOf, sweepTables, sweepCsv, sweepHtml, writeSweep, crossovers, crossoverText, series, sweepGroups, GEOMEAN,

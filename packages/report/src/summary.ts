@@ -1,5 +1,6 @@
 // Derived figures shared by every report format.
-import type { RunResult } from "@vmlab/core";
+import type { PredictedDivergence, RunResult, SensitiveUntrapped } from "@vmlab/core";
+import { isRealFailure, verdictOf } from "./verdict.js";
 
 /** Slowdown of a run against native's modeled cycles (same scenario, profile, machine). */
 export function slowdowns(results: readonly RunResult[]): Map<RunResult, number | undefined> {
@@ -42,10 +43,38 @@ export function fasterThanNativeReason(r: RunResult, native: RunResult | undefin
   return undefined;
 }
 
+/** A divergence the model predicts, as reports show it: "diverges as predicted (Theorem 3: RDTVEC)". */
+export function predictedStatus(p: PredictedDivergence, untrapped?: readonly SensitiveUntrapped[]): string {
+  // With the counts where the run says how often each ran (Theorem 3: in user mode).
+  const counted = p.instructions.map((m) => {
+    const n = (untrapped ?? []).filter((u) => u.mnemonic === m && (p.theorem === 1 || u.mode === "user")).reduce((a, u) => a + u.count, 0);
+    return n > 0 ? `${m} ${fmtInt(n)}` : m;
+  });
+  return `diverges as predicted (Theorem ${p.theorem}: ${p.theorem === 3 ? "in user mode, " : ""}untrapped ${counted.join(", ")})`;
+}
+
+/**
+ * How a cell came out: as native ("ok"), diverging where the model predicts it cannot
+ * be exact ("predicted"), or failing: an error, a divergence nothing predicts, a run out
+ * of budget that was not a predicted divergence.
+ */
+export function cellVerdict(r: RunResult): "ok" | "predicted" | "failed" {
+  const v = verdictOf(r);
+  return v.kind === "predicted" ? "predicted" : isRealFailure(v) ? "failed" : "ok";
+}
+
+/** "3 diverge as predicted, 1 fails" for a matrix's cells (or "all as native"). */
+export function verdictSummary(results: readonly RunResult[]): string {
+  const predicted = results.filter((r) => cellVerdict(r) === "predicted").length;
+  const failed = results.filter((r) => cellVerdict(r) === "failed").length;
+  return `${predicted} diverge${predicted === 1 ? "s" : ""} as predicted, ${failed} fail${failed === 1 ? "s" : ""}`;
+}
+
 export function statusOf(r: RunResult): string {
   if (r.outcome === "error") return `error: ${r.error ?? "unknown"}`;
   if (r.configuration.cpu === "native") return r.outcome === "budget" ? "over budget" : "native (reference)";
   if (r.properties?.equivalent === false) {
+    if (r.properties.divergence?.predicted) return predictedStatus(r.properties.divergence.predicted, r.properties.sensitiveUntrapped);
     const untrapped = r.properties.sensitiveUntrapped?.map((s) => `${s.mnemonic} ${fmtInt(s.count)}`).join(", ");
     return `DIVERGES (${r.properties.divergence?.what ?? "?"})${untrapped ? `: untrapped ${untrapped}` : ""}`;
   }

@@ -4,7 +4,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { table } from "table";
 import type { RunResult } from "@vmlab/core";
-import { chartJsSource } from "./files.js";
+import { csv } from "./files.js";
+import { chartJsSource, scriptText } from "./html/assets.js";
+import { esc } from "./html/markup.js";
 import { statusOf } from "./summary.js";
 
 export type SweepMetric = "slowdown" | "cycles";
@@ -180,11 +182,10 @@ export function crossoverText(c: Crossover, param: string): string {
 }
 
 export function sweepCsv(sweep: Sweep): string {
-  const lines = ["param,value,scenario,configuration,cycles,slowdown,equivalent,status"];
-  for (const p of sweep.points) {
-    lines.push([sweep.param, p.value, p.scenario, p.configuration, p.cycles ?? "", p.slowdown ?? "", p.equivalent ?? "", `"${p.status.replace(/"/g, '""')}"`].join(","));
-  }
-  return lines.join("\n") + "\n";
+  return csv([
+    ["param", "value", "scenario", "configuration", "cycles", "slowdown", "equivalent", "status"],
+    ...sweep.points.map((p) => [sweep.param, p.value, p.scenario, p.configuration, p.cycles, p.slowdown, p.equivalent, p.status]),
+  ]);
 }
 
 export function sweepHtml(sweep: Sweep): string {
@@ -207,7 +208,6 @@ export function sweepHtml(sweep: Sweep): string {
       },
     };
   });
-  const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;");
   const json = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
   const yTitle = sweep.metric === "slowdown" ? "slowdown (x native)" : "modeled cycles";
   const x = crossovers(sweep);
@@ -220,7 +220,7 @@ export function sweepHtml(sweep: Sweep): string {
 <h2>Crossovers</h2>
 ${x.length ? `<ul>${x.map((c) => `<li>${esc(crossoverText(c, sweep.param))}</li>`).join("")}</ul>` : "<p>No configurations change order over this range.</p>"}
 ${charts.map((c) => `<h2>${esc(c.scenario)}</h2><div class="chart"><canvas id="${c.id}"></canvas></div>`).join("\n")}
-<script>${chartJsSource()}</script>
+<script>${scriptText(chartJsSource())}</script>
 <script>
 ${charts
   .map(

@@ -1,7 +1,7 @@
 // Terminal and Markdown tables of a matrix.
 import { table } from "table";
 import type { RunResult, VmRunResult } from "@vmlab/core";
-import { fmtInt, fmtPct, fmtRatio, regionSlowdowns, slowdowns, statusOf } from "./summary.js";
+import { fmtInt, fmtPct, fmtRatio, predictedStatus, regionSlowdowns, slowdowns, statusOf } from "./summary.js";
 
 const HEADER = ["scenario", "configuration", "machine", "status", "guest instr", "cycles", "slowdown", "region", "direct"];
 
@@ -38,7 +38,8 @@ export function markdownTable(results: readonly RunResult[]): string {
 /** A VM of a multi-VM run: against its own native run alone. */
 export function vmStatus(v: VmRunResult): string {
   if (v.equivalent === true) return "equivalent";
-  if (v.equivalent === false) return `DIVERGES (${v.divergence?.what ?? "?"})`;
+  if (v.equivalent === false) return v.divergence?.predicted ? predictedStatus(v.divergence.predicted) : `DIVERGES (${v.divergence?.what ?? "?"})`;
+  if (v.notCompared !== undefined) return `not compared (${v.outcome === "halt" ? "halted" : "over budget"}): no native counterpart`;
   return v.outcome === "halt" ? "halted" : "over budget";
 }
 

@@ -35,7 +35,7 @@ describe("reports of runs with several virtual machines", () => {
       "mips-like/trap-emulate/software-tlb neighbour equivalent",
     ]);
     expect(rows[3]![7]).toBe("disk-io: 8 sectors ok, checksum 3649024");
-    expect(rows[2]![8]).toMatch(/^\d+: guest TLB write maps 0x200000 to guest frame 0x401/);
+    expect(rows[2]![8]).toMatch(/^\d+: guest TLB entry maps 0x200000 to guest frame 0x401/);
     expect(rows[3]![8]).toBe("-");
     expect(rows[2]![6]).toBe(String(te.metrics!.machineSwitches));
   });

@@ -61,6 +61,7 @@ export const BINARY_TRANSLATION_INFO: StrategyInfo = {
     "VMware-style: user code runs directly; kernel code runs from a translation cache of compiled blocks, sensitive instructions become callouts (no trap), stores that keep trapping are retranslated",
   requires: {},
   memories: ["software-tlb", "shadow"],
+  theorem: 3,
 };
 
 @injectable()

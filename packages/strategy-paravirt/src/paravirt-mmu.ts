@@ -24,7 +24,7 @@
 // one, refilling from the virtual TLB when the real one has lost an entry.
 import { injectable } from "inversify";
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, KSEG_VPN, setFault, VirtualTlb, type FaultDisposition, type MemoryCounters,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, KSEG_VPN, setFault, VirtualTlb, type ContainedAttempt, type FaultDisposition, type MemoryCounters,
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -155,6 +155,8 @@ class MirrorTables implements Half {
   private readonly path = new Int32Array(4);
   private pathLength = 0;
   private walkPte = 0;
+  /** The table past the VM's memory that the last walk answering WALK_BAD_TABLE tried to read. */
+  private badTable = 0;
   /** The kernel runs at ring 1: the kernel half stays linked, supervisor-only. */
   private readonly ring1: boolean;
 
@@ -461,7 +463,10 @@ class MirrorTables implements Half {
     let table = root;
     for (let level = 0; level < this.levels; level++) {
       const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
-      if (entry + 4 > guest.bytes) return WALK_BAD_TABLE;
+      if (entry + 4 > guest.bytes) {
+        this.badTable = table;
+        return WALK_BAD_TABLE;
+      }
       this.path[this.pathLength++] = table;
       const pte = guest.i32[entry >>> 2]!;
       if ((pte & PTE_V) === 0) return WALK_NOT_PRESENT;
@@ -479,16 +484,28 @@ class MirrorTables implements Half {
     const { guest, vcpu } = this.vm;
     const user = vcpu.mode === MODE_USER;
     let pa: number;
-    if (!user && va >= KSEG_BASE) pa = va - KSEG_BASE;
-    else if (vcpu.pageTableBase === 0) pa = va;
-    else {
+    let attempt: ContainedAttempt;
+    if (!user && va >= KSEG_BASE) {
+      pa = va - KSEG_BASE;
+      attempt = { kind: "kseg0", guestPhysical: pa };
+    } else if (vcpu.pageTableBase === 0) {
+      pa = va;
+      attempt = { kind: "paging off", guestPhysical: pa };
+    } else {
       const status = this.guestWalk(va, access === ACCESS_WRITE, user);
-      if (status === WALK_BAD_TABLE) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+      if (status === WALK_BAD_TABLE) return this.beyond({ kind: "page table", virtualAddress: va, tableAddress: this.badTable }, va, access);
       if (status !== WALK_OK) return this.fail(CAUSE.PAGE_FAULT, va, access, status === WALK_PROTECTION);
       pa = ((this.walkPte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
+      attempt = { kind: "page mapping", virtualAddress: va, guestFrameAddress: pa };
     }
-    if (pa >= guest.bytes) return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+    if (pa >= guest.bytes) return this.beyond(attempt, va, access);
     return pa;
+  }
+
+  /** An access past the VM's memory: audited, and bare metal's fault set. */
+  private beyond(attempt: ContainedAttempt, va: number, access: number): number {
+    this.vm.audit(containedAttempt(attempt));
+    return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
   }
 
   private fail(cause: number, va: number, access: number, protection: boolean): number {
@@ -529,7 +546,7 @@ class MirrorTables implements Half {
     if (!user && va >= KSEG_BASE) {
       const pa = va - KSEG_BASE;
       if (pa >= guest.bytes) {
-        this.vm.audit(`the guest kernel reached for physical ${hex(pa)} through kseg0, outside the VM's memory`);
+        this.vm.audit(containedAttempt({ kind: "kseg0", guestPhysical: pa }));
         return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
       }
       if (access === ACCESS_WRITE && this.mirrorsOf.has(pa >>> PAGE_SHIFT)) {
@@ -549,20 +566,23 @@ class MirrorTables implements Half {
       return FAULT_HIDDEN;
     }
     if (vcpu.pageTableBase === 0) {
-      if (va >= guest.bytes) return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
+      if (va >= guest.bytes) {
+        this.vm.audit(containedAttempt({ kind: "paging off", guestPhysical: va }));
+        return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
+      }
       this.fillIdentity(va);
       this.hidden++;
       return FAULT_HIDDEN;
     }
     const status = this.guestWalk(va, access === ACCESS_WRITE, user);
     if (status === WALK_BAD_TABLE) {
-      this.vm.audit(`guest page tables for ${hex(va & PTE_FRAME_MASK)} reach beyond the VM's memory`);
+      this.vm.audit(containedAttempt({ kind: "page table", virtualAddress: va, tableAddress: this.badTable }));
       return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
     }
     if (status !== WALK_OK) return this.reflectAs(CAUSE.PAGE_FAULT, va, access, status === WALK_PROTECTION);
     const frame = (this.walkPte & PTE_FRAME_MASK) >>> 0;
     if (frame >= guest.bytes) {
-      this.vm.audit(`guest page table maps ${hex(va & PTE_FRAME_MASK)} to guest frame ${hex(frame >>> PAGE_SHIFT)}, outside the VM's memory`);
+      this.vm.audit(containedAttempt({ kind: "page mapping", virtualAddress: va, guestFrameAddress: frame + (va & 0xfff) }));
       return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
     }
     // The guest's tables allow it. A kernel access to a page without U: one instruction through.
@@ -748,7 +768,7 @@ class ValidatedTlb implements Half {
     if (this.vtlb.kernel && va >= KSEG_BASE) {
       const pa = va - KSEG_BASE;
       if (pa >= guest.bytes) {
-        this.vm.audit(`the guest kernel reached for physical ${hex(pa)} through kseg0, outside the VM's memory`);
+        this.vm.audit(containedAttempt({ kind: "kseg0", guestPhysical: pa }));
         return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
       }
       this.vtlb.install(vpn, pa & PTE_FRAME_MASK, PTE_W);

@@ -11,7 +11,7 @@
 // processes, as Xen's 32-bit guests did: a system call goes through the CPU's trap gate
 // straight to the kernel's handler, which returns with RTE (IRET from ring 1), so the
 // monitor sees neither; it learns the guest's mode from the real CPU's at each trap.
-import { Monitor, type GuestSession, type VmPlacement } from "@vmlab/core";
+import { containedAttempt, Monitor, type GuestSession, type VmPlacement } from "@vmlab/core";
 import {
   ACCESS_FETCH, BY_OPCODE, CAUSE, CR, crAfterWrite, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, FLAG_IF, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_RING1, MODE_USER,
   PAGE_SIZE, PORT, PTE_FRAME_MASK, PTE_V, SP,
@@ -99,6 +99,7 @@ export class ParavirtMonitor extends Monitor {
       const left = budget - this.used;
       if (left <= 0 || (this.trace as { full?: boolean }).full === true) {
         flush();
+        this.auditSensitive();
         return "budget";
       }
       const actor = cpu.mode === MODE_USER ? "process" : "os";
@@ -118,6 +119,7 @@ export class ParavirtMonitor extends Monitor {
         this.note("os", "return", `return-from-trap (rte) from ring 1 to ${hex(cpu.pc)} in user mode (no VMM)`, { pc });
       } else if (stop.reason === "intercept") {
         flush();
+        this.auditSensitive();
         this.handleTrap(cpu.exitCause);
         if (!vcpu.halted) {
           this.monitorReturns++;
@@ -362,7 +364,7 @@ export class ParavirtMonitor extends Monitor {
     const written = disk.command(command, this.guest.u8);
     if (disk.status === DISK_BAD_ADDRESS) {
       this.refused++;
-      this.audit(`disk transfer to guest-physical ${hex(buffer)} refused: outside the VM's memory`);
+      this.audit(containedAttempt({ kind: "disk DMA", guestPhysical: buffer }));
     }
     if (written) {
       this.cpu.invalidateCode(this.guest.machineAddress(written[0]), this.guest.machineAddress(written[1]));

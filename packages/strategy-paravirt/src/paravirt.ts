@@ -17,6 +17,7 @@ export const PARAVIRT_INFO: StrategyInfo = {
   requires: { paravirtualGuest: true },
   memories: ["paravirt-mmu"],
   equivalence: "output",
+  theorem: 3,
 };
 
 @injectable()

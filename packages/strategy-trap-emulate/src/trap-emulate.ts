@@ -15,6 +15,7 @@ export const TRAP_EMULATE_INFO: StrategyInfo = {
     "the guest kernel runs directly in user mode; privileged instructions trap and are emulated on a virtual CPU, user traps are reflected into the guest kernel (faithful only where every sensitive instruction traps)",
   requires: {},
   memories: ["software-tlb", "shadow"],
+  theorem: 1,
 };
 
 @injectable()

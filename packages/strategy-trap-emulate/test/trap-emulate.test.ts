@@ -167,7 +167,9 @@ describe("trap-and-emulate on x86-like: runs, and is not equivalent", () => {
       expect(t.outcome).not.toBe("error");
       expect(t.properties!.equivalent).toBe(false);
       expect(t.properties!.divergence!.what).toBe("console");
-      const untrapped = new Map(t.properties!.sensitiveUntrapped!.map((u) => [u.mnemonic, u]));
+      // Predicted: Theorem 1, for what the deprivileged kernel ran.
+      expect(t.properties!.divergence!.predicted?.theorem).toBe(1);
+      const untrapped = new Map(t.properties!.sensitiveUntrapped!.filter((u) => u.mode === "kernel").map((u) => [u.mnemonic, u]));
       // The kernel's critical sections use PUSHF/POPF; kputc asks RDMODE which mode it runs in.
       for (const m of ["PUSHF", "POPF", "RDMODE"]) expect(untrapped.get(m)?.count ?? 0, m).toBeGreaterThan(0);
       const rdmode = untrapped.get("RDMODE")!;

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
-import { classifyProfile, isSensitiveClass, type InstructionClass, type TheoremVerdict } from "@vmlab/isa";
+import { isSensitiveClass, type InstructionClass, type TheoremVerdict } from "@vmlab/isa";
+import { classificationOf, inexactFor, theoremReason, type StrategyInfo } from "@vmlab/core";
 import { table } from "table";
 import { printJson, resolveProfile } from "../options.js";
+import { loadStrategies } from "../strategies.js";
 
 const yes = (b: boolean): string => (b ? "yes" : "-");
 
@@ -25,10 +27,18 @@ export function register(program: Command): void {
     .description("classify every instruction after Popek & Goldberg by running it, and check Theorems 1 and 3")
     .requiredOption("--profile <name>", "ISA profile")
     .option("--json", "print the classification as JSON")
-    .action((o: { profile: string; json?: boolean }) => {
-      const c = classifyProfile(resolveProfile(o.profile));
+    .option("--config <file>", "vmlab.config.json naming more strategy packages")
+    .action(async (o: { profile: string; json?: boolean; config?: string }) => {
+      const profile = resolveProfile(o.profile);
+      // The classification the equivalence reports' predictions use (the same, cached).
+      const c = classificationOf(profile);
+      const cpus = (await loadStrategies(o.config)).catalog.filter((s) => s.kind === "cpu");
+      const inexact = cpus.flatMap((cpu) => {
+        const x = inexactFor(profile, cpu);
+        return x ? [{ cpu: cpu.name, theorem: x.theorem, offenders: x.offenders, reason: predictsText(profile, cpu, x.offenders) }] : [];
+      });
       if (o.json) {
-        printJson(c);
+        printJson({ ...c, inexact });
         return;
       }
       const out: string[] = [
@@ -48,6 +58,13 @@ export function register(program: Command): void {
         `Theorem 1 (trap-and-emulate VMM possible if every sensitive instruction is privileged): ${verdict(c.theorem1, "sensitive")}`,
         `Theorem 3 (hybrid VMM possible if every user-sensitive instruction is privileged): ${verdict(c.theorem3, "user-sensitive")}`,
       );
+      if (inexact.length === 0) out.push("", `What this predicts: every CPU strategy can be exact on ${c.profile} (no theorem fails here).`);
+      else {
+        out.push("", "What this predicts (a run whose guest ran these instructions where the strategy let them run without a trap is reported as diverging as predicted):");
+        for (const x of inexact) out.push(`  ${x.cpu}: ${x.reason}`);
+        const free = cpus.filter((cpu) => cpu.theorem === undefined).map((cpu) => cpu.name);
+        if (free.length) out.push(`  ${free.join(", ")}: rest on neither theorem (no guest code runs directly outside a guest mode)`);
+      }
       const offenders = c.instructions.filter((i) => c.theorem1.offenders.includes(i.mnemonic) || c.theorem3.offenders.includes(i.mnemonic));
       if (offenders.length > 0) {
         out.push("", "evidence:");
@@ -55,4 +72,9 @@ export function register(program: Command): void {
       }
       process.stdout.write(out.join("\n") + "\n");
     });
+}
+
+/** What a failing theorem means for a strategy, in the words a predicted divergence gives. */
+function predictsText(profile: Parameters<typeof theoremReason>[0], cpu: StrategyInfo, offenders: readonly string[]): string {
+  return `${theoremReason(profile, cpu, offenders)}: it cannot be exact${cpu.theorem === 3 ? " for user code that runs them" : ""}`;
 }

@@ -5,10 +5,11 @@ import { register as disasm } from "./disasm.js";
 import { register as exec } from "./exec.js";
 import { register as list } from "./list.js";
 import { register as matrix } from "./matrix.js";
+import { register as merge } from "./merge.js";
 import { register as run } from "./run.js";
 import { register as sweep } from "./sweep.js";
 import { register as trace } from "./trace.js";
 import { register as validate } from "./validate.js";
 import { register as model } from "./model.js";
 
-export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, sweep, trace, validate, model, list, exec, asm, disasm, classify];
+export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, merge, sweep, trace, validate, model, list, exec, asm, disasm, classify];

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { CATEGORIES, DEFAULT_MACHINE_PROFILE, runConfiguration, symbolize } from "@vmlab/core";
 import { table } from "table";
-import { publishedPerOp } from "@vmlab/report";
+import { predictedStatus, publishedPerOp } from "@vmlab/report";
 import { levelsOption, printJson, parseBudget } from "../options.js";
 import { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } from "../strategies.js";
 
@@ -77,12 +77,14 @@ export function register(program: Command): void {
                       p.equivalenceBasis === "output" ? " (console output and outcome: the guest is the paravirtual build)" :
                       p.equivalenceBasis === "output-by-writer" ? " (each writer's lines and the outcome: the guest is the paravirtual build and this scenario's lines interleave by timing)" : ""
                     }`
-                  : `DIVERGES: ${p.divergence?.detail}`,
+                  : p.divergence?.predicted
+                    ? `${predictedStatus(p.divergence.predicted, p.sensitiveUntrapped)}: ${p.divergence.predicted.reason}; ${p.divergence.detail}`
+                    : `DIVERGES: ${p.divergence?.detail}`,
             ],
             ...(p.sensitiveUntrapped?.length
               ? [["sensitive, did not trap", p.sensitiveUntrapped.map((u) => {
                   const where = symbolize(imageFor(scenario, config, catalog), u.firstPc);
-                  return `${u.mnemonic} ${u.count.toLocaleString("en-US")}x (first at 0x${u.firstPc.toString(16)}${where ? ` <${where}>` : ""}, guest instruction ${u.firstAt.toLocaleString("en-US")})`;
+                  return `${u.mnemonic} ${u.count.toLocaleString("en-US")}x ${u.mode === "user" ? "in user mode" : "in the kernel"} (first at 0x${u.firstPc.toString(16)}${where ? ` <${where}>` : ""}, guest instruction ${u.firstAt.toLocaleString("en-US")})`;
                 }).join("; ")] as [string, string]]
               : []),
             ...(result.vms
@@ -90,7 +92,12 @@ export function register(program: Command): void {
                   ["virtual machines", `${result.vms.length} on one machine, ${result.metrics!.machineSwitches ?? 0} machine switches${result.metrics!.machineSwitches === undefined ? " (this strategy runs each alone)" : ""}`] as [string, string],
                   ...result.vms.map((v, i): [string, string] => [
                     `  VM ${i + 1} (${v.name})`,
-                    `${v.outcome === "halt" ? "halted" : "budget exhausted"}, ${v.guestInstructions.toLocaleString("en-US")} instructions; ${v.equivalent === null ? "" : v.equivalent ? "equivalent to its native run alone" : `DIVERGES: ${v.divergence?.detail}`}${v.violations.length ? `; audit: ${v.violations.length} attempt(s) recorded` : ""}`,
+                    `${v.outcome === "halt" ? "halted" : "budget exhausted"}, ${v.guestInstructions.toLocaleString("en-US")} instructions; ${
+                      v.notCompared !== undefined ? `not compared: ${v.notCompared}` :
+                      v.equivalent === null ? "" :
+                      v.equivalent ? "equivalent to its native run alone" :
+                      v.divergence?.predicted ? `${predictedStatus(v.divergence.predicted)}: ${v.divergence.detail}` : `DIVERGES: ${v.divergence?.detail}`
+                    }${v.violations.length ? `; audit: ${v.violations.length} attempt(s) recorded` : ""}`,
                   ]),
                 ]
               : []),
@@ -100,7 +107,10 @@ export function register(program: Command): void {
           ];
           process.stderr.write(table(rows, { columns: { 1: { width: 60, wrapWord: true } } }));
         }
-        if (result.outcome !== "halt") process.exitCode = 3;
+        // Out of budget is a failure, unless it is how a predicted divergence ends (trap-and-emulate on x86-like).
+        if (result.outcome !== "halt" && !divergesAsPredicted(result)) process.exitCode = 3;
       },
     );
 }
+
+const divergesAsPredicted = (r: { properties?: { divergence?: { predicted?: unknown } } }): boolean => r.properties?.divergence?.predicted !== undefined;

@@ -18,6 +18,7 @@ import type { TraceActor, TraceEvent, TraceKind, TraceSink } from "./trace-event
 import { FAULT_HIDDEN, FAULT_REFLECT, type GuestFault, type VmContext } from "./vm-context.js";
 import { VirtualCpu } from "./virtual-cpu.js";
 import { RegionMarks } from "../region.js";
+import { containedAttempt } from "./contained-attempts.js";
 
 /** Machine memory below the guest that belongs to the monitor (shadow tables, its vector). */
 export const MONITOR_BYTES = 2 * 1024 * 1024;
@@ -85,14 +86,20 @@ export class Monitor implements VmContext {
   /** Virtual device accesses by device (DEVICE_NAMES order), for the cost model. */
   readonly virtualDeviceAccesses = new Float64Array(DEVICE_NAMES.length);
   readonly auditLog: string[] = [];
-  private readonly sensitive = new Float64Array(256);
-  private readonly sensitiveSeen = new Float64Array(256);
+  /** Sensitive instructions that ran without trapping: [op] in the deprivileged kernel, [256 + op] in the guest's processes. */
+  private readonly sensitive = new Float64Array(512);
   private readonly sensitiveFirst = new Map<number, { pc: number; at: number }>();
+  /** The CPU's counts already accounted for: in real user mode, and at ring 1. */
+  private readonly seenInUserMode = new Float64Array(256);
+  private readonly seenAtRing1 = new Float64Array(256);
 
   // The stretch of direct execution in progress (for the trace and the audit).
   private runPc = 0;
   private runRetired = 0;
   private runMode = MODE_KERNEL;
+  /** The real interrupt flag and the virtual one when the stretch began (a process's PUSHF shows the real one). */
+  private runRealIf = 0;
+  private runVirtualIf = 0;
 
   constructor(
     readonly session: GuestSession,
@@ -175,30 +182,65 @@ export class Monitor implements VmContext {
     this.runPc = this.cpu.pc;
     this.runRetired = this.cpu.retired;
     this.runMode = this.vcpu.mode;
-    this.cpu.firstSensitiveInUserModePc = -1;
+    this.runRealIf = this.cpu.flags & FLAG_IF;
+    this.runVirtualIf = this.vcpu.interruptFlag;
+    this.clearFirstSensitive();
+  }
+
+  private clearFirstSensitive(): void {
+    for (const op of AUDITED) this.cpu.firstSensitivePc[op] = this.cpu.firstSensitivePc[256 + op] = -1;
   }
 
   /** After direct execution: audit sensitive instructions that did not trap, trace the stretch. */
   endDirect(): void {
-    const cpu = this.cpu;
-    const deprivilegedKernel = this.runMode === MODE_KERNEL;
-    for (const op of AUDITED) {
-      const n = cpu.sensitiveInUserMode[op]!;
-      const d = n - this.sensitiveSeen[op]!;
-      if (d === 0) continue;
-      this.sensitiveSeen[op] = n;
-      if (!deprivilegedKernel) continue;
-      this.sensitive[op]! += d;
-      if (op === OP.RDTVEC) {
-        this.audit(`the guest kernel read the trap vector with RDTVEC, which does not trap here: it saw the monitor's, ${hex(cpu.crs[CR.TVEC]!)} (in the guest's own addresses, its own memory)`);
-      }
-      if (!this.sensitiveFirst.has(op) && cpu.firstSensitiveInUserModePc >= 0) {
-        this.sensitiveFirst.set(op, { pc: cpu.firstSensitiveInUserModePc, at: cpu.firstSensitiveInUserModeAt });
-      }
-    }
-    const n = cpu.retired - this.runRetired;
+    this.auditSensitive();
+    const n = this.cpu.retired - this.runRetired;
     if (this.trace && n > 0) {
       this.note(this.runMode === MODE_USER ? "process" : "os", "run", `runs ${n} instruction${n === 1 ? "" : "s"} directly`, { pc: this.runPc, instructions: n, at: this.runRetired });
+    }
+  }
+
+  /**
+   * Sensitive instructions that ran without trapping since the last call, by who ran
+   * them: at ring 1 only the deprivileged kernel runs (ring compression); in real user
+   * mode the guest's processes, and the kernel too where it is deprivileged to user mode
+   * (a stretch of direct execution is then one virtual mode: every mode change traps).
+   */
+  auditSensitive(): void {
+    const cpu = this.cpu;
+    for (const op of AUDITED) {
+      const ring1 = cpu.sensitiveAtRing1[op]!;
+      const user = cpu.sensitiveInUserMode[op]! - ring1;
+      const atRing1 = ring1 - this.seenAtRing1[op]!;
+      const inUser = user - this.seenInUserMode[op]!;
+      if (atRing1 === 0 && inUser === 0) continue;
+      this.seenAtRing1[op] = ring1;
+      this.seenInUserMode[op] = user;
+      const userIsKernel = !this.kernelAtRing1 && this.runMode === MODE_KERNEL;
+      if (atRing1 > 0) this.untrapped(op, atRing1, "kernel", 256 + op);
+      if (inUser > 0) this.untrapped(op, inUser, userIsKernel ? "kernel" : "user", op);
+    }
+  }
+
+  /** `n` of sensitive instruction `op` ran without trapping in `by`; the CPU's first of them is at `first`. */
+  private untrapped(op: number, n: number, by: "kernel" | "user", first: number): void {
+    const cpu = this.cpu;
+    const k = by === "kernel" ? op : 256 + op;
+    this.sensitive[k]! += n;
+    const pc = cpu.firstSensitivePc[first]!;
+    if (!this.sensitiveFirst.has(k) && pc >= 0) this.sensitiveFirst.set(k, { pc, at: cpu.firstSensitiveAt[first]! });
+    const who = by === "kernel" ? "the guest kernel" : "a guest process";
+    // What it saw that the bare machine would not have shown it.
+    if (op === OP.RDTVEC) {
+      this.audit(
+        `${who} read the trap vector with RDTVEC at ${hex(pc)}, which does not trap here: it saw the monitor's, ${hex(cpu.crs[CR.TVEC]!)}, not ${by === "kernel" ? "its own" : "its kernel's"}, ${hex(this.vcpu.crs[CR.TVEC]!)} (the monitor's is an address of the guest's own memory)`,
+      );
+    } else if (op === OP.PUSHF && by === "user" && this.runMode === MODE_USER && this.runRealIf !== this.runVirtualIf) {
+      // A stretch of user mode: the process ran with the flag its kernel returned with,
+      // virtually, and the real one, which the monitor keeps set.
+      this.audit(
+        `${who} pushed the flags with PUSHF at ${hex(pc)}, which does not trap here: it saw the real interrupt flag, ${this.runRealIf ? "set" : "clear"}, where its kernel had returned with it ${this.runVirtualIf ? "set" : "clear"}`,
+      );
     }
   }
 
@@ -578,7 +620,7 @@ export class Monitor implements VmContext {
         return;
       case PORT.DISK_CMD: {
         const written = this.disk.command(value, this.guest.u8);
-        if (this.disk.status === DISK_BAD_ADDRESS) this.audit(`disk DMA to guest-physical ${hex(this.disk.address)} refused: outside the VM's memory`);
+        if (this.disk.status === DISK_BAD_ADDRESS) this.audit(containedAttempt({ kind: "disk DMA", guestPhysical: this.disk.address }));
         if (written) {
           this.cpu.invalidateCode(this.guest.machineAddress(written[0]), this.guest.machineAddress(written[1]));
           this.memory.guestPhysicalWritten?.(written[0], written[1]);
@@ -614,14 +656,17 @@ export class Monitor implements VmContext {
     return n;
   }
 
-  /** Sensitive instructions that ran without trapping in the deprivileged guest kernel. */
+  /** Sensitive instructions that ran without trapping: the deprivileged guest kernel's, then its processes'. */
   sensitiveUntrapped(): SensitiveUntrapped[] {
     const out: SensitiveUntrapped[] = [];
-    for (const op of AUDITED) {
-      const count = this.sensitive[op]!;
-      if (count === 0) continue;
-      const first = this.sensitiveFirst.get(op);
-      out.push({ mnemonic: BY_OPCODE[op]!.mnemonic, count, firstPc: first?.pc ?? -1, firstAt: first?.at ?? -1 });
+    for (const mode of ["kernel", "user"] as const) {
+      for (const op of AUDITED) {
+        const k = mode === "kernel" ? op : 256 + op;
+        const count = this.sensitive[k]!;
+        if (count === 0) continue;
+        const first = this.sensitiveFirst.get(k);
+        out.push({ mnemonic: BY_OPCODE[op]!.mnemonic, mode, count, firstPc: first?.pc ?? -1, firstAt: first?.at ?? -1 });
+      }
     }
     return out;
   }

@@ -5,6 +5,7 @@
 // mappings of the kernel's untranslated region.
 import { ACCESS_WRITE, CAUSE, KSEG_BASE, MODE_KERNEL, PAGE_SHIFT, PTE_U, PTE_W, Tlb, type Cpu } from "@vmlab/isa";
 import { setFault, type VmContext } from "./vm-context.js";
+import { containedAttempt, type ContainedAttempt } from "./contained-attempts.js";
 
 export const KSEG_VPN = KSEG_BASE >>> PAGE_SHIFT;
 
@@ -83,14 +84,22 @@ export class VirtualTlb {
   translate(va: number, access: number): number {
     va = va >>> 0;
     let pa: number;
-    if (this.kernel && va >= KSEG_BASE) pa = va - KSEG_BASE;
-    else {
+    let attempt: ContainedAttempt;
+    if (this.kernel && va >= KSEG_BASE) {
+      pa = va - KSEG_BASE;
+      attempt = { kind: "kseg0", guestPhysical: pa };
+    } else {
       const slot = this.entries.lookup(va >>> PAGE_SHIFT);
       if (slot < 0) return fail(this.vm, CAUSE.TLB_MISS, va, access, false);
       if (access === ACCESS_WRITE && (this.entries.flags[slot]! & PTE_W) === 0) return fail(this.vm, CAUSE.PAGE_FAULT, va, access, true);
       pa = (this.entries.frame[slot]! >>> 0) + (va & 0xfff);
+      attempt = { kind: "TLB entry", virtualAddress: va, guestFrameAddress: pa };
     }
-    if (pa >= this.vm.guest.bytes) return fail(this.vm, CAUSE.ADDRESS_ERROR, va, access, false);
+    if (pa >= this.vm.guest.bytes) {
+      // The monitor's own access for the guest reaches past its memory: recorded as the real one would be.
+      this.vm.audit(containedAttempt(attempt));
+      return fail(this.vm, CAUSE.ADDRESS_ERROR, va, access, false);
+    }
     return pa;
   }
 }

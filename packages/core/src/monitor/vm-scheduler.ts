@@ -27,8 +27,9 @@ export class CpuContext {
   readonly intercept = new Uint8Array(16);
   readonly trapsByCause = new Float64Array(16);
   readonly sensitiveInUserMode = new Float64Array(256);
-  firstSensitiveInUserModePc = -1;
-  firstSensitiveInUserModeAt = 0;
+  readonly sensitiveAtRing1 = new Float64Array(256);
+  readonly firstSensitivePc = new Float64Array(512).fill(-1);
+  readonly firstSensitiveAt = new Float64Array(512);
   counters!: CpuCounters;
   /** Port accesses by device and control-register writes by register: this VM's, for its cost counts. */
   readonly deviceAccesses = new Float64Array(DEVICE_NAMES.length);
@@ -58,8 +59,9 @@ export class CpuContext {
     this.intercept.set(cpu.intercept);
     this.trapsByCause.set(cpu.trapsByCause);
     this.sensitiveInUserMode.set(cpu.sensitiveInUserMode);
-    this.firstSensitiveInUserModePc = cpu.firstSensitiveInUserModePc;
-    this.firstSensitiveInUserModeAt = cpu.firstSensitiveInUserModeAt;
+    this.sensitiveAtRing1.set(cpu.sensitiveAtRing1);
+    this.firstSensitivePc.set(cpu.firstSensitivePc);
+    this.firstSensitiveAt.set(cpu.firstSensitiveAt);
     this.counters = { ...cpu.counters };
     this.deviceAccesses.set(cpu.detail.deviceAccesses);
     this.crWritesByRegister.set(cpu.detail.crWritesByRegister);
@@ -85,8 +87,9 @@ export class CpuContext {
     cpu.intercept.set(this.intercept);
     cpu.trapsByCause.set(this.trapsByCause);
     cpu.sensitiveInUserMode.set(this.sensitiveInUserMode);
-    cpu.firstSensitiveInUserModePc = this.firstSensitiveInUserModePc;
-    cpu.firstSensitiveInUserModeAt = this.firstSensitiveInUserModeAt;
+    cpu.sensitiveAtRing1.set(this.sensitiveAtRing1);
+    cpu.firstSensitivePc.set(this.firstSensitivePc);
+    cpu.firstSensitiveAt.set(this.firstSensitiveAt);
     Object.assign(cpu.counters, this.counters);
     cpu.detail.deviceAccesses.set(this.deviceAccesses);
     cpu.detail.crWritesByRegister.set(this.crWritesByRegister);

@@ -157,13 +157,18 @@ export class Cpu {
   private hostShape: WalkShape | undefined;
   private readonly nestedOut: NestedWalkState = newNestedWalkState();
   /**
-   * Sensitive instructions that ran in user mode without trapping (x86-like's PUSHF,
-   * POPF, RDMODE, RDTVEC), by opcode, and the pc and count of the first one since the
-   * last reset: a monitor running a deprivileged kernel audits these.
+   * Sensitive instructions that ran outside kernel mode without trapping (x86-like's
+   * PUSHF, POPF, RDMODE, RDTVEC), by opcode: in user mode and at ring 1 together, and
+   * the ring-1 share of them. A monitor running a deprivileged kernel audits these.
    */
   readonly sensitiveInUserMode = new Float64Array(256);
-  firstSensitiveInUserModePc = -1;
-  firstSensitiveInUserModeAt = 0;
+  readonly sensitiveAtRing1 = new Float64Array(256);
+  /**
+   * The pc and retired count of the first of each since a monitor last cleared it (pc -1):
+   * [op] in user mode, [256 + op] at ring 1.
+   */
+  readonly firstSensitivePc = new Float64Array(512).fill(-1);
+  readonly firstSensitiveAt = new Float64Array(512);
   readonly counters: CpuCounters = {
     tlbHits: 0, tlbMisses: 0, walks: 0, walkReferences: 0, codeInvalidations: 0, portReads: 0, portWrites: 0,
     trapReturns: 0, tlbWrites: 0, tlbInvalidations: 0, tlbFlushes: 0, crWrites: 0, pageWalkCacheHits: 0, pageWalkCacheMisses: 0, gateEntries: 0, ring1Returns: 0, refills: 0,
@@ -296,9 +301,14 @@ export class Cpu {
   /** Records a sensitive instruction executed in user mode without a trap (slow path only). */
   private sensitiveUnprivileged(op: number, pc: number, retired: number): void {
     this.sensitiveInUserMode[op]!++;
-    if (this.firstSensitiveInUserModePc < 0) {
-      this.firstSensitiveInUserModePc = pc >>> 0;
-      this.firstSensitiveInUserModeAt = retired;
+    let k = op;
+    if (this.mode === MODE_RING1) {
+      this.sensitiveAtRing1[op]!++;
+      k += 256;
+    }
+    if (this.firstSensitivePc[k]! < 0) {
+      this.firstSensitivePc[k] = pc >>> 0;
+      this.firstSensitiveAt[k] = retired;
     }
   }
 
@@ -1352,7 +1362,6 @@ export class Cpu {
                 epoch = this.mmuEpoch;
                 break;
               case 0x50 /* PUSHF */: {
-                if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
                 va = (core[15 /* SP */]! - 4) | 0;
                 let pa: number;
                 if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
@@ -1368,10 +1377,11 @@ export class Cpu {
                 i32[pa >>> 2] = flags & 0x20f /* FLAGS_MASK */;
                 if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
                 core[15 /* SP */] = va;
+                // Counted once it cannot fault any more (a faulting one runs again).
+                if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
                 break;
               }
               case 0x51 /* POPF */: {
-                if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
                 va = core[15 /* SP */]!;
                 let pa: number;
                 if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
@@ -1384,6 +1394,7 @@ export class Cpu {
                   readKey = va & 0xfffff000;
                   readBase = pa & 0xfffff000;
                 }
+                if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
                 const popped = i32[pa >>> 2]! & 0x20f /* FLAGS_MASK */;
                 core[15 /* SP */] = (va + 4) | 0;
                 flags = this.mode !== 0 /* MODE_KERNEL */ && this.popfKeepsIf ? (popped & ~0x200 /* FLAG_IF */) | (flags & 0x200 /* FLAG_IF */) : popped;

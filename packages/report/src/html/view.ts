@@ -1,0 +1,84 @@
+// The figures every section of the HTML report draws on, derived once from the results.
+import type { RunResult, ValidationResult } from "@vmlab/core";
+import type { ReportMeta } from "../meta.js";
+import { regionSlowdowns, slowdowns } from "../summary.js";
+import { verdictOf, type Verdict } from "../verdict.js";
+
+/** A configuration without its machine: one column of the slowdown heatmaps. */
+export interface ConfigColumn {
+  readonly label: string;
+  readonly profile: string;
+  readonly cpu: string;
+  readonly memory: string;
+}
+
+export interface MachineNote {
+  readonly name: string;
+  readonly description?: string;
+}
+
+export interface ReportView {
+  readonly results: readonly RunResult[];
+  readonly meta: ReportMeta;
+  readonly validation: readonly ValidationResult[];
+  readonly verdict: ReadonlyMap<RunResult, Verdict>;
+  readonly slowdown: ReadonlyMap<RunResult, number | undefined>;
+  readonly region: ReadonlyMap<RunResult, number | undefined>;
+  readonly scenarios: readonly string[];
+  readonly machines: readonly MachineNote[];
+  /** Every configuration but native, grouped by profile, then CPU strategy, then memory strategy. */
+  readonly columns: readonly ConfigColumn[];
+  /** CPU strategies in the order they first appear. */
+  readonly cpus: readonly string[];
+  readonly memories: readonly string[];
+  run(scenario: string, label: string, machine: string): RunResult | undefined;
+  /** Why a configuration did not run on a machine, when the matrix skipped it as impossible. */
+  impossible(column: ConfigColumn, machine: string): string | undefined;
+}
+
+const profileBase = (label: string): string => label.split("/")[0]!.replace(/\(\d+\)$/, "");
+
+export function reportView(results: readonly RunResult[], meta: ReportMeta, validation: readonly ValidationResult[]): ReportView {
+  const verdict = new Map(results.map((r) => [r, verdictOf(r)] as const));
+  const firstSeen = <T,>(xs: readonly T[]): T[] => [...new Set(xs)];
+  const scenarios = firstSeen(results.map((r) => r.scenario));
+  const machineNames = firstSeen(results.map((r) => r.configuration.machine));
+  const profiles = meta.machineProfiles as readonly { name?: string; description?: string }[];
+  const machines = machineNames.map((name) => {
+    const d = profiles.find((p) => p?.name === name)?.description;
+    return d ? { name, description: d } : { name };
+  });
+  const profileOrder = firstSeen(results.map((r) => r.configuration.label.split("/")[0]!));
+  const cpus = firstSeen(results.map((r) => r.configuration.cpu));
+  const memories = firstSeen(results.map((r) => r.configuration.memory));
+  const columns = new Map<string, ConfigColumn>();
+  for (const r of results) {
+    const c = r.configuration;
+    if (c.cpu !== "native" && !columns.has(c.label)) columns.set(c.label, { label: c.label, profile: c.label.split("/")[0]!, cpu: c.cpu, memory: c.memory });
+  }
+  const order = (c: ConfigColumn) => [profileOrder.indexOf(c.profile), cpus.indexOf(c.cpu), memories.indexOf(c.memory)];
+  const sorted = [...columns.values()].sort((a, b) => {
+    const x = order(a);
+    const y = order(b);
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+  });
+  const index = new Map(results.map((r) => [`${r.scenario}\u0000${r.configuration.label}\u0000${r.configuration.machine}`, r] as const));
+  return {
+    results,
+    meta,
+    validation,
+    verdict,
+    slowdown: slowdowns(results),
+    region: regionSlowdowns(results),
+    scenarios,
+    machines,
+    columns: sorted,
+    cpus,
+    memories,
+    run: (s, l, m) => index.get(`${s}\u0000${l}\u0000${m}`),
+    impossible(column, machine) {
+      const plain = `${profileBase(column.label)}/${column.cpu}/${column.memory}`;
+      return meta.skipped.find((s) => s.label === plain || s.label === `${plain} on ${machine}`)?.reason;
+    },
+  };
+}

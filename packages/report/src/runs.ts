@@ -1,0 +1,25 @@
+// Figures about runs that more than one report format lists.
+import { lookupIn, validate, type RunResult, type ValidationResult } from "@vmlab/core";
+import { fasterThanNativeReason, slowdowns } from "./summary.js";
+
+export const totalExits = (r: RunResult): number => Object.values(r.metrics?.vmExits ?? {}).reduce((a, b) => a + b, 0);
+/** "I/O instruction=1020; external interrupt=2; halt=1" */
+export const exitsByReason = (r: RunResult): string => Object.entries(r.metrics?.vmExits ?? {}).map(([k, n]) => `${k}=${n}`).join("; ");
+
+/** Runs that beat bare metal, each with the published result that explains it, or none. */
+export function fasterThanNative(results: readonly RunResult[]): { run: RunResult; slowdown: number; reason: string | undefined }[] {
+  const slow = slowdowns(results);
+  const nativeOf = (r: RunResult) =>
+    results.find(
+      (n) => n.configuration.cpu === "native" && n.scenario === r.scenario && n.configuration.profile === r.configuration.profile &&
+        n.configuration.levels === r.configuration.levels && n.configuration.machine === r.configuration.machine,
+    );
+  return results
+    .filter((r) => r.configuration.cpu !== "native" && r.properties?.equivalent !== false && (slow.get(r) ?? 1) < 0.995)
+    .map((r) => ({ run: r, slowdown: slow.get(r)!, reason: fasterThanNativeReason(r, nativeOf(r)) }));
+}
+
+/** The validation rows a matrix's own runs can answer. */
+export function matrixValidation(results: readonly RunResult[]): ValidationResult[] {
+  return validate(lookupIn(results)).filter((v) => !Number.isNaN(v.modeledValue));
+}
