@@ -2,25 +2,17 @@
 // a command fails, so that the packages' error classes cost nothing at start.
 import { ConfigurationError, MachineProfileError, PluginError } from "@vmlab/core";
 import { BuildError, ScenarioError } from "@vmlab/guest";
-import { AssemblyError, ImageFormatError, ImageLoadError, ProgramFileError } from "@vmlab/isa";
+import { AssemblyError, ImageFormatError, ImageLoadError, InputFileError, UnknownProfileError } from "@vmlab/isa";
 import { CliError, EXIT } from "./errors.js";
 
-/** Errors the packages raise for bad input: a file, a line, a value the user gave. */
-const INPUT_ERRORS = [ConfigurationError, MachineProfileError, PluginError, BuildError, ScenarioError, AssemblyError, ImageFormatError, ImageLoadError, ProgramFileError];
+/** Errors that report bad input (a file, an option, a scenario), each with a message that names it. */
+const USER_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [
+  CliError, AssemblyError, ImageFormatError, ImageLoadError, InputFileError, UnknownProfileError,
+  ScenarioError, BuildError, ConfigurationError, MachineProfileError, PluginError,
+];
 
-export function exitCodeOf(e: unknown): number {
-  if (e instanceof CliError) return e.exitCode;
-  if (INPUT_ERRORS.some((k) => e instanceof k)) return EXIT.usage;
-  // A file the system refused (missing, a folder, no permission): the user's input too.
-  if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && (e as NodeJS.ErrnoException).syscall) return EXIT.usage;
-  return EXIT.internal;
-}
+export const isUserError = (e: unknown): boolean => USER_ERRORS.some((c) => e instanceof c);
 
-/** The line a user sees for any error; the stack only with VMLAB_DEBUG=1. */
-export function describeError(e: unknown): string {
-  if (e instanceof Error) {
-    if (process.env.VMLAB_DEBUG === "1" && e.stack) return e.stack;
-    return exitCodeOf(e) === EXIT.internal ? `internal error: ${e.message} (VMLAB_DEBUG=1 prints the stack)` : e.message;
-  }
-  return String(e);
-}
+/** The exit status of an error: a CliError's own, bad input, or a fault in vmlab. */
+export const exitCodeOf = (e: unknown): number =>
+  e instanceof CliError ? e.exitCode : isUserError(e) ? EXIT.usage : EXIT.internal;

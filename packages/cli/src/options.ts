@@ -39,6 +39,9 @@ export function parseCount(flag: string, max = Number.MAX_SAFE_INTEGER, why = ""
   };
 }
 
+/** Worker threads for a matrix or a sweep. */
+export const parseWorkers = () => parseCount("--workers", NAMES.maxWorkers, "each thread loads vmlab anew");
+
 /** A guest instruction budget: at most a scenario file's largest. */
 export const parseBudget = () => parseCount("--budget", NAMES.maxBudget, "a run that long takes hours under the interpreter");
 
@@ -46,4 +49,11 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + "\n");
 }
 
-export const commaList = (v: string): string[] => v.split(",").map((s) => s.trim()).filter(Boolean);
+/** A comma-separated list option; one that names nothing is refused (leaving the option out means all). */
+export const commaList =
+  (flag: string, noun: string) =>
+  (v: string): string[] => {
+    const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+    if (list.length === 0) throw new CliError(`${flag} names no ${noun} (give a comma-separated list, or leave it out for all)`);
+    return list;
+  };

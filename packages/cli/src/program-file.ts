@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
-import { assembleFile, ProgramFileError, readImageFile, readProgramFile, type Image, type ImageProfile, type Profile } from "@vmlab/isa";
+import { assembleFile, InputFileError, readImageFile, readProgramFile, type Image, type ImageProfile, type Profile } from "@vmlab/isa";
 import { CliError } from "./errors.js";
 import { profileDefines, resolveProfile } from "./profile.js";
 
@@ -9,6 +9,7 @@ export function isAssemblySource(file: string): boolean {
 }
 
 function mustExist(file: string): void {
+  if (file.trim() === "") throw new CliError(`no program named (got '${file}')`);
   if (!existsSync(file)) throw new CliError(`${file}: no such file`);
   const st = statSync(file);
   if (st.isDirectory()) throw new CliError(`${file}: is a directory, not a program`);
@@ -22,10 +23,18 @@ export function imageProfileOf(p: Profile): ImageProfile {
 
 const describe = (p: ImageProfile): string => (p.levels ? `${p.name} with ${p.levels} page-table levels` : p.name);
 
+/** A program with no bytes is refused. */
+function nonEmpty(file: string, image: Image): Image {
+  if (image.segments.every((s) => s.bytes.length === 0)) {
+    throw new CliError(`${file}: ${isAssemblySource(file) ? "assembles to nothing" : "holds nothing"} (no instruction or data)`);
+  }
+  return image;
+}
+
 /** An assembly source, assembled for the profile. */
 export function assembleSource(file: string, profile: Profile, defines: Record<string, number> = {}): Image {
   mustExist(file);
-  return assembleFile(file, { defines: { ...profileDefines(profile), ...defines } });
+  return nonEmpty(file, assembleFile(file, { defines: { ...profileDefines(profile), ...defines } }));
 }
 
 /**
@@ -42,8 +51,9 @@ export function loadProgramFor(file: string, opts: { profile: string; levels?: n
   let image: ReturnType<typeof readImageFile>;
   try {
     image = readImageFile(new Uint8Array(readProgramFile(file)), file);
+    nonEmpty(file, image);
   } catch (e) {
-    if (e instanceof ProgramFileError) throw new CliError(`${file}: ${e.message}`);
+    if (e instanceof InputFileError) throw new CliError(`${file}: ${e.message}`);
     throw e;
   }
   const recorded = image.profile;

@@ -36,6 +36,7 @@ export interface LoadedStrategies {
 
 export async function loadStrategies(configFile?: string): Promise<LoadedStrategies> {
   try {
+    if (configFile !== undefined && configFile.trim() === "") throw new CliError(`--config needs a file name (got '${configFile}')`);
     const packages = BUILTIN_STRATEGY_PACKAGES.map(builtinPackage);
     const file = configFile ?? (existsSync("vmlab.config.json") ? "vmlab.config.json" : undefined);
     if (configFile && !existsSync(configFile)) throw new CliError(`${configFile}: no such file`);

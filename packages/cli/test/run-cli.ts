@@ -48,3 +48,33 @@ export function vmlabAsync(args: string[]): Promise<CliRun> {
 
 /** A crash trace has "    at file:line" frames; user-facing errors never do. */
 export const hasStackTrace = (text: string): boolean => /^\s+at .+:\d+/m.test(text);
+
+/**
+ * Runs `vmlab ARGS` inside the test's own process (runCli, with stdout and stderr
+ * captured): the same command without a process start, for the many bad-input cases.
+ */
+export async function vmlabInProcess(args: string[]): Promise<CliRun> {
+  const { runCli } = await import("../src/cli.js");
+  const captured = { stdout: "", stderr: "" };
+  const streams = { stdout: process.stdout, stderr: process.stderr } as const;
+  const saved = { stdout: process.stdout.write, stderr: process.stderr.write, debug: process.env.VMLAB_DEBUG };
+  for (const name of ["stdout", "stderr"] as const) {
+    streams[name].write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+      captured[name] += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      done?.();
+      return true;
+    }) as typeof process.stdout.write;
+  }
+  process.env.VMLAB_DEBUG = "";
+  try {
+    const status = await runCli(args);
+    return { status, ...captured };
+  } finally {
+    process.stdout.write = saved.stdout;
+    process.stderr.write = saved.stderr;
+    if (saved.debug === undefined) delete process.env.VMLAB_DEBUG;
+    else process.env.VMLAB_DEBUG = saved.debug;
+    process.exitCode = undefined;
+  }
+}

@@ -20,7 +20,7 @@ export { COST_KEYS, COST_KEY_NAMES, DERIVED_PARAMETERS, parameterValue, withPara
 export { EVENTS, count, addCounts, subtractCounts, hardwareEvents, virtualDeviceEvents, type EventName, type EventCounts } from "./costs/events.js";
 export { priceEvents } from "./costs/pricing.js";
 export { PUBLISHED, type PublishedFigure } from "./costs/published.js";
-export { runMatrix, errorResult, type MatrixCell, type MatrixOptions, type CellTask } from "./matrix.js";
+export { runMatrix, errorResult, MAX_WORKERS, type MatrixCell, type MatrixOptions, type CellTask } from "./matrix.js";
 export { Monitor, MONITOR_BYTES, GUEST_BYTES, MONITOR_VECTOR, type VmPlacement } from "./monitor/monitor.js";
 export { VirtualCpu } from "./monitor/virtual-cpu.js";
 export { containedAttempt, AS_ON_BARE_METAL, DISK_AS_ON_BARE_METAL, type ContainedAttempt } from "./monitor/contained-attempts.js";
@@ -35,6 +35,6 @@ export { RegionMarks, type RegionMark, type RegionRecorder, type RegionInstructi
 export { VALIDATION, validate, validateModel, lookupIn, calibrationFigures, type ValidationRow, type ValidationResult, type RunLookup } from "./costs/validation.js";
 export { codeVersion, scenarioHash, cellIdentity, ResultCache } from "./matrix-cache.js";
 export {
-  parseShard, shardOf, matrixIdentity, parseShardFile, mergeShards, shardFileName, ShardError, SHARD_FORMAT, SHARD_FILE_PATTERN,
+  parseShard, shardOf, matrixIdentity, parseShardFile, mergeShards, shardFileName, ShardError, SHARD_FORMAT, SHARD_FILE_PATTERN, MAX_SHARD_FILE_BYTES,
   type Shard, type ShardFile, type ShardMeta, type MatrixIdentity,
 } from "./matrix-shard.js";

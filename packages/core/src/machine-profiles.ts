@@ -2,11 +2,19 @@
 // event costs on it, every cost with its provenance (costs/cost-keys.ts). Published
 // figures that set a cost are calibration; costs/validation.ts checks the model against
 // others, never the same ones.
-import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { readSettingsText, settingsFileProblem } from "@vmlab/isa";
 import { COST_KEY_NAMES, type CostKey, type Provenance } from "./costs/cost-keys.js";
 
-export const CostsSchema = z.object(Object.fromEntries(COST_KEY_NAMES.map((k) => [k, z.number().nonnegative()])) as Record<CostKey, z.ZodNumber>).strict();
+/** Cycles one event may cost at most: far past any hardware's, and totals stay finite. */
+export const MAX_COST_CYCLES = 1_000_000_000;
+export const CostsSchema = z
+  .object(
+    Object.fromEntries(
+      COST_KEY_NAMES.map((k) => [k, z.number().nonnegative().max(MAX_COST_CYCLES, { error: `must be at most ${MAX_COST_CYCLES.toLocaleString("en-US")} cycles` })]),
+    ) as Record<CostKey, z.ZodNumber>,
+  )
+  .strict();
 export type Costs = Record<CostKey, number>;
 
 /**
@@ -260,9 +268,9 @@ export class MachineProfileError extends Error {}
 export function loadMachineProfile(file: string): MachineProfile {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, "utf8"));
+    json = JSON.parse(readSettingsText(file));
   } catch (e) {
-    throw new MachineProfileError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `malformed JSON (${(e as Error).message})`}`);
+    throw new MachineProfileError(`${file}: ${settingsFileProblem(e)}`);
   }
   const r = MachineProfileSchema.safeParse(json);
   if (!r.success) {
@@ -286,7 +294,7 @@ function withFeatureSwitches(spec: string): MachineProfile | undefined {
   const features: Features = { ...base.features };
   for (const part of parts.slice(1)) {
     const m = /^(\w+)=(on|off)$/.exec(part);
-    if (!m || !(m[1]! in features)) {
+    if (!m || !Object.hasOwn(features, m[1]!)) {
       throw new MachineProfileError(
         `machine '${spec}': '${part}' is not feature=on|off (features: ${Object.keys(base.features).join(", ")})`,
       );
@@ -298,8 +306,7 @@ function withFeatureSwitches(spec: string): MachineProfile | undefined {
 
 /** A built-in profile by name, a JSON file path, or either with feature switches (`nehalem-2009:nestedTlb=off`). */
 export function getMachineProfile(nameOrFile: string): MachineProfile {
-  const p = MACHINE_PROFILES[nameOrFile];
-  if (p) return p;
+  if (Object.hasOwn(MACHINE_PROFILES, nameOrFile)) return MACHINE_PROFILES[nameOrFile]!;
   const switched = withFeatureSwitches(nameOrFile);
   if (switched) return switched;
   if (nameOrFile.endsWith(".json")) return loadMachineProfile(nameOrFile);

@@ -107,6 +107,8 @@ export interface ShardFile {
 
 export const shardFileName = (s: Shard): string => `shard-${s.index}-of-${s.count}.json`;
 export const SHARD_FILE_PATTERN = /^shard-\d+-of-\d+\.json$/;
+/** A shard file's size at most: the whole default matrix's results are some 10 MB. */
+export const MAX_SHARD_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Reads a shard file's text; `where` names it in errors. */
 export function parseShardFile(text: string, where: string): ShardFile {

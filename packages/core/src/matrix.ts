@@ -25,8 +25,12 @@ export interface CellTask {
   readonly budget?: number;
 }
 
+/** Worker threads a matrix runs on at most: each loads vmlab and its strategies anew (about 75 MB). */
+export const MAX_WORKERS = 32;
+
 export interface MatrixOptions {
   readonly strategyPackages: readonly string[];
+  /** Worker threads, at most MAX_WORKERS (default: one per core). */
   readonly workers?: number;
   readonly budget?: number;
   /** After each cell; `cached` when its result came from the cache. */
@@ -99,7 +103,7 @@ export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOpt
   let done = 0;
   // Started on the first cell the cache does not hold: a matrix found whole starts no worker.
   let pool: WorkerPool | undefined;
-  const startPool = () => (pool ??= new WorkerPool(Math.max(1, Math.min(options.workers ?? availableParallelism(), cells.length + extraRefs.length))));
+  const startPool = () => (pool ??= new WorkerPool(Math.max(1, Math.min(options.workers ?? availableParallelism(), MAX_WORKERS, cells.length + extraRefs.length))));
   try {
     const refResults = new Map<string, GuestDigest | undefined>();
     // A run's events do not depend on the machine's costs, only on its features: each

@@ -1,11 +1,12 @@
 // Strategy packages are loaded by package name: the built-in ones from the workspace,
 // more from a vmlab.config.json, so a new strategy needs no change to the core.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire, isBuiltin } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ContainerModule } from "inversify";
 import { z } from "zod";
+import { readSettingsText, settingsFileProblem } from "@vmlab/isa";
 
 export const BUILTIN_STRATEGY_PACKAGES = [
   "@vmlab/strategy-native",
@@ -40,7 +41,13 @@ function resolveLocal(specifier: string, fromDir: string): string {
   const base = resolve(fromDir, specifier);
   const pkg = join(base, "package.json");
   if (existsSync(pkg)) {
-    const exp = (JSON.parse(readFileSync(pkg, "utf8")) as { exports?: string; main?: string }).exports ?? "src/index.ts";
+    let manifest: { exports?: unknown };
+    try {
+      manifest = JSON.parse(readSettingsText(pkg)) as typeof manifest;
+    } catch (e) {
+      throw new PluginError(`${pkg}: ${settingsFileProblem(e)}`);
+    }
+    const exp = manifest?.exports ?? "src/index.ts";
     return resolve(base, typeof exp === "string" ? exp : "src/index.ts");
   }
   if (existsSync(base)) return base;
@@ -51,10 +58,9 @@ function resolveLocal(specifier: string, fromDir: string): string {
 export function readConfigFile(file: string): string[] {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, "utf8"));
+    json = JSON.parse(readSettingsText(file));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new PluginError(`${file}: ${code === "ENOENT" ? "no such file" : `malformed JSON (${(e as Error).message})`}`);
+    throw new PluginError(`${file}: ${settingsFileProblem(e)}`);
   }
   const r = ConfigFileSchema.safeParse(json);
   if (!r.success) {

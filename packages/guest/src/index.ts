@@ -3,6 +3,6 @@ export {
   DEFAULT_TIMER_PERIOD, type BuildOptions, type ProgramSource,
 } from "./builder.js";
 export {
-  loadScenario, listScenarios, findScenario, scenariosRoot, ScenarioError, MAX_BUDGET, MAX_VMS, type Scenario, type ScenarioSpec, type GuestDefinition, type SourceFile,
+  loadScenario, listScenarios, findScenario, scenariosRoot, ScenarioError, MAX_BUDGET, MAX_VMS, MAX_DISK_CONTENTS_BYTES, type Scenario, type ScenarioSpec, type GuestDefinition, type SourceFile,
 } from "./scenario.js";
 export { runOnBareMetal, scenarioImage, diskContentsOf, type BareMetalRun } from "./run.js";

@@ -112,7 +112,9 @@ export function lineCol(text: string, offset: number): string {
 export function jsonMessage(error: Error): string {
   return error.message
     .replace(/ in JSON at position \d+.*$/s, "")
-    .replace(/^(Unexpected token .+?), ".*" is not valid JSON$/s, "$1");
+    .replace(/^(Unexpected token .+?), ".*" is not valid JSON$/s, "$1")
+    .replace(/^(Unexpected token .+?), ".*\.\.\. is not valid JSON$/s, "$1") // the echo cut short
+    .replace(/\s*\n\s*/g, " ");
 }
 
 /**

@@ -1,8 +1,9 @@
 // Scenario folders: scenario.json (validated) plus the programs' assembly sources.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DEFAULT_DISK_SECTORS, DISK_SECTOR_SIZE, InputFileError, readProgramText, readSettingsText, settingsFileProblem } from "@vmlab/isa";
 import { jsonErrorOffset, jsonMessage, lineCol, duplicateJsonKey } from "./scenario-json.js";
 
 const count = (what: string, max = Number.MAX_SAFE_INTEGER, why = "") =>
@@ -20,6 +21,8 @@ const count = (what: string, max = Number.MAX_SAFE_INTEGER, why = "") =>
  */
 export const MAX_BUDGET = 1_000_000_000;
 export const MAX_VMS = 16;
+/** A guest's disk: what `diskContents` may fill. */
+export const MAX_DISK_CONTENTS_BYTES = DEFAULT_DISK_SECTORS * DISK_SECTOR_SIZE;
 
 const fileName = z
   .string({ error: "must be a file name" })
@@ -57,7 +60,12 @@ const ScenarioSchema = z
     iterations: count("times the measured operation runs").optional(),
     /** Lines from several processes interleave by timer preemption; each line's first character names its writer. */
     interleavedOutput: z.boolean({ error: "must be true or false" }).optional(),
-    diskContents: z.string({ error: "must be a string" }).optional(),
+    diskContents: z
+      .string({ error: "must be a string" })
+      .refine((t) => Buffer.byteLength(t, "utf8") <= MAX_DISK_CONTENTS_BYTES, {
+        error: `must fit on the disk: at most ${MAX_DISK_CONTENTS_BYTES.toLocaleString("en-US")} bytes in UTF-8`,
+      })
+      .optional(),
     vms: count("virtual machines", MAX_VMS, "one machine holds at most 16").default(1),
     guests: z.array(GuestSchema, { error: "must be an array of objects, one per virtual machine" }).optional(),
   }, { error: "must be a JSON object" })
@@ -113,7 +121,13 @@ export function scenariosRoot(): string {
 /** `programs[0]`, `budget`, or `(top level)`. */
 function fieldName(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "(top level)";
-  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? keyShown(String(k)) : `.${keyShown(String(k))}`)).join("");
+}
+
+/** A key as JSON would escape it, cut short when long: a message stays one readable line. */
+function keyShown(key: string): string {
+  const text = JSON.stringify(key).slice(1, -1);
+  return text.length <= 60 ? text : `${text.slice(0, 40)}…`;
 }
 
 function valueAt(json: unknown, path: readonly PropertyKey[]): { found: boolean; value?: unknown } {
@@ -123,6 +137,12 @@ function valueAt(json: unknown, path: readonly PropertyKey[]): { found: boolean;
     v = (v as Record<PropertyKey, unknown>)[k];
   }
   return { found: true, value: v };
+}
+
+/** A value as JSON on one line, cut short when long (a whole disk's contents would drown the message). */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= 80 ? text : `${text.slice(0, 60)}… (${text.length.toLocaleString("en-US")} characters)`;
 }
 
 /** One line per problem, each naming the file and the field (and the offending value). */
@@ -137,7 +157,7 @@ function describeIssues(file: string, json: unknown, issues: readonly z.core.$Zo
     const at = valueAt(json, issue.path);
     const field = fieldName(issue.path);
     if (!at.found && issue.path.length > 0) lines.push(`${file}: field '${field}': missing`);
-    else lines.push(`${file}: field '${field}': ${issue.message} (got ${JSON.stringify(at.value)})`);
+    else lines.push(`${file}: field '${field}': ${issue.message} (got ${shown(at.value)})`);
   }
   return lines.join("\n");
 }
@@ -148,7 +168,12 @@ export function loadScenario(dir: string): Scenario {
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new ScenarioError(`${dir}: no such scenario folder`);
   const file = join(folder, "scenario.json");
   if (!existsSync(file)) throw new ScenarioError(`${file}: missing (every scenario folder needs a scenario.json)`);
-  const text = readFileSync(file, "utf8");
+  let text: string;
+  try {
+    text = readSettingsText(file);
+  } catch (e) {
+    throw new ScenarioError(`${file}: ${settingsFileProblem(e)}`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -159,16 +184,19 @@ export function loadScenario(dir: string): Scenario {
     throw new ScenarioError(`${file}${where}: malformed JSON (${jsonMessage(e as Error)})`);
   }
   const dup = duplicateJsonKey(text);
-  if (dup) throw new ScenarioError(`${file}:${lineCol(text, dup.offset)}: field '${dup.key}' appears twice (JSON would keep only the last)`);
+  if (dup) throw new ScenarioError(`${file}:${lineCol(text, dup.offset)}: field '${keyShown(dup.key)}' appears twice (JSON would keep only the last)`);
   const parsed = ScenarioSchema.safeParse(json);
   if (!parsed.success) throw new ScenarioError(describeIssues(file, json, parsed.error.issues));
   const spec = parsed.data;
   const read = (name: string, field: string, what: string): SourceFile => {
     const path = join(folder, name);
-    if (!existsSync(path) || !statSync(path).isFile()) {
-      throw new ScenarioError(`${file}: field '${field}': unknown ${what} '${name}' (no file ${path})`);
+    if (!existsSync(path)) throw new ScenarioError(`${file}: field '${field}': unknown ${what} '${keyShown(name)}' (no such file in ${folder})`);
+    try {
+      return { name, file: path, source: readProgramText(path) };
+    } catch (e) {
+      if (e instanceof InputFileError) throw new ScenarioError(`${file}: field '${field}': '${keyShown(name)}' ${e.message}`);
+      throw e;
     }
-    return { name, file: path, source: readFileSync(path, "utf8") };
   };
   const sources = spec.programs.map((name, i) => read(name, `programs[${i}]`, "program"));
   const vmGuests: GuestDefinition[] = [];

@@ -122,7 +122,22 @@ describe("loadScenario", () => {
     );
     const dir = make("dirprog", { ...valid, programs: ["sub"] });
     mkdirSync(join(dir, "sub"));
-    expect(loadError(dir)).toMatch(/unknown program 'sub'/);
+    expect(loadError(dir)).toMatch(/field 'programs\[0\]': 'sub' is a directory, not a program/);
+  });
+
+  it("what the fuzz suite found: long or odd keys, names and engine messages stay on one short line", () => {
+    const longKey = { ...valid, ["[".repeat(5000) + "programs"]: 1 };
+    const lines = loadError(make("longkey", longKey, { "main.s": "" })).split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/field '\[{40}…': unknown field/);
+    expect(loadError(make("ctrlkey", { ...valid, "a\nb": 1 }, { "main.s": "" }))).toMatch(/field 'a\\nb': unknown field/);
+    expect(loadError(make("nulname", { ...valid, programs: ["a\u0000b"] }, { "main.s": "" }))).toMatch(/field 'programs\[0\]': unknown program 'a\\u0000b' \(no such file in /);
+    // V8 echoes the text around a bad token, cut short with "...": the echo goes, and with it its line break.
+    const echo = loadError(make("echo", '{"name":: null,\n  "budget": 1}', { "main.s": "" }));
+    expect(echo).toBe(`${join(root, "echo", "scenario.json")}:1:9: malformed JSON (Unexpected token ':')`);
+    expect(loadError(make("bigdisk", { ...valid, diskContents: "d".repeat(140_000) }, { "main.s": "" }))).toMatch(
+      /^\S+scenario\.json: field 'diskContents': must fit on the disk: at most 131,072 bytes in UTF-8 \(got "d{59}… \(140,002 characters\)\)$/,
+    );
   });
 
   it("diskContents is on the disk from sector 0 when the scenario runs", () => {

@@ -1,7 +1,7 @@
 // The disassembler: words back to assembly text that reassembles to the same words.
 import { CR_NAMES } from "./arch.js";
 import { encode, encodeJump, fieldA, fieldB, fieldC, jumpTarget, simm16, uimm16 } from "./encoding.js";
-import type { Image } from "./image.js";
+import { symbolTable, type Image } from "./image.js";
 import { BY_OPCODE } from "./opcodes.js";
 
 const hex = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, "0")}`;
@@ -116,8 +116,7 @@ export function disassembleImage(image: Image): string {
     const inside = image.segments.some((s) => value >= s.address && value < s.address + s.bytes.length - (s.bytes.length % 4));
     if (inside) labels.set(value >>> 0, name);
   }
-  const emitted: Record<string, number> = {};
-  for (const [address, name] of labels) emitted[name] = address;
+  const emitted = symbolTable([...labels].map(([address, name]) => [name, address] as const));
   const lines: string[] = [];
   const entryName = labels.get(image.entry >>> 0);
   lines.push(`        .entry ${entryName ?? hex(image.entry)}`);

@@ -5,7 +5,7 @@
 //   per segment: u32 address, u32 length, bytes padded to 4,
 //   u32 symbol count, per symbol: u32 address, u16 name length, UTF-8 name padded to 4.
 // Version 1 (no profile) is still read.
-import type { Image, Segment } from "./image.js";
+import { MAX_IMAGE_BYTES, symbolTable, type Image, type Segment } from "./image.js";
 
 const MAGIC = [0x56, 0x4d, 0x4c, 0x49]; // "VMLI"
 const VERSION = 2;
@@ -91,6 +91,7 @@ export function readImageFile(bytes: Uint8Array, fileName: string): ImageFromFil
     if (name) profile = levels > 0 ? { name, levels } : { name };
     p += 4 + pad4(2 + len);
   }
+  let total = 0;
   const segments: Segment[] = [];
   for (let k = 0; k < count; k++) {
     need(p, 8);
@@ -98,21 +99,23 @@ export function readImageFile(bytes: Uint8Array, fileName: string): ImageFromFil
     const length = view.getUint32(p + 4, true);
     need(p + 8, pad4(length));
     if (address + length > 0x100000000) throw new ImageFormatError(`${fileName}: segment ${k} (${length} bytes at 0x${address.toString(16)}) runs past the end of the address space`);
+    total += length;
+    if (total > MAX_IMAGE_BYTES) throw new ImageFormatError(`${fileName}: segments of more than ${MAX_IMAGE_BYTES.toLocaleString("en-US")} bytes (8 MiB), more than an image may hold`);
     segments.push({ address, bytes: bytes.slice(p + 8, p + 8 + length) });
     p += 8 + pad4(length);
   }
   need(p, 4);
   const nsym = view.getUint32(p, true);
   p += 4;
-  const symbols: Record<string, number> = {};
+  const symbols: [string, number][] = [];
   for (let k = 0; k < nsym; k++) {
     need(p, 6);
     const address = view.getUint32(p, true);
     const len = view.getUint16(p + 4, true);
     need(p, pad4(6 + len));
-    symbols[new TextDecoder().decode(bytes.subarray(p + 6, p + 6 + len))] = address;
+    symbols.push([new TextDecoder().decode(bytes.subarray(p + 6, p + 6 + len)), address]);
     p += pad4(6 + len);
   }
   if (p !== bytes.length) throw new ImageFormatError(`${fileName}: ${bytes.length - p} unexpected bytes after the symbol table at byte ${p}`);
-  return profile ? { entry, segments, symbols, profile } : { entry, segments, symbols };
+  return profile ? { entry, segments, symbols: symbolTable(symbols), profile } : { entry, segments, symbols: symbolTable(symbols) };
 }

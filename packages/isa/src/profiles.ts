@@ -90,8 +90,8 @@ export class UnknownProfileError extends Error {
 
 /** Looks a profile up by name, optionally overriding the walker depth (2..4 levels). */
 export function getProfile(name: string, options: { levels?: number } = {}): Profile {
-  const p = (PROFILES as Record<string, Profile | undefined>)[name];
-  if (!p) throw new UnknownProfileError(name);
+  if (!Object.hasOwn(PROFILES, name)) throw new UnknownProfileError(name);
+  const p = (PROFILES as Record<string, Profile>)[name]!;
   if (options.levels === undefined) return p;
   const levels = options.levels;
   if (p.mmu.kind !== "walker") {

@@ -176,7 +176,7 @@ describe("bad options", () => {
   it("an address past the 32-bit space, or padding too large: a file:line:col each, not an internal error", () => {
     expect(() => assemble("        .org 0xFFFFFFFC\n        halt\n", { file: "t.s" })).toThrow(/t\.s:2:9: 4 bytes at 0xfffffffc run past the end of the address space/);
     expect(() => assemble("        .org 4\n        .word 1\n        .align 0x80000000\n", { file: "t.s" })).toThrow(
-      /t\.s:3:16: \.align 2147483648 at 0x8: 2147483640 bytes of padding, more than a \.space may hold/,
+      /t\.s:3:16: \.align 2147483648 at 0x8: 2147483640 bytes of padding, more than an image may hold/,
     );
   });
 
@@ -188,5 +188,51 @@ describe("bad options", () => {
     // t.s and inc1.s .. inc31.s make 32 files on the include stack: inc31's include is one too many.
     const deep = (path: string) => (/inc(\d+)/.test(path) ? `        .include "inc${Number(/inc(\d+)/.exec(path)![1]) + 1}.s"\n` : "");
     expect(() => assemble('        .include "inc1.s"\n', { file: "t.s", readInclude: deep })).toThrow(/inc31\.s:1:18: includes nested more than 32 deep/);
+  });
+
+  it("hi() and lo() count as nesting; a long sum is not deep; operators and constants past the evaluation depth are an error at their line", () => {
+    // The 257th "hi(" opens at column 15 + 3 * 256.
+    const hi = `        .word ${"hi(".repeat(3000)}1${")".repeat(3000)}\n`;
+    expect(() => assemble(hi, { file: "t.s" })).toThrow(/t\.s:1:783: expression nested more than 256 levels deep/);
+    // 20,000 terms of one sum: a loop, not 20,000 levels.
+    const sum = assemble(`        .word ${Array(20000).fill("1").join(" + ")}\n`, { file: "t.s" });
+    expect(Array.from(sum.segments[0]!.bytes)).toEqual([0x20, 0x4e, 0, 0]); // 20000 = 0x4e20
+    // Each constant below is three levels (two negations and the symbol): the 834th passes 2,500.
+    const deep = Array.from({ length: 900 }, (_, i) => `a${i} = - - a${i + 1}`).join("\n") + "\na900 = 1\n        .word a0\n";
+    expect(() => assemble(deep, { file: "t.s" })).toThrow(/^t\.s:834:\d+: expression too deep to evaluate \(more than 2500 levels/);
+  });
+
+  it("an image larger than 8 MiB is refused at the statement that passes it", () => {
+    const big = "        .org 0\n        .space 0x400000\n        .space 0x400000\n        .byte 1\n";
+    expect(() => assemble(big, { file: "t.s" })).toThrow(/^t\.s:4:9: 1 bytes here make the image larger than 8,388,608 bytes \(8 MiB\)$/);
+    expect(() => assemble("        .space 0x800001\n", { file: "t.s" })).toThrow(/t\.s:1:16: \.space 8388609: size out of range/);
+  });
+
+  it("a message quotes a token as written, control characters escaped, so it stays one line", () => {
+    // Found by the fuzz suite: a character literal '\n' in the wrong place printed a raw newline.
+    expect(errorsOf("        '\\n'\n        .word 1 \"a\\tb\"\n        .word \u0001\n")).toEqual([
+      "t.s:1:9: unexpected ''\\n''",
+      "t.s:2:17: unexpected '\"a\\tb\"'",
+      "t.s:3:15: unexpected character '\\u0001'",
+    ]);
+    expect(errorsOf('        .include "a\\nb"\n')).toEqual(["t.s:1:18: cannot include 'a\\u000ab': file not found"]);
+  });
+
+  it("a file of garbage: the first 100 errors, then the assembler stops", () => {
+    const errs = errorsOf("        frob\n".repeat(5000));
+    expect(errs).toHaveLength(101);
+    expect(errs[99]).toBe("t.s:100:9: unknown instruction 'frob'");
+    expect(errs[100]).toBe("t.s:100:9: too many errors: stopped after the first 100");
+    // Errors found in the second pass are held to the same count.
+    const late = errorsOf("        jmp nowhere\n".repeat(150));
+    expect(late).toHaveLength(101);
+    expect(late[100]).toMatch(/too many errors/);
+  });
+
+  it("a label named like an object's own properties is a symbol like any other", () => {
+    const img = assemble("__proto__: nop\nconstructor: nop\n        jmp __proto__\n", { file: "t.s" });
+    expect(Object.keys(img.symbols)).toEqual(["__proto__", "constructor"]);
+    expect(img.symbols["__proto__"]).toBe(0x80000000);
+    expect(img.symbols["constructor"]).toBe(0x80000004);
   });
 });

@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { CliError } from "../errors.js";
 import { levelsOption, profileOption, printJson } from "../options.js";
@@ -22,16 +21,17 @@ export function register(program: Command): void {
     .option("-D, --define <name[=value]>", "define a symbol for conditional assembly (repeatable)", parseDefine)
     .option("--json", "print the result as JSON")
     .action(async (file: string, opts: { out?: string; profile: string; levels?: number; define?: Record<string, number>; json?: boolean }) => {
-      const { writeImageFile } = await import("@vmlab/isa");
+      const { MAX_PROGRAM_FILE_BYTES, writeImageFile } = await import("@vmlab/isa");
+      const { writeOutFile } = await import("../out-folder.js");
       const { assembleSource, imageProfileOf, isAssemblySource } = await import("../program-file.js");
       const { resolveProfile } = await import("../profile.js");
       if (!isAssemblySource(file)) throw new CliError(`${file}: expected an assembly source ending in .s`);
       const profile = resolveProfile(opts.profile, opts.levels);
       const image = assembleSource(file, profile, opts.define ?? {});
-      if (image.segments.every((s) => s.bytes.length === 0)) throw new CliError(`${file}: assembles to nothing (no instruction or data): no image written`);
       const out = opts.out ?? file.replace(/\.(s|asm)$/i, ".img");
       const bytes = writeImageFile(image, imageProfileOf(profile));
-      writeFileSync(out, bytes);
+      if (bytes.length > MAX_PROGRAM_FILE_BYTES) throw new CliError(`${file}: the image would be ${bytes.length.toLocaleString("en-US")} bytes, more than vmlab reads back (${MAX_PROGRAM_FILE_BYTES.toLocaleString("en-US")}): no image written`);
+      writeOutFile("-o", out, bytes, file);
       const size = image.segments.reduce((n, s) => n + s.bytes.length, 0);
       const summary = {
         source: file,

@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { levelsOption, profileOption, parseBudget, printJson } from "../options.js";
-import { EXIT } from "../errors.js";
+import { CliError, EXIT } from "../errors.js";
 import { n } from "../terminal.js";
 
 export function register(program: Command): void {
@@ -13,11 +13,21 @@ export function register(program: Command): void {
     .addOption(new Option("--budget <n>", "stop after this many retired instructions").argParser(parseBudget()).default(100_000_000, "100,000,000"))
     .option("--json", "print the result as JSON")
     .action(async (file: string, opts: { profile: string; levels?: number; budget: number; json?: boolean }, cmd: Command) => {
-      const { CAUSE_NAMES, Machine } = await import("@vmlab/isa");
+      const { CAUSE_NAMES, ImageLoadError, Machine } = await import("@vmlab/isa");
       const { loadProgramFor } = await import("../program-file.js");
       const { image, profile } = loadProgramFor(file, opts, cmd);
       const machine = new Machine({ profile });
-      machine.load(image);
+      try {
+        try {
+        machine.load(image);
+      } catch (e) {
+        if (e instanceof ImageLoadError) throw new CliError(`${file}: ${e.message}`);
+        throw e;
+      }
+      } catch (e) {
+        if (e instanceof ImageLoadError) throw new CliError(`${file}: ${e.message}`);
+        throw e;
+      }
       const started = performance.now();
       const stop = machine.run(opts.budget);
       const wallMs = performance.now() - started;

@@ -5,7 +5,7 @@ import type { MatrixCell, Shard, ShardFile } from "@vmlab/core";
 import type { Scenario } from "@vmlab/guest";
 import { CliError, EXIT } from "../errors.js";
 import { NAMES } from "../names.js";
-import { checkNames, commaList, levelsOption, parseCount, parseBudget, printJson } from "../options.js";
+import { checkNames, commaList, levelsOption, parseBudget, parseWorkers, printJson } from "../options.js";
 import { refusal } from "../refusal.js";
 import { terminalWidth } from "../terminal.js";
 import { VERSION } from "../version.js";
@@ -14,14 +14,14 @@ export function register(program: Command): void {
   program
     .command("matrix")
     .description("run scenarios × configurations and write reports/<name>/")
-    .option("--scenarios <list>", "comma-separated scenario names (default: all)", commaList)
-    .option("--profiles <list>", `comma-separated ISA profiles (default: ${NAMES.profiles.join(",")})`, commaList)
-    .option("--cpus <list>", "comma-separated CPU strategies (default: all)", commaList)
-    .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList)
-    .option("--machines <list>", `comma-separated machine profiles (default: ${NAMES.machines.join(",")})`, commaList)
+    .option("--scenarios <list>", "comma-separated scenario names (default: all)", commaList("--scenarios", "scenario"))
+    .option("--profiles <list>", `comma-separated ISA profiles (default: ${NAMES.profiles.join(",")})`, commaList("--profiles", "profile"))
+    .option("--cpus <list>", "comma-separated CPU strategies (default: all)", commaList("--cpus", "CPU strategy"))
+    .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList("--memories", "memory strategy"))
+    .option("--machines <list>", `comma-separated machine profiles (default: ${NAMES.machines.join(",")})`, commaList("--machines", "machine profile"))
     .addOption(levelsOption())
     .option("--budget <n>", "guest instruction budget for every cell (default: each scenario's)", parseBudget())
-    .option("--workers <n>", "worker threads (default: one per core)", parseCount("--workers"))
+    .option("--workers <n>", `worker threads, at most ${NAMES.maxWorkers} (default: one per core)`, parseWorkers())
     .option("--out <dir>", "report folder", "reports/default")
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--shard <i/n>", "run only shard i of n and write its results for `vmlab merge` (shard-I-of-N.json)")
@@ -56,7 +56,6 @@ export function register(program: Command): void {
         checkNames("memory strategy", o.memories, memoryNames(catalog));
         const machines = o.machines ?? NAMES.machines;
         for (const m of machines) machineOrFail(m);
-        if (o.scenarios && o.scenarios.length === 0) throw new CliError("--scenarios names no scenario (give a comma-separated list, or leave it out for all)");
         const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios(undefined, { multiVm: true });
         let enumerated;
         try {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import type { ShardFile } from "@vmlab/core";
@@ -9,7 +9,9 @@ import { terminalWidth } from "../terminal.js";
 /** The shard files a folder holds (or the file itself). */
 function shardFiles(path: string, pattern: RegExp): string[] {
   if (!existsSync(path)) throw new CliError(`${path}: no such file or folder`);
-  if (statSync(path).isFile()) return [path];
+  const st = statSync(path);
+  if (st.isFile()) return [path];
+  if (!st.isDirectory()) throw new CliError(`${path}: is not a regular file or a folder (a device, a FIFO or a socket)`);
   const found = readdirSync(path).filter((f) => pattern.test(f)).sort().map((f) => join(path, f));
   if (found.length === 0) throw new CliError(`${path}: holds no shard results (shard-I-of-N.json, written by vmlab matrix --shard I/N)`);
   return found;
@@ -24,13 +26,23 @@ export function register(program: Command): void {
     .option("--rows", "print every cell as a row (default: a summary, scenario × configuration)")
     .option("--json", "print the results as JSON")
     .action(async (folders: string[], o: { out: string; rows?: boolean; json?: boolean }) => {
-      const { mergeShards, parseShardFile, SHARD_FILE_PATTERN, ShardError } = await import("@vmlab/core");
+      const { MAX_SHARD_FILE_BYTES, mergeShards, parseShardFile, SHARD_FILE_PATTERN, ShardError } = await import("@vmlab/core");
+      const { InputFileError, readInputFile } = await import("@vmlab/isa");
+      // A shard file's text; a device, a FIFO or a file past MAX_SHARD_FILE_BYTES is refused.
+      const shardText = (file: string): string => {
+        try {
+          return readInputFile(file, MAX_SHARD_FILE_BYTES, "a shard result file").toString("utf8");
+        } catch (e) {
+          if (e instanceof InputFileError) throw new CliError(`${file}: ${e.message}`);
+          throw e;
+        }
+      };
       const { cellVerdict, matrixCounts, matrixSummary, terminalTable, terminalVmTable, writeReport } = await import("@vmlab/report");
       const { makeOutFolder } = await import("../out-folder.js");
       const shards: { file: string; shard: ShardFile }[] = [];
       let merged;
       try {
-        for (const file of folders.flatMap((f) => shardFiles(f, SHARD_FILE_PATTERN))) shards.push({ file, shard: parseShardFile(readFileSync(file, "utf8"), file) });
+        for (const file of folders.flatMap((f) => shardFiles(f, SHARD_FILE_PATTERN))) shards.push({ file, shard: parseShardFile(shardText(file), file) });
         merged = mergeShards(shards);
       } catch (e) {
         if (e instanceof ShardError) throw new CliError(e.message);

@@ -25,7 +25,7 @@ export function register(program: Command): void {
       const { modules, catalog } = await loadStrategies(o.config);
       const spec = { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine };
       const scenario = scenarioOrFail(name);
-      const config = configurationOrFail({ ...spec, cpu: o.cpu, ...(o.memory ? { memory: o.memory } : {}) }, catalog);
+      const config = configurationOrFail({ ...spec, cpu: o.cpu, ...(o.memory !== undefined ? { memory: o.memory } : {}) }, catalog);
       const budget = o.budget !== undefined ? { budget: o.budget } : {};
       const reference =
         config.cpu === "native" ? undefined : runConfiguration(configurationOrFail({ ...spec, cpu: "native" }, catalog), scenario, modules, budget);

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { NAMES } from "../names.js";
 import { CliError, EXIT } from "../errors.js";
-import { choiceOption, commaList, levelsOption, parseCount, parseBudget, profileOption, checkNames, printJson } from "../options.js";
+import { choiceOption, commaList, levelsOption, parseCount, parseBudget, parseWorkers, profileOption, checkNames, printJson } from "../options.js";
 import { unknownName } from "../did-you-mean.js";
 import { refusal } from "../refusal.js";
 import { n } from "../terminal.js";
@@ -16,9 +16,13 @@ function parseCost(flag: string) {
   return (v: string): number => {
     const n = Number(v.replace(/_/g, ""));
     if (v.trim() === "" || !Number.isFinite(n) || n < 0) throw new CliError(`${flag} must be a non-negative number of cycles (got '${v}')`);
+    if (n > NAMES.maxCostCycles) throw new CliError(`${flag} must be at most ${NAMES.maxCostCycles.toLocaleString("en-US")} cycles (got '${v}')`);
     return n;
   };
 }
+
+/** Values a sweep takes at most: each is a run of every configuration and scenario. */
+export const MAX_SWEEP_STEPS = 1000;
 
 /** `steps` values from `from` to `to`, both included, evenly spaced (rounded to whole cycles when both ends are whole). */
 export function sweepValues(from: number, to: number, steps: number): number[] {
@@ -38,16 +42,16 @@ export function register(program: Command): void {
     )
     .requiredOption("--from <cycles>", "first value", parseCost("--from"))
     .requiredOption("--to <cycles>", "last value", parseCost("--to"))
-    .option("--steps <n>", "number of values, evenly spaced from --from to --to", parseCount("--steps", 1000, "each step is a run of every configuration"), 5)
-    .option("--scenarios <list>", "comma-separated scenario names (default: all)", commaList)
-    .option("--cpus <list>", "comma-separated CPU strategies (default: every one the profile can host)", commaList)
-    .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList)
+    .option("--steps <n>", `number of values, evenly spaced from --from to --to (at most ${MAX_SWEEP_STEPS})`, parseCount("--steps", MAX_SWEEP_STEPS, "each step is a run of every configuration"), 5)
+    .option("--scenarios <list>", "comma-separated scenario names (default: all)", commaList("--scenarios", "scenario"))
+    .option("--cpus <list>", "comma-separated CPU strategies (default: every one the profile can host)", commaList("--cpus", "CPU strategy"))
+    .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList("--memories", "memory strategy"))
     .addOption(profileOption())
     .addOption(levelsOption())
     .option("--machine <profile>", "machine profile the other costs come from, or a .json file", NAMES.defaultMachine)
     .addOption(choiceOption("--metric <what>", "slowdown (against native at the same value) or cycles", "metric", ["slowdown", "cycles"]).default("slowdown"))
     .option("--budget <n>", "guest instruction budget for every run (default: each scenario's)", parseBudget())
-    .option("--workers <n>", "worker threads (default: one per core)", parseCount("--workers"))
+    .option("--workers <n>", `worker threads, at most ${NAMES.maxWorkers} (default: one per core)`, parseWorkers())
     .option("--out <dir>", "folder for sweep.html, sweep.json and sweep.csv (default: reports/sweep-<param>)")
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the sweep as JSON")

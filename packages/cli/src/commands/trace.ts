@@ -31,7 +31,7 @@ export function register(program: Command): void {
       const { modules, catalog } = await loadStrategies(o.config);
       const scenario = scenarioOrFail(name);
       const config = configurationOrFail(
-        { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine, cpu: o.cpu, ...(o.memory ? { memory: o.memory } : {}) },
+        { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine, cpu: o.cpu, ...(o.memory !== undefined ? { memory: o.memory } : {}) },
         catalog,
       );
       const log = new TraceLog(EVENT_LIMIT);
@@ -39,6 +39,8 @@ export function register(program: Command): void {
       const image = imageFor(scenario, config, catalog);
       const steps = traceSteps(log.events, { start: o.start, steps: o.events, all: o.all === true, symbolize: (pc) => symbolize(image, pc) });
       const columns = config.cpu === "native" ? 2 : 3;
+      // Nothing to show is a failure, whichever way it is printed.
+      if (steps.length === 0) process.exitCode = EXIT.failed;
       if (o.json) {
         printJson({ scenario: scenario.name, configuration: config.label, columns, start: o.start, steps });
         return;
@@ -46,7 +48,6 @@ export function register(program: Command): void {
       process.stdout.write(`${scenario.name} on ${config.label}, from ${o.start === "user" ? "the first step of a user process" : `the first ${o.start}`}:\n`);
       if (steps.length === 0) {
         process.stdout.write(`(no ${o.start} event in this run)\n`);
-        process.exitCode = EXIT.failed;
         return;
       }
       process.stdout.write(traceTable(steps, columns, terminalWidth()));

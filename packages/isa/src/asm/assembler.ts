@@ -1,14 +1,14 @@
 // The two-pass assembler. Pass 1 expands includes and conditionals, defines labels and
 // sizes every statement; pass 2 evaluates operands and encodes. Every error of a source
 // is collected and reported at once as file:line:col diagnostics.
-import { ProgramFileError, readProgramText } from "./source-file.js";
+import { InputFileError, readProgramText } from "../input-file.js";
 import { dirname, join, resolve } from "node:path";
 import { CR, NUM_REGS, SP } from "../arch.js";
 import { encode, encodeJump } from "../encoding.js";
-import type { Image, Segment } from "../image.js";
+import { MAX_IMAGE_BYTES, symbolTable, type Image, type Segment } from "../image.js";
 import { BY_MNEMONIC, OP, type OpInfo } from "../opcodes.js";
 import { ExprError, evaluate, parseExpression, type Expr } from "./expression.js";
-import { LexError, tokenize, type Token } from "./lexer.js";
+import { LexError, printable, tokenize, type Token } from "./lexer.js";
 
 export interface AssembleOptions {
   /** Name used in diagnostics (and to resolve includes against). */
@@ -101,8 +101,12 @@ interface Cond {
 
 const PSEUDO = new Set(["li", "la", "mov", "nop"]);
 /** Limits that keep the assembler's recursion within the host's stack, each reported at its line. */
-const MAX_DEFINITION_CHAIN = 1000;
-const MAX_INCLUDE_DEPTH = 32;
+export const MAX_DEFINITION_CHAIN = 1000;
+export const MAX_INCLUDE_DEPTH = 32;
+/** Errors reported from one assembly: past these the assembler stops (a file of garbage would otherwise print millions). */
+export const MAX_DIAGNOSTICS = 100;
+
+class TooManyErrors extends Error {}
 const SHIFT_IMM = new Set(["SHLI", "SHRI", "SARI"]);
 const CR_BY_NAME = new Map(Object.entries(CR).map(([k, v]) => [k.toLowerCase(), v]));
 
@@ -139,7 +143,7 @@ function parseRegister(op: readonly Token[]): number {
     if (m) return Number(m[1]);
     if (t.text.toLowerCase() === "sp") return SP;
   }
-  throw new PosError(`bad register '${op.map((x) => x.text).join("")}' (r0..r${NUM_REGS - 1} or sp)`, t.col);
+  throw new PosError(`bad register '${op.map((x) => x.raw).join("")}' (r0..r${NUM_REGS - 1} or sp)`, t.col);
 }
 
 export function assemble(source: string, options: AssembleOptions): Image {
@@ -153,6 +157,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
   let segment = -1;
   let scope = "";
   let seq = 0;
+  let imageBytes = 0;
   const report = (file: string, line: number, col: number, message: string, at: number): void => {
     diags.push({ file, line, col, message, seq: at });
   };
@@ -222,6 +227,10 @@ export function assemble(source: string, options: AssembleOptions): Image {
     if (loc + s.size >= 0x100000000) {
       throw new PosError(`${s.size} bytes at 0x${loc.toString(16)} run past the end of the address space`, s.col);
     }
+    if (imageBytes + s.size > MAX_IMAGE_BYTES) {
+      throw new PosError(`${s.size} bytes here make the image larger than ${MAX_IMAGE_BYTES.toLocaleString("en-US")} bytes (8 MiB)`, s.col);
+    }
+    imageBytes += s.size;
     const stmt: Stmt = Object.assign(s, { address: loc, segment, scope, seq });
     stmts.push(stmt);
     loc = (loc + s.size) >>> 0;
@@ -252,7 +261,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
 
   const exprOf = (op: readonly Token[]): Expr => {
     const [e, end] = parseExpression(op, 0, qualify);
-    if (end < op.length) throw new PosError(`unexpected '${op[end]!.text}'`, op[end]!.col);
+    if (end < op.length) throw new PosError(`unexpected '${op[end]!.raw}'`, op[end]!.col);
     return e;
   };
 
@@ -260,6 +269,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
     const conds: Cond[] = [];
     const lines = text.split("\n");
     for (let ln = 0; ln < lines.length; ln++) {
+      if (diags.length >= MAX_DIAGNOSTICS) throw new TooManyErrors();
       const lineNo = ln + 1;
       seq++;
       const active = conds.length === 0 || conds[conds.length - 1]!.active;
@@ -333,7 +343,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
     }
     if (i >= tokens.length) return;
     const head = tokens[i]!;
-    if (head.kind !== "ident") throw new PosError(`unexpected '${head.text}'`, head.col);
+    if (head.kind !== "ident") throw new PosError(`unexpected '${head.raw}'`, head.col);
     // NAME = EXPR
     if (tokens[i + 1]?.text === "=") {
       if (tokens.length <= i + 2) throw new PosError(`'${head.text} =' needs an expression`, tokens[i + 1]!.col);
@@ -397,7 +407,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
         const n = knownNow(exprOf(args[0]!), ".align", args[0]![0]!.col);
         if (n <= 0 || (n & (n - 1)) !== 0) throw new PosError(`.align ${n}: not a power of two`, args[0]![0]!.col);
         const pad = (n - (loc % n)) % n;
-        if (pad > 0x4000000) throw new PosError(`.align ${n} at 0x${loc.toString(16)}: ${pad} bytes of padding, more than a .space may hold`, args[0]![0]!.col);
+        if (pad > MAX_IMAGE_BYTES) throw new PosError(`.align ${n} at 0x${loc.toString(16)}: ${pad} bytes of padding, more than an image may hold`, args[0]![0]!.col);
         if (pad > 0) emit({ kind: "space", file, line, col: head.col, size: pad, fill: 0 });
         return;
       }
@@ -423,7 +433,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
         const args = needArgs();
         if (args.length > 2) throw new PosError(".space takes a size and an optional fill byte", head.col);
         const n = knownNow(exprOf(args[0]!), ".space size", args[0]![0]!.col);
-        if (n < 0 || n > 0x4000000) throw new PosError(`.space ${n}: size out of range`, args[0]![0]!.col);
+        if (n < 0 || n > MAX_IMAGE_BYTES) throw new PosError(`.space ${n}: size out of range (0..${MAX_IMAGE_BYTES}, the most an image may hold)`, args[0]![0]!.col);
         const fill = args[1] ? knownNow(exprOf(args[1]), ".space fill", args[1][0]!.col) : 0;
         if (fill < -128 || fill > 255) throw new PosError(`.space fill ${fill} is not a byte`, args[1]![0]!.col);
         if (n > 0) emit({ kind: "space", file, line, col: head.col, size: n, fill: fill & 0xff });
@@ -446,13 +456,13 @@ export function assemble(source: string, options: AssembleOptions): Image {
         // cycles are detected on the resolved path.
         const shown = join(dirname(file), t.text);
         const key = resolve(shown);
-        if (includeStack.includes(key)) throw new PosError(`include cycle: '${t.text}' is already being included`, t.col);
+        if (includeStack.includes(key)) throw new PosError(`include cycle: '${printable(t.text)}' is already being included`, t.col);
         if (includeStack.length >= MAX_INCLUDE_DEPTH) throw new PosError(`includes nested more than ${MAX_INCLUDE_DEPTH} deep`, t.col);
         let text: string;
         try {
           text = readInclude(t.text, file);
         } catch (e) {
-          throw new PosError(`cannot include '${t.text}': ${e instanceof ProgramFileError ? e.message : "file not found"}`, t.col);
+          throw new PosError(`cannot include '${printable(t.text)}': ${e instanceof InputFileError ? e.message : "file not found"}`, t.col);
         }
         const savedScope = scope;
         processSource(text, shown, [...includeStack, key]);
@@ -472,7 +482,13 @@ export function assemble(source: string, options: AssembleOptions): Image {
 
   const early: { index: number; error: EarlyValueError }[] = [];
   const top = resolve(options.file);
-  processSource(source, options.file, [top]);
+  let stopped = false;
+  try {
+    processSource(source, options.file, [top]);
+  } catch (e) {
+    if (!(e instanceof TooManyErrors)) throw e;
+    stopped = true;
+  }
   for (const { index, error } of early) {
     if (symbols.has(error.symbol)) {
       const message = `'${error.symbol}' has no value yet: ${error.what} must be known when it is reached (no forward references)`;
@@ -485,6 +501,10 @@ export function assemble(source: string, options: AssembleOptions): Image {
   const views = images.map((b) => new DataView(b.buffer));
   const lookup = lookupStrict;
   for (const [name, def] of symbols) {
+    if (diags.length >= MAX_DIAGNOSTICS) {
+      stopped = true;
+      break;
+    }
     if (def.kind === "equ" && def.value === undefined) {
       try {
         lookup(name);
@@ -496,6 +516,10 @@ export function assemble(source: string, options: AssembleOptions): Image {
     }
   }
   for (const s of stmts) {
+    if (diags.length >= MAX_DIAGNOSTICS) {
+      stopped = true;
+      break;
+    }
     scope = s.scope;
     const bytes = images[s.segment]!;
     const off = s.address - segments[s.segment]!.start;
@@ -538,12 +562,11 @@ export function assemble(source: string, options: AssembleOptions): Image {
     }
   }
 
-  // Segments must not overlap.
   // Segments must not overlap: compare each with the furthest-reaching one before it.
   const nonEmpty = segments.map((s, k) => ({ ...s, k })).filter((s) => s.end > s.start);
   const order = [...nonEmpty].sort((a, b) => a.start - b.start);
   let reach = order[0];
-  for (let k = 1; k < order.length; k++) {
+  for (let k = 1; k < order.length && diags.length < MAX_DIAGNOSTICS; k++) {
     const cur = order[k]!;
     const prev = reach!;
     if (cur.start < prev.end) {
@@ -571,11 +594,15 @@ export function assemble(source: string, options: AssembleOptions): Image {
 
   if (diags.length > 0) {
     diags.sort((a, b) => a.seq - b.seq || a.col - b.col);
-    throw new AssemblyError(diags.map(({ file, line, col, message }) => ({ file, line, col, message })));
+    const shown: Diagnostic[] = diags.slice(0, MAX_DIAGNOSTICS).map(({ file, line, col, message }) => ({ file, line, col, message }));
+    if (stopped || diags.length > MAX_DIAGNOSTICS) {
+      const last = shown[shown.length - 1]!;
+      shown.push({ ...last, message: `too many errors: stopped after the first ${MAX_DIAGNOSTICS}` });
+    }
+    throw new AssemblyError(shown);
   }
 
-  const outSymbols: Record<string, number> = {};
-  for (const [name, def] of symbols) if (def.kind === "label") outSymbols[name] = def.value! >>> 0;
+  const outSymbols = symbolTable([...symbols].filter(([, def]) => def.kind === "label").map(([name, def]) => [name, def.value! >>> 0] as const));
   const outSegments: Segment[] = [];
   segments.forEach((s, k) => {
     if (s.end > s.start) outSegments.push({ address: s.start, bytes: images[k]! });
@@ -594,7 +621,7 @@ class Operands {
 
   value(op: readonly Token[]): number {
     const [e, end] = parseExpression(op, 0, this.qualify);
-    if (end < op.length) throw new PosError(`unexpected '${op[end]!.text}'`, op[end]!.col);
+    if (end < op.length) throw new PosError(`unexpected '${op[end]!.raw}'`, op[end]!.col);
     return evaluate(e, this.s.address, this.lookup, true)!;
   }
 
@@ -733,7 +760,7 @@ export function assembleFile(path: string, options: Omit<AssembleOptions, "file"
     source = readProgramText(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const message = e instanceof ProgramFileError ? e.message : `cannot read file${code ? ` (${code})` : ""}`;
+    const message = e instanceof InputFileError ? e.message : `cannot read file${code ? ` (${code})` : ""}`;
     throw new AssemblyError([{ file: path, line: 0, col: 0, message }]);
   }
   return assemble(source, { ...options, file: path });

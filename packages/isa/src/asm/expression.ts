@@ -15,8 +15,15 @@ const BINARY: Record<string, number> = {
   "<": 7, "<=": 7, ">": 7, ">=": 7, "<<": 8, ">>": 8, "+": 9, "-": 9, "*": 10, "/": 10, "%": 10,
 };
 
+/** Parentheses, unary operators and hi()/lo() open at once in one expression. */
+export const MAX_EXPRESSION_NESTING = 256;
+/**
+ * Levels of evaluation at once, counting operators (a long sum is as deep as it has
+ * terms) and the constants an expression uses with theirs: each level is host stack.
+ */
+export const MAX_EVALUATION_DEPTH = 2500;
+
 /** Parses tokens[pos..] as an expression; returns it and the index after it. */
-const MAX_EXPRESSION_NESTING = 256;
 
 export function parseExpression(tokens: readonly Token[], pos: number, qualify: (name: string) => string): [Expr, number] {
   const p = new Parser(tokens, pos, qualify);
@@ -76,7 +83,9 @@ class Parser {
       const lower = t.text.toLowerCase();
       if ((lower === "hi" || lower === "lo") && this.tokens[this.i + 1]?.text === "(") {
         this.i += 2;
+        this.enter(t.col);
         const e = this.binary(0);
+        this.depth--;
         this.close();
         return { k: "fn", fn: lower, e, col: t.col };
       }
@@ -84,7 +93,7 @@ class Parser {
       if (t.text === ".") return { k: "dot", col: t.col };
       return { k: "sym", name: this.qualify(t.text), col: t.col };
     }
-    throw new LexError(`unexpected '${t.text}' in expression`, t.col);
+    throw new LexError(`unexpected '${t.raw}' in expression`, t.col);
   }
 
   binary(minPrec: number): Expr {
@@ -112,6 +121,9 @@ export class ExprError extends Error {
   }
 }
 
+/** Evaluations open now, across constants that use constants (see MAX_EVALUATION_DEPTH). */
+let evaluating = 0;
+
 /** Returns the value, or undefined when a symbol is not known (and `strict` is false). */
 export function evaluate(
   x: Expr,
@@ -119,60 +131,82 @@ export function evaluate(
   lookup: (name: string) => number | undefined,
   strict: boolean,
 ): number | undefined {
-  switch (x.k) {
-    case "num":
-      return x.v;
-    case "dot":
-      return dot;
-    case "sym": {
-      const v = lookup(x.name);
-      if (v === undefined && strict) throw new ExprError(`undefined symbol '${x.name}'`, x.col, x.name);
-      return v;
-    }
-    case "fn": {
-      const v = evaluate(x.e, dot, lookup, strict);
-      if (v === undefined) return undefined;
-      return x.fn === "hi" ? (v >>> 16) & 0xffff : v & 0xffff;
-    }
-    case "un": {
-      const v = evaluate(x.e, dot, lookup, strict);
-      if (v === undefined) return undefined;
-      if (x.op === "-") return -v;
-      if (x.op === "~") return ~v;
-      return v === 0 ? 1 : 0;
-    }
-    case "bin": {
-      const l = evaluate(x.l, dot, lookup, strict);
-      const r = evaluate(x.r, dot, lookup, strict);
-      if (l === undefined || r === undefined) return undefined;
-      switch (x.op) {
-        case "+": return l + r;
-        case "-": return l - r;
-        case "*": {
-          const p = l * r;
-          return Number.isSafeInteger(p) ? p : Math.imul(l, r);
-        }
-        case "/":
-          if (r === 0) throw new ExprError("division by zero in expression", x.col);
-          return Math.trunc(l / r);
-        case "%":
-          if (r === 0) throw new ExprError("division by zero in expression", x.col);
-          return l % r;
-        case "<<": return (l << (r & 31)) | 0;
-        case ">>": return l >>> (r & 31);
-        case "&": return (l & r) >>> 0;
-        case "|": return (l | r) >>> 0;
-        case "^": return (l ^ r) >>> 0;
-        case "==": return l === r ? 1 : 0;
-        case "!=": return l !== r ? 1 : 0;
-        case "<": return l < r ? 1 : 0;
-        case "<=": return l <= r ? 1 : 0;
-        case ">": return l > r ? 1 : 0;
-        case ">=": return l >= r ? 1 : 0;
-        case "&&": return l !== 0 && r !== 0 ? 1 : 0;
-        case "||": return l !== 0 || r !== 0 ? 1 : 0;
-      }
-      throw new ExprError(`unknown operator '${x.op}'`, x.col);
-    }
+  if (evaluating >= MAX_EVALUATION_DEPTH) {
+    throw new ExprError(`expression too deep to evaluate (more than ${MAX_EVALUATION_DEPTH} levels, counting the constants it uses)`, x.col);
   }
+  evaluating++;
+  try {
+    switch (x.k) {
+      case "num":
+        return x.v;
+      case "dot":
+        return dot;
+      case "sym": {
+        const v = lookup(x.name);
+        if (v === undefined && strict) throw new ExprError(`undefined symbol '${x.name}'`, x.col, x.name);
+        return v;
+      }
+      case "fn": {
+        const v = evaluate(x.e, dot, lookup, strict);
+        if (v === undefined) return undefined;
+        return x.fn === "hi" ? (v >>> 16) & 0xffff : v & 0xffff;
+      }
+      case "un": {
+        const v = evaluate(x.e, dot, lookup, strict);
+        if (v === undefined) return undefined;
+        if (x.op === "-") return -v;
+        if (x.op === "~") return ~v;
+        return v === 0 ? 1 : 0;
+      }
+      case "bin": {
+        // A left-associative chain (a + b + c ...) is a loop, not recursion: its length is not depth.
+        const chain: Extract<Expr, { k: "bin" }>[] = [];
+        let leftmost: Expr = x;
+        while (leftmost.k === "bin") {
+          chain.push(leftmost);
+          leftmost = leftmost.l;
+        }
+        let acc = evaluate(leftmost, dot, lookup, strict);
+        for (let k = chain.length - 1; k >= 0; k--) {
+          const b = chain[k]!;
+          const r = evaluate(b.r, dot, lookup, strict);
+          acc = acc === undefined || r === undefined ? undefined : binary(b.op, acc, r, b.col);
+        }
+        return acc;
+      }
+    }
+  } finally {
+    evaluating--;
+  }
+}
+
+function binary(op: string, l: number, r: number, col: number): number {
+  switch (op) {
+    case "+": return l + r;
+    case "-": return l - r;
+    case "*": {
+      const p = l * r;
+      return Number.isSafeInteger(p) ? p : Math.imul(l, r);
+    }
+    case "/":
+      if (r === 0) throw new ExprError("division by zero in expression", col);
+      return Math.trunc(l / r);
+    case "%":
+      if (r === 0) throw new ExprError("division by zero in expression", col);
+      return l % r;
+    case "<<": return (l << (r & 31)) | 0;
+    case ">>": return l >>> (r & 31);
+    case "&": return (l & r) >>> 0;
+    case "|": return (l | r) >>> 0;
+    case "^": return (l ^ r) >>> 0;
+    case "==": return l === r ? 1 : 0;
+    case "!=": return l !== r ? 1 : 0;
+    case "<": return l < r ? 1 : 0;
+    case "<=": return l <= r ? 1 : 0;
+    case ">": return l > r ? 1 : 0;
+    case ">=": return l >= r ? 1 : 0;
+    case "&&": return l !== 0 && r !== 0 ? 1 : 0;
+    case "||": return l !== 0 || r !== 0 ? 1 : 0;
+  }
+  throw new ExprError(`unknown operator '${op}'`, col);
 }

@@ -6,6 +6,8 @@ export interface Token {
   readonly kind: TokenKind;
   /** Identifier text, punctuation, or the decoded string contents. */
   readonly text: string;
+  /** The token as written, for messages (control characters escaped). */
+  readonly raw: string;
   readonly value: number;
   readonly col: number;
 }
@@ -17,6 +19,11 @@ export class LexError extends Error {
   ) {
     super(message);
   }
+}
+
+/** `s` with control and line-breaking characters escaped, so a message stays one line. */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 const PUNCT2 = ["<<", ">>", "==", "!=", "<=", ">=", "&&", "||"];
@@ -39,7 +46,7 @@ function escape(ch: string, col: number): string {
     case '"':
       return '"';
     default:
-      throw new LexError(`unknown escape '\\${ch}'`, col);
+      throw new LexError(`unknown escape '\\${printable(ch)}'`, col);
   }
 }
 
@@ -58,7 +65,7 @@ export function tokenize(line: string): Token[] {
     if (/[A-Za-z_.]/.test(ch)) {
       let j = i + 1;
       while (j < n && /[A-Za-z0-9_.$]/.test(line[j]!)) j++;
-      out.push({ kind: "ident", text: line.slice(i, j), value: 0, col });
+      out.push({ kind: "ident", text: line.slice(i, j), raw: line.slice(i, j), value: 0, col });
       i = j;
       continue;
     }
@@ -72,7 +79,7 @@ export function tokenize(line: string): Token[] {
       else if (/^[0-9]+$/.test(text)) value = parseInt(text, 10);
       else throw new LexError(`bad number '${line.slice(i, j)}'`, col);
       if (value > 0xffffffff) throw new LexError(`number '${line.slice(i, j)}' does not fit in 32 bits`, col);
-      out.push({ kind: "number", text, value, col });
+      out.push({ kind: "number", text, raw: line.slice(i, j), value, col });
       i = j;
       continue;
     }
@@ -89,7 +96,7 @@ export function tokenize(line: string): Token[] {
         j++;
       }
       if (line[j] !== "'") throw new LexError("unterminated character literal", col);
-      out.push({ kind: "number", text: c, value: c.charCodeAt(0) & 0xff, col });
+      out.push({ kind: "number", text: c, raw: printable(line.slice(i, j + 1)), value: c.charCodeAt(0) & 0xff, col });
       i = j + 1;
       continue;
     }
@@ -114,22 +121,22 @@ export function tokenize(line: string): Token[] {
         j++;
       }
       if (!closed) throw new LexError("unterminated string", col);
-      out.push({ kind: "string", text: s, value: 0, col });
+      out.push({ kind: "string", text: s, raw: printable(line.slice(i, j)), value: 0, col });
       i = j;
       continue;
     }
     const two = line.slice(i, i + 2);
     if (PUNCT2.includes(two)) {
-      out.push({ kind: "punct", text: two, value: 0, col });
+      out.push({ kind: "punct", text: two, raw: two, value: 0, col });
       i += 2;
       continue;
     }
     if (PUNCT1.includes(ch)) {
-      out.push({ kind: "punct", text: ch, value: 0, col });
+      out.push({ kind: "punct", text: ch, raw: ch, value: 0, col });
       i++;
       continue;
     }
-    throw new LexError(`unexpected character '${ch}'`, col);
+    throw new LexError(`unexpected character '${printable(ch)}'`, col);
   }
   return out;
 }

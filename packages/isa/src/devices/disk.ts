@@ -1,6 +1,9 @@
 // A small disk of 512-byte sectors, driven by port I/O with DMA to physical memory.
 import { DISK_BAD_ADDRESS, DISK_BAD_COMMAND, DISK_BAD_SECTOR, DISK_CMD_READ, DISK_CMD_WRITE, DISK_OK, DISK_SECTOR_SIZE } from "../arch.js";
 
+/** Sectors of a machine's disk unless it says otherwise (128 KiB). */
+export const DEFAULT_DISK_SECTORS = 256;
+
 export class Disk {
   readonly data: Uint8Array;
   readonly sectors: number;
@@ -10,7 +13,7 @@ export class Disk {
   reads = 0;
   writes = 0;
 
-  constructor(sectors = 256, contents?: Uint8Array) {
+  constructor(sectors = DEFAULT_DISK_SECTORS, contents?: Uint8Array) {
     if (!Number.isInteger(sectors) || sectors < 1) throw new RangeError(`disk size ${sectors} must be at least one sector`);
     this.sectors = sectors;
     this.data = new Uint8Array(sectors * DISK_SECTOR_SIZE);

@@ -1,2 +1,2 @@
 export { Console } from "./console.js";
-export { Disk } from "./disk.js";
+export { Disk, DEFAULT_DISK_SECTORS } from "./disk.js";
