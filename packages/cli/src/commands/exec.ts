@@ -18,12 +18,7 @@ export function register(program: Command): void {
       const { image, profile } = loadProgramFor(file, opts, cmd);
       const machine = new Machine({ profile });
       try {
-        try {
         machine.load(image);
-      } catch (e) {
-        if (e instanceof ImageLoadError) throw new CliError(`${file}: ${e.message}`);
-        throw e;
-      }
       } catch (e) {
         if (e instanceof ImageLoadError) throw new CliError(`${file}: ${e.message}`);
         throw e;
