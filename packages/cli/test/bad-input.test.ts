@@ -67,7 +67,7 @@ const refused: [string, string[], RegExp][] = [
   ["asm -o where nothing can be written", ["asm", copy, "-o", join(dir, "no", "such", "x.img")], /-o .*x\.img: cannot write it \(ENOENT\)/],
   // A value with a line break, echoed back, stays on one line.
   ["a value with a line break", ["run", "syscall", "--budget", "a\nb"], /--budget must be a positive integer \(got 'a\\nb'\)$/],
-  ["an unknown option with a line break", ["list", "--x\ny"], /^error: unknown option '--x\\ny'/],
+  ["an unknown option with a line break", ["list", "--x\ny"], /^vmlab: unknown option '--x\\ny'/],
 ];
 
 describe("bad input: one line, a non-zero exit, no stack trace", () => {
