@@ -1,25 +1,33 @@
-import { ConfigurationError, MachineProfileError, PluginError } from "@vmlab/core";
-import { BuildError, ScenarioError } from "@vmlab/guest";
-import { AssemblyError, ImageFormatError, ImageLoadError, InputFileError, UnknownProfileError } from "@vmlab/isa";
+// One error style for every command: `vmlab: <message>` on stderr, one line, no stack
+// trace, and an exit code that says what kind of failure it was.
 
-/** Bad input from the user: printed as one line, no stack trace. */
+/** The exit codes, as `vmlab --help` and the README list them. */
+export const EXIT = {
+  ok: 0,
+  /** A run or a matrix cell failed: an error, out of budget, or a divergence no theorem predicts; or nothing to show. */
+  failed: 1,
+  /** Bad input or usage: an unknown option or value, a file that cannot be read or assembled, an impossible configuration. */
+  usage: 2,
+  /** A fault in vmlab itself, not in the input (sysexits' EX_SOFTWARE). */
+  internal: 70,
+} as const;
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0   success (a divergence a theorem predicts is not a failure)
+  1   a run or a matrix cell failed: an error, out of budget, or a divergence no theorem predicts
+  2   bad input or usage: unknown option or value, unreadable file, assembly error, impossible configuration
+  70  a fault in vmlab itself (VMLAB_DEBUG=1 shows where)`;
+
+/** Bad input from the user (or, with EXIT.failed, a run that failed): printed as one line, no stack trace. */
 export class CliError extends Error {
   constructor(
     message: string,
-    readonly exitCode = 1,
+    readonly exitCode: number = EXIT.usage,
   ) {
     super(message);
     this.name = "CliError";
   }
 }
-
-/** Errors that report bad input (a file, an option, a scenario), each with a message that names it. */
-const USER_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [
-  CliError, AssemblyError, ImageFormatError, ImageLoadError, InputFileError, UnknownProfileError,
-  ScenarioError, BuildError, ConfigurationError, MachineProfileError, PluginError,
-];
-
-export const isUserError = (e: unknown): boolean => USER_ERRORS.some((c) => e instanceof c);
 
 /** `text` on one line: control and line-breaking characters (from a value the user gave, echoed back) escaped. */
 export function oneLine(text: string): string {

@@ -1,11 +1,25 @@
 import { Option } from "commander";
-import { PROFILE_NAMES, getProfile, type Profile } from "@vmlab/isa";
-import { MAX_WORKERS } from "@vmlab/core";
-import { MAX_BUDGET } from "@vmlab/guest";
 import { CliError } from "./errors.js";
+import { unknownName } from "./did-you-mean.js";
+import { NAMES } from "./names.js";
 
-export const profileOption = () =>
-  new Option("--profile <name>", "ISA profile").choices(PROFILE_NAMES as string[]).default("riscv-like");
+/** The ISA profile every command uses unless told otherwise: strict, so every strategy can be exact on it. */
+export const DEFAULT_PROFILE = "riscv-like";
+
+/** A value that must be one of `valid`: the choices in the help, "did you mean" for a near miss. */
+export function choiceOption(flags: string, description: string, kind: string, valid: readonly string[]): Option {
+  return new Option(flags, description).choices(valid).argParser((v: string) => {
+    if (!valid.includes(v)) throw new CliError(unknownName(kind, v, valid));
+    return v;
+  });
+}
+
+export const profileOption = () => choiceOption("--profile <name>", "ISA profile", "profile", NAMES.profiles).default(DEFAULT_PROFILE);
+
+/** Each name of a list must be one of `valid`. */
+export function checkNames(kind: string, given: readonly string[] | undefined, valid: readonly string[]): void {
+  for (const g of given ?? []) if (!valid.includes(g)) throw new CliError(unknownName(kind, g, valid));
+}
 
 export const levelsOption = () =>
   new Option("--levels <n>", "page-table walker depth (2, 3 or 4; walker profiles only)").argParser(
@@ -26,32 +40,20 @@ export function parseCount(flag: string, max = Number.MAX_SAFE_INTEGER, why = ""
 }
 
 /** Worker threads for a matrix or a sweep. */
-export const parseWorkers = () => parseCount("--workers", MAX_WORKERS, "each thread loads vmlab anew");
+export const parseWorkers = () => parseCount("--workers", NAMES.maxWorkers, "each thread loads vmlab anew");
 
-/** A guest instruction budget: at most MAX_BUDGET, as a scenario file's. */
-export const parseBudget = () => parseCount("--budget", MAX_BUDGET, "a run that long takes hours under the interpreter");
-
-export function resolveProfile(name: string, levels?: number): Profile {
-  try {
-    return getProfile(name, levels === undefined ? {} : { levels });
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-}
-
-/** Defines that let one assembly source adapt to the profile (see ISA.md). */
-export function profileDefines(p: Profile): Record<string, number> {
-  const d: Record<string, number> = {};
-  d[p.name.replace(/-/g, "_").toUpperCase()] = 1; // MIPS_LIKE, RISCV_LIKE, X86_LIKE
-  if (p.mmu.kind === "walker") {
-    d.WALKER = 1;
-    d.LEVELS = p.mmu.levels;
-  } else {
-    d.SOFTWARE_TLB = 1;
-  }
-  return d;
-}
+/** A guest instruction budget: at most a scenario file's largest. */
+export const parseBudget = () => parseCount("--budget", NAMES.maxBudget, "a run that long takes hours under the interpreter");
 
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + "\n");
 }
+
+/** A comma-separated list option; one that names nothing is refused (leaving the option out means all). */
+export const commaList =
+  (flag: string, noun: string) =>
+  (v: string): string[] => {
+    const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+    if (list.length === 0) throw new CliError(`${flag} names no ${noun} (give a comma-separated list, or leave it out for all)`);
+    return list;
+  };

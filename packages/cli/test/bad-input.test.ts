@@ -90,10 +90,10 @@ describe("bad input: one line, a non-zero exit, no stack trace", () => {
     expect(existsSync(join(dir, "sweep"))).toBe(false);
   });
 
-  it("a run that does not halt exits 3 with --json as without it", async () => {
+  it("a run that does not halt exits 1 with --json as without it", async () => {
     const spin = file("spin.s", "start: jmp start\n");
     const r = await vmlabInProcess(["exec", spin, "--budget", "1000", "--json"]);
-    expect(r.status).toBe(3);
+    expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "budget", instructions: 1000 });
   });
 });

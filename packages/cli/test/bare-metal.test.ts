@@ -93,7 +93,8 @@ describe("bad input gets one clear line and no stack trace", () => {
     writeFileSync(f, "start: jmp start\n");
     const r = vmlab(["exec", f, "--budget", "1000"]);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain("budget of 1000 instructions exhausted");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("budget of 1,000 instructions exhausted");
     expect(hasStackTrace(r.stderr)).toBe(false);
   });
 });

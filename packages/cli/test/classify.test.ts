@@ -3,7 +3,7 @@ import { hasStackTrace, vmlab } from "./run-cli.js";
 
 describe("vmlab classify", () => {
   it("x86-like: the table puts the four unprivileged sensitive instructions first, and both theorems fail", () => {
-    const r = vmlab(["classify", "--profile", "x86-like"]);
+    const r = vmlab(["classify", "--profile", "x86-like"], { env: { COLUMNS: "250" } });
     expect(r.status).toBe(0);
     const lines = r.stdout.split("\n");
     const header = lines.findIndex((l) => /instruction\s*│\s*privileged\s*│\s*control-sensitive\s*│\s*behaviour-sensitive\s*│\s*class/.test(l));
@@ -68,10 +68,20 @@ describe("vmlab classify", () => {
     expect(hasStackTrace(r.stderr)).toBe(false);
   });
 
-  it("without --profile: commander names the missing option", () => {
-    const r = vmlab(["classify"]);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/required option '--profile <name>' not specified/);
-    expect(hasStackTrace(r.stderr)).toBe(false);
+  it("without --profile: riscv-like, the default of every command; the help lists the choices", () => {
+    const r = vmlab(["classify", "--json"]);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { profile: string }).profile).toBe("riscv-like");
+    const help = vmlab(["classify", "--help"]);
+    expect(help.stdout.replace(/\s+/g, " ")).toContain('--profile <name> ISA profile (choices: "mips-like", "riscv-like", "x86-like", default: "riscv-like")');
+  });
+
+  it("fits a narrow terminal: no line longer than its 72 columns", () => {
+    const r = vmlab(["classify", "--profile", "x86-like"], { env: { COLUMNS: "72" } });
+    expect(r.status).toBe(0);
+    const widest = Math.max(...r.stdout.split("\n").map((l) => [...l].length));
+    expect(widest).toBeLessThanOrEqual(72);
+    // Wrapped, not cut: the verdict is all there.
+    expect(r.stdout.replace(/\s+/g, " ")).toContain("fails: PUSHF, POPF, RDMODE, RDTVEC are sensitive but not privileged");
   });
 });

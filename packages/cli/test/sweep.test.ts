@@ -84,14 +84,14 @@ describe("vmlab sweep", () => {
   const bad: [string, string[], RegExp][] = [
     ["an unknown cost", ["--param", "vmexit", "--from", "1", "--to", "2"], /unknown cost 'vmexit' for --param \(valid: instruction, walkReference, .*vmExit, vmEntry, exitHandling, vmRoundTrip, handledExit/],
     ["a bad number", ["--param", "vmExit", "--from", "lots", "--to", "2"], /--from must be a non-negative number of cycles \(got 'lots'\)/],
-    ["a bad metric", ["--param", "vmExit", "--from", "1", "--to", "2", "--metric", "speed"], /--metric must be slowdown or cycles \(got 'speed'\)/],
+    ["a bad metric", ["--param", "vmExit", "--from", "1", "--to", "2", "--metric", "speed"], /unknown metric 'speed' \(valid: slowdown, cycles\)/],
     ["an unknown CPU strategy", ["--param", "vmExit", "--from", "1", "--to", "2", "--cpus", "vtx"], /unknown CPU strategy 'vtx' \(valid: native, .*hardware-assist/],
   ];
   for (const [what, args, message] of bad) {
     it(`${what}: one clear line, no stack trace, no files`, () => {
       const out = join(mkdtempSync(join(tmpdir(), "vmlab-sweep-bad-")), "out");
       const r = vmlab(["sweep", ...args, "--out", out]);
-      expect(r.status).toBe(1);
+      expect(r.status).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(hasStackTrace(r.stderr)).toBe(false);
       expect(existsSync(out)).toBe(false);

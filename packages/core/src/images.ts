@@ -5,6 +5,8 @@ import type { Image, Profile } from "@vmlab/isa";
 import { scenarioImage, type Scenario } from "@vmlab/guest";
 
 const images = new Map<string, Image>();
+/** Images kept (a process that runs many generated scenarios must not keep them all). */
+const KEPT = 256;
 
 export function guestImage(scenario: Scenario, profile: Profile, options: { readonly paravirt?: boolean; readonly vm?: number } = {}): Image {
   const paravirt = options.paravirt === true;
@@ -13,6 +15,7 @@ export function guestImage(scenario: Scenario, profile: Profile, options: { read
   let image = images.get(key);
   if (!image) {
     image = scenarioImage(scenario, profile, { paravirt, vm });
+    if (images.size >= KEPT) images.delete(images.keys().next().value!);
     images.set(key, image);
   }
   return image;

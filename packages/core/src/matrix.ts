@@ -1,17 +1,15 @@
 // The matrix runner: scenarios × configurations across worker threads. Native runs
 // first for each scenario and profile, as the reference for equivalence. A cell that
 // throws or runs out of budget is reported as such; the others still run.
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { Scenario } from "@vmlab/guest";
 import { configurationSummary, cyclesOf, judgeEquivalence } from "./run.js";
 import type { Configuration } from "./configuration.js";
 import type { GuestDigest } from "./equivalence.js";
 import type { RunResult } from "./run-result.js";
 import type { ResultCache } from "./matrix-cache.js";
+import { startMatrixWorker } from "./worker-thread.js";
 
 export interface MatrixCell {
   readonly scenario: Scenario;
@@ -159,22 +157,7 @@ export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOpt
   return results;
 }
 
-/** tsx's ESM loader API (the package's "import" export of tsx/esm/api). */
-function tsxEsmApi(): string {
-  const cjs = createRequire(import.meta.url).resolve("tsx/esm/api");
-  const esm = cjs.replace(/\.cjs$/, ".mjs");
-  return pathToFileURL(existsSync(esm) ? esm : cjs).href;
-}
-
-// Workers start from plain JavaScript that registers tsx's loader, then import the
-// TypeScript worker module (a worker does not inherit the parent's loader hooks).
-const WORKER_BOOTSTRAP = `
-  import(${JSON.stringify(tsxEsmApi())})
-    .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL("./matrix-worker.ts", import.meta.url).href)}); })
-    .catch((e) => { console.error(e); process.exit(1); });
-`;
-
-/** A small pool of worker threads running cells; the workers load TypeScript through tsx. */
+/** A small pool of worker threads running cells. */
 class WorkerPool {
   private readonly idle: Worker[] = [];
   private readonly waiting: ((w: Worker) => void)[] = [];
@@ -185,7 +168,7 @@ class WorkerPool {
   }
 
   private spawn(): Worker {
-    const w = new Worker(WORKER_BOOTSTRAP, { eval: true });
+    const w = startMatrixWorker();
     this.all.push(w);
     return w;
   }

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { createRequire, isBuiltin } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ContainerModule } from "inversify";
 import { z } from "zod";
 import { readSettingsText, settingsFileProblem } from "@vmlab/isa";
@@ -70,12 +70,32 @@ export function readConfigFile(file: string): string[] {
   return r.data.strategies.map((s) => resolveStrategyPackage(s, dirname(resolve(file))));
 }
 
+let typeScriptLoader: Promise<void> | undefined;
+
+/**
+ * A module by URL. A TypeScript strategy package loaded from plain JavaScript (the
+ * prebuilt `vmlab` command) gets tsx's loader first, with the workspace's compiler options.
+ */
+async function importModule(url: string): Promise<unknown> {
+  try {
+    return await import(url);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw e;
+    typeScriptLoader ??= import("tsx/esm/api").then((tsx) => {
+      tsx.register({ tsconfig: fileURLToPath(new URL("../../../tsconfig.json", import.meta.url)) });
+    });
+    await typeScriptLoader;
+    // Another URL for the same file: Node keeps the failed load of the first.
+    return await import(`${url}${url.includes("?") ? "&" : "?"}ts`);
+  }
+}
+
 export async function importStrategyModules(urls: readonly string[]): Promise<ContainerModule[]> {
   const modules: ContainerModule[] = [];
   for (const url of urls) {
     let m: { strategyModule?: ContainerModule };
     try {
-      m = (await import(url)) as typeof m;
+      m = (await importModule(url)) as typeof m;
     } catch (e) {
       throw new PluginError(`cannot load strategy package ${url}: ${(e as Error).message.split("\n")[0]}`);
     }

@@ -103,7 +103,10 @@ function symbolAt(symbols: Readonly<Record<string, number>>, address: number): s
   return byAddress.get(address >>> 0);
 }
 
-/** Assembly text for a whole image; assembling it gives the same bytes at the same addresses. */
+/**
+ * Assembly text for a whole image, each instruction with its address and word in a
+ * comment; assembling it gives the same bytes at the same addresses.
+ */
 export function disassembleImage(image: Image): string {
   // Only labels that land on word boundaries inside a segment are emitted, so every
   // name a jump refers to is defined exactly once.
@@ -126,8 +129,9 @@ export function disassembleImage(image: Image): string {
       const pc = (seg.address + off) >>> 0;
       const name = labels.get(pc);
       if (name) lines.push(`${name}:`);
-      const text = disassembleWord(view.getUint32(off, true), pc, emitted);
-      lines.push(`        ${text.padEnd(32)} ; ${hex(pc)}`);
+      const word = view.getUint32(off, true);
+      // The address and the instruction word, in a comment so the text still assembles.
+      lines.push(`        ${disassembleWord(word, pc, emitted).padEnd(32)} ; ${hex(pc)}: ${word.toString(16).padStart(8, "0")}`);
     }
     const rest = aligned ? seg.bytes.subarray(whole) : seg.bytes;
     if (rest.length > 0) lines.push(`        .byte ${Array.from(rest, (b) => `0x${b.toString(16)}`).join(", ")}`);

@@ -7,11 +7,11 @@ export { assemble, assembleFile, AssemblyError, MAX_DEFINITION_CHAIN, MAX_DIAGNO
 export { MAX_EXPRESSION_NESTING, MAX_EVALUATION_DEPTH } from "./asm/expression.js";
 export { readInputFile, readProgramFile, readProgramText, readSettingsText, settingsFileProblem, InputFileError, MAX_PROGRAM_FILE_BYTES, MAX_SETTINGS_FILE_BYTES } from "./input-file.js";
 export { disassembleWord, disassembleImage } from "./disasm.js";
-export { writeImageFile, readImageFile, ImageFormatError } from "./image-file.js";
+export { writeImageFile, readImageFile, ImageFormatError, type ImageProfile, type ImageFromFile } from "./image-file.js";
 export { PhysicalMemory, DEFAULT_MEMORY_BYTES } from "./memory.js";
 export { Tlb, TLB_KERNEL_ONLY, TLB_HOST_READONLY } from "./mmu/tlb.js";
 export { PageWalkCache, NestedTlb, PAGE_WALK_CACHE_ENTRIES_PER_LEVEL, NESTED_TLB_ENTRIES } from "./mmu/walk-caches.js";
-export { walk, walkCached, walkShape, WALK_OK, WALK_NOT_PRESENT, WALK_PROTECTION, WALK_BAD_TABLE, type WalkResult, type WalkShape, type Levels } from "./mmu/walker.js";
+export { walk, walkCached, walkShape, largeLeaf, WALK_OK, WALK_NOT_PRESENT, WALK_PROTECTION, WALK_BAD_TABLE, type WalkResult, type WalkShape, type Levels } from "./mmu/walker.js";
 export {
   nestedWalk, walkNested, hostTranslate, newNestedWalkState, NESTED_OK, NESTED_GUEST_NOT_PRESENT, NESTED_GUEST_PROTECTION, NESTED_HOST_FAULT,
   type NestedWalkResult, type NestedWalkState, type NestedWalkCaches,

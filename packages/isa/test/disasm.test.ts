@@ -50,6 +50,13 @@ describe("disassembleWord", () => {
 });
 
 describe("disassembleImage round trip", () => {
+  it("shows each instruction's address and word beside it", () => {
+    // add r1, r2, r3 and addi r1, r2, -4 encode as 0x01123000 and 0x1012fffc (see disassembleWord above).
+    const text = expectRoundTrip(assemble("        .org 0x80001000\nstart:  add r1, r2, r3\n        addi r1, r2, -4\n", { file: "w.s" }));
+    expect(text).toMatch(/^ +add r1, r2, r3 +; 0x80001000: 01123000$/m);
+    expect(text).toMatch(/^ +addi r1, r2, -4 +; 0x80001004: 1012fffc$/m);
+  });
+
   /** One line per instruction-table entry, in each operand form. */
   function everyInstruction(): string {
     const operands: Record<string, string> = {

@@ -10,15 +10,33 @@ describe("image file", () => {
       segments: [{ address: 0x80000000, bytes: Uint8Array.of(1, 2, 3, 4, 5) }],
       symbols: { ab: 0x80000004 },
     };
-    expect(Array.from(writeImageFile(img))).toEqual([
+    expect(Array.from(writeImageFile(img, { name: "x86-like", levels: 2 }))).toEqual([
       0x56, 0x4d, 0x4c, 0x49, // "VMLI"
-      1, 0, 0, 0, // version
+      2, 0, 0, 0, // version
       4, 0, 0, 0x80, // entry
       1, 0, 0, 0, // one segment
+      2, 0, 0, 0, // two page-table levels
+      8, 0, 0x78, 0x38, 0x36, 0x2d, 0x6c, 0x69, 0x6b, 0x65, 0, 0, // profile name length, "x86-like" (2 + 8 = 10, padded to 12)
       0, 0, 0, 0x80, 5, 0, 0, 0, 1, 2, 3, 4, 5, 0, 0, 0, // address, length, bytes padded
       1, 0, 0, 0, // one symbol
       4, 0, 0, 0x80, 2, 0, 0x61, 0x62, // address, name length, "ab" (4 + 2 + 2 = 8, already aligned)
     ]);
+  });
+
+  it("records the profile; a version 1 file (no profile) still reads", () => {
+    const img = assemble("start: halt\n", { file: "t.s" });
+    expect(readImageFile(writeImageFile(img, { name: "mips-like" }), "m.img").profile).toEqual({ name: "mips-like" });
+    expect(readImageFile(writeImageFile(img, { name: "riscv-like", levels: 4 }), "r.img").profile).toEqual({ name: "riscv-like", levels: 4 });
+    // Version 1: the header, then the segments at once (no profile fields).
+    const v1 = [
+      0x56, 0x4d, 0x4c, 0x49, 1, 0, 0, 0, 0, 0, 0, 0x80, 1, 0, 0, 0,
+      0, 0, 0, 0x80, 4, 0, 0, 0, 0x11, 0x22, 0x33, 0x44,
+      0, 0, 0, 0,
+    ];
+    const old = readImageFile(Uint8Array.from(v1), "old.img");
+    expect(old.profile).toBeUndefined();
+    expect(old.entry).toBe(0x80000000);
+    expect(layout(old)).toEqual([[0x80000000, [0x11, 0x22, 0x33, 0x44]]]);
   });
 
   it("round-trips assembled images, empty ones and UTF-8 names", () => {
@@ -29,7 +47,7 @@ describe("image file", () => {
     expect(layout(back)).toEqual(layout(img));
 
     const empty: Image = { entry: 0, segments: [], symbols: {} };
-    expect(writeImageFile(empty).length).toBe(20);
+    expect(writeImageFile(empty).length).toBe(28); // 16 header + 4 levels + 4 (empty profile name) + 4 symbol count
     expect(readImageFile(writeImageFile(empty), "e.img")).toEqual(empty);
 
     const named: Image = { entry: 8, segments: [{ address: 8, bytes: new Uint8Array(0) }], symbols: { "café": 8, z: 0xffffffff } };
@@ -41,9 +59,9 @@ describe("image file", () => {
     expect(() => readImageFile(new TextEncoder().encode("hello"), "x.txt")).toThrow(/^x\.txt: not a vmlab image \(bad magic/);
     expect(() => readImageFile(new Uint8Array(0), "empty.img")).toThrow(ImageFormatError);
 
-    const v2 = good.slice();
-    v2[4] = 2;
-    expect(() => readImageFile(v2, "v2.img")).toThrow("v2.img: unsupported image version 2");
+    const v3 = good.slice();
+    v3[4] = 3;
+    expect(() => readImageFile(v3, "v3.img")).toThrow("v3.img: unsupported image version 3");
 
     // Every cut after the magic is reported as truncated, with the file's length.
     for (let n = 4; n < good.length; n++) {
@@ -64,10 +82,11 @@ describe("image file", () => {
   });
 
   it("a segment length of 2^31 or more is a truncated file, not a host error", () => {
-    // The first segment's length field sits after the 16-byte header and its 4-byte address.
+    // The first segment's length field sits after the 16-byte header, the 8 bytes of an
+    // empty profile and the segment's 4-byte address.
     for (const length of [0x80000000, 0xfffffffe]) {
       const bad = writeImageFile(assemble("start: halt\n", { file: "t.s" }));
-      new DataView(bad.buffer).setUint32(20, length, true);
+      new DataView(bad.buffer).setUint32(28, length, true);
       expect(() => readImageFile(bad, "big.img")).toThrow(/^big\.img: truncated at byte \d+ \(needed \d{10}\)/);
     }
   });

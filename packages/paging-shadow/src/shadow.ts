@@ -23,7 +23,7 @@ import {
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
-  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, walkShape,
+  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, largeLeaf, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PTE_FRAME_MASK, PTE_LARGE, PTE_U, PTE_V, PTE_W, walkShape,
   type Machine, type VmControl, type WalkShape,
 } from "@vmlab/isa";
 
@@ -165,8 +165,11 @@ export class ShadowMemory implements MemoryStrategy {
       this.path[this.pathLength++] = table >>> PAGE_SHIFT;
       const pte = g[entry >>> 2]!;
       if ((pte & PTE_V) === 0) return WALK_NOT_PRESENT;
-      if (level === this.levels - 1) {
-        this.walkPte = pte;
+      // A large page (PTE_LARGE one level above the leaves) is a leaf for its whole span, as
+      // for the hardware walker; its shadow is splintered into 4 KiB leaves (see fillLeaf).
+      const large = level === this.levels - 2 && (pte & PTE_LARGE) !== 0;
+      if (level === this.levels - 1 || large) {
+        this.walkPte = large ? largeLeaf(pte, vpn, this.shape) : pte;
         return (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
       }
       table = (pte & PTE_FRAME_MASK) >>> 0;
@@ -311,7 +314,9 @@ export class ShadowMemory implements MemoryStrategy {
         continue;
       }
       const span = this.span[level]!;
-      const guestFrame = fromGuest && !kseg0 && tree.guestRoot !== 0 ? this.path[level + 1]! : -1;
+      // Below a large page there is no guest table: that shadow table answers to the large
+      // entry, in the guest table above it, whose rewrite frees it.
+      const guestFrame = fromGuest && !kseg0 && tree.guestRoot !== 0 && level + 1 < this.pathLength ? this.path[level + 1]! : -1;
       const next = this.allocTable(tree, level + 1, vpn - (vpn % span), guestFrame, entry);
       if (next < 0) return -1;
       mem[entry >>> 2] = next | PTE_V | PTE_W | PTE_U;

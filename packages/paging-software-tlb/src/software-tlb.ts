@@ -107,6 +107,12 @@ export class SoftwareTlbMemory implements MemoryStrategy {
     });
   }
 
+  /** A PTBR write flushes the TLB on every profile (ISA.md), the software-managed one included. */
+  pageTableBaseWritten(_value: number): void {
+    this.flushes++;
+    this.vtlb.invalidate();
+  }
+
   invalidated(va?: number): void {
     if (va === undefined) this.flushes++;
     else this.invalidations++;

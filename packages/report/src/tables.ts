@@ -2,6 +2,7 @@
 import { table } from "table";
 import type { RunResult, VmRunResult } from "@vmlab/core";
 import { fmtInt, fmtPct, fmtRatio, predictedStatus, regionSlowdowns, slowdowns, statusOf } from "./summary.js";
+import { fitWidths } from "./terminal.js";
 
 const HEADER = ["scenario", "configuration", "machine", "status", "guest instr", "cycles", "slowdown", "region", "direct"];
 
@@ -21,9 +22,12 @@ export function rows(results: readonly RunResult[]): string[][] {
   ]);
 }
 
-export function terminalTable(results: readonly RunResult[]): string {
-  return table([HEADER, ...rows(results)], {
-    columns: { 3: { width: 28, wrapWord: true }, 4: { alignment: "right" }, 5: { alignment: "right" }, 6: { alignment: "right" }, 7: { alignment: "right" }, 8: { alignment: "right" } },
+/** Every cell as a row, fitted to a terminal `width` columns wide if given (scenario, configuration and status wrap). */
+export function terminalTable(results: readonly RunResult[], width = Number.POSITIVE_INFINITY): string {
+  const all = [HEADER, ...rows(results)];
+  const widths = fitWidths(all, width, [0, 1, 3]);
+  return table(all, {
+    columns: Object.fromEntries(widths.map((w, c) => [c, { width: w, wrapWord: true, ...(c >= 4 ? { alignment: "right" as const } : {}) }])),
     drawHorizontalLine: (i, n) => i === 0 || i === 1 || i === n,
   });
 }
@@ -60,8 +64,8 @@ export function vmRows(results: readonly RunResult[]): string[][] {
         r.configuration.machine,
         v.name,
         vmStatus(v),
-        v.guestInstructions.toLocaleString("en-US"),
-        (r.metrics?.machineSwitches ?? 0).toLocaleString("en-US"),
+        fmtInt(v.guestInstructions),
+        fmtInt(r.metrics?.machineSwitches ?? 0),
         oneLine(v.output),
         v.violations.length ? `${v.violations.length}: ${oneLine(v.violations.join("; "), 200)}` : "-",
       ]);
@@ -73,13 +77,15 @@ export const VM_HEADER = ["scenario", "configuration", "machine", "VM", "status 
 
 
 /** The VMs of multi-VM runs, for the terminal (empty when there are none). */
-export function terminalVmTable(results: readonly RunResult[]): string {
+export function terminalVmTable(results: readonly RunResult[], width = Number.POSITIVE_INFINITY): string {
   // The outputs and audits themselves are in report.md and results.json.
   const vms = vmRows(results).map((r) => [...r.slice(0, 7), r[8] === "-" ? "-" : `${r[8]!.split(":")[0]} recorded`]);
   if (vms.length === 0) return "";
   const header = [...VM_HEADER.slice(0, 7), "audit"];
-  return table([header, ...vms], {
-    columns: { 5: { alignment: "right" }, 6: { alignment: "right" } },
+  const all = [header, ...vms];
+  const widths = fitWidths(all, width, [0, 1, 3, 4]);
+  return table(all, {
+    columns: Object.fromEntries(widths.map((w, c) => [c, { width: w, wrapWord: true, ...(c === 5 || c === 6 ? { alignment: "right" as const } : {}) }])),
     drawHorizontalLine: (i, n) => i === 0 || i === 1 || i === n,
   });
 }

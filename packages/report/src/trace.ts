@@ -118,13 +118,13 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
       const source = translated ? "the translation cache at " : "";
       if (b.runIndex >= 0 && b.runIndex === b.parts.length - 1) {
         b.runInstructions += e.instructions ?? 0;
-        b.parts[b.runIndex] = `runs ${b.runInstructions} ${translated}instructions from ${source}${where(b.runPc)}`;
+        b.parts[b.runIndex] = `runs ${b.runInstructions.toLocaleString("en-US")} ${translated}instructions from ${source}${where(b.runPc)}`;
         continue;
       }
       b.runInstructions = e.instructions ?? 0;
       b.runPc = e.pc ?? 0;
       b.runIndex = b.parts.length;
-      let text = `runs ${b.runInstructions} ${translated}instruction${b.runInstructions === 1 ? "" : "s"} from ${source}${where(e.pc)}`;
+      let text = `runs ${b.runInstructions.toLocaleString("en-US")} ${translated}instruction${b.runInstructions === 1 ? "" : "s"} from ${source}${where(e.pc)}`;
       if (e.actor === "process" && faultedPc !== undefined && e.pc === faultedPc) {
         text = `retries the instruction at ${where(e.pc)}: ${faultedCause === "TLB_MISS" ? "TLB hit" : "now mapped"}; ${text}`;
       } else if (e.actor === "process" && b.parts.length === 0 && built.length > 1) {
@@ -165,12 +165,14 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
 
 const HEADERS: Record<TraceActor, string> = { process: "Process", os: "Operating System", vmm: "VMM" };
 
-/** The step table for a terminal: one numbered row per step, text in its actor's column. */
-export function traceTable(steps: readonly TraceStep[], columns: 2 | 3): string {
+/** The step table for a terminal `terminalWidth` columns wide: one numbered row per step, text in its actor's column. */
+export function traceTable(steps: readonly TraceStep[], columns: 2 | 3, terminalWidth = 112): string {
   const actors: TraceActor[] = columns === 3 ? ["process", "os", "vmm"] : ["process", "os"];
-  const width = columns === 3 ? 34 : 52;
+  const number = String(steps.length).length;
+  // The actors' columns share what is left after the step number and the borders.
+  const width = Math.max(12, Math.floor((terminalWidth - number - 3 * (actors.length + 1) - 1) / actors.length));
   const rows = steps.map((s) => [String(s.step), ...actors.map((a) => (a === s.actor ? s.text : ""))]);
   return table([["#", ...actors.map((a) => HEADERS[a])], ...rows], {
-    columns: { 0: { alignment: "right" }, ...Object.fromEntries(actors.map((_, i) => [i + 1, { width, wrapWord: true }])) },
+    columns: { 0: { alignment: "right", width: number }, ...Object.fromEntries(actors.map((_, i) => [i + 1, { width, wrapWord: true }])) },
   });
 }

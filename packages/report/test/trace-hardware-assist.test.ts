@@ -30,7 +30,7 @@ describe("vmlab trace under hardware assist: VM exits and entries with their rea
       expect(steps.map((s) => s.actor)).toEqual(["process", "os", "process"]);
       const at = /system call: trap to the OS in guest mode \(no VM exit\) at (0x[0-9a-f]+)/.exec(steps[0]!.text);
       expect(at).not.toBeNull();
-      expect(steps[1]!.text).toMatch(/^runs \d+ instructions from 0x80001060 <trap_entry>; return-from-trap \(rte\) to (0x[0-9a-f]+) in guest mode \(no VM exit\)$/);
+      expect(steps[1]!.text).toMatch(/^runs [\d,]+ instructions from 0x80001060 <trap_entry>; return-from-trap \(rte\) to (0x[0-9a-f]+) in guest mode \(no VM exit\)$/);
       const back = /rte\) to (0x[0-9a-f]+)/.exec(steps[1]!.text)![1]!;
       expect(Number(back)).toBe(Number(at![1]) + 4);
       expect(steps[2]!.text).toMatch(new RegExp(`^resumes: runs \\d+ instructions? from ${back}`));
@@ -57,7 +57,7 @@ describe("vmlab trace under hardware assist: VM exits and entries with their rea
     expect(steps[1]!.actor).toBe("vmm");
     expect(steps[1]!.text).toBe("VM exit (exception PAGE_FAULT): the guest's own fault: inject it; VM entry: PAGE_FAULT injected: the guest kernel's handler at 0x80001060");
     expect(steps[2]!.actor).toBe("os");
-    expect(steps[2]!.text).toMatch(/^runs \d+ instructions from 0x80001060 <trap_entry>; write of 0x[0-9a-f]+: protection fault: VM exit at 0x[0-9a-f]+ <pt_walk\+\d+>/);
+    expect(steps[2]!.text).toMatch(/^runs [\d,]+ instructions from 0x80001060 <trap_entry>; write of 0x[0-9a-f]+: protection fault: VM exit at 0x[0-9a-f]+ <pt_walk\+\d+>/);
     expect(steps[3]!.text).toMatch(/^VM exit \(exception PAGE_FAULT\): a write to a traced guest page table: carry it out and update the shadows; traced write to the guest page table at PFN 0x[0-9a-f]+ entry \d+/);
     const retry = steps.find((s) => s.actor === "process" && s.text.startsWith(`retries the instruction at ${pc}: now mapped`));
     expect(retry).toBeDefined();

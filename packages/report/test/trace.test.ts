@@ -29,7 +29,7 @@ describe("vmlab trace: the OSTEP appendix's step tables from real runs", () => {
       // On mips-like the refill vector's 0x80 bytes sit between the boot code and trap_entry (TVEC).
       const trapEntry = profile === "mips-like" ? "0x800010e0" : "0x80001060";
       expect(steps[1]!.text).toMatch(new RegExp(`process trapped: call the OS trap handler at ${trapEntry} <trap_entry>, at reduced privilege`));
-      expect(steps[2]!.text).toMatch(/^runs \d+ instructions from .*rte \(privileged\): trap at/);
+      expect(steps[2]!.text).toMatch(/^runs [\d,]+ instructions from .*rte \(privileged\): trap at/);
       expect(steps[3]!.text).toMatch(/OS tried return from trap: do the real return from trap to (0x[0-9a-f]+) \(user mode\)/);
       const back = /to (0x[0-9a-f]+) \(user mode\)/.exec(steps[3]!.text)![1];
       const syscallPc = Number(/system call: trap at (0x[0-9a-f]+)/.exec(steps[0]!.text)![1]);
@@ -45,7 +45,7 @@ describe("vmlab trace: the OSTEP appendix's step tables from real runs", () => {
     const missPc = /TLB miss: trap at (0x[0-9a-f]+)/.exec(steps[0]!.text)![1];
     // Reflected to the refill vector, 0x80 below trap_entry, where the short handler runs.
     expect(steps[1]!.text).toMatch(/not in the virtual TLB: call the OS TLB refill handler \(the refill vector\) at 0x80001060 <utlb_refill>, at reduced privilege/);
-    expect(steps[2]!.text).toMatch(/^runs \d+ instructions from 0x[0-9a-f]+ <utlb_refill\+\d+>; tlbw \(privileged\): trap at 0x[0-9a-f]+ <utlb_refill\+\d+>/);
+    expect(steps[2]!.text).toMatch(/^runs [\d,]+ instructions from 0x[0-9a-f]+ <utlb_refill\+\d+>; tlbw \(privileged\): trap at 0x[0-9a-f]+ <utlb_refill\+\d+>/);
     // The monitor installs VPN -> MFN where the guest asked for VPN -> PFN: its pmap puts
     // guest frame p at machine frame p + (monitor region)/4096.
     const m = /OS is installing VPN (0x[0-9a-f]+) -> PFN (0x[0-9a-f]+): install VPN (0x[0-9a-f]+) -> MFN (0x[0-9a-f]+) in the real TLB instead/.exec(steps[3]!.text)!;
@@ -62,7 +62,7 @@ describe("vmlab trace: the OSTEP appendix's step tables from real runs", () => {
     const { steps } = trace("syscall", "riscv-like", "native", { start: "syscall", steps: 3 });
     expect(steps.map((s) => s.actor)).toEqual(["process", "os", "process"]);
     expect(steps[0]!.text).toMatch(/system call: trap to the OS/);
-    expect(steps[1]!.text).toMatch(/^runs \d+ instructions from 0x80001060 <trap_entry>; return-from-trap \(rte\)/);
+    expect(steps[1]!.text).toMatch(/^runs [\d,]+ instructions from 0x80001060 <trap_entry>; return-from-trap \(rte\)/);
   });
 
   it("the trace does not change the run: a traced run is still equivalent", () => {
@@ -87,7 +87,7 @@ describe("vmlab trace: the OSTEP appendix's step tables from real runs", () => {
     const { steps } = trace("syscall", "x86-like", "binary-translation", { start: "syscall", steps: 5 });
     expect(steps.map((s) => s.actor)).toEqual(["process", "vmm", "os", "vmm", "process"]);
     expect(steps[1]!.text).toMatch(/process trapped: call the OS trap handler/);
-    expect(steps[2]!.text).toMatch(/runs \d+ translated instructions from the translation cache/);
+    expect(steps[2]!.text).toMatch(/runs [\d,]+ translated instructions from the translation cache/);
     expect(steps[2]!.text).toMatch(/rte: translated into a callout \(no trap\)/);
     expect(steps[2]!.text).toMatch(/callouts in passing, no trap: .*rdcr/);
     expect(steps[2]!.text).not.toMatch(/\(privileged\): trap/);

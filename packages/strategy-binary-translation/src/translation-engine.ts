@@ -126,19 +126,22 @@ export class TranslationEngine {
     this.cpu = monitor.cpu;
     this.translator = new Translator(monitor.machine.profile);
     this.state = new BtState(this, monitor.machine.memory.i32, monitor.machine.memory.u8);
-    this.cpu.codeWritten = (pa) => this.codeWritten(pa);
+    this.cpu.codeWritten = (pa, end) => this.codeWritten(pa, end);
   }
 
   // --- coherence -------------------------------------------------------------------
 
-  /** A write reached a watched machine page: drop translations that cover the written word. */
-  private codeWritten(pa: number): void {
+  /** A write reached a watched machine page (machine bytes [pa, end), within one page): drop translations that cover a written word. */
+  private codeWritten(pa: number, end: number): void {
     const guest = this.monitor.guest;
     const gpa = pa - guest.base;
     if (gpa < 0 || gpa >= guest.bytes) return;
     const frame = gpa >>> PAGE_SHIFT;
     const region = this.regions.get(frame);
-    if (!region || region.words[(gpa & 0xfff) >>> 2] === 0) return;
+    if (!region) return;
+    let covered = false;
+    for (let w = (gpa & 0xfff) >>> 2, last = ((end - 1 - guest.base) & 0xfff) >>> 2; w <= last && !covered; w++) covered = region.words[w] === 1;
+    if (!covered) return;
     this.regions.delete(frame);
     this.state.cp[pa >>> PAGE_SHIFT] = 0;
     this.invalidations++;
@@ -316,8 +319,9 @@ export class TranslationEngine {
       return region;
     }
     // Inside a translated block (after a single step, or a trap returning mid-block): step
-    // to the next block start rather than compile the page again for a one-off entry.
-    if (!compile || (region && region.words[index] === 1)) return undefined;
+    // to the next block start rather than compile the page again for a one-off entry. A
+    // word that is no instruction (zeroed memory, data) only traps: step it too.
+    if (!compile || (region && region.words[index] === 1) || this.translator.illegal(guest.i32[(frame << 10) + index]! >>> 24)) return undefined;
     const entries = new Set(region?.entries ?? this.keptEntries.get(frame) ?? []);
     this.keptEntries.delete(frame);
     entries.add(index);
@@ -453,6 +457,7 @@ export class TranslationEngine {
     if (m.trace) this.traceRun();
     const op = word >>> 24;
     const info = BY_OPCODE[op];
+    this.codeChanged = false;
     if (!info || m.machine.profile.absent.has(info.mnemonic as never)) m.reflectFault(CAUSE.ILLEGAL, pc >>> 0, 0, 0, false);
     else {
       this.callouts++;
@@ -468,7 +473,8 @@ export class TranslationEngine {
     s.left = s.left0 = Math.min(left - (cpu.retired - before), cpu.timerDeadline - cpu.retired);
     // The region's cached page translations stay valid unless the callout changed the MMU.
     if (cpu.translationEpoch !== epoch) s.rk = s.wk = s.sk = -1;
-    const goOn = s.left > 0 && cpu.pc === ((pc + 4) >>> 0) && m.reflections === reflections && vcpu.mode === MODE_KERNEL && !vcpu.halted;
+    // A callout that wrote translated code (disk DMA over it) ends the region: what follows may be stale.
+    const goOn = s.left > 0 && cpu.pc === ((pc + 4) >>> 0) && m.reflections === reflections && vcpu.mode === MODE_KERNEL && !vcpu.halted && !this.codeChanged;
     return goOn ? 1 : 0;
   }
 

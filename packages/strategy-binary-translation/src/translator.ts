@@ -124,9 +124,11 @@ export class Translator {
   /** Opcodes the monitor must carry out (privileged, sensitive, traps, absent, unassigned). */
   private readonly callout = new Uint8Array(256);
   private readonly trapOp = new Uint8Array(256);
+  private readonly absent: Profile["absent"];
 
   constructor(profile: Profile) {
     this.profileKey = `${profile.name}`;
+    this.absent = profile.absent;
     for (let op = 0; op < 256; op++) {
       const info = BY_OPCODE[op];
       if (!info || profile.absent.has(info.mnemonic as never) || info.sensitivity !== "innocuous" || profile.privileged.has(info.mnemonic as never)) {
@@ -137,6 +139,12 @@ export class Translator {
       this.callout[op] = 1;
       this.trapOp[op] = 1;
     }
+  }
+
+  /** True when this opcode traps ILLEGAL on the profile (unassigned or absent). */
+  illegal(op: number): boolean {
+    const info = BY_OPCODE[op];
+    return !info || this.absent.has(info.mnemonic as never);
   }
 
   /** True when the monitor must carry out this opcode. */
@@ -289,16 +297,18 @@ export class Translator {
         // Undo the retirement of this and the block's later instructions, then leave.
         const fault = `{ left = (left + ${b.length - k}) | 0; pc = ${pcHere}; S.exit = 1; break run; }`;
         const last = k === b.length - 1;
+        // A slow path hands the engine every cached page translation, keys and bases both: it
+        // changes some and hands them all back, so a base it never saw must not come back stale.
         const loadSlow = (fnName: string) =>
-          `{ S.rk = rk; S.wk = wk; S.sk = sk; x = S.${fnName}(va, ${pcHere}); if (S.exit === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; sk = S.sk; sb = S.sb; }`;
+          `{ S.rk = rk; S.rb = rb; S.wk = wk; S.wb = wb; S.sk = sk; S.sb = sb; x = S.${fnName}(va, ${pcHere}); if (S.exit === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; sk = S.sk; sb = S.sb; }`;
         // A store; if it changed translated code, the region ends after it (at `then`).
         const store = (valueExpr: string, size: number, after = "", then = `${next}`, stack = false) => {
-          const viaCallout = `x = S.swCallout(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; sk = S.sk; sb = S.sb;`;
+          const viaCallout = `S.rk = rk; S.rb = rb; S.wk = wk; S.wb = wb; S.sk = sk; S.sb = sb; x = S.swCallout(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; sk = S.sk; sb = S.sb;`;
           const key = size === 4 ? `((va & 0xfffff003) | 0)` : `((va & 0xfffff000) | 0)`;
           const [ck, cb] = stack ? ["sk", "sb"] : ["wk", "wb"];
           emit(`if (${key} === ${ck} && cp[(pa = ${cb} + (va & 0xfff)) >>> 12] === 0 && ad[${i}] === 0) { ${size === 4 ? `m[pa >> 2] = ${valueExpr};` : `u8[pa] = ${valueExpr};`} x = 0; }`);
           emit(`else if (ad[${i}] !== 0) { ${viaCallout} }`);
-          emit(`else { S.rk = rk; S.wk = wk; S.sk = sk; x = S.sw(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; sk = S.sk; sb = S.sb;${stack ? " if (wk !== -1) { sk = wk; sb = wb; }" : ""} }`);
+          emit(`else { S.rk = rk; S.rb = rb; S.wk = wk; S.wb = wb; S.sk = sk; S.sb = sb; x = S.sw(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; sk = S.sk; sb = S.sb;${stack ? " if (wk !== -1) { sk = wk; sb = wb; }" : ""} }`);
           emit(`if (x === 2) { ${after} left = (left + ${b.length - k - 1}) | 0; pc = ${then}; S.exit = 4; break run; }`);
         };
         switch (op) {

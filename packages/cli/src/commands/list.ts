@@ -1,10 +1,6 @@
 import type { Command } from "commander";
-import { MACHINE_PROFILES } from "@vmlab/core";
-import { listScenarios } from "@vmlab/guest";
-import { PROFILES } from "@vmlab/isa";
-import { table } from "table";
 import { printJson } from "../options.js";
-import { loadStrategies } from "../strategies.js";
+import { terminalWidth } from "../terminal.js";
 
 export function register(program: Command): void {
   program
@@ -13,6 +9,12 @@ export function register(program: Command): void {
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print as JSON")
     .action(async (o: { config?: string; json?: boolean }) => {
+      const { MACHINE_PROFILES } = await import("@vmlab/core");
+      const { listScenarios } = await import("@vmlab/guest");
+      const { PROFILES } = await import("@vmlab/isa");
+      const { table } = await import("../text-table.js");
+      const { fitWidths } = await import("@vmlab/report");
+      const { loadStrategies } = await import("../strategies.js");
       const { catalog } = await loadStrategies(o.config);
       const scenarios = listScenarios(undefined, { multiVm: true }).map((s) => ({
         name: s.name,
@@ -28,8 +30,12 @@ export function register(program: Command): void {
         printJson({ scenarios, profiles, cpuStrategies: cpus, memoryStrategies: memories, machineProfiles: machines });
         return;
       }
-      const section = (title: string, items: { name: string; description: string }[]) =>
-        `${title}\n` + table(items.map((i) => [i.name, i.description]), { columns: { 1: { width: 80, wrapWord: true } } });
+      const width = terminalWidth();
+      const section = (title: string, items: { name: string; description: string }[]) => {
+        const rows = items.map((i) => [i.name, i.description]);
+        const [name, description] = fitWidths(rows, width, [1], 20) as [number, number];
+        return `${title}\n` + table(rows, { columns: { 0: { width: name }, 1: { width: description, wrapWord: true } } });
+      };
       process.stdout.write(
         [
           section("scenarios", scenarios),

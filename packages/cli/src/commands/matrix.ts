@@ -1,67 +1,61 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { MultiBar, Presets } from "cli-progress";
-import {
-  codeVersion, ConfigurationError, enumerateConfigurations, MACHINE_PROFILE_NAMES, MAX_WORKERS, getMachineProfile, matrixIdentity, parseShard, ResultCache, runMatrix,
-  SHARD_FORMAT, ShardError, shardFileName, shardOf, type MatrixCell, type Shard, type ShardFile,
-} from "@vmlab/core";
-import { listScenarios, type Scenario } from "@vmlab/guest";
-import { PROFILE_NAMES } from "@vmlab/isa";
-import { cellVerdict, statusOf, terminalTable, terminalVmTable, verdictSummary, writeReport } from "@vmlab/report";
-import { CliError } from "../errors.js";
-import { makeOutFolder } from "../out-folder.js";
-import { levelsOption, parseCount, parseWorkers, printJson, parseBudget } from "../options.js";
-import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
-
-function checkNames(kind: string, given: readonly string[] | undefined, valid: readonly string[]): void {
-  for (const g of given ?? []) if (!valid.includes(g)) throw new CliError(`unknown ${kind} '${g}' (valid: ${valid.join(", ")})`);
-}
-
-function parseShardOption(v: string): Shard {
-  try {
-    return parseShard(v);
-  } catch (e) {
-    if (e instanceof ShardError) throw new CliError(e.message);
-    throw e;
-  }
-}
+import type { MatrixCell, Shard, ShardFile } from "@vmlab/core";
+import type { Scenario } from "@vmlab/guest";
+import { CliError, EXIT } from "../errors.js";
+import { NAMES } from "../names.js";
+import { checkNames, commaList, levelsOption, parseBudget, parseWorkers, printJson } from "../options.js";
+import { refusal } from "../refusal.js";
+import { terminalWidth } from "../terminal.js";
+import { VERSION } from "../version.js";
 
 export function register(program: Command): void {
   program
     .command("matrix")
     .description("run scenarios × configurations and write reports/<name>/")
     .option("--scenarios <list>", "comma-separated scenario names (default: all)", commaList("--scenarios", "scenario"))
-    .option("--profiles <list>", `comma-separated ISA profiles (default: ${PROFILE_NAMES.join(",")})`, commaList("--profiles", "profile"))
+    .option("--profiles <list>", `comma-separated ISA profiles (default: ${NAMES.profiles.join(",")})`, commaList("--profiles", "profile"))
     .option("--cpus <list>", "comma-separated CPU strategies (default: all)", commaList("--cpus", "CPU strategy"))
     .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList("--memories", "memory strategy"))
-    .option("--machines <list>", `comma-separated machine profiles (default: ${MACHINE_PROFILE_NAMES.join(",")})`, commaList("--machines", "machine profile"))
+    .option("--machines <list>", `comma-separated machine profiles (default: ${NAMES.machines.join(",")})`, commaList("--machines", "machine profile"))
     .addOption(levelsOption())
     .option("--budget <n>", "guest instruction budget for every cell (default: each scenario's)", parseBudget())
-    .option("--workers <n>", `worker threads, at most ${MAX_WORKERS} (default: one per core)`, parseWorkers())
+    .option("--workers <n>", `worker threads, at most ${NAMES.maxWorkers} (default: one per core)`, parseWorkers())
     .option("--out <dir>", "report folder", "reports/default")
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
-    .option("--shard <i/n>", "run only shard i of n and write its results for `vmlab merge` (shard-I-of-N.json)", parseShardOption)
+    .option("--shard <i/n>", "run only shard i of n and write its results for `vmlab merge` (shard-I-of-N.json)")
     .option("--no-cache", "run every cell, neither reading nor writing the results cache (<out>/.vmlab-cache)")
+    .option("--rows", "print every cell as a row (default: a summary, scenario × configuration)")
     .option("--json", "print the results as JSON")
     .action(
       async (o: {
         scenarios?: string[]; profiles?: string[]; cpus?: string[]; memories?: string[]; machines?: string[]; levels?: number; budget?: number;
-        workers?: number; out: string; config?: string; json?: boolean; shard?: Shard; cache: boolean;
+        workers?: number; out: string; config?: string; rows?: boolean; json?: boolean; shard?: string; cache: boolean;
       }) => {
-        const started = performance.now();
-        const { packages, catalog } = await loadStrategies(o.config);
-        checkNames("profile", o.profiles, PROFILE_NAMES);
-        checkNames("CPU strategy", o.cpus, catalog.filter((s) => s.kind === "cpu").map((s) => s.name));
-        checkNames("memory strategy", o.memories, catalog.filter((s) => s.kind === "memory").map((s) => s.name));
-        const machines = o.machines ?? MACHINE_PROFILE_NAMES;
-        for (const m of machines) {
-          try {
-            getMachineProfile(m);
-          } catch (e) {
-            throw new CliError((e as Error).message);
-          }
+        const {
+          codeVersion, ConfigurationError, enumerateConfigurations, getMachineProfile, matrixIdentity, parseShard, ResultCache, runMatrix, SHARD_FORMAT,
+          ShardError, shardFileName, shardOf,
+        } = await import("@vmlab/core");
+        const { listScenarios } = await import("@vmlab/guest");
+        const { cellVerdict, matrixCounts, matrixSummary, statusOf, terminalTable, terminalVmTable, writeReport } = await import("@vmlab/report");
+        const { makeOutFolder } = await import("../out-folder.js");
+        const { progressBar } = await import("../progress.js");
+        const { cpuNames, loadStrategies, machineOrFail, memoryNames, scenarioOrFail } = await import("../strategies.js");
+        let shard: Shard | undefined;
+        try {
+          shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
+        } catch (e) {
+          if (e instanceof ShardError) throw new CliError(e.message);
+          throw e;
         }
+        const started = performance.now();
+        const { packages, plugins, catalog } = await loadStrategies(o.config);
+        checkNames("profile", o.profiles, NAMES.profiles);
+        checkNames("CPU strategy", o.cpus, cpuNames(catalog));
+        checkNames("memory strategy", o.memories, memoryNames(catalog));
+        const machines = o.machines ?? NAMES.machines;
+        for (const m of machines) machineOrFail(m);
         const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios(undefined, { multiVm: true });
         let enumerated;
         try {
@@ -77,19 +71,15 @@ export function register(program: Command): void {
           throw e;
         }
         const { configurations, skipped } = enumerated;
-        if (configurations.length === 0) {
-          throw new CliError(`no configuration can run: ${skipped.map((s) => `${s.label}: ${s.reason}`).join("; ")}`);
-        }
+        if (configurations.length === 0) throw new CliError(refusal(skipped));
         const out = makeOutFolder(o.out);
         const matrix: MatrixCell[] = scenarios.flatMap((scenario) => configurations.map((configuration) => ({ scenario, configuration })));
-        const picked = o.shard ? shardOf(matrix, o.shard) : matrix.map((_, i) => i);
+        const picked = shard ? shardOf(matrix, shard) : matrix.map((_, i) => i);
         const cells = picked.map((i) => matrix[i]!);
-        const version = codeVersion(packages);
+        // The workspace's code and the plug-ins', the same whether the command runs prebuilt or from its sources.
+        const version = codeVersion(plugins);
         const cache = o.cache ? new ResultCache(join(out, ".vmlab-cache"), version) : undefined;
-        const bar = process.stderr.isTTY && !o.json
-          ? new MultiBar({ clearOnComplete: true, format: " {bar} {value}/{total} cells | {failing} failing | {last}" }, Presets.shades_classic)
-          : undefined;
-        const progress = bar?.create(cells.length, 0, { last: "", failing: 0 });
+        const bar = process.stderr.isTTY && !o.json ? progressBar("cells", cells.length, { failing: 0 }, "{failing} failed") : undefined;
         let failing = 0;
         let fromCache = 0;
         const results = await runMatrix(cells, {
@@ -100,15 +90,15 @@ export function register(program: Command): void {
           onProgress: (done, _total, last, cached) => {
             if (cached) fromCache++;
             const where = `${last.scenario} ${last.configuration.label} ${last.configuration.machine}`;
-            // A failing cell is shown as soon as it ends; the others keep running. A
-            // divergence the model predicts is no failure (it is in the report).
+            // A failed cell is shown as soon as it ends; the others keep running. A divergence
+            // a theorem predicts is not a failure: the summary counts it apart.
             if (cellVerdict(last) === "failed") {
               failing++;
               const line = `${where}: ${statusOf(last)}\n`;
               if (bar) bar.log(line);
               else if (!o.json) process.stderr.write(line);
             }
-            progress?.update(done, { last: where, failing });
+            bar?.update(done, { last: where, failing });
           },
         });
         bar?.stop();
@@ -116,43 +106,46 @@ export function register(program: Command): void {
         const name = out.split("/").pop() ?? "default";
         const meta = {
           createdAt: new Date().toISOString(),
-          versions: { vmlab: "0.1.0", node: process.version, code: version },
+          versions: { vmlab: VERSION, node: process.version, code: version },
           machineProfiles: machines.map((m) => getMachineProfile(m)),
           skipped,
           wallMs,
           strategies: catalog.map((s) => ({ name: s.name, kind: s.kind, description: s.description })),
         };
         let files: string[];
-        if (o.shard) {
+        if (shard) {
           // A shard's results, for `vmlab merge` to join into the whole matrix's report.
-          const shard: ShardFile = {
+          const file: ShardFile = {
             format: SHARD_FORMAT,
-            shard: o.shard,
+            shard,
             matrix: matrixIdentity(matrix, { codeVersion: version, budget: o.budget, skipped }),
             meta,
             cells: picked.map((index, k) => ({ index, result: results[k]! })),
           };
-          files = [join(out, shardFileName(o.shard))];
-          writeFileSync(files[0]!, JSON.stringify(shard) + "\n");
+          files = [join(out, shardFileName(shard))];
+          writeFileSync(files[0]!, JSON.stringify(file) + "\n");
         } else {
           files = writeReport(out, results, { name, ...meta });
         }
         // Cells taken from the cache; runs stored in it (with the native references the matrix ran for itself).
         const cached = cache ? { folder: join(out, ".vmlab-cache"), hits: fromCache, stored: cache.stored } : undefined;
-        if (o.json) printJson({ ...(o.shard ? { shard: o.shard } : {}), results, skipped, files, wallMs, ...(cached ? { cache: cached } : {}) });
+        if (o.json) printJson({ ...(shard ? { shard } : {}), results, skipped, files, wallMs, ...(cached ? { cache: cached } : {}) });
         else {
-          process.stdout.write(terminalTable(results));
-          process.stdout.write(terminalVmTable(results));
-          const which = o.shard ? `shard ${o.shard.index}/${o.shard.count}: ${results.length} of the matrix's ${matrix.length} cells` : `${results.length} cells`;
-          const hits = fromCache ? `, ${fromCache} from the cache` : "";
-          process.stderr.write(`${which} (${verdictSummary(results)}${hits}) in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}
-`);
+          const width = terminalWidth();
+          if (o.rows) {
+            process.stdout.write(terminalTable(results, width));
+            process.stdout.write(terminalVmTable(results, width));
+          } else process.stdout.write(matrixSummary(results, width));
+          const which = shard ? `shard ${shard.index}/${shard.count}: ` : "";
+          const hits = fromCache ? ` (${fromCache.toLocaleString("en-US")} from the cache)` : "";
+          process.stderr.write(`${which}${matrixCounts(results)}${hits}; ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
         }
         // Nothing useful ran: every cell failed to run at all.
-        if (results.length > 0 && results.every((r) => r.outcome === "error")) throw new CliError(`every cell of the matrix failed (first: ${results[0]!.error})`);
+        if (results.length > 0 && results.every((r) => r.outcome === "error")) {
+          throw new CliError(`every cell of the matrix failed (first: ${results[0]!.error})`, EXIT.failed);
+        }
         // A divergence the model predicts is a result; anything else failing is not.
-        if (results.some((r) => cellVerdict(r) === "failed")) process.exitCode = 3;
+        if (results.some((r) => cellVerdict(r) === "failed")) process.exitCode = EXIT.failed;
       },
     );
 }
-

@@ -1,30 +1,18 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { MAX_SHARD_FILE_BYTES, mergeShards, parseShardFile, SHARD_FILE_PATTERN, ShardError, type ShardFile } from "@vmlab/core";
-import { InputFileError, readInputFile } from "@vmlab/isa";
-import { cellVerdict, terminalTable, terminalVmTable, verdictSummary, writeReport } from "@vmlab/report";
-import { CliError } from "../errors.js";
-import { makeOutFolder } from "../out-folder.js";
+import type { ShardFile } from "@vmlab/core";
+import { CliError, EXIT } from "../errors.js";
 import { printJson } from "../options.js";
-
-/** A shard file's text; a device, a FIFO or a file past MAX_SHARD_FILE_BYTES is refused. */
-function shardText(file: string): string {
-  try {
-    return readInputFile(file, MAX_SHARD_FILE_BYTES, "a shard result file").toString("utf8");
-  } catch (e) {
-    if (e instanceof InputFileError) throw new CliError(`${file}: ${e.message}`);
-    throw e;
-  }
-}
+import { terminalWidth } from "../terminal.js";
 
 /** The shard files a folder holds (or the file itself). */
-function shardFiles(path: string): string[] {
+function shardFiles(path: string, pattern: RegExp): string[] {
   if (!existsSync(path)) throw new CliError(`${path}: no such file or folder`);
   const st = statSync(path);
   if (st.isFile()) return [path];
   if (!st.isDirectory()) throw new CliError(`${path}: is not a regular file or a folder (a device, a FIFO or a socket)`);
-  const found = readdirSync(path).filter((f) => SHARD_FILE_PATTERN.test(f)).sort().map((f) => join(path, f));
+  const found = readdirSync(path).filter((f) => pattern.test(f)).sort().map((f) => join(path, f));
   if (found.length === 0) throw new CliError(`${path}: holds no shard results (shard-I-of-N.json, written by vmlab matrix --shard I/N)`);
   return found;
 }
@@ -35,12 +23,26 @@ export function register(program: Command): void {
     .description("join the results of `vmlab matrix --shard` into the whole matrix's report")
     .argument("<folders...>", "shard report folders (or shard-I-of-N.json files)")
     .option("--out <dir>", "report folder", "reports/merged")
+    .option("--rows", "print every cell as a row (default: a summary, scenario × configuration)")
     .option("--json", "print the results as JSON")
-    .action((folders: string[], o: { out: string; json?: boolean }) => {
+    .action(async (folders: string[], o: { out: string; rows?: boolean; json?: boolean }) => {
+      const { MAX_SHARD_FILE_BYTES, mergeShards, parseShardFile, SHARD_FILE_PATTERN, ShardError } = await import("@vmlab/core");
+      const { InputFileError, readInputFile } = await import("@vmlab/isa");
+      // A shard file's text; a device, a FIFO or a file past MAX_SHARD_FILE_BYTES is refused.
+      const shardText = (file: string): string => {
+        try {
+          return readInputFile(file, MAX_SHARD_FILE_BYTES, "a shard result file").toString("utf8");
+        } catch (e) {
+          if (e instanceof InputFileError) throw new CliError(`${file}: ${e.message}`);
+          throw e;
+        }
+      };
+      const { cellVerdict, matrixCounts, matrixSummary, terminalTable, terminalVmTable, writeReport } = await import("@vmlab/report");
+      const { makeOutFolder } = await import("../out-folder.js");
       const shards: { file: string; shard: ShardFile }[] = [];
       let merged;
       try {
-        for (const file of folders.flatMap(shardFiles)) shards.push({ file, shard: parseShardFile(shardText(file), file) });
+        for (const file of folders.flatMap((f) => shardFiles(f, SHARD_FILE_PATTERN))) shards.push({ file, shard: parseShardFile(shardText(file), file) });
         merged = mergeShards(shards);
       } catch (e) {
         if (e instanceof ShardError) throw new CliError(e.message);
@@ -51,11 +53,14 @@ export function register(program: Command): void {
       const files = writeReport(out, results, { name: out.split("/").pop() ?? "merged", ...meta });
       if (o.json) printJson({ results, skipped: meta.skipped, files, wallMs: meta.wallMs });
       else {
-        process.stdout.write(terminalTable(results));
-        process.stdout.write(terminalVmTable(results));
-        process.stderr.write(`${results.length} cells from ${shards.length} shards (${verdictSummary(results)}); wrote ${files.join(", ")}\n`);
+        const width = terminalWidth();
+        if (o.rows) {
+          process.stdout.write(terminalTable(results, width));
+          process.stdout.write(terminalVmTable(results, width));
+        } else process.stdout.write(matrixSummary(results, width));
+        process.stderr.write(`${matrixCounts(results)}, from ${shards.length} shards; wrote ${files.join(", ")}\n`);
       }
       // As the matrix: a cell that fails (not a divergence the model predicts) fails the merge.
-      if (results.some((r) => cellVerdict(r) === "failed")) process.exitCode = 3;
+      if (results.some((r) => cellVerdict(r) === "failed")) process.exitCode = EXIT.failed;
     });
 }

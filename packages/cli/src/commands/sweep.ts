@@ -1,25 +1,22 @@
 import type { Command } from "commander";
-import { MultiBar, Presets } from "cli-progress";
-import {
-  COST_KEY_NAMES, ConfigurationError, DEFAULT_MACHINE_PROFILE, MAX_COST_CYCLES, MAX_WORKERS, DERIVED_PARAMETERS, enumerateConfigurations, getMachineProfile, resolveConfiguration,
-  runMatrix, withParameter, type Configuration, type MachineProfile, type MatrixCell,
-} from "@vmlab/core";
-import { listScenarios, type Scenario } from "@vmlab/guest";
-import { PROFILE_NAMES } from "@vmlab/isa";
-import { crossovers, statusOf, sweepOf, sweepTables, writeSweep, type SweepMetric } from "@vmlab/report";
-import { CliError } from "../errors.js";
-import { makeOutFolder } from "../out-folder.js";
-import { levelsOption, parseCount, parseWorkers, printJson, parseBudget } from "../options.js";
-import { commaList, loadStrategies, scenarioOrFail } from "../strategies.js";
+import { NAMES } from "../names.js";
+import { CliError, EXIT } from "../errors.js";
+import { choiceOption, commaList, levelsOption, parseCount, parseBudget, parseWorkers, profileOption, checkNames, printJson } from "../options.js";
+import { unknownName } from "../did-you-mean.js";
+import { refusal } from "../refusal.js";
+import { n } from "../terminal.js";
+import type { Configuration, MachineProfile, MatrixCell } from "@vmlab/core";
+import type { Scenario } from "@vmlab/guest";
+import type { SweepMetric } from "@vmlab/report";
 
 /** What a sweep can vary: any cost, or a named combination of costs (its parts scaled in proportion). */
-export const SWEEP_PARAMETERS: readonly string[] = [...COST_KEY_NAMES, ...Object.keys(DERIVED_PARAMETERS)];
+export const SWEEP_PARAMETERS: readonly string[] = [...NAMES.costKeys, ...Object.keys(NAMES.derivedParameters)];
 
 function parseCost(flag: string) {
   return (v: string): number => {
     const n = Number(v.replace(/_/g, ""));
     if (v.trim() === "" || !Number.isFinite(n) || n < 0) throw new CliError(`${flag} must be a non-negative number of cycles (got '${v}')`);
-    if (n > MAX_COST_CYCLES) throw new CliError(`${flag} must be at most ${MAX_COST_CYCLES.toLocaleString("en-US")} cycles (got '${v}')`);
+    if (n > NAMES.maxCostCycles) throw new CliError(`${flag} must be at most ${NAMES.maxCostCycles.toLocaleString("en-US")} cycles (got '${v}')`);
     return n;
   };
 }
@@ -41,7 +38,7 @@ export function register(program: Command): void {
     .description("rerun configurations over a range of one machine-profile cost; tables and a line chart of slowdown (or cycles) against it")
     .requiredOption(
       "--param <cost>",
-      `the cost to vary: a cost (${COST_KEY_NAMES.join(", ")}) or a combination (${Object.entries(DERIVED_PARAMETERS).map(([k, d]) => `${k} = ${d.of.join(" + ")}`).join("; ")})`,
+      `the cost to vary: a cost (${NAMES.costKeys.join(", ")}) or a combination (${Object.entries(NAMES.derivedParameters).map(([k, of]) => `${k} = ${of.join(" + ")}`).join("; ")})`,
     )
     .requiredOption("--from <cycles>", "first value", parseCost("--from"))
     .requiredOption("--to <cycles>", "last value", parseCost("--to"))
@@ -49,107 +46,98 @@ export function register(program: Command): void {
     .option("--scenarios <list>", "comma-separated scenario names (default: all)", commaList("--scenarios", "scenario"))
     .option("--cpus <list>", "comma-separated CPU strategies (default: every one the profile can host)", commaList("--cpus", "CPU strategy"))
     .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList("--memories", "memory strategy"))
-    .option("--profile <name>", `ISA profile (${PROFILE_NAMES.join(", ")})`, "x86-like")
+    .addOption(profileOption())
     .addOption(levelsOption())
-    .option("--machine <profile>", "machine profile the other costs come from, or a .json file", DEFAULT_MACHINE_PROFILE)
-    .option("--metric <what>", "slowdown (against native at the same value) or cycles", "slowdown")
+    .option("--machine <profile>", "machine profile the other costs come from, or a .json file", NAMES.defaultMachine)
+    .addOption(choiceOption("--metric <what>", "slowdown (against native at the same value) or cycles", "metric", ["slowdown", "cycles"]).default("slowdown"))
     .option("--budget <n>", "guest instruction budget for every run (default: each scenario's)", parseBudget())
-    .option("--workers <n>", `worker threads, at most ${MAX_WORKERS} (default: one per core)`, parseWorkers())
+    .option("--workers <n>", `worker threads, at most ${NAMES.maxWorkers} (default: one per core)`, parseWorkers())
     .option("--out <dir>", "folder for sweep.html, sweep.json and sweep.csv (default: reports/sweep-<param>)")
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the sweep as JSON")
-    .action(
-      async (o: {
-        param: string; from: number; to: number; steps: number; scenarios?: string[]; cpus?: string[]; memories?: string[]; profile: string;
-        levels?: number; machine: string; metric: string; budget?: number; workers?: number; out?: string; config?: string; json?: boolean;
-      }) => {
-        if (!SWEEP_PARAMETERS.includes(o.param)) throw new CliError(`unknown cost '${o.param}' for --param (valid: ${SWEEP_PARAMETERS.join(", ")})`);
-        if (o.metric !== "slowdown" && o.metric !== "cycles") throw new CliError(`--metric must be slowdown or cycles (got '${o.metric}')`);
-        if (!PROFILE_NAMES.includes(o.profile as never)) throw new CliError(`unknown profile '${o.profile}' (valid: ${PROFILE_NAMES.join(", ")})`);
-        const metric = o.metric as SweepMetric;
-        let base: MachineProfile;
-        try {
-          base = getMachineProfile(o.machine);
-        } catch (e) {
-          throw new CliError((e as Error).message);
-        }
-        const { packages, catalog } = await loadStrategies(o.config);
-        const cpuNames = catalog.filter((s) => s.kind === "cpu").map((s) => s.name);
-        const memoryNames = catalog.filter((s) => s.kind === "memory").map((s) => s.name);
-        for (const c of o.cpus ?? []) if (!cpuNames.includes(c)) throw new CliError(`unknown CPU strategy '${c}' (valid: ${cpuNames.join(", ")})`);
-        for (const m of o.memories ?? []) if (!memoryNames.includes(m)) throw new CliError(`unknown memory strategy '${m}' (valid: ${memoryNames.join(", ")})`);
-        const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios();
-        const levels = o.levels !== undefined ? { levels: o.levels } : {};
+    .action(async (o: { param: string; from: number; to: number; steps: number; scenarios?: string[]; cpus?: string[]; memories?: string[]; profile: string; levels?: number; machine: string; metric: string; budget?: number; workers?: number; out?: string; config?: string; json?: boolean; }) => {
+      const { ConfigurationError, enumerateConfigurations, resolveConfiguration, runMatrix, withParameter } = await import("@vmlab/core");
+      const { listScenarios } = await import("@vmlab/guest");
+      const { cellVerdict, crossovers, statusOf, sweepOf, sweepTables, writeSweep } = await import("@vmlab/report");
+      const { makeOutFolder } = await import("../out-folder.js");
+      const { progressBar } = await import("../progress.js");
+      const { cpuNames: cpuNamesOf, loadStrategies, machineOrFail, memoryNames: memoryNamesOf, scenarioOrFail } = await import("../strategies.js");
+      if (!SWEEP_PARAMETERS.includes(o.param)) throw new CliError(unknownName("cost", o.param, SWEEP_PARAMETERS, "for --param"));
+      const metric = o.metric as SweepMetric;
+      const base: MachineProfile = machineOrFail(o.machine);
+      const { packages, catalog } = await loadStrategies(o.config);
+      const cpuNames = cpuNamesOf(catalog);
+      checkNames("CPU strategy", o.cpus, cpuNames);
+      checkNames("memory strategy", o.memories, memoryNamesOf(catalog));
+      const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios();
+      const levels = o.levels !== undefined ? { levels: o.levels } : {};
 
-        let configurations: Configuration[];
-        let native: Configuration;
-        let skipped: { label: string; reason: string }[];
-        try {
-          const e = enumerateConfigurations(catalog, {
-            profiles: [o.profile],
-            cpus: (o.cpus ?? cpuNames).filter((c) => c !== "native"),
-            ...(o.memories ? { memories: o.memories } : {}),
-            machines: [o.machine],
-            ...levels,
-          });
-          configurations = e.configurations;
-          skipped = e.skipped;
-          native = resolveConfiguration({ profile: o.profile, cpu: "native", machine: base, ...levels }, catalog);
-        } catch (e) {
-          if (e instanceof ConfigurationError) throw new CliError(e.message);
-          throw e;
-        }
-        if (configurations.length === 0 && (o.cpus ?? []).some((c) => c !== "native")) {
-          throw new CliError(`no configuration can run: ${skipped.map((s) => `${s.label}: ${s.reason}`).join("; ")}`);
-        }
-        if (metric === "slowdown" && configurations.length === 0) throw new CliError("nothing to compare with native: name a CPU strategy other than native in --cpus");
+      let configurations: Configuration[];
+      let native: Configuration;
+      let skipped: { label: string; reason: string }[];
+      try {
+        const e = enumerateConfigurations(catalog, {
+          profiles: [o.profile],
+          cpus: (o.cpus ?? cpuNames).filter((c) => c !== "native"),
+          ...(o.memories ? { memories: o.memories } : {}),
+          machines: [o.machine],
+          ...levels,
+        });
+        configurations = e.configurations;
+        skipped = e.skipped;
+        native = resolveConfiguration({ profile: o.profile, cpu: "native", machine: base, ...levels }, catalog);
+      } catch (e) {
+        if (e instanceof ConfigurationError) throw new CliError(e.message);
+        throw e;
+      }
+      if (configurations.length === 0 && (o.cpus ?? []).some((c) => c !== "native")) {
+        throw new CliError(refusal(skipped));
+      }
+      if (metric === "slowdown" && configurations.length === 0) throw new CliError("nothing to compare with native: name a CPU strategy other than native in --cpus");
 
-        const values = sweepValues(o.from, o.to, o.steps);
-        // One machine profile per value: the base with the one cost (or combination) changed.
-        const variants = values.map((v): MachineProfile => ({
-          ...base,
-          name: `${base.name} ${o.param}=${v}`,
-          description: `${base.description}; ${o.param} = ${v}`,
-          costs: withParameter(base.costs, o.param, v),
-        }));
-        const valueOf = new Map(variants.map((m, i) => [m.name, values[i]!]));
-        const cells: MatrixCell[] = [];
-        for (const machine of variants) {
-          for (const scenario of scenarios) {
-            for (const c of [native, ...configurations]) {
-              cells.push({ scenario, configuration: { ...c, machine } });
-            }
+      const values = sweepValues(o.from, o.to, o.steps);
+      // One machine profile per value: the base with the one cost (or combination) changed.
+      const variants = values.map((v): MachineProfile => ({
+        ...base,
+        name: `${base.name} ${o.param}=${v}`,
+        description: `${base.description}; ${o.param} = ${v}`,
+        costs: withParameter(base.costs, o.param, v),
+      }));
+      const valueOf = new Map(variants.map((m, i) => [m.name, values[i]!]));
+      const cells: MatrixCell[] = [];
+      for (const machine of variants) {
+        for (const scenario of scenarios) {
+          for (const c of [native, ...configurations]) {
+            cells.push({ scenario, configuration: { ...c, machine } });
           }
         }
-        // Made once everything is known to be runnable: a refused sweep leaves no folder.
-        const out = makeOutFolder(o.out ?? `reports/sweep-${o.param}`);
-        const started = performance.now();
-        const bar = process.stderr.isTTY && !o.json
-          ? new MultiBar({ clearOnComplete: true, format: " {bar} {value}/{total} runs | {last}" }, Presets.shades_classic)
-          : undefined;
-        const progress = bar?.create(cells.length, 0, { last: "" });
-        const results = await runMatrix(cells, {
-          strategyPackages: packages,
-          ...(o.workers ? { workers: o.workers } : {}),
-          ...(o.budget ? { budget: o.budget } : {}),
-          onProgress: (done, _total, last) => {
-            if (last.outcome !== "halt" || last.properties?.equivalent === false) {
-              const line = `${last.scenario} ${last.configuration.label} ${last.configuration.machine}: ${statusOf(last)}\n`;
-              if (bar) bar.log(line);
-              else if (!o.json) process.stderr.write(line);
-            }
-            progress?.update(done, { last: `${last.scenario} ${last.configuration.label} ${last.configuration.machine}` });
-          },
-        });
-        bar?.stop();
-        const sweep = sweepOf(o.param, base.name, values, metric, results, (name) => valueOf.get(name));
-        const files = writeSweep(out, sweep);
-        const wallMs = performance.now() - started;
-        if (o.json) printJson({ ...sweep, crossovers: crossovers(sweep), skipped, files, wallMs });
-        else {
-          process.stdout.write(sweepTables(sweep));
-          process.stderr.write(`${results.length} runs in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
-        }
-      },
-    );
+      }
+      // Made once everything is known to be runnable: a refused sweep leaves no folder.
+      const out = makeOutFolder(o.out ?? `reports/sweep-${o.param}`);
+      const started = performance.now();
+      const bar = process.stderr.isTTY && !o.json ? progressBar("runs", cells.length, {}) : undefined;
+      const results = await runMatrix(cells, {
+        strategyPackages: packages,
+        ...(o.workers ? { workers: o.workers } : {}),
+        ...(o.budget ? { budget: o.budget } : {}),
+        onProgress: (done, _total, last) => {
+          if (cellVerdict(last) === "failed") {
+            const line = `${last.scenario} ${last.configuration.label} ${last.configuration.machine}: ${statusOf(last)}\n`;
+            if (bar) bar.log(line);
+            else if (!o.json) process.stderr.write(line);
+          }
+          bar?.update(done, { last: `${last.scenario} ${last.configuration.label} ${last.configuration.machine}` });
+        },
+      });
+      bar?.stop();
+      const sweep = sweepOf(o.param, base.name, values, metric, results, (name) => valueOf.get(name));
+      const files = writeSweep(out, sweep);
+      const wallMs = performance.now() - started;
+      if (o.json) printJson({ ...sweep, crossovers: crossovers(sweep), skipped, files, wallMs });
+      else {
+        process.stdout.write(sweepTables(sweep));
+        process.stderr.write(`${n(results.length)} runs in ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);
+      }
+      if (results.some((r) => cellVerdict(r) === "failed")) process.exitCode = EXIT.failed;
+    });
 }

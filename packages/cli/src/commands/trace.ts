@@ -1,59 +1,55 @@
-import { Option, type Command } from "commander";
-import { DEFAULT_MACHINE_PROFILE, runConfiguration, symbolize, TraceLog } from "@vmlab/core";
-import { TRACE_STARTS, traceSteps, traceTable, type TraceStart } from "@vmlab/report";
-import { levelsOption, parseCount, printJson, parseBudget } from "../options.js";
-import { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } from "../strategies.js";
+import type { Command } from "commander";
+import { NAMES } from "../names.js";
+import { choiceOption, levelsOption, parseCount, parseBudget, profileOption, printJson } from "../options.js";
+import { EXIT } from "../errors.js";
+import { terminalWidth } from "../terminal.js";
+import type { TraceStart } from "@vmlab/report";
 
 /** Raw events recorded at most (a trace is for reading, not for whole long runs). */
-const EVENT_LIMIT = 200_000;
+export const EVENT_LIMIT = 200_000;
 
 export function register(program: Command): void {
   program
     .command("trace")
     .description("show a run step by step: Process | Operating System | VMM (two columns on bare metal)")
     .argument("<scenario>", "scenario name (see `vmlab list`) or path to a scenario folder")
-    .option("--profile <name>", "ISA profile", "mips-like")
+    .addOption(profileOption())
     .addOption(levelsOption())
     .option("--cpu <strategy>", "CPU strategy", "trap-emulate")
     .option("--memory <strategy>", "memory strategy (default: the CPU strategy's first that fits the profile)")
-    .option("--machine <profile>", "machine (cost) profile, or a .json file", DEFAULT_MACHINE_PROFILE)
+    .option("--machine <profile>", "machine (cost) profile, or a .json file", NAMES.defaultMachine)
     .option("--events <n>", "number of steps to show", parseCount("--events"), 12)
-    .addOption(new Option("--start <where>", "where the table begins").choices([...TRACE_STARTS]).default("user"))
+    .addOption(choiceOption("--start <where>", "where the table begins", "start", NAMES.traceStarts).default("user"))
     .option("--all", "every monitor event as a step of its own (nothing folded)")
     .option("--budget <n>", "guest instruction budget (default: the scenario's)", parseBudget())
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the steps as JSON")
-    .action(
-      async (
-        name: string,
-        o: {
-          profile: string; levels?: number; cpu: string; memory?: string; machine: string; events: number; start: TraceStart; all?: boolean;
-          budget?: number; config?: string; json?: boolean;
-        },
-      ) => {
-        const { modules, catalog } = await loadStrategies(o.config);
-        const config = configurationOrFail(
-          { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine, cpu: o.cpu, ...(o.memory !== undefined ? { memory: o.memory } : {}) },
-          catalog,
-        );
-        const scenario = scenarioOrFail(name);
-        const log = new TraceLog(EVENT_LIMIT);
-        runConfiguration(config, scenario, modules, { trace: log, ...(o.budget !== undefined ? { budget: o.budget } : {}) });
-        const image = imageFor(scenario, config, catalog);
-        const steps = traceSteps(log.events, { start: o.start, steps: o.events, all: o.all === true, symbolize: (pc) => symbolize(image, pc) });
-        const columns = config.cpu === "native" ? 2 : 3;
-        // Nothing to show exits 3, whichever way it is printed.
-        if (steps.length === 0) process.exitCode = 3;
-        if (o.json) {
-          printJson({ scenario: scenario.name, configuration: config.label, columns, start: o.start, steps });
-          return;
-        }
-        process.stdout.write(`${scenario.name} on ${config.label}, from ${o.start === "user" ? "the first step of a user process" : `the first ${o.start}`}:\n`);
-        if (steps.length === 0) {
-          process.stdout.write(`(no ${o.start} event in this run)\n`);
-          return;
-        }
-        process.stdout.write(traceTable(steps, columns));
-      },
-    );
+    .action(async (name: string, o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; events: number; start: TraceStart; all?: boolean; budget?: number; config?: string; json?: boolean; }) => {
+      const { runConfiguration, symbolize, TraceLog } = await import("@vmlab/core");
+      const { traceSteps, traceTable } = await import("@vmlab/report");
+      const { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } = await import("../strategies.js");
+      const { modules, catalog } = await loadStrategies(o.config);
+      const scenario = scenarioOrFail(name);
+      const config = configurationOrFail(
+        { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine, cpu: o.cpu, ...(o.memory !== undefined ? { memory: o.memory } : {}) },
+        catalog,
+      );
+      const log = new TraceLog(EVENT_LIMIT);
+      runConfiguration(config, scenario, modules, { trace: log, ...(o.budget !== undefined ? { budget: o.budget } : {}) });
+      const image = imageFor(scenario, config, catalog);
+      const steps = traceSteps(log.events, { start: o.start, steps: o.events, all: o.all === true, symbolize: (pc) => symbolize(image, pc) });
+      const columns = config.cpu === "native" ? 2 : 3;
+      // Nothing to show is a failure, whichever way it is printed.
+      if (steps.length === 0) process.exitCode = EXIT.failed;
+      if (o.json) {
+        printJson({ scenario: scenario.name, configuration: config.label, columns, start: o.start, steps });
+        return;
+      }
+      process.stdout.write(`${scenario.name} on ${config.label}, from ${o.start === "user" ? "the first step of a user process" : `the first ${o.start}`}:\n`);
+      if (steps.length === 0) {
+        process.stdout.write(`(no ${o.start} event in this run)\n`);
+        return;
+      }
+      process.stdout.write(traceTable(steps, columns, terminalWidth()));
+    });
 }

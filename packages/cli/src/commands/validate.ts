@@ -1,9 +1,5 @@
 import type { Command } from "commander";
-import { validateModel } from "@vmlab/core";
-import { VALIDATION_HEADER, validationRows } from "@vmlab/report";
-import { table } from "table";
 import { printJson } from "../options.js";
-import { loadStrategies } from "../strategies.js";
 
 export function register(program: Command): void {
   program
@@ -11,6 +7,10 @@ export function register(program: Command): void {
     .description("run what the model is checked against and print published beside modeled figures, with the ratio, the tolerance and the source")
     .option("--json", "print as JSON")
     .action(async (o: { json?: boolean }) => {
+      const { validateModel } = await import("@vmlab/core");
+      const { VALIDATION_HEADER, validationRows } = await import("@vmlab/report");
+      const { table } = await import("../text-table.js");
+      const { loadStrategies } = await import("../strategies.js");
       const { modules } = await loadStrategies();
       const results = validateModel(modules);
       const failing = results.filter((r) => !r.pass).length;

@@ -231,7 +231,7 @@ export class Cpu {
    * Called when a watched physical page is written (a store, DMA, a loader): a binary
    * translator keeps its translations coherent with it. See `watchCode`.
    */
-  codeWritten: ((pa: number) => void) | undefined = undefined;
+  codeWritten: ((pa: number, end: number) => void) | undefined = undefined;
   /**
    * Called when the guest writes the work-marker port (PORT.WORK_MARK) with the value
    * and the instructions retired before that OUT. Not a device: nothing is counted.
@@ -281,7 +281,7 @@ export class Cpu {
         const to = (Math.min(end, (page + 1) << PAGE_SHIFT) + 3) >>> 2;
         for (let wi = from; wi < to; wi++) this.core[DECODED_BASE + 2 * wi] = 0;
         this.counters.codeInvalidations++;
-        if (this.codeWritten) this.codeWritten(Math.max(start, page << PAGE_SHIFT));
+        if (this.codeWritten) this.codeWritten(Math.max(start, page << PAGE_SHIFT), Math.min(end, (page + 1) << PAGE_SHIFT));
       }
     }
   }
@@ -325,7 +325,7 @@ export class Cpu {
 
   /** A store hit a page holding decoded code: drop the decode of that word. */
   private storeIntoCode(pa: number): void {
-    if (this.codeWritten) this.codeWritten(pa);
+    if (this.codeWritten) this.codeWritten(pa, pa + 1);
     const slot = DECODED_BASE + ((pa >>> 2) << 1);
     if (this.core[slot] !== 0) {
       this.core[slot] = 0;
