@@ -98,7 +98,10 @@ export function readImageFile(bytes: Uint8Array, fileName: string): ImageFromFil
     const address = view.getUint32(p, true);
     const length = view.getUint32(p + 4, true);
     need(p + 8, pad4(length));
-    if (address + length > 0x100000000) throw new ImageFormatError(`${fileName}: segment ${k} (${length} bytes at 0x${address.toString(16)}) runs past the end of the address space`);
+    // As the assembler: a segment ends below 2^32 (its end address is a 32-bit number).
+    if (address + length >= 0x100000000) {
+      throw new ImageFormatError(`${fileName}: segment ${k} (${length} bytes at 0x${address.toString(16)}) ${address + length > 0x100000000 ? "runs past" : "reaches"} the end of the address space`);
+    }
     total += length;
     if (total > MAX_IMAGE_BYTES) throw new ImageFormatError(`${fileName}: segments of more than ${MAX_IMAGE_BYTES.toLocaleString("en-US")} bytes (8 MiB), more than an image may hold`);
     segments.push({ address, bytes: bytes.slice(p + 8, p + 8 + length) });

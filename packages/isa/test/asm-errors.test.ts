@@ -174,7 +174,7 @@ describe("bad options", () => {
   });
 
   it("an address past the 32-bit space, or padding too large: a file:line:col each, not an internal error", () => {
-    expect(() => assemble("        .org 0xFFFFFFFC\n        halt\n", { file: "t.s" })).toThrow(/t\.s:2:9: 4 bytes at 0xfffffffc run past the end of the address space/);
+    expect(() => assemble("        .org 0xFFFFFFFC\n        halt\n", { file: "t.s" })).toThrow(/t\.s:2:9: 4 bytes at 0xfffffffc reach the end of the address space \(an image ends below it\)/);
     expect(() => assemble("        .org 4\n        .word 1\n        .align 0x80000000\n", { file: "t.s" })).toThrow(
       /t\.s:3:16: \.align 2147483648 at 0x8: 2147483640 bytes of padding, more than an image may hold/,
     );

@@ -73,6 +73,14 @@ describe("image file", () => {
     expect(() => writeImageFile({ entry: 0, segments: [], symbols: { ["x".repeat(70000)]: 0 } })).toThrow(ImageFormatError);
   });
 
+  it("a segment that reaches the end of the address space is refused, as the assembler refuses it", () => {
+    // Found by the fuzz suite: 8 bytes at 0xfffffff8 were read, and their disassembly did not assemble.
+    const bytes = writeImageFile({ entry: 0, segments: [{ address: 0xfffffff8, bytes: new Uint8Array(8) }], symbols: {} });
+    expect(() => readImageFile(bytes, "end.img")).toThrow("end.img: segment 0 (8 bytes at 0xfffffff8) reaches the end of the address space");
+    const ok = writeImageFile({ entry: 0, segments: [{ address: 0xfffffff0, bytes: new Uint8Array(8) }], symbols: {} });
+    expect(readImageFile(ok, "ok.img").segments[0]!.address).toBe(0xfffffff0);
+  });
+
   it("a segment length of 2^31 or more is a truncated file, not a host error", () => {
     // The first segment's length field sits after the 16-byte header, the 8 bytes of an
     // empty profile and the segment's 4-byte address.

@@ -225,7 +225,8 @@ export function assemble(source: string, options: AssembleOptions): Image {
     }
     // The location counter is 32 bits: a statement may not reach the end of the address space.
     if (loc + s.size >= 0x100000000) {
-      throw new PosError(`${s.size} bytes at 0x${loc.toString(16)} run past the end of the address space`, s.col);
+      const how = loc + s.size > 0x100000000 ? "run past the end of the address space" : "reach the end of the address space (an image ends below it)";
+      throw new PosError(`${s.size} bytes at 0x${loc.toString(16)} ${how}`, s.col);
     }
     if (imageBytes + s.size > MAX_IMAGE_BYTES) {
       throw new PosError(`${s.size} bytes here make the image larger than ${MAX_IMAGE_BYTES.toLocaleString("en-US")} bytes (8 MiB)`, s.col);
