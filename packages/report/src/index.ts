@@ -3,7 +3,7 @@ export { toCsv, toMarkdown, toHtml, writeReport, rewriteReport, chartJsSource, c
 export { verdictOf, predictionOf, isRealFailure, type Verdict, type VerdictKind, type Prediction } from "./verdict.js";
 export type { StrategyNote } from "./meta.js";
 export { slowdowns, statusOf, predictedStatus, cellVerdict, verdictSummary, fmtInt } from "./summary.js";
-export { matrixSummary, matrixCounts, fitWidths, fmtSlowdown, wrapLine, PREDICTED_MARK, FAILED_MARK } from "./terminal.js";
+export { matrixSummary, matrixTerminalText, matrixCounts, fitWidths, fmtSlowdown, wrapLine, PREDICTED_MARK, FAILED_MARK } from "./terminal.js";
 export { traceSteps, traceTable, TRACE_STARTS, type TraceStart, type TraceStep, type TraceOptions } from "./trace.js";
 export {
   sweepOf, sweepTables, sweepCsv, sweepHtml, writeSweep, crossovers, crossoverText, series, sweepGroups, GEOMEAN,

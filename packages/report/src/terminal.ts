@@ -5,6 +5,7 @@ import wrapAnsi from "wrap-ansi";
 import type { RunResult } from "@vmlab/core";
 import { cellVerdict, fmtInt, slowdowns, statusOf } from "./summary.js";
 import { predictionOf, verdictOf } from "./verdict.js";
+import { terminalTable, terminalVmTable } from "./tables.js";
 
 /** Short column names, as the literature abbreviates the techniques. */
 const CPU_ABBREVIATIONS: Record<string, string> = {
@@ -217,4 +218,9 @@ export function matrixCounts(results: readonly RunResult[]): string {
     n[v === "ok" ? (verdictOf(r).kind === "reference" ? "reference" : "equivalent") : v]++;
   }
   return `${fmtInt(results.length)} cell${results.length === 1 ? "" : "s"}: ${fmtInt(n.reference)} native, ${fmtInt(n.equivalent)} equivalent, ${fmtInt(n.predicted)} diverge${n.predicted === 1 ? "s" : ""} as predicted, ${fmtInt(n.failed)} failed`;
+}
+
+/** What `matrix` and `merge` print on the terminal: the summary, or with `rows` every cell and VM. */
+export function matrixTerminalText(results: readonly RunResult[], width: number, rows = false): string {
+  return rows ? terminalTable(results, width) + terminalVmTable(results, width) : matrixSummary(results, width);
 }

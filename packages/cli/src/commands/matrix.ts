@@ -38,7 +38,7 @@ export function register(program: Command): void {
           ShardError, shardFileName, shardOf,
         } = await import("@vmlab/core");
         const { listScenarios } = await import("@vmlab/guest");
-        const { cellVerdict, matrixCounts, matrixSummary, statusOf, terminalTable, terminalVmTable, writeReport } = await import("@vmlab/report");
+        const { cellVerdict, matrixCounts, matrixTerminalText, statusOf, writeReport } = await import("@vmlab/report");
         const { makeOutFolder } = await import("../out-folder.js");
         const { progressBar } = await import("../progress.js");
         const { cpuNames, loadStrategies, machineOrFail, memoryNames, scenarioOrFail } = await import("../strategies.js");
@@ -131,11 +131,7 @@ export function register(program: Command): void {
         const cached = cache ? { folder: join(out, ".vmlab-cache"), hits: fromCache, stored: cache.stored } : undefined;
         if (o.json) printJson({ ...(shard ? { shard } : {}), results, skipped, files, wallMs, ...(cached ? { cache: cached } : {}) });
         else {
-          const width = terminalWidth();
-          if (o.rows) {
-            process.stdout.write(terminalTable(results, width));
-            process.stdout.write(terminalVmTable(results, width));
-          } else process.stdout.write(matrixSummary(results, width));
+          process.stdout.write(matrixTerminalText(results, terminalWidth(), o.rows));
           const which = shard ? `shard ${shard.index}/${shard.count}: ` : "";
           const hits = fromCache ? ` (${fromCache.toLocaleString("en-US")} from the cache)` : "";
           process.stderr.write(`${which}${matrixCounts(results)}${hits}; ${(wallMs / 1000).toFixed(1)} s; wrote ${files.join(", ")}\n`);

@@ -37,7 +37,7 @@ export function register(program: Command): void {
           throw e;
         }
       };
-      const { cellVerdict, matrixCounts, matrixSummary, terminalTable, terminalVmTable, writeReport } = await import("@vmlab/report");
+      const { cellVerdict, matrixCounts, matrixTerminalText, writeReport } = await import("@vmlab/report");
       const { makeOutFolder } = await import("../out-folder.js");
       const shards: { file: string; shard: ShardFile }[] = [];
       let merged;
@@ -53,11 +53,7 @@ export function register(program: Command): void {
       const files = writeReport(out, results, { name: out.split("/").pop() ?? "merged", ...meta });
       if (o.json) printJson({ results, skipped: meta.skipped, files, wallMs: meta.wallMs });
       else {
-        const width = terminalWidth();
-        if (o.rows) {
-          process.stdout.write(terminalTable(results, width));
-          process.stdout.write(terminalVmTable(results, width));
-        } else process.stdout.write(matrixSummary(results, width));
+        process.stdout.write(matrixTerminalText(results, terminalWidth(), o.rows));
         process.stderr.write(`${matrixCounts(results)}, from ${shards.length} shards; wrote ${files.join(", ")}\n`);
       }
       // As the matrix: a cell that fails (not a divergence the model predicts) fails the merge.
