@@ -6,6 +6,7 @@
 //   u32 symbol count, per symbol: u32 address, u16 name length, UTF-8 name padded to 4.
 // Version 1 (no profile) is still read.
 import { MAX_IMAGE_BYTES, symbolTable, type Image, type Segment } from "./image.js";
+import { PROFILE_NAMES, PROFILES, type ProfileName } from "./profiles.js";
 
 const MAGIC = [0x56, 0x4d, 0x4c, 0x49]; // "VMLI"
 const VERSION = 2;
@@ -67,6 +68,17 @@ export function writeImageFile(image: Image, profile?: ImageProfile): Uint8Array
   return out;
 }
 
+/** A recorded profile vmlab knows, with a walker depth it has (a software-managed TLB records none). */
+function checkProfile(p: ImageProfile, fileName: string): void {
+  if (!(PROFILE_NAMES as readonly string[]).includes(p.name)) {
+    throw new ImageFormatError(`${fileName}: records an unknown profile '${JSON.stringify(p.name).slice(1, -1).slice(0, 40)}' (valid: ${PROFILE_NAMES.join(", ")})`);
+  }
+  const walker = PROFILES[p.name as ProfileName].mmu.kind === "walker";
+  if (p.levels !== undefined && !(walker && p.levels >= 2 && p.levels <= 4)) {
+    throw new ImageFormatError(`${fileName}: records ${p.levels} page-table levels for ${p.name}, which ${walker ? "has 2, 3 or 4" : "has a software-managed TLB"}`);
+  }
+}
+
 export function readImageFile(bytes: Uint8Array, fileName: string): ImageFromFile {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const need = (p: number, n: number): void => {
@@ -88,7 +100,10 @@ export function readImageFile(bytes: Uint8Array, fileName: string): ImageFromFil
     const len = view.getUint16(p + 4, true);
     need(p + 4, pad4(2 + len));
     const name = new TextDecoder().decode(bytes.subarray(p + 6, p + 6 + len));
-    if (name) profile = levels > 0 ? { name, levels } : { name };
+    if (name) {
+      profile = levels > 0 ? { name, levels } : { name };
+      checkProfile(profile, fileName);
+    }
     p += 4 + pad4(2 + len);
   }
   let total = 0;

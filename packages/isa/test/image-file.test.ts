@@ -73,6 +73,18 @@ describe("image file", () => {
     expect(() => writeImageFile({ entry: 0, segments: [], symbols: { ["x".repeat(70000)]: 0 } })).toThrow(ImageFormatError);
   });
 
+  it("a recorded profile vmlab does not know, or a walker depth it does not have, is refused naming the file", () => {
+    // Found by the fuzz suite: any name and any depth were read back as the image's profile.
+    const img = assemble("start: halt\n", { file: "t.s" });
+    expect(() => readImageFile(writeImageFile(img, { name: "arm-like" }), "a.img")).toThrow("a.img: records an unknown profile 'arm-like' (valid: mips-like, riscv-like, x86-like)");
+    expect(() => readImageFile(writeImageFile(img, { name: "riscv-like", levels: 8388609 }), "r.img")).toThrow(
+      "r.img: records 8388609 page-table levels for riscv-like, which has 2, 3 or 4",
+    );
+    expect(() => readImageFile(writeImageFile(img, { name: "mips-like", levels: 2 }), "m.img")).toThrow(
+      "m.img: records 2 page-table levels for mips-like, which has a software-managed TLB",
+    );
+  });
+
   it("a segment that reaches the end of the address space is refused, as the assembler refuses it", () => {
     // Found by the fuzz suite: 8 bytes at 0xfffffff8 were read, and their disassembly did not assemble.
     const bytes = writeImageFile({ entry: 0, segments: [{ address: 0xfffffff8, bytes: new Uint8Array(8) }], symbols: {} });

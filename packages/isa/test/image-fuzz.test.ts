@@ -7,13 +7,22 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { inputFuzzParameters } from "../../../tools/input-fuzz.js";
 import {
-  assemble, disassembleImage, getProfile, ImageFormatError, ImageLoadError, Machine, MAX_IMAGE_BYTES, readImageFile, writeImageFile, type Image,
+  assemble, disassembleImage, getProfile, ImageFormatError, ImageLoadError, Machine, MAX_IMAGE_BYTES, readImageFile, writeImageFile, type Image, type ImageFromFile,
 } from "../src/index.js";
 
 const example = fileURLToPath(new URL("../examples/hello-syscall.s", import.meta.url));
+const two = assemble("        .org 0x1000\nstart:  halt\nmsg:    .asciz \"abc\"\n        .org 0x80002000\nx:      .word 1, 2\ny:      .byte 3\n", { file: "t.s" });
+/** Version 1 (no profile): version 2's layout without the profile's 8 bytes after the header. */
+const versionOne = (v2: Uint8Array): Uint8Array => {
+  const v1 = Uint8Array.from([...v2.subarray(0, 16), ...v2.subarray(24)]);
+  v1[4] = 1;
+  return v1;
+};
 const GOOD: Uint8Array[] = [
-  writeImageFile(assemble(readFileSync(example, "utf8"), { file: "hello-syscall.s", defines: { RISCV_LIKE: 1, WALKER: 1 } })),
-  writeImageFile(assemble("        .org 0x1000\nstart:  halt\nmsg:    .asciz \"abc\"\n        .org 0x80002000\nx:      .word 1, 2\ny:      .byte 3\n", { file: "t.s" })),
+  writeImageFile(assemble(readFileSync(example, "utf8"), { file: "hello-syscall.s", defines: { RISCV_LIKE: 1, WALKER: 1 } }), { name: "riscv-like", levels: 3 }),
+  writeImageFile(two, { name: "mips-like" }),
+  writeImageFile(two),
+  versionOne(writeImageFile(two)),
   writeImageFile({ entry: 0, segments: [], symbols: {} }),
 ];
 const machine = new Machine({ profile: getProfile("riscv-like") });
@@ -64,7 +73,7 @@ const overlap = (image: Image): boolean =>
 
 /** An image that holds together, or one line naming the file. */
 function checkRead(bytes: Uint8Array): void {
-  let image: Image;
+  let image: ImageFromFile;
   try {
     image = readImageFile(bytes, "fuzz.img");
   } catch (e) {
@@ -78,7 +87,7 @@ function checkRead(bytes: Uint8Array): void {
   expect(image.segments.reduce((t, s) => t + s.bytes.length, 0)).toBeLessThanOrEqual(MAX_IMAGE_BYTES);
   expect(Object.values(image.symbols).every(isWord)).toBe(true);
   // Written again, it reads back the same.
-  const again = readImageFile(writeImageFile(image), "again.img");
+  const again = readImageFile(writeImageFile(image, image.profile), "again.img");
   expect(again).toEqual(image);
   // A machine loads it or says which segment does not fit; the disassembler takes any image.
   try {
