@@ -3,7 +3,7 @@
 // it shows. Each runs natively and under every faithful configuration of each profile.
 import { describe, expect, it } from "vitest";
 import { builtinModules } from "./helpers.js";
-import { firstDivergent, targets, describe as where, KERNEL_BUDGET } from "./random-check.js";
+import { firstDivergent, kernelPlan, targets, describe as where, KERNEL_BUDGET } from "./random-check.js";
 import { renderKernel, type KernelOp, type KernelPlan } from "./random-kernels.js";
 
 const modules = await builtinModules();
@@ -85,5 +85,15 @@ describe("kernels that once diverged: every faithful configuration equals native
   it("a PTBR write flushes the software-managed TLB too", () => {
     // The software-TLB monitor kept its virtual TLB: the second call through the low alias took no refill.
     expectEquivalent(plan([{ k: "alias", ret0: false, map: false }, { k: "ptbr", root: "off" }, { k: "alias", ret0: false, map: false }], { codePage: 0, timer: 150 }), ["mips-like"]);
+  });
+
+  it("code rewritten twice, run by single steps near the timer in between: the second rewrite runs", () => {
+    // Random kernel 7 on riscv-like at depth 3 (not shrunk further: it needs its timer and
+    // layout). Binary translation dropped its translations of the page at the first rewrite
+    // and stopped watching the page, while single steps had left the CPU's decode of that
+    // rewrite: the second rewrite reached neither, and the stale instruction ran.
+    const deep = targets(modules, true).find((t) => t.profile.name === "riscv-like" && t.profile.mmu.kind === "walker" && t.profile.mmu.levels === 3)!;
+    const d = firstDivergent(renderKernel(kernelPlan(7), deep.profile), deep, modules, "kernel", KERNEL_BUDGET, (c) => c.cpu === "binary-translation" && c.memory === "shadow" && c.machine.name === "skylake-2015");
+    expect(d === "no-halt" ? "the native run does not halt" : d && `${d.label}: ${d.detail}`).toBeUndefined();
   });
 });

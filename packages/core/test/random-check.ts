@@ -6,6 +6,7 @@ import { RUNTIME_DIR, type Scenario } from "@vmlab/guest";
 import { PROFILE_NAMES, getProfile, type Profile } from "@vmlab/isa";
 import { catalogOf, enumerateConfigurations, fnv1a, isStrict, runConfiguration, type Configuration, type RunResult, type StrategyInfo } from "../src/index.js";
 import { kernelPlans, renderKernel, type KernelOptions, type KernelPlan } from "./random-kernels.js";
+import { randomUserProgram } from "./random-programs.js";
 
 /** The machines every random program runs on: one with every feature, one with the fewest. */
 export const MACHINES = ["skylake-2015", "p4-2006"] as const;
@@ -113,6 +114,9 @@ export function firstDivergent(
   return undefined;
 }
 
+/** How long a divergent kernel is shrunk before the smallest one found is reported. */
+export const SHRINK_MS = 60_000;
+
 /** Where kernel `seed` is also cut short: a share of its native run that differs from seed to seed, on one of the machines by turns. */
 export function cutFor(seed: number): { share: number; machine: string } {
   return { share: 0.1 + 0.8 * ((Math.imul(seed, 0x9e3779b1) >>> 0) / 2 ** 32), machine: MACHINES[seed & 1]! };
@@ -156,7 +160,8 @@ export function checkKernel(seed: number, all: readonly Target[], modules: reado
           }
           return true;
         }),
-        { seed, numRuns: 1, endOnFailure: false },
+        // Shrinking stops after a minute: the smallest kernel found by then is reported.
+        { seed, numRuns: 1, endOnFailure: false, interruptAfterTimeLimit: SHRINK_MS },
       );
     } catch {
       // The shrunk counterexample is the last one that failed: `minimized`.
@@ -179,4 +184,47 @@ export function reportKernelFailure(f: KernelFailure): string {
     `minimized (${m.detail}):`,
     m.source,
   ].join("\n");
+}
+
+/** Budget of a random user program's scenario (natively they take far fewer). */
+export const USER_BUDGET = 3_000_000;
+
+/** Where a random user program diverged from native, or that native did not halt. */
+export interface UserFailure {
+  readonly seed: number;
+  readonly label: string;
+  readonly machine: string;
+  readonly detail: string;
+  readonly source: string;
+}
+
+/**
+ * Random user program `seed` under every faithful configuration of every profile (the
+ * guest's own kernel runs it, so paravirt is in; trap-and-emulate on x86-like diverges
+ * by design and is left out), each against native on the same profile and machine.
+ */
+export function checkUserProgram(seed: number, modules: readonly ContainerModule[]): UserFailure | undefined {
+  const source = randomUserProgram(seed);
+  const s = programScenario(`random-${seed}`, source, "user", USER_BUDGET);
+  const { configurations } = enumerateConfigurations(catalogOf(modules), { machines: [...MACHINES] });
+  const natives = new Map<string, RunResult>();
+  for (const config of configurations) {
+    if (config.cpu === "native") continue;
+    if (config.cpu === "trap-emulate" && !isStrict(config.profile)) continue;
+    const key = `${config.profile.name}|${config.machine.name}`;
+    let native = natives.get(key);
+    if (!native) {
+      native = runConfiguration({ ...config, cpu: "native", memory: "direct", label: "native" }, s, modules);
+      if (native.outcome !== "halt") return { seed, label: "native", machine: config.machine.name, detail: `the native run ends "${native.outcome}", not halt (a generator bug)`, source };
+      natives.set(key, native);
+    }
+    const r = runConfiguration(config, s, modules, { reference: native.digest! });
+    if (!r.properties!.equivalent) return { seed, label: config.label, machine: config.machine.name, detail: r.properties!.divergence?.detail ?? "?", source };
+  }
+  return undefined;
+}
+
+/** A user-program failure as the test prints it. */
+export function reportUserFailure(f: UserFailure): string {
+  return `user program seed ${f.seed} under ${f.label} on ${f.machine}: ${f.detail}\n${f.source}`;
 }

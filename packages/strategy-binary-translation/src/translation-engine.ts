@@ -61,10 +61,12 @@ class BtState implements BtStateLike {
   readonly cp: Uint8Array;
   ad: Uint8Array = new Uint8Array(1024);
 
-  constructor(private readonly engine: TranslationEngine, m: Int32Array, u8: Uint8Array) {
+  constructor(private readonly engine: TranslationEngine, m: Int32Array, u8: Uint8Array, cp: Uint8Array) {
     this.m = m;
     this.u8 = u8;
-    this.cp = new Uint8Array(u8.length >>> PAGE_SHIFT);
+    // The CPU's own code-page marks: a page holds translations or instructions the CPU
+    // decoded while single-stepping, and a store there must reach both.
+    this.cp = cp;
   }
   lw(va: number, _pc: number): number {
     return this.engine.load(va, 4);
@@ -125,7 +127,7 @@ export class TranslationEngine {
   ) {
     this.cpu = monitor.cpu;
     this.translator = new Translator(monitor.machine.profile);
-    this.state = new BtState(this, monitor.machine.memory.i32, monitor.machine.memory.u8);
+    this.state = new BtState(this, monitor.machine.memory.i32, monitor.machine.memory.u8, this.cpu.codePages);
     this.cpu.codeWritten = (pa, end) => this.codeWritten(pa, end);
   }
 
@@ -142,8 +144,8 @@ export class TranslationEngine {
     let covered = false;
     for (let w = (gpa & 0xfff) >>> 2, last = ((end - 1 - guest.base) & 0xfff) >>> 2; w <= last && !covered; w++) covered = region.words[w] === 1;
     if (!covered) return;
+    // The page stays watched: the CPU may hold decodes of it, and they must be dropped too.
     this.regions.delete(frame);
-    this.state.cp[pa >>> PAGE_SHIFT] = 0;
     this.invalidations++;
     this.codeChanged = true;
     this.monitor.trace?.event({ actor: "vmm", kind: "translate", text: `guest wrote translated code at ${hex(gpa + KSEG_BASE)}: the page's translations are dropped`, at: this.cpu.retired });
@@ -345,9 +347,7 @@ export class TranslationEngine {
     for (const b of code.blocks) entries.add(b.start);
     region = { code, entries, words: covered, adaptive: this.adaptiveFlags(frame) };
     this.regions.set(frame, region);
-    const ma = guest.machineAddress(frame << PAGE_SHIFT);
-    this.state.cp[ma >>> PAGE_SHIFT] = 1;
-    this.cpu.watchCode(ma);
+    this.cpu.watchCode(guest.machineAddress(frame << PAGE_SHIFT));
     this.monitor.trace?.event({
       actor: "vmm",
       kind: "translate",

@@ -318,6 +318,14 @@ export class Cpu {
     this.timerDeadline = this.timerPeriod === 0 ? Infinity : this.retired + this.timerPeriod;
   }
 
+  /**
+   * The pages `watchCode` marked or that hold decoded instructions (1): a binary
+   * translator's stores that bypass the CPU must go through `invalidateCode` there.
+   */
+  get codePages(): Uint8Array {
+    return this.codePage;
+  }
+
   /** Marks a physical page as holding code, so every store into it leaves the fast loop (and reaches `codeWritten`). */
   watchCode(pa: number): void {
     this.codePage[pa >>> PAGE_SHIFT] = 1;
