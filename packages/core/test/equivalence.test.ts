@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstDivergence, type GuestDigest } from "../src/index.js";
+import { firstDivergence, fnv1a, type GuestDigest } from "../src/index.js";
 
 const digest = (output: string, extra: Partial<GuestDigest> = {}): GuestDigest => ({
   outcome: "halt",
@@ -39,5 +39,22 @@ describe("equivalence with the native run", () => {
     );
     // A line too many.
     expect(firstDivergence(digest(native), digest(native + "b3\n"), "output-by-writer")!.detail).toMatch(/writer "b"'s line 3: native "\(none\)", this run "b3"/);
+  });
+});
+
+describe("the memory hash", () => {
+  it("tells memories apart by a word's value and by its place, and not by how they were made", () => {
+    const a = new Uint8Array(4 * 4096);
+    const b = new Uint8Array(4 * 4096);
+    expect(fnv1a(a)).toBe(fnv1a(b));
+    a[100] = 7;
+    expect(fnv1a(a)).not.toBe(fnv1a(b));
+    b[104] = 7; // the same byte one word later
+    expect(fnv1a(a)).not.toBe(fnv1a(b));
+    b[104] = 0;
+    b[100] = 7;
+    expect(fnv1a(a)).toBe(fnv1a(b));
+    b[100] = 8;
+    expect(fnv1a(a)).not.toBe(fnv1a(b));
   });
 });
