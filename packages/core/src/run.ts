@@ -42,7 +42,13 @@ export function configurationSummary(config: Configuration): RunResult["configur
   };
 }
 
-/** Runs `config` on `scenario`. Bad input (assembly errors, ...) throws. */
+/** What a returned Execution holds for guest memory: the digest has its hash. */
+const RELEASED = new Uint8Array(0);
+
+/**
+ * Runs `config` on `scenario`. Bad input (assembly errors, ...) throws. The returned
+ * executions keep their machines' counters; their memory and registers are in `digest`.
+ */
 export function runConfiguration(
   config: Configuration,
   scenario: Scenario,
@@ -97,6 +103,11 @@ export function runConfiguration(
     ? vmResults(scenario.vmGuests.map((g) => g.name), vmExecutions, digest, options.reference, basis, notCompared, (x) => predictionFor(config.profile, cpu.info, x.sensitiveUntrapped))
     : undefined;
   const divergence = options.reference ? predicted(firstDivergence(options.reference, digest, basis, new Set(notCompared.keys())), prediction, vms) : undefined;
+  // The digest holds what the guest left in memory and registers: the machines' buffers
+  // go back to the pool for the next run (their counters stay readable).
+  for (const x of vmExecutions ?? [e]) x.machine?.release();
+  e = { ...e, guestMemory: RELEASED };
+  if (vmExecutions) vmExecutions = vmExecutions.map((x) => ({ ...x, guestMemory: RELEASED }));
   return {
     scenario: scenario.name,
     configuration: configurationSummary(config),

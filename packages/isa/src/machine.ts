@@ -4,6 +4,7 @@ import { Cpu, type StopReason } from "./cpu/cpu.js";
 import { Console } from "./devices/console.js";
 import { Disk } from "./devices/disk.js";
 import { loadAddress, type Image } from "./image.js";
+import { giveBack } from "./buffer-pool.js";
 import { PhysicalMemory } from "./memory.js";
 import type { Profile } from "./profiles.js";
 
@@ -60,6 +61,7 @@ export class Machine {
   readonly console = new Console();
   readonly disk: Disk;
   readonly cpu: Cpu;
+  private released = false;
 
   constructor(options: MachineOptions) {
     this.profile = options.profile;
@@ -97,6 +99,18 @@ export class Machine {
    */
   onWorkMark(hook: ((value: number, retired: number) => void) | undefined): void {
     this.cpu.workMark = hook;
+  }
+
+  /**
+   * Gives the machine's memory and the CPU's decoded instructions back to the pool, to be
+   * zeroed and reused by a later machine: call when nothing will read this machine's
+   * memory or registers again (its counters and console stay readable).
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    giveBack(this.memory.buffer);
+    this.cpu.release();
   }
 
   /** Runs at most `budget` more retired instructions. */

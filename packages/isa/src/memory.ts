@@ -1,6 +1,7 @@
 // Physical memory: one ArrayBuffer seen as bytes and as aligned words (the host is
 // little-endian, as the ISA is).
 import { PAGE_SIZE } from "./arch.js";
+import { takeZeroed } from "./buffer-pool.js";
 
 export const DEFAULT_MEMORY_BYTES = 4 * 1024 * 1024;
 
@@ -15,7 +16,7 @@ export class PhysicalMemory {
       throw new RangeError(`memory size ${bytes} must be a whole number of 4 KiB pages, at most 1 GiB`);
     }
     this.size = bytes;
-    this.buffer = new ArrayBuffer(bytes);
+    this.buffer = takeZeroed(bytes);
     this.u8 = new Uint8Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
   }

@@ -20,6 +20,7 @@ import { walk, walkCached, walkShape, WALK_BAD_TABLE, WALK_OK, WALK_PROTECTION, 
 import { BY_OPCODE, OP } from "../opcodes.js";
 import { absentTable, privilegeTable, type Profile } from "../profiles.js";
 import { EPT_VIOLATION_CAUSE, EXIT, type VmControl } from "../vmx.js";
+import { giveBack, takeZeroed } from "../buffer-pool.js";
 
 // The loop in `execute` writes these constants and the opcodes (opcodes.ts) as literals:
 // V8 loads imported constants from module cells, with a hole check, on every use, and
@@ -257,7 +258,7 @@ export class Cpu {
     this.crAbsent = new Uint8Array(65536).fill(1);
     for (let n = 0; n < NUM_CRS; n++) this.crAbsent[n] = crExists(n, profile) ? 0 : 1;
     const words = memory.size >>> 2;
-    this.core = new Int32Array(DECODED_BASE + 2 * words);
+    this.core = new Int32Array(takeZeroed((DECODED_BASE + 2 * words) * 4));
     this.regs = this.core.subarray(0, NUM_REGS);
     this.codePage = new Uint8Array(memory.size >>> PAGE_SHIFT);
   }
@@ -324,6 +325,11 @@ export class Cpu {
    */
   get codePages(): Uint8Array {
     return this.codePage;
+  }
+
+  /** Gives the decoded-instruction slots (and `regs`, a view of them) back to the pool: the CPU runs no more. */
+  release(): void {
+    giveBack(this.core.buffer as ArrayBuffer);
   }
 
   /** Marks a physical page as holding code, so every store into it leaves the fast loop (and reaches `codeWritten`). */
