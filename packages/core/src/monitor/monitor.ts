@@ -8,11 +8,11 @@
 // translation, hardware assist) reuse the emulation and reflection paths.
 import {
   ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_NAMES, CAUSE_PROTECTION, Console, contextAfterMiss, CR, crAfterWrite, crExists,
-  deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, fieldA, fieldB, FLAG_IF, FLAGS_MASK, KSEG_BASE, Machine, MODE_KERNEL, MODE_RING1, MODE_USER,
+  deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, DISK_OK, ESTATUS_MODE_SHIFT, fieldA, fieldB, FLAG_IF, FLAGS_MASK, KSEG_BASE, Machine, MODE_KERNEL, MODE_RING1, MODE_USER,
   NUM_CRS, OP, PAGE_SIZE, PORT, SP, trapVector, uimm16, type Cpu,
 } from "@vmlab/isa";
 import type { Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "../strategy.js";
-import { addCounts, count, hardwareEvents, virtualDeviceEvents, type EventCounts } from "../costs/events.js";
+import { addCounts, count, hardwareEvents, hostedDeviceEvents, virtualDeviceEvents, type EventCounts } from "../costs/events.js";
 import { GuestMemory, MonitorFrames } from "./guest-memory.js";
 import type { TraceActor, TraceEvent, TraceKind, TraceSink } from "./trace-events.js";
 import { FAULT_HIDDEN, FAULT_REFLECT, type GuestFault, type VmContext } from "./vm-context.js";
@@ -85,6 +85,8 @@ export class Monitor implements VmContext {
   virtualPortIo = 0;
   /** Virtual device accesses by device (DEVICE_NAMES order), for the cost model. */
   readonly virtualDeviceAccesses = new Float64Array(DEVICE_NAMES.length);
+  /** Virtual device accesses that moved data to or from the real device: console bytes, disk sectors. */
+  deviceTransfers = 0;
   readonly auditLog: string[] = [];
   /** Sensitive instructions that ran without trapping: [op] in the deprivileged kernel, [256 + op] in the guest's processes. */
   private readonly sensitive = new Float64Array(512);
@@ -604,6 +606,7 @@ export class Monitor implements VmContext {
     switch (port) {
       case PORT.CONSOLE_OUT:
         this.console.write(value);
+        this.deviceTransfers++;
         return;
       case PORT.TIMER_PERIOD:
         // As the bare machine: counting starts once this instruction retires.
@@ -620,6 +623,7 @@ export class Monitor implements VmContext {
         return;
       case PORT.DISK_CMD: {
         const written = this.disk.command(value, this.guest.u8);
+        if (this.disk.status === DISK_OK) this.deviceTransfers++;
         if (this.disk.status === DISK_BAD_ADDRESS) this.audit(containedAttempt({ kind: "disk DMA", guestPhysical: this.disk.address }));
         if (written) {
           this.cpu.invalidateCode(this.guest.machineAddress(written[0]), this.guest.machineAddress(written[1]));
@@ -643,9 +647,19 @@ export class Monitor implements VmContext {
     let reflected = 0;
     for (const n of this.reflectedByCause) reflected += n;
     count(c, "trapReflected", reflected);
-    virtualDeviceEvents(this.virtualDeviceAccesses, c);
+    this.deviceEvents(c);
     const memory = this.memory.finish?.();
     if (memory) addCounts(c, memory.counts);
+    return c;
+  }
+
+  /**
+   * The virtual devices' accesses: the device models', and under a hosted monitor the
+   * crossings to the user-level process that runs them and its host system calls.
+   */
+  deviceEvents(c: EventCounts): EventCounts {
+    virtualDeviceEvents(this.virtualDeviceAccesses, c);
+    if (this.session.hosted) hostedDeviceEvents(this.virtualDeviceAccesses, this.deviceTransfers, this.session.hosted, c);
     return c;
   }
 
