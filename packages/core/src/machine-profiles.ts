@@ -99,7 +99,7 @@ const P4_WORLD_SWITCH = Math.round((5461 - 997 - P4_HOST_SYSCALL) / 2);
 const KVM_USER_EXIT = 10985 - 3190;
 const userExit = (syscall: number): readonly [number, Provenance] => [
   KVM_USER_EXIT - syscall,
-  derived(`KVM I/O exit to user space 10,985 - I/O exit handled in the kernel 3,190 - the ioctl back (one host system call, ${syscall}); x86 cycles kept`, "kvmarm14.x86.io.user", "kvmarm14.x86.io.kernel"),
+  derived(`KVM I/O exit to user space 10,985 - I/O exit handled in the kernel 3,190 - the ioctl back (one host system call, ${syscall.toLocaleString("en-US")}); x86 cycles kept`, "kvmarm14.x86.io.user", "kvmarm14.x86.io.kernel"),
 ];
 
 const P4_2006 = profile(
@@ -151,13 +151,13 @@ const P4_2006 = profile(
     worldSwitch: [
       P4_WORLD_SWITCH,
       derived(
-        `(IN/OUT through VMApp 5,461 - IN/OUT in the monitor 997 - VMApp's ioctl back, one host system call ${P4_HOST_SYSCALL}) / 2 switches; P-III cycles kept: a world switch is serializing control-register, descriptor-table and page-table-base loads, which cost cycles, not time`,
+        `(IN/OUT through VMApp 5,461 - IN/OUT in the monitor 997 - VMApp's ioctl back, one host system call ${P4_HOST_SYSCALL.toLocaleString("en-US")}) / 2 switches; P-III cycles kept: a world switch is serializing control-register, descriptor-table and page-table-base loads, which cost cycles, not time`,
         "sugerman01.io.vmapp",
         "sugerman01.io.vmm",
       ),
     ],
-    hostUserExit: [KVM_USER_EXIT - P4_HOST_SYSCALL, assumed(`KVM arrived in 2007, after this generation: the later x86 figure kept in cycles (I/O User - I/O Kernel ${KVM_USER_EXIT.toLocaleString("en-US")} - one host system call)`)],
-    hostSystemCall: [P4_HOST_SYSCALL, derived(`trap entry 400 + return 300 + an assumed ${P4_HOST_SYSCALL - 700}-cycle kernel path (a file or device read/write/ioctl of one small request)`, "aa06.native.divzero")],
+    hostUserExit: [KVM_USER_EXIT - P4_HOST_SYSCALL, assumed(`KVM arrived in 2007, after this generation: the later x86 figure kept in cycles (I/O User - I/O Kernel ${KVM_USER_EXIT.toLocaleString("en-US")} - one host system call, ${P4_HOST_SYSCALL.toLocaleString("en-US")})`)],
+    hostSystemCall: [P4_HOST_SYSCALL, derived(`trap entry 400 + return 300 + an assumed ${(P4_HOST_SYSCALL - 700).toLocaleString("en-US")}-cycle kernel path (a file or device read/write/ioctl of one small request)`, "aa06.native.divzero")],
   },
 );
 

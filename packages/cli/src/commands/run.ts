@@ -60,7 +60,13 @@ export function register(program: Command): void {
             : []),
           ["TLB misses / walk references", `${n(m.tlbMisses)} / ${n(m.walkReferences)}`],
           ["modeled cycles", result.cycles!.total.toLocaleString("en-US")],
-          ...CATEGORIES.filter((c) => result.cycles!.byCategory[c] > 0).map((c): [string, string] => [`  ${c}`, result.cycles!.byCategory[c].toLocaleString("en-US")]),
+          ...CATEGORIES.filter((c) => result.cycles!.byCategory[c] > 0).flatMap((c): [string, string][] => [
+            [`  ${c}`, result.cycles!.byCategory[c].toLocaleString("en-US")],
+            // A hosted monitor's crossings, each kind with its count: what the host costs.
+            ...(c === "host crossings"
+              ? result.cycles!.lines.filter((l) => l.category === c).map((l): [string, string] => [`    ${l.event}`, `${n(l.count)} x ${n(l.unitCycles)}`])
+              : []),
+          ]),
           ["slowdown vs native", `${(result.cycles!.total / native.cycles!.total).toFixed(2)}x (whole run)`],
           ...(result.region
             ? [["region (work markers)", `${result.region.cycles.total.toLocaleString("en-US")} cycles${regionSlowdown !== undefined ? `, ${regionSlowdown.toFixed(2)}x native` : ""}`] as [string, string]]

@@ -116,7 +116,7 @@ export const VALIDATION: readonly ValidationRow[] = [
   },
   {
     figure: "xen03.vmware.specweb",
-    modeled: "binary translation + shadow, hosted: disk-io over native, whole run (p4-2006)",
+    modeled: "binary translation + shadow, hosted: disk-io over native, region (p4-2006)",
     tolerance: [0.35, 2],
     why: "the shape only: I/O-bound work several times slower than native once every device access crosses to the host; disk-io is no web server, so only the order is held (modeled 1.2-6.9)",
     compute: (m) => m.ratio("disk-io", hostedBt("p4-2006"), native("p4-2006")),
