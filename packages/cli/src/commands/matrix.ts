@@ -68,17 +68,19 @@ export function register(program: Command): void {
         const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios(undefined, { multiVm: true });
         const profiles = o.profiles ?? NAMES.profiles;
         // Without --hosts: every profile on bare metal, and the hosted contrast where it was built.
-        const byHost: [readonly string[], readonly string[]][] = o.hosts
-          ? [[o.hosts, profiles]]
-          : [[["bare-metal"], profiles], [["hosted"], profiles.filter((p) => p === HOSTED_PROFILE)]];
+        const byHost: [readonly string[], readonly string[], readonly string[] | undefined][] = o.hosts
+          ? [[o.hosts, profiles, o.cpus]]
+          : [[["bare-metal"], profiles, o.cpus], [["hosted"], profiles.filter((p) => p === HOSTED_PROFILE), o.cpus]];
+        // Native, the baseline of every slowdown, runs on bare metal even in a matrix of hosted monitors only.
+        if (o.hosts && !o.hosts.includes("bare-metal") && (o.cpus ?? ["native"]).includes("native")) byHost.unshift([["bare-metal"], profiles, ["native"]]);
         const configurations: Configuration[] = [];
         const skipped: { label: string; reason: string }[] = [];
         try {
-          for (const [hosts, ps] of byHost) {
+          for (const [hosts, ps, cpus] of byHost) {
             if (ps.length === 0) continue;
             const e = enumerateConfigurations(catalog, {
               profiles: ps,
-              ...(o.cpus ? { cpus: o.cpus } : {}),
+              ...(cpus ? { cpus } : {}),
               ...(o.memories ? { memories: o.memories } : {}),
               machines,
               hosts,
