@@ -468,11 +468,11 @@ export class Monitor implements VmContext {
         break;
       case OP.IN:
         regs[a] = this.portIn(uimm16(w));
-        if (this.trace) text = `OS reads port ${hex(uimm16(w))}: emulated on the virtual device`;
+        if (this.trace) text = `OS reads port ${hex(uimm16(w))}: ${this.deviceAccessText(uimm16(w), false)}`;
         break;
       case OP.OUT:
         this.portOut(uimm16(w), regs[a]!);
-        if (this.trace) text = uimm16(w) === PORT.WORK_MARK ? `OS writes the work marker (${regs[a] === 1 ? "begin" : regs[a] === 0 ? "end" : "a value it ignores"}): the region of interest, no device` : `OS writes port ${hex(uimm16(w))}: emulated on the virtual device`;
+        if (this.trace) text = uimm16(w) === PORT.WORK_MARK ? `OS writes the work marker (${regs[a] === 1 ? "begin" : regs[a] === 0 ? "end" : "a value it ignores"}): the region of interest, no device` : `OS writes port ${hex(uimm16(w))}: ${this.deviceAccessText(uimm16(w), true)}`;
         break;
       case OP.CLI:
         vcpu.interruptFlag = 0;
@@ -661,6 +661,16 @@ export class Monitor implements VmContext {
     virtualDeviceEvents(this.virtualDeviceAccesses, c);
     if (this.session.hosted) hostedDeviceEvents(this.virtualDeviceAccesses, this.deviceTransfers, this.session.hosted, c);
     return c;
+  }
+
+  /** For traces: where a port access is emulated, and what it costs a hosted monitor. */
+  deviceAccessText(port: number, write: boolean): string {
+    const device = DEVICE_NAMES[deviceOfPort(port)];
+    const hosted = this.session.hosted;
+    if (!hosted || (device !== "console" && device !== "disk")) return "emulated on the virtual device";
+    const there = hosted === "world-switch" ? "world switch to the host, where VMApp" : "exit to user space, where QEMU";
+    const moves = (port === PORT.CONSOLE_OUT && write) || (port === PORT.DISK_CMD && write);
+    return `${there} emulates it${moves ? ` and ${port === PORT.CONSOLE_OUT ? "writes the byte" : "reads or writes the sector"} on the host (a system call)` : ""}, then resumes the monitor by ioctl${hosted === "world-switch" ? " (world switch back)" : ""}`;
   }
 
   /** Guest instructions the monitor emulated after a trap. */
