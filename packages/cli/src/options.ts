@@ -14,6 +14,10 @@ export function choiceOption(flags: string, description: string, kind: string, v
   });
 }
 
+/** Where the monitor runs: on the machine (Type 1) or as a program of a host OS (Type 2). */
+export const hostOption = () =>
+  choiceOption("--host <host>", "where the monitor runs: bare-metal (Type 1) or hosted (Type 2: devices in a process of a host OS)", "host", NAMES.hosts).default(NAMES.defaultHost);
+
 export const profileOption = () => choiceOption("--profile <name>", "ISA profile", "profile", NAMES.profiles).default(DEFAULT_PROFILE);
 
 /** Each name of a list must be one of `valid`. */

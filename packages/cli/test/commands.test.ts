@@ -54,9 +54,11 @@ describe("vmlab matrix", () => {
     const out = mkdtempSync(join(tmpdir(), "vmlab-matrix-"));
     const r = vmlab(["matrix", "--scenarios", "red-pill", "--profiles", "x86-like", "--cpus", "binary-translation", "--machines", "p4-2006", "--out", out]);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/^1 cell: 0 native, 0 equivalent, 1 diverges as predicted, 0 failed; /m);
+    // Bare metal and, as the default matrix runs x86-like, hosted: the same divergence.
+    expect(r.stderr).toMatch(/^2 cells: 0 native, 0 equivalent, 2 diverge as predicted, 0 failed; /m);
     // Marked as predicted in the grid (no slowdown: the native reference is the matrix's own, not a cell).
-    expect(r.stdout).toMatch(/^red-pill +-~$/m);
+    expect(r.stdout).toMatch(/^red-pill +-~ +-~$/m);
+    expect(r.stdout).toMatch(/BT\/SPT@H/);
     expect(readFileSync(join(out, "report.md"), "utf8")).toMatch(/### Diverging as predicted\n\n- red-pill on x86-like\(2\)\/binary-translation\/shadow \(p4-2006\): Theorem 3: /);
   });
 });
@@ -96,6 +98,9 @@ describe("bad input: one line naming the problem, no stack trace", () => {
     ["levels on a software TLB", ["run", "syscall", "--profile", "mips-like", "--levels", "3"], /software-managed TLB: --levels does not apply/],
     ["unknown scenario in a matrix", ["matrix", "--scenarios", "syscall,nosuch"], /unknown scenario 'nosuch'/],
     ["unknown strategy in a matrix", ["matrix", "--cpus", "native,bt"], /unknown CPU strategy 'bt'/],
+    ["unknown host", ["run", "syscall", "--cpu", "trap-emulate", "--host", "type2"], /unknown host 'type2' \(valid: bare-metal, hosted\)/],
+    ["unknown host in a matrix", ["matrix", "--hosts", "bare-metal,hostd"], /unknown host 'hostd'.*did you mean 'hosted'\?/],
+    ["paravirt hosted", ["run", "syscall", "--cpu", "paravirt", "--host", "hosted"], /impossible configuration: CPU strategy 'paravirt' cannot be hosted: Xen-style paravirtualization is a Type 1 design/],
     ["missing config file", ["list", "--config", join(dir, "none.json")], /none\.json: no such file/],
     ["a budget no run can use", ["run", "compute", "--budget", "9007199254740991"], /--budget must be at most 1,000,000,000/],
     ["more sweep steps than runs can hold", ["sweep", "--param", "vmExit", "--from", "1", "--to", "2", "--steps", "100000000"], /--steps must be at most 1,000/],

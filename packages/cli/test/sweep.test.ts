@@ -82,7 +82,7 @@ describe("vmlab sweep", () => {
   });
 
   const bad: [string, string[], RegExp][] = [
-    ["an unknown cost", ["--param", "vmexit", "--from", "1", "--to", "2"], /unknown cost 'vmexit' for --param \(valid: instruction, walkReference, .*vmExit, vmEntry, exitHandling, vmRoundTrip, handledExit/],
+    ["an unknown cost", ["--param", "vmexit", "--from", "1", "--to", "2"], /unknown cost 'vmexit' for --param \(valid: instruction, walkReference, .*vmExit, vmEntry, exitHandling, worldSwitch, hostUserExit, hostSystemCall, vmRoundTrip, handledExit/],
     ["a bad number", ["--param", "vmExit", "--from", "lots", "--to", "2"], /--from must be a non-negative number of cycles \(got 'lots'\)/],
     ["a bad metric", ["--param", "vmExit", "--from", "1", "--to", "2", "--metric", "speed"], /unknown metric 'speed' \(valid: slowdown, cycles\)/],
     ["an unknown CPU strategy", ["--param", "vmExit", "--from", "1", "--to", "2", "--cpus", "vtx"], /unknown CPU strategy 'vtx' \(valid: native, .*hardware-assist/],

@@ -1,7 +1,15 @@
-// A configuration = profile × CPU strategy × memory strategy × machine profile.
+// A configuration = profile × CPU strategy × memory strategy × machine profile × host.
 import { getProfile, INSTRUCTIONS, isSensitive, PROFILE_NAMES, type Profile } from "@vmlab/isa";
 import { getMachineProfile, MachineProfileError, type MachineProfile } from "./machine-profiles.js";
 import type { Requirements, StrategyInfo } from "./strategy.js";
+
+/**
+ * Where the monitor runs: on the machine itself (Type 1, every monitor's default), or
+ * as a program of a host OS whose user-level process emulates the devices (Type 2).
+ */
+export const HOSTS = ["bare-metal", "hosted"] as const;
+export type Host = (typeof HOSTS)[number];
+export const DEFAULT_HOST: Host = "bare-metal";
 
 export interface ConfigurationSpec {
   readonly profile: string;
@@ -10,6 +18,8 @@ export interface ConfigurationSpec {
   readonly memory?: string;
   /** A built-in machine profile's name, a .json file, or the profile itself. */
   readonly machine: string | MachineProfile;
+  /** One of HOSTS (default: bare-metal). */
+  readonly host?: string;
 }
 
 export interface Configuration {
@@ -17,7 +27,8 @@ export interface Configuration {
   readonly cpu: string;
   readonly memory: string;
   readonly machine: MachineProfile;
-  /** Short label, e.g. "x86-like/trap-emulate/shadow". */
+  readonly host: Host;
+  /** Short label, e.g. "x86-like/trap-emulate/shadow", "x86-like/binary-translation/shadow@hosted". */
   readonly label: string;
 }
 
@@ -44,6 +55,13 @@ export function unmetFeature(req: Requirements, machine: MachineProfile): string
   return undefined;
 }
 
+/** Why a CPU strategy's monitor cannot be built hosted, or undefined when it can. */
+export function unhostable(cpu: StrategyInfo): string | undefined {
+  const h = cpu.hosting;
+  if (h === undefined) return `${cpu.name} has no hosted build`;
+  return "refused" in h ? h.refused : undefined;
+}
+
 /** Why a profile cannot host a strategy, or undefined when it can. */
 export function unmetRequirement(req: Requirements, profile: Profile): string | undefined {
   if (req.strictProfile && !isStrict(profile)) return `${profile.name} has sensitive instructions that do not trap`;
@@ -67,6 +85,8 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
   const memories = strategies.filter((s) => s.kind === "memory");
   const cpu = cpus.find((s) => s.name === spec.cpu);
   if (!cpu) throw new ConfigurationError(`unknown CPU strategy '${spec.cpu}' (valid: ${cpus.map((s) => s.name).join(", ")})`);
+  const host = spec.host ?? DEFAULT_HOST;
+  if (!(HOSTS as readonly string[]).includes(host)) throw new ConfigurationError(`unknown host '${host}' (valid: ${HOSTS.join(", ")})`);
   // Default: the CPU strategy's first memory strategy that this profile can host.
   const memoryName =
     spec.memory ??
@@ -98,36 +118,62 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
     const why = unmetFeature(s.requires, machine);
     if (why) throw new ConfigurationError(`impossible configuration: ${s.kind} strategy '${s.name}' cannot run on ${machine.name}: ${why}`, machine.name);
   }
+  if (host === "hosted") {
+    const why = unhostable(cpu);
+    if (why) throw new ConfigurationError(`impossible configuration: CPU strategy '${cpu.name}' cannot be hosted: ${why}`);
+  }
   const levels = profile.mmu.kind === "walker" && spec.levels !== undefined ? `(${profile.mmu.levels})` : "";
-  return { profile, cpu: cpu.name, memory: memory.name, machine, label: `${profile.name}${levels}/${cpu.name}/${memory.name}` };
+  // Bare metal keeps the labels every report had before hosts existed.
+  const at = host === "hosted" ? "@hosted" : "";
+  return { profile, cpu: cpu.name, memory: memory.name, machine, host: host as Host, label: `${profile.name}${levels}/${cpu.name}/${memory.name}${at}` };
 }
 
 /** Every possible configuration for the given names (impossible ones left out, with why). */
 export function enumerateConfigurations(
   strategies: readonly StrategyInfo[],
-  names: { profiles?: readonly string[]; cpus?: readonly string[]; memories?: readonly string[]; machines: readonly string[]; levels?: number },
+  names: {
+    profiles?: readonly string[];
+    cpus?: readonly string[];
+    memories?: readonly string[];
+    machines: readonly string[];
+    levels?: number;
+    /** Default: bare metal only. */
+    hosts?: readonly string[];
+  },
 ): { configurations: Configuration[]; skipped: { label: string; reason: string }[] } {
   const configurations: Configuration[] = [];
   const skipped: { label: string; reason: string }[] = [];
   const profiles = names.profiles ?? PROFILE_NAMES;
   const cpus = names.cpus ?? strategies.filter((s) => s.kind === "cpu").map((s) => s.name);
-  for (const machine of names.machines)
-    for (const profile of profiles)
-      for (const cpuName of cpus) {
-        const cpu = strategies.find((s) => s.kind === "cpu" && s.name === cpuName);
-        const mems = names.memories ?? cpu?.memories ?? strategies.filter((s) => s.kind === "memory").map((s) => s.name);
-        for (const memory of mems) {
-          try {
-            configurations.push(
-              resolveConfiguration({ profile, cpu: cpuName, memory, machine, ...(names.levels !== undefined && profile !== "mips-like" ? { levels: names.levels } : {}) }, strategies),
-            );
-          } catch (e) {
-            if (!(e instanceof ConfigurationError) || !e.message.startsWith("impossible")) throw e;
-            // A profile's refusal holds on every machine: listed once.
-            const label = e.machine ? `${profile}/${cpuName}/${memory} on ${e.machine}` : `${profile}/${cpuName}/${memory}`;
-            if (!skipped.some((s) => s.label === label)) skipped.push({ label, reason: e.message });
+  const hosts = names.hosts ?? [DEFAULT_HOST];
+  for (const host of hosts)
+    for (const machine of names.machines)
+      for (const profile of profiles)
+        for (const cpuName of cpus) {
+          const cpu = strategies.find((s) => s.kind === "cpu" && s.name === cpuName);
+          const mems = names.memories ?? cpu?.memories ?? strategies.filter((s) => s.kind === "memory").map((s) => s.name);
+          // A strategy that cannot be hosted is refused once, whatever the profile or memory.
+          if (host === "hosted" && cpu && unhostable(cpu) !== undefined) {
+            const label = `${cpuName}@hosted`;
+            if (!skipped.some((s) => s.label === label)) skipped.push({ label, reason: `impossible configuration: CPU strategy '${cpuName}' cannot be hosted: ${unhostable(cpu)}` });
+            continue;
+          }
+          const at = host === "hosted" ? "@hosted" : "";
+          for (const memory of mems) {
+            try {
+              configurations.push(
+                resolveConfiguration(
+                  { profile, cpu: cpuName, memory, machine, host, ...(names.levels !== undefined && profile !== "mips-like" ? { levels: names.levels } : {}) },
+                  strategies,
+                ),
+              );
+            } catch (e) {
+              if (!(e instanceof ConfigurationError) || !e.message.startsWith("impossible")) throw e;
+              // A profile's refusal holds on every machine: listed once.
+              const label = e.machine ? `${profile}/${cpuName}/${memory}${at} on ${e.machine}` : `${profile}/${cpuName}/${memory}${at}`;
+              if (!skipped.some((s) => s.label === label || (at !== "" && s.reason === e.message))) skipped.push({ label, reason: e.message });
+            }
           }
         }
-      }
   return { configurations, skipped };
 }

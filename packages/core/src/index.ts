@@ -7,7 +7,8 @@ export type {
 } from "./strategy.js";
 export type { FaultDisposition } from "./monitor/vm-context.js";
 export {
-  resolveConfiguration, enumerateConfigurations, unmetRequirement, unmetFeature, isStrict, ConfigurationError, type Configuration, type ConfigurationSpec,
+  resolveConfiguration, enumerateConfigurations, unmetRequirement, unmetFeature, unhostable, isStrict, ConfigurationError, HOSTS, DEFAULT_HOST,
+  type Host, type Configuration, type ConfigurationSpec,
 } from "./configuration.js";
 export { digestOf, firstDivergence, fnv1a, type GuestDigest, type Divergence, type PredictedDivergence } from "./equivalence.js";
 export { classificationOf, inexactFor, predictionFor, theoremReason } from "./prediction.js";
@@ -17,7 +18,7 @@ export { BUILTIN_STRATEGY_PACKAGES, resolveStrategyPackage, readConfigFile, impo
 export { runConfiguration, judgeEquivalence, configurationSummary, combineExecutions, vmOutputs, cyclesOf, type RunOptions } from "./run.js";
 export { newGuestMachine, watchWorkMarks, trapsOf } from "./bare-metal.js";
 export { COST_KEYS, COST_KEY_NAMES, DERIVED_PARAMETERS, parameterValue, withParameter, type CostKey, type Provenance } from "./costs/cost-keys.js";
-export { EVENTS, count, addCounts, subtractCounts, hardwareEvents, virtualDeviceEvents, type EventName, type EventCounts } from "./costs/events.js";
+export { EVENTS, count, addCounts, subtractCounts, hardwareEvents, virtualDeviceEvents, hostedDeviceEvents, type EventName, type EventCounts, type HostCrossing } from "./costs/events.js";
 export { priceEvents } from "./costs/pricing.js";
 export { PUBLISHED, type PublishedFigure } from "./costs/published.js";
 export { runMatrix, errorResult, MAX_WORKERS, type MatrixCell, type MatrixOptions, type CellTask } from "./matrix.js";

@@ -8,6 +8,7 @@ export const CATEGORIES = [
   "VM exits/entries",
   "translation",
   "machine switch",
+  "host crossings",
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 

@@ -91,6 +91,16 @@ const P4_ROUND_TRIP = 2500;
 const P4_EXIT = 1500;
 const P4_ENTRY = P4_ROUND_TRIP - P4_EXIT;
 const LPC = "an I/O cycle on the same legacy (LPC) bus as port 0x80, whose native `in` A&A measured";
+// Hosted monitors. Sugerman et al. (USENIX 2001) on a 733 MHz Pentium III: an IN/OUT that
+// switches to VMApp takes 7.45 us, one handled in the monitor 1.36 us; KVM/ARM (ASPLOS
+// 2014) on x86: an I/O exit to QEMU 10,985 cycles, one handled in the kernel 3,190.
+const P4_HOST_SYSCALL = 1700;
+const P4_WORLD_SWITCH = Math.round((5461 - 997 - P4_HOST_SYSCALL) / 2);
+const KVM_USER_EXIT = 10985 - 3190;
+const userExit = (syscall: number): readonly [number, Provenance] => [
+  KVM_USER_EXIT - syscall,
+  derived(`KVM I/O exit to user space 10,985 - I/O exit handled in the kernel 3,190 - the ioctl back (one host system call, ${syscall.toLocaleString("en-US")}); x86 cycles kept`, "kvmarm14.x86.io.user", "kvmarm14.x86.io.kernel"),
+];
 
 const P4_2006 = profile(
   {
@@ -138,6 +148,16 @@ const P4_2006 = profile(
       15826 - P4_ROUND_TRIP - P4_DEVICE_MODEL - P4_EMULATE - 1,
       derived("hardware VMM `in` 15,826 - round trip 2,500 - device model 179 - emulation 200 - the IN (1)", "aa06.hw.in", "aa06.bt.in"),
     ],
+    worldSwitch: [
+      P4_WORLD_SWITCH,
+      derived(
+        `(IN/OUT through VMApp 5,461 - IN/OUT in the monitor 997 - VMApp's ioctl back, one host system call ${P4_HOST_SYSCALL.toLocaleString("en-US")}) / 2 switches; P-III cycles kept: a world switch is serializing control-register, descriptor-table and page-table-base loads, which cost cycles, not time`,
+        "sugerman01.io.vmapp",
+        "sugerman01.io.vmm",
+      ),
+    ],
+    hostUserExit: [KVM_USER_EXIT - P4_HOST_SYSCALL, assumed(`KVM arrived in 2007, after this generation: the later x86 figure kept in cycles (I/O User - I/O Kernel ${KVM_USER_EXIT.toLocaleString("en-US")} - one host system call, ${P4_HOST_SYSCALL.toLocaleString("en-US")})`)],
+    hostSystemCall: [P4_HOST_SYSCALL, derived(`trap entry 400 + return 300 + an assumed ${(P4_HOST_SYSCALL - 700).toLocaleString("en-US")}-cycle kernel path (a file or device read/write/ioctl of one small request)`, "aa06.native.divzero")],
   },
 );
 
@@ -184,6 +204,9 @@ const PENRYN_2008 = profile(
     vmExit: [671, derived("round trip 1,118 split 3:2", "vmlatency.penryn")],
     vmEntry: [447, derived("round trip 1,118 split 3:2", "vmlatency.penryn")],
     exitHandling: [1067, assumed(SOFTWARE_AS_NEHALEM)],
+    worldSwitch: [600, assumed("p4-2006's world switch on a core whose serializing control-register writes cost less than half the P4's (60 against 140)")],
+    hostUserExit: [KVM_USER_EXIT - 850, assumed(`KVM on Penryn: the later x86 figure kept in cycles (I/O User - I/O Kernel ${KVM_USER_EXIT.toLocaleString("en-US")} - one host system call, 850)`)],
+    hostSystemCall: [850, derived("trap entry 150 + return 100 + an assumed 600-cycle kernel path (p4-2006's 1,000 on a core of higher IPC)", "aa06.native.divzero")],
   },
 );
 
@@ -205,6 +228,7 @@ const NEHALEM_2009 = profile(
     vmExit: [560, derived("round trip 933 split 3:2", "vmlatency.nehalem")],
     vmEntry: [373, derived("round trip 933 split 3:2", "vmlatency.nehalem")],
     exitHandling: [2000 - 933, derived("a handled exit of about 2,000 (KVM, Nehalem, EPT) - the bare round trip 933", "splitx.nehalem.exit", "vmlatency.nehalem")],
+    hostUserExit: userExit(850),
   },
 );
 
@@ -250,6 +274,9 @@ const SKYLAKE_2015 = profile(
     vmExit: [365, derived("round trip 608 split 3:2", "vmlatency.skylake")],
     vmEntry: [243, derived("round trip 608 split 3:2", "vmlatency.skylake")],
     exitHandling: [1067, assumed(SOFTWARE_AS_NEHALEM)],
+    worldSwitch: [400, assumed("p4-2006's world switch on a core whose serializing control-register writes cost under a third of the P4's (40 against 140)")],
+    hostUserExit: userExit(570),
+    hostSystemCall: [570, derived("trap entry 100 + return 70 + an assumed 400-cycle kernel path (p4-2006's 1,000 on a modern core)", "aa06.native.divzero")],
   },
 );
 

@@ -85,7 +85,8 @@ export function cellIdentity(scenario: Scenario, c: Configuration, budget: numbe
   void _p;
   const levels = c.profile.mmu.kind === "walker" ? c.profile.mmu.levels : null;
   // The label too: it is part of the result (a matrix's own native reference runs are labelled "native").
-  return JSON.stringify([scenario.name, scenarioHash(scenario), c.label, c.profile.name, levels, c.cpu, c.memory, machine, budget ?? null]);
+  // The host only when hosted: bare-metal cells keep the identities they had before hosts existed.
+  return JSON.stringify([scenario.name, scenarioHash(scenario), c.label, c.profile.name, levels, c.cpu, c.memory, machine, budget ?? null, ...(c.host === "hosted" ? [c.host] : [])]);
 }
 
 /**

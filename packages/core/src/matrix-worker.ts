@@ -22,7 +22,7 @@ parentPort!.on("message", async (task: CellTask) => {
     }
     const scenario = loadScenario(task.scenarioDir);
     const resolved = resolveConfiguration(
-      { profile: task.spec.profile, ...(task.spec.levels !== undefined ? { levels: task.spec.levels } : {}), cpu: task.spec.cpu, memory: task.spec.memory, machine: task.spec.machineProfile as MachineProfile },
+      { profile: task.spec.profile, ...(task.spec.levels !== undefined ? { levels: task.spec.levels } : {}), cpu: task.spec.cpu, memory: task.spec.memory, machine: task.spec.machineProfile as MachineProfile, host: task.spec.host },
       catalogOf(modules),
     );
     const config: Configuration = resolved;

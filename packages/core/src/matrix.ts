@@ -20,7 +20,7 @@ export interface MatrixCell {
 export interface CellTask {
   readonly id: number;
   readonly scenarioDir: string;
-  readonly spec: { profile: string; levels?: number; cpu: string; memory: string; machine: string; machineProfile: unknown };
+  readonly spec: { profile: string; levels?: number; cpu: string; memory: string; machine: string; machineProfile: unknown; host: string };
   readonly strategyPackages: readonly string[];
   readonly budget?: number;
 }
@@ -51,6 +51,7 @@ function taskOf(id: number, cell: MatrixCell, options: MatrixOptions): CellTask 
       memory: c.memory,
       machine: c.machine.name,
       machineProfile: c.machine,
+      host: c.host,
     },
     strategyPackages: options.strategyPackages,
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
@@ -66,7 +67,7 @@ const referenceKey = (scenario: string, c: RunResult["configuration"]): string =
 /** Cells with the same key run the same guest the same way: one execution serves them all. */
 function executionKey(cell: MatrixCell): string {
   const c = configurationSummary(cell.configuration);
-  return `${cell.scenario.dir}|${c.profile}|${c.levels ?? ""}|${c.cpu}|${c.memory}|${JSON.stringify(cell.configuration.machine.features)}`;
+  return `${cell.scenario.dir}|${c.profile}|${c.levels ?? ""}|${c.cpu}|${c.memory}|${cell.configuration.host}|${JSON.stringify(cell.configuration.machine.features)}`;
 }
 
 /** A result for another machine profile: the same counted events at its costs. */
@@ -96,7 +97,7 @@ export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOpt
       haveRef.add(key);
       // Labelled as the matrix's own native cell would be: the results cache holds one for both.
       const label = `${c.configuration.label.split("/")[0]}/native/direct`;
-      extraRefs.push({ scenario: c.scenario, configuration: { ...c.configuration, cpu: "native", memory: "direct", label } });
+      extraRefs.push({ scenario: c.scenario, configuration: { ...c.configuration, cpu: "native", memory: "direct", host: "bare-metal", label } });
     }
   }
   const total = cells.length;

@@ -56,6 +56,8 @@ export interface RunResult {
     readonly cpu: string;
     readonly memory: string;
     readonly machine: string;
+    /** "hosted" for a Type 2 monitor; absent on bare metal (Type 1). */
+    readonly host?: "hosted";
   };
   /** "error" when the run threw (bad input or a host bug); see `error`. */
   readonly outcome: "halt" | "budget" | "error";

@@ -39,6 +39,8 @@ export function configurationSummary(config: Configuration): RunResult["configur
     cpu: config.cpu,
     memory: config.memory,
     machine: config.machine.name,
+    // Bare metal leaves it out: results from before hosts existed read the same.
+    ...(config.host === "hosted" ? { host: config.host } : {}),
   };
 }
 
@@ -63,6 +65,8 @@ export function runConfiguration(
   // Judged by output on a scenario whose lines interleave by timing: same lines per writer.
   const basis = declared === "output" && scenario.interleavedOutput === true ? "output-by-writer" : declared;
   const disk = diskContentsOf(scenario);
+  const hosting = cpu.info.hosting;
+  const hosted = config.host === "hosted" && hosting && "crossing" in hosting ? hosting.crossing : undefined;
   const session = (vm: number, memoryStrategy: MemoryStrategy): GuestSession => ({
     scenario,
     profile: config.profile,
@@ -74,6 +78,7 @@ export function runConfiguration(
     ...(options.trace && vm === 0 ? { trace: options.trace } : {}),
     // One region per run: the guest's markers in a run of several VMs are not measured.
     ...(scenario.vms === 1 ? { region } : {}),
+    ...(hosted ? { hosted } : {}),
   });
   const started = performance.now();
   let e: Execution;

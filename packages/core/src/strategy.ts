@@ -3,7 +3,7 @@
 // strategy maps guest-physical to machine memory and handles the guest's MMU events.
 import type { Image, Machine, Profile, VmControl } from "@vmlab/isa";
 import type { Scenario } from "@vmlab/guest";
-import type { EventCounts } from "./costs/events.js";
+import type { EventCounts, HostCrossing } from "./costs/events.js";
 import type { MachineProfile } from "./machine-profiles.js";
 import type { FaultDisposition, VmContext } from "./monitor/vm-context.js";
 import type { TraceSink } from "./monitor/trace-events.js";
@@ -44,6 +44,12 @@ export interface StrategyInfo {
    * directly outside a hardware guest mode (see prediction.ts).
    */
   readonly theorem?: 1 | 3;
+  /**
+   * CPU strategies: how a hosted (Type 2) build of its monitor reaches the user-level
+   * process that emulates devices, or why there is no such build (the reason a refusal
+   * of `hosted` gives). Absent: it cannot be hosted, for no reason given.
+   */
+  readonly hosting?: { readonly crossing: HostCrossing } | { readonly refused: string };
 }
 
 /**
@@ -67,6 +73,11 @@ export interface GuestSession {
   readonly trace?: TraceSink;
   /** Told when the guest marks the beginning or end of its measured region. */
   readonly region?: RegionRecorder;
+  /**
+   * A hosted (Type 2) monitor: its devices are emulated by a process of a host OS, which
+   * it reaches so. Undefined: bare metal (Type 1), the monitor's own device models.
+   */
+  readonly hosted?: HostCrossing;
 }
 
 export interface SensitiveUntrapped {

@@ -22,7 +22,7 @@ export function toCsv(results: readonly RunResult[]): string {
   const slow = slowdowns(results);
   const region = regionSlowdowns(results);
   const head = [
-    "scenario", "profile", "levels", "cpu", "memory", "machine", "outcome", "status", "equivalent", "guest_instructions", "executed_directly",
+    "scenario", "profile", "levels", "cpu", "memory", "machine", "host", "outcome", "status", "equivalent", "guest_instructions", "executed_directly",
     "emulated", "translated", "efficiency", "cycles", "slowdown", "region_cycles", "region_slowdown", ...CATEGORIES.map((c) => `cycles_${c.replace(/[^a-z]+/gi, "_")}`),
     "tlb_misses", "walk_references", "vm_exits", "vm_exits_by_reason", "host_wall_ms", "error", "vms", "machine_switches", "vm_status",
   ];
@@ -31,7 +31,7 @@ export function toCsv(results: readonly RunResult[]): string {
     const c = r.configuration;
     lines.push(
       [
-        r.scenario, c.profile, c.levels, c.cpu, c.memory, c.machine, r.outcome, statusOf(r), r.properties?.equivalent, r.metrics?.guestInstructions,
+        r.scenario, c.profile, c.levels, c.cpu, c.memory, c.machine, c.host ?? "bare-metal", r.outcome, statusOf(r), r.properties?.equivalent, r.metrics?.guestInstructions,
         r.metrics?.executedDirectly, r.metrics?.emulated, r.metrics?.translated, r.properties?.efficiency, r.cycles?.total, slow.get(r),
         r.region?.cycles.total, region.get(r),
         ...CATEGORIES.map((k) => r.cycles?.byCategory[k]), r.metrics?.tlbMisses, r.metrics?.walkReferences,

@@ -91,7 +91,8 @@ function grids(results: readonly RunResult[], width: number): string[] {
         const any = mine.find((r) => r.configuration.label === label && r.configuration.machine === machine);
         if (!any) continue;
         const mem = memoryShort(any.configuration.memory);
-        columns.push({ machine, label, head: mem ? `${cpuShort(any.configuration.cpu)}/${mem}` : cpuShort(any.configuration.cpu) });
+        const host = any.configuration.host ? HOSTED_MARK : "";
+        columns.push({ machine, label, head: `${mem ? `${cpuShort(any.configuration.cpu)}/${mem}` : cpuShort(any.configuration.cpu)}${host}` });
       }
     }
     const cells = scenarios.map((s) => columns.map((c) => cellText(at.get(`${s}|${c.label}|${c.machine}`), slow)));
@@ -143,13 +144,17 @@ function grids(results: readonly RunResult[], width: number): string[] {
 
 const named = (short: string, name: string): string => (short === name ? name : `${short} ${name}`);
 
+/** A hosted (Type 2) configuration's column, after its strategies. */
+const HOSTED_MARK = "@H";
+
 /** The legend of the grids' abbreviations and marks. */
 function legend(results: readonly RunResult[], width: number): string {
   const cpus = [...new Set(results.map((r) => r.configuration.cpu))].filter((c) => c !== "native");
   const memories = [...new Set(results.map((r) => r.configuration.memory))].filter((m) => memoryShort(m) !== "");
   return wrapLine(
     `Slowdown of the whole run against native on the same machine. CPU: ${cpus.map((c) => named(cpuShort(c), c)).join(", ")}` +
-      `${memories.length ? `; memory: ${memories.map((m) => named(memoryShort(m), m)).join(", ")}` : ""}. ` +
+      `${memories.length ? `; memory: ${memories.map((m) => named(memoryShort(m), m)).join(", ")}` : ""}` +
+      `${results.some((r) => r.configuration.host) ? `; ${HOSTED_MARK} hosted (Type 2: devices in a process of a host OS)` : ""}. ` +
       `${PREDICTED_MARK} diverges as predicted (not a failure); ${FAILED_MARK} failed (listed below); - not run.`,
     width,
     0,

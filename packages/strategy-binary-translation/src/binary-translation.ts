@@ -62,6 +62,8 @@ export const BINARY_TRANSLATION_INFO: StrategyInfo = {
   requires: {},
   memories: ["software-tlb", "shadow"],
   theorem: 3,
+  // VMware Workstation: the monitor in a world of its own, devices in VMApp on the host.
+  hosting: { crossing: "world-switch" },
 };
 
 @injectable()

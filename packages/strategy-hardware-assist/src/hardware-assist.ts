@@ -9,7 +9,7 @@
 // control structure included, and restores the next one's).
 import { injectable } from "inversify";
 import {
-  addCounts, count, executeOnOneMachine, hardwareEvents, virtualDeviceEvents, type CpuStrategy, type EventCounts, type Execution,
+  addCounts, count, executeOnOneMachine, hardwareEvents, type CpuStrategy, type EventCounts, type Execution,
   type GuestSession, type MultiExecution, type StrategyInfo,
 } from "@vmlab/core";
 import { CAUSE, EXIT } from "@vmlab/isa";
@@ -22,6 +22,8 @@ export const HARDWARE_ASSIST_INFO: StrategyInfo = {
     "the guest kernel runs at its own privilege in the CPU's guest mode (VT-x style); port I/O, HALT, the timer and what the memory strategy asks for exit to the monitor (shadow paging: page faults and page-table-base writes; nested paging: EPT violations only)",
   requires: { hardwareAssist: true },
   memories: ["shadow", "nested"],
+  // KVM: the monitor is a module of the host kernel, devices in QEMU.
+  hosting: { crossing: "user-exit" },
 };
 
 @injectable()
@@ -108,7 +110,7 @@ function counts(vmm: GuestModeMonitor, session: GuestSession): EventCounts {
   count(c, "vmEntry", exits);
   count(c, "exitHandled", exits);
   count(c, "exitEmulated", vmm.emulated);
-  virtualDeviceEvents(monitor.virtualDeviceAccesses, c);
+  monitor.deviceEvents(c);
   const memory = session.memory.finish?.();
   if (memory) addCounts(c, memory.counts);
   return c;

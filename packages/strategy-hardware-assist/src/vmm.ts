@@ -249,7 +249,7 @@ export class GuestModeMonitor {
     const input = vmcs.exitInstruction >>> 24 === 0x44; /* IN */
     if (input) cpu.regs[vmcs.exitRegister] = monitor.portIn(vmcs.exitPort);
     else monitor.portOut(vmcs.exitPort, vmcs.exitValue);
-    this.noteExit(`I/O (${input ? "in" : "out"} ${hex(vmcs.exitPort)}): ${vmcs.exitPort === PORT.WORK_MARK ? "the work marker, no device" : "emulated on the virtual device"}`, { inline: true });
+    this.noteExit(`I/O (${input ? "in" : "out"} ${hex(vmcs.exitPort)}): ${vmcs.exitPort === PORT.WORK_MARK ? "the work marker, no device" : monitor.deviceAccessText(vmcs.exitPort, !input)}`, { inline: true });
     this.retire();
   }
 

@@ -18,6 +18,10 @@ export const INTERPRET_INFO: StrategyInfo = {
   description: "every guest instruction fetched, decoded and emulated in software, one at a time, charged at an emulation cost each",
   requires: {},
   memories: ["direct"],
+  hosting: {
+    refused:
+      "an interpreter runs no guest code on the machine, so it has no monitor world to leave: its device models are calls within the emulator (Bochs is a host process already), and a hosted build would count nothing more",
+  },
 };
 
 /** Data memory references each opcode makes (the emulator does them through its software MMU). */

@@ -14,6 +14,7 @@ export const NATIVE_INFO: StrategyInfo = {
   description: "bare metal: every guest instruction runs directly on the machine (the baseline)",
   requires: {},
   memories: ["direct"],
+  hosting: { refused: "bare metal runs no monitor: there is nothing to host (the baseline every hosted run is compared with)" },
 };
 
 export const DIRECT_INFO: StrategyInfo = {

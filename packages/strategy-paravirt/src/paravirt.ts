@@ -18,6 +18,10 @@ export const PARAVIRT_INFO: StrategyInfo = {
   memories: ["paravirt-mmu"],
   equivalence: "output",
   theorem: 3,
+  hosting: {
+    refused:
+      "Xen-style paravirtualization is a Type 1 design: the guest's hypercalls, batched page-table updates and split device drivers talk to a monitor that owns the machine (and a driver domain), not to a process of a host OS",
+  },
 };
 
 @injectable()

@@ -16,6 +16,8 @@ export const TRAP_EMULATE_INFO: StrategyInfo = {
   requires: {},
   memories: ["software-tlb", "shadow"],
   theorem: 1,
+  // As VMware Workstation's direct-execution engine: the monitor in a world of its own.
+  hosting: { crossing: "world-switch" },
 };
 
 @injectable()

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import type { MatrixCell, Shard, ShardFile } from "@vmlab/core";
+import type { Configuration, MatrixCell, Shard, ShardFile } from "@vmlab/core";
 import type { Scenario } from "@vmlab/guest";
 import { CliError, EXIT } from "../errors.js";
 import { NAMES } from "../names.js";
@@ -9,6 +9,9 @@ import { checkNames, commaList, levelsOption, parseBudget, parseWorkers, printJs
 import { refusal } from "../refusal.js";
 import { terminalWidth } from "../terminal.js";
 import { VERSION } from "../version.js";
+
+/** The profile whose configurations the default matrix also runs hosted. */
+export const HOSTED_PROFILE = "x86-like";
 
 export function register(program: Command): void {
   program
@@ -19,6 +22,11 @@ export function register(program: Command): void {
     .option("--cpus <list>", "comma-separated CPU strategies (default: all)", commaList("--cpus", "CPU strategy"))
     .option("--memories <list>", "comma-separated memory strategies (default: each CPU strategy's)", commaList("--memories", "memory strategy"))
     .option("--machines <list>", `comma-separated machine profiles (default: ${NAMES.machines.join(",")})`, commaList("--machines", "machine profile"))
+    .option(
+      "--hosts <list>",
+      `comma-separated hosts, ${NAMES.hosts.join(" or ")} (default: bare-metal for every profile, and hosted on ${HOSTED_PROFILE}, the ISA the hosted monitors were built for)`,
+      commaList("--hosts", "host"),
+    )
     .addOption(levelsOption())
     .option("--budget <n>", "guest instruction budget for every cell (default: each scenario's)", parseBudget())
     .option("--workers <n>", `worker threads, at most ${NAMES.maxWorkers} (default: one per core)`, parseWorkers())
@@ -30,7 +38,7 @@ export function register(program: Command): void {
     .option("--json", "print the results as JSON")
     .action(
       async (o: {
-        scenarios?: string[]; profiles?: string[]; cpus?: string[]; memories?: string[]; machines?: string[]; levels?: number; budget?: number;
+        scenarios?: string[]; profiles?: string[]; cpus?: string[]; memories?: string[]; machines?: string[]; hosts?: string[]; levels?: number; budget?: number;
         workers?: number; out: string; config?: string; rows?: boolean; json?: boolean; shard?: string; cache: boolean;
       }) => {
         const {
@@ -54,23 +62,37 @@ export function register(program: Command): void {
         checkNames("profile", o.profiles, NAMES.profiles);
         checkNames("CPU strategy", o.cpus, cpuNames(catalog));
         checkNames("memory strategy", o.memories, memoryNames(catalog));
+        checkNames("host", o.hosts, NAMES.hosts);
         const machines = o.machines ?? NAMES.machines;
         for (const m of machines) machineOrFail(m);
         const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios(undefined, { multiVm: true });
-        let enumerated;
+        const profiles = o.profiles ?? NAMES.profiles;
+        // Without --hosts: every profile on bare metal, and the hosted contrast where it was built.
+        const byHost: [readonly string[], readonly string[], readonly string[] | undefined][] = o.hosts
+          ? [[o.hosts, profiles, o.cpus]]
+          : [[["bare-metal"], profiles, o.cpus], [["hosted"], profiles.filter((p) => p === HOSTED_PROFILE), o.cpus]];
+        // Native, the baseline of every slowdown, runs on bare metal even in a matrix of hosted monitors only.
+        if (o.hosts && !o.hosts.includes("bare-metal") && (o.cpus ?? ["native"]).includes("native")) byHost.unshift([["bare-metal"], profiles, ["native"]]);
+        const configurations: Configuration[] = [];
+        const skipped: { label: string; reason: string }[] = [];
         try {
-          enumerated = enumerateConfigurations(catalog, {
-            ...(o.profiles ? { profiles: o.profiles } : {}),
-            ...(o.cpus ? { cpus: o.cpus } : {}),
-            ...(o.memories ? { memories: o.memories } : {}),
-            machines,
-            ...(o.levels !== undefined ? { levels: o.levels } : {}),
-          });
+          for (const [hosts, ps, cpus] of byHost) {
+            if (ps.length === 0) continue;
+            const e = enumerateConfigurations(catalog, {
+              profiles: ps,
+              ...(cpus ? { cpus } : {}),
+              ...(o.memories ? { memories: o.memories } : {}),
+              machines,
+              hosts,
+              ...(o.levels !== undefined ? { levels: o.levels } : {}),
+            });
+            configurations.push(...e.configurations);
+            for (const s of e.skipped) if (!skipped.some((k) => k.label === s.label)) skipped.push(s);
+          }
         } catch (e) {
           if (e instanceof ConfigurationError) throw new CliError(e.message);
           throw e;
         }
-        const { configurations, skipped } = enumerated;
         if (configurations.length === 0) throw new CliError(refusal(skipped));
         const out = makeOutFolder(o.out);
         const matrix: MatrixCell[] = scenarios.flatMap((scenario) => configurations.map((configuration) => ({ scenario, configuration })));

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { NAMES } from "../names.js";
-import { levelsOption, parseBudget, profileOption, printJson } from "../options.js";
+import { hostOption, levelsOption, parseBudget, profileOption, printJson } from "../options.js";
 import { EXIT } from "../errors.js";
 import { n, terminalWidth } from "../terminal.js";
 
@@ -14,10 +14,11 @@ export function register(program: Command): void {
     .option("--cpu <strategy>", "CPU strategy", "native")
     .option("--memory <strategy>", "memory strategy (default: the CPU strategy's first)")
     .option("--machine <profile>", "machine (cost) profile, or a .json file", NAMES.defaultMachine)
+    .addOption(hostOption())
     .option("--budget <n>", "guest instruction budget (default: the scenario's)", parseBudget())
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the result as JSON")
-    .action(async (name: string, o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; budget?: number; config?: string; json?: boolean }) => {
+    .action(async (name: string, o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; host: string; budget?: number; config?: string; json?: boolean }) => {
       const { CATEGORIES, runConfiguration, symbolize } = await import("@vmlab/core");
       const { table } = await import("../text-table.js");
       const { cellVerdict, fitWidths, predictedStatus, publishedPerOp } = await import("@vmlab/report");
@@ -25,7 +26,7 @@ export function register(program: Command): void {
       const { modules, catalog } = await loadStrategies(o.config);
       const spec = { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine };
       const scenario = scenarioOrFail(name);
-      const config = configurationOrFail({ ...spec, cpu: o.cpu, ...(o.memory !== undefined ? { memory: o.memory } : {}) }, catalog);
+      const config = configurationOrFail({ ...spec, cpu: o.cpu, host: o.host, ...(o.memory !== undefined ? { memory: o.memory } : {}) }, catalog);
       const budget = o.budget !== undefined ? { budget: o.budget } : {};
       const reference =
         config.cpu === "native" ? undefined : runConfiguration(configurationOrFail({ ...spec, cpu: "native" }, catalog), scenario, modules, budget);
@@ -59,7 +60,13 @@ export function register(program: Command): void {
             : []),
           ["TLB misses / walk references", `${n(m.tlbMisses)} / ${n(m.walkReferences)}`],
           ["modeled cycles", result.cycles!.total.toLocaleString("en-US")],
-          ...CATEGORIES.filter((c) => result.cycles!.byCategory[c] > 0).map((c): [string, string] => [`  ${c}`, result.cycles!.byCategory[c].toLocaleString("en-US")]),
+          ...CATEGORIES.filter((c) => result.cycles!.byCategory[c] > 0).flatMap((c): [string, string][] => [
+            [`  ${c}`, result.cycles!.byCategory[c].toLocaleString("en-US")],
+            // A hosted monitor's crossings, each kind with its count: what the host costs.
+            ...(c === "host crossings"
+              ? result.cycles!.lines.filter((l) => l.category === c).map((l): [string, string] => [`    ${l.event}`, `${n(l.count)} x ${n(l.unitCycles)}`])
+              : []),
+          ]),
           ["slowdown vs native", `${(result.cycles!.total / native.cycles!.total).toFixed(2)}x (whole run)`],
           ...(result.region
             ? [["region (work markers)", `${result.region.cycles.total.toLocaleString("en-US")} cycles${regionSlowdown !== undefined ? `, ${regionSlowdown.toFixed(2)}x native` : ""}`] as [string, string]]

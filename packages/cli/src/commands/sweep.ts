@@ -49,13 +49,14 @@ export function register(program: Command): void {
     .addOption(profileOption())
     .addOption(levelsOption())
     .option("--machine <profile>", "machine profile the other costs come from, or a .json file", NAMES.defaultMachine)
+    .option("--hosts <list>", `comma-separated hosts, ${NAMES.hosts.join(" or ")} (default: bare-metal)`, commaList("--hosts", "host"))
     .addOption(choiceOption("--metric <what>", "slowdown (against native at the same value) or cycles", "metric", ["slowdown", "cycles"]).default("slowdown"))
     .option("--budget <n>", "guest instruction budget for every run (default: each scenario's)", parseBudget())
     .option("--workers <n>", `worker threads, at most ${NAMES.maxWorkers} (default: one per core)`, parseWorkers())
     .option("--out <dir>", "folder for sweep.html, sweep.json and sweep.csv (default: reports/sweep-<param>)")
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the sweep as JSON")
-    .action(async (o: { param: string; from: number; to: number; steps: number; scenarios?: string[]; cpus?: string[]; memories?: string[]; profile: string; levels?: number; machine: string; metric: string; budget?: number; workers?: number; out?: string; config?: string; json?: boolean; }) => {
+    .action(async (o: { param: string; from: number; to: number; steps: number; scenarios?: string[]; cpus?: string[]; memories?: string[]; hosts?: string[]; profile: string; levels?: number; machine: string; metric: string; budget?: number; workers?: number; out?: string; config?: string; json?: boolean; }) => {
       const { ConfigurationError, enumerateConfigurations, resolveConfiguration, runMatrix, withParameter } = await import("@vmlab/core");
       const { listScenarios } = await import("@vmlab/guest");
       const { cellVerdict, crossovers, statusOf, sweepOf, sweepTables, writeSweep } = await import("@vmlab/report");
@@ -69,6 +70,7 @@ export function register(program: Command): void {
       const cpuNames = cpuNamesOf(catalog);
       checkNames("CPU strategy", o.cpus, cpuNames);
       checkNames("memory strategy", o.memories, memoryNamesOf(catalog));
+      checkNames("host", o.hosts, NAMES.hosts);
       const scenarios: Scenario[] = o.scenarios ? o.scenarios.map(scenarioOrFail) : listScenarios();
       const levels = o.levels !== undefined ? { levels: o.levels } : {};
 
@@ -81,6 +83,7 @@ export function register(program: Command): void {
           cpus: (o.cpus ?? cpuNames).filter((c) => c !== "native"),
           ...(o.memories ? { memories: o.memories } : {}),
           machines: [o.machine],
+          ...(o.hosts ? { hosts: o.hosts } : {}),
           ...levels,
         });
         configurations = e.configurations;

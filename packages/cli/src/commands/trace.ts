@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { NAMES } from "../names.js";
-import { choiceOption, levelsOption, parseCount, parseBudget, profileOption, printJson } from "../options.js";
+import { choiceOption, hostOption, levelsOption, parseCount, parseBudget, profileOption, printJson } from "../options.js";
 import { EXIT } from "../errors.js";
 import { terminalWidth } from "../terminal.js";
 import type { TraceStart } from "@vmlab/report";
@@ -18,20 +18,21 @@ export function register(program: Command): void {
     .option("--cpu <strategy>", "CPU strategy", "trap-emulate")
     .option("--memory <strategy>", "memory strategy (default: the CPU strategy's first that fits the profile)")
     .option("--machine <profile>", "machine (cost) profile, or a .json file", NAMES.defaultMachine)
+    .addOption(hostOption())
     .option("--events <n>", "number of steps to show", parseCount("--events"), 12)
     .addOption(choiceOption("--start <where>", "where the table begins", "start", NAMES.traceStarts).default("user"))
     .option("--all", "every monitor event as a step of its own (nothing folded)")
     .option("--budget <n>", "guest instruction budget (default: the scenario's)", parseBudget())
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the steps as JSON")
-    .action(async (name: string, o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; events: number; start: TraceStart; all?: boolean; budget?: number; config?: string; json?: boolean; }) => {
+    .action(async (name: string, o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; host: string; events: number; start: TraceStart; all?: boolean; budget?: number; config?: string; json?: boolean; }) => {
       const { runConfiguration, symbolize, TraceLog } = await import("@vmlab/core");
       const { traceSteps, traceTable } = await import("@vmlab/report");
       const { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } = await import("../strategies.js");
       const { modules, catalog } = await loadStrategies(o.config);
       const scenario = scenarioOrFail(name);
       const config = configurationOrFail(
-        { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine, cpu: o.cpu, ...(o.memory !== undefined ? { memory: o.memory } : {}) },
+        { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine, cpu: o.cpu, host: o.host, ...(o.memory !== undefined ? { memory: o.memory } : {}) },
         catalog,
       );
       const log = new TraceLog(EVENT_LIMIT);

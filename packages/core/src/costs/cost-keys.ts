@@ -40,6 +40,10 @@ export const COST_KEYS = {
   vmExit: "the hardware's VM exit (guest mode to the monitor)",
   vmEntry: "the hardware's VM entry (the monitor to guest mode)",
   exitHandling: "the monitor's software handling one VM exit (decode, dispatch, state sync), beyond any emulation counted apart",
+  // A hosted (Type 2) monitor: the device models live in a process of a host OS.
+  worldSwitch: "one switch between a hosted monitor's world and the host OS's (VMware Workstation's VMM and host), either way",
+  hostUserExit: "the host kernel handing an exit to the monitor's user-level process (KVM to QEMU: the return from ioctl and the process's dispatch), beyond an exit handled in the kernel",
+  hostSystemCall: "one system call of the host OS made by the monitor's user-level process (read, write, ioctl), entry, kernel path and return",
 } as const;
 
 export type CostKey = keyof typeof COST_KEYS;

@@ -64,6 +64,10 @@ export const EVENTS = {
   vmEntry: e("vmEntry", "VM exits/entries", "VM entry"),
   exitHandled: e("exitHandling", "VM exits/entries", "VM exit handled by the monitor's software"),
   exitEmulated: e("vmmEmulatePrivileged", "VMM emulation", "instruction emulated at a VM exit"),
+  // A hosted monitor: a device access served by its user-level process.
+  worldSwitch: e("worldSwitch", "host crossings", "world switch (monitor's world <-> host's)"),
+  userSpaceExit: e("hostUserExit", "host crossings", "exit to the user-level process (host kernel -> user)"),
+  hostSystemCall: e("hostSystemCall", "host crossings", "host system call (ioctl, read, write)"),
 } as const satisfies Record<string, EventInfo>;
 
 export type EventName = keyof typeof EVENTS;
@@ -128,5 +132,31 @@ export function virtualDeviceEvents(byDevice: ArrayLike<number>, counts: EventCo
     if (d === "console") count(counts, "consoleBackend", n);
     if (d === "disk") count(counts, "diskBackend", n);
   });
+  return counts;
+}
+
+/**
+ * How a hosted monitor reaches the user-level process that emulates its devices:
+ * "world-switch" (VMware Workstation: the monitor runs in a world of its own, and leaves
+ * it for the host's and comes back), "user-exit" (KVM: the monitor is in the host kernel,
+ * and an exit it cannot handle there returns from QEMU's ioctl to QEMU).
+ */
+export type HostCrossing = "world-switch" | "user-exit";
+
+/**
+ * Device accesses of a hosted monitor served by its user-level process: each access to
+ * the console or the disk leaves the monitor (two world switches, or one exit to user
+ * space) and comes back by the process's ioctl (a host system call); each that moves data
+ * (a console byte, a disk sector's transfer) is also a read or write on the host. The
+ * timer and port 0x80 stay in the monitor, as on bare metal.
+ */
+export function hostedDeviceEvents(byDevice: ArrayLike<number>, transfers: number, crossing: HostCrossing, counts: EventCounts = {}): EventCounts {
+  let exits = 0;
+  DEVICE_NAMES.forEach((d, i) => {
+    if (d === "console" || d === "disk") exits += byDevice[i] ?? 0;
+  });
+  if (crossing === "world-switch") count(counts, "worldSwitch", 2 * exits);
+  else count(counts, "userSpaceExit", exits);
+  count(counts, "hostSystemCall", exits + transfers);
   return counts;
 }

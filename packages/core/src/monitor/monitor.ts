@@ -8,11 +8,11 @@
 // translation, hardware assist) reuse the emulation and reflection paths.
 import {
   ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_NAMES, CAUSE_PROTECTION, Console, contextAfterMiss, CR, crAfterWrite, crExists,
-  deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, fieldA, fieldB, FLAG_IF, FLAGS_MASK, KSEG_BASE, Machine, MODE_KERNEL, MODE_RING1, MODE_USER,
+  deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, DISK_OK, ESTATUS_MODE_SHIFT, fieldA, fieldB, FLAG_IF, FLAGS_MASK, KSEG_BASE, Machine, MODE_KERNEL, MODE_RING1, MODE_USER,
   NUM_CRS, OP, PAGE_SIZE, PORT, SP, trapVector, uimm16, type Cpu,
 } from "@vmlab/isa";
 import type { Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "../strategy.js";
-import { addCounts, count, hardwareEvents, virtualDeviceEvents, type EventCounts } from "../costs/events.js";
+import { addCounts, count, hardwareEvents, hostedDeviceEvents, virtualDeviceEvents, type EventCounts } from "../costs/events.js";
 import { GuestMemory, MonitorFrames } from "./guest-memory.js";
 import type { TraceActor, TraceEvent, TraceKind, TraceSink } from "./trace-events.js";
 import { FAULT_HIDDEN, FAULT_REFLECT, type GuestFault, type VmContext } from "./vm-context.js";
@@ -85,6 +85,8 @@ export class Monitor implements VmContext {
   virtualPortIo = 0;
   /** Virtual device accesses by device (DEVICE_NAMES order), for the cost model. */
   readonly virtualDeviceAccesses = new Float64Array(DEVICE_NAMES.length);
+  /** Virtual device accesses that moved data to or from the real device: console bytes, disk sectors. */
+  deviceTransfers = 0;
   readonly auditLog: string[] = [];
   /** Sensitive instructions that ran without trapping: [op] in the deprivileged kernel, [256 + op] in the guest's processes. */
   private readonly sensitive = new Float64Array(512);
@@ -466,11 +468,11 @@ export class Monitor implements VmContext {
         break;
       case OP.IN:
         regs[a] = this.portIn(uimm16(w));
-        if (this.trace) text = `OS reads port ${hex(uimm16(w))}: emulated on the virtual device`;
+        if (this.trace) text = `OS reads port ${hex(uimm16(w))}: ${this.deviceAccessText(uimm16(w), false)}`;
         break;
       case OP.OUT:
         this.portOut(uimm16(w), regs[a]!);
-        if (this.trace) text = uimm16(w) === PORT.WORK_MARK ? `OS writes the work marker (${regs[a] === 1 ? "begin" : regs[a] === 0 ? "end" : "a value it ignores"}): the region of interest, no device` : `OS writes port ${hex(uimm16(w))}: emulated on the virtual device`;
+        if (this.trace) text = uimm16(w) === PORT.WORK_MARK ? `OS writes the work marker (${regs[a] === 1 ? "begin" : regs[a] === 0 ? "end" : "a value it ignores"}): the region of interest, no device` : `OS writes port ${hex(uimm16(w))}: ${this.deviceAccessText(uimm16(w), true)}`;
         break;
       case OP.CLI:
         vcpu.interruptFlag = 0;
@@ -604,6 +606,7 @@ export class Monitor implements VmContext {
     switch (port) {
       case PORT.CONSOLE_OUT:
         this.console.write(value);
+        this.deviceTransfers++;
         return;
       case PORT.TIMER_PERIOD:
         // As the bare machine: counting starts once this instruction retires.
@@ -620,6 +623,7 @@ export class Monitor implements VmContext {
         return;
       case PORT.DISK_CMD: {
         const written = this.disk.command(value, this.guest.u8);
+        if (this.disk.status === DISK_OK) this.deviceTransfers++;
         if (this.disk.status === DISK_BAD_ADDRESS) this.audit(containedAttempt({ kind: "disk DMA", guestPhysical: this.disk.address }));
         if (written) {
           this.cpu.invalidateCode(this.guest.machineAddress(written[0]), this.guest.machineAddress(written[1]));
@@ -643,10 +647,30 @@ export class Monitor implements VmContext {
     let reflected = 0;
     for (const n of this.reflectedByCause) reflected += n;
     count(c, "trapReflected", reflected);
-    virtualDeviceEvents(this.virtualDeviceAccesses, c);
+    this.deviceEvents(c);
     const memory = this.memory.finish?.();
     if (memory) addCounts(c, memory.counts);
     return c;
+  }
+
+  /**
+   * The virtual devices' accesses: the device models', and under a hosted monitor the
+   * crossings to the user-level process that runs them and its host system calls.
+   */
+  deviceEvents(c: EventCounts): EventCounts {
+    virtualDeviceEvents(this.virtualDeviceAccesses, c);
+    if (this.session.hosted) hostedDeviceEvents(this.virtualDeviceAccesses, this.deviceTransfers, this.session.hosted, c);
+    return c;
+  }
+
+  /** For traces: where a port access is emulated, and what it costs a hosted monitor. */
+  deviceAccessText(port: number, write: boolean): string {
+    const device = DEVICE_NAMES[deviceOfPort(port)];
+    const hosted = this.session.hosted;
+    if (!hosted || (device !== "console" && device !== "disk")) return "emulated on the virtual device";
+    const there = hosted === "world-switch" ? "world switch to the host, where VMApp" : "exit to user space, where QEMU";
+    const moves = (port === PORT.CONSOLE_OUT && write) || (port === PORT.DISK_CMD && write);
+    return `${there} emulates it${moves ? ` and ${port === PORT.CONSOLE_OUT ? "writes the byte" : "reads or writes the sector"} on the host (a system call)` : ""}, then resumes the monitor by ioctl${hosted === "world-switch" ? " (world switch back)" : ""}`;
   }
 
   /** Guest instructions the monitor emulated after a trap. */

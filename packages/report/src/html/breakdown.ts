@@ -12,11 +12,11 @@ export function breakdownData(v: ReportView): unknown {
   // Grouped as the heatmaps' columns are: profile, then CPU strategy (native first), then memory strategy.
   const parts = [...new Map(v.results.map((r) => [r.configuration.label, r.configuration] as const)).values()];
   const profiles = [...new Set(parts.map((c) => c.label.split("/")[0]!))];
-  const rank = (c: RunResult["configuration"]) => [profiles.indexOf(c.label.split("/")[0]!), v.cpus.indexOf(c.cpu), v.memories.indexOf(c.memory)];
+  const rank = (c: RunResult["configuration"]) => [profiles.indexOf(c.label.split("/")[0]!), v.cpus.indexOf(c.cpu), v.memories.indexOf(c.memory), c.host ? 1 : 0];
   parts.sort((a, b) => {
     const x = rank(a);
     const y = rank(b);
-    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]! || x[3]! - y[3]!;
   });
   const order = new Map(parts.map((c, i) => [c.label, i] as const));
   const machines = v.machines.map((m) => m.name);

@@ -71,7 +71,7 @@ export function heatmapTable(v: ReportView, mode: SlowdownMode, scale: SlowdownS
   const sep = (i: number) => (firstOfGroup.has(i) ? " sep" : "");
   const head1 = `<tr><th class="corner"></th>${groups.map((g) => `<th class="grp sep" colspan="${g.n}">${esc(g.profile)}</th>`).join("")}</tr>`;
   const head2 = `<tr><th class="corner rowhead">scenario</th>${v.columns
-    .map((c, i) => `<th class="vh${sep(i)}" title="${esc(c.label)}"><span>${esc(c.cpu)}<br><small>${esc(c.memory)}</small></span></th>`)
+    .map((c, i) => `<th class="vh${sep(i)}" title="${esc(c.label)}"><span>${esc(c.cpu)}<br><small>${esc(c.memory)}${c.host ? " @hosted" : ""}</small></span></th>`)
     .join("")}</tr>`;
   const rows = v.scenarios.map(
     (s) =>

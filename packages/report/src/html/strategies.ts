@@ -54,7 +54,7 @@ export function strategiesSection(v: ReportView): string {
     const cols = v.columns.filter((c) => c.cpu === cpu);
     const table = cols.length
       ? `<table class="heatmap small"><thead><tr><th class="rowhead">configuration</th>${v.machines.map((m) => `<th>${esc(m.name)}</th>`).join("")}</tr></thead><tbody>${cols
-          .map((c) => `<tr><th class="rowhead">${esc(c.profile)} · ${esc(c.memory)}</th>${v.machines.map((m) => meanCell(v, "run", scale, c, m.name)).join("")}</tr>`)
+          .map((c) => `<tr><th class="rowhead">${esc(c.profile)} · ${esc(c.memory)}${c.host ? " · hosted" : ""}</th>${v.machines.map((m) => meanCell(v, "run", scale, c, m.name)).join("")}</tr>`)
           .join("")}</tbody></table>`
       : `<p class="muted">The reference: 1x by definition.</p>`;
     return `<div class="strategy" id="strategy-${esc(cpu)}"><div class="explain"><h3>${esc(cpu)}</h3><p>${esc(explanation(v, cpu, "cpu"))}</p><p class="muted">${counts(v, cpu)}</p></div><div class="results">${table}</div></div>`;

@@ -10,6 +10,8 @@ export interface ConfigColumn {
   readonly profile: string;
   readonly cpu: string;
   readonly memory: string;
+  /** A hosted (Type 2) monitor's column; absent on bare metal. */
+  readonly host?: "hosted";
 }
 
 export interface MachineNote {
@@ -54,13 +56,16 @@ export function reportView(results: readonly RunResult[], meta: ReportMeta, vali
   const columns = new Map<string, ConfigColumn>();
   for (const r of results) {
     const c = r.configuration;
-    if (c.cpu !== "native" && !columns.has(c.label)) columns.set(c.label, { label: c.label, profile: c.label.split("/")[0]!, cpu: c.cpu, memory: c.memory });
+    if (c.cpu !== "native" && !columns.has(c.label)) {
+      columns.set(c.label, { label: c.label, profile: c.label.split("/")[0]!, cpu: c.cpu, memory: c.memory, ...(c.host ? { host: c.host } : {}) });
+    }
   }
-  const order = (c: ConfigColumn) => [profileOrder.indexOf(c.profile), cpus.indexOf(c.cpu), memories.indexOf(c.memory)];
+  // Bare metal and hosted side by side for each strategy.
+  const order = (c: ConfigColumn) => [profileOrder.indexOf(c.profile), cpus.indexOf(c.cpu), memories.indexOf(c.memory), c.host ? 1 : 0];
   const sorted = [...columns.values()].sort((a, b) => {
     const x = order(a);
     const y = order(b);
-    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]! || x[3]! - y[3]!;
   });
   const index = new Map(results.map((r) => [`${r.scenario}\u0000${r.configuration.label}\u0000${r.configuration.machine}`, r] as const));
   return {
@@ -77,7 +82,7 @@ export function reportView(results: readonly RunResult[], meta: ReportMeta, vali
     memories,
     run: (s, l, m) => index.get(`${s}\u0000${l}\u0000${m}`),
     impossible(column, machine) {
-      const plain = `${profileBase(column.label)}/${column.cpu}/${column.memory}`;
+      const plain = `${profileBase(column.label)}/${column.cpu}/${column.memory}${column.host ? "@hosted" : ""}`;
       return meta.skipped.find((s) => s.label === plain || s.label === `${plain} on ${machine}`)?.reason;
     },
   };
