@@ -9,7 +9,7 @@
 import {
   ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_NAMES, CAUSE_PROTECTION, Console, contextAfterMiss, CR, crAfterWrite, crExists,
   deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, fieldA, fieldB, FLAG_IF, FLAGS_MASK, KSEG_BASE, Machine, MODE_KERNEL, MODE_RING1, MODE_USER,
-  NUM_CRS, OP, PAGE_SIZE, PORT, SP, trapVector, uimm16, type Cpu,
+  NUM_CRS, OP, PAGE_SIZE, PORT, SP, trapVector, uimm16, unprivilegedSensitive, type Cpu,
 } from "@vmlab/isa";
 import type { Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "../strategy.js";
 import { addCounts, count, hardwareEvents, virtualDeviceEvents, type EventCounts } from "../costs/events.js";
@@ -28,8 +28,6 @@ export const GUEST_BYTES = 4 * 1024 * 1024;
 export const MONITOR_VECTOR = KSEG_BASE;
 
 const CC_MASK = FLAGS_MASK & ~FLAG_IF;
-/** The sensitive instructions x86-like lets user mode run without a trap. */
-const AUDITED = [OP.PUSHF, OP.POPF, OP.RDMODE, OP.RDTVEC] as const;
 
 const ACCESS_NAMES = ["read", "write", "fetch"];
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
@@ -62,6 +60,8 @@ export class Monitor implements VmContext {
   readonly disk: Disk;
   /** Ring compression: the real mode of the deprivileged guest kernel is ring 1 (see the top of the file). */
   readonly kernelAtRing1: boolean;
+  /** Opcodes of the sensitive instructions the profile lets user mode run without a trap: audited. */
+  private readonly audited: readonly number[];
   /**
    * The virtual CPU enters a user-address TLB miss at the refill vector, as the
    * software-TLB hardware does; a paravirtual interface may choose otherwise.
@@ -115,6 +115,7 @@ export class Monitor implements VmContext {
     this.trace = session.trace;
     this.memory = session.memory;
     this.kernelAtRing1 = session.profile.ring1 && this.memory.ringCompression === true;
+    this.audited = unprivilegedSensitive(session.profile).map((i) => i.opcode);
     this.refillVector = session.profile.mmu.kind === "software-tlb";
     this.workMarks = new RegionMarks(session.region);
     // The walker caches whatever tables the real PTBR names (shadow or mirror tables
@@ -188,7 +189,7 @@ export class Monitor implements VmContext {
   }
 
   private clearFirstSensitive(): void {
-    for (const op of AUDITED) this.cpu.firstSensitivePc[op] = this.cpu.firstSensitivePc[256 + op] = -1;
+    for (const op of this.audited) this.cpu.firstSensitivePc[op] = this.cpu.firstSensitivePc[256 + op] = -1;
   }
 
   /** After direct execution: audit sensitive instructions that did not trap, trace the stretch. */
@@ -208,7 +209,7 @@ export class Monitor implements VmContext {
    */
   auditSensitive(): void {
     const cpu = this.cpu;
-    for (const op of AUDITED) {
+    for (const op of this.audited) {
       const ring1 = cpu.sensitiveAtRing1[op]!;
       const user = cpu.sensitiveInUserMode[op]! - ring1;
       const atRing1 = ring1 - this.seenAtRing1[op]!;
@@ -660,7 +661,7 @@ export class Monitor implements VmContext {
   sensitiveUntrapped(): SensitiveUntrapped[] {
     const out: SensitiveUntrapped[] = [];
     for (const mode of ["kernel", "user"] as const) {
-      for (const op of AUDITED) {
+      for (const op of this.audited) {
         const k = mode === "kernel" ? op : 256 + op;
         const count = this.sensitive[k]!;
         if (count === 0) continue;

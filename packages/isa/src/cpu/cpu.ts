@@ -17,7 +17,7 @@ import type { PhysicalMemory } from "../memory.js";
 import { hostTranslate, newNestedWalkState, walkNested, NESTED_GUEST_PROTECTION, NESTED_HOST_FAULT, NESTED_OK, type NestedWalkState } from "../mmu/nested.js";
 import { Tlb, TLB_HOST_READONLY, TLB_KERNEL_ONLY } from "../mmu/tlb.js";
 import { walk, walkCached, walkShape, WALK_BAD_TABLE, WALK_OK, WALK_PROTECTION, type WalkResult, type WalkShape } from "../mmu/walker.js";
-import { BY_OPCODE, OP } from "../opcodes.js";
+import { BRANCH_TAKEN_MASK, BY_OPCODE, compareFlags, immediateOf, OP, TRAP_CAUSE } from "../opcodes.js";
 import { absentTable, privilegeTable, type Profile } from "../profiles.js";
 import { EPT_VIOLATION_CAUSE, EXIT, type VmControl } from "../vmx.js";
 
@@ -27,50 +27,6 @@ import { EPT_VIOLATION_CAUSE, EXIT, type VmControl } from "../vmx.js";
 if (SP !== 15 || FLAG_C !== 1 || FLAG_Z !== 2 || FLAG_N !== 4 || FLAG_V !== 8 || FLAG_IF !== 0x200 ||
     FLAGS_MASK !== 0x20f || PAGE_SHIFT !== 12 || MODE_USER !== 1 || NUM_REGS !== 16) {
   throw new Error("arch.ts constants changed: update the literals in cpu.ts");
-}
-
-/**
- * For each conditional branch opcode, a 16-bit mask over the flag nibble C|Z|N|V
- * (bits 0..3 of FLAGS): bit n is set when the branch is taken with flags n. The decode
- * keeps it in place of the unused register fields, so a branch costs one shift.
- */
-const BRANCH_CONDITIONS = ((): Uint32Array => {
-  const table = new Uint32Array(256);
-  const conditions: [number, (c: boolean, z: boolean, n: boolean, v: boolean) => boolean][] = [
-    [OP.BEQ, (_c, z) => z],
-    [OP.BNE, (_c, z) => !z],
-    [OP.BLT, (_c, _z, n, v) => n !== v],
-    [OP.BGE, (_c, _z, n, v) => n === v],
-    [OP.BLE, (_c, z, n, v) => z || n !== v],
-    [OP.BGT, (_c, z, n, v) => !z && n === v],
-    [OP.BLTU, (c) => c],
-    [OP.BGEU, (c) => !c],
-    [OP.BLEU, (c, z) => c || z],
-    [OP.BGTU, (c, z) => !c && !z],
-  ];
-  for (const [opcode, taken] of conditions) {
-    let mask = 0;
-    for (let f = 0; f < 16; f++) {
-      if (taken((f & FLAG_C) !== 0, (f & FLAG_Z) !== 0, (f & FLAG_N) !== 0, (f & FLAG_V) !== 0)) mask |= 1 << f;
-    }
-    table[opcode] = mask; // never 0: every condition holds for some flags
-  }
-  return table;
-})();
-
-/**
- * FLAGS after CMP a, b (IF kept), without branches: C is the borrow out of a - b,
- * V a signed overflow, N and Z from the difference.
- */
-function compareFlags(a: number, b: number, flags: number): number {
-  const r = (a - b) | 0;
-  return (
-    (flags & 0x200) /* FLAG_IF */ |
-    (((~a & b) | (~(a ^ b) & r)) >>> 31) /* FLAG_C */ |
-    (r === 0 ? 2 /* FLAG_Z */ : 0) |
-    ((r >>> 31) << 2) /* FLAG_N */ |
-    ((((a ^ b) & (a ^ r)) >>> 31) << 3) /* FLAG_V */
-  );
 }
 
 /** Decoded opcode for a word whose opcode is unassigned (traps ILLEGAL). */
@@ -344,22 +300,10 @@ export class Cpu {
       this.core[slot] = DECODED_ILLEGAL;
       return DECODED_ILLEGAL;
     }
-    switch (info.form) {
-      case "rri":
-      case "ri":
-      case "m":
-        this.core[slot + 1] = (w << 16) >> 16;
-        break;
-      case "j":
-        this.core[slot + 1] = ((w << 8) >> 8) * 4;
-        break;
-      case "rru":
-        this.core[slot + 1] = opcode === OP.SHLI || opcode === OP.SHRI || opcode === OP.SARI ? w & 31 : w & 0xffff;
-        break;
-      default:
-        this.core[slot + 1] = w & 0xffff;
-    }
-    const condition = BRANCH_CONDITIONS[opcode]!;
+    this.core[slot + 1] = immediateOf(info, w);
+    // A conditional branch keeps its taken-mask in place of the unused register fields,
+    // so it costs one shift.
+    const condition = BRANCH_TAKEN_MASK[opcode]!;
     const packed =
       condition !== 0
         ? opcode | (condition << 16)
@@ -1276,8 +1220,7 @@ export class Cpu {
                 left = (left - 1) | 0;
                 this.retired = end - left;
                 this.flags = flags;
-                const c = op === 0x40 /* SYSCALL */ ? CAUSE.SYSCALL : op === 0x41 /* BRK */ ? CAUSE.BREAKPOINT : CAUSE.HYPERCALL;
-                if (this.trap(c, (pc + 4) >>> 0, 0, 0, false)) {
+                if (this.trap(TRAP_CAUSE[op]!, (pc + 4) >>> 0, 0, 0, false)) {
                   stop = "intercept";
                   break outer;
                 }
