@@ -874,51 +874,48 @@ export class Cpu {
           const fi = ((fetchBase + (pc & 0xfff)) >>> 1) + 16 /* DECODED_BASE */;
           const w = core[fi]!;
           switch (w & 0xff) {
-            case 0x01 /* ADD */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! + core[(w >>> 16) & 15]!; break;
-            case 0x02 /* SUB */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! - core[(w >>> 16) & 15]!; break;
+            // BEGIN generated from the instruction table (opcodes.ts) by `pnpm generate`: fast loop
+            case 0x01 /* ADD */: core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! + core[(w >>> 16) & 15]!) | 0; break;
+            case 0x02 /* SUB */: core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! - core[(w >>> 16) & 15]!) | 0; break;
             case 0x03 /* AND */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! & core[(w >>> 16) & 15]!; break;
             case 0x04 /* OR */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! | core[(w >>> 16) & 15]!; break;
             case 0x05 /* XOR */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! ^ core[(w >>> 16) & 15]!; break;
             case 0x06 /* SHL */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! << (core[(w >>> 16) & 15]! & 31); break;
-            case 0x07 /* SHR */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >>> (core[(w >>> 16) & 15]! & 31); break;
+            case 0x07 /* SHR */: core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! >>> (core[(w >>> 16) & 15]! & 31)) | 0; break;
             case 0x08 /* SAR */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >> (core[(w >>> 16) & 15]! & 31); break;
             case 0x09 /* MUL */: core[(w >>> 8) & 15] = Math.imul(core[(w >>> 12) & 15]!, core[(w >>> 16) & 15]!); break;
+            case 0x0a /* DIV */: {
+              if (core[(w >>> 16) & 15]! === 0) break fast;
+              core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! / core[(w >>> 16) & 15]!) | 0;
+              break;
+            }
+            case 0x0b /* DIVU */: {
+              if (core[(w >>> 16) & 15]! === 0) break fast;
+              core[(w >>> 8) & 15] = ((core[(w >>> 12) & 15]! >>> 0) / (core[(w >>> 16) & 15]! >>> 0)) | 0;
+              break;
+            }
+            case 0x0c /* REM */: {
+              if (core[(w >>> 16) & 15]! === 0) break fast;
+              core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! % core[(w >>> 16) & 15]!) | 0;
+              break;
+            }
+            case 0x0d /* REMU */: {
+              if (core[(w >>> 16) & 15]! === 0) break fast;
+              core[(w >>> 8) & 15] = ((core[(w >>> 12) & 15]! >>> 0) % (core[(w >>> 16) & 15]! >>> 0)) | 0;
+              break;
+            }
             case 0x0e /* SLT */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! < core[(w >>> 16) & 15]! ? 1 : 0; break;
-            case 0x0f /* SLTU */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >>> 0 < core[(w >>> 16) & 15]! >>> 0 ? 1 : 0; break;
-            case 0x10 /* ADDI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! + core[fi + 1]!; break;
+            case 0x0f /* SLTU */: core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! >>> 0) < (core[(w >>> 16) & 15]! >>> 0) ? 1 : 0; break;
+            case 0x10 /* ADDI */: core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! + core[fi + 1]!) | 0; break;
             case 0x11 /* ANDI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! & core[fi + 1]!; break;
             case 0x12 /* ORI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! | core[fi + 1]!; break;
             case 0x13 /* XORI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! ^ core[fi + 1]!; break;
             case 0x14 /* SHLI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! << core[fi + 1]!; break;
-            case 0x15 /* SHRI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >>> core[fi + 1]!; break;
+            case 0x15 /* SHRI */: core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! >>> core[fi + 1]!) | 0; break;
             case 0x16 /* SARI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >> core[fi + 1]!; break;
             case 0x17 /* MULI */: core[(w >>> 8) & 15] = Math.imul(core[(w >>> 12) & 15]!, core[fi + 1]!); break;
             case 0x18 /* LUI */: core[(w >>> 8) & 15] = core[fi + 1]! << 16; break;
             case 0x19 /* SLTI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! < core[fi + 1]! ? 1 : 0; break;
-            case 0x0a /* DIV */: {
-              const divisor = core[(w >>> 16) & 15]!;
-              if (divisor === 0) break fast;
-              core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! / divisor) | 0;
-              break;
-            }
-            case 0x0b /* DIVU */: {
-              const divisor = core[(w >>> 16) & 15]! >>> 0;
-              if (divisor === 0) break fast;
-              core[(w >>> 8) & 15] = ((core[(w >>> 12) & 15]! >>> 0) / divisor) >>> 0;
-              break;
-            }
-            case 0x0c /* REM */: {
-              const divisor = core[(w >>> 16) & 15]!;
-              if (divisor === 0) break fast;
-              core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! % divisor | 0;
-              break;
-            }
-            case 0x0d /* REMU */: {
-              const divisor = core[(w >>> 16) & 15]! >>> 0;
-              if (divisor === 0) break fast;
-              core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! >>> 0) % divisor;
-              break;
-            }
             case 0x1a /* CMP */: flags = compareFlags(core[(w >>> 8) & 15]!, core[(w >>> 12) & 15]!, flags); break;
             case 0x1b /* CMPI */: flags = compareFlags(core[(w >>> 8) & 15]!, core[fi + 1]!, flags); break;
             case 0x20 /* LW */: {
@@ -951,7 +948,7 @@ export class Cpu {
               const addr = (core[(w >>> 12) & 15]! + core[fi + 1]!) | 0;
               if ((addr & 0xfffff000) !== writeKey) break fast;
               const pa = writeBase + (addr & 0xfff);
-              if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) break fast;
+              if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) break fast; // may overwrite decoded code
               u8[pa] = core[(w >>> 8) & 15]!;
               break;
             }
@@ -990,13 +987,12 @@ export class Cpu {
               pc = ((w >>> (16 + (flags & 15))) & 1) !== 0 ? (pc + 4 + core[fi + 1]!) | 0 : (pc + 4) | 0;
               left = (left - 1) | 0;
               continue fast;
-            case 0x3b /* CALL */:
-            case 0x3d /* CALLR */: {
+            case 0x3b /* CALL */: {
               const addr = (core[15 /* SP */]! - 4) | 0;
               if ((addr & 0xfffff003) !== writeKey) break fast;
               const pa = writeBase + (addr & 0xfff);
               if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) break fast;
-              const target = (w & 0xff) === 0x3b /* CALL */ ? (pc + 4 + core[fi + 1]!) | 0 : core[(w >>> 8) & 15]!;
+              const target = (pc + 4 + core[fi + 1]!) | 0;
               i32[pa >>> 2] = (pc + 4) | 0;
               core[15 /* SP */] = addr;
               pc = target;
@@ -1007,6 +1003,18 @@ export class Cpu {
               pc = core[(w >>> 8) & 15]!;
               left = (left - 1) | 0;
               continue fast;
+            case 0x3d /* CALLR */: {
+              const addr = (core[15 /* SP */]! - 4) | 0;
+              if ((addr & 0xfffff003) !== writeKey) break fast;
+              const pa = writeBase + (addr & 0xfff);
+              if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) break fast;
+              const target = core[(w >>> 8) & 15]!;
+              i32[pa >>> 2] = (pc + 4) | 0;
+              core[15 /* SP */] = addr;
+              pc = target;
+              left = (left - 1) | 0;
+              continue fast;
+            }
             case 0x3e /* RET */: {
               const addr = core[15 /* SP */]!;
               if ((addr & 0xfffff003) !== readKey) break fast;
@@ -1015,6 +1023,7 @@ export class Cpu {
               left = (left - 1) | 0;
               continue fast;
             }
+            // END generated: fast loop
             default:
               break fast; // not decoded yet, privileged, or rare: the complete interpreter
           }
@@ -1077,7 +1086,7 @@ export class Cpu {
               }
             }
             switch (op) {
-              // Now fetched and decoded, these always complete in the fast loop.
+              // BEGIN generated from the instruction table (opcodes.ts) by `pnpm generate`: complete interpreter
               case 0x01 /* ADD */:
               case 0x02 /* SUB */:
               case 0x03 /* AND */:
@@ -1113,31 +1122,46 @@ export class Cpu {
               case 0x39 /* BLEU */:
               case 0x3a /* BGTU */:
               case 0x3c /* JR */:
+                // Now fetched and decoded, these always complete in the fast loop.
                 continue inner;
               case 0x0a /* DIV */:
               case 0x0b /* DIVU */:
               case 0x0c /* REM */:
               case 0x0d /* REMU */:
                 // Division by zero traps here; any other division completes in the fast loop.
-                if (core[(d >>> 16) & 15] === 0) { cause = CAUSE.DIVIDE; break faulted; }
+                if (core[(d >>> 16) & 15]! === 0) { cause = CAUSE.DIVIDE; break faulted; }
                 continue inner;
               case 0x20 /* LW */: {
                 va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
-                if ((va & 0xfffff003) === readKey) {
-                  core[(d >>> 8) & 15] = i32[(readBase + (va & 0xfff)) >>> 2]!;
-                  break;
+                let pa: number;
+                if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
+                else {
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break faulted; }
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_READ);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
+                  readKey = va & 0xfffff000;
+                  readBase = pa & 0xfffff000;
                 }
-                if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break faulted; }
-                this.flags = flags;
-                const pa = this.translate(va, ACCESS_READ);
-                if (pa < 0) { cause = -1; break faulted; }
-                if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
-                readKey = va & 0xfffff000;
-                readBase = pa & 0xfffff000;
                 core[(d >>> 8) & 15] = i32[pa >>> 2]!;
                 break;
               }
-              case 0x21 /* LB */:
+              case 0x21 /* LB */: {
+                va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
+                let pa: number;
+                if ((va & 0xfffff000) === readKey) pa = readBase + (va & 0xfff);
+                else {
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_READ);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
+                  readKey = va & 0xfffff000;
+                  readBase = pa & 0xfffff000;
+                }
+                core[(d >>> 8) & 15] = (u8[pa]! << 24) >> 24;
+                break;
+              }
               case 0x22 /* LBU */: {
                 va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
                 let pa: number;
@@ -1150,30 +1174,16 @@ export class Cpu {
                   readKey = va & 0xfffff000;
                   readBase = pa & 0xfffff000;
                 }
-                const byte = u8[pa]!;
-                core[(d >>> 8) & 15] = op === 0x21 /* LB */ ? (byte << 24) >> 24 : byte;
+                core[(d >>> 8) & 15] = u8[pa]!;
                 break;
               }
-              case 0x23 /* SW */:
-              case 0x24 /* SB */:
-              case 0x25 /* PUSH */:
-              case 0x3b /* CALL */:
-              case 0x3d /* CALLR */: {
-                // All stores: compute the address and the value first, so a fault
-                // leaves every register unchanged.
-                let value: number;
-                if (op === 0x23 /* SW */ || op === 0x24 /* SB */) {
-                  va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
-                  value = core[(d >>> 8) & 15]!;
-                } else {
-                  va = (core[15 /* SP */]! - 4) | 0;
-                  value = op === 0x25 /* PUSH */ ? core[(d >>> 8) & 15]! : (pc + 4) | 0;
-                }
-                const word = op !== 0x24 /* SB */;
+              case 0x23 /* SW */: {
+                va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
+                const value = core[(d >>> 8) & 15]!;
                 let pa: number;
-                if (((va & (word ? 0xfffff003 : 0xfffff000)) | 0) === writeKey) pa = writeBase + (va & 0xfff);
+                if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
                 else {
-                  if (word && (va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break faulted; }
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break faulted; }
                   this.flags = flags;
                   pa = this.translate(va, ACCESS_WRITE);
                   if (pa < 0) { cause = -1; break faulted; }
@@ -1181,18 +1191,108 @@ export class Cpu {
                   writeKey = va & 0xfffff000;
                   writeBase = pa & 0xfffff000;
                 }
-                if (word) i32[pa >>> 2] = value;
-                else u8[pa] = value;
+                i32[pa >>> 2] = value;
                 if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
-                if (op === 0x23 /* SW */ || op === 0x24 /* SB */) break;
-                if (op === 0x25 /* PUSH */) { core[15 /* SP */] = va; break; }
-                const target = op === 0x3b /* CALL */ ? (pc + 4 + core[di + 1]!) | 0 : core[(d >>> 8) & 15]!;
+                break;
+              }
+              case 0x24 /* SB */: {
+                va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
+                const value = core[(d >>> 8) & 15]!;
+                let pa: number;
+                if ((va & 0xfffff000) === writeKey) pa = writeBase + (va & 0xfff);
+                else {
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_WRITE);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = readKey = -1; }
+                  writeKey = va & 0xfffff000;
+                  writeBase = pa & 0xfffff000;
+                }
+                u8[pa] = value;
+                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
+                break;
+              }
+              case 0x25 /* PUSH */: {
+                va = (core[15 /* SP */]! - 4) | 0;
+                const value = core[(d >>> 8) & 15]!;
+                let pa: number;
+                if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
+                else {
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break faulted; }
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_WRITE);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = readKey = -1; }
+                  writeKey = va & 0xfffff000;
+                  writeBase = pa & 0xfffff000;
+                }
+                i32[pa >>> 2] = value;
+                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
+                core[15 /* SP */] = va;
+                break;
+              }
+              case 0x26 /* POP */: {
+                va = core[15 /* SP */]!;
+                let pa: number;
+                if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
+                else {
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break faulted; }
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_READ);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
+                  readKey = va & 0xfffff000;
+                  readBase = pa & 0xfffff000;
+                }
+                const value = i32[pa >>> 2]!;
+                core[15 /* SP */] = (va + 4) | 0;
+                core[(d >>> 8) & 15] = value;
+                break;
+              }
+              case 0x3b /* CALL */: {
+                va = (core[15 /* SP */]! - 4) | 0;
+                const value = (pc + 4) | 0;
+                let pa: number;
+                if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
+                else {
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break faulted; }
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_WRITE);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = readKey = -1; }
+                  writeKey = va & 0xfffff000;
+                  writeBase = pa & 0xfffff000;
+                }
+                i32[pa >>> 2] = value;
+                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
+                const target = (pc + 4 + core[di + 1]!) | 0;
                 core[15 /* SP */] = va;
                 pc = target;
                 left = (left - 1) | 0;
                 continue inner;
               }
-              case 0x26 /* POP */:
+              case 0x3d /* CALLR */: {
+                va = (core[15 /* SP */]! - 4) | 0;
+                const value = (pc + 4) | 0;
+                let pa: number;
+                if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
+                else {
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break faulted; }
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_WRITE);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = readKey = -1; }
+                  writeKey = va & 0xfffff000;
+                  writeBase = pa & 0xfffff000;
+                }
+                i32[pa >>> 2] = value;
+                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
+                const target = core[(d >>> 8) & 15]!;
+                core[15 /* SP */] = va;
+                pc = target;
+                left = (left - 1) | 0;
+                continue inner;
+              }
               case 0x3e /* RET */: {
                 va = core[15 /* SP */]!;
                 let pa: number;
@@ -1208,7 +1308,6 @@ export class Cpu {
                 }
                 const value = i32[pa >>> 2]!;
                 core[15 /* SP */] = (va + 4) | 0;
-                if (op === 0x26 /* POP */) { core[(d >>> 8) & 15] = value; break; }
                 pc = value;
                 left = (left - 1) | 0;
                 continue inner;
@@ -1230,6 +1329,7 @@ export class Cpu {
                 epoch = this.mmuEpoch;
                 continue inner;
               }
+              // END generated: complete interpreter
               case 0x42 /* RTE */: {
                 const status = crs[CR.ESTATUS]!;
                 pc = crs[CR.EPC]!;
