@@ -7,9 +7,9 @@
 // (fetch, read, write) for one virtual page each; any change to the translation state
 // (mode, PTBR, TLB contents) empties those caches.
 import {
-  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_PROTECTION, contextAfterMiss, CR, crAfterWrite, crExists, DEVICE_NAMES, deviceOfPort, ESTATUS_RING1,
+  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE, CR, crExists, DEVICE_NAMES, deviceOfPort,
   estatusMode, FLAG_C, FLAG_IF, FLAG_N, FLAG_V, FLAG_Z, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_RING1, MODE_USER, modeOfEstatus, NUM_CRS,
-  NUM_REGS, PAGE_SHIFT, PORT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, SP, trapVector,
+  NUM_REGS, PAGE_SHIFT, PORT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, SP,
 } from "../arch.js";
 import type { Console } from "../devices/console.js";
 import type { Disk } from "../devices/disk.js";
@@ -19,6 +19,7 @@ import { Tlb, TLB_HOST_READONLY, TLB_KERNEL_ONLY } from "../mmu/tlb.js";
 import { walk, walkCached, walkShape, WALK_BAD_TABLE, WALK_OK, WALK_PROTECTION, type WalkResult, type WalkShape } from "../mmu/walker.js";
 import { BRANCH_TAKEN_MASK, BY_OPCODE, compareFlags, immediateOf, OP, TRAP_CAUSE } from "../opcodes.js";
 import { absentTable, privilegeTable, type Profile } from "../profiles.js";
+import { enterTrap, executeSystem, flagsAfterPop, flagsToPush, type SystemCpu } from "./system.js";
 import { EPT_VIOLATION_CAUSE, EXIT, type VmControl } from "../vmx.js";
 
 // The loop in `execute` writes these constants and the opcodes (opcodes.ts) as literals:
@@ -74,7 +75,7 @@ const DECODED_BASE = NUM_REGS;
 /** Retired instructions per call of the inner loop (see `run`). */
 const EXECUTE_SLICE = 1 << 20;
 
-export class Cpu {
+export class Cpu implements SystemCpu {
   // Architectural state.
   readonly regs: Int32Array;
   pc = 0;
@@ -635,22 +636,8 @@ export class Cpu {
 
   /** Architectural trap entry, as ISA.md describes it (also used by monitors to reflect). */
   enterTrap(cause: number, epc: number, address: number, access: number, protection: boolean): void {
-    const crs = this.crs;
-    crs[CR.ESTATUS] = (this.flags & FLAGS_MASK) | estatusMode(this.mode);
-    crs[CR.EPC] = epc;
-    const memoryFault = cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS || cause === CAUSE.ADDRESS_ERROR;
-    crs[CR.CAUSE] = memoryFault ? cause | (access << CAUSE_ACCESS_SHIFT) | (protection ? CAUSE_PROTECTION : 0) : cause;
-    if (memoryFault) crs[CR.BADADDR] = address;
-    if (cause === CAUSE.TLB_MISS) crs[CR.CONTEXT] = contextAfterMiss(crs[CR.CONTEXT]!, address);
-    this.flags &= ~FLAG_IF;
-    if (this.mode !== MODE_KERNEL) {
-      // From user mode or ring 1: the real kernel's stack (x86: ESP0 of the TSS).
-      crs[CR.USP] = this.regs[SP]!;
-      this.regs[SP] = crs[CR.KSP]!;
-      this.mode = MODE_KERNEL;
-    }
-    this.pc = trapVector(this.softwareTlb, cause, address, crs[CR.TVEC]!);
-    if (this.pc !== crs[CR.TVEC]! >>> 0) this.counters.refills++;
+    this.pc = enterTrap(this, cause, epc, address, access, protection, this.softwareTlb);
+    if (this.pc !== this.crs[CR.TVEC]! >>> 0) this.counters.refills++;
     this.translationChanged();
   }
 
@@ -735,8 +722,9 @@ export class Cpu {
     }
   }
 
-  /** Port I/O as OUT performs it; `retiredAfter` is the count once the OUT retires. */
-  portOut(port: number, value: number, retiredAfter: number): void {
+  /** Port I/O as OUT performs it (`retired` counts the instructions before the OUT). */
+  portOut(port: number, value: number): void {
+    const retiredAfter = this.retired + 1;
     if (port === PORT.WORK_MARK) {
       this.workMark?.(value, retiredAfter - 1);
       return;
@@ -768,15 +756,43 @@ export class Cpu {
     }
   }
 
-  private writeCr(n: number, value: number): void {
+  // The real CPU as system.ts's SystemCpu.
+
+  get returnsToRing1(): boolean {
+    return this.ring1;
+  }
+
+  controlRegisterExists(n: number): boolean {
+    return this.crAbsent[n] === 0;
+  }
+
+  controlRegisterWritten(n: number): void {
     this.counters.crWrites++;
     if (n >= 0 && n < NUM_CRS) this.detail.crWritesByRegister[n]++;
-    if (n === CR.COUNT) return;
-    this.crs[n] = crAfterWrite(n, this.crs[n]!, value);
     if (n === CR.PTBR) {
       this.tlb.flush();
       this.translationChanged();
     }
+  }
+
+  tlbInvalidate(va: number | undefined): void {
+    if (va === undefined) {
+      this.counters.tlbFlushes++;
+      this.tlb.flush();
+    } else {
+      this.counters.tlbInvalidations++;
+      this.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
+    }
+    this.translationChanged();
+  }
+
+  trapReturned(): void {
+    this.counters.trapReturns++;
+    this.translationChanged();
+  }
+
+  halt(): void {
+    this.halted = true;
   }
 
   /** Reads a control register as RDCR does. */
@@ -1330,80 +1346,34 @@ export class Cpu {
                 continue inner;
               }
               // END generated: complete interpreter
-              case 0x42 /* RTE */: {
-                const status = crs[CR.ESTATUS]!;
-                pc = crs[CR.EPC]!;
-                flags = status & 0x20f /* FLAGS_MASK */;
-                const newMode = status < 0 ? 1 /* MODE_USER */ : this.ring1 && (status & ESTATUS_RING1) !== 0 ? MODE_RING1 : 0;
-                if (newMode !== 0 /* MODE_KERNEL */) core[15 /* SP */] = crs[CR.USP]!;
-                this.mode = newMode;
-                this.counters.trapReturns++;
-                this.translationChanged();
-                fetchKey = readKey = writeKey = -1;
-                epoch = this.mmuEpoch;
-                left = (left - 1) | 0;
-                continue outer; // IF may have come back on with an interrupt pending
-              }
+              case 0x42 /* RTE */:
               case 0x43 /* HALT */:
-                left = (left - 1) | 0;
-                pc = (pc + 4) | 0;
-                this.halted = true;
-                stop = "halt";
-                break outer;
               case 0x44 /* IN */:
-                this.retired = end - left;
-                core[(d >>> 8) & 15] = this.portIn(core[di + 1]!);
-                break;
               case 0x45 /* OUT */:
-                this.retired = end - left;
-                this.portOut(core[di + 1]!, core[(d >>> 8) & 15]!, end - left + 1);
-                if (core[di + 1] === PORT.TIMER_PERIOD) {
-                  pc = (pc + 4) | 0;
-                  left = (left - 1) | 0;
-                  continue outer; // the timer deadline changed
-                }
-                break;
               case 0x46 /* CLI */:
-                flags &= ~0x200 /* FLAG_IF */;
-                break;
               case 0x47 /* STI */:
-                flags |= 0x200 /* FLAG_IF */;
-                pc = (pc + 4) | 0;
-                left = (left - 1) | 0;
-                continue outer;
-              case 0x48 /* RDCR */: {
-                const n = core[di + 1]!;
-                if (this.crAbsent[n] !== 0) { cause = CAUSE.ILLEGAL; break faulted; }
-                core[(d >>> 8) & 15] = n === CR.COUNT ? (end - left) | 0 : crs[n]!;
-                break;
-              }
-              case 0x49 /* WRCR */: {
-                const n = core[di + 1]!;
-                if (this.crAbsent[n] !== 0) { cause = CAUSE.ILLEGAL; break faulted; }
-                this.writeCr(n, core[(d >>> 8) & 15]!);
-                fetchKey = readKey = writeKey = -1;
-                epoch = this.mmuEpoch;
-                break;
-              }
+              case 0x48 /* RDCR */:
+              case 0x49 /* WRCR */:
               case 0x4a /* TLBW */:
-                this.tlbWrite(core[(d >>> 8) & 15]!, core[(d >>> 12) & 15]!);
-                fetchKey = readKey = writeKey = -1;
-                epoch = this.mmuEpoch;
-                break;
               case 0x4b /* TLBI */:
-                this.counters.tlbInvalidations++;
-                this.tlb.invalidate((core[(d >>> 8) & 15]! >>> 12 /* PAGE_SHIFT */) & 0xfffff);
-                this.translationChanged();
-                fetchKey = readKey = writeKey = -1;
-                epoch = this.mmuEpoch;
-                break;
               case 0x4c /* TLBFLUSH */:
-                this.counters.tlbFlushes++;
-                this.tlb.flush();
-                this.translationChanged();
+              case 0x52 /* RDMODE */:
+              case 0x53 /* RDTVEC */: {
+                // The semantics every monitor's virtual CPU shares (system.ts), on the real state.
+                if ((op === 0x52 /* RDMODE */ || op === 0x53 /* RDTVEC */) && this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
+                this.retired = end - left;
+                this.flags = flags;
+                const next = executeSystem(this, i32[(di - DECODED_BASE) >>> 1]!, pc >>> 0);
+                if (next < 0) { cause = CAUSE.ILLEGAL; break faulted; }
+                left = (left - 1) | 0;
+                pc = next | 0;
+                flags = this.flags;
+                if (op === 0x43 /* HALT */) { stop = "halt"; break outer; }
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
-                break;
+                // IF may have come on with an interrupt pending, or the timer's deadline moved.
+                continue outer;
+              }
               case 0x50 /* PUSHF */: {
                 va = (core[15 /* SP */]! - 4) | 0;
                 let pa: number;
@@ -1417,7 +1387,8 @@ export class Cpu {
                   writeKey = va & 0xfffff000;
                   writeBase = pa & 0xfffff000;
                 }
-                i32[pa >>> 2] = flags & 0x20f /* FLAGS_MASK */;
+                this.flags = flags;
+                i32[pa >>> 2] = flagsToPush(this);
                 if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
                 core[15 /* SP */] = va;
                 // Counted once it cannot fault any more (a faulting one runs again).
@@ -1438,21 +1409,13 @@ export class Cpu {
                   readBase = pa & 0xfffff000;
                 }
                 if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
-                const popped = i32[pa >>> 2]! & 0x20f /* FLAGS_MASK */;
                 core[15 /* SP */] = (va + 4) | 0;
-                flags = this.mode !== 0 /* MODE_KERNEL */ && this.popfKeepsIf ? (popped & ~0x200 /* FLAG_IF */) | (flags & 0x200 /* FLAG_IF */) : popped;
+                this.flags = flags;
+                flags = flagsAfterPop(this, i32[pa >>> 2]!, this.popfKeepsIf);
                 pc = (pc + 4) | 0;
                 left = (left - 1) | 0;
                 continue outer;
               }
-              case 0x52 /* RDMODE */:
-                if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
-                core[(d >>> 8) & 15] = this.mode;
-                break;
-              case 0x53 /* RDTVEC */:
-                if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
-                core[(d >>> 8) & 15] = crs[CR.TVEC]!;
-                break;
               default:
                 cause = CAUSE.ILLEGAL;
                 break faulted;
