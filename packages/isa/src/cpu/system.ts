@@ -47,16 +47,9 @@ export function executeSystem(s: SystemCpu, word: number, pc: number): number {
   const regs = s.regs;
   const crs = s.crs;
   switch (op) {
-    case OP.RTE: {
-      const status = crs[CR.ESTATUS]!;
-      const next = crs[CR.EPC]! >>> 0;
-      const mode = modeOfEstatus(status, s.returnsToRing1);
-      if (mode !== MODE_KERNEL) regs[SP] = crs[CR.USP]!;
-      s.flags = status & FLAGS_MASK;
-      s.mode = mode;
-      s.trapReturned();
-      return next;
-    }
+    case OP.RTE:
+      returnFromTrap(s, crs[CR.ESTATUS]!, crs[CR.USP]!);
+      return crs[CR.EPC]! >>> 0;
     case OP.HALT:
       s.halt();
       break;
@@ -102,6 +95,19 @@ export function executeSystem(s: SystemCpu, word: number, pc: number): number {
       throw new Error(`no system semantics for opcode 0x${op.toString(16)}`);
   }
   return (pc + 4) >>> 0;
+}
+
+/**
+ * The state change of a return from trap with trap-frame words `status` (ESTATUS) and
+ * `userStack` (USP): flags and mode from the status, and the stack pointer when it
+ * returns out of kernel mode. The caller sets the pc (EPC).
+ */
+export function returnFromTrap(s: SystemCpu, status: number, userStack: number): void {
+  const mode = modeOfEstatus(status, s.returnsToRing1);
+  if (mode !== MODE_KERNEL) s.regs[SP] = userStack;
+  s.flags = status & FLAGS_MASK;
+  s.mode = mode;
+  s.trapReturned();
 }
 
 /** The word PUSHF pushes. */
