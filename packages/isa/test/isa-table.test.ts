@@ -7,6 +7,7 @@ import {
   ACCESS_READ, ACCESS_WRITE, BRANCH_TAKEN_MASK, CAUSE, CR, encode, encodeJump, getProfile, INSTRUCTIONS, KSEG_BASE, Machine, MODE_KERNEL, OP, TRAP_CAUSE,
 } from "../src/index.js";
 import { regenerate } from "../src/cpu/interpreter-gen.js";
+import { regenerateDoc } from "../src/isa-doc-gen.js";
 
 const CPU_FILE = new URL("../src/cpu/cpu.ts", import.meta.url);
 
@@ -14,6 +15,11 @@ describe("the instruction table", () => {
   it("the interpreter's generated cases are what the table gives (run `pnpm generate` after changing it)", () => {
     const source = readFileSync(CPU_FILE, "utf8");
     expect(regenerate(source) === source).toBe(true);
+  });
+
+  it("ISA.md's instruction table is what the table gives (run `pnpm generate` after changing it)", () => {
+    const doc = readFileSync(new URL("../ISA.md", import.meta.url), "utf8");
+    expect(regenerateDoc(doc) === doc).toBe(true);
   });
 
   it("every case label in cpu.ts names the opcode the table gives it, and the complete interpreter has one for each instruction", () => {

@@ -1,7 +1,7 @@
 // Writes the CPU interpreter's instruction cases from the instruction table (opcodes.ts):
 // the fast loop's and the complete interpreter's cases of every instruction that is not
 // a system instruction. They are generated into cpu.ts, between marker comments, by
-// `pnpm generate` (tools/generate-cpu.ts), and a test checks the file is up to date: the
+// `pnpm generate` (tools/generate-isa.ts), and a test checks the file is up to date: the
 // interpreter stays plain code with literal cases, which V8 compiles to a jump table,
 // and no instruction's semantics is written twice.
 import { INSTRUCTIONS, type OpInfo } from "../opcodes.js";
