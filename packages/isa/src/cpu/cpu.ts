@@ -19,7 +19,7 @@ import { Tlb, TLB_HOST_READONLY, TLB_KERNEL_ONLY } from "../mmu/tlb.js";
 import { walk, walkCached, walkShape, WALK_BAD_TABLE, WALK_OK, WALK_PROTECTION, type WalkResult, type WalkShape } from "../mmu/walker.js";
 import { BRANCH_TAKEN_MASK, BY_OPCODE, compareFlags, immediateOf, OP, TRAP_CAUSE } from "../opcodes.js";
 import { absentTable, privilegeTable, type Profile } from "../profiles.js";
-import { enterTrap, executeSystem, flagsAfterPop, flagsToPush, type SystemCpu } from "./system.js";
+import { enterTrap, executeSystem, flagsAfterPop, flagsToPush, readControlRegister, type SystemCpu } from "./system.js";
 import { EPT_VIOLATION_CAUSE, EXIT, type VmControl } from "../vmx.js";
 
 // The loop in `execute` writes these constants and the opcodes (opcodes.ts) as literals:
@@ -797,7 +797,7 @@ export class Cpu implements SystemCpu {
 
   /** Reads a control register as RDCR does. */
   readCr(n: number): number {
-    return n === CR.COUNT ? this.retired | 0 : this.crs[n]!;
+    return readControlRegister(this, n);
   }
 
   /** Installs a software-TLB entry as TLBW does. */

@@ -67,7 +67,7 @@ export function executeSystem(s: SystemCpu, word: number, pc: number): number {
       break;
     case OP.RDCR:
       if (!s.controlRegisterExists(imm)) return -1;
-      regs[a] = imm === CR.COUNT ? s.retired | 0 : crs[imm]!;
+      regs[a] = readControlRegister(s, imm);
       break;
     case OP.WRCR: {
       if (!s.controlRegisterExists(imm)) return -1;
@@ -108,6 +108,11 @@ export function returnFromTrap(s: SystemCpu, status: number, userStack: number):
   s.flags = status & FLAGS_MASK;
   s.mode = mode;
   s.trapReturned();
+}
+
+/** Control register `n` as RDCR reads it (COUNT: the instructions retired before it). */
+export function readControlRegister(s: SystemCpu, n: number): number {
+  return n === CR.COUNT ? s.retired | 0 : s.crs[n]!;
 }
 
 /** The word PUSHF pushes. */
