@@ -835,6 +835,8 @@ export class Cpu implements SystemCpu {
     const codePage = this.codePage;
     const privileged = this.privileged;
     const absent = this.absent;
+    // compareFlags (opcodes.ts) in a local: no module-cell load on every compare.
+    const compare = compareFlags;
     // Traps taken also consume the budget, so a guest stuck in a fault loop still stops.
     let budgetEnd = this.retired + budget;
 
@@ -932,8 +934,8 @@ export class Cpu implements SystemCpu {
             case 0x17 /* MULI */: core[(w >>> 8) & 15] = Math.imul(core[(w >>> 12) & 15]!, core[fi + 1]!); break;
             case 0x18 /* LUI */: core[(w >>> 8) & 15] = core[fi + 1]! << 16; break;
             case 0x19 /* SLTI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! < core[fi + 1]! ? 1 : 0; break;
-            case 0x1a /* CMP */: flags = compareFlags(core[(w >>> 8) & 15]!, core[(w >>> 12) & 15]!, flags); break;
-            case 0x1b /* CMPI */: flags = compareFlags(core[(w >>> 8) & 15]!, core[fi + 1]!, flags); break;
+            case 0x1a /* CMP */: flags = compare(core[(w >>> 8) & 15]!, core[(w >>> 12) & 15]!, flags); break;
+            case 0x1b /* CMPI */: flags = compare(core[(w >>> 8) & 15]!, core[fi + 1]!, flags); break;
             case 0x20 /* LW */: {
               const addr = (core[(w >>> 12) & 15]! + core[fi + 1]!) | 0;
               if ((addr & 0xfffff003) !== readKey) break fast;

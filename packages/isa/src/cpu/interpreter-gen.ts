@@ -34,7 +34,7 @@ function fastBody(i: OpInfo): string[] | undefined {
       // Division by zero leaves for the complete interpreter, which traps.
       return ["{", `  if (${o.c} === 0) break fast;`, `  ${o.a} = ${expand(e.value, o)};`, "  break;", "}"];
     case "compare":
-      return [`flags = compareFlags(${o.a}!, ${expand(e.right, o)}, flags); break;`];
+      return [`flags = compare(${o.a}!, ${expand(e.right, o)}, flags); break;`];
     case "load":
       return [
         "{",
