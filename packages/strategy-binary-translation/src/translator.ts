@@ -263,7 +263,6 @@ export class Translator {
         const a = (w >>> 20) & 15;
         const bb = (w >>> 16) & 15;
         const c = (w >>> 12) & 15;
-        const simm = (w << 16) >> 16;
         // Undo the retirement of this and the block's later instructions, then leave.
         const fault = `{ left = (left + ${b.length - k}) | 0; pc = ${pcHere}; S.exit = 1; break run; }`;
         const last = k === b.length - 1;
@@ -300,7 +299,7 @@ export class Translator {
             emit(`f = cmp(${R(a)}, ${expr(e.right)}, f);`);
             break;
           case "load":
-            emit(`va = (${R(bb)} + ${simm}) | 0;`);
+            emit(`va = (${R(bb)} + ${imm}) | 0;`);
             if (e.size === 4) {
               emit(`if (((va & 0xfffff003) | 0) === rk) x = m[(rb + (va & 0xfff)) >> 2]; else ${loadSlow("lw")}`);
               emit(`${R(a)} = x;`);
@@ -310,7 +309,7 @@ export class Translator {
             }
             break;
           case "store":
-            emit(`va = (${R(bb)} + ${simm}) | 0;`);
+            emit(`va = (${R(bb)} + ${imm}) | 0;`);
             store(e.size === 4 ? R(a) : `${R(a)} & 255`, e.size);
             break;
           case "push":
