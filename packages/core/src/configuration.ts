@@ -44,7 +44,7 @@ export class ConfigurationError extends Error {
 
 /** True when every sensitive instruction traps in user mode (or is absent). */
 export function isStrict(profile: Profile): boolean {
-  return INSTRUCTIONS.filter(isSensitive).every((i) => profile.privileged.has(i.mnemonic as never) || profile.absent.has(i.mnemonic as never));
+  return INSTRUCTIONS.filter(isSensitive).every((i) => profile.privileged.has(i.mnemonic) || profile.absent.has(i.mnemonic));
 }
 
 /** Why a machine generation lacks what a strategy needs, or undefined when it has it. */

@@ -22,3 +22,4 @@ export { Cpu, type StopReason, type CpuCounters } from "./cpu/cpu.js";
 export { Machine, ImageLoadError, type MachineOptions, type StopInfo, type MachineStats } from "./machine.js";
 export { PageTableBuilder } from "./mmu/page-table-builder.js";
 export { classifyProfile, seededRandom, isSensitiveClass, type Classification, type ClassifyOptions, type InstructionClass, type TheoremVerdict } from "./classify.js";
+export { executeSystem, enterTrap, flagsAfterPop, flagsToPush, returnFromTrap, type SystemCpu } from "./cpu/system.js";

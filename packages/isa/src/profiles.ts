@@ -1,7 +1,7 @@
 // ISA profiles are data: which sensitive instructions trap in user mode, what the MMU
 // is, and which hardware-assist features exist. The CPU reads these tables; it has no
 // per-profile code paths.
-import { INSTRUCTIONS, OP, type Mnemonic } from "./opcodes.js";
+import { INSTRUCTIONS, isSensitive, OP, type Mnemonic, type OpInfo } from "./opcodes.js";
 
 export type ProfileName = "mips-like" | "riscv-like" | "x86-like";
 export const PROFILE_NAMES: readonly ProfileName[] = ["mips-like", "riscv-like", "x86-like"];
@@ -106,8 +106,21 @@ export function getProfile(name: string, options: { levels?: number } = {}): Pro
 /** Per-opcode lookup tables the CPU uses: 1 = traps PRIVILEGED in user mode / is absent. */
 export function privilegeTable(p: Profile): Uint8Array {
   const t = new Uint8Array(256);
-  for (const i of INSTRUCTIONS) if (p.privileged.has(i.mnemonic as Mnemonic)) t[i.opcode] = 1;
+  for (const i of INSTRUCTIONS) if (p.privileged.has(i.mnemonic)) t[i.opcode] = 1;
   return t;
+}
+
+/**
+ * The sensitive instructions the profile lets user mode run without a trap (x86-like's
+ * PUSHF, POPF, RDMODE, RDTVEC): a monitor of a deprivileged kernel audits these.
+ */
+export function unprivilegedSensitive(p: Profile): readonly OpInfo[] {
+  return INSTRUCTIONS.filter((i) => isSensitive(i) && !p.privileged.has(i.mnemonic) && !p.absent.has(i.mnemonic));
+}
+
+/** Every sensitive instruction traps (or is absent): the profile meets Popek and Goldberg's condition. */
+export function everySensitivePrivileged(p: Profile): boolean {
+  return unprivilegedSensitive(p).length === 0;
 }
 
 export function absentTable(p: Profile): Uint8Array {

@@ -8,7 +8,7 @@ import {
   FAULT_HIDDEN, FAULT_REFLECT, type Monitor,
 } from "@vmlab/core";
 import {
-  ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_NAMES, KSEG_BASE, MODE_KERNEL, OP, PAGE_SHIFT, PORT, uimm16, type Cpu,
+  ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_NAMES, KSEG_BASE, MODE_KERNEL, OP, PAGE_SHIFT, PORT, TRAP_CAUSE, uimm16, type Cpu,
 } from "@vmlab/isa";
 import {
   EXIT_AFTER_CALLOUT, EXIT_CALLOUT, EXIT_CODE_WRITTEN, EXIT_DISPATCH, EXIT_FAULT, EXIT_TRAP, Translator, type BtStateLike, type RegionCode,
@@ -458,7 +458,7 @@ export class TranslationEngine {
     const op = word >>> 24;
     const info = BY_OPCODE[op];
     this.codeChanged = false;
-    if (!info || m.machine.profile.absent.has(info.mnemonic as never)) m.reflectFault(CAUSE.ILLEGAL, pc >>> 0, 0, 0, false);
+    if (!info || m.machine.profile.absent.has(info.mnemonic)) m.reflectFault(CAUSE.ILLEGAL, pc >>> 0, 0, 0, false);
     else {
       this.callouts++;
       if (isDeviceAccess(word)) this.portCallouts++;
@@ -485,7 +485,7 @@ export class TranslationEngine {
     if (w === undefined) return;
     const op = w >>> 24;
     const info = BY_OPCODE[op];
-    if (!info || m.machine.profile.absent.has(info.mnemonic as never)) {
+    if (!info || m.machine.profile.absent.has(info.mnemonic)) {
       m.reflectFault(CAUSE.ILLEGAL, pc, 0, 0, false);
       return;
     }
@@ -507,9 +507,9 @@ export class TranslationEngine {
     if (w === undefined) return;
     const op = w >>> 24;
     if ((pc & 3) === 0 && this.translator.needsMonitor(op)) {
-      if (op === 0x40 || op === 0x41 || op === 0x54) {
+      const cause = TRAP_CAUSE[op]!;
+      if (cause !== 0) {
         cpu.retireEmulated();
-        const cause = op === 0x40 ? CAUSE.SYSCALL : op === 0x41 ? CAUSE.BREAKPOINT : CAUSE.HYPERCALL;
         this.traps[cause]!++;
         m.reflect(cause, (pc + 4) >>> 0, 0, 0, false);
         m.afterRetire();

@@ -7,7 +7,7 @@
 // block and leave the region as a callout for the monitor to carry out on the
 // virtual CPU without any trap. Guest pcs stay the guest's: a fault names the pc of
 // the instruction that faulted.
-import { BY_OPCODE, OP, PAGE_SIZE, type Profile } from "@vmlab/isa";
+import { BRANCH_TAKEN_MASK, BY_OPCODE, CAUSE, compareFlags, immediateOf, PAGE_SIZE, TRAP_CAUSE, type Profile } from "@vmlab/isa";
 
 /** Why a region returned (BtState.exit). */
 export const EXIT_DISPATCH = 0; // continue at S.pc (outside the region, or not enough budget for the next block)
@@ -83,33 +83,6 @@ export interface BtStateLike {
   swCallout(va: number, value: number, size: number, pc: number): number;
 }
 
-/** FLAGS after CMP a, b (IF kept): the CPU's compareFlags. */
-export function compareFlags(a: number, b: number, flags: number): number {
-  const r = (a - b) | 0;
-  return (flags & 0x200) | (((~a & b) | (~(a ^ b) & r)) >>> 31) | (r === 0 ? 2 : 0) | ((r >>> 31) << 2) | ((((a ^ b) & (a ^ r)) >>> 31) << 3);
-}
-
-const BRANCH_TAKEN: Record<number, (c: boolean, z: boolean, n: boolean, v: boolean) => boolean> = {
-  [OP.BEQ]: (_c, z) => z,
-  [OP.BNE]: (_c, z) => !z,
-  [OP.BLT]: (_c, _z, n, v) => n !== v,
-  [OP.BGE]: (_c, _z, n, v) => n === v,
-  [OP.BLE]: (_c, z, n, v) => z || n !== v,
-  [OP.BGT]: (_c, z, n, v) => !z && n === v,
-  [OP.BLTU]: (c) => c,
-  [OP.BGEU]: (c) => !c,
-  [OP.BLEU]: (c, z) => c || z,
-  [OP.BGTU]: (c, z) => !c && !z,
-};
-
-/** 16-bit mask over the C|Z|N|V nibble: bit f set when the branch is taken with flags f. */
-function takenMask(op: number): number {
-  const t = BRANCH_TAKEN[op]!;
-  let mask = 0;
-  for (let f = 0; f < 16; f++) if (t((f & 1) !== 0, (f & 2) !== 0, (f & 4) !== 0, (f & 8) !== 0)) mask |= 1 << f;
-  return mask;
-}
-
 const COMPILED = new Map<string, RegionCode>();
 
 function fnv(words: Int32Array): string {
@@ -131,20 +104,18 @@ export class Translator {
     this.absent = profile.absent;
     for (let op = 0; op < 256; op++) {
       const info = BY_OPCODE[op];
-      if (!info || profile.absent.has(info.mnemonic as never) || info.sensitivity !== "innocuous" || profile.privileged.has(info.mnemonic as never)) {
+      if (!info || profile.absent.has(info.mnemonic) || info.sensitivity !== "innocuous" || profile.privileged.has(info.mnemonic)) {
         this.callout[op] = 1;
       }
-    }
-    for (const op of [OP.SYSCALL, OP.BRK, OP.HCALL]) {
-      this.callout[op] = 1;
-      this.trapOp[op] = 1;
+      // SYSCALL, BRK, HCALL: retire, then trap (reflected by the monitor).
+      if (TRAP_CAUSE[op] !== 0) this.callout[op] = this.trapOp[op] = 1;
     }
   }
 
   /** True when this opcode traps ILLEGAL on the profile (unassigned or absent). */
   illegal(op: number): boolean {
     const info = BY_OPCODE[op];
-    return !info || this.absent.has(info.mnemonic as never);
+    return !info || this.absent.has(info.mnemonic);
   }
 
   /** True when the monitor must carry out this opcode. */
@@ -174,21 +145,21 @@ export class Translator {
     for (;;) {
       const w = words[i]!;
       const op = w >>> 24;
+      const info = BY_OPCODE[op];
       // After a callout the guest usually goes on with the next instruction: translate it too.
       if (this.callout[op]) {
-        if (i + 1 < words.length && BY_OPCODE[op] !== undefined && op !== OP.RTE && op !== OP.HALT) targets.push(i + 1);
+        if (i + 1 < words.length && info !== undefined && info.flow !== "leave") targets.push(i + 1);
         return { start, length: n, endsInCallout: true, targets, fallthrough: false };
       }
       n++;
-      if (op === OP.JMP || op === OP.CALL || BRANCH_TAKEN[op]) {
-        const t = i + 1 + ((w << 8) >> 8);
-        if (t >= 0 && t < words.length) targets.push(t);
-        // A conditional branch falls through; a call returns to the next instruction.
-        if ((BRANCH_TAKEN[op] || op === OP.CALL) && i + 1 < words.length) targets.push(i + 1);
-        return { start, length: n, endsInCallout: false, targets, fallthrough: false };
-      }
-      if (op === OP.JR || op === OP.CALLR || op === OP.RET) {
-        if (op === OP.CALLR && i + 1 < words.length) targets.push(i + 1);
+      if (info!.flow !== "next") {
+        // A direct target within the page is a block; a conditional branch falls through,
+        // and a call returns to the next instruction.
+        if (info!.immediate === "offset") {
+          const t = i + 1 + ((w << 8) >> 8);
+          if (t >= 0 && t < words.length) targets.push(t);
+        }
+        if ((info!.flow === "branch" || info!.flow === "call") && i + 1 < words.length) targets.push(i + 1);
         return { start, length: n, endsInCallout: false, targets, fallthrough: false };
       }
       i++;
@@ -292,8 +263,6 @@ export class Translator {
         const a = (w >>> 20) & 15;
         const bb = (w >>> 16) & 15;
         const c = (w >>> 12) & 15;
-        const simm = (w << 16) >> 16;
-        const uimm = w & 0xffff;
         // Undo the retirement of this and the block's later instructions, then leave.
         const fault = `{ left = (left + ${b.length - k}) | 0; pc = ${pcHere}; S.exit = 1; break run; }`;
         const last = k === b.length - 1;
@@ -311,104 +280,80 @@ export class Translator {
           emit(`else { S.rk = rk; S.rb = rb; S.wk = wk; S.wb = wb; S.sk = sk; S.sb = sb; x = S.sw(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; sk = S.sk; sb = S.sb;${stack ? " if (wk !== -1) { sk = wk; sb = wb; }" : ""} }`);
           emit(`if (x === 2) { ${after} left = (left + ${b.length - k - 1}) | 0; pc = ${then}; S.exit = 4; break run; }`);
         };
-        switch (op) {
-          case OP.ADD: emit(`${R(a)} = (${R(bb)} + ${R(c)}) | 0;`); break;
-          case OP.SUB: emit(`${R(a)} = (${R(bb)} - ${R(c)}) | 0;`); break;
-          case OP.AND: emit(`${R(a)} = ${R(bb)} & ${R(c)};`); break;
-          case OP.OR: emit(`${R(a)} = ${R(bb)} | ${R(c)};`); break;
-          case OP.XOR: emit(`${R(a)} = ${R(bb)} ^ ${R(c)};`); break;
-          case OP.SHL: emit(`${R(a)} = ${R(bb)} << (${R(c)} & 31);`); break;
-          case OP.SHR: emit(`${R(a)} = (${R(bb)} >>> (${R(c)} & 31)) | 0;`); break;
-          case OP.SAR: emit(`${R(a)} = ${R(bb)} >> (${R(c)} & 31);`); break;
-          case OP.MUL: emit(`${R(a)} = Math.imul(${R(bb)}, ${R(c)});`); break;
-          case OP.DIV:
-          case OP.DIVU:
-          case OP.REM:
-          case OP.REMU: {
-            emit(`if (${R(c)} === 0) { S.faultCause = 5; S.faultAddress = 0; S.faultAccess = 0; S.faultProtection = false; S.exit = 1; ${fault} }`);
-            const expr =
-              op === OP.DIV ? `(${R(bb)} / ${R(c)}) | 0` :
-              op === OP.DIVU ? `((${R(bb)} >>> 0) / (${R(c)} >>> 0)) | 0` :
-              op === OP.REM ? `(${R(bb)} % ${R(c)}) | 0` :
-              `((${R(bb)} >>> 0) % (${R(c)} >>> 0)) | 0`;
-            emit(`${R(a)} = ${expr};`);
+        const info = BY_OPCODE[op]!;
+        const e = info.effect;
+        // The table's expressions over this word's operands: registers are locals, the
+        // immediate a constant.
+        const imm = immediateOf(info, w);
+        const expr = (x: string) => x.replaceAll("$B", R(bb)).replaceAll("$C", R(c)).replaceAll("$I", imm < 0 ? `(${imm})` : `${imm}`);
+        const target = (pcHere + 4 + imm) | 0;
+        switch (e.kind) {
+          case "alu":
+            emit(`${R(a)} = ${expr(e.value)};`);
             break;
-          }
-          case OP.SLT: emit(`${R(a)} = ${R(bb)} < ${R(c)} ? 1 : 0;`); break;
-          case OP.SLTU: emit(`${R(a)} = (${R(bb)} >>> 0) < (${R(c)} >>> 0) ? 1 : 0;`); break;
-          case OP.ADDI: emit(`${R(a)} = (${R(bb)} + ${simm}) | 0;`); break;
-          case OP.ANDI: emit(`${R(a)} = ${R(bb)} & ${uimm};`); break;
-          case OP.ORI: emit(`${R(a)} = ${R(bb)} | ${uimm};`); break;
-          case OP.XORI: emit(`${R(a)} = ${R(bb)} ^ ${uimm};`); break;
-          case OP.SHLI: emit(`${R(a)} = ${R(bb)} << ${w & 31};`); break;
-          case OP.SHRI: emit(`${R(a)} = (${R(bb)} >>> ${w & 31}) | 0;`); break;
-          case OP.SARI: emit(`${R(a)} = ${R(bb)} >> ${w & 31};`); break;
-          case OP.MULI: emit(`${R(a)} = Math.imul(${R(bb)}, ${simm});`); break;
-          case OP.LUI: emit(`${R(a)} = ${(uimm << 16) | 0};`); break;
-          case OP.SLTI: emit(`${R(a)} = ${R(bb)} < ${simm} ? 1 : 0;`); break;
-          case OP.CMP: emit(`f = cmp(${R(a)}, ${R(bb)}, f);`); break;
-          case OP.CMPI: emit(`f = cmp(${R(a)}, ${simm}, f);`); break;
-          case OP.LW:
-            emit(`va = (${R(bb)} + ${simm}) | 0;`);
-            emit(`if (((va & 0xfffff003) | 0) === rk) x = m[(rb + (va & 0xfff)) >> 2]; else ${loadSlow("lw")}`);
-            emit(`${R(a)} = x;`);
+          case "divide":
+            emit(`if (${R(c)} === 0) { S.faultCause = ${CAUSE.DIVIDE}; S.faultAddress = 0; S.faultAccess = 0; S.faultProtection = false; S.exit = 1; ${fault} }`);
+            emit(`${R(a)} = ${expr(e.value)};`);
             break;
-          case OP.LB:
-          case OP.LBU:
-            emit(`va = (${R(bb)} + ${simm}) | 0;`);
-            emit(`if (((va & 0xfffff000) | 0) === rk) x = u8[rb + (va & 0xfff)]; else ${loadSlow("lb")}`);
-            emit(op === OP.LB ? `${R(a)} = (x << 24) >> 24;` : `${R(a)} = x;`);
+          case "compare":
+            emit(`f = cmp(${R(a)}, ${expr(e.right)}, f);`);
             break;
-          case OP.SW:
-          case OP.SB:
-            emit(`va = (${R(bb)} + ${simm}) | 0;`);
-            store(op === OP.SW ? R(a) : `${R(a)} & 255`, op === OP.SW ? 4 : 1);
+          case "load":
+            emit(`va = (${R(bb)} + ${imm}) | 0;`);
+            if (e.size === 4) {
+              emit(`if (((va & 0xfffff003) | 0) === rk) x = m[(rb + (va & 0xfff)) >> 2]; else ${loadSlow("lw")}`);
+              emit(`${R(a)} = x;`);
+            } else {
+              emit(`if (((va & 0xfffff000) | 0) === rk) x = u8[rb + (va & 0xfff)]; else ${loadSlow("lb")}`);
+              emit(e.extend === "sign" ? `${R(a)} = (x << 24) >> 24;` : `${R(a)} = x;`);
+            }
             break;
-          case OP.PUSH:
+          case "store":
+            emit(`va = (${R(bb)} + ${imm}) | 0;`);
+            store(e.size === 4 ? R(a) : `${R(a)} & 255`, e.size);
+            break;
+          case "push":
             emit(`va = (r15 - 4) | 0; v = ${R(a)};`);
             store("v", 4, "r15 = va;", `${next}`, true);
             emit(`r15 = va;`);
             break;
-          case OP.POP:
+          case "pop":
             emit(`va = r15;`);
             emit(`if (((va & 0xfffff003) | 0) === sk) x = m[(sb + (va & 0xfff)) >> 2]; else if (((va & 0xfffff003) | 0) === rk) x = m[(rb + (va & 0xfff)) >> 2]; else ${loadSlow("lw")}`);
             emit(`r15 = (va + 4) | 0; ${R(a)} = x;`);
             break;
-          case OP.JMP:
-          case OP.CALL: {
-            const target = (pcHere + 4 + 4 * ((w << 8) >> 8)) | 0;
-            if (op === OP.CALL) {
-              emit(`va = (r15 - 4) | 0;`);
-              store(`${next}`, 4, `r15 = va;`, `${target}`, true);
-              emit(`r15 = va;`);
-            }
+          case "jump":
             emit(`pc = ${target}; continue run;`);
             break;
-          }
-          case OP.JR:
+          case "call":
+            emit(`va = (r15 - 4) | 0;`);
+            store(`${next}`, 4, `r15 = va;`, `${target}`, true);
+            emit(`r15 = va;`);
+            emit(`pc = ${target}; continue run;`);
+            break;
+          case "jump-register":
             emit(`pc = ${R(a)}; S.indirect++; continue run;`);
             break;
-          case OP.CALLR:
+          case "call-register":
             emit(`va = (r15 - 4) | 0; v = ${R(a)};`);
             store(`${next}`, 4, `r15 = va;`, "v", true);
             emit(`r15 = va; pc = v; S.indirect++; continue run;`);
             break;
-          case OP.RET:
+          case "return":
             emit(`va = r15;`);
             emit(`if (((va & 0xfffff003) | 0) === sk) x = m[(sb + (va & 0xfff)) >> 2]; else if (((va & 0xfffff003) | 0) === rk) x = m[(rb + (va & 0xfff)) >> 2]; else ${loadSlow("lw")}`);
             emit(`r15 = (va + 4) | 0; pc = x; S.indirect++; continue run;`);
             break;
-          default: {
-            const taken = BRANCH_TAKEN[op];
-            if (!taken) throw new Error(`translator: no translation for opcode ${hex(op)}`);
-            const target = (pcHere + 4 + 4 * ((w << 8) >> 8)) | 0;
-            emit(`pc = ((${takenMask(op)} >>> (f & 15)) & 1) !== 0 ? ${target} : ${next}; continue run;`);
-          }
+          case "branch":
+            emit(`pc = ((${BRANCH_TAKEN_MASK[op]!} >>> (f & 15)) & 1) !== 0 ? ${target} : ${next}; continue run;`);
+            break;
+          default:
+            throw new Error(`translator: no translation for ${info.mnemonic} (${hex(op)}): it is for the monitor`);
         }
-        if (last && !b.endsInCallout && i + 1 < pageWords && !isControl(op)) {
+        if (last && !b.endsInCallout && i + 1 < pageWords && info.flow === "next") {
           // A block cut at its size limit: fall through to the next one.
           emit(`pc = ${next}; continue run;`);
-        } else if (last && !b.endsInCallout && !isControl(op)) {
+        } else if (last && !b.endsInCallout && info.flow === "next") {
           emit(`pc = ${next}; S.exit = 0; break run;`);
         }
       }
@@ -419,7 +364,7 @@ export class Translator {
         if (this.trapOp[op]) {
           // A system call (or BRK, HCALL) retires, then traps.
           emit(`if (left < 1) { pc = ${pcHere}; S.exit = 0; break run; }`);
-          emit(`left = (left - 1) | 0; pc = ${pcHere}; S.trapCause = ${op === OP.SYSCALL ? 1 : op === OP.BRK ? 2 : 9}; S.exit = 3; break run;`);
+          emit(`left = (left - 1) | 0; pc = ${pcHere}; S.trapCause = ${TRAP_CAUSE[op]!}; S.exit = 3; break run;`);
         } else {
           // A callout: the monitor emulates it on the virtual CPU, with the guest's
           // registers and flags spilled to the real ones; the region goes on when the guest
@@ -444,6 +389,3 @@ export class Translator {
   }
 }
 
-function isControl(op: number): boolean {
-  return op === OP.JMP || op === OP.CALL || op === OP.JR || op === OP.CALLR || op === OP.RET || BRANCH_TAKEN[op] !== undefined;
-}

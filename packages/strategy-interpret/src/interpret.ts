@@ -9,7 +9,7 @@ import {
   type StrategyInfo,
 } from "@vmlab/core";
 import type { Machine } from "@vmlab/isa";
-import { BY_OPCODE, OP } from "@vmlab/isa";
+import { BY_OPCODE, INSTRUCTIONS } from "@vmlab/isa";
 import { FETCH_FAULT, MonitorFetch } from "./monitor-fetch.js";
 
 export const INTERPRET_INFO: StrategyInfo = {
@@ -27,7 +27,7 @@ export const INTERPRET_INFO: StrategyInfo = {
 /** Data memory references each opcode makes (the emulator does them through its software MMU). */
 const DATA_REFERENCES: Uint8Array = (() => {
   const t = new Uint8Array(FETCH_FAULT + 1);
-  for (const op of [OP.LW, OP.LB, OP.LBU, OP.SW, OP.SB, OP.PUSH, OP.POP, OP.CALL, OP.CALLR, OP.RET, OP.PUSHF, OP.POPF]) t[op] = 1;
+  for (const i of INSTRUCTIONS) if (i.memory !== "none") t[i.opcode] = 1;
   return t;
 })();
 

@@ -13,12 +13,11 @@
 // monitor sees neither; it learns the guest's mode from the real CPU's at each trap.
 import { containedAttempt, Monitor, type GuestSession, type VmPlacement } from "@vmlab/core";
 import {
-  ACCESS_FETCH, BY_OPCODE, CAUSE, CR, crAfterWrite, DISK_BAD_ADDRESS, ESTATUS_MODE_SHIFT, FLAG_IF, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_RING1, MODE_USER,
-  PAGE_SIZE, PORT, PTE_FRAME_MASK, PTE_V, SP,
+  ACCESS_FETCH, BY_OPCODE, CAUSE, CR, crAfterWrite, DISK_BAD_ADDRESS, FLAG_IF, KSEG_BASE, MODE_KERNEL, MODE_RING1, MODE_USER,
+  PAGE_SIZE, PORT, PTE_FRAME_MASK, PTE_V, returnFromTrap,
 } from "@vmlab/isa";
 import { HC, HYPERCALL_NAMES, MAX_BATCH, PT, REFUSED, SH, SHARED_BYTES } from "./abi.js";
 
-const CC_MASK = FLAGS_MASK & ~FLAG_IF;
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 export class ParavirtMonitor extends Monitor {
@@ -209,15 +208,11 @@ export class ParavirtMonitor extends Monitor {
           result = REFUSED;
           break;
         }
-        const status = this.sharedWord(SH.ESTATUS);
-        const mode = status >>> ESTATUS_MODE_SHIFT;
-        if (mode === MODE_USER) regs[SP] = this.sharedWord(SH.USP);
+        // RTE's semantics, with the trap frame (and r1) from the shared page.
         regs[1] = this.sharedWord(SH.R1);
-        cpu.flags = (status & CC_MASK) | FLAG_IF;
-        vcpu.interruptFlag = status & FLAG_IF;
+        returnFromTrap(this.system, this.sharedWord(SH.ESTATUS), this.sharedWord(SH.USP));
         cpu.pc = this.sharedWord(SH.EPC) >>> 0;
-        this.setMode(mode);
-        if (this.trace) this.note("vmm", "emulate", `return from trap to ${hex(cpu.pc)} (${mode === MODE_USER ? "user" : "kernel"} mode)`, { pc: epc - 4 });
+        if (this.trace) this.note("vmm", "emulate", `return from trap to ${hex(cpu.pc)} (${vcpu.mode === MODE_USER ? "user" : "kernel"} mode)`, { pc: epc - 4 });
         this.afterRetire();
         return;
       }

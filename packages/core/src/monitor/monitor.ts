@@ -7,9 +7,9 @@
 // go to the memory strategy, port I/O to virtual devices. Other CPU strategies (binary
 // translation, hardware assist) reuse the emulation and reflection paths.
 import {
-  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_NAMES, CAUSE_PROTECTION, Console, contextAfterMiss, CR, crAfterWrite, crExists,
-  deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, DISK_OK, ESTATUS_MODE_SHIFT, fieldA, fieldB, FLAG_IF, FLAGS_MASK, KSEG_BASE, Machine, MODE_KERNEL, MODE_RING1, MODE_USER,
-  NUM_CRS, OP, PAGE_SIZE, PORT, SP, trapVector, uimm16, type Cpu,
+  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_NAMES, Console, CR,
+  deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, DISK_OK, enterTrap, executeSystem, fieldA, flagsAfterPop, flagsToPush, FLAG_IF, KSEG_BASE, Machine, MODE_KERNEL, MODE_RING1, MODE_USER,
+  OP, PAGE_SIZE, PORT, SP, uimm16, unprivilegedSensitive, type Cpu,
 } from "@vmlab/isa";
 import type { Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "../strategy.js";
 import { addCounts, count, hardwareEvents, hostedDeviceEvents, virtualDeviceEvents, type EventCounts } from "../costs/events.js";
@@ -17,6 +17,7 @@ import { GuestMemory, MonitorFrames } from "./guest-memory.js";
 import type { TraceActor, TraceEvent, TraceKind, TraceSink } from "./trace-events.js";
 import { FAULT_HIDDEN, FAULT_REFLECT, type GuestFault, type VmContext } from "./vm-context.js";
 import { VirtualCpu } from "./virtual-cpu.js";
+import { VirtualSystem } from "./virtual-system.js";
 import { RegionMarks } from "../region.js";
 import { containedAttempt } from "./contained-attempts.js";
 
@@ -27,9 +28,6 @@ export const GUEST_BYTES = 4 * 1024 * 1024;
 /** The real trap vector: a kseg0 address in the monitor's first frame (RDTVEC on x86-like reveals it). */
 export const MONITOR_VECTOR = KSEG_BASE;
 
-const CC_MASK = FLAGS_MASK & ~FLAG_IF;
-/** The sensitive instructions x86-like lets user mode run without a trap. */
-const AUDITED = [OP.PUSHF, OP.POPF, OP.RDMODE, OP.RDTVEC] as const;
 
 const ACCESS_NAMES = ["read", "write", "fetch"];
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
@@ -52,6 +50,8 @@ export class Monitor implements VmContext {
   readonly cpu: Cpu;
   readonly guest: GuestMemory;
   readonly vcpu = new VirtualCpu();
+  /** The virtual CPU as the system instructions and trap entry see it. */
+  readonly system = new VirtualSystem(this);
   readonly frames: MonitorFrames;
   readonly fault: GuestFault = { cause: 0, address: 0, access: 0, protection: false };
   /** Where events go; during a memory strategy's fault handling, a buffer (see memoryFault). */
@@ -62,6 +62,8 @@ export class Monitor implements VmContext {
   readonly disk: Disk;
   /** Ring compression: the real mode of the deprivileged guest kernel is ring 1 (see the top of the file). */
   readonly kernelAtRing1: boolean;
+  /** Opcodes of the sensitive instructions the profile lets user mode run without a trap: audited. */
+  private readonly audited: readonly number[];
   /**
    * The virtual CPU enters a user-address TLB miss at the refill vector, as the
    * software-TLB hardware does; a paravirtual interface may choose otherwise.
@@ -117,6 +119,7 @@ export class Monitor implements VmContext {
     this.trace = session.trace;
     this.memory = session.memory;
     this.kernelAtRing1 = session.profile.ring1 && this.memory.ringCompression === true;
+    this.audited = unprivilegedSensitive(session.profile).map((i) => i.opcode);
     this.refillVector = session.profile.mmu.kind === "software-tlb";
     this.workMarks = new RegionMarks(session.region);
     // The walker caches whatever tables the real PTBR names (shadow or mirror tables
@@ -190,7 +193,7 @@ export class Monitor implements VmContext {
   }
 
   private clearFirstSensitive(): void {
-    for (const op of AUDITED) this.cpu.firstSensitivePc[op] = this.cpu.firstSensitivePc[256 + op] = -1;
+    for (const op of this.audited) this.cpu.firstSensitivePc[op] = this.cpu.firstSensitivePc[256 + op] = -1;
   }
 
   /** After direct execution: audit sensitive instructions that did not trap, trace the stretch. */
@@ -210,7 +213,7 @@ export class Monitor implements VmContext {
    */
   auditSensitive(): void {
     const cpu = this.cpu;
-    for (const op of AUDITED) {
+    for (const op of this.audited) {
       const ring1 = cpu.sensitiveAtRing1[op]!;
       const user = cpu.sensitiveInUserMode[op]! - ring1;
       const atRing1 = ring1 - this.seenAtRing1[op]!;
@@ -349,19 +352,7 @@ export class Monitor implements VmContext {
   reflect(cause: number, epc: number, address: number, access: number, protection: boolean): void {
     const { cpu, vcpu } = this;
     const crs = vcpu.crs;
-    crs[CR.ESTATUS] = (cpu.flags & CC_MASK) | vcpu.interruptFlag | (vcpu.mode << ESTATUS_MODE_SHIFT);
-    crs[CR.EPC] = epc;
-    const memoryFault = cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS || cause === CAUSE.ADDRESS_ERROR;
-    crs[CR.CAUSE] = memoryFault ? cause | (access << CAUSE_ACCESS_SHIFT) | (protection ? CAUSE_PROTECTION : 0) : cause;
-    if (memoryFault) crs[CR.BADADDR] = address;
-    if (cause === CAUSE.TLB_MISS) crs[CR.CONTEXT] = contextAfterMiss(crs[CR.CONTEXT]!, address);
-    vcpu.interruptFlag = 0;
-    if (vcpu.mode === MODE_USER) {
-      crs[CR.USP] = cpu.regs[SP]!;
-      cpu.regs[SP] = crs[CR.KSP]!;
-      this.setMode(MODE_KERNEL);
-    }
-    cpu.pc = trapVector(this.refillVector, cause, address, crs[CR.TVEC]!);
+    cpu.pc = enterTrap(this.system, cause, epc, address, access, protection, this.refillVector);
     if (cpu.pc !== crs[CR.TVEC]! >>> 0) this.refillReflections++;
     this.reflectedByCause[cause]!++;
     this.reflections++;
@@ -440,7 +431,6 @@ export class Monitor implements VmContext {
     const regs = cpu.regs;
     const crs = vcpu.crs;
     const op = w >>> 24;
-    const a = fieldA(w);
     let next = (pc + 4) >>> 0;
     let text = "";
     // RTE, TLBW and HALT are steps of their own in a trace; the rest are emulated in passing.
@@ -450,96 +440,36 @@ export class Monitor implements VmContext {
       if (via === "trap") this.note("os", "trap", `${m} (privileged): trap`, { pc, inline, cause: CAUSE.PRIVILEGED });
       else this.note("os", "callout", `${m}: translated into a callout (no trap)`, { pc, inline });
     }
+    const system = this.system;
     switch (op) {
-      case OP.RTE: {
-        const status = crs[CR.ESTATUS]!;
-        next = crs[CR.EPC]! >>> 0;
-        const mode = status >>> ESTATUS_MODE_SHIFT;
-        if (mode === MODE_USER) regs[SP] = crs[CR.USP]!;
-        cpu.flags = (status & CC_MASK) | FLAG_IF;
-        vcpu.interruptFlag = status & FLAG_IF;
-        this.setMode(mode);
-        if (this.trace) text = `OS tried return from trap: do the real return from trap to ${hex(next)} (${mode === MODE_USER ? "user" : "kernel"} mode)`;
-        break;
-      }
-      case OP.HALT:
-        vcpu.halted = true;
-        if (this.trace) text = "OS halts: the virtual machine stops";
-        break;
-      case OP.IN:
-        regs[a] = this.portIn(uimm16(w));
-        if (this.trace) text = `OS reads port ${hex(uimm16(w))}: ${this.deviceAccessText(uimm16(w), false)}`;
-        break;
-      case OP.OUT:
-        this.portOut(uimm16(w), regs[a]!);
-        if (this.trace) text = uimm16(w) === PORT.WORK_MARK ? `OS writes the work marker (${regs[a] === 1 ? "begin" : regs[a] === 0 ? "end" : "a value it ignores"}): the region of interest, no device` : `OS writes port ${hex(uimm16(w))}: ${this.deviceAccessText(uimm16(w), true)}`;
-        break;
-      case OP.CLI:
-        vcpu.interruptFlag = 0;
-        if (this.trace) text = "OS disables interrupts: virtual IF = 0";
-        break;
-      case OP.STI:
-        vcpu.interruptFlag = FLAG_IF;
-        if (this.trace) text = "OS enables interrupts: virtual IF = 1";
-        break;
-      case OP.RDCR: {
-        const n = uimm16(w);
-        if (!crExists(n, this.machine.profile)) return this.faultAt(CAUSE.ILLEGAL, pc);
-        regs[a] = n === CR.COUNT ? cpu.retired | 0 : crs[n]!;
-        if (this.trace) text = `OS reads control register ${n}: from the virtual CPU`;
-        break;
-      }
-      case OP.WRCR: {
-        const n = uimm16(w);
-        if (!crExists(n, this.machine.profile)) return this.faultAt(CAUSE.ILLEGAL, pc);
-        if (n !== CR.COUNT) crs[n] = crAfterWrite(n, crs[n]!, regs[a]!);
-        if (this.trace) text = `OS writes control register ${n}: into the virtual CPU`;
-        if (n === CR.PTBR) this.memory.pageTableBaseWritten?.(regs[a]! >>> 0);
-        break;
-      }
-      case OP.TLBW:
-        // The memory strategy traces what it installs.
-        this.memory.tlbWritten!(regs[a]!, regs[fieldB(w)]!);
-        break;
-      case OP.TLBI:
-        this.memory.invalidated?.(regs[a]! >>> 0);
-        if (this.trace) text = `OS invalidates the TLB entry of ${hex(regs[a]!)}`;
-        break;
-      case OP.TLBFLUSH:
-        this.memory.invalidated?.();
-        if (this.trace) text = "OS flushes the TLB";
-        break;
       case OP.PUSHF: {
         const va = (regs[SP]! - 4) | 0;
         const gpa = this.guestData(va, ACCESS_WRITE, pc);
         if (gpa < 0) return false;
-        this.writeGuestWord(gpa, (cpu.flags & CC_MASK) | vcpu.interruptFlag);
+        this.writeGuestWord(gpa, flagsToPush(system));
         regs[SP] = va;
-        if (this.trace) text = "OS pushes the flags: the virtual IF";
         break;
       }
       case OP.POPF: {
         const va = regs[SP]!;
         const gpa = this.guestData(va, ACCESS_READ, pc);
         if (gpa < 0) return false;
-        const value = this.guest.i32[gpa >>> 2]! & FLAGS_MASK;
         regs[SP] = (va + 4) | 0;
-        cpu.flags = (value & CC_MASK) | FLAG_IF;
-        vcpu.interruptFlag = value & FLAG_IF;
-        if (this.trace) text = `OS pops the flags: virtual IF = ${vcpu.interruptFlag ? 1 : 0}`;
+        // The virtual kernel's POPF changes IF (the virtual one).
+        system.flags = flagsAfterPop(system, this.guest.i32[gpa >>> 2]!, false);
         break;
       }
-      case OP.RDMODE:
-        regs[a] = vcpu.mode;
-        if (this.trace) text = "OS reads the mode: the virtual mode (kernel)";
-        break;
-      case OP.RDTVEC:
-        regs[a] = crs[CR.TVEC]!;
-        this.audit(`the guest kernel read the trap vector with RDTVEC at ${hex(pc)}: ${via === "trap" ? "trapped" : "translated into a callout"}, and given its own, ${hex(crs[CR.TVEC]!)}`);
-        if (this.trace) text = "OS reads the trap vector: the virtual one";
-        break;
-      default:
-        throw new Error(`monitor: no emulation for ${BY_OPCODE[op]?.mnemonic ?? hex(op)} at ${hex(pc)}`);
+      default: {
+        if (BY_OPCODE[op]?.effect.kind !== "system") throw new Error(`monitor: no emulation for ${BY_OPCODE[op]?.mnemonic ?? hex(op)} at ${hex(pc)}`);
+        const after = executeSystem(system, w, pc);
+        if (after < 0) return this.faultAt(CAUSE.ILLEGAL, pc);
+        next = after;
+      }
+    }
+    if (op === OP.RDTVEC) this.audit(`the guest kernel read the trap vector with RDTVEC at ${hex(pc)}: ${via === "trap" ? "trapped" : "translated into a callout"}, and given its own, ${hex(crs[CR.TVEC]!)}`);
+    if (this.trace) {
+      const device = op === OP.IN || (op === OP.OUT && uimm16(w) !== PORT.WORK_MARK);
+      text = device ? `OS ${op === OP.IN ? "reads" : "writes"} port ${hex(uimm16(w))}: ${this.deviceAccessText(uimm16(w), op === OP.OUT)}` : emulationText(op, w, regs, next, vcpu.mode, vcpu.interruptFlag);
     }
     this.emulatedByOpcode[op]!++;
     cpu.pc = next;
@@ -684,7 +614,7 @@ export class Monitor implements VmContext {
   sensitiveUntrapped(): SensitiveUntrapped[] {
     const out: SensitiveUntrapped[] = [];
     for (const mode of ["kernel", "user"] as const) {
-      for (const op of AUDITED) {
+      for (const op of this.audited) {
         const k = mode === "kernel" ? op : 256 + op;
         const count = this.sensitive[k]!;
         if (count === 0) continue;
@@ -737,3 +667,41 @@ export class Monitor implements VmContext {
   }
 }
 
+/** What a trace says the monitor did for privileged instruction `w` (after it was carried out). */
+function emulationText(op: number, w: number, regs: Int32Array, next: number, mode: number, interruptFlag: number): string {
+  const a = fieldA(w);
+  const n = uimm16(w);
+  switch (op) {
+    case OP.RTE:
+      return `OS tried return from trap: do the real return from trap to ${hex(next)} (${mode === MODE_USER ? "user" : "kernel"} mode)`;
+    case OP.HALT:
+      return "OS halts: the virtual machine stops";
+    case OP.IN:
+      return `OS reads port ${hex(n)}: emulated on the virtual device`;
+    case OP.OUT:
+      return n === PORT.WORK_MARK ? `OS writes the work marker (${regs[a] === 1 ? "begin" : regs[a] === 0 ? "end" : "a value it ignores"}): the region of interest, no device` : `OS writes port ${hex(n)}: emulated on the virtual device`;
+    case OP.CLI:
+      return "OS disables interrupts: virtual IF = 0";
+    case OP.STI:
+      return "OS enables interrupts: virtual IF = 1";
+    case OP.RDCR:
+      return `OS reads control register ${n}: from the virtual CPU`;
+    case OP.WRCR:
+      return `OS writes control register ${n}: into the virtual CPU`;
+    case OP.TLBI:
+      return `OS invalidates the TLB entry of ${hex(regs[a]!)}`;
+    case OP.TLBFLUSH:
+      return "OS flushes the TLB";
+    case OP.PUSHF:
+      return "OS pushes the flags: the virtual IF";
+    case OP.POPF:
+      return `OS pops the flags: virtual IF = ${interruptFlag ? 1 : 0}`;
+    case OP.RDMODE:
+      return "OS reads the mode: the virtual mode (kernel)";
+    case OP.RDTVEC:
+      return "OS reads the trap vector: the virtual one";
+    default:
+      // TLBW: the memory strategy traces what it installs.
+      return "";
+  }
+}

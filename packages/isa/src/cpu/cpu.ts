@@ -7,9 +7,9 @@
 // (fetch, read, write) for one virtual page each; any change to the translation state
 // (mode, PTBR, TLB contents) empties those caches.
 import {
-  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_PROTECTION, contextAfterMiss, CR, crAfterWrite, crExists, DEVICE_NAMES, deviceOfPort, ESTATUS_RING1,
+  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE, CR, crExists, DEVICE_NAMES, deviceOfPort,
   estatusMode, FLAG_C, FLAG_IF, FLAG_N, FLAG_V, FLAG_Z, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_RING1, MODE_USER, modeOfEstatus, NUM_CRS,
-  NUM_REGS, PAGE_SHIFT, PORT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, SP, trapVector,
+  NUM_REGS, PAGE_SHIFT, PORT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, SP,
 } from "../arch.js";
 import type { Console } from "../devices/console.js";
 import type { Disk } from "../devices/disk.js";
@@ -17,8 +17,9 @@ import type { PhysicalMemory } from "../memory.js";
 import { hostTranslate, newNestedWalkState, walkNested, NESTED_GUEST_PROTECTION, NESTED_HOST_FAULT, NESTED_OK, type NestedWalkState } from "../mmu/nested.js";
 import { Tlb, TLB_HOST_READONLY, TLB_KERNEL_ONLY } from "../mmu/tlb.js";
 import { walk, walkCached, walkShape, WALK_BAD_TABLE, WALK_OK, WALK_PROTECTION, type WalkResult, type WalkShape } from "../mmu/walker.js";
-import { BY_OPCODE, OP } from "../opcodes.js";
+import { BRANCH_TAKEN_MASK, BY_OPCODE, compareFlags, immediateOf, OP, TRAP_CAUSE } from "../opcodes.js";
 import { absentTable, privilegeTable, type Profile } from "../profiles.js";
+import { enterTrap, executeSystem, flagsAfterPop, flagsToPush, readControlRegister, type SystemCpu } from "./system.js";
 import { EPT_VIOLATION_CAUSE, EXIT, type VmControl } from "../vmx.js";
 import { giveBack, takeZeroed } from "../buffer-pool.js";
 
@@ -28,50 +29,6 @@ import { giveBack, takeZeroed } from "../buffer-pool.js";
 if (SP !== 15 || FLAG_C !== 1 || FLAG_Z !== 2 || FLAG_N !== 4 || FLAG_V !== 8 || FLAG_IF !== 0x200 ||
     FLAGS_MASK !== 0x20f || PAGE_SHIFT !== 12 || MODE_USER !== 1 || NUM_REGS !== 16) {
   throw new Error("arch.ts constants changed: update the literals in cpu.ts");
-}
-
-/**
- * For each conditional branch opcode, a 16-bit mask over the flag nibble C|Z|N|V
- * (bits 0..3 of FLAGS): bit n is set when the branch is taken with flags n. The decode
- * keeps it in place of the unused register fields, so a branch costs one shift.
- */
-const BRANCH_CONDITIONS = ((): Uint32Array => {
-  const table = new Uint32Array(256);
-  const conditions: [number, (c: boolean, z: boolean, n: boolean, v: boolean) => boolean][] = [
-    [OP.BEQ, (_c, z) => z],
-    [OP.BNE, (_c, z) => !z],
-    [OP.BLT, (_c, _z, n, v) => n !== v],
-    [OP.BGE, (_c, _z, n, v) => n === v],
-    [OP.BLE, (_c, z, n, v) => z || n !== v],
-    [OP.BGT, (_c, z, n, v) => !z && n === v],
-    [OP.BLTU, (c) => c],
-    [OP.BGEU, (c) => !c],
-    [OP.BLEU, (c, z) => c || z],
-    [OP.BGTU, (c, z) => !c && !z],
-  ];
-  for (const [opcode, taken] of conditions) {
-    let mask = 0;
-    for (let f = 0; f < 16; f++) {
-      if (taken((f & FLAG_C) !== 0, (f & FLAG_Z) !== 0, (f & FLAG_N) !== 0, (f & FLAG_V) !== 0)) mask |= 1 << f;
-    }
-    table[opcode] = mask; // never 0: every condition holds for some flags
-  }
-  return table;
-})();
-
-/**
- * FLAGS after CMP a, b (IF kept), without branches: C is the borrow out of a - b,
- * V a signed overflow, N and Z from the difference.
- */
-function compareFlags(a: number, b: number, flags: number): number {
-  const r = (a - b) | 0;
-  return (
-    (flags & 0x200) /* FLAG_IF */ |
-    (((~a & b) | (~(a ^ b) & r)) >>> 31) /* FLAG_C */ |
-    (r === 0 ? 2 /* FLAG_Z */ : 0) |
-    ((r >>> 31) << 2) /* FLAG_N */ |
-    ((((a ^ b) & (a ^ r)) >>> 31) << 3) /* FLAG_V */
-  );
 }
 
 /** Decoded opcode for a word whose opcode is unassigned (traps ILLEGAL). */
@@ -119,7 +76,7 @@ const DECODED_BASE = NUM_REGS;
 /** Retired instructions per call of the inner loop (see `run`). */
 const EXECUTE_SLICE = 1 << 20;
 
-export class Cpu {
+export class Cpu implements SystemCpu {
   // Architectural state.
   readonly regs: Int32Array;
   pc = 0;
@@ -358,22 +315,10 @@ export class Cpu {
       this.core[slot] = DECODED_ILLEGAL;
       return DECODED_ILLEGAL;
     }
-    switch (info.form) {
-      case "rri":
-      case "ri":
-      case "m":
-        this.core[slot + 1] = (w << 16) >> 16;
-        break;
-      case "j":
-        this.core[slot + 1] = ((w << 8) >> 8) * 4;
-        break;
-      case "rru":
-        this.core[slot + 1] = opcode === OP.SHLI || opcode === OP.SHRI || opcode === OP.SARI ? w & 31 : w & 0xffff;
-        break;
-      default:
-        this.core[slot + 1] = w & 0xffff;
-    }
-    const condition = BRANCH_CONDITIONS[opcode]!;
+    this.core[slot + 1] = immediateOf(info, w);
+    // A conditional branch keeps its taken-mask in place of the unused register fields,
+    // so it costs one shift.
+    const condition = BRANCH_TAKEN_MASK[opcode]!;
     const packed =
       condition !== 0
         ? opcode | (condition << 16)
@@ -705,22 +650,8 @@ export class Cpu {
 
   /** Architectural trap entry, as ISA.md describes it (also used by monitors to reflect). */
   enterTrap(cause: number, epc: number, address: number, access: number, protection: boolean): void {
-    const crs = this.crs;
-    crs[CR.ESTATUS] = (this.flags & FLAGS_MASK) | estatusMode(this.mode);
-    crs[CR.EPC] = epc;
-    const memoryFault = cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS || cause === CAUSE.ADDRESS_ERROR;
-    crs[CR.CAUSE] = memoryFault ? cause | (access << CAUSE_ACCESS_SHIFT) | (protection ? CAUSE_PROTECTION : 0) : cause;
-    if (memoryFault) crs[CR.BADADDR] = address;
-    if (cause === CAUSE.TLB_MISS) crs[CR.CONTEXT] = contextAfterMiss(crs[CR.CONTEXT]!, address);
-    this.flags &= ~FLAG_IF;
-    if (this.mode !== MODE_KERNEL) {
-      // From user mode or ring 1: the real kernel's stack (x86: ESP0 of the TSS).
-      crs[CR.USP] = this.regs[SP]!;
-      this.regs[SP] = crs[CR.KSP]!;
-      this.mode = MODE_KERNEL;
-    }
-    this.pc = trapVector(this.softwareTlb, cause, address, crs[CR.TVEC]!);
-    if (this.pc !== crs[CR.TVEC]! >>> 0) this.counters.refills++;
+    this.pc = enterTrap(this, cause, epc, address, access, protection, this.softwareTlb);
+    if (this.pc !== this.crs[CR.TVEC]! >>> 0) this.counters.refills++;
     this.translationChanged();
   }
 
@@ -805,8 +736,9 @@ export class Cpu {
     }
   }
 
-  /** Port I/O as OUT performs it; `retiredAfter` is the count once the OUT retires. */
-  portOut(port: number, value: number, retiredAfter: number): void {
+  /** Port I/O as OUT performs it (`retired` counts the instructions before the OUT). */
+  portOut(port: number, value: number): void {
+    const retiredAfter = this.retired + 1;
     if (port === PORT.WORK_MARK) {
       this.workMark?.(value, retiredAfter - 1);
       return;
@@ -838,20 +770,48 @@ export class Cpu {
     }
   }
 
-  private writeCr(n: number, value: number): void {
+  // The real CPU as system.ts's SystemCpu.
+
+  get returnsToRing1(): boolean {
+    return this.ring1;
+  }
+
+  controlRegisterExists(n: number): boolean {
+    return this.crAbsent[n] === 0;
+  }
+
+  controlRegisterWritten(n: number): void {
     this.counters.crWrites++;
     if (n >= 0 && n < NUM_CRS) this.detail.crWritesByRegister[n]++;
-    if (n === CR.COUNT) return;
-    this.crs[n] = crAfterWrite(n, this.crs[n]!, value);
     if (n === CR.PTBR) {
       this.tlb.flush();
       this.translationChanged();
     }
   }
 
+  tlbInvalidate(va: number | undefined): void {
+    if (va === undefined) {
+      this.counters.tlbFlushes++;
+      this.tlb.flush();
+    } else {
+      this.counters.tlbInvalidations++;
+      this.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
+    }
+    this.translationChanged();
+  }
+
+  trapReturned(): void {
+    this.counters.trapReturns++;
+    this.translationChanged();
+  }
+
+  halt(): void {
+    this.halted = true;
+  }
+
   /** Reads a control register as RDCR does. */
   readCr(n: number): number {
-    return n === CR.COUNT ? this.retired | 0 : this.crs[n]!;
+    return readControlRegister(this, n);
   }
 
   /** Installs a software-TLB entry as TLBW does. */
@@ -889,6 +849,8 @@ export class Cpu {
     const codePage = this.codePage;
     const privileged = this.privileged;
     const absent = this.absent;
+    // compareFlags (opcodes.ts) in a local: no module-cell load on every compare.
+    const compare = compareFlags;
     // Traps taken also consume the budget, so a guest stuck in a fault loop still stops.
     let budgetEnd = this.retired + budget;
 
@@ -944,53 +906,50 @@ export class Cpu {
           const fi = ((fetchBase + (pc & 0xfff)) >>> 1) + 16 /* DECODED_BASE */;
           const w = core[fi]!;
           switch (w & 0xff) {
-            case 0x01 /* ADD */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! + core[(w >>> 16) & 15]!; break;
-            case 0x02 /* SUB */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! - core[(w >>> 16) & 15]!; break;
+            // BEGIN generated from the instruction table (opcodes.ts) by `pnpm generate`: fast loop
+            case 0x01 /* ADD */: core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! + core[(w >>> 16) & 15]!) | 0; break;
+            case 0x02 /* SUB */: core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! - core[(w >>> 16) & 15]!) | 0; break;
             case 0x03 /* AND */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! & core[(w >>> 16) & 15]!; break;
             case 0x04 /* OR */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! | core[(w >>> 16) & 15]!; break;
             case 0x05 /* XOR */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! ^ core[(w >>> 16) & 15]!; break;
             case 0x06 /* SHL */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! << (core[(w >>> 16) & 15]! & 31); break;
-            case 0x07 /* SHR */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >>> (core[(w >>> 16) & 15]! & 31); break;
+            case 0x07 /* SHR */: core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! >>> (core[(w >>> 16) & 15]! & 31)) | 0; break;
             case 0x08 /* SAR */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >> (core[(w >>> 16) & 15]! & 31); break;
             case 0x09 /* MUL */: core[(w >>> 8) & 15] = Math.imul(core[(w >>> 12) & 15]!, core[(w >>> 16) & 15]!); break;
+            case 0x0a /* DIV */: {
+              if (core[(w >>> 16) & 15]! === 0) break fast;
+              core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! / core[(w >>> 16) & 15]!) | 0;
+              break;
+            }
+            case 0x0b /* DIVU */: {
+              if (core[(w >>> 16) & 15]! === 0) break fast;
+              core[(w >>> 8) & 15] = ((core[(w >>> 12) & 15]! >>> 0) / (core[(w >>> 16) & 15]! >>> 0)) | 0;
+              break;
+            }
+            case 0x0c /* REM */: {
+              if (core[(w >>> 16) & 15]! === 0) break fast;
+              core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! % core[(w >>> 16) & 15]!) | 0;
+              break;
+            }
+            case 0x0d /* REMU */: {
+              if (core[(w >>> 16) & 15]! === 0) break fast;
+              core[(w >>> 8) & 15] = ((core[(w >>> 12) & 15]! >>> 0) % (core[(w >>> 16) & 15]! >>> 0)) | 0;
+              break;
+            }
             case 0x0e /* SLT */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! < core[(w >>> 16) & 15]! ? 1 : 0; break;
-            case 0x0f /* SLTU */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >>> 0 < core[(w >>> 16) & 15]! >>> 0 ? 1 : 0; break;
-            case 0x10 /* ADDI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! + core[fi + 1]!; break;
+            case 0x0f /* SLTU */: core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! >>> 0) < (core[(w >>> 16) & 15]! >>> 0) ? 1 : 0; break;
+            case 0x10 /* ADDI */: core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! + core[fi + 1]!) | 0; break;
             case 0x11 /* ANDI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! & core[fi + 1]!; break;
             case 0x12 /* ORI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! | core[fi + 1]!; break;
             case 0x13 /* XORI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! ^ core[fi + 1]!; break;
             case 0x14 /* SHLI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! << core[fi + 1]!; break;
-            case 0x15 /* SHRI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >>> core[fi + 1]!; break;
+            case 0x15 /* SHRI */: core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! >>> core[fi + 1]!) | 0; break;
             case 0x16 /* SARI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! >> core[fi + 1]!; break;
             case 0x17 /* MULI */: core[(w >>> 8) & 15] = Math.imul(core[(w >>> 12) & 15]!, core[fi + 1]!); break;
             case 0x18 /* LUI */: core[(w >>> 8) & 15] = core[fi + 1]! << 16; break;
             case 0x19 /* SLTI */: core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! < core[fi + 1]! ? 1 : 0; break;
-            case 0x0a /* DIV */: {
-              const divisor = core[(w >>> 16) & 15]!;
-              if (divisor === 0) break fast;
-              core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! / divisor) | 0;
-              break;
-            }
-            case 0x0b /* DIVU */: {
-              const divisor = core[(w >>> 16) & 15]! >>> 0;
-              if (divisor === 0) break fast;
-              core[(w >>> 8) & 15] = ((core[(w >>> 12) & 15]! >>> 0) / divisor) >>> 0;
-              break;
-            }
-            case 0x0c /* REM */: {
-              const divisor = core[(w >>> 16) & 15]!;
-              if (divisor === 0) break fast;
-              core[(w >>> 8) & 15] = core[(w >>> 12) & 15]! % divisor | 0;
-              break;
-            }
-            case 0x0d /* REMU */: {
-              const divisor = core[(w >>> 16) & 15]! >>> 0;
-              if (divisor === 0) break fast;
-              core[(w >>> 8) & 15] = (core[(w >>> 12) & 15]! >>> 0) % divisor;
-              break;
-            }
-            case 0x1a /* CMP */: flags = compareFlags(core[(w >>> 8) & 15]!, core[(w >>> 12) & 15]!, flags); break;
-            case 0x1b /* CMPI */: flags = compareFlags(core[(w >>> 8) & 15]!, core[fi + 1]!, flags); break;
+            case 0x1a /* CMP */: flags = compare(core[(w >>> 8) & 15]!, core[(w >>> 12) & 15]!, flags); break;
+            case 0x1b /* CMPI */: flags = compare(core[(w >>> 8) & 15]!, core[fi + 1]!, flags); break;
             case 0x20 /* LW */: {
               const addr = (core[(w >>> 12) & 15]! + core[fi + 1]!) | 0;
               if ((addr & 0xfffff003) !== readKey) break fast;
@@ -1021,7 +980,7 @@ export class Cpu {
               const addr = (core[(w >>> 12) & 15]! + core[fi + 1]!) | 0;
               if ((addr & 0xfffff000) !== writeKey) break fast;
               const pa = writeBase + (addr & 0xfff);
-              if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) break fast;
+              if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) break fast; // may overwrite decoded code
               u8[pa] = core[(w >>> 8) & 15]!;
               break;
             }
@@ -1060,13 +1019,12 @@ export class Cpu {
               pc = ((w >>> (16 + (flags & 15))) & 1) !== 0 ? (pc + 4 + core[fi + 1]!) | 0 : (pc + 4) | 0;
               left = (left - 1) | 0;
               continue fast;
-            case 0x3b /* CALL */:
-            case 0x3d /* CALLR */: {
+            case 0x3b /* CALL */: {
               const addr = (core[15 /* SP */]! - 4) | 0;
               if ((addr & 0xfffff003) !== writeKey) break fast;
               const pa = writeBase + (addr & 0xfff);
               if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) break fast;
-              const target = (w & 0xff) === 0x3b /* CALL */ ? (pc + 4 + core[fi + 1]!) | 0 : core[(w >>> 8) & 15]!;
+              const target = (pc + 4 + core[fi + 1]!) | 0;
               i32[pa >>> 2] = (pc + 4) | 0;
               core[15 /* SP */] = addr;
               pc = target;
@@ -1077,6 +1035,18 @@ export class Cpu {
               pc = core[(w >>> 8) & 15]!;
               left = (left - 1) | 0;
               continue fast;
+            case 0x3d /* CALLR */: {
+              const addr = (core[15 /* SP */]! - 4) | 0;
+              if ((addr & 0xfffff003) !== writeKey) break fast;
+              const pa = writeBase + (addr & 0xfff);
+              if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) break fast;
+              const target = core[(w >>> 8) & 15]!;
+              i32[pa >>> 2] = (pc + 4) | 0;
+              core[15 /* SP */] = addr;
+              pc = target;
+              left = (left - 1) | 0;
+              continue fast;
+            }
             case 0x3e /* RET */: {
               const addr = core[15 /* SP */]!;
               if ((addr & 0xfffff003) !== readKey) break fast;
@@ -1085,6 +1055,7 @@ export class Cpu {
               left = (left - 1) | 0;
               continue fast;
             }
+            // END generated: fast loop
             default:
               break fast; // not decoded yet, privileged, or rare: the complete interpreter
           }
@@ -1147,7 +1118,7 @@ export class Cpu {
               }
             }
             switch (op) {
-              // Now fetched and decoded, these always complete in the fast loop.
+              // BEGIN generated from the instruction table (opcodes.ts) by `pnpm generate`: complete interpreter
               case 0x01 /* ADD */:
               case 0x02 /* SUB */:
               case 0x03 /* AND */:
@@ -1183,31 +1154,46 @@ export class Cpu {
               case 0x39 /* BLEU */:
               case 0x3a /* BGTU */:
               case 0x3c /* JR */:
+                // Now fetched and decoded, these always complete in the fast loop.
                 continue inner;
               case 0x0a /* DIV */:
               case 0x0b /* DIVU */:
               case 0x0c /* REM */:
               case 0x0d /* REMU */:
                 // Division by zero traps here; any other division completes in the fast loop.
-                if (core[(d >>> 16) & 15] === 0) { cause = CAUSE.DIVIDE; break faulted; }
+                if (core[(d >>> 16) & 15]! === 0) { cause = CAUSE.DIVIDE; break faulted; }
                 continue inner;
               case 0x20 /* LW */: {
                 va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
-                if ((va & 0xfffff003) === readKey) {
-                  core[(d >>> 8) & 15] = i32[(readBase + (va & 0xfff)) >>> 2]!;
-                  break;
+                let pa: number;
+                if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
+                else {
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break faulted; }
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_READ);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
+                  readKey = va & 0xfffff000;
+                  readBase = pa & 0xfffff000;
                 }
-                if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break faulted; }
-                this.flags = flags;
-                const pa = this.translate(va, ACCESS_READ);
-                if (pa < 0) { cause = -1; break faulted; }
-                if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
-                readKey = va & 0xfffff000;
-                readBase = pa & 0xfffff000;
                 core[(d >>> 8) & 15] = i32[pa >>> 2]!;
                 break;
               }
-              case 0x21 /* LB */:
+              case 0x21 /* LB */: {
+                va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
+                let pa: number;
+                if ((va & 0xfffff000) === readKey) pa = readBase + (va & 0xfff);
+                else {
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_READ);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
+                  readKey = va & 0xfffff000;
+                  readBase = pa & 0xfffff000;
+                }
+                core[(d >>> 8) & 15] = (u8[pa]! << 24) >> 24;
+                break;
+              }
               case 0x22 /* LBU */: {
                 va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
                 let pa: number;
@@ -1220,30 +1206,16 @@ export class Cpu {
                   readKey = va & 0xfffff000;
                   readBase = pa & 0xfffff000;
                 }
-                const byte = u8[pa]!;
-                core[(d >>> 8) & 15] = op === 0x21 /* LB */ ? (byte << 24) >> 24 : byte;
+                core[(d >>> 8) & 15] = u8[pa]!;
                 break;
               }
-              case 0x23 /* SW */:
-              case 0x24 /* SB */:
-              case 0x25 /* PUSH */:
-              case 0x3b /* CALL */:
-              case 0x3d /* CALLR */: {
-                // All stores: compute the address and the value first, so a fault
-                // leaves every register unchanged.
-                let value: number;
-                if (op === 0x23 /* SW */ || op === 0x24 /* SB */) {
-                  va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
-                  value = core[(d >>> 8) & 15]!;
-                } else {
-                  va = (core[15 /* SP */]! - 4) | 0;
-                  value = op === 0x25 /* PUSH */ ? core[(d >>> 8) & 15]! : (pc + 4) | 0;
-                }
-                const word = op !== 0x24 /* SB */;
+              case 0x23 /* SW */: {
+                va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
+                const value = core[(d >>> 8) & 15]!;
                 let pa: number;
-                if (((va & (word ? 0xfffff003 : 0xfffff000)) | 0) === writeKey) pa = writeBase + (va & 0xfff);
+                if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
                 else {
-                  if (word && (va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break faulted; }
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break faulted; }
                   this.flags = flags;
                   pa = this.translate(va, ACCESS_WRITE);
                   if (pa < 0) { cause = -1; break faulted; }
@@ -1251,18 +1223,108 @@ export class Cpu {
                   writeKey = va & 0xfffff000;
                   writeBase = pa & 0xfffff000;
                 }
-                if (word) i32[pa >>> 2] = value;
-                else u8[pa] = value;
+                i32[pa >>> 2] = value;
                 if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
-                if (op === 0x23 /* SW */ || op === 0x24 /* SB */) break;
-                if (op === 0x25 /* PUSH */) { core[15 /* SP */] = va; break; }
-                const target = op === 0x3b /* CALL */ ? (pc + 4 + core[di + 1]!) | 0 : core[(d >>> 8) & 15]!;
+                break;
+              }
+              case 0x24 /* SB */: {
+                va = (core[(d >>> 12) & 15]! + core[di + 1]!) | 0;
+                const value = core[(d >>> 8) & 15]!;
+                let pa: number;
+                if ((va & 0xfffff000) === writeKey) pa = writeBase + (va & 0xfff);
+                else {
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_WRITE);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = readKey = -1; }
+                  writeKey = va & 0xfffff000;
+                  writeBase = pa & 0xfffff000;
+                }
+                u8[pa] = value;
+                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
+                break;
+              }
+              case 0x25 /* PUSH */: {
+                va = (core[15 /* SP */]! - 4) | 0;
+                const value = core[(d >>> 8) & 15]!;
+                let pa: number;
+                if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
+                else {
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break faulted; }
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_WRITE);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = readKey = -1; }
+                  writeKey = va & 0xfffff000;
+                  writeBase = pa & 0xfffff000;
+                }
+                i32[pa >>> 2] = value;
+                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
+                core[15 /* SP */] = va;
+                break;
+              }
+              case 0x26 /* POP */: {
+                va = core[15 /* SP */]!;
+                let pa: number;
+                if ((va & 0xfffff003) === readKey) pa = readBase + (va & 0xfff);
+                else {
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break faulted; }
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_READ);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }
+                  readKey = va & 0xfffff000;
+                  readBase = pa & 0xfffff000;
+                }
+                const value = i32[pa >>> 2]!;
+                core[15 /* SP */] = (va + 4) | 0;
+                core[(d >>> 8) & 15] = value;
+                break;
+              }
+              case 0x3b /* CALL */: {
+                va = (core[15 /* SP */]! - 4) | 0;
+                const value = (pc + 4) | 0;
+                let pa: number;
+                if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
+                else {
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break faulted; }
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_WRITE);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = readKey = -1; }
+                  writeKey = va & 0xfffff000;
+                  writeBase = pa & 0xfffff000;
+                }
+                i32[pa >>> 2] = value;
+                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
+                const target = (pc + 4 + core[di + 1]!) | 0;
                 core[15 /* SP */] = va;
                 pc = target;
                 left = (left - 1) | 0;
                 continue inner;
               }
-              case 0x26 /* POP */:
+              case 0x3d /* CALLR */: {
+                va = (core[15 /* SP */]! - 4) | 0;
+                const value = (pc + 4) | 0;
+                let pa: number;
+                if ((va & 0xfffff003) === writeKey) pa = writeBase + (va & 0xfff);
+                else {
+                  if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break faulted; }
+                  this.flags = flags;
+                  pa = this.translate(va, ACCESS_WRITE);
+                  if (pa < 0) { cause = -1; break faulted; }
+                  if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = readKey = -1; }
+                  writeKey = va & 0xfffff000;
+                  writeBase = pa & 0xfffff000;
+                }
+                i32[pa >>> 2] = value;
+                if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
+                const target = core[(d >>> 8) & 15]!;
+                core[15 /* SP */] = va;
+                pc = target;
+                left = (left - 1) | 0;
+                continue inner;
+              }
               case 0x3e /* RET */: {
                 va = core[15 /* SP */]!;
                 let pa: number;
@@ -1278,7 +1340,6 @@ export class Cpu {
                 }
                 const value = i32[pa >>> 2]!;
                 core[15 /* SP */] = (va + 4) | 0;
-                if (op === 0x26 /* POP */) { core[(d >>> 8) & 15] = value; break; }
                 pc = value;
                 left = (left - 1) | 0;
                 continue inner;
@@ -1290,8 +1351,7 @@ export class Cpu {
                 left = (left - 1) | 0;
                 this.retired = end - left;
                 this.flags = flags;
-                const c = op === 0x40 /* SYSCALL */ ? CAUSE.SYSCALL : op === 0x41 /* BRK */ ? CAUSE.BREAKPOINT : CAUSE.HYPERCALL;
-                if (this.trap(c, (pc + 4) >>> 0, 0, 0, false)) {
+                if (this.trap(TRAP_CAUSE[op]!, (pc + 4) >>> 0, 0, 0, false)) {
                   stop = "intercept";
                   break outer;
                 }
@@ -1301,80 +1361,35 @@ export class Cpu {
                 epoch = this.mmuEpoch;
                 continue inner;
               }
-              case 0x42 /* RTE */: {
-                const status = crs[CR.ESTATUS]!;
-                pc = crs[CR.EPC]!;
-                flags = status & 0x20f /* FLAGS_MASK */;
-                const newMode = status < 0 ? 1 /* MODE_USER */ : this.ring1 && (status & ESTATUS_RING1) !== 0 ? MODE_RING1 : 0;
-                if (newMode !== 0 /* MODE_KERNEL */) core[15 /* SP */] = crs[CR.USP]!;
-                this.mode = newMode;
-                this.counters.trapReturns++;
-                this.translationChanged();
-                fetchKey = readKey = writeKey = -1;
-                epoch = this.mmuEpoch;
-                left = (left - 1) | 0;
-                continue outer; // IF may have come back on with an interrupt pending
-              }
+              // END generated: complete interpreter
+              case 0x42 /* RTE */:
               case 0x43 /* HALT */:
-                left = (left - 1) | 0;
-                pc = (pc + 4) | 0;
-                this.halted = true;
-                stop = "halt";
-                break outer;
               case 0x44 /* IN */:
-                this.retired = end - left;
-                core[(d >>> 8) & 15] = this.portIn(core[di + 1]!);
-                break;
               case 0x45 /* OUT */:
-                this.retired = end - left;
-                this.portOut(core[di + 1]!, core[(d >>> 8) & 15]!, end - left + 1);
-                if (core[di + 1] === PORT.TIMER_PERIOD) {
-                  pc = (pc + 4) | 0;
-                  left = (left - 1) | 0;
-                  continue outer; // the timer deadline changed
-                }
-                break;
               case 0x46 /* CLI */:
-                flags &= ~0x200 /* FLAG_IF */;
-                break;
               case 0x47 /* STI */:
-                flags |= 0x200 /* FLAG_IF */;
-                pc = (pc + 4) | 0;
-                left = (left - 1) | 0;
-                continue outer;
-              case 0x48 /* RDCR */: {
-                const n = core[di + 1]!;
-                if (this.crAbsent[n] !== 0) { cause = CAUSE.ILLEGAL; break faulted; }
-                core[(d >>> 8) & 15] = n === CR.COUNT ? (end - left) | 0 : crs[n]!;
-                break;
-              }
-              case 0x49 /* WRCR */: {
-                const n = core[di + 1]!;
-                if (this.crAbsent[n] !== 0) { cause = CAUSE.ILLEGAL; break faulted; }
-                this.writeCr(n, core[(d >>> 8) & 15]!);
-                fetchKey = readKey = writeKey = -1;
-                epoch = this.mmuEpoch;
-                break;
-              }
+              case 0x48 /* RDCR */:
+              case 0x49 /* WRCR */:
               case 0x4a /* TLBW */:
-                this.tlbWrite(core[(d >>> 8) & 15]!, core[(d >>> 12) & 15]!);
-                fetchKey = readKey = writeKey = -1;
-                epoch = this.mmuEpoch;
-                break;
               case 0x4b /* TLBI */:
-                this.counters.tlbInvalidations++;
-                this.tlb.invalidate((core[(d >>> 8) & 15]! >>> 12 /* PAGE_SHIFT */) & 0xfffff);
-                this.translationChanged();
-                fetchKey = readKey = writeKey = -1;
-                epoch = this.mmuEpoch;
-                break;
               case 0x4c /* TLBFLUSH */:
-                this.counters.tlbFlushes++;
-                this.tlb.flush();
-                this.translationChanged();
+              case 0x52 /* RDMODE */:
+              case 0x53 /* RDTVEC */: {
+                // The semantics every monitor's virtual CPU shares (system.ts), on the real state.
+                if ((op === 0x52 /* RDMODE */ || op === 0x53 /* RDTVEC */) && this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
+                this.retired = end - left;
+                this.flags = flags;
+                const next = executeSystem(this, i32[(di - DECODED_BASE) >>> 1]!, pc >>> 0);
+                if (next < 0) { cause = CAUSE.ILLEGAL; break faulted; }
+                left = (left - 1) | 0;
+                pc = next | 0;
+                flags = this.flags;
+                if (op === 0x43 /* HALT */) { stop = "halt"; break outer; }
                 fetchKey = readKey = writeKey = -1;
                 epoch = this.mmuEpoch;
-                break;
+                // IF may have come on with an interrupt pending, or the timer's deadline moved.
+                continue outer;
+              }
               case 0x50 /* PUSHF */: {
                 va = (core[15 /* SP */]! - 4) | 0;
                 let pa: number;
@@ -1388,7 +1403,8 @@ export class Cpu {
                   writeKey = va & 0xfffff000;
                   writeBase = pa & 0xfffff000;
                 }
-                i32[pa >>> 2] = flags & 0x20f /* FLAGS_MASK */;
+                this.flags = flags;
+                i32[pa >>> 2] = flagsToPush(this);
                 if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);
                 core[15 /* SP */] = va;
                 // Counted once it cannot fault any more (a faulting one runs again).
@@ -1409,21 +1425,13 @@ export class Cpu {
                   readBase = pa & 0xfffff000;
                 }
                 if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
-                const popped = i32[pa >>> 2]! & 0x20f /* FLAGS_MASK */;
                 core[15 /* SP */] = (va + 4) | 0;
-                flags = this.mode !== 0 /* MODE_KERNEL */ && this.popfKeepsIf ? (popped & ~0x200 /* FLAG_IF */) | (flags & 0x200 /* FLAG_IF */) : popped;
+                this.flags = flags;
+                flags = flagsAfterPop(this, i32[pa >>> 2]!, this.popfKeepsIf);
                 pc = (pc + 4) | 0;
                 left = (left - 1) | 0;
                 continue outer;
               }
-              case 0x52 /* RDMODE */:
-                if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
-                core[(d >>> 8) & 15] = this.mode;
-                break;
-              case 0x53 /* RDTVEC */:
-                if (this.mode !== 0 /* MODE_KERNEL */) this.sensitiveUnprivileged(op, pc, end - left);
-                core[(d >>> 8) & 15] = crs[CR.TVEC]!;
-                break;
               default:
                 cause = CAUSE.ILLEGAL;
                 break faulted;
