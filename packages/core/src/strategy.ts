@@ -1,7 +1,7 @@
 // The strategy contracts. A CPU strategy decides how guest code executes (directly,
 // emulated, translated) and handles what the hardware hands the monitor; a memory
 // strategy maps guest-physical to machine memory and handles the guest's MMU events.
-import type { Image, Machine, Profile, VmControl } from "@vmlab/isa";
+import type { Image, Machine, Pmap, Profile, VmControl } from "@vmlab/isa";
 import type { Scenario } from "@vmlab/guest";
 import type { EventCounts } from "./costs/events.js";
 import type { MachineProfile } from "./machine-profiles.js";
@@ -114,6 +114,8 @@ export interface Execution {
   readonly region?: RegionInstructions;
   /** The machine the guest ran on (for traces and tests; not serialized). */
   readonly machine?: Machine;
+  /** Under a monitor: its pmap of the guest (PFN -> MFN), for pictures of memory and tests; not serialized. */
+  readonly pmap?: Pmap;
 }
 
 export interface CpuStrategy {

@@ -154,7 +154,6 @@ export class ShadowMemory implements MemoryStrategy {
       return WALK_OK;
     }
     const vpn = va >>> PAGE_SHIFT;
-    const g = guest.i32;
     let table = root;
     for (let level = 0; level < this.levels; level++) {
       const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
@@ -163,7 +162,7 @@ export class ShadowMemory implements MemoryStrategy {
         return WALK_BAD_TABLE;
       }
       this.path[this.pathLength++] = table >>> PAGE_SHIFT;
-      const pte = g[entry >>> 2]!;
+      const pte = guest.read32(entry);
       if ((pte & PTE_V) === 0) return WALK_NOT_PRESENT;
       // A large page (PTE_LARGE one level above the leaves) is a leaf for its whole span, as
       // for the hardware walker; its shadow is splintered into 4 KiB leaves (see fillLeaf).

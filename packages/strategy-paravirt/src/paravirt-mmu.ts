@@ -307,12 +307,11 @@ class MirrorTables implements Half {
   /** Copies every entry of the guest table that mirror table `t` mirrors. */
   private fillFromGuest(t: number): void {
     const info = this.tables.get(t)!;
-    const g = this.vm.guest.i32;
-    const base = (info.guestFrame << PAGE_SHIFT) >>> 2;
+    const g = this.vm.guest.frameWords(info.guestFrame);
     const entries = this.shape.masks[info.level]! + 1;
     for (let i = 0; i < entries; i++) {
       if (info.level === 0 && this.isKsegIndex[i]) continue; // the kernel half is the monitor's
-      this.mem[(t >>> 2) + i] = this.mirrorEntry(t, info, i, g[base + i]!);
+      this.mem[(t >>> 2) + i] = this.mirrorEntry(t, info, i, g[i]!);
     }
   }
 
@@ -408,7 +407,7 @@ class MirrorTables implements Half {
   guestPhysicalWritten(start: number, end: number): boolean {
     let hit = false;
     let flush = false;
-    const g = this.vm.guest.i32;
+    const g = this.vm.guest;
     for (let page = start >>> PAGE_SHIFT; page <= (end - 1) >>> PAGE_SHIFT; page++) {
       const list = this.mirrorsOf.get(page);
       if (!list) continue;
@@ -423,7 +422,7 @@ class MirrorTables implements Half {
           if (info.level === 0 && this.isKsegIndex[index]) continue;
           const old = this.mem[(t >>> 2) + index]!;
           if (info.level < this.last && (old & PTE_V) !== 0) this.freeTable((old & PTE_FRAME_MASK) >>> 0);
-          this.mem[(t >>> 2) + index] = this.mirrorEntry(t, info, index, g[gpa >>> 2]!);
+          this.mem[(t >>> 2) + index] = this.mirrorEntry(t, info, index, g.read32(gpa));
           this.entriesUpdated++;
           if (info.tree === this.current) {
             if (info.level === this.last) this.cpu.tlb.invalidate(info.vpnBase + index);
@@ -468,7 +467,7 @@ class MirrorTables implements Half {
         return WALK_BAD_TABLE;
       }
       this.path[this.pathLength++] = table;
-      const pte = guest.i32[entry >>> 2]!;
+      const pte = guest.read32(entry);
       if ((pte & PTE_V) === 0) return WALK_NOT_PRESENT;
       if (level === this.last) {
         this.walkPte = pte;
@@ -611,7 +610,7 @@ class MirrorTables implements Half {
       const index = (vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!;
       const info = this.tables.get(t);
       if (!info) return;
-      const pte = this.vm.guest.i32[(this.path[level]! >>> 2) + index]!;
+      const pte = this.vm.guest.read32(this.path[level]! + 4 * index);
       const old = this.mem[(t >>> 2) + index]!;
       const wanted = level < this.last && (old & PTE_V) !== 0 ? -1 : 0;
       if (wanted === -1) {
