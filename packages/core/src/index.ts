@@ -3,7 +3,7 @@ export * from "./machine-profiles.js";
 export { Ledger, CATEGORIES, type Category, type LedgerLine } from "./ledger.js";
 export type {
   Requirements, StrategyInfo, EquivalenceBasis, GuestSession, Execution, MultiExecution, CpuStrategy, MemoryStrategy, MemoryCounters,
-  SensitiveUntrapped,
+  SensitiveUntrapped, RealTables,
 } from "./strategy.js";
 export type { FaultDisposition } from "./monitor/vm-context.js";
 export {

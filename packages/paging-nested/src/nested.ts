@@ -12,7 +12,7 @@
 // frame ever left unmapped, its first touch.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, type ContainedAttempt, type FaultDisposition, type MemoryCounters, type MemoryStrategy,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, type ContainedAttempt, type FaultDisposition, type MemoryCounters, type RealTables, type MemoryStrategy,
   type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -185,6 +185,10 @@ export class NestedMemory implements MemoryStrategy {
       table = (g.read32(entry) & PTE_FRAME_MASK) >>> 0;
     }
     return table;
+  }
+
+  realTables(_guestRoot: number): RealTables | undefined {
+    return this.host ? { translates: "guest-physical", root: this.host.root, levels: this.levels } : undefined;
   }
 
   finish(): MemoryCounters {

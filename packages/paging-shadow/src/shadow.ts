@@ -19,7 +19,7 @@
 // TLBI/TLBFLUSH act on the real TLB, which caches the shadow's translations.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, FAULT_TRACED, type ContainedAttempt, type FaultDisposition, type MemoryCounters,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, FAULT_TRACED, type ContainedAttempt, type FaultDisposition, type MemoryCounters, type RealTables,
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -566,6 +566,11 @@ export class ShadowMemory implements MemoryStrategy {
       if (reload) this.switchTree();
     }
     this.flushRealTlb();
+  }
+
+  realTables(guestRoot: number): RealTables | undefined {
+    const tree = this.trees.get(this.keyOf(guestRoot, MODE_USER));
+    return tree ? { translates: "virtual", root: tree.root, levels: this.levels } : undefined;
   }
 
   finish(): MemoryCounters {

@@ -24,12 +24,12 @@
 // one, refilling from the virtual TLB when the real one has lost an entry.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, KSEG_VPN, setFault, VirtualTlb, type ContainedAttempt, type FaultDisposition, type MemoryCounters,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, KSEG_VPN, setFault, VirtualTlb, type ContainedAttempt, type FaultDisposition, type MemoryCounters, type RealTables,
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
   ACCESS_WRITE, CAUSE, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, walkShape,
-  type Machine, type WalkShape,
+  type Machine, type Tlb, type WalkShape,
 } from "@vmlab/isa";
 
 export const PARAVIRT_MMU_INFO: StrategyInfo = {
@@ -60,6 +60,8 @@ interface Half {
   beginTracedWrite(va: number): void;
   endTracedWrite(va: number): void;
   finish(): MemoryCounters;
+  realTables?(guestRoot: number): RealTables | undefined;
+  virtualTlb?(): Tlb;
 }
 
 @injectable()
@@ -108,6 +110,12 @@ export class ParavirtMmu implements MemoryStrategy {
   }
   finish(): MemoryCounters {
     return this.half.finish();
+  }
+  realTables(guestRoot: number): RealTables | undefined {
+    return this.half.realTables?.(guestRoot);
+  }
+  virtualTlb(): Tlb | undefined {
+    return this.half.virtualTlb?.();
   }
 }
 
@@ -664,6 +672,11 @@ class MirrorTables implements Half {
     this.cpu.translationChanged();
   }
 
+  realTables(guestRoot: number): RealTables | undefined {
+    const tree = this.trees.get(guestRoot);
+    return tree ? { translates: "virtual", root: tree.root, levels: this.levels } : undefined;
+  }
+
   finish(): MemoryCounters {
     return {
       counts: {
@@ -791,6 +804,10 @@ class ValidatedTlb implements Half {
 
   beginTracedWrite(_va: number): void {}
   endTracedWrite(_va: number): void {}
+
+  virtualTlb(): Tlb {
+    return this.vtlb.entries;
+  }
 
   finish(): MemoryCounters {
     return {
