@@ -25,6 +25,9 @@ export { Monitor, MONITOR_BYTES, GUEST_BYTES, MONITOR_VECTOR, type VmPlacement }
 export { VirtualCpu } from "./monitor/virtual-cpu.js";
 export { containedAttempt, AS_ON_BARE_METAL, DISK_AS_ON_BARE_METAL, type ContainedAttempt } from "./monitor/contained-attempts.js";
 export { GuestMemory, MonitorFrames } from "./monitor/guest-memory.js";
+export {
+  memoryPicture, MemoryPictureError, type MemoryPicture, type MemoryPictureInput, type PicturePage, type PictureTlbEntry, type PictureConnection,
+} from "./memory-picture.js";
 export { MachineFrameAllocator, chunkFramesFor, frameLayoutFor, frameSeed, guestFrameAllocator, type FrameLayout } from "./monitor/frame-allocator.js";
 export { VirtualTlb, KSEG_VPN } from "./monitor/virtual-tlb.js";
 export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, setFault, type VmContext, type GuestFault } from "./monitor/vm-context.js";

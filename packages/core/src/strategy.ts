@@ -116,6 +116,8 @@ export interface Execution {
   readonly machine?: Machine;
   /** Under a monitor: its pmap of the guest (PFN -> MFN), for pictures of memory and tests; not serialized. */
   readonly pmap?: Pmap;
+  /** Under a monitor: the memory strategy that served it, for pictures of memory; not serialized. */
+  readonly memoryStrategy?: MemoryStrategy;
 }
 
 export interface CpuStrategy {

@@ -714,6 +714,7 @@ export class Monitor implements VmContext {
       ...(sensitive.length ? { sensitiveUntrapped: sensitive } : {}),
       machine: this.machine,
       pmap: this.guest.pmap,
+      memoryStrategy: this.memory,
       ...this.workMarks.result(),
       ...extra,
     };
