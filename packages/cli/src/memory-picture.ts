@@ -1,9 +1,9 @@
 // The picture of a VM's memory at a moment of a run, for `vmlab memory` and `vmlab
 // trace --memory-at`: a first run, traced, finds where the moment is in its events; a
 // second, the same run (runs are deterministic), records only that many and so stops
-// there; core reads the picture from the stopped run and report renders it.
+// there (`trace` hands over the events of its own run); core reads the picture from the stopped run and report renders it.
 import type { ContainerModule } from "inversify";
-import type { Configuration, MemoryPicture } from "@vmlab/core";
+import type { Configuration, MemoryPicture, TraceEvent } from "@vmlab/core";
 import type { Scenario } from "@vmlab/guest";
 import type { Image } from "@vmlab/isa";
 import type { MemoryMoment } from "@vmlab/report";
@@ -23,14 +23,18 @@ export async function takeMemoryPicture(
   scenario: Scenario,
   modules: readonly ContainerModule[],
   image: Image,
-  options: { readonly moment: MemoryMoment; readonly pid?: number; readonly budget?: number },
+  options: { readonly moment: MemoryMoment; readonly pid?: number; readonly budget?: number; readonly events?: readonly TraceEvent[] },
 ): Promise<PictureTaken> {
   const { memoryPicture, MemoryPictureError, runConfiguration, TraceLog } = await import("@vmlab/core");
   const { memoryMomentLimit } = await import("@vmlab/report");
   const budget = options.budget !== undefined ? { budget: options.budget } : {};
-  const first = new TraceLog(MEMORY_EVENT_LIMIT);
-  runConfiguration(config, scenario, modules, { trace: first, ...budget });
-  const at = memoryMomentLimit(first.events, options.moment);
+  let events = options.events;
+  if (!events) {
+    const first = new TraceLog(MEMORY_EVENT_LIMIT);
+    runConfiguration(config, scenario, modules, { trace: first, ...budget });
+    events = first.events;
+  }
+  const at = memoryMomentLimit(events, options.moment);
   if (typeof at === "string") throw new CliError(`${scenario.name} on ${config.label}: ${at}`, EXIT.failed);
   const run = runConfiguration(config, scenario, modules, { trace: new TraceLog(at.limit), ...budget });
   const execution = run.vmExecutions?.[0] ?? run.execution;
