@@ -66,7 +66,7 @@ describe("nested paging: the host tables", () => {
       expect(vm.guest.pmap[1]! - vm.guest.pmap[0]!).not.toBe(1);
       // Past the guest's memory: nothing.
       expect(walk(vm.machine.memory.i32, vmcs.hostRoot, walkShape(levels), GUEST, false, false, out).status).not.toBe(0);
-      // Host tables are the monitor's frames, below the guest.
+      // Host tables are the monitor's frames, in its region below every guest frame.
       expect(vmcs.hostRoot).toBeLessThan(MONITOR);
       expect(vm.frames.inUse).toBe(frames);
       expect(nested.finish!().events["host table frames"]).toBe(frames);

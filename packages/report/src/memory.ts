@@ -64,7 +64,7 @@ export function memoryPictureText(p: MemoryPicture, heading: string): string {
   out.push(`process ${proc.pid} (${proc.state}${proc.current ? ", current" : ""}): ${table} at guest-physical ${hex(proc.root, 8)}${others.length ? `; other live processes: ${others.join(", ")}` : ""}`);
   if (p.monitor) {
     const mfns = p.pages.map((x) => x.mfn).filter((m) => m >= 0);
-    out.push(`guest memory: ${p.guestFrames} frames, placed by the monitor's pmap in machine frames of ${p.machineFrames} (memory strategy: ${p.memory})`);
+    out.push(`guest memory: ${p.guestFrames} frames, scattered by the monitor's pmap over a machine of ${p.machineFrames} frames (memory strategy: ${p.memory})`);
     if (mfns.length > 1) {
       const consecutive = p.pages.filter((x, i) => i > 0 && x.pfn === p.pages[i - 1]!.pfn + 1 && x.mfn === p.pages[i - 1]!.mfn + 1).length;
       const pairs = p.pages.filter((x, i) => i > 0 && x.pfn === p.pages[i - 1]!.pfn + 1).length;

@@ -84,7 +84,7 @@ export class GuestMemory {
   }
 }
 
-/** Frames of machine memory that belong to the monitor (below the guest), handed out one at a time. */
+/** Frames of machine memory that belong to the monitor (its region at the bottom, which no pmap names), handed out one at a time. */
 export class MonitorFrames {
   private next: number;
   private readonly free: number[] = [];
