@@ -74,7 +74,7 @@ export function memoryPictureText(p: MemoryPicture, heading: string): string {
       }
     }
   } else {
-    out.push("bare metal: no monitor, guest-physical frames are machine frames");
+    out.push("no monitor's pmap: guest-physical frames are the machine's own (bare metal, or a whole-machine emulator)");
   }
   if (p.pages.length === 0) {
     out.push("", "(the process maps no page at this moment)");
