@@ -140,7 +140,7 @@ export function memoryPicture(input: MemoryPictureInput): MemoryPicture {
   });
   const vtlb = connection === "software-tlb" ? strategy?.virtualTlb?.() : undefined;
   return {
-    at: machine.cpu.retired,
+    at: execution.guestInstructions,
     monitor,
     guestFrames: guest.bytes / PAGE_SIZE,
     machineFrames: machine.memory.size / PAGE_SIZE,

@@ -235,9 +235,11 @@ export function executeOnOneMachine<V extends SchedulableVm>(
   const vms = sessions.map((s, i) => vm(s, scheduler.placement(i)));
   const outcomes = scheduler.run(vms, sessions.map((s) => s.budget));
   const switches = scheduler.switches;
-  const executions = vms.map((v, i) => {
+  // The first VM last, so the real CPU is left in its state (a picture of its memory reads the real TLB).
+  const executions: Execution[] = [];
+  for (let i = vms.length - 1; i >= 0; i--) {
     scheduler.activate(i); // its counters are the real CPU's again (bookkeeping, not a switch)
-    return finish(v, outcomes[i]!, sessions[i]!);
-  });
+    executions[i] = finish(vms[i]!, outcomes[i]!, sessions[i]!);
+  }
   return { vms: executions, machineSwitches: switches };
 }
