@@ -9,7 +9,7 @@ export type { FaultDisposition } from "./monitor/vm-context.js";
 export {
   resolveConfiguration, enumerateConfigurations, unmetRequirement, unmetFeature, isStrict, ConfigurationError, type Configuration, type ConfigurationSpec,
 } from "./configuration.js";
-export { digestOf, firstDivergence, fnv1a, type GuestDigest, type Divergence, type PredictedDivergence } from "./equivalence.js";
+export { digestOf, firstDivergence, fnv1a, fnv1aFrames, type GuestDigest, type Divergence, type PredictedDivergence } from "./equivalence.js";
 export { classificationOf, inexactFor, predictionFor, theoremReason } from "./prediction.js";
 export type { RunResult, RunMetrics, VmRunResult } from "./run-result.js";
 export { catalogOf, runContainer, strategiesFor, type StrategyPackage } from "./container.js";

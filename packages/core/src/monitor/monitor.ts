@@ -697,11 +697,11 @@ export class Monitor implements VmContext {
     const s = this.machine.stats();
     const sensitive = this.sensitiveUntrapped();
     const audit = [...this.auditLog];
-    return {
+    const execution: Execution = {
       outcome,
       output: this.console.text(),
       guestRegisters: Array.from(this.cpu.regs),
-      guestMemory: this.guest.snapshot(),
+      guestMemory: new Uint8Array(0), // gathered on first read, below
       guestInstructions: s.retired,
       translated: 0,
       traps: Object.fromEntries(Object.entries(s.trapsByCause).filter(([, n]) => n > 0)),
@@ -718,6 +718,10 @@ export class Monitor implements VmContext {
       ...this.workMarks.result(),
       ...extra,
     };
+    // The digest reads the guest's memory in place through the pmap (fnv1aFrames); the
+    // bytes in guest-physical order are gathered only for whoever asks for them.
+    let gathered: Uint8Array | undefined;
+    return Object.defineProperty(execution, "guestMemory", { get: () => (gathered ??= this.guest.snapshot()), enumerable: true });
   }
 }
 
