@@ -5,11 +5,12 @@
 // machine frames (Fisher-Yates driven by mulberry32) stands for that list: the frames a
 // VM gets are scattered as a real monitor's are, so guest-physical and machine addresses
 // differ frame by frame, and the same seed always gives the same layout, so runs stay
-// reproducible. The seed comes from the scenario's name: a scenario's guest pages land
-// in the same machine frames under every configuration that hands out single frames, so
-// pictures of its memory under two configurations can be set side by side. A fragmenting allocator replayed
-// from a history of allocations would scatter frames too, but the history would be made
-// up all the same; the shuffle says so plainly.
+// reproducible. The seed comes from the scenario's name (the configuration decides only
+// the chunk size, below): a scenario's pages land in the same machine frames under every
+// configuration that hands out single frames, so pictures of its memory under two
+// configurations can be set side by side. A fragmenting allocator replayed from a
+// history of allocations would scatter frames too, but that history would be made up
+// all the same; the shuffle says so plainly.
 //
 // Where the monitor backs guest memory with large pages (nested paging on hardware that
 // has them, as KVM backs guests with huge pages), it hands out large-page chunks instead,
