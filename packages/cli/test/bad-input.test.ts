@@ -60,6 +60,8 @@ const refused: [string, string[], RegExp][] = [
   ["an empty program to run", ["exec", file("empty.s", "; nothing\n")], /empty\.s: assembles to nothing/],
   ["an image with no bytes", ["disasm", (() => { const f = join(dir, "empty.img"); writeFileSync(f, Uint8Array.of(0x56, 0x4d, 0x4c, 0x49, 1, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0)); return f; })()], /empty\.img: holds nothing/],
   ["a program no machine can load", ["exec", file("far.s", "        .org 0x90000000\nstart:  halt\n")], /far\.s: segment at 0x90000000 \(4 bytes\) does not fit/],
+  ["a process number that is no number", ["memory", "syscall", "--process", "one"], /--process must be a positive integer \(got 'one'\)/],
+  ["a memory picture at step 0", ["memory", "syscall", "--at", "0"], /--at must be a positive integer \(got '0'\)/],
   // Output files.
   ["model --out to a folder", ["model", "--out", dir], /--out .*: is a folder, not a file/],
   ["model --json --out to a folder", ["model", "--json", "--out", dir], /--out .*: is a folder, not a file/],
@@ -87,6 +89,16 @@ describe("bad input: one line, a non-zero exit, no stack trace", () => {
     expect(existsSync(join(dir, "workers"))).toBe(false);
     expect(existsSync(join(dir, "cpus"))).toBe(false);
     expect(existsSync(join(dir, "sweep"))).toBe(false);
+  });
+
+  it("vmlab memory: a process that is not there, or a step past the run's end, exits 1 naming what there is", async () => {
+    const none = await vmlabInProcess(["memory", "syscall", "--process", "9"]);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/^vmlab: syscall on riscv-like\/trap-emulate\/shadow, after the last step of a user process: no live process 9 at this moment \(live: 1\)\n$/);
+    const late = await vmlabInProcess(["memory", "syscall", "--at", "100000"]);
+    expect(late.status).toBe(1);
+    expect(late.stderr).toMatch(/step 100000 is past the end of the run \(it has [\d,]+ steps from the first user event\)/);
+    expect(hasStackTrace(none.stderr + late.stderr)).toBe(false);
   });
 
   it("a run that does not halt exits 1 with --json as without it", async () => {

@@ -26,6 +26,20 @@ describe("vmlab run", () => {
   });
 });
 
+describe("vmlab memory", () => {
+  it("--json: the process's pages, each VPN -> PFN -> a scattered MFN, and the shadow entries that agree", () => {
+    const r = vmlab(["memory", "page-fault", "--cpu", "trap-emulate", "--memory", "shadow", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout);
+    expect(p).toMatchObject({ scenario: "page-fault", connection: "shadow", monitor: true, process: { pid: 1 } });
+    expect(p.pages.length).toBeGreaterThan(100);
+    const mfns = p.pages.map((x: { mfn: number }) => x.mfn);
+    expect(new Set(mfns).size).toBe(mfns.length);
+    expect(p.pages.filter((x: { pfn: number; mfn: number }) => x.mfn === x.pfn + 512).length).toBeLessThan(5);
+    for (const x of p.pages) if (x.connected !== null) expect(x.connected).toBe(x.mfn);
+  });
+});
+
 describe("vmlab list", () => {
   it("lists scenarios, profiles, strategies and machine profiles", () => {
     const r = vmlab(["list", "--json"]);

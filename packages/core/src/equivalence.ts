@@ -1,5 +1,6 @@
 // Equivalence with the native run: the guest-visible outcome, compared field by field
 // (or, for a strategy that runs a modified guest, its console output and outcome only).
+import type { Pmap } from "@vmlab/isa";
 import type { EquivalenceBasis, Execution } from "./strategy.js";
 
 export interface GuestDigest {
@@ -48,13 +49,27 @@ export function fnv1a(bytes: Uint8Array): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
+/**
+ * fnv1a of a guest's memory in guest-physical order, read in place from machine memory
+ * `words` a frame at a time through `pmap`: the same hash as fnv1a of the bytes
+ * gathered, without gathering them.
+ */
+export function fnv1aFrames(words: Int32Array, pmap: Pmap): string {
+  let h = 0x811c9dc5;
+  for (let pfn = 0; pfn < pmap.length; pfn++) {
+    const at = pmap[pfn]! << 10;
+    for (let i = at; i < at + 1024; i++) h = Math.imul(h ^ words[i]!, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
 export function digestOf(e: Execution): GuestDigest {
   return {
     outcome: e.outcome,
     output: e.output,
     guestInstructions: e.guestInstructions,
     registers: [...e.guestRegisters],
-    memoryHash: fnv1a(e.guestMemory),
+    memoryHash: e.pmap && e.machine ? fnv1aFrames(e.machine.memory.i32, e.pmap) : fnv1a(e.guestMemory),
   };
 }
 

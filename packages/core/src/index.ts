@@ -3,14 +3,14 @@ export * from "./machine-profiles.js";
 export { Ledger, CATEGORIES, type Category, type LedgerLine } from "./ledger.js";
 export type {
   Requirements, StrategyInfo, EquivalenceBasis, GuestSession, Execution, MultiExecution, CpuStrategy, MemoryStrategy, MemoryCounters,
-  SensitiveUntrapped,
+  SensitiveUntrapped, RealTables,
 } from "./strategy.js";
 export type { FaultDisposition } from "./monitor/vm-context.js";
 export {
   resolveConfiguration, enumerateConfigurations, unmetRequirement, unmetFeature, unhostable, isStrict, ConfigurationError, HOSTS, DEFAULT_HOST,
   type Host, type Configuration, type ConfigurationSpec,
 } from "./configuration.js";
-export { digestOf, firstDivergence, fnv1a, type GuestDigest, type Divergence, type PredictedDivergence } from "./equivalence.js";
+export { digestOf, firstDivergence, fnv1a, fnv1aFrames, type GuestDigest, type Divergence, type PredictedDivergence } from "./equivalence.js";
 export { classificationOf, inexactFor, predictionFor, theoremReason } from "./prediction.js";
 export type { RunResult, RunMetrics, VmRunResult } from "./run-result.js";
 export { catalogOf, runContainer, strategiesFor, type StrategyPackage } from "./container.js";
@@ -26,6 +26,10 @@ export { Monitor, MONITOR_BYTES, GUEST_BYTES, MONITOR_VECTOR, type VmPlacement }
 export { VirtualCpu } from "./monitor/virtual-cpu.js";
 export { containedAttempt, AS_ON_BARE_METAL, DISK_AS_ON_BARE_METAL, type ContainedAttempt } from "./monitor/contained-attempts.js";
 export { GuestMemory, MonitorFrames } from "./monitor/guest-memory.js";
+export {
+  memoryPicture, MemoryPictureError, type MemoryPicture, type MemoryPictureInput, type PicturePage, type PictureTlbEntry, type PictureConnection,
+} from "./memory-picture.js";
+export { MachineFrameAllocator, chunkFramesFor, frameLayoutFor, frameSeed, guestFrameAllocator, type FrameLayout } from "./monitor/frame-allocator.js";
 export { VirtualTlb, KSEG_VPN } from "./monitor/virtual-tlb.js";
 export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, setFault, type VmContext, type GuestFault } from "./monitor/vm-context.js";
 export { TraceLog, type TraceEvent, type TraceSink, type TraceActor, type TraceKind } from "./monitor/trace-events.js";

@@ -47,6 +47,13 @@ export function configurationSummary(config: Configuration): RunResult["configur
 /** What a returned Execution holds for guest memory: the digest has its hash. */
 const RELEASED = new Uint8Array(0);
 
+/** The execution without its memory, copied property by property (a gathering getter is not called). */
+function released(x: Execution): Execution {
+  const properties = Object.getOwnPropertyDescriptors(x);
+  properties.guestMemory = { value: RELEASED, enumerable: true };
+  return Object.defineProperties({}, properties) as Execution;
+}
+
 /**
  * Runs `config` on `scenario`. Bad input (assembly errors, ...) throws. The returned
  * executions keep their machines' counters; their memory and registers are in `digest`.
@@ -111,8 +118,8 @@ export function runConfiguration(
   // The digest holds what the guest left in memory and registers: the machines' buffers
   // go back to the pool for the next run (their counters stay readable).
   for (const x of vmExecutions ?? [e]) x.machine?.release();
-  e = { ...e, guestMemory: RELEASED };
-  if (vmExecutions) vmExecutions = vmExecutions.map((x) => ({ ...x, guestMemory: RELEASED }));
+  e = released(e);
+  if (vmExecutions) vmExecutions = vmExecutions.map(released);
   return {
     scenario: scenario.name,
     configuration: configurationSummary(config),

@@ -1,7 +1,7 @@
 // The strategy contracts. A CPU strategy decides how guest code executes (directly,
 // emulated, translated) and handles what the hardware hands the monitor; a memory
 // strategy maps guest-physical to machine memory and handles the guest's MMU events.
-import type { Image, Machine, Profile, VmControl } from "@vmlab/isa";
+import type { Image, Machine, Pmap, Profile, Tlb, VmControl } from "@vmlab/isa";
 import type { Scenario } from "@vmlab/guest";
 import type { EventCounts, HostCrossing } from "./costs/events.js";
 import type { MachineProfile } from "./machine-profiles.js";
@@ -125,6 +125,10 @@ export interface Execution {
   readonly region?: RegionInstructions;
   /** The machine the guest ran on (for traces and tests; not serialized). */
   readonly machine?: Machine;
+  /** Under a monitor: its pmap of the guest (PFN -> MFN), for pictures of memory and tests; not serialized. */
+  readonly pmap?: Pmap;
+  /** Under a monitor: the memory strategy that served it, for pictures of memory; not serialized. */
+  readonly memoryStrategy?: MemoryStrategy;
 }
 
 export interface CpuStrategy {
@@ -143,6 +147,15 @@ export interface MultiExecution {
   /** One per session, in order. */
   readonly vms: readonly Execution[];
   readonly machineSwitches: number;
+}
+
+/** Real page tables in the monitor's memory, in the walker's format. */
+export interface RealTables {
+  /** What they translate: guest-virtual pages (shadow, mirror) or guest-physical frames (nested paging's host tables). */
+  readonly translates: "virtual" | "guest-physical";
+  /** Machine address of the root, and the depth. */
+  readonly root: number;
+  readonly levels: number;
 }
 
 /** Counters a memory strategy reports at the end of a run. */
@@ -196,6 +209,16 @@ export interface MemoryStrategy {
    * vm.fault set when the guest's MMU would fault. Touches nothing real.
    */
   guestTranslate?(virtualAddress: number, access: number): number;
+  // For a picture of the guest's memory (memoryPicture): reads only, after or between steps.
+  /**
+   * The real tables this strategy keeps for the guest's tables at guest-physical
+   * `guestRoot`, as the guest's processes run on them: shadow or mirror tables (VPN ->
+   * MFN), or nested paging's host tables (PFN -> MFN, whatever the root); undefined
+   * when none are built.
+   */
+  realTables?(guestRoot: number): RealTables | undefined;
+  /** Software TLB: what the guest believes its TLB holds (VPN -> guest frame), the monitor's virtual TLB. */
+  virtualTlb?(): Tlb | undefined;
   /** Around a traced write that the monitor lets the CPU carry out. */
   beginTracedWrite?(virtualAddress: number): void;
   endTracedWrite?(virtualAddress: number): void;

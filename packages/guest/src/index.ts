@@ -6,3 +6,6 @@ export {
   loadScenario, listScenarios, findScenario, scenariosRoot, ScenarioError, MAX_BUDGET, MAX_VMS, MAX_DISK_CONTENTS_BYTES, type Scenario, type ScenarioSpec, type GuestDefinition, type SourceFile,
 } from "./scenario.js";
 export { runOnBareMetal, scenarioImage, diskContentsOf, type BareMetalRun } from "./run.js";
+export {
+  readProcessTable, PROCESS_SLOTS, PROCESS_SLOT_BYTES, PROCESS_FIELDS, PROCESS_STATES, type GuestProcess, type ProcessState,
+} from "./process-table.js";

@@ -6,6 +6,7 @@ import { Disk } from "./devices/disk.js";
 import { loadAddress, type Image } from "./image.js";
 import { giveBack } from "./buffer-pool.js";
 import { PhysicalMemory } from "./memory.js";
+import { forEachMachineRange, pmapBytes, type Pmap } from "./pmap.js";
 import type { Profile } from "./profiles.js";
 
 export interface MachineOptions {
@@ -71,19 +72,26 @@ export class Machine {
   }
 
   /**
-   * Copies the image into physical memory and resets the CPU to its entry point.
-   * `base` places guest-physical address 0 at that machine address (a monitor's guest).
+   * Copies the image into physical memory and resets the CPU to its entry point. With
+   * `pmap` (a monitor's guest), segment addresses are guest-physical and each page goes
+   * to the machine frame the pmap gives it.
    */
-  load(image: Image, base = 0): void {
+  load(image: Image, pmap?: Pmap): void {
+    const size = pmap === undefined ? this.memory.size : pmapBytes(pmap);
     for (const seg of image.segments) {
-      const pa = base + loadAddress(seg.address);
-      if (pa + seg.bytes.length > this.memory.size) {
-        throw new ImageLoadError(
-          `segment at 0x${seg.address.toString(16)} (${seg.bytes.length} bytes) does not fit in ${this.memory.size} bytes of memory`,
-        );
+      const pa = loadAddress(seg.address);
+      if (pa + seg.bytes.length > size) {
+        throw new ImageLoadError(`segment at 0x${seg.address.toString(16)} (${seg.bytes.length} bytes) does not fit in ${size} bytes of memory`);
       }
-      this.memory.u8.set(seg.bytes, pa);
-      this.cpu.invalidateCode(pa, pa + seg.bytes.length);
+      if (pmap === undefined) {
+        this.memory.u8.set(seg.bytes, pa);
+        this.cpu.invalidateCode(pa, pa + seg.bytes.length);
+      } else {
+        forEachMachineRange(pmap, pa, pa + seg.bytes.length, (ma, offset, length) => {
+          this.memory.u8.set(seg.bytes.subarray(offset, offset + length), ma);
+          this.cpu.invalidateCode(ma, ma + length);
+        });
+      }
     }
     const cpu = this.cpu;
     cpu.pc = image.entry >>> 0;

@@ -9,6 +9,8 @@ import {
 /** Guest-physical 0 sits at this machine address; the host tables live below it. */
 const BASE = 0x200000;
 const GUEST_BYTES = 0x400000;
+/** The pmap of a guest in one block at BASE (guest frame g at machine frame g + BASE/4096). */
+const atBase = (): Int32Array => Int32Array.from({ length: GUEST_BYTES >>> 12 }, (_, g) => (BASE >>> 12) + g);
 const USER_PAGE = 0x00400000;
 const USER_FRAME = 0x200000; // guest-physical
 
@@ -40,7 +42,7 @@ function guestMachine(
   const gpt = new PageTableBuilder(guest, options.levels, () => (nextGuest += 0x1000) - 0x1000);
   gpt.map(USER_PAGE, USER_FRAME, PTE_W | PTE_U);
   guest[USER_FRAME >>> 2] = 0x1234;
-  machine.load(assemble(source, { file: "guest.s", defines: { ROOT: gpt.root, ...options.defines } }), BASE);
+  machine.load(assemble(source, { file: "guest.s", defines: { ROOT: gpt.root, ...options.defines } }), atBase());
   const vmcs = new VmControl();
   vmcs.nestedPaging = options.nested ?? true;
   vmcs.hostRoot = host.root;

@@ -160,6 +160,8 @@ describe("native walk through the page-walk cache", () => {
 /** A guest in guest mode (nested paging, 4 x 4) whose kernel runs `body`; guest tables map USER_PAGE and its neighbours. */
 const BASE = 0x200000;
 const GUEST_BYTES = 0x400000;
+/** The pmap of a guest in one block at BASE (guest frame g at machine frame g + BASE/4096). */
+const atBase = (): Int32Array => Int32Array.from({ length: GUEST_BYTES >>> 12 }, (_, g) => (BASE >>> 12) + g);
 const USER_PAGE = 0x00400000;
 function guestMachine(body: string, options: { vpid?: number; pwc?: boolean; ntlb?: boolean; nested?: boolean } = {}) {
   const machine = new Machine({ profile: getProfile("riscv-like", { levels: 4 }), memoryBytes: BASE + GUEST_BYTES });
@@ -177,7 +179,7 @@ start:  li r1, ${gpt.root}
         wrcr r1, PTBR
         li r2, ${USER_PAGE}
 ${body}
-        halt`, { file: "guest.s" }), BASE);
+        halt`, { file: "guest.s" }), atBase());
   const vmcs = new VmControl();
   vmcs.nestedPaging = options.nested ?? true;
   vmcs.hostRoot = host.root;

@@ -1,7 +1,8 @@
 // Nested paging (EPT/NPT) for a guest in the CPU's guest mode. The guest's own page
 // tables map VPN -> PFN in guest-physical memory and the real PTBR holds the guest's
 // own root; host tables, built here in the monitor's memory, map PFN -> MFN (the
-// monitor's pmap: guest-physical frame p at machine frame p + base/4096). The hardware
+// monitor's pmap, frame by frame, or a large page per chunk the allocator handed out
+// whole; see MachineFrameAllocator). The hardware
 // walks both on a TLB miss, so page-table-base writes, invalidations, page-table writes
 // and guest page faults never reach the monitor: the cost moves into longer walks,
 // (n+1)(m+1)-1 references per miss. The monitor sees only EPT violations: a
@@ -11,7 +12,7 @@
 // frame ever left unmapped, its first touch.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, type ContainedAttempt, type FaultDisposition, type MemoryCounters, type MemoryStrategy,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, type ContainedAttempt, type FaultDisposition, type MemoryCounters, type RealTables, type MemoryStrategy,
   type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -28,6 +29,14 @@ export const NESTED_INFO: StrategyInfo = {
     "nested (extended) paging: the hardware walks the guest's own tables and host tables mapping guest-physical to machine memory; page-table-base writes, invalidations and guest page faults stay in the guest, EPT violations exit",
   requires: { walker: true, nestedPaging: true },
 };
+
+/** Guest-physical [gpa, gpa + span) sits in one aligned span of machine memory, in order. */
+function wholeChunk(guest: VmContext["guest"], gpa: number, span: number): boolean {
+  const base = guest.machineAddress(gpa);
+  if (base % span !== 0) return false;
+  for (let off = PAGE_SIZE; off < span; off += PAGE_SIZE) if (guest.machineAddress(gpa + off) !== base + off) return false;
+  return true;
+}
 
 @injectable()
 export class NestedMemory implements MemoryStrategy {
@@ -76,15 +85,20 @@ export class NestedMemory implements MemoryStrategy {
       return frame;
     });
     const guest = vm.guest;
-    // Large host pages where the hardware has them and the guest's memory is aligned to
-    // them (as KVM backs guest memory with huge pages): one host level fewer per host walk.
+    // Large host pages where the hardware has them and the monitor handed the guest its
+    // memory in aligned large-page chunks (as KVM backs guest memory with huge pages):
+    // one host level fewer per host walk. Elsewhere one host leaf per frame.
     const span = this.host.largePageBytes;
-    let gpa = 0;
-    if (vm.machine.cpu.largePagesEnabled && guest.machineAddress(0) % span === 0) {
-      for (; gpa + span <= guest.bytes; gpa += span) this.host.mapLarge(gpa, guest.machineAddress(gpa), PTE_W);
-      this.largeHostPages = gpa / span;
+    for (let gpa = 0; gpa < guest.bytes; ) {
+      if (vm.machine.cpu.largePagesEnabled && gpa + span <= guest.bytes && wholeChunk(guest, gpa, span)) {
+        this.host.mapLarge(gpa, guest.machineAddress(gpa), PTE_W);
+        this.largeHostPages++;
+        gpa += span;
+      } else {
+        this.host.map(gpa, guest.machineAddress(gpa), PTE_W);
+        gpa += PAGE_SIZE;
+      }
     }
-    for (; gpa < guest.bytes; gpa += PAGE_SIZE) this.host.map(gpa, guest.machineAddress(gpa), PTE_W);
     vmcs.hostRoot = this.host.root;
     vmcs.hostLevels = this.levels;
   }
@@ -114,7 +128,7 @@ export class NestedMemory implements MemoryStrategy {
     if (!user && va >= KSEG_BASE && va - KSEG_BASE === gpa) return { kind: "kseg0", guestPhysical: gpa };
     const root = cpu.crs[CR.PTBR]! >>> 0;
     if (root === 0) return { kind: "paging off", guestPhysical: gpa };
-    const r = walk(this.vm.guest.i32, root, this.shape, va, false, false, this.walkOut);
+    const r = walk(this.vm.machine.memory.i32, root, this.shape, va, false, false, this.walkOut, this.vm.guest.pmap);
     // The violation came from the walk itself: the table it read is the one past the end.
     if (r.status === WALK_BAD_TABLE || root >= this.vm.guest.bytes) return { kind: "page table", virtualAddress: va, tableAddress: gpa };
     if (r.status === WALK_OK && ((r.pte & PTE_FRAME_MASK) >>> 0) === ((gpa & PTE_FRAME_MASK) >>> 0)) {
@@ -144,7 +158,7 @@ export class NestedMemory implements MemoryStrategy {
       pa = va;
       attempt = { kind: "paging off", guestPhysical: pa };
     } else {
-      const r = walk(guest.i32, root, this.shape, va, access === ACCESS_WRITE, user, this.walkOut);
+      const r = walk(this.vm.machine.memory.i32, root, this.shape, va, access === ACCESS_WRITE, user, this.walkOut, guest.pmap);
       if (r.status === WALK_BAD_TABLE) return this.beyond({ kind: "page table", virtualAddress: va, tableAddress: this.badTable(va) }, va, access);
       if (r.status !== WALK_OK) return this.fail(CAUSE.PAGE_FAULT, va, access, r.status === WALK_PROTECTION);
       pa = ((r.pte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
@@ -168,9 +182,13 @@ export class NestedMemory implements MemoryStrategy {
     for (let level = 0; level < this.levels; level++) {
       const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
       if (entry + 4 > g.bytes) return table;
-      table = (g.i32[entry >>> 2]! & PTE_FRAME_MASK) >>> 0;
+      table = (g.read32(entry) & PTE_FRAME_MASK) >>> 0;
     }
     return table;
+  }
+
+  realTables(_guestRoot: number): RealTables | undefined {
+    return this.host ? { translates: "guest-physical", root: this.host.root, levels: this.levels } : undefined;
   }
 
   finish(): MemoryCounters {

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, FAULT_HIDDEN, FAULT_REFLECT, GuestMemory, importStrategyModules, MonitorFrames, resolveConfiguration,
+  BUILTIN_STRATEGY_PACKAGES, catalogOf, FAULT_HIDDEN, FAULT_REFLECT, GuestMemory, guestFrameAllocator, importStrategyModules, MonitorFrames, resolveConfiguration,
   resolveStrategyPackage, runConfiguration, VirtualCpu, type GuestFault, type VmContext,
 } from "@vmlab/core";
 import {
@@ -15,15 +15,19 @@ const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const MONITOR = 0x200000;
 const GUEST = 0x400000;
 
-/** A VM context as a monitor provides it: the guest's memory above the monitor's frames. */
-function vmContext(levels: Levels): VmContext & { machine: Machine; audits: string[] } {
+/**
+ * A VM context as a monitor provides it: the guest's memory in machine frames above the
+ * monitor's, scattered by the monitor's allocator (in chunks of `chunkFrames` where they fit).
+ */
+function vmContext(levels: Levels, chunkFrames = 1): VmContext & { machine: Machine; audits: string[] } {
   const machine = new Machine({ profile: getProfile("riscv-like", { levels }), memoryBytes: MONITOR + GUEST });
+  const pmap = guestFrameAllocator({ seed: 7, chunkFrames }, MONITOR, MONITOR + GUEST, GUEST).take(GUEST);
   const fault: GuestFault = { cause: 0, address: 0, access: 0, protection: false };
   const audits: string[] = [];
   return {
     audits,
     machine,
-    guest: new GuestMemory(machine.memory, MONITOR, GUEST),
+    guest: new GuestMemory(machine.memory, pmap),
     vcpu: new VirtualCpu(),
     frames: new MonitorFrames(machine.memory, PAGE_SIZE, MONITOR),
     fault,
@@ -44,7 +48,7 @@ function attached(levels: Levels) {
 describe("nested paging: the host tables", () => {
   // 1024 guest frames; tables per level counted from the index split (ISA.md).
   for (const [levels, frames] of [[2, 2], [3, 1 + 1 + 8], [4, 1 + 1 + 1 + 32]] as const) {
-    it(`${levels} levels: map every guest frame p to machine frame p + monitor size, in ${frames} table frames`, () => {
+    it(`${levels} levels: map every guest frame p to machine frame pmap[p], in ${frames} table frames`, () => {
       const { vm, nested, vmcs } = attached(levels);
       expect(vmcs.nestedPaging).toBe(true);
       expect(vmcs.hostLevels).toBe(levels);
@@ -56,11 +60,13 @@ describe("nested paging: the host tables", () => {
         const r = walk(vm.machine.memory.i32, vmcs.hostRoot, walkShape(levels), gpa, true, false, out);
         expect(r.status).toBe(0);
         expect(r.references).toBe(levels);
-        expect(((r.pte & ~0xfff) >>> 0) + (gpa & 0xfff)).toBe(gpa + MONITOR);
+        expect(((r.pte & ~0xfff) >>> 0) + (gpa & 0xfff)).toBe(vm.guest.pmap[gpa >>> 12]! * PAGE_SIZE + (gpa & 0xfff));
       }
+      // The frames really are scattered: consecutive guest frames, machine frames apart.
+      expect(vm.guest.pmap[1]! - vm.guest.pmap[0]!).not.toBe(1);
       // Past the guest's memory: nothing.
       expect(walk(vm.machine.memory.i32, vmcs.hostRoot, walkShape(levels), GUEST, false, false, out).status).not.toBe(0);
-      // Host tables are the monitor's frames, below the guest.
+      // Host tables are the monitor's frames, in its region below every guest frame.
       expect(vmcs.hostRoot).toBeLessThan(MONITOR);
       expect(vm.frames.inUse).toBe(frames);
       expect(nested.finish!().events["host table frames"]).toBe(frames);
@@ -81,17 +87,17 @@ describe("nested paging: the host tables", () => {
     expect(walk(vm.machine.memory.i32, vmcs.hostRoot, shape, 0x5000, false, false, out).status).not.toBe(0);
     expect(nested.hostFault(0x5abc, 0x80005abc, ACCESS_READ)).toBe(FAULT_HIDDEN);
     expect(walk(vm.machine.memory.i32, vmcs.hostRoot, shape, 0x5000, false, false, out).status).toBe(0);
-    expect(((out.pte & ~0xfff) >>> 0)).toBe(0x5000 + MONITOR);
+    expect(((out.pte & ~0xfff) >>> 0)).toBe(vm.guest.pmap[5]! * PAGE_SIZE);
   });
 
   it("an EPT violation past the guest's memory is audited as refused, named by what reached it: a mapping, a table, kseg0", () => {
     const { vm, nested } = attached(2);
     const cpu = vm.machine.cpu;
     let next = 0x100000;
-    const gpt = new PageTableBuilder(vm.guest.i32, 2, () => (next += PAGE_SIZE) - PAGE_SIZE);
+    const gpt = new PageTableBuilder(vm.machine.memory.i32, 2, () => (next += PAGE_SIZE) - PAGE_SIZE, vm.guest.pmap);
     gpt.map(0x00200000, 0x00401000, PTE_W | PTE_U); // a frame just past its 4 MiB
     // 2 levels split 10/10: the root entry for 0x00800000 (index 2) names a table at 0x500000.
-    vm.guest.i32[(gpt.root >>> 2) + 2] = 0x00500000 | 1;
+    vm.guest.write32(gpt.root + 2 * 4, 0x00500000 | 1);
     cpu.crs[CR.PTBR] = gpt.root;
     cpu.mode = MODE_USER;
     // Inside its memory: filled, nothing to audit.
@@ -117,11 +123,10 @@ describe("nested paging: the host tables", () => {
     const levels = 4;
     const program = (load: boolean) => {
       const { vm, vmcs } = attached(levels);
-      const guest = vm.guest.i32;
       let next = 0x100000;
-      const gpt = new PageTableBuilder(guest, levels, () => (next += PAGE_SIZE) - PAGE_SIZE);
+      const gpt = new PageTableBuilder(vm.machine.memory.i32, levels, () => (next += PAGE_SIZE) - PAGE_SIZE, vm.guest.pmap);
       gpt.map(0x00400000, 0x200000, PTE_W | PTE_U);
-      guest[0x200000 >>> 2] = 42;
+      vm.guest.write32(0x200000, 42);
       vm.machine.load(
         assemble(
           `
@@ -133,7 +138,7 @@ start:  li r1, ${gpt.root}
         halt`,
           { file: "t.s" },
         ),
-        MONITOR,
+        vm.guest.pmap,
       );
       vm.machine.cpu.vmEnter(vmcs);
       expect(vm.machine.run(100).reason).toBe("vm-exit");
@@ -177,8 +182,8 @@ describe("nested paging in whole runs", () => {
 });
 
 describe("large host pages", () => {
-  it("where the CPU has them and the guest's memory is aligned: 4 levels map 4 MiB in 32 large pages of 128 KiB, host walks of 3", () => {
-    const vm = vmContext(4);
+  it("where the CPU has them and the monitor handed out aligned chunks: 4 levels map 4 MiB in 32 large pages of 128 KiB, host walks of 3", () => {
+    const vm = vmContext(4, 32);
     vm.machine.cpu.largePagesEnabled = true;
     const nested = new NestedMemory();
     const vmcs = new VmControl();
@@ -189,7 +194,7 @@ describe("large host pages", () => {
       const r = walk(vm.machine.memory.i32, vmcs.hostRoot, walkShape(4), gpa, true, false, out);
       expect(r.status).toBe(0);
       expect(r.references).toBe(3);
-      expect(((r.pte & ~0xfff) >>> 0) + (gpa & 0xfff)).toBe(gpa + MONITOR);
+      expect(((r.pte & ~0xfff) >>> 0) + (gpa & 0xfff)).toBe(vm.guest.machineAddress(gpa));
     }
     const events = nested.finish!().events;
     expect(events["large host pages"]).toBe(32);
@@ -197,8 +202,18 @@ describe("large host pages", () => {
     expect(events["host table frames"]).toBe(3);
   });
 
-  it("2 levels: a large page is 4 MiB, and the guest's memory (at 2 MiB) is not aligned to one: 4 KiB pages", () => {
-    const vm = vmContext(2);
+  it("single frames: 4 KiB host pages even where the CPU has large ones", () => {
+    const vm = vmContext(4);
+    vm.machine.cpu.largePagesEnabled = true;
+    const nested = new NestedMemory();
+    nested.configureGuestMode(new VmControl());
+    nested.attachMonitor(vm);
+    expect(nested.finish!().events["large host pages"]).toBeUndefined();
+  });
+
+  it("2 levels: a large page is 4 MiB, and no aligned 4 MiB chunk fits above the monitor's 2 MiB: single frames, 4 KiB pages", () => {
+    const vm = vmContext(2, 1024);
+    expect(vm.guest.pmap[1]! - vm.guest.pmap[0]!).not.toBe(1);
     vm.machine.cpu.largePagesEnabled = true;
     const nested = new NestedMemory();
     nested.configureGuestMode(new VmControl());

@@ -19,7 +19,7 @@
 // TLBI/TLBFLUSH act on the real TLB, which caches the shadow's translations.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, FAULT_TRACED, type ContainedAttempt, type FaultDisposition, type MemoryCounters,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, FAULT_TRACED, type ContainedAttempt, type FaultDisposition, type MemoryCounters, type RealTables,
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -154,7 +154,6 @@ export class ShadowMemory implements MemoryStrategy {
       return WALK_OK;
     }
     const vpn = va >>> PAGE_SHIFT;
-    const g = guest.i32;
     let table = root;
     for (let level = 0; level < this.levels; level++) {
       const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
@@ -163,7 +162,7 @@ export class ShadowMemory implements MemoryStrategy {
         return WALK_BAD_TABLE;
       }
       this.path[this.pathLength++] = table >>> PAGE_SHIFT;
-      const pte = g[entry >>> 2]!;
+      const pte = guest.read32(entry);
       if ((pte & PTE_V) === 0) return WALK_NOT_PRESENT;
       // A large page (PTE_LARGE one level above the leaves) is a leaf for its whole span, as
       // for the hardware walker; its shadow is splintered into 4 KiB leaves (see fillLeaf).
@@ -567,6 +566,11 @@ export class ShadowMemory implements MemoryStrategy {
       if (reload) this.switchTree();
     }
     this.flushRealTlb();
+  }
+
+  realTables(guestRoot: number): RealTables | undefined {
+    const tree = this.trees.get(this.keyOf(guestRoot, MODE_USER));
+    return tree ? { translates: "virtual", root: tree.root, levels: this.levels } : undefined;
   }
 
   finish(): MemoryCounters {

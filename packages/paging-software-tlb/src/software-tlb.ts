@@ -11,7 +11,7 @@ import {
   containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, VirtualTlb, type FaultDisposition, type MemoryCounters,
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
-import { ACCESS_WRITE, CAUSE, KSEG_BASE, PAGE_SHIFT, PTE_FRAME_MASK, PTE_V, PTE_W, type Machine } from "@vmlab/isa";
+import { ACCESS_WRITE, CAUSE, KSEG_BASE, PAGE_SHIFT, PTE_FRAME_MASK, PTE_V, PTE_W, type Machine, type Tlb } from "@vmlab/isa";
 
 export const SOFTWARE_TLB_INFO: StrategyInfo = {
   name: "software-tlb",
@@ -121,6 +121,10 @@ export class SoftwareTlbMemory implements MemoryStrategy {
 
   guestTranslate(va: number, access: number): number {
     return this.vtlb.translate(va, access);
+  }
+
+  virtualTlb(): Tlb {
+    return this.vtlb.entries;
   }
 
   finish(): MemoryCounters {

@@ -29,6 +29,8 @@ export interface TraceOptions {
 }
 
 interface Building {
+  /** Index of its first event in the run's events. */
+  first: number;
   actor: TraceActor;
   parts: string[];
   at: number;
@@ -76,6 +78,40 @@ function matchesStart(e: TraceEvent, start: TraceStart): boolean {
 
 /** Groups events into steps. */
 export function traceSteps(events: readonly TraceEvent[], options: TraceOptions = {}): TraceStep[] {
+  const { built, from } = buildSteps(events, options);
+  const count = options.steps ?? 12;
+  return built.slice(from, from + count).map((b, i) => {
+    const passing = [...b.passing.entries()].map(([m, n]) => (n === 1 ? m : `${m} x${n}`));
+    const callouts = [...b.callouts.entries()].map(([m, n]) => (n === 1 ? m : `${m} x${n}`));
+    const exits = [...b.exits.entries()].map(([m, n]) => (n === 1 ? m : `${m} x${n}`));
+    const extra = [
+      ...(passing.length ? [`trapped and emulated in passing: ${passing.join(", ")}`] : []),
+      ...(callouts.length ? [`callouts in passing, no trap: ${callouts.join(", ")}`] : []),
+      ...(exits.length ? [`VM exits in passing: ${exits.join(", ")}`] : []),
+      ...[...b.unseen.entries()].map(([label, n]) =>
+        label.startsWith("filled") ? `${n} translation${n === 1 ? "" : "s"} ${label}` : `${n} ${label}`),
+    ];
+    return { step: i + 1, actor: b.actor, text: b.parts.join("; ") + (extra.length ? ` (${extra.join("; ")})` : ""), at: b.at };
+  });
+}
+
+/**
+ * Where each step begins in `events`, numbered as traceSteps numbers them (entry 0 is
+ * step 1's first event), every step from the start to the end of the run, and then
+ * `events.length`: the events up to entry n are those of steps 1..n.
+ */
+export function traceStepStarts(events: readonly TraceEvent[], options: Pick<TraceOptions, "start" | "all"> = {}): number[] {
+  const { built, from } = buildSteps(events, options);
+  return [...built.slice(from).map((b) => b.first), events.length];
+}
+
+/** Index of the last event of a user process in `events`, or -1 when none ran. */
+export function lastProcessEvent(events: readonly TraceEvent[]): number {
+  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.actor === "process") return i;
+  return -1;
+}
+
+function buildSteps(events: readonly TraceEvent[], options: TraceOptions): { built: Building[]; from: number } {
   const where = (pc: number | undefined): string => {
     if (pc === undefined) return "";
     const name = options.symbolize?.(pc);
@@ -87,8 +123,9 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
   let faultedPc: number | undefined;
   let faultedCause: string | undefined;
 
+  let index = 0;
   const open = (e: TraceEvent): Building => {
-    cur = { actor: e.actor, parts: [], at: e.at, runInstructions: 0, runPc: 0, runIndex: -1, unseen: new Map(), passing: new Map(), callouts: new Map(), exits: new Map(), events: [] };
+    cur = { first: index, actor: e.actor, parts: [], at: e.at, runInstructions: 0, runPc: 0, runIndex: -1, unseen: new Map(), passing: new Map(), callouts: new Map(), exits: new Map(), events: [] };
     built.push(cur);
     return cur;
   };
@@ -97,7 +134,8 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
     cur[map].set(label, (cur[map].get(label) ?? 0) + 1);
   };
 
-  for (const e of events) {
+  for (; index < events.length; index++) {
+    const e = events[index]!;
     const quiet = !options.all && (e.hidden === true || e.inline === true);
     if (quiet) {
       // The guest's own quiet traps belong to its step; the monitor's quiet work to the step it interrupted.
@@ -146,21 +184,7 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
   }
 
   const first = built.findIndex((b) => b.events.some((e) => matchesStart(e, options.start ?? "user")));
-  const from = first < 0 ? built.length : first;
-  const count = options.steps ?? 12;
-  return built.slice(from, from + count).map((b, i) => {
-    const passing = [...b.passing.entries()].map(([m, n]) => (n === 1 ? m : `${m} x${n}`));
-    const callouts = [...b.callouts.entries()].map(([m, n]) => (n === 1 ? m : `${m} x${n}`));
-    const exits = [...b.exits.entries()].map(([m, n]) => (n === 1 ? m : `${m} x${n}`));
-    const extra = [
-      ...(passing.length ? [`trapped and emulated in passing: ${passing.join(", ")}`] : []),
-      ...(callouts.length ? [`callouts in passing, no trap: ${callouts.join(", ")}`] : []),
-      ...(exits.length ? [`VM exits in passing: ${exits.join(", ")}`] : []),
-      ...[...b.unseen.entries()].map(([label, n]) =>
-        label.startsWith("filled") ? `${n} translation${n === 1 ? "" : "s"} ${label}` : `${n} ${label}`),
-    ];
-    return { step: i + 1, actor: b.actor, text: b.parts.join("; ") + (extra.length ? ` (${extra.join("; ")})` : ""), at: b.at };
-  });
+  return { built, from: first < 0 ? built.length : first };
 }
 
 const HEADERS: Record<TraceActor, string> = { process: "Process", os: "Operating System", vmm: "VMM" };

@@ -136,13 +136,13 @@ export class TranslationEngine {
   /** A write reached a watched machine page (machine bytes [pa, end), within one page): drop translations that cover a written word. */
   private codeWritten(pa: number, end: number): void {
     const guest = this.monitor.guest;
-    const gpa = pa - guest.base;
-    if (gpa < 0 || gpa >= guest.bytes) return;
+    const gpa = guest.guestPhysical(pa);
+    if (gpa < 0) return;
     const frame = gpa >>> PAGE_SHIFT;
     const region = this.regions.get(frame);
     if (!region) return;
     let covered = false;
-    for (let w = (gpa & 0xfff) >>> 2, last = ((end - 1 - guest.base) & 0xfff) >>> 2; w <= last && !covered; w++) covered = region.words[w] === 1;
+    for (let w = (gpa & 0xfff) >>> 2, last = ((end - 1) & 0xfff) >>> 2; w <= last && !covered; w++) covered = region.words[w] === 1;
     if (!covered) return;
     // The page stays watched: the CPU may hold decodes of it, and they must be dropped too.
     this.regions.delete(frame);
@@ -323,11 +323,11 @@ export class TranslationEngine {
     // Inside a translated block (after a single step, or a trap returning mid-block): step
     // to the next block start rather than compile the page again for a one-off entry. A
     // word that is no instruction (zeroed memory, data) only traps: step it too.
-    if (!compile || (region && region.words[index] === 1) || this.translator.illegal(guest.i32[(frame << 10) + index]! >>> 24)) return undefined;
+    if (!compile || (region && region.words[index] === 1) || this.translator.illegal(guest.read32(gpa) >>> 24)) return undefined;
     const entries = new Set(region?.entries ?? this.keptEntries.get(frame) ?? []);
     this.keptEntries.delete(frame);
     entries.add(index);
-    const words = guest.i32.subarray(frame << 10, (frame + 1) << 10);
+    const words = guest.frameWords(frame);
     const before = region ? new Set(region.code.blocks.map((b) => b.start)) : new Set<number>();
     const code = this.translator.compile(words, (KSEG_BASE + (frame << PAGE_SHIFT)) | 0, entries);
     let added = 0;

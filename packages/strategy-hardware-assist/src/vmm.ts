@@ -82,7 +82,7 @@ export class GuestModeMonitor {
     if (!memory.configureGuestMode || !memory.attachMonitor) {
       throw new Error(`memory strategy '${memory.info.name}' cannot serve a guest in guest mode`);
     }
-    machine.load(this.session.image, this.monitor.guest.base);
+    machine.load(this.session.image, this.monitor.guest.pmap);
     // The VM's devices are the monitor's virtual ones, the timer its virtual timer.
     vmcs.ioExiting = true;
     // The work marker is the simulator's, not a device (gem5's m5ops reach none): its

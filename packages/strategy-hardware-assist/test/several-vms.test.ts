@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import {
-  MACHINE_PROFILES, BUILTIN_STRATEGY_PACKAGES, catalogOf, DEFAULT_QUANTUM, GUEST_BYTES, importStrategyModules, MONITOR_BYTES, resolveConfiguration,
+  MACHINE_PROFILES, BUILTIN_STRATEGY_PACKAGES, catalogOf, DEFAULT_QUANTUM, GUEST_BYTES, importStrategyModules, resolveConfiguration,
   resolveStrategyPackage, runConfiguration, type Configuration, type Execution, type RunResult,
 } from "@vmlab/core";
 import type { Machine } from "@vmlab/isa";
@@ -134,9 +134,10 @@ describe("hardware assist: the hostile guest is contained, each attempt audited"
       const machine = r.vmExecutions![hostile]!.machine as Machine;
       expect(machine).toBe(r.vmExecutions![neighbour]!.machine);
       const words = machine.memory.i32;
-      const own = [MONITOR_BYTES >>> 2, (MONITOR_BYTES + GUEST_BYTES) >>> 2];
+      const own = new Set(r.vmExecutions![hostile]!.pmap);
+      expect(own.size).toBe(GUEST_BYTES / 4096);
       let outside = 0;
-      for (let w = 0; w < words.length; w++) if ((w < own[0]! || w >= own[1]!) && words[w] === MARK) outside++;
+      for (let w = 0; w < words.length; w++) if (!own.has(w >>> 10) && words[w] === MARK) outside++;
       expect(outside).toBe(0);
 
       const audit = h.violations;

@@ -24,12 +24,12 @@
 // one, refilling from the virtual TLB when the real one has lost an entry.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, KSEG_VPN, setFault, VirtualTlb, type ContainedAttempt, type FaultDisposition, type MemoryCounters,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, KSEG_VPN, setFault, VirtualTlb, type ContainedAttempt, type FaultDisposition, type MemoryCounters, type RealTables,
   type MemoryStrategy, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
   ACCESS_WRITE, CAUSE, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, walkShape,
-  type Machine, type WalkShape,
+  type Machine, type Tlb, type WalkShape,
 } from "@vmlab/isa";
 
 export const PARAVIRT_MMU_INFO: StrategyInfo = {
@@ -60,6 +60,8 @@ interface Half {
   beginTracedWrite(va: number): void;
   endTracedWrite(va: number): void;
   finish(): MemoryCounters;
+  realTables?(guestRoot: number): RealTables | undefined;
+  virtualTlb?(): Tlb;
 }
 
 @injectable()
@@ -108,6 +110,12 @@ export class ParavirtMmu implements MemoryStrategy {
   }
   finish(): MemoryCounters {
     return this.half.finish();
+  }
+  realTables(guestRoot: number): RealTables | undefined {
+    return this.half.realTables?.(guestRoot);
+  }
+  virtualTlb(): Tlb | undefined {
+    return this.half.virtualTlb?.();
   }
 }
 
@@ -307,12 +315,11 @@ class MirrorTables implements Half {
   /** Copies every entry of the guest table that mirror table `t` mirrors. */
   private fillFromGuest(t: number): void {
     const info = this.tables.get(t)!;
-    const g = this.vm.guest.i32;
-    const base = (info.guestFrame << PAGE_SHIFT) >>> 2;
+    const g = this.vm.guest.frameWords(info.guestFrame);
     const entries = this.shape.masks[info.level]! + 1;
     for (let i = 0; i < entries; i++) {
       if (info.level === 0 && this.isKsegIndex[i]) continue; // the kernel half is the monitor's
-      this.mem[(t >>> 2) + i] = this.mirrorEntry(t, info, i, g[base + i]!);
+      this.mem[(t >>> 2) + i] = this.mirrorEntry(t, info, i, g[i]!);
     }
   }
 
@@ -408,7 +415,7 @@ class MirrorTables implements Half {
   guestPhysicalWritten(start: number, end: number): boolean {
     let hit = false;
     let flush = false;
-    const g = this.vm.guest.i32;
+    const g = this.vm.guest;
     for (let page = start >>> PAGE_SHIFT; page <= (end - 1) >>> PAGE_SHIFT; page++) {
       const list = this.mirrorsOf.get(page);
       if (!list) continue;
@@ -423,7 +430,7 @@ class MirrorTables implements Half {
           if (info.level === 0 && this.isKsegIndex[index]) continue;
           const old = this.mem[(t >>> 2) + index]!;
           if (info.level < this.last && (old & PTE_V) !== 0) this.freeTable((old & PTE_FRAME_MASK) >>> 0);
-          this.mem[(t >>> 2) + index] = this.mirrorEntry(t, info, index, g[gpa >>> 2]!);
+          this.mem[(t >>> 2) + index] = this.mirrorEntry(t, info, index, g.read32(gpa));
           this.entriesUpdated++;
           if (info.tree === this.current) {
             if (info.level === this.last) this.cpu.tlb.invalidate(info.vpnBase + index);
@@ -468,7 +475,7 @@ class MirrorTables implements Half {
         return WALK_BAD_TABLE;
       }
       this.path[this.pathLength++] = table;
-      const pte = guest.i32[entry >>> 2]!;
+      const pte = guest.read32(entry);
       if ((pte & PTE_V) === 0) return WALK_NOT_PRESENT;
       if (level === this.last) {
         this.walkPte = pte;
@@ -611,7 +618,7 @@ class MirrorTables implements Half {
       const index = (vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!;
       const info = this.tables.get(t);
       if (!info) return;
-      const pte = this.vm.guest.i32[(this.path[level]! >>> 2) + index]!;
+      const pte = this.vm.guest.read32(this.path[level]! + 4 * index);
       const old = this.mem[(t >>> 2) + index]!;
       const wanted = level < this.last && (old & PTE_V) !== 0 ? -1 : 0;
       if (wanted === -1) {
@@ -663,6 +670,11 @@ class MirrorTables implements Half {
     this.passLeaf = -1;
     this.cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
     this.cpu.translationChanged();
+  }
+
+  realTables(guestRoot: number): RealTables | undefined {
+    const tree = this.trees.get(guestRoot);
+    return tree ? { translates: "virtual", root: tree.root, levels: this.levels } : undefined;
   }
 
   finish(): MemoryCounters {
@@ -792,6 +804,10 @@ class ValidatedTlb implements Half {
 
   beginTracedWrite(_va: number): void {}
   endTracedWrite(_va: number): void {}
+
+  virtualTlb(): Tlb {
+    return this.vtlb.entries;
+  }
 
   finish(): MemoryCounters {
     return {

@@ -49,7 +49,7 @@ export class ParavirtMonitor extends Monitor {
   // --- the shared page ------------------------------------------------------------
 
   private sharedWord(offset: number): number {
-    return this.guest.i32[(this.shared + offset) >>> 2]!;
+    return this.guest.read32(this.shared + offset);
   }
 
   private setSharedWord(offset: number, value: number): void {
@@ -141,7 +141,7 @@ export class ParavirtMonitor extends Monitor {
       if (this.vcpu.mode === MODE_KERNEL) {
         this.privilegedInKernel++;
         const gpa = this.memory.guestTranslate?.(epc, ACCESS_FETCH) ?? -1;
-        const name = gpa >= 0 ? BY_OPCODE[this.guest.u8[gpa + 3]!]?.mnemonic ?? "?" : "?";
+        const name = gpa >= 0 ? BY_OPCODE[this.guest.read8(gpa + 3)]?.mnemonic ?? "?" : "?";
         this.audit(`privileged instruction ${name} at ${hex(epc)} in the paravirtual kernel: not carried out, delivered to it as a fault`);
       }
       this.reflectFault(CAUSE.PRIVILEGED, epc, 0, 0, false);
@@ -247,7 +247,7 @@ export class ParavirtMonitor extends Monitor {
           result = this.refuse(`console write from guest-physical ${hex(a)} (${b} bytes) refused: outside the VM's memory`);
           break;
         }
-        for (let i = 0; i < b; i++) this.console.write(this.guest.u8[a + i]!);
+        for (let i = 0; i < b; i++) this.console.write(this.guest.read8(a + i));
         this.backendRequests++;
         this.backendConsoleBytes += b;
         result = b;
@@ -316,10 +316,10 @@ export class ParavirtMonitor extends Monitor {
       regs[2] = 0;
       return this.refuse(`page-table batch at guest-physical ${hex(batch)} (${count} entries) refused: outside the VM's memory or too long`);
     }
-    const g = this.guest.i32;
+    const g = this.guest;
     for (let i = 0; i < count; i++) {
-      const ptr = g[(batch >>> 2) + 2 * i]! >>> 0;
-      const value = g[(batch >>> 2) + 2 * i + 1]!;
+      const ptr = g.read32(batch + 8 * i) >>> 0;
+      const value = g.read32(batch + 8 * i + 4);
       const address = ptr & ~3;
       switch (ptr & 3) {
         case PT.UPDATE:
@@ -356,15 +356,12 @@ export class ParavirtMonitor extends Monitor {
     this.backendDiskTransfers++;
     disk.sector = sector;
     disk.address = buffer;
-    const written = disk.command(command, this.guest.u8);
+    const written = disk.command(command, this.machine.memory.u8, this.guest.pmap);
     if (disk.status === DISK_BAD_ADDRESS) {
       this.refused++;
       this.audit(containedAttempt({ kind: "disk DMA", guestPhysical: buffer }));
     }
-    if (written) {
-      this.cpu.invalidateCode(this.guest.machineAddress(written[0]), this.guest.machineAddress(written[1]));
-      this.memory.guestPhysicalWritten?.(written[0], written[1]);
-    }
+    if (written) this.guestWrittenByDma(written[0], written[1]);
     return disk.status;
   }
 

@@ -386,7 +386,7 @@ stack_top:`;
       expect(monitor.virtualInterrupts).toBe(1);
       expect(monitor.machine.cpu.trapsByCause[CAUSE.TIMER]).toBeGreaterThanOrEqual(1);
       // The interrupted instruction is the one after the EVENT_CHECK hypercall.
-      expect(monitor.guest.i32[(image.symbols.shared! - 0x80000000 + SH.EPC) >>> 2]! >>> 0).toBe(image.symbols.after);
+      expect(monitor.guest.read32(image.symbols.shared! - 0x80000000 + SH.EPC) >>> 0).toBe(image.symbols.after);
       expect(monitor.hypercalls[HC.EVENT_CHECK]).toBe(1);
     });
   }

@@ -5,6 +5,7 @@ import { register as disasm } from "./disasm.js";
 import { register as exec } from "./exec.js";
 import { register as list } from "./list.js";
 import { register as matrix } from "./matrix.js";
+import { register as memory } from "./memory.js";
 import { register as merge } from "./merge.js";
 import { register as run } from "./run.js";
 import { register as sweep } from "./sweep.js";
@@ -12,4 +13,4 @@ import { register as trace } from "./trace.js";
 import { register as validate } from "./validate.js";
 import { register as model } from "./model.js";
 
-export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, merge, sweep, trace, validate, model, list, exec, asm, disasm, classify];
+export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, merge, sweep, trace, memory, validate, model, list, exec, asm, disasm, classify];

@@ -24,8 +24,9 @@ export function register(program: Command): void {
     .option("--all", "every monitor event as a step of its own (nothing folded)")
     .option("--budget <n>", "guest instruction budget (default: the scenario's)", parseBudget())
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
+    .option("--memory-at <step>", "also picture the VM's memory after this step (as `vmlab memory --at`)", parseCount("--memory-at"))
     .option("--json", "print the steps as JSON")
-    .action(async (name: string, o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; host: string; events: number; start: TraceStart; all?: boolean; budget?: number; config?: string; json?: boolean; }) => {
+    .action(async (name: string, o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; host: string; events: number; start: TraceStart; all?: boolean; budget?: number; memoryAt?: number; config?: string; json?: boolean; }) => {
       const { runConfiguration, symbolize, TraceLog } = await import("@vmlab/core");
       const { traceSteps, traceTable } = await import("@vmlab/report");
       const { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } = await import("../strategies.js");
@@ -42,8 +43,13 @@ export function register(program: Command): void {
       const columns = config.cpu === "native" ? 2 : 3;
       // Nothing to show is a failure, whichever way it is printed.
       if (steps.length === 0) process.exitCode = EXIT.failed;
+      const taken = o.memoryAt === undefined ? undefined : await (await import("../memory-picture.js")).takeMemoryPicture(config, scenario, modules, image, {
+        moment: { step: o.memoryAt, start: o.start, ...(o.all ? { all: true } : {}) },
+        events: log.events,
+        ...(o.budget !== undefined ? { budget: o.budget } : {}),
+      });
       if (o.json) {
-        printJson({ scenario: scenario.name, configuration: config.label, columns, start: o.start, steps });
+        printJson({ scenario: scenario.name, configuration: config.label, columns, start: o.start, steps, ...(taken ? { memory: { moment: taken.moment, ...taken.picture } } : {}) });
         return;
       }
       process.stdout.write(`${scenario.name} on ${config.label}, from ${o.start === "user" ? "the first step of a user process" : `the first ${o.start}`}:\n`);
@@ -52,5 +58,10 @@ export function register(program: Command): void {
         return;
       }
       process.stdout.write(traceTable(steps, columns, terminalWidth()));
+      if (taken) {
+        const { memoryPictureText } = await import("@vmlab/report");
+        const { pictureHeading } = await import("../memory-picture.js");
+        process.stdout.write("\n" + memoryPictureText(taken.picture, pictureHeading(scenario, config, taken)));
+      }
     });
 }

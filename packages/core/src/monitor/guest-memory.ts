@@ -1,38 +1,90 @@
-// A guest's physical memory inside machine memory: guest-physical frame p is machine
-// frame p + base/4096 (the monitor's pmap, PFN -> MFN). The monitor keeps its own
-// frames (shadow tables, its trap vector) below `base`, so a guest frame number past
-// the guest's size is past the end of machine memory and can never reach the monitor.
-import { PAGE_SHIFT, PAGE_SIZE, type PhysicalMemory } from "@vmlab/isa";
+// A guest's physical memory inside machine memory, through the monitor's pmap: guest
+// frame p (PFN) lives at machine frame pmap[p] (MFN), frames handed out scattered by the
+// MachineFrameAllocator. The monitor keeps its own frames (shadow tables, its trap vector)
+// in a region of machine memory no pmap names, and a guest frame number past the guest's
+// size has no pmap entry: every way into machine memory from the guest's side goes
+// through the pmap, so none reaches the monitor or another VM.
+import { PAGE_SHIFT, PAGE_SIZE, pmapAddress, pmapRead, pmapWrite, forEachMachineRange, type PhysicalMemory, type Pmap } from "@vmlab/isa";
 
 export class GuestMemory {
-  /** Guest-physical bytes, as the guest sees them (index = guest-physical address). */
-  readonly u8: Uint8Array;
-  readonly i32: Int32Array;
+  readonly bytes: number;
   readonly frames: number;
+  /** MFN -> PFN for this guest's frames, -1 for every other machine frame. */
+  private readonly rmap: Int32Array;
+  private readonly m8: Uint8Array;
+  private readonly m32: Int32Array;
 
   constructor(
     readonly machineMemory: PhysicalMemory,
-    /** Machine address of guest-physical 0. */
-    readonly base: number,
-    readonly bytes: number,
+    /** The monitor's pmap: PFN -> MFN. */
+    readonly pmap: Pmap,
   ) {
-    if (base % PAGE_SIZE !== 0 || base + bytes > machineMemory.size) throw new RangeError("guest memory does not fit in machine memory");
-    this.u8 = machineMemory.u8.subarray(base, base + bytes);
-    this.i32 = new Int32Array(machineMemory.buffer, base, bytes >>> 2);
-    this.frames = bytes >>> PAGE_SHIFT;
+    this.frames = pmap.length;
+    this.bytes = this.frames * PAGE_SIZE;
+    this.m8 = machineMemory.u8;
+    this.m32 = machineMemory.i32;
+    this.rmap = new Int32Array(machineMemory.size >>> PAGE_SHIFT).fill(-1);
+    pmap.forEach((mfn, pfn) => {
+      if (mfn < 0 || mfn >= this.rmap.length || this.rmap[mfn] !== -1) throw new RangeError(`pmap entry ${pfn} -> ${mfn} is outside machine memory or given twice`);
+      this.rmap[mfn] = pfn;
+    });
   }
 
-  /** PFN -> MFN as machine addresses. */
+  /** PFN -> MFN as addresses: the machine address of guest-physical `gpa` (inside the guest's memory). */
   machineAddress(guestPhysical: number): number {
-    return this.base + guestPhysical;
+    return pmapAddress(this.pmap, guestPhysical);
+  }
+
+  /** MFN -> PFN as addresses: the guest-physical address of machine address `ma`, or -1 when it is not this guest's. */
+  guestPhysical(machineAddress: number): number {
+    const pfn = this.rmap[machineAddress >>> PAGE_SHIFT];
+    return pfn === undefined || pfn < 0 ? -1 : pfn * PAGE_SIZE + (machineAddress & (PAGE_SIZE - 1));
   }
 
   contains(guestPhysical: number, length = 1): boolean {
     return guestPhysical >= 0 && guestPhysical + length <= this.bytes;
   }
+
+  /** The aligned guest word at `gpa`. */
+  read32(gpa: number): number {
+    return this.m32[(this.pmap[gpa >>> PAGE_SHIFT]! << 10) | ((gpa & 0xfff) >>> 2)]!;
+  }
+
+  write32(gpa: number, value: number): void {
+    this.m32[(this.pmap[gpa >>> PAGE_SHIFT]! << 10) | ((gpa & 0xfff) >>> 2)] = value;
+  }
+
+  read8(gpa: number): number {
+    return this.m8[this.machineAddress(gpa)]!;
+  }
+
+  /** The words of guest frame `pfn`, a view of its machine frame. */
+  frameWords(pfn: number): Int32Array {
+    const at = this.pmap[pfn]! << 10;
+    return this.m32.subarray(at, at + (PAGE_SIZE >>> 2));
+  }
+
+  /** A copy of `length` bytes at `gpa`, in guest-physical order. */
+  read(gpa: number, length: number): Uint8Array {
+    return pmapRead(this.m8, this.pmap, gpa, length);
+  }
+
+  write(gpa: number, bytes: Uint8Array): void {
+    pmapWrite(this.m8, this.pmap, gpa, bytes);
+  }
+
+  /** Each machine-contiguous piece of guest-physical [start, end), as machine [from, to). */
+  forEachMachineRange(start: number, end: number, range: (from: number, to: number) => void): void {
+    forEachMachineRange(this.pmap, start, end, (ma, _offset, length) => range(ma, ma + length));
+  }
+
+  /** The whole of guest memory in guest-physical order (what the equivalence digest reads, as native's). */
+  snapshot(): Uint8Array {
+    return this.read(0, this.bytes);
+  }
 }
 
-/** Frames of machine memory that belong to the monitor (below the guest), handed out one at a time. */
+/** Frames of machine memory that belong to the monitor (its region at the bottom, which no pmap names), handed out one at a time. */
 export class MonitorFrames {
   private next: number;
   private readonly free: number[] = [];

@@ -9,11 +9,12 @@
 import {
   ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_NAMES, Console, CR,
   deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, DISK_OK, enterTrap, executeSystem, fieldA, flagsAfterPop, flagsToPush, FLAG_IF, KSEG_BASE, Machine, MODE_KERNEL, MODE_RING1, MODE_USER,
-  OP, PAGE_SIZE, PORT, SP, uimm16, unprivilegedSensitive, type Cpu,
+  OP, PAGE_SIZE, PORT, SP, uimm16, unprivilegedSensitive, type Cpu, type Pmap,
 } from "@vmlab/isa";
 import type { Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "../strategy.js";
 import { addCounts, count, hardwareEvents, hostedDeviceEvents, virtualDeviceEvents, type EventCounts } from "../costs/events.js";
 import { GuestMemory, MonitorFrames } from "./guest-memory.js";
+import { frameLayoutFor, guestFrameAllocator } from "./frame-allocator.js";
 import type { TraceActor, TraceEvent, TraceKind, TraceSink } from "./trace-events.js";
 import { FAULT_HIDDEN, FAULT_REFLECT, type GuestFault, type VmContext } from "./vm-context.js";
 import { VirtualCpu } from "./virtual-cpu.js";
@@ -21,7 +22,7 @@ import { VirtualSystem } from "./virtual-system.js";
 import { RegionMarks } from "../region.js";
 import { containedAttempt } from "./contained-attempts.js";
 
-/** Machine memory below the guest that belongs to the monitor (shadow tables, its vector). */
+/** Machine memory at the bottom that belongs to the monitor (shadow tables, its vector); guests' frames come from above it. */
 export const MONITOR_BYTES = 2 * 1024 * 1024;
 /** Guest-physical memory of one VM: the same 4 MiB the bare machine has. */
 export const GUEST_BYTES = 4 * 1024 * 1024;
@@ -38,8 +39,8 @@ const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
  */
 export interface VmPlacement {
   readonly machine: Machine;
-  /** Machine address of the VM's guest-physical 0. */
-  readonly guestBase: number;
+  /** The VM's pmap (PFN -> MFN): its frames, from the machine's one allocator. */
+  readonly pmap: Pmap;
   /** The VM's frames of the monitor's region: [framesFirst, framesEnd). */
   readonly framesFirst: number;
   readonly framesEnd: number;
@@ -111,9 +112,11 @@ export class Monitor implements VmContext {
     options: { readonly memoryBytes?: number; readonly placement?: VmPlacement } = {},
   ) {
     const p = options.placement;
-    this.machine = p?.machine ?? new Machine({ profile: session.profile, memoryBytes: MONITOR_BYTES + (options.memoryBytes ?? GUEST_BYTES) });
+    const guestBytes = options.memoryBytes ?? GUEST_BYTES;
+    this.machine = p?.machine ?? new Machine({ profile: session.profile, memoryBytes: MONITOR_BYTES + guestBytes });
     this.cpu = this.machine.cpu;
-    this.guest = new GuestMemory(this.machine.memory, p?.guestBase ?? MONITOR_BYTES, options.memoryBytes ?? GUEST_BYTES);
+    const pmap = p?.pmap ?? guestFrameAllocator(frameLayoutFor(session), MONITOR_BYTES, this.machine.memory.size, guestBytes).take(guestBytes);
+    this.guest = new GuestMemory(this.machine.memory, pmap);
     this.frames = new MonitorFrames(this.machine.memory, p?.framesFirst ?? PAGE_SIZE, p?.framesEnd ?? MONITOR_BYTES);
     this.disk = new Disk(undefined, session.diskContents);
     this.trace = session.trace;
@@ -135,7 +138,7 @@ export class Monitor implements VmContext {
   /** Loads the guest and starts its virtual CPU in kernel mode at the image's entry. */
   boot(): void {
     const { cpu, vcpu } = this;
-    this.machine.load(this.session.image, this.guest.base);
+    this.machine.load(this.session.image, this.guest.pmap);
     vcpu.mode = MODE_KERNEL;
     vcpu.interruptFlag = 0;
     // The real CPU: deprivileged (user mode, or ring 1 under ring compression),
@@ -411,7 +414,7 @@ export class Monitor implements VmContext {
       this.reflectFault(f.cause, pc, f.address, f.access, f.protection);
       return undefined;
     }
-    return this.guest.i32[gpa >>> 2]!;
+    return this.guest.read32(gpa);
   }
 
   /** Emulates the privileged instruction at `pc` for the deprivileged guest kernel. */
@@ -456,7 +459,7 @@ export class Monitor implements VmContext {
         if (gpa < 0) return false;
         regs[SP] = (va + 4) | 0;
         // The virtual kernel's POPF changes IF (the virtual one).
-        system.flags = flagsAfterPop(system, this.guest.i32[gpa >>> 2]!, false);
+        system.flags = flagsAfterPop(system, this.guest.read32(gpa), false);
         break;
       }
       default: {
@@ -500,10 +503,16 @@ export class Monitor implements VmContext {
 
   /** The monitor writes a guest word: code decoded from it and shadows built from it are dropped. */
   writeGuestWord(gpa: number, value: number): void {
-    this.guest.i32[gpa >>> 2] = value;
+    this.guest.write32(gpa, value);
     const ma = this.guest.machineAddress(gpa);
     this.cpu.invalidateCode(ma, ma + 4);
     this.memory.guestPhysicalWritten?.(gpa, gpa + 4);
+  }
+
+  /** Guest-physical [start, end) was written by DMA: decoded code on its machine frames and shadows built from it are dropped. */
+  guestWrittenByDma(start: number, end: number): void {
+    this.guest.forEachMachineRange(start, end, (from, to) => this.cpu.invalidateCode(from, to));
+    this.memory.guestPhysicalWritten?.(start, end);
   }
 
   // The virtual devices: the VM's own console and disk, and the timer.
@@ -552,13 +561,10 @@ export class Monitor implements VmContext {
         this.disk.address = value >>> 0;
         return;
       case PORT.DISK_CMD: {
-        const written = this.disk.command(value, this.guest.u8);
+        const written = this.disk.command(value, this.machine.memory.u8, this.guest.pmap);
         if (this.disk.status === DISK_OK) this.deviceTransfers++;
         if (this.disk.status === DISK_BAD_ADDRESS) this.audit(containedAttempt({ kind: "disk DMA", guestPhysical: this.disk.address }));
-        if (written) {
-          this.cpu.invalidateCode(this.guest.machineAddress(written[0]), this.guest.machineAddress(written[1]));
-          this.memory.guestPhysicalWritten?.(written[0], written[1]);
-        }
+        if (written) this.guestWrittenByDma(written[0], written[1]);
         return;
       }
       default:
@@ -645,11 +651,11 @@ export class Monitor implements VmContext {
     const s = this.machine.stats();
     const sensitive = this.sensitiveUntrapped();
     const audit = [...this.auditLog];
-    return {
+    const execution: Execution = {
       outcome,
       output: this.console.text(),
       guestRegisters: Array.from(this.cpu.regs),
-      guestMemory: this.guest.u8,
+      guestMemory: new Uint8Array(0), // gathered on first read, below
       guestInstructions: s.retired,
       translated: 0,
       traps: Object.fromEntries(Object.entries(s.trapsByCause).filter(([, n]) => n > 0)),
@@ -661,9 +667,15 @@ export class Monitor implements VmContext {
       audit,
       ...(sensitive.length ? { sensitiveUntrapped: sensitive } : {}),
       machine: this.machine,
+      pmap: this.guest.pmap,
+      memoryStrategy: this.memory,
       ...this.workMarks.result(),
       ...extra,
     };
+    // The digest reads the guest's memory in place through the pmap (fnv1aFrames); the
+    // bytes in guest-physical order are gathered only for whoever asks for them.
+    let gathered: Uint8Array | undefined;
+    return Object.defineProperty(execution, "guestMemory", { get: () => (gathered ??= this.guest.snapshot()), enumerable: true });
   }
 }
 

@@ -1,6 +1,7 @@
 // Several virtual machines on one machine. The VmScheduler owns the real machine; each
-// VM (a Monitor, or anything that boots and runs like one) has its own guest memory at
-// its own machine address, its own share of the monitor's frames and its own devices.
+// VM (a Monitor, or anything that boots and runs like one) has its own guest memory in
+// machine frames the monitor's one allocator handed it (scattered, interleaved with the
+// other VMs' frames), its own share of the monitor's frames and its own devices.
 // The scheduler time-slices them round robin: the machine switch saves the whole real
 // CPU state of the VM that was running (registers, pc, flags, mode, control registers,
 // timer, intercept mask, counters) and restores the next one's. The switch flushes the
@@ -8,7 +9,8 @@
 // without VPID, whose host page-table base changes); entries tagged with a VPID stay,
 // and the next VM sees only its own. Each VM's timer counts its own retired instructions, so every VM
 // sees the guest instructions and interrupts it would see alone.
-import { DEVICE_NAMES, Machine, NUM_CRS, NUM_REGS, PAGE_SIZE, type Cpu, type CpuCounters, type Profile } from "@vmlab/isa";
+import { DEVICE_NAMES, Machine, NUM_CRS, NUM_REGS, PAGE_SIZE, type Cpu, type CpuCounters, type Pmap, type Profile } from "@vmlab/isa";
+import { frameLayoutFor, guestFrameAllocator, type FrameLayout } from "./frame-allocator.js";
 import { GUEST_BYTES, MONITOR_BYTES, type VmPlacement } from "./monitor.js";
 import type { Execution, GuestSession, MultiExecution } from "../strategy.js";
 
@@ -117,7 +119,12 @@ export interface VmSchedulerOptions {
   readonly guestBytes?: number;
   /** Guest instructions a VM runs before the machine switches to the next (default 10,000). */
   readonly quantum?: number;
+  /** How the monitor hands the VMs their machine frames (default: single frames, a fixed seed). */
+  readonly layout?: FrameLayout;
 }
+
+/** The layout of a scheduler not told one. */
+const DEFAULT_LAYOUT: FrameLayout = { seed: 0x5eed, chunkFrames: 1 };
 
 export const DEFAULT_QUANTUM = 10_000;
 
@@ -133,6 +140,8 @@ export class VmScheduler {
   slices = 0;
   private active = -1;
   private readonly framesPerVm: number;
+  /** Each VM's pmap, taken in VM order from one allocator: the VMs' frames interleave in machine memory. */
+  private readonly pmaps: Pmap[];
 
   constructor(profile: Profile, count: number, options: VmSchedulerOptions = {}) {
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`a machine runs at least one virtual machine (got ${count})`);
@@ -143,6 +152,8 @@ export class VmScheduler {
     // Frame 0 holds the monitor's vector; the rest of its region is shared out evenly.
     this.framesPerVm = Math.floor((MONITOR_BYTES - PAGE_SIZE) / PAGE_SIZE / count);
     if (this.framesPerVm < 8) throw new RangeError(`the monitor's region cannot hold the tables of ${count} virtual machines`);
+    const frames = guestFrameAllocator(options.layout ?? DEFAULT_LAYOUT, MONITOR_BYTES, this.machine.memory.size, this.guestBytes, count);
+    this.pmaps = Array.from({ length: count }, () => frames.take(this.guestBytes));
     // Every VM starts from the machine's reset state.
     this.contexts = Array.from({ length: count }, () => {
       const c = new CpuContext();
@@ -151,13 +162,13 @@ export class VmScheduler {
     });
   }
 
-  /** Where VM `i` lives: guest memory after the monitor's region and the VMs before it. */
+  /** Where VM `i` lives: its frames of machine memory above the monitor's region, and its share of that region. */
   placement(i: number): VmPlacement {
     if (!(i >= 0 && i < this.count)) throw new RangeError(`no virtual machine ${i} (of ${this.count})`);
     const framesFirst = PAGE_SIZE + i * this.framesPerVm * PAGE_SIZE;
     return {
       machine: this.machine,
-      guestBase: MONITOR_BYTES + i * this.guestBytes,
+      pmap: this.pmaps[i]!,
       framesFirst,
       framesEnd: framesFirst + this.framesPerVm * PAGE_SIZE,
     };
@@ -220,13 +231,15 @@ export function executeOnOneMachine<V extends SchedulableVm>(
   vm: (session: GuestSession, placement: VmPlacement) => V,
   finish: (vm: V, outcome: "halt" | "budget", session: GuestSession) => Execution,
 ): MultiExecution {
-  const scheduler = new VmScheduler(sessions[0]!.profile, sessions.length);
+  const scheduler = new VmScheduler(sessions[0]!.profile, sessions.length, { layout: frameLayoutFor(sessions[0]!) });
   const vms = sessions.map((s, i) => vm(s, scheduler.placement(i)));
   const outcomes = scheduler.run(vms, sessions.map((s) => s.budget));
   const switches = scheduler.switches;
-  const executions = vms.map((v, i) => {
+  // The first VM last, so the real CPU is left in its state (a picture of its memory reads the real TLB).
+  const executions: Execution[] = [];
+  for (let i = vms.length - 1; i >= 0; i--) {
     scheduler.activate(i); // its counters are the real CPU's again (bookkeeping, not a switch)
-    return finish(v, outcomes[i]!, sessions[i]!);
-  });
+    executions[i] = finish(vms[i]!, outcomes[i]!, sessions[i]!);
+  }
   return { vms: executions, machineSwitches: switches };
 }

@@ -1,5 +1,6 @@
 // A small disk of 512-byte sectors, driven by port I/O with DMA to physical memory.
 import { DISK_BAD_ADDRESS, DISK_BAD_COMMAND, DISK_BAD_SECTOR, DISK_CMD_READ, DISK_CMD_WRITE, DISK_OK, DISK_SECTOR_SIZE } from "../arch.js";
+import { pmapBytes, pmapRead, pmapWrite, type Pmap } from "../pmap.js";
 
 /** Sectors of a machine's disk unless it says otherwise (128 KiB). */
 export const DEFAULT_DISK_SECTORS = 256;
@@ -25,9 +26,11 @@ export class Disk {
 
   /**
    * Runs a command against physical memory `mem`. Returns the physical range written
-   * in memory (for code-cache invalidation) as [start, end), or undefined.
+   * in memory (for code-cache invalidation) as [start, end), or undefined. With `pmap`
+   * (a monitor's virtual disk), the address and the range are guest-physical and the
+   * transfer goes a page at a time to the machine frames the pmap gives.
    */
-  command(cmd: number, mem: Uint8Array): [number, number] | undefined {
+  command(cmd: number, mem: Uint8Array, pmap?: Pmap): [number, number] | undefined {
     if (cmd !== DISK_CMD_READ && cmd !== DISK_CMD_WRITE) {
       this.status = DISK_BAD_COMMAND;
       return undefined;
@@ -38,18 +41,20 @@ export class Disk {
       this.status = DISK_BAD_SECTOR;
       return undefined;
     }
-    if (addr + DISK_SECTOR_SIZE > mem.length) {
+    if (addr + DISK_SECTOR_SIZE > (pmap === undefined ? mem.length : pmapBytes(pmap))) {
       this.status = DISK_BAD_ADDRESS;
       return undefined;
     }
     const off = sector * DISK_SECTOR_SIZE;
     this.status = DISK_OK;
     if (cmd === DISK_CMD_READ) {
-      mem.set(this.data.subarray(off, off + DISK_SECTOR_SIZE), addr);
+      const sector = this.data.subarray(off, off + DISK_SECTOR_SIZE);
+      if (pmap === undefined) mem.set(sector, addr);
+      else pmapWrite(mem, pmap, addr, sector);
       this.reads++;
       return [addr, addr + DISK_SECTOR_SIZE];
     }
-    this.data.set(mem.subarray(addr, addr + DISK_SECTOR_SIZE), off);
+    this.data.set(pmap === undefined ? mem.subarray(addr, addr + DISK_SECTOR_SIZE) : pmapRead(mem, pmap, addr, DISK_SECTOR_SIZE), off);
     this.writes++;
     return undefined;
   }

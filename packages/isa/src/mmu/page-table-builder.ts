@@ -2,18 +2,22 @@
 // monitor's nested-paging host tables, by tests and by the benchmark.
 import { PAGE_SIZE, PTE_FRAME_MASK, PTE_LARGE, PTE_V } from "../arch.js";
 import { walkShape, type Levels, type WalkShape } from "./walker.js";
+import type { Pmap } from "../pmap.js";
 
 export class PageTableBuilder {
   readonly root: number;
   private readonly shape: WalkShape;
 
   /**
-   * `allocFrame` returns the physical address of a fresh zeroed page each call.
+   * `allocFrame` returns the physical address of a fresh zeroed page each call. With
+   * `pmap`, the tables are guest-physical (a guest's own, built in the machine frames
+   * its monitor gave it): `allocFrame` and the root are guest-physical too.
    */
   constructor(
     private readonly mem: Int32Array,
     levels: Levels,
     private readonly allocFrame: () => number,
+    private readonly pmap?: Pmap,
   ) {
     this.shape = walkShape(levels);
     this.root = this.fresh();
@@ -22,8 +26,14 @@ export class PageTableBuilder {
   private fresh(): number {
     const pa = this.allocFrame();
     if (pa % PAGE_SIZE !== 0) throw new RangeError(`page-table frame 0x${pa.toString(16)} is not page-aligned`);
-    this.mem.fill(0, pa >>> 2, (pa + PAGE_SIZE) >>> 2);
+    const at = this.word(pa);
+    this.mem.fill(0, at, at + (PAGE_SIZE >>> 2));
     return pa;
+  }
+
+  /** Index in `mem` of the word at (physical or guest-physical) `pa`. */
+  private word(pa: number): number {
+    return this.pmap === undefined ? pa >>> 2 : (this.pmap[pa >>> 12]! << 10) | ((pa & 0xfff) >>> 2);
   }
 
   /** Bytes one large page maps: a whole last-level table's span (4 MiB, 512 KiB or 128 KiB for 2, 3, 4 levels). */
@@ -48,7 +58,7 @@ export class PageTableBuilder {
     let table = this.root;
     for (let level = 0; level <= leafLevel; level++) {
       const idx = (vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!;
-      const slot = (table >>> 2) + idx;
+      const slot = this.word(table) + idx;
       if (level === leafLevel) {
         this.mem[slot] = ((pa & PTE_FRAME_MASK) | flags | PTE_V) | 0;
         return;

@@ -2,6 +2,7 @@
 import { PAGE_SHIFT, PTE_FRAME_MASK, PTE_LARGE, PTE_U, PTE_V, PTE_W } from "../arch.js";
 import { levelBits } from "../profiles.js";
 import type { PageWalkCache } from "./walk-caches.js";
+import type { Pmap } from "../pmap.js";
 
 export type Levels = 2 | 3 | 4;
 
@@ -51,7 +52,9 @@ export interface WalkResult {
 
 /**
  * Walks the table rooted at physical `root` for virtual address `va`. `write` and
- * `user` select the protection checks. Reads table words from `mem` (physical).
+ * `user` select the protection checks. Reads table words from `mem` (physical). With
+ * `pmap`, `root` and the tables are guest-physical (a monitor walking its guest's own
+ * tables): each entry is read from the machine frame the pmap gives its table.
  */
 export function walk(
   mem: Int32Array,
@@ -61,9 +64,10 @@ export function walk(
   write: boolean,
   user: boolean,
   out: WalkResult,
+  pmap?: Pmap,
 ): WalkResult {
   out.references = 0;
-  return walkFrom(mem, root >>> 0, 0, shape, va >>> PAGE_SHIFT, write, user, out, undefined, 0);
+  return walkFrom(mem, root >>> 0, 0, shape, va >>> PAGE_SHIFT, write, user, out, undefined, 0, pmap);
 }
 
 /**
@@ -111,15 +115,16 @@ function walkFrom(
   out: WalkResult,
   pwc: PageWalkCache | undefined,
   tag: number,
+  pmap?: Pmap,
 ): WalkResult {
   for (let level = start; level < shape.levels; level++) {
     const entryAddr = table + (((vpn >>> shape.shifts[level]!) & shape.masks[level]!) << 2);
-    if (entryAddr + 4 > mem.length * 4) {
+    if (entryAddr + 4 > (pmap === undefined ? mem.length : pmap.length << 10) * 4) {
       out.status = WALK_BAD_TABLE;
       out.pte = 0;
       return out;
     }
-    const pte = mem[entryAddr >>> 2]!;
+    const pte = mem[pmap === undefined ? entryAddr >>> 2 : (pmap[entryAddr >>> PAGE_SHIFT]! << 10) | ((entryAddr & 0xfff) >>> 2)]!;
     out.references++;
     if ((pte & PTE_V) === 0) {
       out.status = WALK_NOT_PRESENT;
