@@ -49,8 +49,7 @@ const RELEASED = new Uint8Array(0);
 
 /** The execution without its memory, copied property by property (a gathering getter is not called). */
 function released(x: Execution): Execution {
-  const properties = Object.getOwnPropertyDescriptors(x);
-  properties.guestMemory = { value: RELEASED, enumerable: true };
+  const properties: PropertyDescriptorMap = { ...Object.getOwnPropertyDescriptors(x), guestMemory: { value: RELEASED, enumerable: true } };
   return Object.defineProperties({}, properties) as Execution;
 }
 
