@@ -23,7 +23,7 @@ import {
   type MemoryCounters, type MemoryStrategy, type MonitorMemory, type RealTables, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
-  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, walkShape, WALK_BAD_TABLE, WALK_OK,
+  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, leafEntry, walkShape, WALK_BAD_TABLE, WALK_OK,
   WALK_PROTECTION, type VmControl, type WalkShape,
 } from "@vmlab/isa";
 
@@ -234,27 +234,16 @@ class ShadowTables implements MonitorMemory, GuestModeMemory {
    * monitor's own mappings (kseg0, paging off) shadow no guest table.
    */
   private fillLeaf(tree: ShadowTree, va: number, machineFrame: number, flags: number, fromGuest: boolean): number {
-    const mem = this.mem;
     const vpn = va >>> PAGE_SHIFT;
     const kseg0 = va >>> 0 >= KSEG_BASE && (this.sharedModes ? this.vm.vcpu.mode : tree.mode) === MODE_KERNEL;
-    let table = tree.root;
-    for (let level = 0; level < this.levels - 1; level++) {
-      const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
-      const e = mem[entry >>> 2]!;
-      if ((e & PTE_V) !== 0) {
-        table = (e & PTE_FRAME_MASK) >>> 0;
-        continue;
-      }
-      const span = this.span[level]!;
+    const leaf = leafEntry(this.mem, tree.root, this.shape, vpn, (level, entry) => {
       // Below a large page there is no guest table: that shadow table answers to the large
       // entry, in the guest table above it, whose rewrite frees it.
       const guestFrame = fromGuest && !kseg0 && tree.guestRoot !== 0 && level + 1 < this.guestWalk.pathLength ? this.walkedFrame(level + 1) : -1;
-      const next = this.allocTable(tree, level + 1, vpn - (vpn % span), guestFrame, entry);
-      if (next < 0) return -1;
-      mem[entry >>> 2] = next | PTE_V | PTE_W | PTE_U;
-      table = next;
-    }
-    const leaf = table + (((vpn >>> this.shape.shifts[this.levels - 1]!) & this.shape.masks[this.levels - 1]!) << 2);
+      return this.allocTable(tree, level + 1, vpn - (vpn % this.span[level]!), guestFrame, entry);
+    });
+    if (leaf < 0) return -1;
+    const mem = this.mem;
     // Deprivileged in real user mode, the guest kernel needs every leaf user-accessible;
     // with shared modes (ring 1, guest mode) `flags` carries the guest's U.
     mem[leaf >>> 2] = machineFrame | flags | PTE_V | (this.sharedModes ? 0 : PTE_U);

@@ -28,7 +28,7 @@ import {
   type MemoryCounters, type MemoryStrategy, type MonitorMemory, type RealTables, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
-  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, walkShape, WALK_BAD_TABLE, WALK_OK,
+  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, leafEntry, TABLE_ENTRY_FLAGS, walkShape, WALK_BAD_TABLE, WALK_OK,
   WALK_PROTECTION, type Tlb, type WalkShape,
 } from "@vmlab/isa";
 
@@ -152,18 +152,7 @@ class MirrorTables implements MonitorMemory {
     const guest = this.vm.guest;
     const template = this.allocate();
     for (let pa = 0; pa < guest.bytes; pa += PAGE_SIZE) {
-      const vpn = (KSEG_BASE + pa) >>> PAGE_SHIFT;
-      let table = template;
-      for (let level = 0; level < this.last; level++) {
-        const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
-        let e = this.mem[entry >>> 2]!;
-        if ((e & PTE_V) === 0) {
-          e = this.allocate() | PTE_V | PTE_W | PTE_U;
-          this.mem[entry >>> 2] = e;
-        }
-        table = (e & PTE_FRAME_MASK) >>> 0;
-      }
-      const leaf = table + (((vpn >>> this.shape.shifts[this.last]!) & this.shape.masks[this.last]!) << 2);
+      const leaf = leafEntry(this.mem, template, this.shape, (KSEG_BASE + pa) >>> PAGE_SHIFT, () => this.allocate());
       this.mem[leaf >>> 2] = guest.machineAddress(pa) | PTE_V | PTE_W | (this.ring1 ? 0 : PTE_U);
       this.ksegLeaf[pa >>> PAGE_SHIFT] = leaf;
     }
@@ -229,7 +218,7 @@ class MirrorTables implements MonitorMemory {
       }
       const child = this.newTable(info.tree, info.level + 1, info.vpnBase + index * this.span[info.level]!, frame >>> PAGE_SHIFT);
       this.fillFromGuest(child);
-      return child | PTE_V | PTE_W | PTE_U;
+      return child | TABLE_ENTRY_FLAGS;
     }
     if (frame >= guest.bytes) {
       this.outside(info, index, frame, "a page");
@@ -402,14 +391,7 @@ class MirrorTables implements MonitorMemory {
 
   /** The mirror's leaf entry address for `va` in the current tree, or -1 where a table is missing. */
   private mirrorLeaf(va: number): number {
-    const vpn = va >>> PAGE_SHIFT;
-    let table = this.current.root;
-    for (let level = 0; level < this.last; level++) {
-      const e = this.mem[(table >>> 2) + ((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!)]!;
-      if ((e & PTE_V) === 0) return -1;
-      table = (e & PTE_FRAME_MASK) >>> 0;
-    }
-    return table + (((vpn >>> this.shape.shifts[this.last]!) & this.shape.masks[this.last]!) << 2);
+    return leafEntry(this.mem, this.current.root, this.shape, va >>> PAGE_SHIFT);
   }
 
   /**
@@ -517,17 +499,8 @@ class MirrorTables implements MonitorMemory {
   /** Paging off: virtual = guest-physical, mapped page by page in the identity tree. */
   private fillIdentity(va: number): void {
     const vpn = va >>> PAGE_SHIFT;
-    let table = this.current.root;
-    for (let level = 0; level < this.last; level++) {
-      const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
-      let e = this.mem[entry >>> 2]!;
-      if ((e & PTE_V) === 0) {
-        e = this.newTable(this.current, level + 1, vpn - (vpn % this.span[level]!), -1) | PTE_V | PTE_W | PTE_U;
-        this.mem[entry >>> 2] = e;
-      }
-      table = (e & PTE_FRAME_MASK) >>> 0;
-    }
-    const leaf = table + (((vpn >>> this.shape.shifts[this.last]!) & this.shape.masks[this.last]!) << 2);
+    const tree = this.current;
+    const leaf = leafEntry(this.mem, tree.root, this.shape, vpn, (level) => this.newTable(tree, level + 1, vpn - (vpn % this.span[level]!), -1));
     this.mem[leaf >>> 2] = this.vm.guest.machineAddress((va & PTE_FRAME_MASK) >>> 0) | PTE_V | PTE_W | PTE_U;
     this.cpu.tlb.invalidate(vpn);
     this.cpu.translationChanged();
