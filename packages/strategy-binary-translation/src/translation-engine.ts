@@ -240,7 +240,7 @@ export class TranslationEngine {
       return 1;
     }
     const m = this.monitor;
-    const gpa = m.memory.guestTranslate!(va, ACCESS_WRITE);
+    const gpa = m.memory.guestTranslate(va, ACCESS_WRITE);
     if (gpa < 0) {
       this.fail(m.fault.cause, m.fault.address, m.fault.access, m.fault.protection);
       return 1;
@@ -249,7 +249,7 @@ export class TranslationEngine {
     const ma = m.guest.machineAddress(gpa);
     this.write(ma, value, size);
     this.cpu.invalidateCode(ma, ma + size);
-    const traced = m.memory.guestPhysicalWritten?.(gpa, gpa + size) === true;
+    const traced = m.memory.guestPhysicalWritten(gpa, gpa + size);
     this.adaptiveStores++;
     this.state.rk = this.state.wk = this.state.sk = -1;
     if (traced) {

@@ -90,7 +90,7 @@ class MirrorTables implements MonitorMemory {
   private readonly isKsegIndex: Uint8Array;
   /** Machine address of the kernel half's leaf entry for each guest frame (to make page tables read-only there). */
   private readonly ksegLeaf: Int32Array;
-  private current!: Tree;
+  private current: Tree;
   /** The leaf entry a one-instruction pass-through (FAULT_TRACED) opened, and its old value. */
   private passLeaf = -1;
   private passOld = 0;
@@ -129,7 +129,9 @@ class MirrorTables implements MonitorMemory {
     this.isKsegIndex = new Uint8Array(this.shape.masks[0]! + 1);
     this.ksegLeaf = new Int32Array(vm.guest.frames);
     this.buildKernelHalf();
-    this.load(this.treeFor(0));
+    // Paging off until the guest loads a root.
+    this.current = this.treeFor(0);
+    this.load(this.current);
   }
 
   private allocate(): number {
