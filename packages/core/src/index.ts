@@ -32,6 +32,7 @@ export {
 export { MachineFrameAllocator, chunkFramesFor, frameLayoutFor, frameSeed, guestFrameAllocator, type FrameLayout } from "./monitor/frame-allocator.js";
 export { VirtualTlb, KSEG_VPN, MISS_REFLECTED, MISS_KSEG0, MISS_REFILLED } from "./monitor/virtual-tlb.js";
 export { GuestWalk } from "./monitor/guest-walk.js";
+export { invalidateRealTlb } from "./monitor/real-tlb.js";
 export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, setFault, type VmContext, type GuestFault } from "./monitor/vm-context.js";
 export { TraceLog, type TraceEvent, type TraceSink, type TraceActor, type TraceKind } from "./monitor/trace-events.js";
 export { symbolize } from "./symbols.js";

@@ -12,10 +12,10 @@
 // frame ever left unmapped, its first touch.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, GuestWalk, setFault, type ContainedAttempt, type FaultDisposition, type GuestModeMemory, type MemoryCounters,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, GuestWalk, invalidateRealTlb, setFault, type ContainedAttempt, type FaultDisposition, type GuestModeMemory, type MemoryCounters,
   type MemoryStrategy, type RealTables, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
-import { CAUSE, CR, KSEG_BASE, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PageTableBuilder, PTE_FRAME_MASK, PTE_W, WALK_BAD_TABLE, WALK_OK, type Levels, type VmControl } from "@vmlab/isa";
+import { CAUSE, CR, KSEG_BASE, MODE_USER, PAGE_SIZE, PageTableBuilder, PTE_FRAME_MASK, PTE_W, WALK_BAD_TABLE, WALK_OK, type Levels, type VmControl } from "@vmlab/isa";
 
 export const NESTED_INFO: StrategyInfo = {
   name: "nested",
@@ -145,10 +145,7 @@ class HostTables implements GuestModeMemory {
   pageTableBaseWritten(_value: number): void {}
   /** An invalidation that exited anyway acts on the real TLB, which caches the guest's own translations. */
   invalidated(va?: number): void {
-    const cpu = this.vm.machine.cpu;
-    if (va === undefined) cpu.tlb.flush();
-    else cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
-    cpu.translationChanged();
+    invalidateRealTlb(this.vm.machine.cpu, va);
   }
   beginTracedWrite(_va: number): void {}
   endTracedWrite(_va: number): void {}

@@ -19,7 +19,7 @@
 // TLBI/TLBFLUSH act on the real TLB, which caches the shadow's translations.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, GuestWalk, setFault, type ContainedAttempt, type FaultDisposition, type GuestModeMemory,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, GuestWalk, invalidateRealTlb, setFault, type ContainedAttempt, type FaultDisposition, type GuestModeMemory,
   type MemoryCounters, type MemoryStrategy, type MonitorMemory, type RealTables, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -319,15 +319,9 @@ class ShadowTables implements MonitorMemory, GuestModeMemory {
 
   invalidated(va?: number): void {
     // Traced writes keep every shadow coherent; the real TLB is all that can be stale.
-    const cpu = this.vm.machine.cpu;
-    if (va === undefined) {
-      cpu.tlb.flush();
-      this.tlbFlushes++;
-    } else {
-      cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
-      this.tlbInvalidations++;
-    }
-    cpu.translationChanged();
+    invalidateRealTlb(this.vm.machine.cpu, va);
+    if (va === undefined) this.tlbFlushes++;
+    else this.tlbInvalidations++;
   }
 
   private pendingTraced = -1;
@@ -415,17 +409,14 @@ class ShadowTables implements MonitorMemory, GuestModeMemory {
   beginTracedWrite(va: number): void {
     const leaf = this.pendingLeaf;
     this.mem[leaf >>> 2]! |= PTE_W;
-    const cpu = this.vm.machine.cpu;
-    cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
-    cpu.translationChanged();
+    invalidateRealTlb(this.vm.machine.cpu, va);
   }
 
   endTracedWrite(va: number): void {
     const leaf = this.pendingLeaf;
     if (this.tables.has((leaf & PTE_FRAME_MASK) >>> 0)) this.mem[leaf >>> 2]! &= ~PTE_W;
     const cpu = this.vm.machine.cpu;
-    cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
-    cpu.translationChanged();
+    invalidateRealTlb(cpu, va);
     const gpa = this.pendingTraced & ~3;
     this.pendingTraced = this.pendingLeaf = -1;
     this.tracedWrites++;

@@ -14,7 +14,7 @@ import {
   FAULT_HIDDEN, FAULT_REFLECT, Monitor, type GuestSession, type GuestModeMemory, type TraceActor, type TraceEvent, type VmPlacement,
 } from "@vmlab/core";
 import {
-  CAUSE, CAUSE_NAMES, CR, EXIT, EXIT_LABELS, EXIT_NAMES, FLAG_IF, MODE_KERNEL, MODE_USER, OP, PAGE_SHIFT, PORT, VmControl, type Cpu, type Machine,
+  CAUSE, CAUSE_NAMES, CR, EXIT, EXIT_LABELS, EXIT_NAMES, FLAG_IF, MODE_KERNEL, MODE_USER, OP, PORT, VmControl, type Cpu, type Machine,
 } from "@vmlab/isa";
 
 /** Trap causes that are faults: the faulting instruction does not retire, and the bare machine counts the trap against the budget. */
@@ -289,7 +289,7 @@ export class GuestModeMonitor {
   }
 
   private invalidate(): void {
-    const { cpu, vmcs } = this;
+    const vmcs = this.vmcs;
     this.noteExit(vmcs.exitAll ? "TLB invalidation (tlbflush)" : `TLB invalidation (tlbi ${hex(vmcs.exitAddress)})`, { inline: true });
     this.memory.invalidated(vmcs.exitAll ? undefined : vmcs.exitAddress);
     this.retire();

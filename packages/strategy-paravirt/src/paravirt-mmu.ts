@@ -24,7 +24,7 @@
 // one, refilling from the virtual TLB when the real one has lost an entry.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, GuestWalk, KSEG_VPN, MISS_KSEG0, MISS_REFLECTED, setFault, VirtualTlb, type FaultDisposition,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, GuestWalk, invalidateRealTlb, KSEG_VPN, MISS_KSEG0, MISS_REFLECTED, setFault, VirtualTlb, type FaultDisposition,
   type MemoryCounters, type MemoryStrategy, type MonitorMemory, type RealTables, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
@@ -320,14 +320,9 @@ class MirrorTables implements MonitorMemory {
 
   invalidated(va?: number): void {
     // The copies are kept in step by the batches; only the real TLB can be stale.
-    if (va === undefined) {
-      this.cpu.tlb.flush();
-      this.tlbFlushes++;
-    } else {
-      this.cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
-      this.tlbInvalidations++;
-    }
-    this.cpu.translationChanged();
+    invalidateRealTlb(this.cpu, va);
+    if (va === undefined) this.tlbFlushes++;
+    else this.tlbInvalidations++;
   }
 
   /** Guest-physical words changed (a validated update, DMA): the copies made from them follow. */
@@ -518,15 +513,13 @@ class MirrorTables implements MonitorMemory {
 
   beginTracedWrite(va: number): void {
     this.mem[this.passLeaf >>> 2] = this.passOld | PTE_U;
-    this.cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
-    this.cpu.translationChanged();
+    invalidateRealTlb(this.cpu, va);
   }
 
   endTracedWrite(va: number): void {
     if (this.passLeaf >= 0 && this.mem[this.passLeaf >>> 2] === (this.passOld | PTE_U)) this.mem[this.passLeaf >>> 2] = this.passOld;
     this.passLeaf = -1;
-    this.cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
-    this.cpu.translationChanged();
+    invalidateRealTlb(this.cpu, va);
   }
 
   realTables(guestRoot: number): RealTables | undefined {
