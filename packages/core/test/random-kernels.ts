@@ -18,7 +18,7 @@
 // non-leaf entry) before anything can use it: ISA.md leaves the translation
 // unpredictable until then.
 import fc from "fast-check";
-import { OP, PTE_LARGE, PTE_U, PTE_V, PTE_W, type Profile } from "@vmlab/isa";
+import { OP, PTE_LARGE, PTE_U, PTE_V, PTE_W, type Profile, hex } from "@vmlab/isa";
 
 // ---------------------------------------------------------------------------- layout
 // Guest-physical addresses (the kernel reaches them at KSEG + address).
@@ -297,7 +297,6 @@ class Tables {
   }
 }
 
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 // ---------------------------------------------------------------------------- rendering
 interface Ctx {

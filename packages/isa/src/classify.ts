@@ -16,6 +16,7 @@ import { Machine } from "./machine.js";
 import { PageTableBuilder } from "./mmu/page-table-builder.js";
 import { INSTRUCTIONS, type OpInfo } from "./opcodes.js";
 import type { Profile, ProfileName } from "./profiles.js";
+import { hex } from "./hex.js";
 
 export interface InstructionClass {
   readonly mnemonic: string;
@@ -97,7 +98,6 @@ const below = (rng: Rng, n: number): number => Math.floor(rng() * n);
 const word32 = (rng: Rng): number => (rng() * 4294967296) | 0;
 const dataPointer = (rng: Rng): number => kseg(DATA_PA + 64 + below(rng, (2 * PAGE_SIZE - 128) / 4) * 4) | 0;
 const codePointer = (rng: Rng): number => kseg(CODE_PA + below(rng, PAGE_SIZE / 4) * 4) | 0;
-const hex = (v: number): string => "0x" + (v >>> 0).toString(16);
 
 /** Everything a run starts from, apart from memory and the disk's contents. */
 interface Start {

@@ -3,8 +3,8 @@ import { CR_NAMES } from "./arch.js";
 import { encode, encodeJump, fieldA, fieldB, fieldC, jumpTarget, simm16, uimm16 } from "./encoding.js";
 import { symbolTable, type Image } from "./image.js";
 import { BY_OPCODE } from "./opcodes.js";
+import { hex } from "./hex.js";
 
-const hex = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, "0")}`;
 const reg = (r: number): string => `r${r}`;
 
 /**
@@ -48,7 +48,7 @@ function canonical(w: number): number | undefined {
 export function disassembleWord(word: number, pc: number, symbols?: Readonly<Record<string, number>>): string {
   const w = word >>> 0;
   const info = BY_OPCODE[w >>> 24];
-  if (!info || canonical(w) !== w) return `.word ${hex(w)}`;
+  if (!info || canonical(w) !== w) return `.word ${hex(w, 8)}`;
   const m = info.mnemonic.toLowerCase();
   const a = reg(fieldA(w));
   const b = reg(fieldB(w));
@@ -80,7 +80,7 @@ export function disassembleWord(word: number, pc: number, symbols?: Readonly<Rec
     case "j": {
       const target = jumpTarget(w, pc);
       const name = symbols ? symbolAt(symbols, target) : undefined;
-      return `${m} ${name ?? hex(target)}`;
+      return `${m} ${name ?? hex(target, 8)}`;
     }
   }
 }
@@ -119,9 +119,9 @@ export function disassembleImage(image: Image): string {
   const emitted = symbolTable([...labels].map(([address, name]) => [name, address] as const));
   const lines: string[] = [];
   const entryName = labels.get(image.entry >>> 0);
-  lines.push(`        .entry ${entryName ?? hex(image.entry)}`);
+  lines.push(`        .entry ${entryName ?? hex(image.entry, 8)}`);
   for (const seg of image.segments) {
-    lines.push("", `        .org ${hex(seg.address)}`);
+    lines.push("", `        .org ${hex(seg.address, 8)}`);
     const view = new DataView(seg.bytes.buffer, seg.bytes.byteOffset, seg.bytes.byteLength);
     const whole = seg.bytes.length - (seg.bytes.length % 4);
     const aligned = seg.address % 4 === 0;
@@ -131,7 +131,7 @@ export function disassembleImage(image: Image): string {
       if (name) lines.push(`${name}:`);
       const word = view.getUint32(off, true);
       // The address and the instruction word, in a comment so the text still assembles.
-      lines.push(`        ${disassembleWord(word, pc, emitted).padEnd(32)} ; ${hex(pc)}: ${word.toString(16).padStart(8, "0")}`);
+      lines.push(`        ${disassembleWord(word, pc, emitted).padEnd(32)} ; ${hex(pc, 8)}: ${word.toString(16).padStart(8, "0")}`);
     }
     const rest = aligned ? seg.bytes.subarray(whole) : seg.bytes;
     if (rest.length > 0) lines.push(`        .byte ${Array.from(rest, (b) => `0x${b.toString(16)}`).join(", ")}`);

@@ -25,3 +25,4 @@ export { Machine, ImageLoadError, type MachineOptions, type StopInfo, type Machi
 export { PageTableBuilder } from "./mmu/page-table-builder.js";
 export { classifyProfile, seededRandom, isSensitiveClass, type Classification, type ClassifyOptions, type InstructionClass, type TheoremVerdict } from "./classify.js";
 export { executeSystem, enterTrap, flagsAfterPop, flagsToPush, returnFromTrap, type SystemCpu } from "./cpu/system.js";
+export { hex } from "./hex.js";

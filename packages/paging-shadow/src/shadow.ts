@@ -24,7 +24,7 @@ import {
 } from "@vmlab/core";
 import {
   ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, leafEntry, walkShape, WALK_BAD_TABLE, WALK_OK,
-  WALK_PROTECTION, type VmControl, type WalkShape,
+  WALK_PROTECTION, type VmControl, type WalkShape, hex,
 } from "@vmlab/isa";
 
 export const SHADOW_INFO: StrategyInfo = {
@@ -42,7 +42,6 @@ export const SHADOW_INFO: StrategyInfo = {
  */
 const WRITE_FLOOD = 16;
 
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 interface ShadowTree {
   readonly key: number;

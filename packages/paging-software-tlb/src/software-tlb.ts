@@ -11,7 +11,7 @@ import {
   FAULT_HIDDEN, FAULT_REFLECT, MISS_KSEG0, MISS_REFLECTED, VirtualTlb, type FaultDisposition, type MemoryCounters, type MemoryStrategy, type MonitorMemory,
   type RealTables, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
-import { PAGE_SHIFT, PTE_FRAME_MASK, PTE_V, type Tlb } from "@vmlab/isa";
+import { PAGE_SHIFT, PTE_FRAME_MASK, PTE_V, type Tlb, hex } from "@vmlab/isa";
 
 export const SOFTWARE_TLB_INFO: StrategyInfo = {
   name: "software-tlb",
@@ -21,7 +21,6 @@ export const SOFTWARE_TLB_INFO: StrategyInfo = {
   requires: { softwareTlb: true },
 };
 
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 @injectable()
 export class SoftwareTlbMemory implements MemoryStrategy {

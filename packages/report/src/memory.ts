@@ -4,8 +4,10 @@
 // that connects VPN (or PFN) to MFN beside them.
 import type { MemoryPicture, PicturePage, PictureTlbEntry, TraceEvent } from "@vmlab/core";
 import { lastProcessEvent, traceStepStarts, type TraceStart } from "./trace.js";
+import { hex } from "@vmlab/isa";
 
-const hex = (n: number, digits = 5): string => `0x${(n >>> 0).toString(16).padStart(digits, "0")}`;
+/** Frame numbers as the picture draws them: five hex digits at least. */
+const frameHex = (n: number, digits = 5): string => hex(n, digits);
 
 /** Where a picture is taken: after trace step `step` (numbered from `start`, as `vmlab trace` numbers them), or by default after the last step of a user process. */
 export interface MemoryMoment {
@@ -52,7 +54,7 @@ function connectedCell(p: MemoryPicture, page: PicturePage): string {
   if (page.connected === null) return MISSING[p.connection];
   const from = p.connection === "nested" ? page.pfn : page.vpn;
   const agrees = page.connected === page.mfn ? "" : "   (not the pmap's MFN!)";
-  return `${hex(from)} -> ${hex(page.connected)}${agrees}`;
+  return `${frameHex(from)} -> ${frameHex(page.connected)}${agrees}`;
 }
 
 /** The picture as text: a heading, one row per page, a summary, and on software-TLB profiles the virtual TLB. */
@@ -61,7 +63,7 @@ export function memoryPictureText(p: MemoryPicture, heading: string): string {
   const proc = p.process;
   const others = p.processes.filter((x) => x !== proc).map((x) => `${x.pid} (${x.state})`);
   const table = p.guestTables === "software TLB" ? "its page table (kept by the kernel, refilled into the software TLB)" : "its page table";
-  out.push(`process ${proc.pid} (${proc.state}${proc.current ? ", current" : ""}): ${table} at guest-physical ${hex(proc.root, 8)}${others.length ? `; other live processes: ${others.join(", ")}` : ""}`);
+  out.push(`process ${proc.pid} (${proc.state}${proc.current ? ", current" : ""}): ${table} at guest-physical ${frameHex(proc.root, 8)}${others.length ? `; other live processes: ${others.join(", ")}` : ""}`);
   if (p.monitor) {
     const mfns = p.pages.map((x) => x.mfn).filter((m) => m >= 0);
     out.push(`guest memory: ${p.guestFrames} frames, scattered by the monitor's pmap over a machine of ${p.machineFrames} frames (memory strategy: ${p.memory})`);
@@ -83,7 +85,7 @@ export function memoryPictureText(p: MemoryPicture, heading: string): string {
   const [connHead, connSub] = CONNECTION_HEADS[p.connection];
   const heads = ["process", p.guestTables === "software TLB" ? "kernel's page table" : "guest page table", p.monitor ? "monitor's pmap" : "", connHead];
   const subs = ["VPN", "PFN", p.monitor ? "MFN" : "", connSub];
-  const rows = p.pages.map((page) => [hex(page.vpn), hex(page.pfn), p.monitor ? (page.mfn < 0 ? "(past the guest's memory)" : hex(page.mfn)) : "", connectedCell(p, page)]);
+  const rows = p.pages.map((page) => [frameHex(page.vpn), frameHex(page.pfn), p.monitor ? (page.mfn < 0 ? "(past the guest's memory)" : frameHex(page.mfn)) : "", connectedCell(p, page)]);
   const shown = p.monitor ? [0, 1, 2, 3] : [0, 1];
   out.push("", ...columns([heads, subs, ...rows].map((r) => shown.map((c) => r[c]!)), 2, 2));
   const filled = p.pages.filter((x) => x.connected !== undefined && x.connected !== null).length;
@@ -100,7 +102,7 @@ export function memoryPictureText(p: MemoryPicture, heading: string): string {
 
 function virtualTlbText(entries: readonly PictureTlbEntry[]): string[] {
   if (entries.length === 0) return ["virtual TLB (what the guest kernel installed): no user entries"];
-  const rows = entries.map((e) => [hex(e.vpn), hex(e.pfn) + (e.writable ? "" : " (read-only)"), e.mfn === null ? "not in the real TLB" : `${hex(e.vpn)} -> ${hex(e.mfn)}`]);
+  const rows = entries.map((e) => [frameHex(e.vpn), frameHex(e.pfn) + (e.writable ? "" : " (read-only)"), e.mfn === null ? "not in the real TLB" : `${frameHex(e.vpn)} -> ${frameHex(e.mfn)}`]);
   return [
     "virtual TLB: what the guest kernel installed with TLBW, and what the monitor put in the real TLB instead",
     ...columns([["virtual TLB", "", "real TLB"], ["VPN", "PFN", "VPN -> MFN"], ...rows], 2, 1),

@@ -5,6 +5,7 @@
 // as a note, unless every event is asked for.
 import { table } from "table";
 import type { TraceActor, TraceEvent } from "@vmlab/core";
+import { hex } from "@vmlab/isa";
 
 export const TRACE_STARTS = ["boot", "user", "syscall", "tlb-miss", "page-fault", "interrupt", "vm-exit"] as const;
 export type TraceStart = (typeof TRACE_STARTS)[number];
@@ -48,7 +49,6 @@ interface Building {
   events: TraceEvent[];
 }
 
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 /** "VM exit (exception PAGE_FAULT): ..." -> "exception PAGE_FAULT"; "I/O (out 0x10): ..." -> "I/O (out 0x10)". */
 function exitLabel(text: string): string {

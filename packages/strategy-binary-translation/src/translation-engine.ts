@@ -8,7 +8,7 @@ import {
   FAULT_HIDDEN, FAULT_REFLECT, type Monitor,
 } from "@vmlab/core";
 import {
-  ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_NAMES, KSEG_BASE, MODE_KERNEL, OP, PAGE_SHIFT, PORT, TRAP_CAUSE, uimm16, type Cpu,
+  ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_NAMES, KSEG_BASE, MODE_KERNEL, OP, PAGE_SHIFT, PORT, TRAP_CAUSE, uimm16, type Cpu, hex,
 } from "@vmlab/isa";
 import {
   EXIT_AFTER_CALLOUT, EXIT_CALLOUT, EXIT_CODE_WRITTEN, EXIT_DISPATCH, EXIT_FAULT, EXIT_TRAP, Translator, type BtStateLike, type RegionCode,
@@ -36,7 +36,6 @@ interface Region {
   readonly adaptive: Uint8Array;
 }
 
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 /** State shared with generated code; its slow paths call back into the engine. */
 class BtState implements BtStateLike {

@@ -7,7 +7,7 @@
 // block and leave the region as a callout for the monitor to carry out on the
 // virtual CPU without any trap. Guest pcs stay the guest's: a fault names the pc of
 // the instruction that faulted.
-import { BRANCH_TAKEN_MASK, BY_OPCODE, CAUSE, compareFlags, immediateOf, PAGE_SIZE, TRAP_CAUSE, type Profile } from "@vmlab/isa";
+import { BRANCH_TAKEN_MASK, BY_OPCODE, CAUSE, compareFlags, hex, immediateOf, PAGE_SIZE, TRAP_CAUSE, type Profile } from "@vmlab/isa";
 
 /** Why a region returned (BtState.exit). */
 export const EXIT_DISPATCH = 0; // continue at S.pc (outside the region, or not enough budget for the next block)
@@ -240,7 +240,6 @@ export class Translator {
     const out: string[] = [];
     const emit = (s: string) => out.push(s);
     const R = (n: number) => `r${n}`;
-    const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
     emit(`const m = S.m, u8 = S.u8, cp = S.cp, ad = S.ad;`);
     emit(`let ${Array.from({ length: 16 }, (_, k) => `r${k} = r[${k}]`).join(", ")};`);
     // Page translations cached for the region: loads (rk), stores (wk) and the stack (sk,

@@ -14,7 +14,7 @@ import {
   FAULT_HIDDEN, FAULT_REFLECT, Monitor, type GuestSession, type GuestModeMemory, type TraceActor, type TraceEvent, type VmPlacement,
 } from "@vmlab/core";
 import {
-  CAUSE, CAUSE_NAMES, CR, EXIT, EXIT_LABELS, EXIT_NAMES, FLAG_IF, MODE_KERNEL, MODE_USER, OP, PORT, VmControl, type Cpu, type Machine,
+  CAUSE, CAUSE_NAMES, CR, EXIT, EXIT_LABELS, EXIT_NAMES, FLAG_IF, MODE_KERNEL, MODE_USER, OP, PORT, VmControl, type Cpu, type Machine, hex,
 } from "@vmlab/isa";
 
 /** Trap causes that are faults: the faulting instruction does not retire, and the bare machine counts the trap against the budget. */
@@ -35,7 +35,6 @@ function allocateVpid(machine: Machine): number {
   vpidsInUse.set(machine, vpid);
   return vpid;
 }
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 export class GuestModeMonitor {
   readonly monitor: Monitor;

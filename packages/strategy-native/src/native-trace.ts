@@ -2,10 +2,9 @@
 // so that `vmlab trace` can show who ran when (the two-column table: process | OS).
 // Traps are intercepted only to be recorded, then taken exactly as the hardware takes
 // them; kernel mode is stepped one instruction at a time to see its return-from-trap.
-import { CAUSE, CAUSE_NAMES, MODE_KERNEL, MODE_USER, type Machine } from "@vmlab/isa";
+import { CAUSE, CAUSE_NAMES, MODE_KERNEL, MODE_USER, type Machine, hex } from "@vmlab/isa";
 import type { TraceActor, TraceSink } from "@vmlab/core";
 
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 const ACCESS_NAMES = ["read", "write", "fetch"];
 
 /** Runs `machine` to halt or budget, reporting events to `trace`. */

@@ -29,7 +29,7 @@ import {
 } from "@vmlab/core";
 import {
   ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, leafEntry, TABLE_ENTRY_FLAGS, walkShape, WALK_BAD_TABLE, WALK_OK,
-  WALK_PROTECTION, type Tlb, type WalkShape,
+  WALK_PROTECTION, type Tlb, type WalkShape, hex,
 } from "@vmlab/isa";
 
 export const PARAVIRT_MMU_INFO: StrategyInfo = {
@@ -40,7 +40,6 @@ export const PARAVIRT_MMU_INFO: StrategyInfo = {
   requires: { paravirtualGuest: true },
 };
 
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 @injectable()
 export class ParavirtMmu implements MemoryStrategy {

@@ -14,11 +14,10 @@
 import { containedAttempt, Monitor, type GuestSession, type VmPlacement } from "@vmlab/core";
 import {
   ACCESS_FETCH, BY_OPCODE, CAUSE, CR, crAfterWrite, DISK_BAD_ADDRESS, FLAG_IF, KSEG_BASE, MODE_KERNEL, MODE_RING1, MODE_USER,
-  PAGE_SIZE, PORT, PTE_FRAME_MASK, PTE_V, returnFromTrap,
+  PAGE_SIZE, PORT, PTE_FRAME_MASK, PTE_V, returnFromTrap, hex,
 } from "@vmlab/isa";
 import { HC, HYPERCALL_NAMES, MAX_BATCH, PT, REFUSED, SH, SHARED_BYTES } from "./abi.js";
 
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 export class ParavirtMonitor extends Monitor {
   /**

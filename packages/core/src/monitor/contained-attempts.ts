@@ -2,7 +2,7 @@
 // Every memory strategy words each kind of attempt here, so a guest making the same
 // attempt leaves the same line under shadow paging, nested paging, a software TLB or a
 // paravirtual MMU, whichever mechanism caught it.
-import { PAGE_SHIFT, PTE_FRAME_MASK } from "@vmlab/isa";
+import { PAGE_SHIFT, PTE_FRAME_MASK, hex } from "@vmlab/isa";
 
 export type ContainedAttempt =
   /** The guest kernel's untranslated kseg0 reached past the end of the VM's memory. */
@@ -25,7 +25,6 @@ export const AS_ON_BARE_METAL = "refused (ADDRESS_ERROR delivered to the guest, 
 /** What becomes of a transfer past the end: the status the disk gives on bare metal. */
 export const DISK_AS_ON_BARE_METAL = "refused (the disk reports a bad address, as on bare metal)";
 
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 const page = (va: number): string => hex((va & PTE_FRAME_MASK) >>> 0);
 const frame = (address: number): string => hex(address >>> PAGE_SHIFT);
 

@@ -9,7 +9,7 @@
 import {
   ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_NAMES, Console, CR,
   deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, DISK_OK, enterTrap, executeSystem, fieldA, flagsAfterPop, flagsToPush, FLAG_IF, KSEG_BASE, Machine, MODE_KERNEL, MODE_RING1, MODE_USER,
-  OP, PAGE_SIZE, PORT, SP, uimm16, unprivilegedSensitive, type Cpu, type Pmap,
+  OP, PAGE_SIZE, PORT, SP, uimm16, unprivilegedSensitive, type Cpu, type Pmap, hex,
 } from "@vmlab/isa";
 import type { AttachedMemory, Execution, GuestSession, MonitorMemory, SensitiveUntrapped } from "../strategy.js";
 import { addCounts, count, hardwareEvents, hostedDeviceEvents, virtualDeviceEvents, type EventCounts } from "../costs/events.js";
@@ -31,7 +31,6 @@ export const MONITOR_VECTOR = KSEG_BASE;
 
 
 const ACCESS_NAMES = ["read", "write", "fetch"];
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 /**
  * Where a VM lives on a machine it shares with others (see VmScheduler): its guest

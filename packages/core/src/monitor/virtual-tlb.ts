@@ -3,7 +3,7 @@
 // takes exactly the misses it takes on bare metal, while the real TLB holds VPN -> MFN.
 // While the virtual kernel runs, real entries for kseg0 pages are the monitor's own
 // mappings of the kernel's untranslated region.
-import { ACCESS_WRITE, CAUSE, KSEG_BASE, MODE_KERNEL, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_W, Tlb, type Cpu } from "@vmlab/isa";
+import { ACCESS_WRITE, CAUSE, KSEG_BASE, MODE_KERNEL, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_W, Tlb, type Cpu, hex } from "@vmlab/isa";
 import { setFault, type VmContext } from "./vm-context.js";
 import { containedAttempt, type ContainedAttempt } from "./contained-attempts.js";
 
@@ -14,7 +14,6 @@ export const MISS_REFLECTED = 0; // vm.fault set: the guest's own miss or fault
 export const MISS_KSEG0 = 1; // the deprivileged kernel's kseg0 page, mapped by the monitor
 export const MISS_REFILLED = 2; // the real TLB lost what the virtual TLB holds: refilled unseen
 
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 export class VirtualTlb {
   /** What the guest believes its TLB holds: VPN -> guest frame. */
