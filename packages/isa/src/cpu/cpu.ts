@@ -22,6 +22,7 @@ import { absentTable, privilegeTable, type Profile } from "../profiles.js";
 import { enterTrap, executeSystem, flagsAfterPop, flagsToPush, readControlRegister, type SystemCpu } from "./system.js";
 import { EPT_VIOLATION_CAUSE, EXIT, type VmControl } from "../vmx.js";
 import { giveBack, takeZeroed } from "../buffer-pool.js";
+import { CpuContext } from "./context.js";
 
 // The loop in `execute` writes these constants and the opcodes (opcodes.ts) as literals:
 // V8 loads imported constants from module cells, with a hole check, on every use, and
@@ -87,10 +88,11 @@ export class Cpu implements SystemCpu {
   /** Retired instructions since reset (the timer and COUNT read it). */
   retired = 0;
 
-  // Timer: the interrupt becomes pending when `retired` reaches the deadline.
-  timerPeriod = 0;
-  timerDeadline = Infinity;
-  timerPending = false;
+  // Timer: the interrupt becomes pending when `retired` reaches the deadline. Set only
+  // through the timer methods below, so every engine follows the one rule.
+  private period = 0;
+  private deadline = Infinity;
+  private pending = false;
 
   /**
    * The monitor interface: a trap whose cause is set here is not taken
@@ -250,10 +252,7 @@ export class Cpu implements SystemCpu {
    */
   retireEmulated(): void {
     this.retired++;
-    if (this.retired >= this.timerDeadline) {
-      this.timerPending = true;
-      this.timerDeadline = this.retired + this.timerPeriod;
-    }
+    this.tickTimer(this.retired);
   }
 
   /** Records a sensitive instruction executed in user mode without a trap (slow path only). */
@@ -270,10 +269,118 @@ export class Cpu implements SystemCpu {
     }
   }
 
-  /** Sets the timer period as `OUT rA, 0x20` does (counting starts after now). */
-  setTimer(period: number): void {
-    this.timerPeriod = period >>> 0;
-    this.timerDeadline = this.timerPeriod === 0 ? Infinity : this.retired + this.timerPeriod;
+  // --- The saved context ----------------------------------------------------------
+
+  /** Copies the state a machine switch saves (see context.ts) into `into`. */
+  saveContext(into: CpuContext = new CpuContext()): CpuContext {
+    into.regs.set(this.regs);
+    into.pc = this.pc;
+    into.flags = this.flags;
+    into.mode = this.mode;
+    into.crs.set(this.crs);
+    into.halted = this.halted;
+    into.retired = this.retired;
+    into.timerPeriod = this.period;
+    into.timerDeadline = this.deadline;
+    into.timerPending = this.pending;
+    into.intercept.set(this.intercept);
+    into.trapsByCause.set(this.trapsByCause);
+    into.sensitiveInUserMode.set(this.sensitiveInUserMode);
+    into.sensitiveAtRing1.set(this.sensitiveAtRing1);
+    into.firstSensitivePc.set(this.firstSensitivePc);
+    into.firstSensitiveAt.set(this.firstSensitiveAt);
+    if (into.counters) Object.assign(into.counters, this.counters);
+    else into.counters = { ...this.counters };
+    into.deviceAccesses.set(this.detail.deviceAccesses);
+    into.crWritesByRegister.set(this.detail.crWritesByRegister);
+    into.workMark = this.workMark;
+    into.guestMode = this.guestMode;
+    into.vmcs = this.vmcs;
+    into.codeWritten = this.codeWritten;
+    into.tlbTag = this.tlb.tag;
+    return into;
+  }
+
+  /** Loads a saved context; the TLB's entries stay (the caller decides what a switch flushes), the translation caches go. */
+  restoreContext(from: CpuContext): void {
+    this.regs.set(from.regs);
+    this.pc = from.pc;
+    this.flags = from.flags;
+    this.mode = from.mode;
+    this.crs.set(from.crs);
+    this.halted = from.halted;
+    this.retired = from.retired;
+    this.period = from.timerPeriod;
+    this.deadline = from.timerDeadline;
+    this.pending = from.timerPending;
+    this.intercept.set(from.intercept);
+    this.trapsByCause.set(from.trapsByCause);
+    this.sensitiveInUserMode.set(from.sensitiveInUserMode);
+    this.sensitiveAtRing1.set(from.sensitiveAtRing1);
+    this.firstSensitivePc.set(from.firstSensitivePc);
+    this.firstSensitiveAt.set(from.firstSensitiveAt);
+    if (from.counters) Object.assign(this.counters, from.counters);
+    this.detail.deviceAccesses.set(from.deviceAccesses);
+    this.detail.crWritesByRegister.set(from.crWritesByRegister);
+    this.workMark = from.workMark;
+    this.guestMode = from.guestMode;
+    this.vmcs = from.vmcs;
+    this.codeWritten = from.codeWritten;
+    this.tlb.setTag(from.tlbTag);
+    this.translationChanged();
+  }
+
+  // --- The timer ----------------------------------------------------------------
+
+  /** Retired instructions between interrupts (0: stopped). */
+  get timerPeriod(): number {
+    return this.period;
+  }
+
+  /** The retired count at which the interrupt next becomes pending (Infinity: stopped). */
+  get timerDeadline(): number {
+    return this.deadline;
+  }
+
+  /** An interrupt is pending (taken when IF allows). */
+  get timerPending(): boolean {
+    return this.pending;
+  }
+
+  /**
+   * Programs the timer as a write of its port does: counting starts at retired count
+   * `start` (after the instruction that wrote it: `retired + 1` for an OUT that has not
+   * retired yet), and a pending interrupt is dropped.
+   */
+  setTimer(period: number, start = this.retired): void {
+    this.period = period >>> 0;
+    this.deadline = this.period === 0 ? Infinity : start + this.period;
+    this.pending = false;
+  }
+
+  /** What a read of PORT.TIMER_COUNT returns: instructions left to the deadline. */
+  timerCount(): number {
+    return this.period === 0 ? 0 : (this.deadline - this.retired) | 0;
+  }
+
+  /** The retired count reached `retired`: at the deadline the interrupt becomes pending and the next period starts. */
+  tickTimer(retired: number): boolean {
+    if (retired < this.deadline) return false;
+    this.pending = true;
+    this.deadline = retired + this.period;
+    return true;
+  }
+
+  /** An interrupt taken elsewhere (a monitor's single step stopped on it) is pending again. */
+  raiseTimer(): void {
+    this.pending = true;
+  }
+
+  /** Takes the pending interrupt, if any: true when there was one. */
+  acknowledgeTimer(): boolean {
+    if (!this.pending) return false;
+    this.pending = false;
+    return true;
   }
 
   /**
@@ -726,9 +833,9 @@ export class Cpu implements SystemCpu {
     this.detail.deviceAccesses[deviceOfPort(port)]++;
     switch (port) {
       case PORT.TIMER_PERIOD:
-        return this.timerPeriod | 0;
+        return this.period | 0;
       case PORT.TIMER_COUNT:
-        return this.timerPeriod === 0 ? 0 : (this.timerDeadline - this.retired) | 0;
+        return this.timerCount();
       case PORT.DISK_STATUS:
         return this.disk.status;
       default:
@@ -750,9 +857,7 @@ export class Cpu implements SystemCpu {
         this.console.write(value);
         return;
       case PORT.TIMER_PERIOD:
-        this.timerPeriod = value >>> 0;
-        this.timerDeadline = this.timerPeriod === 0 ? Infinity : retiredAfter + this.timerPeriod;
-        this.timerPending = false;
+        this.setTimer(value, retiredAfter);
         return;
       case PORT.DISK_SECTOR:
         this.disk.sector = value >>> 0;
@@ -876,12 +981,9 @@ export class Cpu implements SystemCpu {
       left = 0;
       // An instruction that left the inner loop early (RTE, STI, POPF, OUT to the timer)
       // may have retired at the deadline: the interrupt becomes pending before any is taken.
-      if (retired >= this.timerDeadline) {
-        this.timerPending = true;
-        this.timerDeadline = retired + this.timerPeriod;
-      }
-      if (this.timerPending && (flags & 0x200 /* FLAG_IF */) !== 0) {
-        this.timerPending = false;
+      if (retired >= this.deadline) this.tickTimer(retired);
+      if (this.pending && (flags & 0x200 /* FLAG_IF */) !== 0) {
+        this.pending = false;
         this.flags = flags;
         this.retired = retired;
         if (this.trap(CAUSE.TIMER, pc >>> 0, 0, 0, false)) {
@@ -893,7 +995,7 @@ export class Cpu implements SystemCpu {
       }
       if (retired >= budgetEnd) break;
       // Run to the timer deadline or the budget, whichever is first (may be <= 0).
-      left = (Math.min(this.timerDeadline, budgetEnd, retired + 0x40000000) - retired) | 0;
+      left = (Math.min(this.deadline, budgetEnd, retired + 0x40000000) - retired) | 0;
       end = retired + left;
 
       inner: while (left > 0) {
@@ -1462,10 +1564,7 @@ export class Cpu implements SystemCpu {
       retired = end - left;
       end = retired;
       left = 0;
-      if (retired >= this.timerDeadline) {
-        this.timerPending = true;
-        this.timerDeadline = retired + this.timerPeriod;
-      }
+      if (retired >= this.deadline) this.tickTimer(retired);
     }
     if (stop !== "intercept") this.pc = pc >>> 0;
     this.flags = stop === "intercept" ? this.flags : flags;
