@@ -7,7 +7,8 @@ export type {
 } from "./strategy.js";
 export type { FaultDisposition } from "./monitor/vm-context.js";
 export {
-  resolveConfiguration, enumerateConfigurations, unmetRequirement, unmetFeature, unhostable, isStrict, ConfigurationError, HOSTS, DEFAULT_HOST,
+  resolveConfiguration, enumerateConfigurations, unmetRequirement, unmetFeature, unhostable, isStrict, ConfigurationError, HOSTS, DEFAULT_HOST, REFERENCE, isReference,
+  type ConfigurationErrorKind,
   type Host, type Configuration, type ConfigurationSpec,
 } from "./configuration.js";
 export { digestOf, firstDivergence, fnv1a, fnv1aFrames, type GuestDigest, type Divergence, type PredictedDivergence } from "./equivalence.js";

@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { Scenario } from "@vmlab/guest";
 import { configurationSummary, cyclesOf, judgeEquivalence } from "./run.js";
-import type { Configuration } from "./configuration.js";
+import { isReference, REFERENCE, type Configuration } from "./configuration.js";
 import type { GuestDigest } from "./equivalence.js";
 import type { RunResult } from "./run-result.js";
 import type { ResultCache } from "./matrix-cache.js";
@@ -85,7 +85,7 @@ function repriced(r: RunResult, config: Configuration): RunResult {
 /** Runs every cell; results come back in the order of `cells`. */
 export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOptions): Promise<RunResult[]> {
   const results: RunResult[] = new Array(cells.length);
-  const isNative = (c: MatrixCell) => c.configuration.cpu === "native";
+  const isNative = (c: MatrixCell) => isReference(c.configuration);
   // Native references for every scenario/profile/machine in the matrix, run first.
   const natives = cells.map((c, i) => ({ c, i })).filter(({ c }) => isNative(c));
   const others = cells.map((c, i) => ({ c, i })).filter(({ c }) => !isNative(c));
@@ -96,8 +96,8 @@ export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOpt
     if (!haveRef.has(key)) {
       haveRef.add(key);
       // Labelled as the matrix's own native cell would be: the results cache holds one for both.
-      const label = `${c.configuration.label.split("/")[0]}/native/direct`;
-      extraRefs.push({ scenario: c.scenario, configuration: { ...c.configuration, cpu: "native", memory: "direct", host: "bare-metal", label } });
+      const label = `${c.configuration.label.split("/")[0]}/${REFERENCE.cpu}/${REFERENCE.memory}`;
+      extraRefs.push({ scenario: c.scenario, configuration: { ...c.configuration, ...REFERENCE, label } });
     }
   }
   const total = cells.length;
