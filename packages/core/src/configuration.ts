@@ -22,6 +22,11 @@ export interface ConfigurationSpec {
   readonly host?: string;
 }
 
+/**
+ * A resolved configuration: resolveConfiguration checks a ConfigurationSpec once and
+ * gives this. Plain data (the profile's sets included), so a structured clone of it is
+ * the same configuration: a matrix worker takes it as it is, without resolving again.
+ */
 export interface Configuration {
   readonly profile: Profile;
   readonly cpu: string;

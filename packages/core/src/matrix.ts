@@ -16,11 +16,11 @@ export interface MatrixCell {
   readonly configuration: Configuration;
 }
 
-/** What a worker needs to rebuild a cell (everything plain data). */
+/** What a worker needs to run a cell: the resolved configuration as it is (plain data, see Configuration), and where the scenario and strategies load from. */
 export interface CellTask {
   readonly id: number;
   readonly scenarioDir: string;
-  readonly spec: { profile: string; levels?: number; cpu: string; memory: string; machine: string; machineProfile: unknown; host: string };
+  readonly configuration: Configuration;
   readonly strategyPackages: readonly string[];
   readonly budget?: number;
 }
@@ -40,19 +40,10 @@ export interface MatrixOptions {
 }
 
 function taskOf(id: number, cell: MatrixCell, options: MatrixOptions): CellTask {
-  const c = cell.configuration;
   return {
     id,
     scenarioDir: cell.scenario.dir,
-    spec: {
-      profile: c.profile.name,
-      ...(c.profile.mmu.kind === "walker" ? { levels: c.profile.mmu.levels } : {}),
-      cpu: c.cpu,
-      memory: c.memory,
-      machine: c.machine.name,
-      machineProfile: c.machine,
-      host: c.host,
-    },
+    configuration: cell.configuration,
     strategyPackages: options.strategyPackages,
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
   };
