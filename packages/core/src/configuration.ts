@@ -143,10 +143,17 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
     const why = unhostable(cpu);
     if (why) throw new ConfigurationError(`impossible configuration: CPU strategy '${cpu.name}' cannot be hosted: ${why}`, "impossible");
   }
-  const levels = profile.mmu.kind === "walker" && spec.levels !== undefined ? `(${profile.mmu.levels})` : "";
-  // Bare metal keeps the labels every report had before hosts existed.
+  return { profile, cpu: cpu.name, memory: memory.name, machine, host: host as Host, label: configurationLabel(profile, cpu.name, memory.name, host as Host, spec.levels !== undefined) };
+}
+
+/**
+ * The short label: the walker depth when asked for (a matrix's cells always say it),
+ * "@hosted" when hosted (bare metal keeps the labels every report had before hosts existed).
+ */
+export function configurationLabel(profile: Profile, cpu: string, memory: string, host: Host, withLevels: boolean): string {
+  const levels = profile.mmu.kind === "walker" && withLevels ? `(${profile.mmu.levels})` : "";
   const at = host === "hosted" ? "@hosted" : "";
-  return { profile, cpu: cpu.name, memory: memory.name, machine, host: host as Host, label: `${profile.name}${levels}/${cpu.name}/${memory.name}${at}` };
+  return `${profile.name}${levels}/${cpu}/${memory}${at}`;
 }
 
 /** Every possible configuration for the given names (impossible ones left out, with why). */

@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { Scenario } from "@vmlab/guest";
 import { configurationSummary, cyclesOf, judgeEquivalence } from "./run.js";
-import { isReference, REFERENCE, type Configuration } from "./configuration.js";
+import { configurationLabel, isReference, REFERENCE, type Configuration } from "./configuration.js";
 import type { GuestDigest } from "./equivalence.js";
 import type { RunResult } from "./run-result.js";
 import type { ResultCache } from "./matrix-cache.js";
@@ -40,10 +40,12 @@ export interface MatrixOptions {
 }
 
 function taskOf(id: number, cell: MatrixCell, options: MatrixOptions): CellTask {
+  const c = cell.configuration;
   return {
     id,
     scenarioDir: cell.scenario.dir,
-    configuration: cell.configuration,
+    // A matrix's results name every cell's walker depth, asked for or not.
+    configuration: { ...c, label: configurationLabel(c.profile, c.cpu, c.memory, c.host, true) },
     strategyPackages: options.strategyPackages,
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
   };
