@@ -5,7 +5,9 @@ import { RegionMarks } from "./region.js";
 
 export function newGuestMachine(session: GuestSession): Machine {
   const machine = new Machine({ profile: session.profile, ...(session.diskContents ? { diskContents: session.diskContents } : {}) });
-  session.memory.attach(machine);
+  const memory = session.memory;
+  if (!memory.attachBareMetal) throw new Error(`memory strategy '${memory.info.name}' serves a monitor; bare metal uses 'direct'`);
+  memory.attachBareMetal(machine);
   machine.load(session.image);
   return machine;
 }

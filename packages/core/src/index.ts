@@ -2,7 +2,7 @@ export { TOKENS } from "./tokens.js";
 export * from "./machine-profiles.js";
 export { Ledger, CATEGORIES, type Category, type LedgerLine } from "./ledger.js";
 export type {
-  Requirements, StrategyInfo, EquivalenceBasis, GuestSession, Execution, MultiExecution, CpuStrategy, MemoryStrategy, MemoryCounters,
+  Requirements, StrategyInfo, EquivalenceBasis, GuestSession, Execution, MultiExecution, CpuStrategy, MemoryStrategy, AttachedMemory, MonitorMemory, GuestModeMemory, MmuEvents, MemoryCounters,
   SensitiveUntrapped, RealTables,
 } from "./strategy.js";
 export type { FaultDisposition } from "./monitor/vm-context.js";
@@ -31,7 +31,9 @@ export {
   memoryPicture, MemoryPictureError, type MemoryPicture, type MemoryPictureInput, type PicturePage, type PictureTlbEntry, type PictureConnection,
 } from "./memory-picture.js";
 export { MachineFrameAllocator, chunkFramesFor, frameLayoutFor, frameSeed, guestFrameAllocator, type FrameLayout } from "./monitor/frame-allocator.js";
-export { VirtualTlb, KSEG_VPN } from "./monitor/virtual-tlb.js";
+export { VirtualTlb, KSEG_VPN, MISS_REFLECTED, MISS_KSEG0, MISS_REFILLED } from "./monitor/virtual-tlb.js";
+export { GuestWalk } from "./monitor/guest-walk.js";
+export { invalidateRealTlb } from "./monitor/real-tlb.js";
 export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, setFault, type VmContext, type GuestFault } from "./monitor/vm-context.js";
 export { TraceLog, type TraceEvent, type TraceSink, type TraceActor, type TraceKind } from "./monitor/trace-events.js";
 export { symbolize } from "./symbols.js";

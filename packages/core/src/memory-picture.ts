@@ -103,6 +103,7 @@ export function memoryPicture(input: MemoryPictureInput): MemoryPicture {
   if (!machine) throw new MemoryPictureError("this CPU strategy does not report its machine: no picture of its memory");
   const pmap = execution.pmap;
   const strategy = execution.memoryStrategy;
+  const attached = execution.memoryAttached;
   const guest = guestReader(machine, pmap);
   const processes = readProcessTable(input.image.symbols, (gpa) => (gpa + 4 <= guest.bytes ? guest.read32(gpa) : 0));
   if (!processes) throw new MemoryPictureError("this guest's kernel has no process table vmlab can read (a scenario's own kernel)");
@@ -123,7 +124,7 @@ export function memoryPicture(input: MemoryPictureInput): MemoryPicture {
 
   const monitor = pmap !== undefined;
   const mfnOf = (pfn: number): number => (!pmap ? pfn : pfn < pmap.length ? pmap[pfn]! : -1);
-  const real = monitor && !softwareTlb ? strategy?.realTables?.(process.root) : undefined;
+  const real = monitor && !softwareTlb ? attached?.realTables(process.root) : undefined;
   const connection: PictureConnection = !monitor
     ? "none"
     : softwareTlb
@@ -138,7 +139,7 @@ export function memoryPicture(input: MemoryPictureInput): MemoryPicture {
     const page = { vpn, pfn, writable, mfn: mfnOf(pfn) };
     return monitor ? { ...page, connected: connect(vpn, pfn) } : page;
   });
-  const vtlb = connection === "software-tlb" ? strategy?.virtualTlb?.() : undefined;
+  const vtlb = connection === "software-tlb" ? attached?.virtualTlb() : undefined;
   return {
     at: execution.guestInstructions,
     monitor,

@@ -129,6 +129,8 @@ export interface Execution {
   readonly pmap?: Pmap;
   /** Under a monitor: the memory strategy that served it, for pictures of memory; not serialized. */
   readonly memoryStrategy?: MemoryStrategy;
+  /** Under a monitor: what that strategy attached to the VM (its tables, its virtual TLB); not serialized. */
+  readonly memoryAttached?: AttachedMemory;
 }
 
 export interface CpuStrategy {
@@ -168,73 +170,91 @@ export interface MemoryCounters {
   readonly counts: EventCounts;
 }
 
+/**
+ * A memory strategy: a factory of what serves one VM. Each attachment it offers is a
+ * capability (a strategy that has none for a kind of monitor leaves it out, and the
+ * monitor refuses it by name); what an attachment returns has every method.
+ */
 export interface MemoryStrategy {
   readonly info: StrategyInfo;
-  /** Bare metal: prepares the machine's own MMU before the guest runs. */
-  attach(machine: Machine): void;
-
-  // Under a monitor (the guest kernel deprivileged): the strategy owns the real MMU.
-  /** Takes charge of the real MMU for this VM, before the guest's first instruction. */
-  attachMonitor?(vm: VmContext): void;
   /**
    * Ring compression: on a profile with ring 1 the monitor runs the guest kernel there,
    * which page protection treats as supervisor, so one set of tables (carrying the
    * guest's U bit) serves guest kernel and processes alike and a mode change reaches
    * nothing real. Strategies that can serve it so say true.
    */
-  readonly ringCompression?: boolean;
-  /** The virtual mode changed (the real mode follows: user, or ring 1 / user under ring compression). */
-  modeChanged?(mode: number): void;
-  /** The guest wrote its page-table base (virtual PTBR). */
-  pageTableBaseWritten?(value: number): void;
-  /** The guest installed a software-TLB entry (virtual page -> guest frame). */
-  tlbWritten?(virtualAddress: number, entryLo: number): void;
-  /** The guest invalidated one translation, or all (address undefined). */
-  invalidated?(virtualAddress?: number): void;
+  readonly ringCompression: boolean;
+  /** Bare metal: prepares the machine's own MMU before the guest runs. */
+  attachBareMetal?(machine: Machine): void;
+  /** Under a monitor (the guest kernel deprivileged): takes charge of the real MMU for `vm`, before the guest's first instruction. */
+  attachMonitor?(vm: VmContext): MonitorMemory;
   /**
-   * Guest-physical bytes [start, end) were written behind the MMU's back (DMA, the
-   * monitor). Returns true when they were part of a traced guest page table.
+   * Under a hardware-assist monitor: sets the exit controls and nested-paging fields it
+   * needs in `vmcs` (see ISA.md, "Hardware assist") and takes charge of the MMU for `vm`.
    */
-  guestPhysicalWritten?(start: number, end: number): boolean;
-  /**
-   * A paravirtual guest declared that the page-table tree rooted at guest-physical
-   * `root` is no longer in use (its frames may be reused for anything).
-   */
-  pageTableReleased?(root: number): void;
-  /** A real page fault or TLB miss while the guest ran: hidden, reflected (vm.fault), or traced. */
-  realFault?(virtualAddress: number, access: number, cause: number, protection: boolean): FaultDisposition;
+  attachGuestMode?(vm: VmContext, vmcs: VmControl): GuestModeMemory;
+}
+
+/** What every attachment answers: its counters and, for a picture of memory, what it keeps. */
+export interface AttachedMemory {
+  /** Its counters so far; no side effects (read at the end and at the guest's work markers). */
+  finish(): MemoryCounters;
   /**
    * Guest-virtual to guest-physical as the guest's own MMU state has it, for the
    * monitor's own accesses (emulation, fetching a trapped instruction): -1 with
    * vm.fault set when the guest's MMU would fault. Touches nothing real.
    */
-  guestTranslate?(virtualAddress: number, access: number): number;
+  guestTranslate(virtualAddress: number, access: number): number;
+  /**
+   * Guest-physical bytes [start, end) were written behind the MMU's back (DMA, the
+   * monitor). Returns true when they were part of a traced guest page table.
+   */
+  guestPhysicalWritten(start: number, end: number): boolean;
   // For a picture of the guest's memory (memoryPicture): reads only, after or between steps.
   /**
-   * The real tables this strategy keeps for the guest's tables at guest-physical
-   * `guestRoot`, as the guest's processes run on them: shadow or mirror tables (VPN ->
-   * MFN), or nested paging's host tables (PFN -> MFN, whatever the root); undefined
-   * when none are built.
+   * The real tables kept for the guest's tables at guest-physical `guestRoot`, as the
+   * guest's processes run on them: shadow or mirror tables (VPN -> MFN), or nested
+   * paging's host tables (PFN -> MFN, whatever the root); undefined when none are built.
    */
-  realTables?(guestRoot: number): RealTables | undefined;
+  realTables(guestRoot: number): RealTables | undefined;
   /** Software TLB: what the guest believes its TLB holds (VPN -> guest frame), the monitor's virtual TLB. */
-  virtualTlb?(): Tlb | undefined;
-  /** Around a traced write that the monitor lets the CPU carry out. */
-  beginTracedWrite?(virtualAddress: number): void;
-  endTracedWrite?(virtualAddress: number): void;
-  // Under a hardware-assist monitor: the guest runs in the CPU's guest mode at its own
-  // privilege, so its mode changes (and whatever the exit controls leave alone) never
-  // reach the monitor.
+  virtualTlb(): Tlb | undefined;
+}
+
+/** The guest's MMU events that reach a monitor, whether it deprivileges the kernel or runs it in guest mode. */
+export interface MmuEvents {
+  /** The guest wrote its page-table base (virtual PTBR). */
+  pageTableBaseWritten(value: number): void;
+  /** The guest invalidated one translation, or all (address undefined). */
+  invalidated(virtualAddress?: number): void;
+  /** A real page fault or TLB miss while the guest ran: hidden, reflected (vm.fault), or traced. */
+  realFault(virtualAddress: number, access: number, cause: number, protection: boolean): FaultDisposition;
+  /** Around a traced write (FAULT_TRACED) that the monitor lets the CPU carry out. */
+  beginTracedWrite(virtualAddress: number): void;
+  endTracedWrite(virtualAddress: number): void;
+}
+
+/** A memory strategy serving a deprivileged guest kernel: it owns the real MMU. */
+export interface MonitorMemory extends AttachedMemory, MmuEvents {
+  /** The virtual mode changed (the real mode follows: user, or ring 1 / user under ring compression). */
+  modeChanged(mode: number): void;
+  /** The guest installed a software-TLB entry (virtual page -> guest frame). */
+  tlbWritten(virtualAddress: number, entryLo: number): void;
   /**
-   * Called before attachMonitor: the strategy sets the exit controls and the
-   * nested-paging fields it needs in the control structure (see ISA.md, "Hardware assist").
+   * A paravirtual guest declared that the page-table tree rooted at guest-physical
+   * `root` is no longer in use (its frames may be reused for anything).
    */
-  configureGuestMode?(vmcs: VmControl): void;
+  pageTableReleased(root: number): void;
+}
+
+/**
+ * A memory strategy serving a guest in the CPU's guest mode, at its own privilege: its
+ * mode changes (and whatever the exit controls leave alone) never reach the monitor.
+ */
+export interface GuestModeMemory extends AttachedMemory, MmuEvents {
   /**
    * Nested paging: the host tables did not allow guest-physical `guestPhysical` (an EPT
    * violation at guest-virtual `virtualAddress`): hidden (mapped now) or reflected (vm.fault).
    */
-  hostFault?(guestPhysical: number, virtualAddress: number, access: number): FaultDisposition;
-  /** Its counters so far; no side effects (read at the end and at the guest's work markers). */
-  finish?(): MemoryCounters;
+  hostFault(guestPhysical: number, virtualAddress: number, access: number): FaultDisposition;
 }

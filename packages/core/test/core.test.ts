@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import {
   enumerateConfigurations, catalogOf, ConfigurationError, firstDivergence, getMachineProfile, importStrategyModules, Ledger, MachineProfileError,
-  readConfigFile, resolveConfiguration, runConfiguration, MACHINE_PROFILES,
+  readConfigFile, resolveConfiguration, runConfiguration, MACHINE_PROFILES, runContainer, strategiesFor, guestImage, digestOf, TOKENS,
+  type MemoryStrategy,
 } from "../src/index.js";
 import { builtinModules, CORE_DIR } from "./helpers.js";
 
@@ -75,6 +76,25 @@ describe("configurations", async () => {
     const config = resolveConfiguration({ profile: "mips-like", cpu: "tlb-only", machine: "p4-2006" }, cat);
     const r = runConfiguration(config, findScenario("syscall"), all);
     expect(r.output).toBe("syscall: 1000 done\n");
+  });
+
+  it("a memory strategy package of its own serves a monitor through the contract: trap-and-emulate on it is equivalent to native", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmlab-cfg-"));
+    const cfg = join(dir, "vmlab.config.json");
+    writeFileSync(cfg, JSON.stringify({ strategies: [join(CORE_DIR, "test/fixtures/tlb-memory-strategy")] }));
+    const all = [...modules, ...(await importStrategyModules(readConfigFile(cfg)))];
+    const cat = catalogOf(all);
+    const s = findScenario("forkwait");
+    const native = runConfiguration(resolveConfiguration({ profile: "mips-like", cpu: "native", machine: "p4-2006" }, cat), s, all);
+    // trap-and-emulate names the memory strategies it was built with; this one is handed to it directly.
+    const config = resolveConfiguration({ profile: "mips-like", cpu: "trap-emulate", memory: "software-tlb", machine: "p4-2006" }, cat);
+    const container = runContainer(config, all);
+    const memory = container.get<MemoryStrategy>(TOKENS.MemoryStrategy, { name: "tlb-memory" });
+    const e = strategiesFor(container, config).cpu.execute({
+      scenario: s, profile: config.profile, image: guestImage(s, config.profile), budget: s.budget, machineProfile: config.machine, memory,
+    });
+    expect(e.output).toBe(native.output);
+    expect(firstDivergence(native.digest!, digestOf(e))).toBeUndefined();
   });
 
   it("a malformed config file is named with its field", () => {

@@ -12,6 +12,7 @@ export { PhysicalMemory, DEFAULT_MEMORY_BYTES } from "./memory.js";
 export { pmapAddress, pmapBytes, pmapRead, pmapWrite, forEachMachineRange, type Pmap } from "./pmap.js";
 export { Tlb, TLB_KERNEL_ONLY, TLB_HOST_READONLY } from "./mmu/tlb.js";
 export { PageWalkCache, NestedTlb, PAGE_WALK_CACHE_ENTRIES_PER_LEVEL, NESTED_TLB_ENTRIES } from "./mmu/walk-caches.js";
+export { leafEntry, TABLE_ENTRY_FLAGS } from "./mmu/leaf-entry.js";
 export { walk, walkCached, walkShape, largeLeaf, WALK_OK, WALK_NOT_PRESENT, WALK_PROTECTION, WALK_BAD_TABLE, type WalkResult, type WalkShape, type Levels } from "./mmu/walker.js";
 export {
   nestedWalk, walkNested, hostTranslate, newNestedWalkState, NESTED_OK, NESTED_GUEST_NOT_PRESENT, NESTED_GUEST_PROTECTION, NESTED_HOST_FAULT,

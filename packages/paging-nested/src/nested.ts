@@ -12,15 +12,10 @@
 // frame ever left unmapped, its first touch.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, type ContainedAttempt, type FaultDisposition, type MemoryCounters, type RealTables, type MemoryStrategy,
-  type StrategyInfo, type VmContext,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, GuestWalk, invalidateRealTlb, setFault, type ContainedAttempt, type FaultDisposition, type GuestModeMemory, type MemoryCounters,
+  type MemoryStrategy, type RealTables, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
-import {
-  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PageTableBuilder, PTE_FRAME_MASK, PTE_W, walk, walkShape, WALK_BAD_TABLE,
-  WALK_OK, WALK_PROTECTION, type Levels, type Machine, type VmControl, type WalkResult, type WalkShape,
-} from "@vmlab/isa";
-
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+import { CAUSE, CR, KSEG_BASE, MODE_USER, PAGE_SIZE, PageTableBuilder, PTE_FRAME_MASK, PTE_W, WALK_BAD_TABLE, WALK_OK, type Levels, type VmControl } from "@vmlab/isa";
 
 export const NESTED_INFO: StrategyInfo = {
   name: "nested",
@@ -41,12 +36,18 @@ function wholeChunk(guest: VmContext["guest"], gpa: number, span: number): boole
 @injectable()
 export class NestedMemory implements MemoryStrategy {
   readonly info = NESTED_INFO;
-  private vm!: VmContext;
-  private vmcs: VmControl | undefined;
-  private host!: PageTableBuilder;
-  private levels: Levels = 2;
-  private shape!: WalkShape;
-  private readonly walkOut: WalkResult = { status: 0, pte: 0, references: 0 };
+  readonly ringCompression = false;
+
+  attachGuestMode(vm: VmContext, vmcs: VmControl): GuestModeMemory {
+    return new HostTables(vm, vmcs);
+  }
+}
+
+/** One VM's host tables (PFN -> MFN), built whole when it attaches. */
+class HostTables implements GuestModeMemory {
+  private readonly host: PageTableBuilder;
+  private readonly levels: Levels;
+  private readonly guestWalk: GuestWalk;
 
   // Counters.
   private hostTableFrames = 0;
@@ -55,28 +56,20 @@ export class NestedMemory implements MemoryStrategy {
   private mappedOnViolation = 0;
   private reflected = 0;
 
-  attach(_machine: Machine): void {
-    throw new Error("the nested memory strategy serves a hardware-assist monitor; bare metal uses 'direct'");
-  }
-
-  configureGuestMode(vmcs: VmControl): void {
-    this.vmcs = vmcs;
+  constructor(
+    private readonly vm: VmContext,
+    vmcs: VmControl,
+  ) {
+    const mmu = vm.machine.profile.mmu;
+    if (mmu.kind !== "walker") throw new Error("nested paging needs a hardware page-table walker");
     vmcs.nestedPaging = true;
     // Nothing of the guest's MMU exits: it is the guest's own.
     vmcs.exceptionBitmap[CAUSE.PAGE_FAULT] = 0;
     vmcs.crWriteExiting[CR.PTBR] = 0;
     vmcs.crReadExiting[CR.PTBR] = 0;
     vmcs.invalidateExiting = false;
-  }
-
-  attachMonitor(vm: VmContext): void {
-    const vmcs = this.vmcs;
-    if (!vmcs) throw new Error("nested paging needs the CPU's guest mode (a hardware-assist CPU strategy)");
-    const mmu = vm.machine.profile.mmu;
-    if (mmu.kind !== "walker") throw new Error("nested paging needs a hardware page-table walker");
-    this.vm = vm;
     this.levels = mmu.levels;
-    this.shape = walkShape(mmu.levels);
+    this.guestWalk = new GuestWalk(vm.guest, mmu.levels, true);
     // The host tables have the guest's depth (as EPT has x86-64's four levels).
     this.host = new PageTableBuilder(vm.machine.memory.i32, this.levels, () => {
       const frame = vm.frames.allocate();
@@ -116,7 +109,7 @@ export class NestedMemory implements MemoryStrategy {
     // Past the guest's memory: bare metal's physical address beyond memory. On a machine
     // shared with other VMs that is where a neighbour's memory would be: refused, audited.
     this.vm.audit(containedAttempt(this.whatReached(guestPhysical >>> 0, virtualAddress >>> 0)));
-    this.fail(CAUSE.ADDRESS_ERROR, virtualAddress, access, false);
+    setFault(this.vm, CAUSE.ADDRESS_ERROR, virtualAddress, access, false);
     this.reflected++;
     return FAULT_REFLECT;
   }
@@ -128,67 +121,45 @@ export class NestedMemory implements MemoryStrategy {
     if (!user && va >= KSEG_BASE && va - KSEG_BASE === gpa) return { kind: "kseg0", guestPhysical: gpa };
     const root = cpu.crs[CR.PTBR]! >>> 0;
     if (root === 0) return { kind: "paging off", guestPhysical: gpa };
-    const r = walk(this.vm.machine.memory.i32, root, this.shape, va, false, false, this.walkOut, this.vm.guest.pmap);
+    const status = this.guestWalk.walk(root, va, false, false);
     // The violation came from the walk itself: the table it read is the one past the end.
-    if (r.status === WALK_BAD_TABLE || root >= this.vm.guest.bytes) return { kind: "page table", virtualAddress: va, tableAddress: gpa };
-    if (r.status === WALK_OK && ((r.pte & PTE_FRAME_MASK) >>> 0) === ((gpa & PTE_FRAME_MASK) >>> 0)) {
+    if (status === WALK_BAD_TABLE || root >= this.vm.guest.bytes) return { kind: "page table", virtualAddress: va, tableAddress: gpa };
+    if (status === WALK_OK && ((this.guestWalk.pte & PTE_FRAME_MASK) >>> 0) === ((gpa & PTE_FRAME_MASK) >>> 0)) {
       return { kind: "page mapping", virtualAddress: va, guestFrameAddress: gpa };
     }
     return { kind: "access", guestPhysical: gpa, virtualAddress: va };
   }
 
-  private fail(cause: number, va: number, access: number, protection: boolean): number {
-    setFault(this.vm, cause, va, access, protection);
-    return -1;
-  }
-
-  /** Guest-virtual to guest-physical as the guest's MMU has it (for the monitor's own accesses). */
+  /** Guest-virtual to guest-physical as the guest's MMU has it (for the monitor's own accesses): the CPU's own state is the guest's. */
   guestTranslate(va: number, access: number): number {
-    va = va >>> 0;
     const cpu = this.vm.machine.cpu;
-    const guest = this.vm.guest;
-    const user = cpu.mode === MODE_USER;
-    let pa: number;
-    const root = cpu.crs[CR.PTBR]! >>> 0;
-    let attempt: ContainedAttempt;
-    if (!user && va >= KSEG_BASE) {
-      pa = va - KSEG_BASE;
-      attempt = { kind: "kseg0", guestPhysical: pa };
-    } else if (root === 0) {
-      pa = va;
-      attempt = { kind: "paging off", guestPhysical: pa };
-    } else {
-      const r = walk(this.vm.machine.memory.i32, root, this.shape, va, access === ACCESS_WRITE, user, this.walkOut, guest.pmap);
-      if (r.status === WALK_BAD_TABLE) return this.beyond({ kind: "page table", virtualAddress: va, tableAddress: this.badTable(va) }, va, access);
-      if (r.status !== WALK_OK) return this.fail(CAUSE.PAGE_FAULT, va, access, r.status === WALK_PROTECTION);
-      pa = ((r.pte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
-      attempt = { kind: "page mapping", virtualAddress: va, guestFrameAddress: pa };
-    }
-    if (pa >= guest.bytes) return this.beyond(attempt, va, access);
-    return pa;
+    return this.guestWalk.translate(this.vm, cpu.crs[CR.PTBR]! >>> 0, cpu.mode === MODE_USER, va, access);
   }
 
-  /** A monitor's access for the guest past its memory: audited as the hardware's would be, and bare metal's fault set. */
-  private beyond(attempt: ContainedAttempt, va: number, access: number): number {
-    this.vm.audit(containedAttempt(attempt));
-    return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
+  // The guest's MMU events stay in the guest (the exit controls above): none of these is reached by its own doing.
+  /** A page fault or TLB miss that exited anyway is the guest's own. */
+  realFault(va: number, access: number, cause: number, protection: boolean): FaultDisposition {
+    setFault(this.vm, cause, va, access, protection);
+    return FAULT_REFLECT;
+  }
+  pageTableBaseWritten(_value: number): void {}
+  /** An invalidation that exited anyway acts on the real TLB, which caches the guest's own translations. */
+  invalidated(va?: number): void {
+    invalidateRealTlb(this.vm.machine.cpu, va);
+  }
+  beginTracedWrite(_va: number): void {}
+  endTracedWrite(_va: number): void {}
+  /** The hardware walks the guest's tables itself: no copy of them to keep in step. */
+  guestPhysicalWritten(_start: number, _end: number): boolean {
+    return false;
   }
 
-  /** The first table past the VM's memory on the guest's walk for `va`. */
-  private badTable(va: number): number {
-    const g = this.vm.guest;
-    let table = this.vm.machine.cpu.crs[CR.PTBR]! >>> 0;
-    const vpn = va >>> PAGE_SHIFT;
-    for (let level = 0; level < this.levels; level++) {
-      const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
-      if (entry + 4 > g.bytes) return table;
-      table = (g.read32(entry) & PTE_FRAME_MASK) >>> 0;
-    }
-    return table;
+  virtualTlb(): undefined {
+    return undefined;
   }
 
-  realTables(_guestRoot: number): RealTables | undefined {
-    return this.host ? { translates: "guest-physical", root: this.host.root, levels: this.levels } : undefined;
+  realTables(_guestRoot: number): RealTables {
+    return { translates: "guest-physical", root: this.host.root, levels: this.levels };
   }
 
   finish(): MemoryCounters {

@@ -38,10 +38,8 @@ function vmContext(levels: Levels, chunkFrames = 1): VmContext & { machine: Mach
 
 function attached(levels: Levels) {
   const vm = vmContext(levels);
-  const nested = new NestedMemory();
   const vmcs = new VmControl();
-  nested.configureGuestMode(vmcs);
-  nested.attachMonitor(vm);
+  const nested = new NestedMemory().attachGuestMode(vm, vmcs);
   return { vm, nested, vmcs };
 }
 
@@ -69,7 +67,7 @@ describe("nested paging: the host tables", () => {
       // Host tables are the monitor's frames, in its region below every guest frame.
       expect(vmcs.hostRoot).toBeLessThan(MONITOR);
       expect(vm.frames.inUse).toBe(frames);
-      expect(nested.finish!().events["host table frames"]).toBe(frames);
+      expect(nested.finish().events["host table frames"]).toBe(frames);
     });
   }
 
@@ -185,10 +183,8 @@ describe("large host pages", () => {
   it("where the CPU has them and the monitor handed out aligned chunks: 4 levels map 4 MiB in 32 large pages of 128 KiB, host walks of 3", () => {
     const vm = vmContext(4, 32);
     vm.machine.cpu.largePagesEnabled = true;
-    const nested = new NestedMemory();
     const vmcs = new VmControl();
-    nested.configureGuestMode(vmcs);
-    nested.attachMonitor(vm);
+    const nested = new NestedMemory().attachGuestMode(vm, vmcs);
     const out = { status: 0, pte: 0, references: 0 };
     for (const gpa of [0, 0x1000, 0x123456, GUEST - 4]) {
       const r = walk(vm.machine.memory.i32, vmcs.hostRoot, walkShape(4), gpa, true, false, out);
@@ -196,7 +192,7 @@ describe("large host pages", () => {
       expect(r.references).toBe(3);
       expect(((r.pte & ~0xfff) >>> 0) + (gpa & 0xfff)).toBe(vm.guest.machineAddress(gpa));
     }
-    const events = nested.finish!().events;
+    const events = nested.finish().events;
     expect(events["large host pages"]).toBe(32);
     // Root, one table below it, one above the large leaves (vs 1 + 1 + 1 + 32 with 4 KiB pages).
     expect(events["host table frames"]).toBe(3);
@@ -205,19 +201,15 @@ describe("large host pages", () => {
   it("single frames: 4 KiB host pages even where the CPU has large ones", () => {
     const vm = vmContext(4);
     vm.machine.cpu.largePagesEnabled = true;
-    const nested = new NestedMemory();
-    nested.configureGuestMode(new VmControl());
-    nested.attachMonitor(vm);
-    expect(nested.finish!().events["large host pages"]).toBeUndefined();
+    const nested = new NestedMemory().attachGuestMode(vm, new VmControl());
+    expect(nested.finish().events["large host pages"]).toBeUndefined();
   });
 
   it("2 levels: a large page is 4 MiB, and no aligned 4 MiB chunk fits above the monitor's 2 MiB: single frames, 4 KiB pages", () => {
     const vm = vmContext(2, 1024);
     expect(vm.guest.pmap[1]! - vm.guest.pmap[0]!).not.toBe(1);
     vm.machine.cpu.largePagesEnabled = true;
-    const nested = new NestedMemory();
-    nested.configureGuestMode(new VmControl());
-    nested.attachMonitor(vm);
-    expect(nested.finish!().events["large host pages"]).toBeUndefined();
+    const nested = new NestedMemory().attachGuestMode(vm, new VmControl());
+    expect(nested.finish().events["large host pages"]).toBeUndefined();
   });
 });

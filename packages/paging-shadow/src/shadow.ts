@@ -19,12 +19,12 @@
 // TLBI/TLBFLUSH act on the real TLB, which caches the shadow's translations.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, FAULT_TRACED, type ContainedAttempt, type FaultDisposition, type MemoryCounters, type RealTables,
-  type MemoryStrategy, type StrategyInfo, type VmContext,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, GuestWalk, invalidateRealTlb, setFault, type ContainedAttempt, type FaultDisposition, type GuestModeMemory,
+  type MemoryCounters, type MemoryStrategy, type MonitorMemory, type RealTables, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
-  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, largeLeaf, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PTE_FRAME_MASK, PTE_LARGE, PTE_U, PTE_V, PTE_W, walkShape,
-  type Machine, type VmControl, type WalkShape,
+  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, leafEntry, walkShape, WALK_BAD_TABLE, WALK_OK,
+  WALK_PROTECTION, type VmControl, type WalkShape,
 } from "@vmlab/isa";
 
 export const SHADOW_INFO: StrategyInfo = {
@@ -41,11 +41,6 @@ export const SHADOW_INFO: StrategyInfo = {
  * reused). Rewriting the same entry again and again does not count.
  */
 const WRITE_FLOOD = 16;
-
-const WALK_OK = 0;
-const WALK_NOT_PRESENT = 1;
-const WALK_PROTECTION = 2;
-const WALK_BAD_TABLE = 3;
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
@@ -71,14 +66,29 @@ interface ShadowTable {
 export class ShadowMemory implements MemoryStrategy {
   readonly info = SHADOW_INFO;
   readonly ringCompression = true;
-  private vm!: VmContext;
-  /** Hardware assist or ring compression: one shadow per guest root for both guest modes (see the top of the file). */
-  private sharedModes = false;
-  private shape!: WalkShape;
-  private levels = 0;
+
+  attachMonitor(vm: VmContext): MonitorMemory {
+    return new ShadowTables(vm, vm.kernelAtRing1 === true);
+  }
+
+  attachGuestMode(vm: VmContext, vmcs: VmControl): GuestModeMemory {
+    vmcs.nestedPaging = false;
+    vmcs.exceptionBitmap[CAUSE.PAGE_FAULT] = 1;
+    vmcs.crWriteExiting[CR.PTBR] = 1;
+    vmcs.crReadExiting[CR.PTBR] = 1;
+    return new ShadowTables(vm, true);
+  }
+}
+
+/** One VM's shadow trees. */
+class ShadowTables implements MonitorMemory, GuestModeMemory {
+  private readonly shape: WalkShape;
+  private readonly levels: number;
   /** Virtual pages one entry covers, per level. */
-  private span!: Int32Array;
-  private mem!: Int32Array;
+  private readonly span: Int32Array;
+  private readonly mem: Int32Array;
+  /** The guest's own tables, walked as its MMU would. */
+  private readonly guestWalk: GuestWalk;
 
   private readonly trees = new Map<number, ShadowTree>();
   private current: ShadowTree | undefined;
@@ -87,17 +97,11 @@ export class ShadowMemory implements MemoryStrategy {
   /** Guest page-table frame -> machine addresses of the shadow tables built from it. */
   private readonly shadowsOf = new Map<number, number[]>();
   /** Guest frames in use as page tables: write-protected in every shadow. */
-  private traced!: Uint8Array;
-  private writesSinceWalk!: Uint16Array;
-  private lastWrittenEntry!: Int16Array;
+  private readonly traced: Uint8Array;
+  private readonly writesSinceWalk: Uint16Array;
+  private readonly lastWrittenEntry: Int16Array;
   /** Guest frame -> shadow leaf entries (machine addresses) that map it writable. */
   private readonly writableMappings = new Map<number, number[]>();
-  /** The guest tables the last guest walk went through. */
-  private readonly path = new Int32Array(4);
-  private pathLength = 0;
-  private walkPte = 0;
-  /** The table past the VM's memory that the last walk answering WALK_BAD_TABLE tried to read. */
-  private badTable = 0;
 
   // Counters.
   private hidden = 0;
@@ -110,25 +114,16 @@ export class ShadowMemory implements MemoryStrategy {
   private resets = 0;
   private tablesBuilt = 0;
 
-  attach(_machine: Machine): void {
-    throw new Error("the shadow memory strategy serves a monitor; bare metal uses 'direct'");
-  }
-
-  configureGuestMode(vmcs: VmControl): void {
-    this.sharedModes = true;
-    vmcs.nestedPaging = false;
-    vmcs.exceptionBitmap[CAUSE.PAGE_FAULT] = 1;
-    vmcs.crWriteExiting[CR.PTBR] = 1;
-    vmcs.crReadExiting[CR.PTBR] = 1;
-  }
-
-  attachMonitor(vm: VmContext): void {
-    this.vm = vm;
-    if (vm.kernelAtRing1) this.sharedModes = true;
+  /** `sharedModes`: hardware assist or ring compression, one shadow per guest root for both guest modes (see the top of the file). */
+  constructor(
+    private readonly vm: VmContext,
+    private readonly sharedModes: boolean,
+  ) {
     const mmu = vm.machine.profile.mmu;
     if (mmu.kind !== "walker") throw new Error("shadow paging needs a hardware page-table walker");
     this.levels = mmu.levels;
     this.shape = walkShape(mmu.levels);
+    this.guestWalk = new GuestWalk(vm.guest, mmu.levels, true);
     this.span = new Int32Array(this.levels);
     for (let l = 0; l < this.levels; l++) this.span[l] = 1 << this.shape.shifts[l]!;
     this.mem = vm.machine.memory.i32;
@@ -138,77 +133,15 @@ export class ShadowMemory implements MemoryStrategy {
     this.switchTree();
   }
 
-  // --- the guest's own view -------------------------------------------------------
-
-  /**
-   * Walks the guest's tables as the bare machine's walker would (same checks, same
-   * outcome codes), remembering the table frames it went through.
-   */
-  private guestWalk(va: number, write: boolean, user: boolean): number {
-    const guest = this.vm.guest;
-    const root = this.vm.vcpu.pageTableBase;
-    this.pathLength = 0;
-    if (root === 0) {
-      // Paging off: identity.
-      this.walkPte = (va & PTE_FRAME_MASK) | PTE_V | PTE_W | PTE_U;
-      return WALK_OK;
-    }
-    const vpn = va >>> PAGE_SHIFT;
-    let table = root;
-    for (let level = 0; level < this.levels; level++) {
-      const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
-      if (entry + 4 > guest.bytes) {
-        this.badTable = table;
-        return WALK_BAD_TABLE;
-      }
-      this.path[this.pathLength++] = table >>> PAGE_SHIFT;
-      const pte = guest.read32(entry);
-      if ((pte & PTE_V) === 0) return WALK_NOT_PRESENT;
-      // A large page (PTE_LARGE one level above the leaves) is a leaf for its whole span, as
-      // for the hardware walker; its shadow is splintered into 4 KiB leaves (see fillLeaf).
-      const large = level === this.levels - 2 && (pte & PTE_LARGE) !== 0;
-      if (level === this.levels - 1 || large) {
-        this.walkPte = large ? largeLeaf(pte, vpn, this.shape) : pte;
-        return (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
-      }
-      table = (pte & PTE_FRAME_MASK) >>> 0;
-    }
-    return WALK_NOT_PRESENT;
-  }
-
-  private fail(cause: number, va: number, access: number, protection: boolean): number {
-    setFault(this.vm, cause, va, access, protection);
-    return -1;
-  }
-
   /** The guest-physical address `va` reaches for the guest's current mode, or -1 (vm.fault set). */
   guestTranslate(va: number, access: number): number {
-    va = va >>> 0;
-    const user = this.vm.vcpu.mode === MODE_USER;
-    if (!user && va >= KSEG_BASE) {
-      const pa = va - KSEG_BASE;
-      if (pa >= this.vm.guest.bytes) return this.beyond({ kind: "kseg0", guestPhysical: pa }, va, access);
-      return pa;
-    }
-    const status = this.guestWalk(va, access === ACCESS_WRITE, user);
-    if (status === WALK_BAD_TABLE) return this.beyond({ kind: "page table", virtualAddress: va, tableAddress: this.badTable }, va, access);
-    if (status !== WALK_OK) return this.fail(CAUSE.PAGE_FAULT, va, access, status === WALK_PROTECTION);
-    const pa = ((this.walkPte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
-    if (pa >= this.vm.guest.bytes) return this.beyond(this.mappingPastEnd(va, pa), va, access);
-    return pa;
+    const vcpu = this.vm.vcpu;
+    return this.guestWalk.translate(this.vm, vcpu.pageTableBase, vcpu.mode === MODE_USER, va, access);
   }
 
-  /** An access past the VM's memory, as the last guest walk (or kseg0) reached it: audited, and bare metal's fault set. */
-  private beyond(attempt: ContainedAttempt, va: number, access: number): number {
-    this.vm.audit(containedAttempt(attempt));
-    return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
-  }
-
-  /** What reached guest-physical `pa` through the last guest walk: a leaf of the guest's tables, or paging off. */
-  private mappingPastEnd(va: number, pa: number): ContainedAttempt {
-    return this.vm.vcpu.pageTableBase === 0
-      ? { kind: "paging off", guestPhysical: pa }
-      : { kind: "page mapping", virtualAddress: va, guestFrameAddress: pa };
+  /** The guest frame number of the table the last guest walk went through at `level`. */
+  private walkedFrame(level: number): number {
+    return this.guestWalk.path[level]! >>> PAGE_SHIFT;
   }
 
   // --- shadow trees ---------------------------------------------------------------
@@ -301,27 +234,16 @@ export class ShadowMemory implements MemoryStrategy {
    * monitor's own mappings (kseg0, paging off) shadow no guest table.
    */
   private fillLeaf(tree: ShadowTree, va: number, machineFrame: number, flags: number, fromGuest: boolean): number {
-    const mem = this.mem;
     const vpn = va >>> PAGE_SHIFT;
     const kseg0 = va >>> 0 >= KSEG_BASE && (this.sharedModes ? this.vm.vcpu.mode : tree.mode) === MODE_KERNEL;
-    let table = tree.root;
-    for (let level = 0; level < this.levels - 1; level++) {
-      const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
-      const e = mem[entry >>> 2]!;
-      if ((e & PTE_V) !== 0) {
-        table = (e & PTE_FRAME_MASK) >>> 0;
-        continue;
-      }
-      const span = this.span[level]!;
+    const leaf = leafEntry(this.mem, tree.root, this.shape, vpn, (level, entry) => {
       // Below a large page there is no guest table: that shadow table answers to the large
       // entry, in the guest table above it, whose rewrite frees it.
-      const guestFrame = fromGuest && !kseg0 && tree.guestRoot !== 0 && level + 1 < this.pathLength ? this.path[level + 1]! : -1;
-      const next = this.allocTable(tree, level + 1, vpn - (vpn % span), guestFrame, entry);
-      if (next < 0) return -1;
-      mem[entry >>> 2] = next | PTE_V | PTE_W | PTE_U;
-      table = next;
-    }
-    const leaf = table + (((vpn >>> this.shape.shifts[this.levels - 1]!) & this.shape.masks[this.levels - 1]!) << 2);
+      const guestFrame = fromGuest && !kseg0 && tree.guestRoot !== 0 && level + 1 < this.guestWalk.pathLength ? this.walkedFrame(level + 1) : -1;
+      return this.allocTable(tree, level + 1, vpn - (vpn % this.span[level]!), guestFrame, entry);
+    });
+    if (leaf < 0) return -1;
+    const mem = this.mem;
     // Deprivileged in real user mode, the guest kernel needs every leaf user-accessible;
     // with shared modes (ring 1, guest mode) `flags` carries the guest's U.
     mem[leaf >>> 2] = machineFrame | flags | PTE_V | (this.sharedModes ? 0 : PTE_U);
@@ -356,8 +278,8 @@ export class ShadowMemory implements MemoryStrategy {
   /** Marks the tables of the last walk as page tables: their frames lose write access in every shadow. */
   private traceWalkedTables(): void {
     let revoked = false;
-    for (let i = 0; i < this.pathLength; i++) {
-      const pfn = this.path[i]!;
+    for (let i = 0; i < this.guestWalk.pathLength; i++) {
+      const pfn = this.walkedFrame(i);
       this.writesSinceWalk[pfn] = 0;
       this.lastWrittenEntry[pfn] = -1;
       if (this.traced[pfn]) continue;
@@ -397,15 +319,9 @@ export class ShadowMemory implements MemoryStrategy {
 
   invalidated(va?: number): void {
     // Traced writes keep every shadow coherent; the real TLB is all that can be stale.
-    const cpu = this.vm.machine.cpu;
-    if (va === undefined) {
-      cpu.tlb.flush();
-      this.tlbFlushes++;
-    } else {
-      cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
-      this.tlbInvalidations++;
-    }
-    cpu.translationChanged();
+    invalidateRealTlb(this.vm.machine.cpu, va);
+    if (va === undefined) this.tlbFlushes++;
+    else this.tlbInvalidations++;
   }
 
   private pendingTraced = -1;
@@ -425,13 +341,14 @@ export class ShadowMemory implements MemoryStrategy {
       writable = true;
       if (pa >= guest.bytes) return this.reflectBeyond({ kind: "kseg0", guestPhysical: pa }, va, access);
     } else {
-      const status = this.guestWalk(va, access === ACCESS_WRITE, user);
-      if (status === WALK_BAD_TABLE) return this.reflectBeyond({ kind: "page table", virtualAddress: va, tableAddress: this.badTable }, va, access);
+      const walked = this.guestWalk;
+      const status = walked.walk(vcpu.pageTableBase, va, access === ACCESS_WRITE, user);
+      if (status === WALK_BAD_TABLE) return this.reflectBeyond({ kind: "page table", virtualAddress: va, tableAddress: walked.badTable }, va, access);
       if (status !== WALK_OK) return this.reflectAs(CAUSE.PAGE_FAULT, va, access, status === WALK_PROTECTION);
       this.traceWalkedTables();
-      pa = ((this.walkPte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
-      writable = (this.walkPte & PTE_W) !== 0;
-      userAccessible = (this.walkPte & PTE_U) !== 0;
+      pa = ((walked.pte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
+      writable = (walked.pte & PTE_W) !== 0;
+      userAccessible = (walked.pte & PTE_U) !== 0;
       fromGuest = true;
     }
     if (pa >= guest.bytes) return this.reflectBeyond(this.mappingPastEnd(va, pa), va, access);
@@ -454,32 +371,52 @@ export class ShadowMemory implements MemoryStrategy {
   }
 
   private reflectAs(cause: number, va: number, access: number, protection: boolean): FaultDisposition {
-    this.fail(cause, va, access, protection);
+    setFault(this.vm, cause, va, access, protection);
     this.reflected++;
     return FAULT_REFLECT;
   }
 
   /** No shadow entry for what lies past the VM's memory: audited, and the guest gets bare metal's fault. */
   private reflectBeyond(attempt: ContainedAttempt, va: number, access: number): FaultDisposition {
-    this.beyond(attempt, va, access);
-    this.reflected++;
-    return FAULT_REFLECT;
+    this.vm.audit(containedAttempt(attempt));
+    return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
+  }
+
+  /** What reached guest-physical `pa` through the last guest walk: a leaf of the guest's tables, or paging off. */
+  private mappingPastEnd(va: number, pa: number): ContainedAttempt {
+    return this.vm.vcpu.pageTableBase === 0
+      ? { kind: "paging off", guestPhysical: pa }
+      : { kind: "page mapping", virtualAddress: va, guestFrameAddress: pa };
+  }
+
+  /** Shadow paging sets up no host tables (vmcs.nestedPaging off): no EPT violation can reach it. */
+  hostFault(guestPhysical: number, _virtualAddress: number, _access: number): FaultDisposition {
+    throw new Error(`shadow paging keeps no host tables, yet an EPT violation at guest-physical ${hex(guestPhysical)} reached it`);
+  }
+
+  pageTableReleased(_root: number): void {
+    // Only a paravirtual guest says so; a traced guest's freed tables are unshadowed by the write flood.
+  }
+
+  tlbWritten(_va: number, _entryLo: number): void {
+    // Walker profiles have no TLB-write instruction.
+  }
+
+  virtualTlb(): undefined {
+    return undefined;
   }
 
   beginTracedWrite(va: number): void {
     const leaf = this.pendingLeaf;
     this.mem[leaf >>> 2]! |= PTE_W;
-    const cpu = this.vm.machine.cpu;
-    cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
-    cpu.translationChanged();
+    invalidateRealTlb(this.vm.machine.cpu, va);
   }
 
   endTracedWrite(va: number): void {
     const leaf = this.pendingLeaf;
     if (this.tables.has((leaf & PTE_FRAME_MASK) >>> 0)) this.mem[leaf >>> 2]! &= ~PTE_W;
     const cpu = this.vm.machine.cpu;
-    cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
-    cpu.translationChanged();
+    invalidateRealTlb(cpu, va);
     const gpa = this.pendingTraced & ~3;
     this.pendingTraced = this.pendingLeaf = -1;
     this.tracedWrites++;

@@ -8,10 +8,10 @@
 // real TLB whenever the virtual mode changes, so user code can never use them.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, setFault, VirtualTlb, type FaultDisposition, type MemoryCounters,
-  type MemoryStrategy, type StrategyInfo, type VmContext,
+  FAULT_HIDDEN, FAULT_REFLECT, MISS_KSEG0, MISS_REFLECTED, VirtualTlb, type FaultDisposition, type MemoryCounters, type MemoryStrategy, type MonitorMemory,
+  type RealTables, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
-import { ACCESS_WRITE, CAUSE, KSEG_BASE, PAGE_SHIFT, PTE_FRAME_MASK, PTE_V, PTE_W, type Machine, type Tlb } from "@vmlab/isa";
+import { PAGE_SHIFT, PTE_FRAME_MASK, PTE_V, type Tlb } from "@vmlab/isa";
 
 export const SOFTWARE_TLB_INFO: StrategyInfo = {
   name: "software-tlb",
@@ -26,8 +26,16 @@ const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 @injectable()
 export class SoftwareTlbMemory implements MemoryStrategy {
   readonly info = SOFTWARE_TLB_INFO;
-  private vm!: VmContext;
-  private vtlb!: VirtualTlb;
+  readonly ringCompression = false;
+
+  attachMonitor(vm: VmContext): MonitorMemory {
+    return new InterceptedTlb(vm);
+  }
+}
+
+/** One VM's virtual TLB, kept from the guest's intercepted TLB writes. */
+class InterceptedTlb implements MonitorMemory {
+  private readonly vtlb: VirtualTlb;
   private kseg0Fills = 0;
   private refills = 0;
   private reflected = 0;
@@ -36,12 +44,7 @@ export class SoftwareTlbMemory implements MemoryStrategy {
   private invalidations = 0;
   private flushes = 0;
 
-  attach(_machine: Machine): void {
-    throw new Error("the software-tlb memory strategy serves a monitor; bare metal uses 'direct'");
-  }
-
-  attachMonitor(vm: VmContext): void {
-    this.vm = vm;
+  constructor(private readonly vm: VmContext) {
     this.vtlb = new VirtualTlb(vm);
   }
 
@@ -50,41 +53,14 @@ export class SoftwareTlbMemory implements MemoryStrategy {
     this.dropped += this.vtlb.dropKseg0();
   }
 
-  private reflect(cause: number, va: number, access: number, protection: boolean): FaultDisposition {
-    setFault(this.vm, cause, va, access, protection);
-    this.reflected++;
-    return FAULT_REFLECT;
-  }
-
   realFault(va: number, access: number, cause: number, protection: boolean): FaultDisposition {
-    const { guest, trace } = this.vm;
-    va = va >>> 0;
-    if (cause !== CAUSE.TLB_MISS) return this.reflect(cause, va, access, protection);
-    const vpn = va >>> PAGE_SHIFT;
-    if (this.vtlb.kernel && va >= KSEG_BASE) {
-      const pa = va - KSEG_BASE;
-      if (pa >= guest.bytes) {
-        this.vm.audit(containedAttempt({ kind: "kseg0", guestPhysical: pa }));
-        return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
-      }
-      this.vtlb.install(vpn, pa & PTE_FRAME_MASK, PTE_W);
-      this.kseg0Fills++;
-      trace?.event({ actor: "vmm", kind: "hidden", text: `map the deprivileged kernel's kseg0 page ${hex(va & PTE_FRAME_MASK)} to MFN ${hex(guest.machineAddress(pa) >>> PAGE_SHIFT)}`, hidden: true, at: this.vm.machine.cpu.retired });
-      return FAULT_HIDDEN;
+    const miss = this.vtlb.realFault(va, access, cause, protection);
+    if (miss === MISS_REFLECTED) {
+      this.reflected++;
+      return FAULT_REFLECT;
     }
-    const entries = this.vtlb.entries;
-    const slot = entries.lookup(vpn);
-    if (slot < 0) return this.reflect(CAUSE.TLB_MISS, va, access, false);
-    const frame = entries.frame[slot]! >>> 0;
-    const flags = entries.flags[slot]!;
-    if (access === ACCESS_WRITE && (flags & PTE_W) === 0) return this.reflect(CAUSE.PAGE_FAULT, va, access, true);
-    if (frame + (va & 0xfff) >= guest.bytes) {
-      this.vm.audit(containedAttempt({ kind: "TLB entry", virtualAddress: va, guestFrameAddress: frame + (va & 0xfff) }));
-      return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
-    }
-    this.vtlb.install(vpn, frame, flags);
-    this.refills++;
-    trace?.event({ actor: "vmm", kind: "hidden", text: `refill VPN ${hex(vpn)} from the virtual TLB (the guest believes it is there)`, hidden: true, at: this.vm.machine.cpu.retired });
+    if (miss === MISS_KSEG0) this.kseg0Fills++;
+    else this.refills++;
     return FAULT_HIDDEN;
   }
 
@@ -126,6 +102,19 @@ export class SoftwareTlbMemory implements MemoryStrategy {
   virtualTlb(): Tlb {
     return this.vtlb.entries;
   }
+
+  realTables(_guestRoot: number): RealTables | undefined {
+    return undefined; // the real TLB is all there is
+  }
+
+  guestPhysicalWritten(_start: number, _end: number): boolean {
+    return false; // no hardware reads the guest's page tables here
+  }
+
+  pageTableReleased(_root: number): void {}
+
+  beginTracedWrite(_va: number): void {}
+  endTracedWrite(_va: number): void {}
 
   finish(): MemoryCounters {
     return {

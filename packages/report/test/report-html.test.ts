@@ -220,17 +220,26 @@ describe("report.html of the default matrix in headless Chromium", () => {
     expect(await illegibleText(page, "#runs .controls, #all-runs thead th, #all-runs tbody tr:nth-child(-n+40) td")).toEqual([]);
     await shot(page, "#runs", "runs");
     const visible = () => page.$$eval("#all-runs tbody tr:not([hidden])", (rows) => (rows as HTMLTableRowElement[]).map((tr) => [...tr.cells].map((c) => c.textContent ?? "")));
-    // Trap-and-emulate on x86-like: every scenario on every machine, each diverging as predicted.
+    // Trap-and-emulate on x86-like: every scenario on every machine, on bare metal and hosted
+    // (the default matrix hosts x86-like's monitors), each diverging as predicted.
+    const hosts = new Set(results.filter((r) => r.configuration.profile === "x86-like").map((r) => r.configuration.host ?? "bare-metal")).size;
+    expect(hosts).toBe(2);
     await page.selectOption("select.runfilter[data-key=profile]", "x86-like(2)");
     await page.selectOption("select.runfilter[data-key=cpu]", "trap-emulate");
     let rows = await visible();
-    expect(rows).toHaveLength(SCENARIOS * MACHINES.length);
+    expect(rows).toHaveLength(SCENARIOS * MACHINES.length * hosts);
     expect(rows.every((r) => r[3]!.startsWith("diverges as predicted (Theorem 1"))).toBe(true);
+    await page.selectOption("select.runfilter[data-key=host]", "hosted");
+    rows = await visible();
+    expect(rows).toHaveLength(SCENARIOS * MACHINES.length);
+    expect(rows.every((r) => r[1]!.endsWith("@hosted"))).toBe(true);
+    await page.selectOption("select.runfilter[data-key=host]", "bare-metal");
     await page.fill('input.filter[data-for="all-runs"]', "hostile");
     expect(await visible()).toHaveLength(MACHINES.length);
     await page.fill('input.filter[data-for="all-runs"]', "");
     await page.selectOption("select.runfilter[data-key=profile]", "");
     await page.selectOption("select.runfilter[data-key=cpu]", "");
+    await page.selectOption("select.runfilter[data-key=host]", "");
     expect(await page.textContent('[data-count-for="all-runs"]')).toBe(`${results.length} rows`);
 
     // Sorted by slowdown: the first row is the matrix's slowest run or its fastest.

@@ -95,7 +95,7 @@ export class BinaryTranslationCpu implements CpuStrategy {
   private account(monitor: Monitor, engine: TranslationEngine, outcome: "halt" | "budget"): Execution {
     const s = monitor.machine.stats();
     const { translated, byTrap, direct } = split(monitor, engine);
-    const memory = monitor.memory.finish?.();
+    const memory = monitor.memory.finish();
     // Traps taken by translated code are real traps to the monitor: report them with the rest.
     const traps: Record<string, number> = {};
     for (const [k, v] of Object.entries(s.trapsByCause)) if (v > 0) traps[k] = v;

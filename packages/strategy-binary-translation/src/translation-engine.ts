@@ -172,7 +172,7 @@ export class TranslationEngine {
       this.traps[cause]!++;
       this.state.rk = this.state.wk = this.state.sk = -1;
       if (cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS) {
-        const d = this.monitor.memory.realFault!(va, access, cause, cpu.faultProtection);
+        const d = this.monitor.mmu.realFault(va, access, cause, cpu.faultProtection);
         if (d === FAULT_HIDDEN) continue;
         if (d === FAULT_REFLECT) {
           const f = this.monitor.fault;
@@ -213,11 +213,11 @@ export class TranslationEngine {
     if (pa === -1) return 1;
     if (pa === -2) {
       // A write to a traced guest page table: the monitor applies it (one trap each time).
-      const memory = this.monitor.memory;
-      memory.beginTracedWrite!(va);
+      const memory = this.monitor.mmu;
+      memory.beginTracedWrite(va);
       pa = this.cpu.translate(va, ACCESS_WRITE);
       this.write(pa, value, size);
-      memory.endTracedWrite!(va);
+      memory.endTracedWrite(va);
       this.cpu.invalidateCode(pa, pa + size);
       this.tracedWrites++;
       s.rk = s.wk = s.sk = -1;
@@ -240,7 +240,7 @@ export class TranslationEngine {
       return 1;
     }
     const m = this.monitor;
-    const gpa = m.memory.guestTranslate!(va, ACCESS_WRITE);
+    const gpa = m.memory.guestTranslate(va, ACCESS_WRITE);
     if (gpa < 0) {
       this.fail(m.fault.cause, m.fault.address, m.fault.access, m.fault.protection);
       return 1;
@@ -249,7 +249,7 @@ export class TranslationEngine {
     const ma = m.guest.machineAddress(gpa);
     this.write(ma, value, size);
     this.cpu.invalidateCode(ma, ma + size);
-    const traced = m.memory.guestPhysicalWritten?.(gpa, gpa + size) === true;
+    const traced = m.memory.guestPhysicalWritten(gpa, gpa + size);
     this.adaptiveStores++;
     this.state.rk = this.state.wk = this.state.sk = -1;
     if (traced) {

@@ -50,7 +50,7 @@ export class HardwareAssistCpu implements CpuStrategy {
     const s = vmm.machine.stats();
     const exits = vmcs.totalExits;
     const direct = s.retired - vmm.emulated;
-    const memory = session.memory.finish?.();
+    const memory = monitor.memory.finish();
     const guestPageFaults = s.trapsByCause.PAGE_FAULT - vmm.exceptionExits[CAUSE.PAGE_FAULT]! + vmm.injectedPageFaults;
     const events: Record<string, number> = {
       ...monitor.events(),
@@ -111,7 +111,6 @@ function counts(vmm: GuestModeMonitor, session: GuestSession): EventCounts {
   count(c, "exitHandled", exits);
   count(c, "exitEmulated", vmm.emulated);
   monitor.deviceEvents(c);
-  const memory = session.memory.finish?.();
-  if (memory) addCounts(c, memory.counts);
+  addCounts(c, monitor.memory.finish().counts);
   return c;
 }

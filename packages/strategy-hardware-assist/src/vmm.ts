@@ -11,10 +11,10 @@
 // On a machine shared with other VMs (a placement from the VmScheduler) the same monitor
 // runs one VM in its share of the machine; the scheduler switches the CPU between them.
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, Monitor, type GuestSession, type MemoryStrategy, type TraceActor, type TraceEvent, type VmPlacement,
+  FAULT_HIDDEN, FAULT_REFLECT, Monitor, type GuestSession, type GuestModeMemory, type TraceActor, type TraceEvent, type VmPlacement,
 } from "@vmlab/core";
 import {
-  CAUSE, CAUSE_NAMES, CR, EXIT, EXIT_LABELS, EXIT_NAMES, FLAG_IF, MODE_KERNEL, MODE_USER, OP, PAGE_SHIFT, PORT, VmControl, type Cpu, type Machine,
+  CAUSE, CAUSE_NAMES, CR, EXIT, EXIT_LABELS, EXIT_NAMES, FLAG_IF, MODE_KERNEL, MODE_USER, OP, PORT, VmControl, type Cpu, type Machine,
 } from "@vmlab/isa";
 
 /** Trap causes that are faults: the faulting instruction does not retire, and the bare machine counts the trap against the budget. */
@@ -42,7 +42,8 @@ export class GuestModeMonitor {
   readonly machine: Machine;
   readonly cpu: Cpu;
   readonly vmcs = new VmControl();
-  private readonly memory: MemoryStrategy;
+  /** What the memory strategy attached to this VM for guest mode (at boot). */
+  private attached: GuestModeMemory | undefined;
 
   /** Guest instructions the monitor carried out at an exit (IN, OUT, HALT, WRCR/RDCR, TLBI). */
   emulated = 0;
@@ -66,7 +67,6 @@ export class GuestModeMonitor {
     this.monitor = new Monitor(session, options.placement ? { placement: options.placement } : {});
     this.machine = this.monitor.machine;
     this.cpu = this.machine.cpu;
-    this.memory = session.memory;
     this.observing = session.trace !== undefined;
     // What the machine's generation has: VPID (tagged TLB) and the walk caches.
     const features = session.machineProfile.features;
@@ -76,12 +76,16 @@ export class GuestModeMonitor {
     this.cpu.largePagesEnabled = features.largePages;
   }
 
+  private get memory(): GuestModeMemory {
+    if (!this.attached) throw new Error("the guest-mode monitor has no memory strategy attached before it boots");
+    return this.attached;
+  }
+
   /** Loads the guest at guest-physical 0 and prepares the control structure; the first entry is in `run`. */
   boot(): void {
-    const { machine, vmcs, memory } = this;
-    if (!memory.configureGuestMode || !memory.attachMonitor) {
-      throw new Error(`memory strategy '${memory.info.name}' cannot serve a guest in guest mode`);
-    }
+    const { machine, vmcs } = this;
+    const strategy = this.session.memory;
+    if (!strategy.attachGuestMode) throw new Error(`memory strategy '${strategy.info.name}' cannot serve a guest in guest mode`);
     machine.load(this.session.image, this.monitor.guest.pmap);
     // The VM's devices are the monitor's virtual ones, the timer its virtual timer.
     vmcs.ioExiting = true;
@@ -93,9 +97,9 @@ export class GuestModeMonitor {
     vmcs.externalInterruptExiting = true;
     // A guest that reads its trap vector is looking for the monitor's: the monitor is told.
     vmcs.trapVectorReadExiting = true;
-    memory.configureGuestMode(vmcs);
     this.monitor.vcpu.mode = MODE_KERNEL;
-    memory.attachMonitor(this.monitor);
+    this.attached = strategy.attachGuestMode(this.monitor, vmcs);
+    this.monitor.useMemory(this.attached);
     this.cpu.translationChanged();
   }
 
@@ -259,7 +263,7 @@ export class GuestModeMonitor {
     if (n === CR.PTBR) {
       monitor.vcpu.crs[CR.PTBR] = value;
       this.noteExit("control-register write (PTBR): switch to the shadow of the new root", { inline: true });
-      this.memory.pageTableBaseWritten?.(value >>> 0);
+      this.memory.pageTableBaseWritten(value >>> 0);
     } else {
       if (n !== CR.COUNT) cpu.crs[n] = value;
       this.noteExit(`control-register write (${crName(n)})`, { inline: true });
@@ -284,14 +288,9 @@ export class GuestModeMonitor {
   }
 
   private invalidate(): void {
-    const { cpu, vmcs } = this;
+    const vmcs = this.vmcs;
     this.noteExit(vmcs.exitAll ? "TLB invalidation (tlbflush)" : `TLB invalidation (tlbi ${hex(vmcs.exitAddress)})`, { inline: true });
-    if (this.memory.invalidated) this.memory.invalidated(vmcs.exitAll ? undefined : vmcs.exitAddress);
-    else {
-      if (vmcs.exitAll) cpu.tlb.flush();
-      else cpu.tlb.invalidate((vmcs.exitAddress >>> PAGE_SHIFT) & 0xfffff);
-      cpu.translationChanged();
-    }
+    this.memory.invalidated(vmcs.exitAll ? undefined : vmcs.exitAddress);
     this.retire();
   }
 
@@ -300,7 +299,7 @@ export class GuestModeMonitor {
     const cause = vmcs.exitCause;
     this.exceptionExits[cause]!++;
     if (IS_FAULT[cause]) this.faultExits++;
-    if ((cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS) && this.memory.realFault) {
+    if (cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS) {
       this.memoryFault(cause);
       return;
     }
@@ -316,7 +315,7 @@ export class GuestModeMonitor {
     const sink = monitor.trace;
     const held: TraceEvent[] = [];
     if (sink) monitor.trace = { event: (e) => held.push(e) };
-    const disposition = this.memory.realFault!(va, access, cause, vmcs.exitProtection);
+    const disposition = this.memory.realFault(va, access, cause, vmcs.exitProtection);
     if (sink) monitor.trace = sink;
     const what = `${ACCESS_NAMES[access]} of ${hex(va)}: ${vmcs.exitProtection ? "protection fault" : "page fault"}`;
     const decision =
@@ -346,11 +345,11 @@ export class GuestModeMonitor {
    */
   private tracedWrite(va: number): void {
     const { cpu, machine } = this;
-    this.memory.beginTracedWrite!(va);
+    this.memory.beginTracedWrite(va);
     cpu.vmEnter(this.vmcs);
     if (this.observing) cpu.intercept.fill(1);
     const stop = machine.run(1);
-    this.memory.endTracedWrite!(va);
+    this.memory.endTracedWrite(va);
     this.tracedWrites++;
     if (stop.reason === "vm-exit") this.handleExit(); // it faulted otherwise, or the timer expired with it
     else if (stop.reason === "intercept") this.observeTrap();
@@ -358,10 +357,7 @@ export class GuestModeMonitor {
 
   private eptViolation(): void {
     const { vmcs, monitor } = this;
-    const disposition = this.memory.hostFault
-      ? this.memory.hostFault(vmcs.exitGuestPhysical, vmcs.exitAddress, vmcs.exitAccess)
-      : undefined;
-    if (disposition === undefined) throw new Error(`memory strategy '${this.memory.info.name}' cannot handle an EPT violation`);
+    const disposition = this.memory.hostFault(vmcs.exitGuestPhysical, vmcs.exitAddress, vmcs.exitAccess);
     const hidden = disposition === FAULT_HIDDEN;
     this.noteExit(
       `EPT violation at guest-physical ${hex(vmcs.exitGuestPhysical)} (${ACCESS_NAMES[vmcs.exitAccess]} of ${hex(vmcs.exitAddress)}): ${hidden ? "host entry filled" : `outside the VM's memory: inject ${CAUSE_NAMES[monitor.fault.cause]}`}`,

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
 import {
   BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, digestOf, firstDivergence, guestImage, importStrategyModules, MACHINE_PROFILES,
-  resolveConfiguration, resolveStrategyPackage, runConfiguration, runContainer, strategiesFor, type Configuration, type RunResult,
+  resolveConfiguration, resolveStrategyPackage, runConfiguration, runContainer, strategiesFor, type Configuration, type RunResult, type VmContext,
 } from "@vmlab/core";
 import { diskContentsOf } from "@vmlab/guest";
 import type { MachineStats, VmControl } from "@vmlab/isa";
@@ -203,10 +203,11 @@ describe("hardware assist: invalidation exits, when a memory strategy asks for t
       expect(stats(n).tlbInvalidations).toBeGreaterThanOrEqual(s.iterations!);
       const hw = config(profile, "hardware-assist", "shadow");
       const { cpu, memory } = strategiesFor(runContainer(hw, modules), hw);
-      const configure = memory.configureGuestMode!.bind(memory);
-      memory.configureGuestMode = (vmcs: VmControl) => {
-        configure(vmcs);
+      const attach = memory.attachGuestMode!.bind(memory);
+      memory.attachGuestMode = (vm: VmContext, vmcs: VmControl) => {
+        const attached = attach(vm, vmcs);
         vmcs.invalidateExiting = true;
+        return attached;
       };
       const disk = diskContentsOf(s);
       const e = cpu.execute({

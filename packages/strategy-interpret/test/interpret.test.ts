@@ -19,7 +19,8 @@ start:  li      r15, 0x80003000
 
 const bare: MemoryStrategy = {
   info: { name: "direct", kind: "memory", description: "the machine's own MMU", requires: {} },
-  attach(_m: Machine) {},
+  ringCompression: false,
+  attachBareMetal(_m: Machine) {},
 };
 
 function run(source: string, machine = "p4-2006", profile = "x86-like", budget = 1000) {

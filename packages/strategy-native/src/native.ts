@@ -27,7 +27,9 @@ export const DIRECT_INFO: StrategyInfo = {
 @injectable()
 export class DirectMemory implements MemoryStrategy {
   readonly info = DIRECT_INFO;
-  attach(_machine: Machine): void {}
+  readonly ringCompression = false;
+  /** The guest drives the machine's own MMU: nothing to prepare. */
+  attachBareMetal(_machine: Machine): void {}
 }
 
 @injectable()

@@ -24,12 +24,12 @@
 // one, refilling from the virtual TLB when the real one has lost an entry.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, KSEG_VPN, setFault, VirtualTlb, type ContainedAttempt, type FaultDisposition, type MemoryCounters, type RealTables,
-  type MemoryStrategy, type StrategyInfo, type VmContext,
+  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, GuestWalk, invalidateRealTlb, KSEG_VPN, MISS_KSEG0, MISS_REFLECTED, setFault, VirtualTlb, type FaultDisposition,
+  type MemoryCounters, type MemoryStrategy, type MonitorMemory, type RealTables, type StrategyInfo, type VmContext,
 } from "@vmlab/core";
 import {
-  ACCESS_WRITE, CAUSE, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, walkShape,
-  type Machine, type Tlb, type WalkShape,
+  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, leafEntry, TABLE_ENTRY_FLAGS, walkShape, WALK_BAD_TABLE, WALK_OK,
+  WALK_PROTECTION, type Tlb, type WalkShape,
 } from "@vmlab/isa";
 
 export const PARAVIRT_MMU_INFO: StrategyInfo = {
@@ -42,80 +42,14 @@ export const PARAVIRT_MMU_INFO: StrategyInfo = {
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
-const WALK_OK = 0;
-const WALK_NOT_PRESENT = 1;
-const WALK_PROTECTION = 2;
-const WALK_BAD_TABLE = 3;
-
-/** What each profile's half of the strategy does (the MemoryStrategy hooks a monitor calls). */
-interface Half {
-  modeChanged(mode: number): void;
-  pageTableBaseWritten(root: number): void;
-  tlbWritten(va: number, entryLo: number): void;
-  invalidated(va?: number): void;
-  guestPhysicalWritten(start: number, end: number): boolean;
-  pageTableReleased(root: number): void;
-  realFault(va: number, access: number, cause: number, protection: boolean): FaultDisposition;
-  guestTranslate(va: number, access: number): number;
-  beginTracedWrite(va: number): void;
-  endTracedWrite(va: number): void;
-  finish(): MemoryCounters;
-  realTables?(guestRoot: number): RealTables | undefined;
-  virtualTlb?(): Tlb;
-}
-
 @injectable()
 export class ParavirtMmu implements MemoryStrategy {
   readonly info = PARAVIRT_MMU_INFO;
   readonly ringCompression = true;
-  private half!: Half;
 
-  attach(_machine: Machine): void {
-    throw new Error("the paravirt-mmu memory strategy serves a monitor; bare metal uses 'direct'");
-  }
-
-  attachMonitor(vm: VmContext): void {
-    this.half = vm.machine.profile.mmu.kind === "walker" ? new MirrorTables(vm) : new ValidatedTlb(vm);
-  }
-
-  modeChanged(mode: number): void {
-    this.half.modeChanged(mode);
-  }
-  pageTableBaseWritten(root: number): void {
-    this.half.pageTableBaseWritten(root);
-  }
-  tlbWritten(va: number, entryLo: number): void {
-    this.half.tlbWritten(va, entryLo);
-  }
-  invalidated(va?: number): void {
-    this.half.invalidated(va);
-  }
-  guestPhysicalWritten(start: number, end: number): boolean {
-    return this.half.guestPhysicalWritten(start, end);
-  }
-  pageTableReleased(root: number): void {
-    this.half.pageTableReleased(root);
-  }
-  realFault(va: number, access: number, cause: number, protection: boolean): FaultDisposition {
-    return this.half.realFault(va, access, cause, protection);
-  }
-  guestTranslate(va: number, access: number): number {
-    return this.half.guestTranslate(va, access);
-  }
-  beginTracedWrite(va: number): void {
-    this.half.beginTracedWrite(va);
-  }
-  endTracedWrite(va: number): void {
-    this.half.endTracedWrite(va);
-  }
-  finish(): MemoryCounters {
-    return this.half.finish();
-  }
-  realTables(guestRoot: number): RealTables | undefined {
-    return this.half.realTables?.(guestRoot);
-  }
-  virtualTlb(): Tlb | undefined {
-    return this.half.virtualTlb?.();
+  /** Each profile's MMU its own way: mirror tables for a walker, validated TLB writes for a software TLB. */
+  attachMonitor(vm: VmContext): MonitorMemory {
+    return vm.machine.profile.mmu.kind === "walker" ? new MirrorTables(vm) : new ValidatedTlb(vm);
   }
 }
 
@@ -137,7 +71,7 @@ interface MirrorTable {
   readonly guestFrame: number;
 }
 
-class MirrorTables implements Half {
+class MirrorTables implements MonitorMemory {
   private readonly cpu;
   private readonly mem: Int32Array;
   private readonly levels: number;
@@ -156,15 +90,12 @@ class MirrorTables implements Half {
   private readonly isKsegIndex: Uint8Array;
   /** Machine address of the kernel half's leaf entry for each guest frame (to make page tables read-only there). */
   private readonly ksegLeaf: Int32Array;
-  private current!: Tree;
+  private current: Tree;
   /** The leaf entry a one-instruction pass-through (FAULT_TRACED) opened, and its old value. */
   private passLeaf = -1;
   private passOld = 0;
-  private readonly path = new Int32Array(4);
-  private pathLength = 0;
-  private walkPte = 0;
-  /** The table past the VM's memory that the last walk answering WALK_BAD_TABLE tried to read. */
-  private badTable = 0;
+  /** The guest's own tables, walked as its MMU would (the paravirtual kernel maps no large pages, and the copies carry none). */
+  private readonly guestWalk: GuestWalk;
   /** The kernel runs at ring 1: the kernel half stays linked, supervisor-only. */
   private readonly ring1: boolean;
 
@@ -192,12 +123,15 @@ class MirrorTables implements Half {
     this.levels = mmu.levels;
     this.last = mmu.levels - 1;
     this.shape = walkShape(mmu.levels);
+    this.guestWalk = new GuestWalk(vm.guest, mmu.levels, false);
     this.span = new Int32Array(this.levels);
     for (let l = 0; l < this.levels; l++) this.span[l] = 1 << this.shape.shifts[l]!;
     this.isKsegIndex = new Uint8Array(this.shape.masks[0]! + 1);
     this.ksegLeaf = new Int32Array(vm.guest.frames);
     this.buildKernelHalf();
-    this.load(this.treeFor(0));
+    // Paging off until the guest loads a root.
+    this.current = this.treeFor(0);
+    this.load(this.current);
   }
 
   private allocate(): number {
@@ -220,18 +154,7 @@ class MirrorTables implements Half {
     const guest = this.vm.guest;
     const template = this.allocate();
     for (let pa = 0; pa < guest.bytes; pa += PAGE_SIZE) {
-      const vpn = (KSEG_BASE + pa) >>> PAGE_SHIFT;
-      let table = template;
-      for (let level = 0; level < this.last; level++) {
-        const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
-        let e = this.mem[entry >>> 2]!;
-        if ((e & PTE_V) === 0) {
-          e = this.allocate() | PTE_V | PTE_W | PTE_U;
-          this.mem[entry >>> 2] = e;
-        }
-        table = (e & PTE_FRAME_MASK) >>> 0;
-      }
-      const leaf = table + (((vpn >>> this.shape.shifts[this.last]!) & this.shape.masks[this.last]!) << 2);
+      const leaf = leafEntry(this.mem, template, this.shape, (KSEG_BASE + pa) >>> PAGE_SHIFT, () => this.allocate());
       this.mem[leaf >>> 2] = guest.machineAddress(pa) | PTE_V | PTE_W | (this.ring1 ? 0 : PTE_U);
       this.ksegLeaf[pa >>> PAGE_SHIFT] = leaf;
     }
@@ -297,7 +220,7 @@ class MirrorTables implements Half {
       }
       const child = this.newTable(info.tree, info.level + 1, info.vpnBase + index * this.span[info.level]!, frame >>> PAGE_SHIFT);
       this.fillFromGuest(child);
-      return child | PTE_V | PTE_W | PTE_U;
+      return child | TABLE_ENTRY_FLAGS;
     }
     if (frame >= guest.bytes) {
       this.outside(info, index, frame, "a page");
@@ -366,7 +289,7 @@ class MirrorTables implements Half {
   private load(tree: Tree): void {
     this.current = tree;
     this.linkKernelHalf(tree, this.ring1 || this.vm.vcpu.mode === MODE_KERNEL);
-    this.cpu.crs[5 /* CR.PTBR */] = tree.root;
+    this.cpu.crs[CR.PTBR] = tree.root;
     this.cpu.tlb.flush();
     this.cpu.translationChanged();
     this.rootSwitches++;
@@ -395,20 +318,11 @@ class MirrorTables implements Half {
     this.load(this.treeFor(root >>> 0));
   }
 
-  tlbWritten(_va: number, _entryLo: number): void {
-    // No TLB instructions on walker profiles: the hypercall is refused before this.
-  }
-
   invalidated(va?: number): void {
     // The copies are kept in step by the batches; only the real TLB can be stale.
-    if (va === undefined) {
-      this.cpu.tlb.flush();
-      this.tlbFlushes++;
-    } else {
-      this.cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
-      this.tlbInvalidations++;
-    }
-    this.cpu.translationChanged();
+    invalidateRealTlb(this.cpu, va);
+    if (va === undefined) this.tlbFlushes++;
+    else this.tlbInvalidations++;
   }
 
   /** Guest-physical words changed (a validated update, DMA): the copies made from them follow. */
@@ -461,63 +375,9 @@ class MirrorTables implements Half {
 
   // --- the guest's own view -----------------------------------------------------------
 
-  /** Walks the guest's tables as the bare machine's walker would, remembering the tables it went through. */
-  private guestWalk(va: number, write: boolean, user: boolean): number {
-    const guest = this.vm.guest;
-    const root = this.vm.vcpu.pageTableBase;
-    this.pathLength = 0;
-    const vpn = va >>> PAGE_SHIFT;
-    let table = root;
-    for (let level = 0; level < this.levels; level++) {
-      const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
-      if (entry + 4 > guest.bytes) {
-        this.badTable = table;
-        return WALK_BAD_TABLE;
-      }
-      this.path[this.pathLength++] = table;
-      const pte = guest.read32(entry);
-      if ((pte & PTE_V) === 0) return WALK_NOT_PRESENT;
-      if (level === this.last) {
-        this.walkPte = pte;
-        return (user && (pte & PTE_U) === 0) || (write && (pte & PTE_W) === 0) ? WALK_PROTECTION : WALK_OK;
-      }
-      table = (pte & PTE_FRAME_MASK) >>> 0;
-    }
-    return WALK_NOT_PRESENT;
-  }
-
   guestTranslate(va: number, access: number): number {
-    va = va >>> 0;
-    const { guest, vcpu } = this.vm;
-    const user = vcpu.mode === MODE_USER;
-    let pa: number;
-    let attempt: ContainedAttempt;
-    if (!user && va >= KSEG_BASE) {
-      pa = va - KSEG_BASE;
-      attempt = { kind: "kseg0", guestPhysical: pa };
-    } else if (vcpu.pageTableBase === 0) {
-      pa = va;
-      attempt = { kind: "paging off", guestPhysical: pa };
-    } else {
-      const status = this.guestWalk(va, access === ACCESS_WRITE, user);
-      if (status === WALK_BAD_TABLE) return this.beyond({ kind: "page table", virtualAddress: va, tableAddress: this.badTable }, va, access);
-      if (status !== WALK_OK) return this.fail(CAUSE.PAGE_FAULT, va, access, status === WALK_PROTECTION);
-      pa = ((this.walkPte & PTE_FRAME_MASK) >>> 0) + (va & 0xfff);
-      attempt = { kind: "page mapping", virtualAddress: va, guestFrameAddress: pa };
-    }
-    if (pa >= guest.bytes) return this.beyond(attempt, va, access);
-    return pa;
-  }
-
-  /** An access past the VM's memory: audited, and bare metal's fault set. */
-  private beyond(attempt: ContainedAttempt, va: number, access: number): number {
-    this.vm.audit(containedAttempt(attempt));
-    return this.fail(CAUSE.ADDRESS_ERROR, va, access, false);
-  }
-
-  private fail(cause: number, va: number, access: number, protection: boolean): number {
-    setFault(this.vm, cause, va, access, protection);
-    return -1;
+    const vcpu = this.vm.vcpu;
+    return this.guestWalk.translate(this.vm, vcpu.pageTableBase, vcpu.mode === MODE_USER, va, access);
   }
 
   private reflectAs(cause: number, va: number, access: number, protection: boolean): FaultDisposition {
@@ -528,14 +388,7 @@ class MirrorTables implements Half {
 
   /** The mirror's leaf entry address for `va` in the current tree, or -1 where a table is missing. */
   private mirrorLeaf(va: number): number {
-    const vpn = va >>> PAGE_SHIFT;
-    let table = this.current.root;
-    for (let level = 0; level < this.last; level++) {
-      const e = this.mem[(table >>> 2) + ((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!)]!;
-      if ((e & PTE_V) === 0) return -1;
-      table = (e & PTE_FRAME_MASK) >>> 0;
-    }
-    return table + (((vpn >>> this.shape.shifts[this.last]!) & this.shape.masks[this.last]!) << 2);
+    return leafEntry(this.mem, this.current.root, this.shape, va >>> PAGE_SHIFT);
   }
 
   /**
@@ -581,13 +434,13 @@ class MirrorTables implements Half {
       this.hidden++;
       return FAULT_HIDDEN;
     }
-    const status = this.guestWalk(va, access === ACCESS_WRITE, user);
+    const status = this.guestWalk.walk(vcpu.pageTableBase, va, access === ACCESS_WRITE, user);
     if (status === WALK_BAD_TABLE) {
-      this.vm.audit(containedAttempt({ kind: "page table", virtualAddress: va, tableAddress: this.badTable }));
+      this.vm.audit(containedAttempt({ kind: "page table", virtualAddress: va, tableAddress: this.guestWalk.badTable }));
       return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
     }
     if (status !== WALK_OK) return this.reflectAs(CAUSE.PAGE_FAULT, va, access, status === WALK_PROTECTION);
-    const frame = (this.walkPte & PTE_FRAME_MASK) >>> 0;
+    const frame = (this.guestWalk.pte & PTE_FRAME_MASK) >>> 0;
     if (frame >= guest.bytes) {
       this.vm.audit(containedAttempt({ kind: "page mapping", virtualAddress: va, guestFrameAddress: frame + (va & 0xfff) }));
       return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
@@ -614,11 +467,11 @@ class MirrorTables implements Half {
   private recopyPath(va: number): void {
     const vpn = va >>> PAGE_SHIFT;
     let t = this.current.root;
-    for (let level = 0; level < this.pathLength; level++) {
+    for (let level = 0; level < this.guestWalk.pathLength; level++) {
       const index = (vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!;
       const info = this.tables.get(t);
       if (!info) return;
-      const pte = this.vm.guest.read32(this.path[level]! + 4 * index);
+      const pte = this.vm.guest.read32(this.guestWalk.path[level]! + 4 * index);
       const old = this.mem[(t >>> 2) + index]!;
       const wanted = level < this.last && (old & PTE_V) !== 0 ? -1 : 0;
       if (wanted === -1) {
@@ -643,33 +496,30 @@ class MirrorTables implements Half {
   /** Paging off: virtual = guest-physical, mapped page by page in the identity tree. */
   private fillIdentity(va: number): void {
     const vpn = va >>> PAGE_SHIFT;
-    let table = this.current.root;
-    for (let level = 0; level < this.last; level++) {
-      const entry = table + (((vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!) << 2);
-      let e = this.mem[entry >>> 2]!;
-      if ((e & PTE_V) === 0) {
-        e = this.newTable(this.current, level + 1, vpn - (vpn % this.span[level]!), -1) | PTE_V | PTE_W | PTE_U;
-        this.mem[entry >>> 2] = e;
-      }
-      table = (e & PTE_FRAME_MASK) >>> 0;
-    }
-    const leaf = table + (((vpn >>> this.shape.shifts[this.last]!) & this.shape.masks[this.last]!) << 2);
+    const tree = this.current;
+    const leaf = leafEntry(this.mem, tree.root, this.shape, vpn, (level) => this.newTable(tree, level + 1, vpn - (vpn % this.span[level]!), -1));
     this.mem[leaf >>> 2] = this.vm.guest.machineAddress((va & PTE_FRAME_MASK) >>> 0) | PTE_V | PTE_W | PTE_U;
     this.cpu.tlb.invalidate(vpn);
     this.cpu.translationChanged();
   }
 
+  tlbWritten(_va: number, _entryLo: number): void {
+    // No TLB instructions on walker profiles: the hypercall is refused before this.
+  }
+
+  virtualTlb(): undefined {
+    return undefined;
+  }
+
   beginTracedWrite(va: number): void {
     this.mem[this.passLeaf >>> 2] = this.passOld | PTE_U;
-    this.cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
-    this.cpu.translationChanged();
+    invalidateRealTlb(this.cpu, va);
   }
 
   endTracedWrite(va: number): void {
     if (this.passLeaf >= 0 && this.mem[this.passLeaf >>> 2] === (this.passOld | PTE_U)) this.mem[this.passLeaf >>> 2] = this.passOld;
     this.passLeaf = -1;
-    this.cpu.tlb.invalidate((va >>> PAGE_SHIFT) & 0xfffff);
-    this.cpu.translationChanged();
+    invalidateRealTlb(this.cpu, va);
   }
 
   realTables(guestRoot: number): RealTables | undefined {
@@ -706,7 +556,7 @@ class MirrorTables implements Half {
 
 // --------------------------------------------------------------------------- software TLB
 
-class ValidatedTlb implements Half {
+class ValidatedTlb implements MonitorMemory {
   private readonly cpu;
   /** What the guest believes its TLB holds, and the real TLB beside it. */
   private readonly vtlb: VirtualTlb;
@@ -766,35 +616,14 @@ class ValidatedTlb implements Half {
 
   pageTableReleased(_root: number): void {}
 
-  private reflect(cause: number, va: number, access: number, protection: boolean): FaultDisposition {
-    setFault(this.vm, cause, va, access, protection);
-    this.reflected++;
-    return FAULT_REFLECT;
-  }
-
   realFault(va: number, access: number, cause: number, protection: boolean): FaultDisposition {
-    const guest = this.vm.guest;
-    va = va >>> 0;
-    if (cause !== CAUSE.TLB_MISS) return this.reflect(cause, va, access, protection);
-    const vpn = va >>> PAGE_SHIFT;
-    if (this.vtlb.kernel && va >= KSEG_BASE) {
-      const pa = va - KSEG_BASE;
-      if (pa >= guest.bytes) {
-        this.vm.audit(containedAttempt({ kind: "kseg0", guestPhysical: pa }));
-        return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
-      }
-      this.vtlb.install(vpn, pa & PTE_FRAME_MASK, PTE_W);
-      this.kseg0Fills++;
-      return FAULT_HIDDEN;
+    const miss = this.vtlb.realFault(va, access, cause, protection);
+    if (miss === MISS_REFLECTED) {
+      this.reflected++;
+      return FAULT_REFLECT;
     }
-    const entries = this.vtlb.entries;
-    const slot = entries.lookup(vpn);
-    if (slot < 0) return this.reflect(CAUSE.TLB_MISS, va, access, false);
-    const frame = entries.frame[slot]! >>> 0;
-    const flags = entries.flags[slot]!;
-    if (access === ACCESS_WRITE && (flags & PTE_W) === 0) return this.reflect(CAUSE.PAGE_FAULT, va, access, true);
-    this.vtlb.install(vpn, frame, flags);
-    this.refills++;
+    if (miss === MISS_KSEG0) this.kseg0Fills++;
+    else this.refills++;
     return FAULT_HIDDEN;
   }
 
@@ -807,6 +636,10 @@ class ValidatedTlb implements Half {
 
   virtualTlb(): Tlb {
     return this.vtlb.entries;
+  }
+
+  realTables(_guestRoot: number): undefined {
+    return undefined; // the real TLB is all there is
   }
 
   finish(): MemoryCounters {

@@ -140,7 +140,7 @@ export class ParavirtMonitor extends Monitor {
       // Not emulated: the paravirtual kernel has no business running one.
       if (this.vcpu.mode === MODE_KERNEL) {
         this.privilegedInKernel++;
-        const gpa = this.memory.guestTranslate?.(epc, ACCESS_FETCH) ?? -1;
+        const gpa = this.memory.guestTranslate(epc, ACCESS_FETCH);
         const name = gpa >= 0 ? BY_OPCODE[this.guest.read8(gpa + 3)]?.mnemonic ?? "?" : "?";
         this.audit(`privileged instruction ${name} at ${hex(epc)} in the paravirtual kernel: not carried out, delivered to it as a fault`);
       }
@@ -228,7 +228,7 @@ export class ParavirtMonitor extends Monitor {
         vcpu.crs[CR.PTBR] = a;
         // CONTEXT's PTEBase: the new root, as the kernel sees it (kseg0).
         vcpu.crs[CR.CONTEXT] = crAfterWrite(CR.CONTEXT, vcpu.crs[CR.CONTEXT]!, (a + KSEG_BASE) | 0);
-        this.memory.pageTableBaseWritten?.(a);
+        this.mmu.pageTableBaseWritten(a);
         if (this.trace) text = `new address space: root at guest-physical ${hex(a)}`;
         break;
       case HC.TLB_WRITE:
@@ -240,7 +240,7 @@ export class ParavirtMonitor extends Monitor {
           result = this.refuse(`TLB write mapping ${hex(a & PTE_FRAME_MASK)} to guest frame ${hex((b & PTE_FRAME_MASK) >>> 12)} refused: not the VM's`);
           break;
         }
-        this.memory.tlbWritten?.(a, b);
+        this.mmu.tlbWritten(a, b);
         break;
       case HC.CONSOLE_WRITE:
         if (!this.inGuest(a, b)) {
@@ -332,13 +332,13 @@ export class ParavirtMonitor extends Monitor {
           this.pageTableUpdates++;
           break;
         case PT.INVLPG:
-          this.memory.invalidated?.(value >>> 0);
+          this.mmu.invalidated(value >>> 0);
           break;
         case PT.FLUSH:
-          this.memory.invalidated?.();
+          this.mmu.invalidated();
           break;
         case PT.RELEASE:
-          this.memory.pageTableReleased?.(value >>> 0);
+          this.mmu.pageTableReleased(value >>> 0);
           break;
       }
       this.batchedEntries++;

@@ -45,7 +45,7 @@ export class ParavirtCpu implements CpuStrategy {
 /** Counts a paravirtual run and builds its Execution. */
 export function finishParavirt(monitor: ParavirtMonitor, outcome: "halt" | "budget", session: GuestSession): Execution {
   const s = monitor.machine.stats();
-  const memory = session.memory.finish?.();
+  const memory = monitor.memory.finish();
   return monitor.execution(outcome, {
     executedDirectly: s.retired,
     emulated: 0,

@@ -41,7 +41,7 @@ export class TrapEmulateCpu implements CpuStrategy {
 
   private finish(monitor: Monitor, outcome: "halt" | "budget", session: GuestSession): Execution {
     const emulated = monitor.emulatedCount;
-    const memory = session.memory.finish?.();
+    const memory = monitor.memory.finish();
     return monitor.execution(outcome, {
       executedDirectly: monitor.machine.cpu.retired - emulated,
       emulated,

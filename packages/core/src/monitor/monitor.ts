@@ -11,7 +11,7 @@ import {
   deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, DISK_OK, enterTrap, executeSystem, fieldA, flagsAfterPop, flagsToPush, FLAG_IF, KSEG_BASE, Machine, MODE_KERNEL, MODE_RING1, MODE_USER,
   OP, PAGE_SIZE, PORT, SP, uimm16, unprivilegedSensitive, type Cpu, type Pmap,
 } from "@vmlab/isa";
-import type { Execution, GuestSession, MemoryStrategy, SensitiveUntrapped } from "../strategy.js";
+import type { AttachedMemory, Execution, GuestSession, MonitorMemory, SensitiveUntrapped } from "../strategy.js";
 import { addCounts, count, hardwareEvents, hostedDeviceEvents, virtualDeviceEvents, type EventCounts } from "../costs/events.js";
 import { GuestMemory, MonitorFrames } from "./guest-memory.js";
 import { frameLayoutFor, guestFrameAllocator } from "./frame-allocator.js";
@@ -57,7 +57,10 @@ export class Monitor implements VmContext {
   readonly fault: GuestFault = { cause: 0, address: 0, access: 0, protection: false };
   /** Where events go; during a memory strategy's fault handling, a buffer (see memoryFault). */
   trace: TraceSink | undefined;
-  readonly memory: MemoryStrategy;
+  /** What the memory strategy attached to this VM: at boot for the deprivileged kernel, or a guest-mode monitor's (useMemory). */
+  private attached: AttachedMemory | undefined;
+  /** The attachment serving the deprivileged guest kernel (boot). */
+  private kernelMemory: MonitorMemory | undefined;
   /** The VM's virtual devices: its own console and disk (the timer is the real one, which counts guest instructions). */
   readonly console = new Console();
   readonly disk: Disk;
@@ -120,8 +123,7 @@ export class Monitor implements VmContext {
     this.frames = new MonitorFrames(this.machine.memory, p?.framesFirst ?? PAGE_SIZE, p?.framesEnd ?? MONITOR_BYTES);
     this.disk = new Disk(undefined, session.diskContents);
     this.trace = session.trace;
-    this.memory = session.memory;
-    this.kernelAtRing1 = session.profile.ring1 && this.memory.ringCompression === true;
+    this.kernelAtRing1 = session.profile.ring1 && session.memory.ringCompression;
     this.audited = unprivilegedSensitive(session.profile).map((i) => i.opcode);
     this.refillVector = session.profile.mmu.kind === "software-tlb";
     this.workMarks = new RegionMarks(session.region);
@@ -147,10 +149,29 @@ export class Monitor implements VmContext {
     cpu.flags = FLAG_IF;
     cpu.crs[CR.TVEC] = MONITOR_VECTOR;
     cpu.intercept.fill(1);
-    if (!this.memory.attachMonitor) throw new Error(`memory strategy '${this.memory.info.name}' cannot serve a monitor`);
-    this.memory.attachMonitor(this);
-    this.memory.modeChanged?.(MODE_KERNEL);
+    const strategy = this.session.memory;
+    if (!strategy.attachMonitor) throw new Error(`memory strategy '${strategy.info.name}' cannot serve a monitor`);
+    const memory = strategy.attachMonitor(this);
+    this.attached = this.kernelMemory = memory;
+    memory.modeChanged(MODE_KERNEL);
     cpu.translationChanged();
+  }
+
+  /** The memory strategy's attachment to this VM (after boot, or useMemory). */
+  get memory(): AttachedMemory {
+    if (!this.attached) throw new Error("the monitor has no memory strategy attached before it boots");
+    return this.attached;
+  }
+
+  /** The attachment serving the deprivileged guest kernel: its MMU events come here. */
+  get mmu(): MonitorMemory {
+    if (!this.kernelMemory) throw new Error("the monitor has no memory strategy for a deprivileged kernel before it boots");
+    return this.kernelMemory;
+  }
+
+  /** A monitor that runs the guest otherwise (guest mode) attached the memory strategy itself. */
+  useMemory(memory: AttachedMemory): void {
+    this.attached = memory;
   }
 
   audit(message: string): void {
@@ -314,7 +335,7 @@ export class Monitor implements VmContext {
     // The strategy's own events come after the trap that caused them.
     const held: TraceEvent[] = [];
     if (sink) this.trace = { event: (e) => held.push(e) };
-    const disposition = this.memory.realFault!(va, access, cause, cpu.exitProtection);
+    const disposition = this.mmu.realFault(va, access, cause, cpu.exitProtection);
     if (sink) {
       this.trace = sink;
       const what = cause === CAUSE.TLB_MISS ? "TLB miss" : cpu.exitProtection ? "protection fault" : "page fault";
@@ -337,10 +358,10 @@ export class Monitor implements VmContext {
    */
   tracedWrite(va: number): void {
     const cpu = this.cpu;
-    this.memory.beginTracedWrite!(va);
+    this.mmu.beginTracedWrite(va);
     const before = cpu.retired;
     const stop = this.machine.run(1);
-    this.memory.endTracedWrite!(va);
+    this.mmu.endTracedWrite(va);
     if (cpu.retired === before) {
       // It faulted some other way after all: handle that trap instead.
       if (stop.reason === "intercept") this.handleTrap(cpu.exitCause);
@@ -390,7 +411,7 @@ export class Monitor implements VmContext {
       this.cpu.mode = real;
       this.cpu.translationChanged();
     }
-    this.memory.modeChanged?.(mode);
+    this.mmu.modeChanged(mode);
   }
 
   /**
@@ -405,7 +426,7 @@ export class Monitor implements VmContext {
 
   /** Fetches the guest instruction word at `pc` through the guest's own mappings, or -1 after reflecting the fault. */
   fetchGuestWord(pc: number): number | undefined {
-    const gpa = this.memory.guestTranslate!(pc, ACCESS_FETCH);
+    const gpa = this.memory.guestTranslate(pc, ACCESS_FETCH);
     if (gpa < 0) {
       const f = this.fault;
       this.reflectFault(f.cause, pc, f.address, f.access, f.protection);
@@ -490,7 +511,7 @@ export class Monitor implements VmContext {
       this.reflectFault(CAUSE.ADDRESS_ERROR, pc, va, access, false);
       return -1;
     }
-    const gpa = this.memory.guestTranslate!(va, access);
+    const gpa = this.memory.guestTranslate(va, access);
     if (gpa < 0) {
       const f = this.fault;
       this.reflectFault(f.cause, pc, f.address, f.access, f.protection);
@@ -503,13 +524,13 @@ export class Monitor implements VmContext {
     this.guest.write32(gpa, value);
     const ma = this.guest.machineAddress(gpa);
     this.cpu.invalidateCode(ma, ma + 4);
-    this.memory.guestPhysicalWritten?.(gpa, gpa + 4);
+    this.memory.guestPhysicalWritten(gpa, gpa + 4);
   }
 
   /** Guest-physical [start, end) was written by DMA: decoded code on its machine frames and shadows built from it are dropped. */
   guestWrittenByDma(start: number, end: number): void {
     this.guest.forEachMachineRange(start, end, (from, to) => this.cpu.invalidateCode(from, to));
-    this.memory.guestPhysicalWritten?.(start, end);
+    this.memory.guestPhysicalWritten(start, end);
   }
 
   // The virtual devices: the VM's own console and disk, and the timer.
@@ -579,8 +600,7 @@ export class Monitor implements VmContext {
     for (const n of this.reflectedByCause) reflected += n;
     count(c, "trapReflected", reflected);
     this.deviceEvents(c);
-    const memory = this.memory.finish?.();
-    if (memory) addCounts(c, memory.counts);
+    addCounts(c, this.memory.finish().counts);
     return c;
   }
 
@@ -663,7 +683,8 @@ export class Monitor implements VmContext {
       ...(sensitive.length ? { sensitiveUntrapped: sensitive } : {}),
       machine: this.machine,
       pmap: this.guest.pmap,
-      memoryStrategy: this.memory,
+      memoryStrategy: this.session.memory,
+      memoryAttached: this.memory,
       ...this.workMarks.result(),
       ...extra,
     };

@@ -49,7 +49,7 @@ export class VirtualSystem implements SystemCpu {
   }
 
   controlRegisterWritten(n: number, value: number): void {
-    if (n === CR.PTBR) this.m.memory.pageTableBaseWritten?.(value >>> 0);
+    if (n === CR.PTBR) this.m.mmu.pageTableBaseWritten(value >>> 0);
   }
 
   portIn(port: number): number {
@@ -62,12 +62,12 @@ export class VirtualSystem implements SystemCpu {
 
   tlbWrite(va: number, entryLo: number): void {
     // The memory strategy traces what it installs.
-    this.m.memory.tlbWritten!(va, entryLo);
+    this.m.mmu.tlbWritten(va, entryLo);
   }
 
   tlbInvalidate(va: number | undefined): void {
-    if (va === undefined) this.m.memory.invalidated?.();
-    else this.m.memory.invalidated?.(va);
+    if (va === undefined) this.m.mmu.invalidated();
+    else this.m.mmu.invalidated(va);
   }
 
   trapReturned(): void {}

@@ -3,11 +3,18 @@
 // takes exactly the misses it takes on bare metal, while the real TLB holds VPN -> MFN.
 // While the virtual kernel runs, real entries for kseg0 pages are the monitor's own
 // mappings of the kernel's untranslated region.
-import { ACCESS_WRITE, CAUSE, KSEG_BASE, MODE_KERNEL, PAGE_SHIFT, PTE_U, PTE_W, Tlb, type Cpu } from "@vmlab/isa";
+import { ACCESS_WRITE, CAUSE, KSEG_BASE, MODE_KERNEL, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_W, Tlb, type Cpu } from "@vmlab/isa";
 import { setFault, type VmContext } from "./vm-context.js";
 import { containedAttempt, type ContainedAttempt } from "./contained-attempts.js";
 
 export const KSEG_VPN = KSEG_BASE >>> PAGE_SHIFT;
+
+/** What a real TLB miss came to under a virtual TLB (VirtualTlb.realFault). */
+export const MISS_REFLECTED = 0; // vm.fault set: the guest's own miss or fault
+export const MISS_KSEG0 = 1; // the deprivileged kernel's kseg0 page, mapped by the monitor
+export const MISS_REFILLED = 2; // the real TLB lost what the virtual TLB holds: refilled unseen
+
+const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 export class VirtualTlb {
   /** What the guest believes its TLB holds: VPN -> guest frame. */
@@ -78,6 +85,45 @@ export class VirtualTlb {
       if (!this.monitors(vpn)) this.cpu.tlb.invalidate(vpn);
     }
     this.cpu.translationChanged();
+  }
+
+  /**
+   * A real fault while the guest ran: a TLB miss the virtual TLB or kseg0 answers is
+   * filled (Disco's second-level TLB), anything else is the guest's own (vm.fault set).
+   */
+  realFault(va: number, access: number, cause: number, protection: boolean): number {
+    const { guest, trace } = this.vm;
+    va = va >>> 0;
+    if (cause !== CAUSE.TLB_MISS) return this.reflect(cause, va, access, protection);
+    const vpn = va >>> PAGE_SHIFT;
+    if (this.kernel && va >= KSEG_BASE) {
+      const pa = va - KSEG_BASE;
+      if (pa >= guest.bytes) {
+        this.vm.audit(containedAttempt({ kind: "kseg0", guestPhysical: pa }));
+        return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
+      }
+      this.install(vpn, pa & PTE_FRAME_MASK, PTE_W);
+      trace?.event({ actor: "vmm", kind: "hidden", text: `map the deprivileged kernel's kseg0 page ${hex(va & PTE_FRAME_MASK)} to MFN ${hex(guest.machineAddress(pa) >>> PAGE_SHIFT)}`, hidden: true, at: this.cpu.retired });
+      return MISS_KSEG0;
+    }
+    const entries = this.entries;
+    const slot = entries.lookup(vpn);
+    if (slot < 0) return this.reflect(CAUSE.TLB_MISS, va, access, false);
+    const frame = entries.frame[slot]! >>> 0;
+    const flags = entries.flags[slot]!;
+    if (access === ACCESS_WRITE && (flags & PTE_W) === 0) return this.reflect(CAUSE.PAGE_FAULT, va, access, true);
+    if (frame + (va & 0xfff) >= guest.bytes) {
+      this.vm.audit(containedAttempt({ kind: "TLB entry", virtualAddress: va, guestFrameAddress: frame + (va & 0xfff) }));
+      return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
+    }
+    this.install(vpn, frame, flags);
+    trace?.event({ actor: "vmm", kind: "hidden", text: `refill VPN ${hex(vpn)} from the virtual TLB (the guest believes it is there)`, hidden: true, at: this.cpu.retired });
+    return MISS_REFILLED;
+  }
+
+  private reflect(cause: number, va: number, access: number, protection: boolean): number {
+    setFault(this.vm, cause, va, access, protection);
+    return MISS_REFLECTED;
   }
 
   /** Guest-virtual -> guest-physical as the guest's TLB has it; -1 with vm.fault set where it would fault. */

@@ -97,7 +97,7 @@ export const REPORT_SCRIPT = `
       case "scenario": return tr.cells[0].textContent;
       case "profile": return label[0];
       case "cpu": return label[1];
-      case "memory": return label[2];
+      case "memory": return label[2].split("@")[0];
       case "machine": return tr.cells[2].textContent;
       default: return tr.getAttribute("data-" + key);
     }

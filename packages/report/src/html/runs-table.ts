@@ -37,6 +37,8 @@ function verdictCell(v: ReportView, r: RunResult): Cell {
   return { html: esc(verdict.text), cls: `verdict ${cls}`.trim(), ...(verdict.prediction ? { title: verdict.prediction.reason } : {}) };
 }
 
+const hostOf = (r: RunResult): string => r.configuration.host ?? "bare-metal";
+
 export function runsSection(v: ReportView): string {
   const rows = v.results.map((r) => {
     const exits = totalExits(r);
@@ -58,9 +60,10 @@ export function runsSection(v: ReportView): string {
     `<label>${esc(label)} <select class="runfilter" data-key="${id}"><option value="">all</option>${values.map((x) => `<option value="${esc(x)}">${esc(names?.[x] ?? x)}</option>`).join("")}</select></label>`;
   const kinds = Object.keys(VERDICT_NAMES).filter((k) => v.results.some((r) => v.verdict.get(r)!.kind === k));
   const profiles = [...new Set(v.results.map((r) => r.configuration.label.split("/")[0]!))];
-  const controls = `<div class="controls runcontrols">${select("scenario", "scenario", v.scenarios)}${select("profile", "profile", profiles)}${select("cpu", "CPU", v.cpus)}${select("memory", "memory", v.memories)}${select("machine", "machine", v.machines.map((m) => m.name))}${select("verdict", "verdict", kinds, VERDICT_NAMES)}</div>`;
-  // The selects match the scenario, configuration and machine cells; the verdict's kind rides on the row.
-  const attrs = (i: number) => ` data-verdict="${v.verdict.get(v.results[i]!)!.kind}"`;
+  const hosts = [...new Set(v.results.map(hostOf))];
+  const controls = `<div class="controls runcontrols">${select("scenario", "scenario", v.scenarios)}${select("profile", "profile", profiles)}${select("cpu", "CPU", v.cpus)}${select("memory", "memory", v.memories)}${hosts.length > 1 ? select("host", "host", hosts) : ""}${select("machine", "machine", v.machines.map((m) => m.name))}${select("verdict", "verdict", kinds, VERDICT_NAMES)}</div>`;
+  // The selects match the scenario, configuration and machine cells; the verdict's kind and the host ride on the row.
+  const attrs = (i: number) => ` data-verdict="${v.verdict.get(v.results[i]!)!.kind}" data-host="${hostOf(v.results[i]!)}"`;
   const legend = CATEGORIES.map((c, k) => `<span><i class="sw" style="background:${CATEGORY_COLOURS[k]}"></i>${esc(c)}</span>`).join("");
   return `<section id="runs"><h2>All runs</h2>
 <p>Click a column's title to sort by it; choose values or type words to filter. Slowdown is against the native run of the same scenario, profile and machine; region is the slowdown of the measured region; direct is the share of guest instructions executed directly.</p>

@@ -101,15 +101,21 @@ ${dataTable("skipped", [{ name: "configuration" }, { name: "on" }, { name: "why"
 </section>`;
 }
 
+/** A configuration label that may break between its parts (after a "/", before "@hosted"), never inside one. */
+function breakableLabel(label: string): Cell {
+  const parts = label.split(/(?=@)|(?<=\/)/);
+  return { html: parts.map((p) => `<span style="white-space:nowrap">${esc(p)}</span>`).join("<wbr>"), sort: label };
+}
+
 export function vmsSection(v: ReportView): string {
   const rows = vmRows(v.results);
   if (rows.length === 0) return "";
   const cells = rows.map((r) =>
-    r.map((x, i): Cell => (i === 5 || i === 6 ? num(Number(x.replace(/,/g, "")), x) : i === 4 ? text(x, x.startsWith("DIVERGES") ? "failtext" : "") : text(x, i >= 7 ? "wrap" : undefined))),
+    r.map((x, i): Cell => (i === 5 || i === 6 ? num(Number(x.replace(/,/g, "")), x) : i === 4 ? text(x, x.startsWith("DIVERGES") ? "failtext" : "") : i === 1 ? breakableLabel(x) : text(x, i >= 7 ? "wrap" : undefined))),
   );
   return `<section id="vms"><h2>Several virtual machines on one machine</h2>
 <p>One row per VM of a multi-VM run. Each VM is compared with its own native run alone; machine switches are per run (all its VMs); the audit lists resource-control findings.</p>
-${dataTable("vm-results", VM_HEADER.map((h, i) => ({ name: h, numeric: i === 5 || i === 6, nowrap: i === 1 || i === 2 })), cells)}
+${dataTable("vm-results", VM_HEADER.map((h, i) => ({ name: h, numeric: i === 5 || i === 6, nowrap: i === 2 })), cells)}
 </section>`;
 }
 
