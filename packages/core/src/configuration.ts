@@ -22,6 +22,11 @@ export interface ConfigurationSpec {
   readonly host?: string;
 }
 
+/**
+ * A resolved configuration: resolveConfiguration checks a ConfigurationSpec once and
+ * gives this. Plain data (the profile's sets included), so a structured clone of it is
+ * the same configuration: a matrix worker takes it as it is, without resolving again.
+ */
 export interface Configuration {
   readonly profile: Profile;
   readonly cpu: string;
@@ -32,14 +37,29 @@ export interface Configuration {
   readonly label: string;
 }
 
+/**
+ * Why a configuration is refused: a name nothing answers to ("unknown"), or parts that
+ * exist but cannot run together here ("impossible": a matrix leaves these out, with why).
+ */
+export type ConfigurationErrorKind = "unknown" | "impossible";
+
 export class ConfigurationError extends Error {
-  /** Set when the refusal is the machine generation's (a feature it lacks), not the profile's. */
   constructor(
     message: string,
+    readonly kind: ConfigurationErrorKind,
+    /** Set when the refusal is the machine generation's (a feature it lacks), not the profile's. */
     readonly machine?: string,
   ) {
     super(message);
   }
+}
+
+/** The reference every configuration is compared with: the guest on the bare machine, memory untouched. */
+export const REFERENCE = { cpu: "native", memory: "direct", host: "bare-metal" } as const satisfies { cpu: string; memory: string; host: Host };
+
+/** Whether a configuration (or its CPU strategy's name) is the reference's. */
+export function isReference(c: { readonly cpu: string } | string): boolean {
+  return (typeof c === "string" ? c : c.cpu) === REFERENCE.cpu;
 }
 
 /** True when every sensitive instruction traps in user mode (or is absent). */
@@ -79,14 +99,14 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
   try {
     profile = getProfile(spec.profile, spec.levels === undefined ? {} : { levels: spec.levels });
   } catch (e) {
-    throw new ConfigurationError((e as Error).message);
+    throw new ConfigurationError((e as Error).message, "unknown");
   }
   const cpus = strategies.filter((s) => s.kind === "cpu");
   const memories = strategies.filter((s) => s.kind === "memory");
   const cpu = cpus.find((s) => s.name === spec.cpu);
-  if (!cpu) throw new ConfigurationError(`unknown CPU strategy '${spec.cpu}' (valid: ${cpus.map((s) => s.name).join(", ")})`);
+  if (!cpu) throw new ConfigurationError(`unknown CPU strategy '${spec.cpu}' (valid: ${cpus.map((s) => s.name).join(", ")})`, "unknown");
   const host = spec.host ?? DEFAULT_HOST;
-  if (!(HOSTS as readonly string[]).includes(host)) throw new ConfigurationError(`unknown host '${host}' (valid: ${HOSTS.join(", ")})`);
+  if (!(HOSTS as readonly string[]).includes(host)) throw new ConfigurationError(`unknown host '${host}' (valid: ${HOSTS.join(", ")})`, "unknown");
   // Default: the CPU strategy's first memory strategy that this profile can host.
   const memoryName =
     spec.memory ??
@@ -97,35 +117,43 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
     cpu.memories?.[0];
   const memory = memories.find((s) => s.name === memoryName);
   if (!memory) {
-    throw new ConfigurationError(`unknown memory strategy '${spec.memory}' (valid: ${memories.map((s) => s.name).join(", ")})`);
+    throw new ConfigurationError(`unknown memory strategy '${spec.memory}' (valid: ${memories.map((s) => s.name).join(", ")})`, "unknown");
   }
   if (cpu.memories && !cpu.memories.includes(memory.name)) {
     throw new ConfigurationError(
       `impossible configuration: CPU strategy '${cpu.name}' does not work with memory strategy '${memory.name}' (it works with: ${cpu.memories.join(", ")})`,
+      "impossible",
     );
   }
   for (const s of [cpu, memory]) {
     const why = unmetRequirement(s.requires, profile);
-    if (why) throw new ConfigurationError(`impossible configuration: ${s.kind} strategy '${s.name}' cannot run on ${profile.name}: ${why}`);
+    if (why) throw new ConfigurationError(`impossible configuration: ${s.kind} strategy '${s.name}' cannot run on ${profile.name}: ${why}`, "impossible");
   }
   let machine: MachineProfile;
   try {
     machine = typeof spec.machine === "string" ? getMachineProfile(spec.machine) : spec.machine;
   } catch (e) {
-    throw new ConfigurationError((e as MachineProfileError).message);
+    throw new ConfigurationError((e as MachineProfileError).message, "unknown");
   }
   for (const s of [cpu, memory]) {
     const why = unmetFeature(s.requires, machine);
-    if (why) throw new ConfigurationError(`impossible configuration: ${s.kind} strategy '${s.name}' cannot run on ${machine.name}: ${why}`, machine.name);
+    if (why) throw new ConfigurationError(`impossible configuration: ${s.kind} strategy '${s.name}' cannot run on ${machine.name}: ${why}`, "impossible", machine.name);
   }
   if (host === "hosted") {
     const why = unhostable(cpu);
-    if (why) throw new ConfigurationError(`impossible configuration: CPU strategy '${cpu.name}' cannot be hosted: ${why}`);
+    if (why) throw new ConfigurationError(`impossible configuration: CPU strategy '${cpu.name}' cannot be hosted: ${why}`, "impossible");
   }
-  const levels = profile.mmu.kind === "walker" && spec.levels !== undefined ? `(${profile.mmu.levels})` : "";
-  // Bare metal keeps the labels every report had before hosts existed.
+  return { profile, cpu: cpu.name, memory: memory.name, machine, host: host as Host, label: configurationLabel(profile, cpu.name, memory.name, host as Host, spec.levels !== undefined) };
+}
+
+/**
+ * The short label: the walker depth when asked for (a matrix's cells always say it),
+ * "@hosted" when hosted (bare metal keeps the labels every report had before hosts existed).
+ */
+export function configurationLabel(profile: Profile, cpu: string, memory: string, host: Host, withLevels: boolean): string {
+  const levels = profile.mmu.kind === "walker" && withLevels ? `(${profile.mmu.levels})` : "";
   const at = host === "hosted" ? "@hosted" : "";
-  return { profile, cpu: cpu.name, memory: memory.name, machine, host: host as Host, label: `${profile.name}${levels}/${cpu.name}/${memory.name}${at}` };
+  return `${profile.name}${levels}/${cpu}/${memory}${at}`;
 }
 
 /** Every possible configuration for the given names (impossible ones left out, with why). */
@@ -168,7 +196,7 @@ export function enumerateConfigurations(
                 ),
               );
             } catch (e) {
-              if (!(e instanceof ConfigurationError) || !e.message.startsWith("impossible")) throw e;
+              if (!(e instanceof ConfigurationError) || e.kind !== "impossible") throw e;
               // A profile's refusal holds on every machine: listed once.
               const label = e.machine ? `${profile}/${cpuName}/${memory}${at} on ${e.machine}` : `${profile}/${cpuName}/${memory}${at}`;
               if (!skipped.some((s) => s.label === label || (at !== "" && s.reason === e.message))) skipped.push({ label, reason: e.message });

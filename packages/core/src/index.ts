@@ -7,7 +7,8 @@ export type {
 } from "./strategy.js";
 export type { FaultDisposition } from "./monitor/vm-context.js";
 export {
-  resolveConfiguration, enumerateConfigurations, unmetRequirement, unmetFeature, unhostable, isStrict, ConfigurationError, HOSTS, DEFAULT_HOST,
+  resolveConfiguration, enumerateConfigurations, unmetRequirement, unmetFeature, unhostable, isStrict, ConfigurationError, HOSTS, DEFAULT_HOST, REFERENCE, isReference,
+  type ConfigurationErrorKind,
   type Host, type Configuration, type ConfigurationSpec,
 } from "./configuration.js";
 export { digestOf, firstDivergence, fnv1a, fnv1aFrames, type GuestDigest, type Divergence, type PredictedDivergence } from "./equivalence.js";
@@ -37,7 +38,7 @@ export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, setFault, type VmContext, ty
 export { TraceLog, type TraceEvent, type TraceSink, type TraceActor, type TraceKind } from "./monitor/trace-events.js";
 export { symbolize } from "./symbols.js";
 export { guestImage } from "./images.js";
-export { VmScheduler, CpuContext, DEFAULT_QUANTUM, executeOnOneMachine, type SchedulableVm, type VmSchedulerOptions } from "./monitor/vm-scheduler.js";
+export { VmScheduler, DEFAULT_QUANTUM, executeOnOneMachine, type SchedulableVm, type VmSchedulerOptions } from "./monitor/vm-scheduler.js";
 export { RegionMarks, type RegionMark, type RegionRecorder, type RegionInstructions } from "./region.js";
 export { VALIDATION, validate, validateModel, lookupIn, calibrationFigures, type ValidationRow, type ValidationResult, type RunLookup } from "./costs/validation.js";
 export { codeVersion, scenarioHash, cellIdentity, ResultCache } from "./matrix-cache.js";

@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { Scenario } from "@vmlab/guest";
 import { configurationSummary, cyclesOf, judgeEquivalence } from "./run.js";
-import type { Configuration } from "./configuration.js";
+import { configurationLabel, isReference, REFERENCE, type Configuration } from "./configuration.js";
 import type { GuestDigest } from "./equivalence.js";
 import type { RunResult } from "./run-result.js";
 import type { ResultCache } from "./matrix-cache.js";
@@ -16,11 +16,11 @@ export interface MatrixCell {
   readonly configuration: Configuration;
 }
 
-/** What a worker needs to rebuild a cell (everything plain data). */
+/** What a worker needs to run a cell: the resolved configuration as it is (plain data, see Configuration), and where the scenario and strategies load from. */
 export interface CellTask {
   readonly id: number;
   readonly scenarioDir: string;
-  readonly spec: { profile: string; levels?: number; cpu: string; memory: string; machine: string; machineProfile: unknown; host: string };
+  readonly configuration: Configuration;
   readonly strategyPackages: readonly string[];
   readonly budget?: number;
 }
@@ -44,15 +44,8 @@ function taskOf(id: number, cell: MatrixCell, options: MatrixOptions): CellTask 
   return {
     id,
     scenarioDir: cell.scenario.dir,
-    spec: {
-      profile: c.profile.name,
-      ...(c.profile.mmu.kind === "walker" ? { levels: c.profile.mmu.levels } : {}),
-      cpu: c.cpu,
-      memory: c.memory,
-      machine: c.machine.name,
-      machineProfile: c.machine,
-      host: c.host,
-    },
+    // A matrix's results name every cell's walker depth, asked for or not.
+    configuration: { ...c, label: configurationLabel(c.profile, c.cpu, c.memory, c.host, true) },
     strategyPackages: options.strategyPackages,
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
   };
@@ -85,7 +78,7 @@ function repriced(r: RunResult, config: Configuration): RunResult {
 /** Runs every cell; results come back in the order of `cells`. */
 export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOptions): Promise<RunResult[]> {
   const results: RunResult[] = new Array(cells.length);
-  const isNative = (c: MatrixCell) => c.configuration.cpu === "native";
+  const isNative = (c: MatrixCell) => isReference(c.configuration);
   // Native references for every scenario/profile/machine in the matrix, run first.
   const natives = cells.map((c, i) => ({ c, i })).filter(({ c }) => isNative(c));
   const others = cells.map((c, i) => ({ c, i })).filter(({ c }) => !isNative(c));
@@ -96,8 +89,8 @@ export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOpt
     if (!haveRef.has(key)) {
       haveRef.add(key);
       // Labelled as the matrix's own native cell would be: the results cache holds one for both.
-      const label = `${c.configuration.label.split("/")[0]}/native/direct`;
-      extraRefs.push({ scenario: c.scenario, configuration: { ...c.configuration, cpu: "native", memory: "direct", host: "bare-metal", label } });
+      const label = `${c.configuration.label.split("/")[0]}/${REFERENCE.cpu}/${REFERENCE.memory}`;
+      extraRefs.push({ scenario: c.scenario, configuration: { ...c.configuration, ...REFERENCE, label } });
     }
   }
   const total = cells.length;

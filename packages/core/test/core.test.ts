@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import {
-  catalogOf, ConfigurationError, firstDivergence, getMachineProfile, importStrategyModules, Ledger, MachineProfileError,
+  enumerateConfigurations, catalogOf, ConfigurationError, firstDivergence, getMachineProfile, importStrategyModules, Ledger, MachineProfileError,
   readConfigFile, resolveConfiguration, runConfiguration, MACHINE_PROFILES, runContainer, strategiesFor, guestImage, digestOf, TOKENS,
   type MemoryStrategy,
 } from "../src/index.js";
@@ -64,9 +64,15 @@ describe("configurations", async () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).kind).toBe("impossible");
     expect((error as Error).message).toBe(
       "impossible configuration: cpu strategy 'tlb-only' cannot run on riscv-like: riscv-like has no software-managed TLB",
     );
+    // A name nothing answers to is another kind of refusal: enumerating passes it on rather than listing it as skipped.
+    expect(() => resolveConfiguration({ profile: "riscv-like", cpu: "no-such-cpu", machine: "p4-2006" }, cat)).toThrow(
+      expect.objectContaining({ kind: "unknown" }),
+    );
+    expect(() => enumerateConfigurations(cat, { profiles: ["riscv-like"], cpus: ["no-such-cpu"], machines: ["p4-2006"] })).toThrow(/unknown CPU strategy 'no-such-cpu'/);
     const config = resolveConfiguration({ profile: "mips-like", cpu: "tlb-only", machine: "p4-2006" }, cat);
     const r = runConfiguration(config, findScenario("syscall"), all);
     expect(r.output).toBe("syscall: 1000 done\n");

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import { getProfile, MODE_USER } from "@vmlab/isa";
 import {
-  catalogOf, CpuContext, GUEST_BYTES, MONITOR_BYTES, resolveConfiguration, runConfiguration, VmScheduler, type Execution, type RunResult,
+  catalogOf, GUEST_BYTES, MONITOR_BYTES, resolveConfiguration, runConfiguration, VmScheduler, type Execution, type RunResult,
 } from "../src/index.js";
 import { builtinModules } from "./helpers.js";
 
@@ -57,8 +57,7 @@ describe("the VM scheduler", () => {
     cpu.pc = 0x1234;
     cpu.mode = MODE_USER;
     cpu.retired = 500;
-    cpu.timerPeriod = 100;
-    cpu.timerDeadline = 600;
+    cpu.setTimer(100); // at retired 500: the deadline is 600
     cpu.trapsByCause[1] = 7;
     cpu.tlb.insert(5, 0x5000, 0);
     s.activate(1);
@@ -70,9 +69,7 @@ describe("the VM scheduler", () => {
     expect(cpu.tlb.occupancy()).toBe(0);
     s.activate(0); // already active: not a switch
     expect(s.switches).toBe(2);
-    const c = new CpuContext();
-    c.save(cpu);
-    expect(c.regs[3]).toBe(33);
+    expect(cpu.saveContext().regs[3]).toBe(33);
   });
 
   it("runs VMs round robin, a quantum at a time, until each has halted or used its budget", () => {

@@ -1,5 +1,5 @@
 // Figures about runs that more than one report format lists.
-import { lookupIn, validate, type RunResult, type ValidationResult } from "@vmlab/core";
+import { lookupIn, validate, type RunResult, type ValidationResult, isReference } from "@vmlab/core";
 import { fasterThanNativeReason, slowdowns } from "./summary.js";
 
 export const totalExits = (r: RunResult): number => Object.values(r.metrics?.vmExits ?? {}).reduce((a, b) => a + b, 0);
@@ -11,11 +11,11 @@ export function fasterThanNative(results: readonly RunResult[]): { run: RunResul
   const slow = slowdowns(results);
   const nativeOf = (r: RunResult) =>
     results.find(
-      (n) => n.configuration.cpu === "native" && n.scenario === r.scenario && n.configuration.profile === r.configuration.profile &&
+      (n) => isReference(n.configuration) && n.scenario === r.scenario && n.configuration.profile === r.configuration.profile &&
         n.configuration.levels === r.configuration.levels && n.configuration.machine === r.configuration.machine,
     );
   return results
-    .filter((r) => r.configuration.cpu !== "native" && r.properties?.equivalent !== false && (slow.get(r) ?? 1) < 0.995)
+    .filter((r) => !isReference(r.configuration) && r.properties?.equivalent !== false && (slow.get(r) ?? 1) < 0.995)
     .map((r) => ({ run: r, slowdown: slow.get(r)!, reason: fasterThanNativeReason(r, nativeOf(r)) }));
 }
 

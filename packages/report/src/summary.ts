@@ -1,4 +1,5 @@
 // Derived figures shared by every report format.
+import { isReference } from "@vmlab/core";
 import type { PredictedDivergence, RunResult, SensitiveUntrapped } from "@vmlab/core";
 import { isRealFailure, verdictOf } from "./verdict.js";
 
@@ -6,7 +7,7 @@ import { isRealFailure, verdictOf } from "./verdict.js";
 export function slowdowns(results: readonly RunResult[]): Map<RunResult, number | undefined> {
   const native = new Map<string, number>();
   const key = (r: RunResult) => `${r.scenario}|${r.configuration.profile}|${r.configuration.levels ?? ""}|${r.configuration.machine}`;
-  for (const r of results) if (r.configuration.cpu === "native" && r.cycles) native.set(key(r), r.cycles.total);
+  for (const r of results) if (isReference(r.configuration) && r.cycles) native.set(key(r), r.cycles.total);
   const out = new Map<RunResult, number | undefined>();
   for (const r of results) {
     const n = native.get(key(r));
@@ -19,7 +20,7 @@ export function slowdowns(results: readonly RunResult[]): Map<RunResult, number 
 export function regionSlowdowns(results: readonly RunResult[]): Map<RunResult, number | undefined> {
   const native = new Map<string, number>();
   const key = (r: RunResult) => `${r.scenario}|${r.configuration.profile}|${r.configuration.levels ?? ""}|${r.configuration.machine}`;
-  for (const r of results) if (r.configuration.cpu === "native" && r.region) native.set(key(r), r.region.cycles.total);
+  for (const r of results) if (isReference(r.configuration) && r.region) native.set(key(r), r.region.cycles.total);
   const out = new Map<RunResult, number | undefined>();
   for (const r of results) {
     const n = native.get(key(r));
@@ -72,7 +73,7 @@ export function verdictSummary(results: readonly RunResult[]): string {
 
 export function statusOf(r: RunResult): string {
   if (r.outcome === "error") return `error: ${r.error ?? "unknown"}`;
-  if (r.configuration.cpu === "native") return r.outcome === "budget" ? "over budget" : "native (reference)";
+  if (isReference(r.configuration)) return r.outcome === "budget" ? "over budget" : "native (reference)";
   if (r.properties?.equivalent === false) {
     if (r.properties.divergence?.predicted) return predictedStatus(r.properties.divergence.predicted, r.properties.sensitiveUntrapped);
     const untrapped = r.properties.sensitiveUntrapped?.map((s) => `${s.mnemonic} ${fmtInt(s.count)}`).join(", ");

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { table } from "table";
+import { isReference } from "@vmlab/core";
 import type { RunResult } from "@vmlab/core";
 import { csv } from "./files.js";
 import { chartJsSource, scriptText } from "./html/assets.js";
@@ -61,13 +62,13 @@ export function sweepOf(
   const key = (scenario: string, value: number) => `${scenario}\u0000${value}`;
   for (const r of results) {
     const v = valueOf(r.configuration.machine);
-    if (r.configuration.cpu === "native" && r.cycles && v !== undefined) nativeCycles.set(key(r.scenario, v), r.cycles.total);
+    if (isReference(r.configuration) && r.cycles && v !== undefined) nativeCycles.set(key(r.scenario, v), r.cycles.total);
   }
   const points: SweepPoint[] = [];
   for (const r of results) {
     const value = valueOf(r.configuration.machine);
     if (value === undefined) continue;
-    if (metric === "slowdown" && r.configuration.cpu === "native") continue;
+    if (metric === "slowdown" && isReference(r.configuration)) continue;
     const n = nativeCycles.get(key(r.scenario, value));
     points.push({
       value,

@@ -2,6 +2,7 @@
 // configuration, a column group per machine), fitted to the terminal's width, then the
 // divergences a theorem predicts, counted apart, and the real failures.
 import wrapAnsi from "wrap-ansi";
+import { isReference } from "@vmlab/core";
 import type { RunResult } from "@vmlab/core";
 import { cellVerdict, fmtInt, slowdowns, statusOf } from "./summary.js";
 import { predictionOf, verdictOf } from "./verdict.js";
@@ -79,7 +80,7 @@ function grids(results: readonly RunResult[], width: number): string[] {
   const out: string[] = [];
   const profiles = [...new Set(results.map(profileOf))];
   for (const profile of profiles) {
-    const mine = results.filter((r) => profileOf(r) === profile && r.configuration.cpu !== "native");
+    const mine = results.filter((r) => profileOf(r) === profile && !isReference(r.configuration));
     if (mine.length === 0) continue;
     const scenarios = [...new Set(results.filter((r) => profileOf(r) === profile).map((r) => r.scenario))];
     const machines = [...new Set(mine.map((r) => r.configuration.machine))];
@@ -149,7 +150,7 @@ const HOSTED_MARK = "@H";
 
 /** The legend of the grids' abbreviations and marks. */
 function legend(results: readonly RunResult[], width: number): string {
-  const cpus = [...new Set(results.map((r) => r.configuration.cpu))].filter((c) => c !== "native");
+  const cpus = [...new Set(results.map((r) => r.configuration.cpu))].filter((c) => !isReference(c));
   const memories = [...new Set(results.map((r) => r.configuration.memory))].filter((m) => memoryShort(m) !== "");
   return wrapLine(
     `Slowdown of the whole run against native on the same machine. CPU: ${cpus.map((c) => named(cpuShort(c), c)).join(", ")}` +

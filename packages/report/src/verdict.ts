@@ -1,5 +1,6 @@
 // What a run's outcome means for a reader: the reference, exact, a divergence the model
 // predicts (Popek & Goldberg), or a real failure.
+import { isReference } from "@vmlab/core";
 import type { RunResult } from "@vmlab/core";
 
 /** The model's prediction that a configuration cannot be exact (see core's equivalence.ts). */
@@ -37,7 +38,7 @@ export function verdictOf(r: RunResult): Verdict {
     return { kind: "diverges", text: `DIVERGES (${where})` };
   }
   if (r.outcome === "budget") return { kind: "budget", text: "over budget" };
-  if (r.configuration.cpu === "native") return { kind: "reference", text: "native (reference)" };
+  if (isReference(r.configuration)) return { kind: "reference", text: "native (reference)" };
   if (r.properties?.equivalent !== true) return { kind: "unchecked", text: "ok (no native run to compare with)" };
   const basis = r.properties.equivalenceBasis;
   return { kind: "equivalent", text: basis === "output" ? "equivalent (output)" : basis === "output-by-writer" ? "equivalent (output, lines per writer)" : "equivalent" };

@@ -366,9 +366,7 @@ export class TranslationEngine {
     while (vcpu.mode === MODE_KERNEL && !vcpu.halted) {
       const used = monitor.used;
       if (used >= budget || (monitor.trace as { full?: boolean } | undefined)?.full === true) return;
-      if (cpu.retired >= cpu.timerDeadline) {
-        cpu.timerPending = true;
-        cpu.timerDeadline = cpu.retired + cpu.timerPeriod;
+      if (cpu.tickTimer(cpu.retired)) {
         monitor.afterRetire();
         continue;
       }

@@ -229,8 +229,7 @@ export class GuestModeMonitor {
     cpu.retireEmulated();
     this.emulated++;
     if (this.monitor.vcpu.halted) return;
-    if (cpu.timerPending && (cpu.flags & FLAG_IF) !== 0) {
-      cpu.timerPending = false;
+    if ((cpu.flags & FLAG_IF) !== 0 && cpu.acknowledgeTimer()) {
       this.monitor.virtualInterrupts++;
       this.note("vmm", "interrupt", "the virtual timer expired with it: inject the interrupt on entry", { cause: CAUSE.TIMER });
       this.inject(CAUSE.TIMER, 0, 0, false);

@@ -258,9 +258,7 @@ export class ParavirtMonitor extends Monitor {
         break;
       case HC.SET_TIMER:
         // The HCALL has retired: counting starts with the next instruction, as after OUT.
-        cpu.timerPeriod = a;
-        cpu.timerDeadline = a === 0 ? Infinity : cpu.retired + a;
-        cpu.timerPending = false;
+        cpu.setTimer(a);
         vcpu.interruptPending = false;
         if (this.trace) text = `virtual timer every ${a} instructions`;
         break;
@@ -270,9 +268,8 @@ export class ParavirtMonitor extends Monitor {
         break;
       case HC.PORT_OUT:
         if (a === PORT.TIMER_PERIOD) {
-          cpu.timerPeriod = b;
-          cpu.timerDeadline = b === 0 ? Infinity : cpu.retired + b;
-          cpu.timerPending = false;
+          // The HCALL has retired, as for SET_TIMER.
+          cpu.setTimer(b);
           vcpu.interruptPending = false;
         } else this.portOut(a, b);
         if (this.trace) text = a === PORT.WORK_MARK ? `the work marker (${b === 1 ? "begin" : b === 0 ? "end" : "a value it ignores"}): the region of interest, no device` : `port ${hex(a)} written on the virtual device`;

@@ -42,7 +42,7 @@ export function register(program: Command): void {
         workers?: number; out: string; config?: string; rows?: boolean; json?: boolean; shard?: string; cache: boolean;
       }) => {
         const {
-          codeVersion, ConfigurationError, enumerateConfigurations, getMachineProfile, matrixIdentity, parseShard, ResultCache, runMatrix, SHARD_FORMAT,
+          codeVersion, ConfigurationError, enumerateConfigurations, getMachineProfile, matrixIdentity, REFERENCE, parseShard, ResultCache, runMatrix, SHARD_FORMAT,
           ShardError, shardFileName, shardOf,
         } = await import("@vmlab/core");
         const { listScenarios } = await import("@vmlab/guest");
@@ -72,7 +72,7 @@ export function register(program: Command): void {
           ? [[o.hosts, profiles, o.cpus]]
           : [[["bare-metal"], profiles, o.cpus], [["hosted"], profiles.filter((p) => p === HOSTED_PROFILE), o.cpus]];
         // Native, the baseline of every slowdown, runs on bare metal even in a matrix of hosted monitors only.
-        if (o.hosts && !o.hosts.includes("bare-metal") && (o.cpus ?? ["native"]).includes("native")) byHost.unshift([["bare-metal"], profiles, ["native"]]);
+        if (o.hosts && !o.hosts.includes(REFERENCE.host) && (o.cpus ?? [REFERENCE.cpu]).includes(REFERENCE.cpu)) byHost.unshift([[REFERENCE.host], profiles, [REFERENCE.cpu]]);
         const configurations: Configuration[] = [];
         const skipped: { label: string; reason: string }[] = [];
         try {

@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the result as JSON")
     .action(async (name: string, o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; host: string; budget?: number; config?: string; json?: boolean }) => {
-      const { CATEGORIES, runConfiguration, symbolize } = await import("@vmlab/core");
+      const { CATEGORIES, isReference, REFERENCE, runConfiguration, symbolize } = await import("@vmlab/core");
       const { table } = await import("../text-table.js");
       const { cellVerdict, fitWidths, predictedStatus, publishedPerOp } = await import("@vmlab/report");
       const { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } = await import("../strategies.js");
@@ -29,7 +29,7 @@ export function register(program: Command): void {
       const config = configurationOrFail({ ...spec, cpu: o.cpu, host: o.host, ...(o.memory !== undefined ? { memory: o.memory } : {}) }, catalog);
       const budget = o.budget !== undefined ? { budget: o.budget } : {};
       const reference =
-        config.cpu === "native" ? undefined : runConfiguration(configurationOrFail({ ...spec, cpu: "native" }, catalog), scenario, modules, budget);
+        isReference(config) ? undefined : runConfiguration(configurationOrFail({ ...spec, ...REFERENCE }, catalog), scenario, modules, budget);
       const run = runConfiguration(config, scenario, modules, { ...budget, ...(reference?.digest ? { reference: reference.digest } : {}) });
       const { execution: _e, vmExecutions: _v, ...result } = run;
       void _e;

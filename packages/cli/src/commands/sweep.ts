@@ -57,7 +57,7 @@ export function register(program: Command): void {
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the sweep as JSON")
     .action(async (o: { param: string; from: number; to: number; steps: number; scenarios?: string[]; cpus?: string[]; memories?: string[]; hosts?: string[]; profile: string; levels?: number; machine: string; metric: string; budget?: number; workers?: number; out?: string; config?: string; json?: boolean; }) => {
-      const { ConfigurationError, enumerateConfigurations, resolveConfiguration, runMatrix, withParameter } = await import("@vmlab/core");
+      const { ConfigurationError, enumerateConfigurations, isReference, REFERENCE, resolveConfiguration, runMatrix, withParameter } = await import("@vmlab/core");
       const { listScenarios } = await import("@vmlab/guest");
       const { cellVerdict, crossovers, statusOf, sweepOf, sweepTables, writeSweep } = await import("@vmlab/report");
       const { makeOutFolder } = await import("../out-folder.js");
@@ -80,7 +80,7 @@ export function register(program: Command): void {
       try {
         const e = enumerateConfigurations(catalog, {
           profiles: [o.profile],
-          cpus: (o.cpus ?? cpuNames).filter((c) => c !== "native"),
+          cpus: (o.cpus ?? cpuNames).filter((c) => !isReference(c)),
           ...(o.memories ? { memories: o.memories } : {}),
           machines: [o.machine],
           ...(o.hosts ? { hosts: o.hosts } : {}),
@@ -88,12 +88,12 @@ export function register(program: Command): void {
         });
         configurations = e.configurations;
         skipped = e.skipped;
-        native = resolveConfiguration({ profile: o.profile, cpu: "native", machine: base, ...levels }, catalog);
+        native = resolveConfiguration({ profile: o.profile, ...REFERENCE, machine: base, ...levels }, catalog);
       } catch (e) {
         if (e instanceof ConfigurationError) throw new CliError(e.message);
         throw e;
       }
-      if (configurations.length === 0 && (o.cpus ?? []).some((c) => c !== "native")) {
+      if (configurations.length === 0 && (o.cpus ?? []).some((c) => !isReference(c))) {
         throw new CliError(refusal(skipped));
       }
       if (metric === "slowdown" && configurations.length === 0) throw new CliError("nothing to compare with native: name a CPU strategy other than native in --cpus");

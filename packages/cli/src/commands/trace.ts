@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .option("--memory-at <step>", "also picture the VM's memory after this step (as `vmlab memory --at`)", parseCount("--memory-at"))
     .option("--json", "print the steps as JSON")
     .action(async (name: string, o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; host: string; events: number; start: TraceStart; all?: boolean; budget?: number; memoryAt?: number; config?: string; json?: boolean; }) => {
-      const { runConfiguration, symbolize, TraceLog } = await import("@vmlab/core");
+      const { isReference, runConfiguration, symbolize, TraceLog } = await import("@vmlab/core");
       const { traceSteps, traceTable } = await import("@vmlab/report");
       const { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } = await import("../strategies.js");
       const { modules, catalog } = await loadStrategies(o.config);
@@ -40,7 +40,7 @@ export function register(program: Command): void {
       runConfiguration(config, scenario, modules, { trace: log, ...(o.budget !== undefined ? { budget: o.budget } : {}) });
       const image = imageFor(scenario, config, catalog);
       const steps = traceSteps(log.events, { start: o.start, steps: o.events, all: o.all === true, symbolize: (pc) => symbolize(image, pc) });
-      const columns = config.cpu === "native" ? 2 : 3;
+      const columns = isReference(config) ? 2 : 3;
       // Nothing to show is a failure, whichever way it is printed.
       if (steps.length === 0) process.exitCode = EXIT.failed;
       const taken = o.memoryAt === undefined ? undefined : await (await import("../memory-picture.js")).takeMemoryPicture(config, scenario, modules, image, {

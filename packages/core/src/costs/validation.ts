@@ -5,7 +5,7 @@
 import type { ContainerModule } from "inversify";
 import { findScenario } from "@vmlab/guest";
 import { catalogOf } from "../container.js";
-import { DEFAULT_HOST, resolveConfiguration, type ConfigurationSpec } from "../configuration.js";
+import { DEFAULT_HOST, REFERENCE, resolveConfiguration, type ConfigurationSpec } from "../configuration.js";
 import { getMachineProfile, type MachineProfile } from "../machine-profiles.js";
 import { runConfiguration } from "../run.js";
 import type { RunResult } from "../run-result.js";
@@ -33,7 +33,7 @@ export interface ValidationRow {
 }
 
 const X86 = "x86-like";
-const native = (machine: string): ConfigurationSpec => ({ profile: X86, cpu: "native", machine });
+const native = (machine: string): ConfigurationSpec => ({ profile: X86, ...REFERENCE, machine });
 const bt = (machine: string): ConfigurationSpec => ({ profile: X86, cpu: "binary-translation", memory: "shadow", machine });
 const hw = (machine: string): ConfigurationSpec => ({ profile: X86, cpu: "hardware-assist", memory: "shadow", machine });
 const pv = (machine: string): ConfigurationSpec => ({ profile: X86, cpu: "paravirt", memory: "paravirt-mmu", machine });

@@ -367,7 +367,7 @@ export class Monitor implements VmContext {
       return;
     }
     // The timer may have expired as it retired: one pending interrupt, as on bare metal.
-    if (stop.reason === "intercept" && cpu.exitCause === CAUSE.TIMER) cpu.timerPending = true;
+    if (stop.reason === "intercept" && cpu.exitCause === CAUSE.TIMER) cpu.raiseTimer();
     this.afterRetire();
   }
 
@@ -419,10 +419,7 @@ export class Monitor implements VmContext {
    */
   afterRetire(): void {
     const { cpu, vcpu } = this;
-    if (cpu.timerPending) {
-      cpu.timerPending = false;
-      vcpu.interruptPending = true;
-    }
+    if (cpu.acknowledgeTimer()) vcpu.interruptPending = true;
     if (vcpu.interruptPending && vcpu.interruptsEnabled) this.deliverInterrupt(cpu.pc);
   }
 
@@ -544,7 +541,7 @@ export class Monitor implements VmContext {
       case PORT.TIMER_PERIOD:
         return cpu.timerPeriod | 0;
       case PORT.TIMER_COUNT:
-        return cpu.timerPeriod === 0 ? 0 : (cpu.timerDeadline - cpu.retired) | 0;
+        return cpu.timerCount();
       case PORT.DISK_STATUS:
         return this.disk.status;
       default:
@@ -569,9 +566,7 @@ export class Monitor implements VmContext {
         return;
       case PORT.TIMER_PERIOD:
         // As the bare machine: counting starts once this instruction retires.
-        cpu.timerPeriod = value >>> 0;
-        cpu.timerDeadline = cpu.timerPeriod === 0 ? Infinity : cpu.retired + 1 + cpu.timerPeriod;
-        cpu.timerPending = false;
+        cpu.setTimer(value, cpu.retired + 1);
         this.vcpu.interruptPending = false;
         return;
       case PORT.DISK_SECTOR:

@@ -9,100 +9,16 @@
 // without VPID, whose host page-table base changes); entries tagged with a VPID stay,
 // and the next VM sees only its own. Each VM's timer counts its own retired instructions, so every VM
 // sees the guest instructions and interrupts it would see alone.
-import { DEVICE_NAMES, Machine, NUM_CRS, NUM_REGS, PAGE_SIZE, type Cpu, type CpuCounters, type Pmap, type Profile } from "@vmlab/isa";
+import { CpuContext, Machine, PAGE_SIZE, type Pmap, type Profile } from "@vmlab/isa";
 import { frameLayoutFor, guestFrameAllocator, type FrameLayout } from "./frame-allocator.js";
 import { GUEST_BYTES, MONITOR_BYTES, type VmPlacement } from "./monitor.js";
 import type { Execution, GuestSession, MultiExecution } from "../strategy.js";
 
-/** The part of the real CPU's state that belongs to one VM. */
-export class CpuContext {
-  readonly regs = new Int32Array(NUM_REGS);
-  pc = 0;
-  flags = 0;
-  mode = 0;
-  readonly crs = new Int32Array(NUM_CRS);
-  halted = false;
-  retired = 0;
-  timerPeriod = 0;
-  timerDeadline = Infinity;
-  timerPending = false;
-  readonly intercept = new Uint8Array(16);
-  readonly trapsByCause = new Float64Array(16);
-  readonly sensitiveInUserMode = new Float64Array(256);
-  readonly sensitiveAtRing1 = new Float64Array(256);
-  readonly firstSensitivePc = new Float64Array(512).fill(-1);
-  readonly firstSensitiveAt = new Float64Array(512);
-  counters!: CpuCounters;
-  /** Port accesses by device and control-register writes by register: this VM's, for its cost counts. */
-  readonly deviceAccesses = new Float64Array(DEVICE_NAMES.length);
-  readonly crWritesByRegister = new Float64Array(NUM_CRS);
-  /** Where this VM's work markers go (a hardware-assist monitor lets them run in guest mode). */
-  workMark: Cpu["workMark"] = undefined;
-  guestMode = false;
-  vmcs: Cpu["vmcs"] = undefined;
-  codeWritten: Cpu["codeWritten"] = undefined;
-  /** The TLB tag the VM's translations carry (its VPID; 0 = untagged). */
-  tlbTag = 0;
+/** One VM's share of the real CPU: its saved context, and what the switches into it flushed. */
+class VmSlot {
+  readonly context = new CpuContext();
   /** TLB entries the machine switch into this VM dropped (untagged ones, of any VM). */
   tlbEntriesFlushedAtSwitches = 0;
-
-  /** Copies the VM's state out of the real CPU. */
-  save(cpu: Cpu): void {
-    this.regs.set(cpu.regs);
-    this.pc = cpu.pc;
-    this.flags = cpu.flags;
-    this.mode = cpu.mode;
-    this.crs.set(cpu.crs);
-    this.halted = cpu.halted;
-    this.retired = cpu.retired;
-    this.timerPeriod = cpu.timerPeriod;
-    this.timerDeadline = cpu.timerDeadline;
-    this.timerPending = cpu.timerPending;
-    this.intercept.set(cpu.intercept);
-    this.trapsByCause.set(cpu.trapsByCause);
-    this.sensitiveInUserMode.set(cpu.sensitiveInUserMode);
-    this.sensitiveAtRing1.set(cpu.sensitiveAtRing1);
-    this.firstSensitivePc.set(cpu.firstSensitivePc);
-    this.firstSensitiveAt.set(cpu.firstSensitiveAt);
-    this.counters = { ...cpu.counters };
-    this.deviceAccesses.set(cpu.detail.deviceAccesses);
-    this.crWritesByRegister.set(cpu.detail.crWritesByRegister);
-    this.workMark = cpu.workMark;
-    this.guestMode = cpu.guestMode;
-    this.vmcs = cpu.vmcs;
-    this.codeWritten = cpu.codeWritten;
-    this.tlbTag = cpu.tlb.tag;
-  }
-
-  /** Loads the VM's state into the real CPU; the TLB keeps only VPID-tagged entries and shows this VM's. */
-  restore(cpu: Cpu): void {
-    cpu.regs.set(this.regs);
-    cpu.pc = this.pc;
-    cpu.flags = this.flags;
-    cpu.mode = this.mode;
-    cpu.crs.set(this.crs);
-    cpu.halted = this.halted;
-    cpu.retired = this.retired;
-    cpu.timerPeriod = this.timerPeriod;
-    cpu.timerDeadline = this.timerDeadline;
-    cpu.timerPending = this.timerPending;
-    cpu.intercept.set(this.intercept);
-    cpu.trapsByCause.set(this.trapsByCause);
-    cpu.sensitiveInUserMode.set(this.sensitiveInUserMode);
-    cpu.sensitiveAtRing1.set(this.sensitiveAtRing1);
-    cpu.firstSensitivePc.set(this.firstSensitivePc);
-    cpu.firstSensitiveAt.set(this.firstSensitiveAt);
-    Object.assign(cpu.counters, this.counters);
-    cpu.detail.deviceAccesses.set(this.deviceAccesses);
-    cpu.detail.crWritesByRegister.set(this.crWritesByRegister);
-    cpu.workMark = this.workMark;
-    cpu.guestMode = this.guestMode;
-    cpu.vmcs = this.vmcs;
-    cpu.codeWritten = this.codeWritten;
-    this.tlbEntriesFlushedAtSwitches += cpu.tlb.flushTag(0);
-    cpu.tlb.setTag(this.tlbTag);
-    cpu.translationChanged();
-  }
 }
 
 /** What the scheduler runs: a Monitor (or any VM runner that boots and runs like one). */
@@ -133,7 +49,7 @@ export class VmScheduler {
   readonly count: number;
   readonly guestBytes: number;
   readonly quantum: number;
-  private readonly contexts: CpuContext[];
+  private readonly contexts: VmSlot[];
   /** Machine switches: the real CPU went from one VM's state to another's. */
   switches = 0;
   /** Time slices run (a VM ran until its quantum ended, it halted or its budget ran out). */
@@ -156,9 +72,9 @@ export class VmScheduler {
     this.pmaps = Array.from({ length: count }, () => frames.take(this.guestBytes));
     // Every VM starts from the machine's reset state.
     this.contexts = Array.from({ length: count }, () => {
-      const c = new CpuContext();
-      c.save(this.machine.cpu);
-      return c;
+      const slot = new VmSlot();
+      this.machine.cpu.saveContext(slot.context);
+      return slot;
     });
   }
 
@@ -184,10 +100,13 @@ export class VmScheduler {
     if (this.active === i) return;
     const cpu = this.machine.cpu;
     if (this.active >= 0) {
-      this.contexts[this.active]!.save(cpu);
+      cpu.saveContext(this.contexts[this.active]!.context);
       this.switches++;
     }
-    this.contexts[i]!.restore(cpu);
+    // Entries tagged with a VPID stay; the next VM sees only its own.
+    const next = this.contexts[i]!;
+    next.tlbEntriesFlushedAtSwitches += cpu.tlb.flushTag(0);
+    cpu.restoreContext(next.context);
     this.active = i;
   }
 

@@ -14,14 +14,14 @@ import {
 import type { Console } from "../devices/console.js";
 import type { Disk } from "../devices/disk.js";
 import type { PhysicalMemory } from "../memory.js";
-import { hostTranslate, newNestedWalkState, walkNested, NESTED_GUEST_PROTECTION, NESTED_HOST_FAULT, NESTED_OK, type NestedWalkState } from "../mmu/nested.js";
-import { Tlb, TLB_HOST_READONLY, TLB_KERNEL_ONLY } from "../mmu/tlb.js";
+import { Tlb } from "../mmu/tlb.js";
 import { walk, walkCached, walkShape, WALK_BAD_TABLE, WALK_OK, WALK_PROTECTION, type WalkResult, type WalkShape } from "../mmu/walker.js";
-import { BRANCH_TAKEN_MASK, BY_OPCODE, compareFlags, immediateOf, OP, TRAP_CAUSE } from "../opcodes.js";
+import { BRANCH_TAKEN_MASK, BY_OPCODE, compareFlags, immediateOf, TRAP_CAUSE } from "../opcodes.js";
 import { absentTable, privilegeTable, type Profile } from "../profiles.js";
 import { enterTrap, executeSystem, flagsAfterPop, flagsToPush, readControlRegister, type SystemCpu } from "./system.js";
-import { EPT_VIOLATION_CAUSE, EXIT, type VmControl } from "../vmx.js";
+import { VmxUnit, type VmControl } from "../vmx.js";
 import { giveBack, takeZeroed } from "../buffer-pool.js";
+import { CpuContext } from "./context.js";
 
 // The loop in `execute` writes these constants and the opcodes (opcodes.ts) as literals:
 // V8 loads imported constants from module cells, with a hole check, on every use, and
@@ -87,10 +87,11 @@ export class Cpu implements SystemCpu {
   /** Retired instructions since reset (the timer and COUNT read it). */
   retired = 0;
 
-  // Timer: the interrupt becomes pending when `retired` reaches the deadline.
-  timerPeriod = 0;
-  timerDeadline = Infinity;
-  timerPending = false;
+  // Timer: the interrupt becomes pending when `retired` reaches the deadline. Set only
+  // through the timer methods below, so every engine follows the one rule.
+  private period = 0;
+  private deadline = Infinity;
+  private pending = false;
 
   /**
    * The monitor interface: a trap whose cause is set here is not taken
@@ -111,9 +112,8 @@ export class Cpu implements SystemCpu {
   guestMode = false;
   vmcs: VmControl | undefined = undefined;
   /** The exit reason an instruction recorded in the slow path (IO, HALT, CR_*, INVALIDATE). */
-  private instructionExit = 0;
-  private hostShape: WalkShape | undefined;
-  private readonly nestedOut: NestedWalkState = newNestedWalkState();
+  /** Guest mode's entry, exits and translation. */
+  private readonly vmx = new VmxUnit();
   /**
    * Sensitive instructions that ran outside kernel mode without trapping (x86-like's
    * PUSHF, POPF, RDMODE, RDTVEC), by opcode: in user mode and at ring 1 together, and
@@ -149,7 +149,8 @@ export class Cpu implements SystemCpu {
   readonly tlb: Tlb;
   readonly profile: Profile;
   private readonly softwareTlb: boolean;
-  private readonly shape: WalkShape | undefined;
+  /** The profile's page-table walker (undefined: a software-managed TLB). */
+  readonly shape: WalkShape | undefined;
   private readonly privileged: Uint8Array;
   private readonly absent: Uint8Array;
   private readonly popfKeepsIf: boolean;
@@ -250,10 +251,7 @@ export class Cpu implements SystemCpu {
    */
   retireEmulated(): void {
     this.retired++;
-    if (this.retired >= this.timerDeadline) {
-      this.timerPending = true;
-      this.timerDeadline = this.retired + this.timerPeriod;
-    }
+    this.tickTimer(this.retired);
   }
 
   /** Records a sensitive instruction executed in user mode without a trap (slow path only). */
@@ -270,10 +268,118 @@ export class Cpu implements SystemCpu {
     }
   }
 
-  /** Sets the timer period as `OUT rA, 0x20` does (counting starts after now). */
-  setTimer(period: number): void {
-    this.timerPeriod = period >>> 0;
-    this.timerDeadline = this.timerPeriod === 0 ? Infinity : this.retired + this.timerPeriod;
+  // --- The saved context ----------------------------------------------------------
+
+  /** Copies the state a machine switch saves (see context.ts) into `into`. */
+  saveContext(into: CpuContext = new CpuContext()): CpuContext {
+    into.regs.set(this.regs);
+    into.pc = this.pc;
+    into.flags = this.flags;
+    into.mode = this.mode;
+    into.crs.set(this.crs);
+    into.halted = this.halted;
+    into.retired = this.retired;
+    into.timerPeriod = this.period;
+    into.timerDeadline = this.deadline;
+    into.timerPending = this.pending;
+    into.intercept.set(this.intercept);
+    into.trapsByCause.set(this.trapsByCause);
+    into.sensitiveInUserMode.set(this.sensitiveInUserMode);
+    into.sensitiveAtRing1.set(this.sensitiveAtRing1);
+    into.firstSensitivePc.set(this.firstSensitivePc);
+    into.firstSensitiveAt.set(this.firstSensitiveAt);
+    if (into.counters) Object.assign(into.counters, this.counters);
+    else into.counters = { ...this.counters };
+    into.deviceAccesses.set(this.detail.deviceAccesses);
+    into.crWritesByRegister.set(this.detail.crWritesByRegister);
+    into.workMark = this.workMark;
+    into.guestMode = this.guestMode;
+    into.vmcs = this.vmcs;
+    into.codeWritten = this.codeWritten;
+    into.tlbTag = this.tlb.tag;
+    return into;
+  }
+
+  /** Loads a saved context; the TLB's entries stay (the caller decides what a switch flushes), the translation caches go. */
+  restoreContext(from: CpuContext): void {
+    this.regs.set(from.regs);
+    this.pc = from.pc;
+    this.flags = from.flags;
+    this.mode = from.mode;
+    this.crs.set(from.crs);
+    this.halted = from.halted;
+    this.retired = from.retired;
+    this.period = from.timerPeriod;
+    this.deadline = from.timerDeadline;
+    this.pending = from.timerPending;
+    this.intercept.set(from.intercept);
+    this.trapsByCause.set(from.trapsByCause);
+    this.sensitiveInUserMode.set(from.sensitiveInUserMode);
+    this.sensitiveAtRing1.set(from.sensitiveAtRing1);
+    this.firstSensitivePc.set(from.firstSensitivePc);
+    this.firstSensitiveAt.set(from.firstSensitiveAt);
+    if (from.counters) Object.assign(this.counters, from.counters);
+    this.detail.deviceAccesses.set(from.deviceAccesses);
+    this.detail.crWritesByRegister.set(from.crWritesByRegister);
+    this.workMark = from.workMark;
+    this.guestMode = from.guestMode;
+    this.vmcs = from.vmcs;
+    this.codeWritten = from.codeWritten;
+    this.tlb.setTag(from.tlbTag);
+    this.translationChanged();
+  }
+
+  // --- The timer ----------------------------------------------------------------
+
+  /** Retired instructions between interrupts (0: stopped). */
+  get timerPeriod(): number {
+    return this.period;
+  }
+
+  /** The retired count at which the interrupt next becomes pending (Infinity: stopped). */
+  get timerDeadline(): number {
+    return this.deadline;
+  }
+
+  /** An interrupt is pending (taken when IF allows). */
+  get timerPending(): boolean {
+    return this.pending;
+  }
+
+  /**
+   * Programs the timer as a write of its port does: counting starts at retired count
+   * `start` (after the instruction that wrote it: `retired + 1` for an OUT that has not
+   * retired yet), and a pending interrupt is dropped.
+   */
+  setTimer(period: number, start = this.retired): void {
+    this.period = period >>> 0;
+    this.deadline = this.period === 0 ? Infinity : start + this.period;
+    this.pending = false;
+  }
+
+  /** What a read of PORT.TIMER_COUNT returns: instructions left to the deadline. */
+  timerCount(): number {
+    return this.period === 0 ? 0 : (this.deadline - this.retired) | 0;
+  }
+
+  /** The retired count reached `retired`: at the deadline the interrupt becomes pending and the next period starts. */
+  tickTimer(retired: number): boolean {
+    if (retired < this.deadline) return false;
+    this.pending = true;
+    this.deadline = retired + this.period;
+    return true;
+  }
+
+  /** An interrupt taken elsewhere (a monitor's single step stopped on it) is pending again. */
+  raiseTimer(): void {
+    this.pending = true;
+  }
+
+  /** Takes the pending interrupt, if any: true when there was one. */
+  acknowledgeTimer(): boolean {
+    if (!this.pending) return false;
+    this.pending = false;
+    return true;
   }
 
   /**
@@ -333,7 +439,7 @@ export class Cpu implements SystemCpu {
    */
   translate(va: number, access: number): number {
     va = va >>> 0;
-    if (this.guestMode) return this.translateGuest(va, access);
+    if (this.guestMode) return this.vmx.translation.translate(this, this.vmcs!, va, access);
     // Ring 1 reaches pages as supervisor but has no untranslated kseg0.
     const user = this.mode === MODE_USER;
     let pa: number;
@@ -389,239 +495,15 @@ export class Cpu implements SystemCpu {
   }
 
   /**
-   * Translation in guest mode: no untranslated kseg0. With nested paging the guest's
-   * own tables (from PTBR, guest-physical; kseg0 = va - KSEG_BASE in kernel mode; PTBR 0
-   * = identity) give a guest-physical address and the host tables the machine address,
-   * the TLB caching the result; otherwise every address goes through PTBR (the
-   * monitor's shadow root). A guest-physical address the host does not allow is an EPT
-   * violation (fault cause EPT_VIOLATION_CAUSE, the address in vmcs.exitGuestPhysical).
-   */
-  private translateGuest(va: number, access: number): number {
-    const user = this.mode === MODE_USER;
-    const write = access === ACCESS_WRITE;
-    const vpn = va >>> PAGE_SHIFT;
-    const tlb = this.tlb;
-    const slot = tlb.lookup(vpn);
-    // A kseg0 entry of the guest kernel is no translation for a user-mode access: walk.
-    if (slot >= 0 && !(user && (tlb.attributes[slot]! & TLB_KERNEL_ONLY) !== 0)) {
-      const f = tlb.flags[slot]!;
-      if (user && (f & PTE_U) === 0) {
-        this.counters.tlbHits++;
-        return this.fault(CAUSE.PAGE_FAULT, va, access, true);
-      }
-      if (!write || (f & PTE_W) !== 0) {
-        this.counters.tlbHits++;
-        const pa = (tlb.frame[slot]! >>> 0) + (va & 0xfff);
-        return pa;
-      }
-      if ((tlb.attributes[slot]! & TLB_HOST_READONLY) === 0) {
-        this.counters.tlbHits++;
-        return this.fault(CAUSE.PAGE_FAULT, va, access, true);
-      }
-      // The guest allows the write, the host does not: walk to find the guest-physical address.
-    }
-    this.counters.tlbMisses++;
-    this.counters.walks++;
-    const v = this.vmcs!;
-    const mem = this.memory.i32;
-    if (!v.nestedPaging) {
-      const root = this.crs[CR.PTBR]! >>> 0;
-      if (root === 0) return this.fault(CAUSE.PAGE_FAULT, va, access, false);
-      const r = walk(mem, root, this.shape!, va, write, user, this.walkOut);
-      this.counters.walkReferences += r.references;
-      if (r.status === WALK_BAD_TABLE) return this.fault(CAUSE.ADDRESS_ERROR, va, access, false);
-      if (r.status !== WALK_OK) return this.fault(CAUSE.PAGE_FAULT, va, access, r.status === WALK_PROTECTION);
-      const frame = (r.pte & PTE_FRAME_MASK) >>> 0;
-      if (frame >= this.memory.size) return this.fault(CAUSE.ADDRESS_ERROR, va, access, false);
-      tlb.insert(vpn, frame, r.pte);
-      this.translationChanged();
-      return frame + (va & 0xfff);
-    }
-    const s = this.nestedOut;
-    const hostShape = this.hostShape!;
-    const ntlb = this.nestedTlbEnabled ? tlb.nestedTlb : undefined;
-    const tag = tlb.tag;
-    let ma: number;
-    let guestFlags: number;
-    let attributes = 0;
-    if (!user && va >= KSEG_BASE) {
-      s.status = NESTED_OK;
-      s.guestReferences = s.hostReferences = s.nestedTlbHits = s.nestedTlbMisses = 0;
-      ma = hostTranslate(mem, v.hostRoot, hostShape, va - KSEG_BASE, write, s, ntlb, tag);
-      guestFlags = PTE_W | PTE_U;
-      attributes = TLB_KERNEL_ONLY;
-    } else {
-      const root = this.crs[CR.PTBR]! >>> 0;
-      if (root === 0) {
-        s.status = NESTED_OK;
-        s.guestReferences = s.hostReferences = s.nestedTlbHits = s.nestedTlbMisses = 0;
-        ma = hostTranslate(mem, v.hostRoot, hostShape, va, write, s, ntlb, tag);
-        guestFlags = PTE_W | PTE_U;
-      } else {
-        walkNested(mem, root, this.shape!, v.hostRoot, hostShape, va, write, user, s, this.pageWalkCacheEnabled ? tlb.walkCache : undefined, ntlb, tag);
-        ma = s.status === NESTED_OK ? s.address : -1;
-        guestFlags = s.pte;
-        if (s.guestLevelsSkipped > 0) this.counters.pageWalkCacheHits++;
-        else if (s.guestLevelsSkipped === 0) this.counters.pageWalkCacheMisses++;
-      }
-    }
-    this.counters.walkReferences += s.guestReferences + s.hostReferences;
-    v.nestedWalks++;
-    v.hostWalkReferences += s.hostReferences;
-    v.nestedTlbHits += s.nestedTlbHits;
-    v.nestedTlbMisses += s.nestedTlbMisses;
-    if (ma < 0) {
-      if (s.status === NESTED_HOST_FAULT) {
-        v.exitGuestPhysical = s.guestPhysical;
-        return this.fault(EPT_VIOLATION_CAUSE, va, access, s.hostProtection);
-      }
-      return this.fault(CAUSE.PAGE_FAULT, va, access, s.status === NESTED_GUEST_PROTECTION);
-    }
-    let flags = guestFlags & (PTE_W | PTE_U);
-    if ((flags & PTE_W) !== 0 && !s.hostWritable) {
-      flags &= ~PTE_W;
-      attributes |= TLB_HOST_READONLY;
-    }
-    // A user-mode translation of a kernel-half page would hide the kernel's kseg0 one: not cached.
-    if (!(user && va >= KSEG_BASE)) {
-      tlb.insert(vpn, (ma & PTE_FRAME_MASK) >>> 0, flags, attributes);
-      this.translationChanged();
-    }
-    return ma;
-  }
-
-  /**
    * VM entry: runs the guest in guest mode under `vmcs` from the next `run` until a VM
-   * exit. The guest's state is the CPU's own (registers, pc, flags, mode, control
-   * registers); an event set in vmcs.inject* is delivered first, as the hardware takes
-   * a trap (EPC = pc).
+   * exit (see vmx.ts, VmxUnit).
    */
   vmEnter(vmcs: VmControl): void {
-    if (!this.profile.hardwareAssist.guestMode) throw new Error(`profile ${this.profile.name} has no hardware-assist guest mode`);
-    if (!this.shape) throw new Error("guest mode needs a hardware page-table walker");
-    if (vmcs.nestedPaging && !this.profile.hardwareAssist.nestedPaging) throw new Error(`profile ${this.profile.name} has no nested paging`);
-    this.vmcs = vmcs;
-    if (vmcs.nestedPaging && this.hostShape?.levels !== vmcs.hostLevels) this.hostShape = walkShape(vmcs.hostLevels);
-    const intercept = this.intercept;
-    intercept.set(vmcs.exceptionBitmap);
-    intercept[CAUSE.HYPERCALL] = 1;
-    intercept[CAUSE.TIMER] = vmcs.externalInterruptExiting ? 1 : 0;
-    intercept[EPT_VIOLATION_CAUSE] = 1;
-    this.guestMode = true;
-    this.instructionExit = 0;
-    vmcs.entries++;
-    // Tagged TLB: the VM's entries (VPID) become the visible ones. Without VPID the entry
-    // flushes everything tagged 0, as VT-x does.
-    this.tlb.setTag(vmcs.vpid);
-    if (vmcs.vpid === 0) {
-      this.tlb.flushTag(0);
-      vmcs.tlbFlushesAtTransitions++;
-    }
-    if (vmcs.injectCause !== 0) {
-      const cause = vmcs.injectCause;
-      vmcs.injectCause = 0;
-      vmcs.injections++;
-      this.enterTrap(cause, this.pc, vmcs.injectAddress, vmcs.injectAccess, vmcs.injectProtection);
-    }
-    this.translationChanged();
+    this.vmx.enter(this, vmcs);
   }
 
-  /** Leaves guest mode with `reason`. */
-  private vmExit(reason: number): void {
-    const v = this.vmcs!;
-    v.exitReason = reason;
-    v.exitPc = this.pc;
-    v.exitsByReason[reason]!++;
-    this.guestMode = false;
-    // Without VPID an exit flushes the guest's entries (VT-x: VPID 0); with it they stay.
-    if (v.vpid === 0) {
-      this.tlb.flushTag(0);
-      v.tlbFlushesAtTransitions++;
-    }
-    this.translationChanged();
-  }
-
-  /**
-   * Guest mode: whether the instruction about to run (privileged, decoded `d` in slot
-   * `di`) exits under the controls; if so its qualification is recorded. Slow path only.
-   */
-  private instructionExits(op: number, d: number, di: number): boolean {
-    const v = this.vmcs!;
-    const a = (d >>> 8) & 15;
-    const imm = this.core[di + 1]!;
-    let reason: number;
-    switch (op) {
-      case OP.IN:
-      case OP.OUT:
-        if (!v.ioExiting || v.ioPassThrough[imm & 0xffff] === 1) return false;
-        reason = EXIT.IO;
-        v.exitPort = imm;
-        v.exitRegister = a;
-        v.exitValue = op === OP.OUT ? this.core[a]! : 0;
-        break;
-      case OP.HALT:
-        if (!v.haltExiting) return false;
-        reason = EXIT.HALT;
-        break;
-      case OP.WRCR:
-        if (imm >= NUM_CRS || v.crWriteExiting[imm] === 0) return false;
-        reason = EXIT.CR_WRITE;
-        v.exitCr = imm;
-        v.exitRegister = a;
-        v.exitValue = this.core[a]!;
-        break;
-      case OP.RDCR:
-        if (imm >= NUM_CRS || v.crReadExiting[imm] === 0) return false;
-        reason = EXIT.CR_READ;
-        v.exitCr = imm;
-        v.exitRegister = a;
-        break;
-      case OP.RDTVEC:
-        if (!v.trapVectorReadExiting) return false;
-        reason = EXIT.CR_READ;
-        v.exitCr = CR.TVEC;
-        v.exitRegister = a;
-        break;
-      case OP.TLBI:
-      case OP.TLBFLUSH:
-        if (!v.invalidateExiting) return false;
-        reason = EXIT.INVALIDATE;
-        v.exitAll = op === OP.TLBFLUSH;
-        v.exitAddress = op === OP.TLBI ? this.core[a]! >>> 0 : 0;
-        break;
-      default:
-        return false;
-    }
-    v.exitInstruction = this.memory.i32[(di - DECODED_BASE) >>> 1]!;
-    this.instructionExit = reason;
-    return true;
-  }
-
-  /** After `execute` stopped with "intercept" in guest mode: the VM exit it was, or an observer's intercept. */
-  private exitFromIntercept(): StopReason {
-    const v = this.vmcs!;
-    if (this.instructionExit !== 0) {
-      const reason = this.instructionExit;
-      this.instructionExit = 0;
-      this.vmExit(reason);
-      return "vm-exit";
-    }
-    const cause = this.exitCause;
-    let reason: number;
-    if (cause === EPT_VIOLATION_CAUSE) reason = EXIT.EPT_VIOLATION;
-    else if (cause === CAUSE.HYPERCALL) reason = EXIT.HYPERCALL;
-    else if (cause === CAUSE.TIMER && v.externalInterruptExiting) reason = EXIT.EXTERNAL_INTERRUPT;
-    else if (v.exceptionBitmap[cause] !== 0) reason = EXIT.EXCEPTION;
-    else return "intercept"; // set by an observer (a trace), not by the exit controls: still in guest mode
-    v.exitCause = cause;
-    v.exitAddress = this.exitAddress;
-    v.exitAccess = this.exitAccess;
-    v.exitProtection = this.exitProtection;
-    this.vmExit(reason);
-    return "vm-exit";
-  }
-
-  private fault(cause: number, va: number, access: number, protection: boolean): number {
+  /** Records the fault the current access takes (returns -1, the failed translation). Used by the guest-mode translation too. */
+  fault(cause: number, va: number, access: number, protection: boolean): number {
     this.faultCause = cause;
     this.faultAddress = va;
     this.faultAccess = access;
@@ -726,9 +608,9 @@ export class Cpu implements SystemCpu {
     this.detail.deviceAccesses[deviceOfPort(port)]++;
     switch (port) {
       case PORT.TIMER_PERIOD:
-        return this.timerPeriod | 0;
+        return this.period | 0;
       case PORT.TIMER_COUNT:
-        return this.timerPeriod === 0 ? 0 : (this.timerDeadline - this.retired) | 0;
+        return this.timerCount();
       case PORT.DISK_STATUS:
         return this.disk.status;
       default:
@@ -750,9 +632,7 @@ export class Cpu implements SystemCpu {
         this.console.write(value);
         return;
       case PORT.TIMER_PERIOD:
-        this.timerPeriod = value >>> 0;
-        this.timerDeadline = this.timerPeriod === 0 ? Infinity : retiredAfter + this.timerPeriod;
-        this.timerPending = false;
+        this.setTimer(value, retiredAfter);
         return;
       case PORT.DISK_SECTOR:
         this.disk.sector = value >>> 0;
@@ -835,7 +715,7 @@ export class Cpu implements SystemCpu {
     for (;;) {
       const slice = left > EXECUTE_SLICE ? EXECUTE_SLICE : left;
       let stop = this.execute(slice);
-      if (stop === "intercept" && this.guestMode) stop = this.exitFromIntercept();
+      if (stop === "intercept" && this.guestMode) stop = this.vmx.exitFromIntercept(this);
       left -= slice;
       if (stop !== "budget" || left <= 0) return stop;
     }
@@ -876,12 +756,9 @@ export class Cpu implements SystemCpu {
       left = 0;
       // An instruction that left the inner loop early (RTE, STI, POPF, OUT to the timer)
       // may have retired at the deadline: the interrupt becomes pending before any is taken.
-      if (retired >= this.timerDeadline) {
-        this.timerPending = true;
-        this.timerDeadline = retired + this.timerPeriod;
-      }
-      if (this.timerPending && (flags & 0x200 /* FLAG_IF */) !== 0) {
-        this.timerPending = false;
+      if (retired >= this.deadline) this.tickTimer(retired);
+      if (this.pending && (flags & 0x200 /* FLAG_IF */) !== 0) {
+        this.pending = false;
         this.flags = flags;
         this.retired = retired;
         if (this.trap(CAUSE.TIMER, pc >>> 0, 0, 0, false)) {
@@ -893,7 +770,7 @@ export class Cpu implements SystemCpu {
       }
       if (retired >= budgetEnd) break;
       // Run to the timer deadline or the budget, whichever is first (may be <= 0).
-      left = (Math.min(this.timerDeadline, budgetEnd, retired + 0x40000000) - retired) | 0;
+      left = (Math.min(this.deadline, budgetEnd, retired + 0x40000000) - retired) | 0;
       end = retired + left;
 
       inner: while (left > 0) {
@@ -1108,7 +985,7 @@ export class Cpu implements SystemCpu {
                 left = (left - 1) | 0;
                 continue outer;
               }
-              if (this.guestMode && this.instructionExits(op, d, di)) {
+              if (this.guestMode && this.vmx.instructionExits(this, op, (d >>> 8) & 15, this.core[di + 1]!, this.memory.i32[(di - DECODED_BASE) >>> 1]!)) {
                 // A VM exit before the instruction runs: it has not retired.
                 this.retired = end - left;
                 this.flags = flags;
@@ -1462,10 +1339,7 @@ export class Cpu implements SystemCpu {
       retired = end - left;
       end = retired;
       left = 0;
-      if (retired >= this.timerDeadline) {
-        this.timerPending = true;
-        this.timerDeadline = retired + this.timerPeriod;
-      }
+      if (retired >= this.deadline) this.tickTimer(retired);
     }
     if (stop !== "intercept") this.pc = pc >>> 0;
     this.flags = stop === "intercept" ? this.flags : flags;

@@ -1,5 +1,6 @@
 // Slowdown against native as heatmaps: scenario × configuration, one per machine, the
 // colour log-scaled; runs that diverge are marked and kept out of the colour scale.
+import { isReference } from "@vmlab/core";
 import type { RunResult } from "@vmlab/core";
 import { legendGradient, shortRatio, slowdownScale, type SlowdownScale } from "./colour.js";
 import { esc, idOf } from "./markup.js";
@@ -19,7 +20,7 @@ export function scaleOf(v: ReportView, mode: SlowdownMode): SlowdownScale {
   const xs: number[] = [];
   for (const r of v.results) {
     const x = valueOf(v, mode, r);
-    if (r.configuration.cpu !== "native" && measured(v, r) && x !== undefined) xs.push(x);
+    if (!isReference(r.configuration) && measured(v, r) && x !== undefined) xs.push(x);
   }
   return slowdownScale(xs);
 }

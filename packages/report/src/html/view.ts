@@ -1,4 +1,5 @@
 // The figures every section of the HTML report draws on, derived once from the results.
+import { isReference } from "@vmlab/core";
 import type { RunResult, ValidationResult } from "@vmlab/core";
 import type { ReportMeta } from "../meta.js";
 import { regionSlowdowns, slowdowns } from "../summary.js";
@@ -56,7 +57,7 @@ export function reportView(results: readonly RunResult[], meta: ReportMeta, vali
   const columns = new Map<string, ConfigColumn>();
   for (const r of results) {
     const c = r.configuration;
-    if (c.cpu !== "native" && !columns.has(c.label)) {
+    if (!isReference(c) && !columns.has(c.label)) {
       columns.set(c.label, { label: c.label, profile: c.label.split("/")[0]!, cpu: c.cpu, memory: c.memory, ...(c.host ? { host: c.host } : {}) });
     }
   }
