@@ -223,7 +223,7 @@ const plainIterations = ITERATIONS / plain.seconds;
 const equivalentRate = plainIterations * INSTRUCTIONS_PER_ITERATION;
 // The rest of the workspace is loaded only now, so the interpreter above is measured in a
 // process that holds nothing but the machine (as it was before these lines existed).
-const { guestImage, Ledger, MACHINE_PROFILES } = await import("@vmlab/core");
+const { guestImage, MACHINE_PROFILES } = await import("@vmlab/core");
 const { diskContentsOf, findScenario } = await import("@vmlab/guest");
 const { ShadowMemory } = await import("@vmlab/paging-shadow");
 const { BinaryTranslationCpu } = await import("@vmlab/strategy-binary-translation");

@@ -11,7 +11,7 @@ import {
   KSEG_BASE, PAGE_SHIFT, PAGE_SIZE, PTE_FRAME_MASK, PTE_LARGE, PTE_V, PTE_W, walk, walkShape, WALK_OK, type Image, type Machine, type Pmap, type Profile, type Tlb,
   type WalkResult,
 } from "@vmlab/isa";
-import type { Execution, MemoryStrategy, RealTables } from "./strategy.js";
+import type { Execution, RealTables } from "./strategy.js";
 
 /** Virtual pages of the user half (below kseg0): a process's own. */
 const USER_VPNS = KSEG_BASE >>> PAGE_SHIFT;

@@ -34,7 +34,6 @@ const D0 = 0x46000; // data frames the user/kernel windows map
 const D1 = 0x47000;
 const D2 = 0x48000;
 const DMA = 0x49000; // scratch for disk transfers
-const SCRATCH_PA = 0x90000; // what the page-table window reaches with paging off
 /** Virtual windows below kseg0. */
 const VA = {
   udata: 0x00050000, // user data: D0 in root 0, D1 in root 1 (U, W)
@@ -54,7 +53,6 @@ const REGS = [5, 6, 7, 8, 9, 10, 11, 12, 14] as const;
 
 const ALU = ["add", "sub", "and", "or", "xor", "shl", "shr", "sar", "mul", "slt", "sltu"] as const;
 const ALUI = ["addi", "muli", "slti", "andi", "ori", "xori", "shli", "shri", "sari"] as const;
-const DIVS = ["div", "divu", "rem", "remu"] as const;
 const BRANCHES = ["beq", "bne", "blt", "bge", "ble", "bgt", "bltu", "bgeu", "bleu", "bgtu"] as const;
 
 // ---------------------------------------------------------------------------- plans

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { assemble, CAUSE, CR, getProfile, Machine, FLAG_C, FLAG_IF, FLAG_N, FLAG_V, FLAG_Z, MODE_USER } from "../src/index.js";
 import { ALL_PROFILES, runKernel, runUser } from "./helpers.js";
 
-const r = (src: string, reg: number, profile = ALL_PROFILES[1]!): number => runKernel(src, profile).cpu.regs[reg]!;
 
 describe("ALU semantics (hand-worked values)", () => {
   for (const profile of ALL_PROFILES) {

@@ -92,8 +92,6 @@ export class TranslationEngine {
   private readonly cpu: Cpu;
   private readonly translator: Translator;
   private readonly regions = new Map<number, Region>();
-  /** Entry points of pages whose region was dropped for retranslation (not for a code write). */
-  private readonly keptEntries = new Map<number, Set<number>>();
   /** Per guest page, the word indices of stores retranslated as callouts. */
   private readonly adaptive = new Map<number, Uint8Array>();
   private readonly tracedAt = new Map<number, number>();
@@ -269,16 +267,6 @@ export class TranslationEngine {
     else this.state.u8[pa] = value;
   }
 
-  /** Drops the region holding `pc` so it is compiled again (same entry points, new adaptive set). */
-  private retranslate(pc: number): void {
-    const frame = (pc - KSEG_BASE) >>> PAGE_SHIFT;
-    const region = this.regions.get(frame);
-    if (!region) return;
-    this.regions.delete(frame);
-    this.keptEntries.set(frame, region.entries);
-    this.codeChanged = true;
-  }
-
   private adaptiveFlags(frame: number): Uint8Array {
     let flags = this.adaptive.get(frame);
     if (!flags) {
@@ -323,8 +311,7 @@ export class TranslationEngine {
     // to the next block start rather than compile the page again for a one-off entry. A
     // word that is no instruction (zeroed memory, data) only traps: step it too.
     if (!compile || (region && region.words[index] === 1) || this.translator.illegal(guest.read32(gpa) >>> 24)) return undefined;
-    const entries = new Set(region?.entries ?? this.keptEntries.get(frame) ?? []);
-    this.keptEntries.delete(frame);
+    const entries = new Set(region?.entries ?? []);
     entries.add(index);
     const words = guest.frameWords(frame);
     const before = region ? new Set(region.code.blocks.map((b) => b.start)) : new Set<number>();

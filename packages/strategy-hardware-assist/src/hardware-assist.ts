@@ -93,7 +93,7 @@ export class HardwareAssistCpu implements CpuStrategy {
  * The guest's own hardware events in guest mode; the exits with their handling; the
  * virtual devices behind I/O exits; the memory strategy's events.
  */
-function counts(vmm: GuestModeMonitor, session: GuestSession): EventCounts {
+function counts(vmm: GuestModeMonitor, _session: GuestSession): EventCounts {
   const { monitor, vmcs } = vmm;
   const s = vmm.machine.stats();
   const c = hardwareEvents(s);

@@ -54,7 +54,7 @@ export class InterpretCpu implements CpuStrategy {
       const op = fetch.opcode();
       const before = cpu.retired;
       const stop = machine.run(1);
-      if (cpu.retired !== before) mix[op]++;
+      if (cpu.retired !== before) mix[op]!++;
       if (stop.reason === "halt") {
         outcome = "halt";
         break;

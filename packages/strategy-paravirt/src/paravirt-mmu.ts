@@ -207,7 +207,7 @@ class MirrorTables implements MonitorMemory {
   }
 
   /** The mirror of guest entry `pte` at `index` of mirror table `t` (validated), building tables below it. */
-  private mirrorEntry(t: number, info: MirrorTable, index: number, pte: number): number {
+  private mirrorEntry(_t: number, info: MirrorTable, index: number, pte: number): number {
     this.entriesMirrored++;
     if ((pte & PTE_V) === 0) return 0;
     const guest = this.vm.guest;

@@ -43,7 +43,7 @@ export class ParavirtCpu implements CpuStrategy {
 }
 
 /** Counts a paravirtual run and builds its Execution. */
-export function finishParavirt(monitor: ParavirtMonitor, outcome: "halt" | "budget", session: GuestSession): Execution {
+export function finishParavirt(monitor: ParavirtMonitor, outcome: "halt" | "budget", _session: GuestSession): Execution {
   const s = monitor.machine.stats();
   const memory = monitor.memory.finish();
   return monitor.execution(outcome, {

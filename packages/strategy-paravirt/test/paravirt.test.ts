@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios, RUNTIME_DIR, type Scenario } from "@vmlab/guest";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, getMachineProfile, Ledger, importStrategyModules, resolveConfiguration,
+  BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, getMachineProfile, importStrategyModules, resolveConfiguration,
   resolveStrategyPackage, runConfiguration, type Configuration, type RunResult,
 } from "@vmlab/core";
 import { assemble, CAUSE, getProfile, type MachineStats } from "@vmlab/isa";

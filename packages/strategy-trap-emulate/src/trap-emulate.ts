@@ -39,7 +39,7 @@ export class TrapEmulateCpu implements CpuStrategy {
     );
   }
 
-  private finish(monitor: Monitor, outcome: "halt" | "budget", session: GuestSession): Execution {
+  private finish(monitor: Monitor, outcome: "halt" | "budget", _session: GuestSession): Execution {
     const emulated = monitor.emulatedCount;
     const memory = monitor.memory.finish();
     return monitor.execution(outcome, {

@@ -536,7 +536,7 @@ export class Monitor implements VmContext {
   portIn(port: number): number {
     const cpu = this.cpu;
     this.virtualPortIo++;
-    this.virtualDeviceAccesses[deviceOfPort(port)]++;
+    this.virtualDeviceAccesses[deviceOfPort(port)]!++;
     switch (port) {
       case PORT.TIMER_PERIOD:
         return cpu.timerPeriod | 0;
@@ -558,7 +558,7 @@ export class Monitor implements VmContext {
       return;
     }
     this.virtualPortIo++;
-    this.virtualDeviceAccesses[deviceOfPort(port)]++;
+    this.virtualDeviceAccesses[deviceOfPort(port)]!++;
     switch (port) {
       case PORT.CONSOLE_OUT:
         this.console.write(value);

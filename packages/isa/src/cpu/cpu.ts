@@ -605,7 +605,7 @@ export class Cpu implements SystemCpu {
   /** Port I/O as IN performs it. */
   portIn(port: number): number {
     this.counters.portReads++;
-    this.detail.deviceAccesses[deviceOfPort(port)]++;
+    this.detail.deviceAccesses[deviceOfPort(port)]!++;
     switch (port) {
       case PORT.TIMER_PERIOD:
         return this.period | 0;
@@ -626,7 +626,7 @@ export class Cpu implements SystemCpu {
       return;
     }
     this.counters.portWrites++;
-    this.detail.deviceAccesses[deviceOfPort(port)]++;
+    this.detail.deviceAccesses[deviceOfPort(port)]!++;
     switch (port) {
       case PORT.CONSOLE_OUT:
         this.console.write(value);
@@ -662,7 +662,7 @@ export class Cpu implements SystemCpu {
 
   controlRegisterWritten(n: number): void {
     this.counters.crWrites++;
-    if (n >= 0 && n < NUM_CRS) this.detail.crWritesByRegister[n]++;
+    if (n >= 0 && n < NUM_CRS) this.detail.crWritesByRegister[n]!++;
     if (n === CR.PTBR) {
       this.tlb.flush();
       this.translationChanged();
