@@ -17,7 +17,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-let values;
+let values: { seed?: string; count?: string; kind?: string; jobs?: string; "user-sensitive"?: boolean };
 try {
   ({ values } = parseArgs({
     options: { seed: { type: "string" }, count: { type: "string" }, kind: { type: "string" }, jobs: { type: "string" }, "user-sensitive": { type: "boolean" } },

@@ -50,7 +50,7 @@ export const parseWorkers = () => parseCount("--workers", NAMES.maxWorkers, "eac
 export const parseBudget = () => parseCount("--budget", NAMES.maxBudget, "a run that long takes hours under the interpreter");
 
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** A comma-separated list option; one that names nothing is refused (leaving the option out means all). */

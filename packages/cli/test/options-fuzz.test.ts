@@ -120,7 +120,7 @@ const COMMANDS: Record<string, { positional?: fc.Arbitrary<Element>; options: fc
   },
   merge: {
     positional: fc.constantFrom(join(dir, "none"), dir, fifoJson, "/dev/zero", file("shard-1-of-2.json", "{}"), "").map((f): Element => ({ args: [f], bad: true })),
-    options: [option("--out", [], [dir + "/junk.img", "", "/proc/vmlab-merge"]), common.json],
+    options: [option("--out", [], [`${dir}/junk.img`, "", "/proc/vmlab-merge"]), common.json],
   },
   list: { options: [common.config, common.json] },
   validate: { options: [common.json] },

@@ -1,6 +1,6 @@
 // A configuration = profile × CPU strategy × memory strategy × machine profile × host.
 import { getProfile, INSTRUCTIONS, isSensitive, PROFILE_NAMES, type Profile } from "@vmlab/isa";
-import { getMachineProfile, MachineProfileError, type MachineProfile } from "./machine-profiles.js";
+import { getMachineProfile, type MachineProfileError, type MachineProfile } from "./machine-profiles.js";
 import type { Requirements, StrategyInfo } from "./strategy.js";
 
 /**

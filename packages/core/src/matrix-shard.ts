@@ -172,7 +172,7 @@ export function mergeShards(shards: readonly { readonly file: string; readonly s
       results[c.index] = c.result;
     }
   }
-  const hole = results.findIndex((r) => r === undefined);
+  const hole = results.indexOf(undefined);
   if (hole >= 0) throw new ShardError(`the shards hold no result for cell ${hole} of ${results.length} (a shard file was cut short?)`);
   const metas = shards.map((s) => s.shard.meta);
   const meta: ShardMeta = {

@@ -38,7 +38,7 @@ describe("equivalence with the native run", () => {
       `writer "c"'s line 1: native "c1", this run "(none)"`,
     );
     // A line too many.
-    expect(firstDivergence(digest(native), digest(native + "b3\n"), "output-by-writer")!.detail).toMatch(/writer "b"'s line 3: native "\(none\)", this run "b3"/);
+    expect(firstDivergence(digest(native), digest(`${native}b3\n`), "output-by-writer")!.detail).toMatch(/writer "b"'s line 3: native "\(none\)", this run "b3"/);
   });
 });
 

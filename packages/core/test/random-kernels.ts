@@ -558,7 +558,7 @@ function renderOp(op: KernelOp, ctx: Ctx, inLoop: boolean): string[] {
       return [`        cmp     r${op.a}, r${op.b}`, `        ${op.op}     ${l}`, `        addi    r${op.d}, r${op.d}, 1`, `${l}:`];
     }
     case "print":
-      return ["        mov     r2, r" + op.r, "        call    puthex"];
+      return [`        mov     r2, r${op.r}`, "        call    puthex"];
     case "kmem": {
       const word = op.op === "lw" || op.op === "sw";
       const off = word ? op.off & ~3 : op.off;

@@ -45,7 +45,7 @@ export class BuildError extends Error {}
 /** The defines the kernel and programs see for a profile (and PARAVIRT for the paravirtual build). */
 export function guestDefines(profile: Profile, timerPeriod = DEFAULT_TIMER_PERIOD, paravirt = false): Record<string, number> {
   const d: Record<string, number> = {
-    [profile.name.replace("-like", "").toUpperCase() + "_LIKE"]: 1,
+    [`${profile.name.replace("-like", "").toUpperCase()}_LIKE`]: 1,
     TIMER_PERIOD: timerPeriod,
     LEVELS: profile.mmu.kind === "walker" ? profile.mmu.levels : 2,
   };

@@ -32,8 +32,8 @@ export interface GuestProcess {
  * without vmlab's process table (a scenario's own kernel).
  */
 export function readProcessTable(symbols: Readonly<Record<string, number>>, read32: (guestPhysical: number) => number): GuestProcess[] | undefined {
-  const table = symbols["proc_table"];
-  const current = symbols["current"];
+  const table = symbols.proc_table;
+  const current = symbols.current;
   if (table === undefined || current === undefined) return undefined;
   const base = (table - KSEG_BASE) >>> 0;
   const running = (read32((current - KSEG_BASE) >>> 0) - KSEG_BASE) >>> 0;

@@ -80,7 +80,10 @@ export function jsonErrorOffset(text: string): number | undefined {
         } else stop();
       }
     }
-    if (c === '"') return string();
+    if (c === '"') {
+      string();
+      return;
+    }
     NUMBER.lastIndex = i;
     if (NUMBER.test(text)) {
       i = NUMBER.lastIndex;

@@ -89,7 +89,7 @@ const wrappers: Case[] = [
   { what: "sys_mprotect unmapped", call: "        li r2, 0x20000000\n        li r3, 0\n        call sys_mprotect\n", show: showR1 },
   { what: "sys_mprotect code page", call: "        li r2, 0x00400000\n        li r3, 1\n        call sys_mprotect\n", show: showR1 },
   { what: "sys_disk_write", call: "        li r2, 3\n        la r3, sector\n        call sys_disk_write\n", show: showR1 },
-  { what: "sys_disk_read", call: "        li r2, 3\n        la r3, readback\n        call sys_disk_read\n", show: showR1 + "        la r2, readback\n        call print\n" },
+  { what: "sys_disk_read", call: "        li r2, 3\n        la r3, readback\n        call sys_disk_read\n", show: `${showR1}        la r2, readback\n        call print\n` },
   { what: "sys_disk_read bad sector", call: "        li r2, 100000\n        la r3, readback\n        call sys_disk_read\n", show: showR1 },
   { what: "sys_kbench", call: "        li r2, 3\n        li r3, 10\n        call sys_kbench\n", show: showR1 },
   { what: "sys_spawn", call: "        li r2, 1\n        li r3, 21\n        call sys_spawn\n", show: showR1 },
@@ -103,9 +103,9 @@ const wrappers: Case[] = [
 ];
 // Worked by hand: pid 1; write echoes "abc" and returns 3; the heap starts at 0x10000000;
 // the child is pid 2 and exits with 2 * 21.
-const wrappersOutput = [
+const wrappersOutput = `${[
   "1", "abc3", "0", "0x10000000", "0x10002000", "-1", "0", "0", "0\nsector three", "-1", "0", "2", "-1", "2 42", "-1",
-].map((l) => `${l}\n`).join("") + "preserved\n";
+].map((l) => `${l}\n`).join("")}preserved\n`;
 
 describe("the user runtime", () => {
   for (const p of PROFILES) {

@@ -82,7 +82,7 @@ function apply(text: string, e: Edit): string {
 function checkLoad(dir: string, text: string): void {
   const file = join(dir, "scenario.json");
   writeFileSync(file, text);
-  let scenario;
+  let scenario: ReturnType<typeof loadScenario>;
   try {
     scenario = loadScenario(dir);
   } catch (e) {

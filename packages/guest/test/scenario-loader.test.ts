@@ -126,7 +126,7 @@ describe("loadScenario", () => {
   });
 
   it("what the fuzz suite found: long or odd keys, names and engine messages stay on one short line", () => {
-    const longKey = { ...valid, ["[".repeat(5000) + "programs"]: 1 };
+    const longKey = { ...valid, [`${"[".repeat(5000)}programs`]: 1 };
     const lines = loadError(make("longkey", longKey, { "main.s": "" })).split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/field '\[{40}…': unknown field/);

@@ -371,7 +371,7 @@ function runOnce(profile: Profile, trial: Trial, start: Start, mode: number): Ru
       else changes.push(`${c} ${show(c, before[i]!)} -> ${show(c, after[i]!)}`);
     });
   }
-  return { machine: m, trap: trap < 0 ? 0 : trap, changes };
+  return { machine: m, trap: Math.max(trap, 0), changes };
 }
 
 const modeName = (mode: number): string => (mode === MODE_USER ? "user mode" : "kernel mode");

@@ -136,5 +136,5 @@ export function disassembleImage(image: Image): string {
     const rest = aligned ? seg.bytes.subarray(whole) : seg.bytes;
     if (rest.length > 0) lines.push(`        .byte ${Array.from(rest, (b) => `0x${b.toString(16)}`).join(", ")}`);
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

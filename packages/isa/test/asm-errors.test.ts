@@ -183,7 +183,7 @@ describe("bad options", () => {
   it("recursion the host could not hold: a file:line:col each, not a stack overflow", () => {
     const nested = `        .word ${"(".repeat(3000)}1${")".repeat(3000)}\n`;
     expect(() => assemble(nested, { file: "t.s" })).toThrow(/t\.s:1:271: expression nested more than 256 levels deep/);
-    const chain = Array.from({ length: 1500 }, (_, i) => `        .equ a${i}, a${i + 1} + 1`).join("\n") + "\n        .equ a1500, 1\n        .word a0\n";
+    const chain = `${Array.from({ length: 1500 }, (_, i) => `        .equ a${i}, a${i + 1} + 1`).join("\n")}\n        .equ a1500, 1\n        .word a0\n`;
     expect(() => assemble(chain, { file: "t.s" })).toThrow(/t\.s:1000:14: 'a1000' ends a chain of more than 1000 constants/);
     // t.s and inc1.s .. inc31.s make 32 files on the include stack: inc31's include is one too many.
     const deep = (path: string) => (/inc(\d+)/.test(path) ? `        .include "inc${Number(/inc(\d+)/.exec(path)![1]) + 1}.s"\n` : "");
@@ -198,7 +198,7 @@ describe("bad options", () => {
     const sum = assemble(`        .word ${Array(20000).fill("1").join(" + ")}\n`, { file: "t.s" });
     expect(Array.from(sum.segments[0]!.bytes)).toEqual([0x20, 0x4e, 0, 0]); // 20000 = 0x4e20
     // Each constant below is three levels (two negations and the symbol): the 834th passes 2,500.
-    const deep = Array.from({ length: 900 }, (_, i) => `a${i} = - - a${i + 1}`).join("\n") + "\na900 = 1\n        .word a0\n";
+    const deep = `${Array.from({ length: 900 }, (_, i) => `a${i} = - - a${i + 1}`).join("\n")}\na900 = 1\n        .word a0\n`;
     expect(() => assemble(deep, { file: "t.s" })).toThrow(/^t\.s:834:\d+: expression too deep to evaluate \(more than 2500 levels/);
   });
 
@@ -232,7 +232,8 @@ describe("bad options", () => {
   it("a label named like an object's own properties is a symbol like any other", () => {
     const img = assemble("__proto__: nop\nconstructor: nop\n        jmp __proto__\n", { file: "t.s" });
     expect(Object.keys(img.symbols)).toEqual(["__proto__", "constructor"]);
-    expect(img.symbols["__proto__"]).toBe(0x80000000);
-    expect(img.symbols["constructor"]).toBe(0x80000004);
+    // biome-ignore lint/suspicious/noProto: a symbol named __proto__ is the point of the test
+    expect(img.symbols.__proto__).toBe(0x80000000);
+    expect(img.symbols.constructor).toBe(0x80000004);
   });
 });

@@ -113,7 +113,7 @@ b:      .word a, b
       0, 0,
       0, 0, 0,
     ]);
-    expect(img.symbols["b"]).toBe(0x2018);
+    expect(img.symbols.b).toBe(0x2018);
     expect(words(img).slice(6)).toEqual([0x2000, 0x2018]);
   });
 
@@ -243,7 +243,7 @@ describe("assembleFile", () => {
   it("reads includes relative to the including file", () => {
     const img = assembleFile(join(dir, "main.s"));
     expect(words(img)).toEqual([0x3b000001, 0x43000000, 0x18100000, 0x12110042, 0x3e000000]);
-    expect(img.symbols["util"]).toBe(0x80002008);
+    expect(img.symbols.util).toBe(0x80002008);
   });
 
   it("names the included file in errors, and the missing file", () => {

@@ -150,7 +150,7 @@ export function equivalenceSection(results: readonly RunResult[]): string[] {
 /** The files a report folder holds, from its runs. */
 function reportFiles(results: readonly RunResult[], meta: ReportMeta, validation: readonly ValidationResult[]): Record<string, string> {
   return {
-    "results.json": JSON.stringify({ meta, validation, results }, null, 2) + "\n",
+    "results.json": `${JSON.stringify({ meta, validation, results }, null, 2)}\n`,
     "results.csv": toCsv(results),
     "report.md": toMarkdown(results, meta, [...validation]),
     "report.html": toHtml(results, meta, validation),

@@ -80,7 +80,7 @@ export function memoryPictureText(p: MemoryPicture, heading: string): string {
   }
   if (p.pages.length === 0) {
     out.push("", "(the process maps no page at this moment)");
-    return out.join("\n") + "\n";
+    return `${out.join("\n")}\n`;
   }
   const [connHead, connSub] = CONNECTION_HEADS[p.connection];
   const heads = ["process", p.guestTables === "software TLB" ? "kernel's page table" : "guest page table", p.monitor ? "monitor's pmap" : "", connHead];
@@ -97,7 +97,7 @@ export function memoryPictureText(p: MemoryPicture, heading: string): string {
   }
   out.push("", summary.join("; "));
   if (p.virtualTlb) out.push("", ...virtualTlbText(p.virtualTlb));
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 function virtualTlbText(entries: readonly PictureTlbEntry[]): string[] {

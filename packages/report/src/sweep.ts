@@ -49,24 +49,24 @@ export interface Crossover {
 
 export const GEOMEAN = "geometric mean";
 
-/** The points of a sweep from its runs; `valueOf` maps a run's machine-profile name to its cost value. */
+/** The points of a sweep from its runs; `valueAt` maps a run's machine-profile name to its cost value. */
 export function sweepOf(
   param: string,
   machine: string,
   values: readonly number[],
   metric: SweepMetric,
   results: readonly RunResult[],
-  valueOf: (machineName: string) => number | undefined,
+  valueAt: (machineName: string) => number | undefined,
 ): Sweep {
   const nativeCycles = new Map<string, number>();
   const key = (scenario: string, value: number) => `${scenario}\u0000${value}`;
   for (const r of results) {
-    const v = valueOf(r.configuration.machine);
+    const v = valueAt(r.configuration.machine);
     if (isReference(r.configuration) && r.cycles && v !== undefined) nativeCycles.set(key(r.scenario, v), r.cycles.total);
   }
   const points: SweepPoint[] = [];
   for (const r of results) {
-    const value = valueOf(r.configuration.machine);
+    const value = valueAt(r.configuration.machine);
     if (value === undefined) continue;
     if (metric === "slowdown" && isReference(r.configuration)) continue;
     const n = nativeCycles.get(key(r.scenario, value));
@@ -237,7 +237,7 @@ ${charts
 export function writeSweep(dir: string, sweep: Sweep): string[] {
   mkdirSync(dir, { recursive: true });
   const files = {
-    "sweep.json": JSON.stringify({ ...sweep, crossovers: crossovers(sweep) }, null, 2) + "\n",
+    "sweep.json": `${JSON.stringify({ ...sweep, crossovers: crossovers(sweep) }, null, 2)}\n`,
     "sweep.csv": sweepCsv(sweep),
     "sweep.html": sweepHtml(sweep),
   };

@@ -36,7 +36,7 @@ export function markdownTable(results: readonly RunResult[]): string {
   const esc = (s: string) => s.replace(/\|/g, "\\|");
   const lines = [`| ${HEADER.join(" | ")} |`, `| ${HEADER.map((_, i) => (i >= 4 ? "---:" : "---")).join(" | ")} |`];
   for (const row of rows(results)) lines.push(`| ${row.map(esc).join(" | ")} |`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 /** A VM of a multi-VM run: against its own native run alone. */

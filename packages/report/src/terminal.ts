@@ -131,7 +131,7 @@ function grids(results: readonly RunResult[], width: number): string[] {
         let span = widths[k]!;
         for (let j = i + 1; j < ks.length && !newMachine(ks[j]!, j, ks); j++) span += 2 + widths[ks[j]!]!;
         const name = columns[k]!.machine;
-        machineLine += " ".repeat(gap(k, i, ks)) + (name.length > span ? name.slice(0, Math.max(1, span - 1)) + "…" : name).padEnd(span);
+        machineLine += " ".repeat(gap(k, i, ks)) + (name.length > span ? `${name.slice(0, Math.max(1, span - 1))}…` : name).padEnd(span);
       });
       const row = (label: string, text: (k: number) => string): string =>
         label.padEnd(first) + ks.map((k, i) => " ".repeat(gap(k, i, ks)) + text(k).padStart(widths[k]!)).join("");
@@ -213,7 +213,7 @@ export function matrixSummary(results: readonly RunResult[], width: number): str
     if (groups.length > FAILURE_LINES) lines.push(`  ... and ${fmtInt(groups.length - FAILURE_LINES)} more (vmlab matrix --rows, or report.md)`);
     parts.push([`FAILED (${fmtInt(failed.length)} cell${failed.length === 1 ? "" : "s"}):`, ...lines].join("\n"));
   }
-  return parts.join("\n\n") + "\n";
+  return `${parts.join("\n\n")}\n`;
 }
 
 /** "912 cells: 192 native, 663 equivalent, 57 diverge as predicted, 0 failed". */

@@ -34,7 +34,7 @@ describe("the memory picture as text", () => {
     expect(nested).toMatch(/nested \(host\) tables/);
     expect(nested).toMatch(/0x00101 -> 0x00322\n/);
     const bare = memoryPictureText(picture({ monitor: false, connection: "none", memory: "bare metal", pages: [{ vpn: 0x400, pfn: 0x101, writable: true, mfn: 0x101 }] }), "h");
-    expect(bare).toMatch(/  0x00400 --> 0x00101\n/);
+    expect(bare).toMatch(/ {2}0x00400 --> 0x00101\n/);
     expect(bare).not.toMatch(/MFN/);
   });
 });

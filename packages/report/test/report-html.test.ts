@@ -179,6 +179,7 @@ describe("report.html of the default matrix in headless Chromium", () => {
   it("charts the cycles as shares of each run: legend clear of the plot, every bar visible, the machine in every label", async () => {
     const chartState = () =>
       page.evaluate(() => {
+        // biome-ignore lint/suspicious/noExplicitAny: Chart.js's chart object, read in the page
         const chart = (window as unknown as { vmlabCharts: { breakdown: any } }).vmlabCharts.breakdown;
         const l = chart.legend;
         const a = chart.chartArea;

@@ -303,7 +303,7 @@ export class TranslationEngine {
     const frame = gpa >>> PAGE_SHIFT;
     const index = (gpa & 0xfff) >>> 2;
     let region = this.regions.get(frame);
-    if (region && region.entries.has(index)) {
+    if (region?.entries.has(index)) {
       this.cacheHits++;
       return region;
     }

@@ -87,6 +87,6 @@ export function register(program: Command): void {
         out.push("", "evidence:");
         for (const i of offenders) for (const e of i.evidence) out.push(wrapLine(`  ${i.mnemonic}: ${e}`, width, 4));
       }
-      process.stdout.write(out.join("\n") + "\n");
+      process.stdout.write(`${out.join("\n")}\n`);
     });
 }

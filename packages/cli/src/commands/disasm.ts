@@ -15,6 +15,6 @@ export function register(program: Command): void {
       const { image, profile } = loadProgramFor(file, opts, cmd);
       const text = disassembleImage(image);
       if (opts.json) printJson({ file, profile: profile.name, entry: image.entry, assembly: text });
-      else process.stdout.write(text.endsWith("\n") ? text : text + "\n");
+      else process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
     });
 }

@@ -34,7 +34,7 @@ export function register(program: Command): void {
       const section = (title: string, items: { name: string; description: string }[]) => {
         const rows = items.map((i) => [i.name, i.description]);
         const [name, description] = fitWidths(rows, width, [1], 20) as [number, number];
-        return `${title}\n` + table(rows, { columns: { 0: { width: name }, 1: { width: description, wrapWord: true } } });
+        return `${title}\n${table(rows, { columns: { 0: { width: name }, 1: { width: description, wrapWord: true } } })}`;
       };
       process.stdout.write(
         [

@@ -145,7 +145,7 @@ export function register(program: Command): void {
             cells: picked.map((index, k) => ({ index, result: results[k]! })),
           };
           files = [join(out, shardFileName(shard))];
-          writeFileSync(files[0]!, JSON.stringify(file) + "\n");
+          writeFileSync(files[0]!, `${JSON.stringify(file)}\n`);
         } else {
           files = writeReport(out, results, { name, ...meta });
         }

@@ -40,7 +40,7 @@ export function register(program: Command): void {
       const { cellVerdict, matrixCounts, matrixTerminalText, writeReport } = await import("@vmlab/report");
       const { makeOutFolder } = await import("../out-folder.js");
       const shards: { file: string; shard: ShardFile }[] = [];
-      let merged;
+      let merged: ReturnType<typeof mergeShards>;
       try {
         for (const file of folders.flatMap((f) => shardFiles(f, SHARD_FILE_PATTERN))) shards.push({ file, shard: parseShardFile(shardText(file), file) });
         merged = mergeShards(shards);

@@ -11,7 +11,7 @@ export function register(program: Command): void {
       const { modelMarkdown } = await import("@vmlab/report");
       const { writeOutFile } = await import("../out-folder.js");
       const model = { machineProfiles: Object.values(MACHINE_PROFILES), published: Object.values(PUBLISHED), validation: VALIDATION.map(({ compute: _c, ...row }) => row) };
-      const text = o.json ? JSON.stringify(model, null, 2) + "\n" : modelMarkdown();
+      const text = o.json ? `${JSON.stringify(model, null, 2)}\n` : modelMarkdown();
       if (o.out !== undefined) {
         process.stderr.write(`wrote ${writeOutFile("--out", o.out, text)}\n`);
       } else process.stdout.write(text);

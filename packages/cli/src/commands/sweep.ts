@@ -106,7 +106,7 @@ export function register(program: Command): void {
         description: `${base.description}; ${o.param} = ${v}`,
         costs: withParameter(base.costs, o.param, v),
       }));
-      const valueOf = new Map(variants.map((m, i) => [m.name, values[i]!]));
+      const valueByName = new Map(variants.map((m, i) => [m.name, values[i]!]));
       const cells: MatrixCell[] = [];
       for (const machine of variants) {
         for (const scenario of scenarios) {
@@ -133,7 +133,7 @@ export function register(program: Command): void {
         },
       });
       bar?.stop();
-      const sweep = sweepOf(o.param, base.name, values, metric, results, (name) => valueOf.get(name));
+      const sweep = sweepOf(o.param, base.name, values, metric, results, (name) => valueByName.get(name));
       const files = writeSweep(out, sweep);
       const wallMs = performance.now() - started;
       if (o.json) printJson({ ...sweep, crossovers: crossovers(sweep), skipped, files, wallMs });

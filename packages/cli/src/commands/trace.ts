@@ -61,7 +61,7 @@ export function register(program: Command): void {
       if (taken) {
         const { memoryPictureText } = await import("@vmlab/report");
         const { pictureHeading } = await import("../memory-picture.js");
-        process.stdout.write("\n" + memoryPictureText(taken.picture, pictureHeading(scenario, config, taken)));
+        process.stdout.write(`\n${memoryPictureText(taken.picture, pictureHeading(scenario, config, taken))}`);
       }
     });
 }

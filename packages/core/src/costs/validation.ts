@@ -153,7 +153,7 @@ class MissingRun extends Error {}
 export function validate(lookup: RunLookup, rows: readonly ValidationRow[] = VALIDATION): ValidationResult[] {
   const found = (scenario: string, spec: ConfigurationSpec): RunResult => {
     const r = lookup(scenario, spec);
-    if (!r || r.outcome !== "halt" || !r.cycles) throw new MissingRun(`${scenario} under ${spec.cpu}`);
+    if (r?.outcome !== "halt" || !r.cycles) throw new MissingRun(`${scenario} under ${spec.cpu}`);
     return r;
   };
   const regionCycles = (r: RunResult): number => r.region?.cycles.total ?? r.cycles!.total;

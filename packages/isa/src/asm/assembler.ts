@@ -294,7 +294,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
               cond = knownNow(exprOf(tokens.slice(1)), ".if condition", tokens[1]!.col) !== 0;
             } else {
               const name = tokens[1];
-              if (!name || name.kind !== "ident" || tokens.length !== 2) {
+              if (name?.kind !== "ident" || tokens.length !== 2) {
                 throw new PosError(`${directive} needs one symbol name`, head.col);
               }
               const defined = symbols.has(qualify(name.text));
@@ -452,7 +452,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
       }
       case ".include": {
         const t = rest[0];
-        if (!t || t.kind !== "string" || rest.length !== 1) throw new PosError('.include takes one "file name"', head.col);
+        if (t?.kind !== "string" || rest.length !== 1) throw new PosError('.include takes one "file name"', head.col);
         // Diagnostics name the included file as a path relative to the includer's;
         // cycles are detected on the resolved path.
         const shown = join(dirname(file), t.text);

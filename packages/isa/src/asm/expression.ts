@@ -53,7 +53,7 @@ class Parser {
 
   close(): void {
     const t = this.tokens[this.i];
-    if (!t || t.text !== ")") throw new LexError("expected ')'", t ? t.col : this.endCol());
+    if (t?.text !== ")") throw new LexError("expected ')'", t ? t.col : this.endCol());
     this.i++;
   }
 
@@ -100,7 +100,7 @@ class Parser {
     let left = this.primary();
     for (;;) {
       const t = this.tokens[this.i];
-      if (!t || t.kind !== "punct") return left;
+      if (t?.kind !== "punct") return left;
       const prec = BINARY[t.text];
       if (prec === undefined || prec <= minPrec) return left;
       this.i++;

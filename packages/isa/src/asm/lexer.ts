@@ -29,7 +29,7 @@ export function printable(s: string): string {
 const PUNCT2 = ["<<", ">>", "==", "!=", "<=", ">=", "&&", "||"];
 const PUNCT1 = "+-*/%&|^~!<>(),:=";
 
-function escape(ch: string, col: number): string {
+function escapedChar(ch: string, col: number): string {
   switch (ch) {
     case "n":
       return "\n";
@@ -88,7 +88,7 @@ export function tokenize(line: string): Token[] {
       let c: string;
       if (line[j] === "\\") {
         if (j + 1 >= n) throw new LexError("unterminated character literal", col);
-        c = escape(line[j + 1]!, j + 1);
+        c = escapedChar(line[j + 1]!, j + 1);
         j += 2;
       } else {
         if (j >= n) throw new LexError("unterminated character literal", col);
@@ -113,7 +113,7 @@ export function tokenize(line: string): Token[] {
         }
         if (c === "\\") {
           if (j + 1 >= n) break;
-          s += escape(line[j + 1]!, j + 1);
+          s += escapedChar(line[j + 1]!, j + 1);
           j += 2;
           continue;
         }

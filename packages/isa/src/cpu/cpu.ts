@@ -713,6 +713,7 @@ export class Cpu implements SystemCpu {
     // its loop and re-checks every typed array on every access.
     let left = budget;
     for (;;) {
+      // biome-ignore lint/complexity/useMathMinMax: the hot loop keeps to a plain comparison
       const slice = left > EXECUTE_SLICE ? EXECUTE_SLICE : left;
       let stop = this.execute(slice);
       if (stop === "intercept" && this.guestMode) stop = this.vmx.exitFromIntercept(this);

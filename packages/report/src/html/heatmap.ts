@@ -8,7 +8,7 @@ import type { ConfigColumn, ReportView } from "./view.js";
 
 export type SlowdownMode = "run" | "region";
 
-const valueOf = (v: ReportView, mode: SlowdownMode, r: RunResult): number | undefined => (mode === "run" ? v.slowdown : v.region).get(r);
+const slowdownOf = (v: ReportView, mode: SlowdownMode, r: RunResult): number | undefined => (mode === "run" ? v.slowdown : v.region).get(r);
 
 /** Whether a run's slowdown is a fair figure: it ran to the end and behaved as native did. */
 export const measured = (v: ReportView, r: RunResult): boolean => {
@@ -19,7 +19,7 @@ export const measured = (v: ReportView, r: RunResult): boolean => {
 export function scaleOf(v: ReportView, mode: SlowdownMode): SlowdownScale {
   const xs: number[] = [];
   for (const r of v.results) {
-    const x = valueOf(v, mode, r);
+    const x = slowdownOf(v, mode, r);
     if (!isReference(r.configuration) && measured(v, r) && x !== undefined) xs.push(x);
   }
   return slowdownScale(xs);
@@ -37,7 +37,7 @@ export function cellHtml(v: ReportView, mode: SlowdownMode, scale: SlowdownScale
   const where = `${r.scenario} on ${r.configuration.label} @ ${r.configuration.machine}`;
   if (verdict.kind === "predicted") return td("pred", `${where}: ${verdict.text}. ${verdict.prediction!.reason}`, `T${verdict.prediction!.theorem}`);
   if (verdict.kind !== "equivalent" && verdict.kind !== "unchecked") return td("fail", `${where}: ${verdict.text}`, "✗");
-  const x = valueOf(v, mode, r);
+  const x = slowdownOf(v, mode, r);
   if (x === undefined) return td("na", `${where}: ${mode === "region" && !r.region ? "no measured region" : "no native run to compare with"}`, "–");
   const c = scale.colour(x);
   return td("v", `${where}: ${x.toFixed(2)}x native (${verdict.text})`, shortRatio(x), `background:${c.background};color:${c.text}`);
@@ -48,7 +48,7 @@ export function meanCell(v: ReportView, mode: SlowdownMode, scale: SlowdownScale
   const td = (cls: string, title: string, body: string, style = "") => `<td class="${cls}${sep}"${style ? ` style="${style}"` : ""} title="${esc(title)}">${body}</td>`;
   const runs = v.scenarios.map((s) => v.run(s, col.label, machine)).filter((r): r is RunResult => r !== undefined);
   if (runs.length === 0) return td("na", v.impossible(col, machine) ?? "not run", "—");
-  const xs = runs.filter((r) => measured(v, r)).map((r) => valueOf(v, mode, r)).filter((x): x is number => x !== undefined);
+  const xs = runs.filter((r) => measured(v, r)).map((r) => slowdownOf(v, mode, r)).filter((x): x is number => x !== undefined);
   const g = geomean(xs);
   if (g === undefined) {
     const predicted = runs.find((r) => v.verdict.get(r)!.kind === "predicted");
@@ -68,7 +68,10 @@ export function heatmapTable(v: ReportView, mode: SlowdownMode, scale: SlowdownS
   }
   const firstOfGroup = new Set<number>();
   let k = 0;
-  for (const g of groups) (firstOfGroup.add(k), (k += g.n));
+  for (const g of groups) {
+    firstOfGroup.add(k);
+    k += g.n;
+  }
   const sep = (i: number) => (firstOfGroup.has(i) ? " sep" : "");
   const head1 = `<tr><th class="corner"></th>${groups.map((g) => `<th class="grp sep" colspan="${g.n}">${esc(g.profile)}</th>`).join("")}</tr>`;
   const head2 = `<tr><th class="corner rowhead">scenario</th>${v.columns
