@@ -186,10 +186,7 @@ function scenarioRun(cpuName: "binary-translation" | "interpret" | "native"): { 
   const image = guestImage(scenario, profile);
   const memory = cpuName === "binary-translation" ? new ShadowMemory() : new DirectMemory();
   const session = kernelSession("riscv-like", image, scenario.budget, memory, scenario);
-  const strategy =
-    cpuName === "binary-translation" ? new BinaryTranslationCpu() :
-    cpuName === "interpret" ? new InterpretCpu() :
-    new NativeCpu();
+  const strategy = cpuName === "binary-translation" ? new BinaryTranslationCpu() : cpuName === "interpret" ? new InterpretCpu() : new NativeCpu();
   const { value: e, seconds } = timed(() => strategy.execute({ ...session, ...(diskContentsOf(scenario) ? { diskContents: diskContentsOf(scenario)! } : {}) }));
   return { seconds, retired: e.guestInstructions, output: e.output };
 }
@@ -292,7 +289,9 @@ if (json) {
   console.log(`  translated          ${bt.retired.toLocaleString("en-US")} instructions in ${bt.seconds.toFixed(3)} s = ${b.kernelLoopMips.toFixed(1)} M guest instructions/s`);
   console.log(`  CPU interpreter     ${interpKernel.retired.toLocaleString("en-US")} instructions in ${interpKernel.seconds.toFixed(3)} s = ${b.interpreterKernelLoopMips.toFixed(1)} M/s`);
   console.log(`  ratio               translation is ${b.speedupOverInterpreter.toFixed(2)}x the interpreter`);
-  console.log(`vmlab --help from another directory: best ${(result.cliHelpStartSeconds.best * 1000).toFixed(0)} ms, median ${(result.cliHelpStartSeconds.median * 1000).toFixed(0)} ms of ${starts.length}`);
+  console.log(
+    `vmlab --help from another directory: best ${(result.cliHelpStartSeconds.best * 1000).toFixed(0)} ms, median ${(result.cliHelpStartSeconds.median * 1000).toFixed(0)} ms of ${starts.length}`,
+  );
   console.log(`kernel-build (riscv-like, ${b.kernelBuild.guestInstructions.toLocaleString("en-US")} guest instructions), host time`);
   console.log(`  binary-translation  ${b.kernelBuild.binaryTranslationMips.toFixed(1)} M guest instructions/s`);
   console.log(`  interpret strategy  ${b.kernelBuild.interpretStrategyMips.toFixed(1)} M/s (binary translation ${b.kernelBuild.speedupOverInterpretStrategy.toFixed(2)}x faster)`);

@@ -79,8 +79,17 @@ if (process.argv.includes("--json")) {
   console.log(`nested paging, ${profile} ${levels}x${levels} levels, hardware-assist; gain = cycles saved against the row above`);
   const head = ["scenario", "machine", "caches", "TLB misses", "walk refs", "refs/miss", "walk cycles", "cycles", "gain", "vs native", "equivalent"];
   const body = rows.map((r) => [
-    r.scenario, r.machine, r.caches, String(r.tlbMisses), String(r.walkReferences), r.referencesPerMiss.toFixed(2), String(r.walkCycles),
-    String(r.cycles), r.gainOverPrevious ? `${(100 * r.gainOverPrevious).toFixed(1)}%` : "", `${r.slowdownVsNative.toFixed(3)}x`, r.equivalent ? "yes" : "NO",
+    r.scenario,
+    r.machine,
+    r.caches,
+    String(r.tlbMisses),
+    String(r.walkReferences),
+    r.referencesPerMiss.toFixed(2),
+    String(r.walkCycles),
+    String(r.cycles),
+    r.gainOverPrevious ? `${(100 * r.gainOverPrevious).toFixed(1)}%` : "",
+    `${r.slowdownVsNative.toFixed(3)}x`,
+    r.equivalent ? "yes" : "NO",
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");

@@ -29,7 +29,11 @@ const seedText = values.seed ?? String(Date.now() % 1_000_000_007);
 const countText = values.count ?? "50";
 const jobsText = values.jobs ?? String(Math.max(1, Math.min(availableParallelism(), 4)));
 const kind = values.kind ?? "both";
-for (const [flag, v] of [["--seed", seedText], ["--count", countText], ["--jobs", jobsText]] as const) {
+for (const [flag, v] of [
+  ["--seed", seedText],
+  ["--count", countText],
+  ["--jobs", jobsText],
+] as const) {
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) fail(`${flag} must be a non-negative integer (got '${v}')`);
 }
 if (!["user", "kernel", "both"].includes(kind)) fail(`--kind must be user, kernel or both (got '${kind}')`);
@@ -65,36 +69,39 @@ const counts = { user: 0, kernel: 0 };
 const width = String(total).length;
 
 await Promise.all(
-  Array.from({ length: Math.min(jobs, total) }, () =>
-    new Promise<void>((resolve, reject) => {
-      const worker = new Worker(bootstrap, { eval: true, workerData: { userSensitive: values["user-sensitive"] === true } });
-      const next = () => {
-        const job = queue.shift();
-        if (job) worker.postMessage(job);
-        else void worker.terminate().then(() => resolve());
-      };
-      worker.on("message", (m: FuzzVerdict | "ready") => {
-        if (m !== "ready") {
-          done++;
-          counts[m.kind]++;
-          const verdict = m.failure ? "DIVERGES" : "ok";
-          process.stdout.write(`[${String(done).padStart(width)}/${total}] ${m.kind.padEnd(6)} seed ${m.seed}  ${verdict}  ${(m.ms / 1000).toFixed(1)} s\n`);
-          if (m.failure) {
-            failures.push(m);
-            process.stdout.write(`${m.failure}\n`);
+  Array.from(
+    { length: Math.min(jobs, total) },
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const worker = new Worker(bootstrap, { eval: true, workerData: { userSensitive: values["user-sensitive"] === true } });
+        const next = () => {
+          const job = queue.shift();
+          if (job) worker.postMessage(job);
+          else void worker.terminate().then(() => resolve());
+        };
+        worker.on("message", (m: FuzzVerdict | "ready") => {
+          if (m !== "ready") {
+            done++;
+            counts[m.kind]++;
+            const verdict = m.failure ? "DIVERGES" : "ok";
+            process.stdout.write(`[${String(done).padStart(width)}/${total}] ${m.kind.padEnd(6)} seed ${m.seed}  ${verdict}  ${(m.ms / 1000).toFixed(1)} s\n`);
+            if (m.failure) {
+              failures.push(m);
+              process.stdout.write(`${m.failure}\n`);
+            }
           }
-        }
-        next();
-      });
-      worker.on("error", reject);
-      worker.on("exit", (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`a fuzz worker exited with ${code}`))));
-    }),
+          next();
+        });
+        worker.on("error", reject);
+        worker.on("exit", (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`a fuzz worker exited with ${code}`))));
+      }),
   ),
 );
 
 const seconds = ((Date.now() - started) / 1000).toFixed(0);
 process.stderr.write(
   `fuzz: seed ${seed}: ${counts.user} user programs and ${counts.kernel} kernels checked, ${failures.length} diverging in ${seconds} s` +
-    (failures.length ? ` (${failures.map((f) => `${f.kind} ${f.seed}`).join(", ")})` : "") + "\n",
+    (failures.length ? ` (${failures.map((f) => `${f.kind} ${f.seed}`).join(", ")})` : "") +
+    "\n",
 );
 process.exit(failures.length > 0 || done < total ? 1 : 0);

@@ -3,9 +3,7 @@
 // Used to size the scenarios: `npx tsx tools/native-shares.ts [scenario...]`.
 import { fileURLToPath } from "node:url";
 import { listScenarios } from "@vmlab/guest";
-import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration,
-} from "@vmlab/core";
+import { BUILTIN_STRATEGY_PACKAGES, catalogOf, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration } from "@vmlab/core";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, root)));
@@ -23,6 +21,8 @@ for (const s of listScenarios()) {
     const inRegion = m.region ? m.region.endInstructions - m.region.beginInstructions : undefined;
     const outside = inRegion === undefined ? "" : `outside ${(100 * (1 - inRegion / m.guestInstructions)).toFixed(1)}%`;
     const ok = s.expectedOutput === undefined || r.output === s.expectedOutput ? "ok" : `OUTPUT ${JSON.stringify(r.output)}`;
-    console.log(`${s.name.padEnd(26)} ${profile.padEnd(10)} ${r.outcome} ${String(m.guestInstructions).padStart(10)} instr, cycles ${r.cycles!.total}, region ${JSON.stringify(region)} ${outside} ${ok} ${ms.toFixed(0)} ms`);
+    console.log(
+      `${s.name.padEnd(26)} ${profile.padEnd(10)} ${r.outcome} ${String(m.guestInstructions).padStart(10)} instr, cycles ${r.cycles!.total}, region ${JSON.stringify(region)} ${outside} ${ok} ${ms.toFixed(0)} ms`,
+    );
   }
 }

@@ -7,12 +7,20 @@ import { CliError, EXIT } from "./errors.js";
 
 /** Errors that report bad input (a file, an option, a scenario), each with a message that names it. */
 const USER_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [
-  CliError, AssemblyError, ImageFormatError, ImageLoadError, InputFileError, UnknownProfileError,
-  ScenarioError, BuildError, ConfigurationError, MachineProfileError, PluginError,
+  CliError,
+  AssemblyError,
+  ImageFormatError,
+  ImageLoadError,
+  InputFileError,
+  UnknownProfileError,
+  ScenarioError,
+  BuildError,
+  ConfigurationError,
+  MachineProfileError,
+  PluginError,
 ];
 
 export const isUserError = (e: unknown): boolean => USER_ERRORS.some((c) => e instanceof c);
 
 /** The exit status of an error: a CliError's own, bad input, or a fault in vmlab. */
-export const exitCodeOf = (e: unknown): number =>
-  e instanceof CliError ? e.exitCode : isUserError(e) ? EXIT.usage : EXIT.internal;
+export const exitCodeOf = (e: unknown): number => (e instanceof CliError ? e.exitCode : isUserError(e) ? EXIT.usage : EXIT.internal);

@@ -26,13 +26,11 @@ export function checkNames(kind: string, given: readonly string[] | undefined, v
 }
 
 export const levelsOption = () =>
-  new Option("--levels <n>", "page-table walker depth (2, 3 or 4; walker profiles only)").argParser(
-    (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 2 || n > 4) throw new CliError(`--levels must be 2, 3 or 4 (got '${v}')`);
-      return n;
-    },
-  );
+  new Option("--levels <n>", "page-table walker depth (2, 3 or 4; walker profiles only)").argParser((v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 2 || n > 4) throw new CliError(`--levels must be 2, 3 or 4 (got '${v}')`);
+    return n;
+  });
 
 export function parseCount(flag: string, max = Number.MAX_SAFE_INTEGER, why = "") {
   return (v: string): number => {
@@ -57,7 +55,10 @@ export function printJson(value: unknown): void {
 export const commaList =
   (flag: string, noun: string) =>
   (v: string): string[] => {
-    const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+    const list = v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (list.length === 0) throw new CliError(`${flag} names no ${noun} (give a comma-separated list, or leave it out for all)`);
     return list;
   };

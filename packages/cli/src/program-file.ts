@@ -66,10 +66,7 @@ export function loadProgramFor(file: string, opts: { profile: string; levels?: n
   const askedLevels = opts.levels ?? recorded.levels;
   if (asked !== recorded.name || askedLevels !== recorded.levels) {
     const wanted = describe({ name: asked, ...(opts.levels !== undefined ? { levels: opts.levels } : {}) });
-    throw new CliError(
-      `${file}: assembled for ${describe(recorded)}, not ${wanted}: leave out --profile/--levels to use the image's, or assemble the source again for ${asked}`,
-    );
+    throw new CliError(`${file}: assembled for ${describe(recorded)}, not ${wanted}: leave out --profile/--levels to use the image's, or assemble the source again for ${asked}`);
   }
   return { image, profile: resolveProfile(recorded.name, recorded.levels) };
 }
-

@@ -5,8 +5,20 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ContainerModule } from "inversify";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, ConfigurationError, getMachineProfile, guestImage, importStrategyModules, PluginError,
-  readConfigFile, resolveConfiguration, resolveStrategyPackage, type Configuration, type ConfigurationSpec, type MachineProfile, type StrategyInfo,
+  BUILTIN_STRATEGY_PACKAGES,
+  catalogOf,
+  ConfigurationError,
+  getMachineProfile,
+  guestImage,
+  importStrategyModules,
+  PluginError,
+  readConfigFile,
+  resolveConfiguration,
+  resolveStrategyPackage,
+  type Configuration,
+  type ConfigurationSpec,
+  type MachineProfile,
+  type StrategyInfo,
 } from "@vmlab/core";
 import type { Image } from "@vmlab/isa";
 import { findScenario, scenariosRoot, ScenarioError, type Scenario } from "@vmlab/guest";
@@ -79,7 +91,11 @@ export function configurationOrFail(spec: ConfigurationSpec, catalog: readonly S
 /** The scenarios' names (the folders of scenarios/ with a scenario.json). */
 export function scenarioNames(): string[] {
   const root = scenariosRoot();
-  return existsSync(root) ? readdirSync(root).filter((d) => existsSync(join(root, d, "scenario.json"))).sort() : [];
+  return existsSync(root)
+    ? readdirSync(root)
+        .filter((d) => existsSync(join(root, d, "scenario.json")))
+        .sort()
+    : [];
 }
 
 /** A scenario by name, or a folder of one (a path). */

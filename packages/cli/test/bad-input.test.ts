@@ -58,7 +58,18 @@ const refused: [string, string[], RegExp][] = [
   ["an empty program name", ["exec", ""], /no program named/],
   // Programs with nothing in them ran (to the budget) or printed nothing.
   ["an empty program to run", ["exec", file("empty.s", "; nothing\n")], /empty\.s: assembles to nothing/],
-  ["an image with no bytes", ["disasm", (() => { const f = join(dir, "empty.img"); writeFileSync(f, Uint8Array.of(0x56, 0x4d, 0x4c, 0x49, 1, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0)); return f; })()], /empty\.img: holds nothing/],
+  [
+    "an image with no bytes",
+    [
+      "disasm",
+      (() => {
+        const f = join(dir, "empty.img");
+        writeFileSync(f, Uint8Array.of(0x56, 0x4d, 0x4c, 0x49, 1, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0));
+        return f;
+      })(),
+    ],
+    /empty\.img: holds nothing/,
+  ],
   ["a program no machine can load", ["exec", file("far.s", "        .org 0x90000000\nstart:  halt\n")], /far\.s: segment at 0x90000000 \(4 bytes\) does not fit/],
   ["a process number that is no number", ["memory", "syscall", "--process", "one"], /--process must be a positive integer \(got 'one'\)/],
   ["a memory picture at step 0", ["memory", "syscall", "--at", "0"], /--at must be a positive integer \(got '0'\)/],
@@ -78,7 +89,12 @@ describe("bad input: one line, a non-zero exit, no stack trace", () => {
       const r = await vmlabInProcess(args);
       expect(r.status, r.stderr).toBe(2);
       expect(r.stderr.split("\n")[0]).toMatch(message);
-      expect(r.stderr.replace(/\n$/, "").split("\n").filter((l) => !l.startsWith("(run `vmlab --help`"))).toHaveLength(1);
+      expect(
+        r.stderr
+          .replace(/\n$/, "")
+          .split("\n")
+          .filter((l) => !l.startsWith("(run `vmlab --help`")),
+      ).toHaveLength(1);
       expect(hasStackTrace(r.stderr)).toBe(false);
       expect(r.stdout).toBe("");
     });

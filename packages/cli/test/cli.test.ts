@@ -152,7 +152,12 @@ describe("images carry their profile", () => {
       const a = parseInt(address!, 16);
       const seg = image.segments.find((s) => a >= s.address && a < s.address + s.bytes.length)!;
       const view = new DataView(seg.bytes.buffer, seg.bytes.byteOffset);
-      expect(word).toBe(view.getUint32(a - seg.address, true).toString(16).padStart(8, "0"));
+      expect(word).toBe(
+        view
+          .getUint32(a - seg.address, true)
+          .toString(16)
+          .padStart(8, "0"),
+      );
     }
   });
 

@@ -96,11 +96,19 @@ describe("bad input: one line naming the problem, no stack trace", () => {
   execFileSync("mkfifo", [fifo]);
   const cases: [string, string[], RegExp][] = [
     ["an include of a device file", ["exec", zeroInclude], /zero\.s:1:18: cannot include '\/dev\/zero': is not a regular file/],
-    ["a report folder that cannot be made", ["matrix", "--scenarios", "syscall", "--profiles", "x86-like", "--cpus", "native", "--machines", "p4-2006", "--out", "/proc/vmlab-report"], /--out \/proc\/vmlab-report: cannot create \/proc\/vmlab-report/],
+    [
+      "a report folder that cannot be made",
+      ["matrix", "--scenarios", "syscall", "--profiles", "x86-like", "--cpus", "native", "--machines", "p4-2006", "--out", "/proc/vmlab-report"],
+      /--out \/proc\/vmlab-report: cannot create \/proc\/vmlab-report/,
+    ],
     ["a built-in module named as a strategy package", ["list", "--config", fsConfig], /'fs' is a Node\.js built-in module, not a strategy package/],
     ["an empty program", ["asm", emptySource, "-o", join(dir, "empty.img")], /empty\.s: assembles to nothing/],
     ["a matrix of no scenario", ["matrix", "--scenarios", "", "--out", join(dir, "none")], /--scenarios names no scenario/],
-    ["a matrix whose every cell fails", ["matrix", "--scenarios", broken, "--profiles", "riscv-like", "--cpus", "native", "--machines", "p4-2006", "--out", join(dir, "broken-report")], /every cell of the matrix failed \(first: .*main\.s:1:9/],
+    [
+      "a matrix whose every cell fails",
+      ["matrix", "--scenarios", broken, "--profiles", "riscv-like", "--cpus", "native", "--machines", "p4-2006", "--out", join(dir, "broken-report")],
+      /every cell of the matrix failed \(first: .*main\.s:1:9/,
+    ],
     ["a device file as an image", ["disasm", "/dev/zero"], /\/dev\/zero: is not a regular file/],
     ["a FIFO as an image", ["exec", fifo], /fifo\.img: is not a regular file/],
     ["unknown scenario", ["run", "nosuch"], /unknown scenario 'nosuch' \(valid: .*syscall/],
@@ -114,7 +122,11 @@ describe("bad input: one line naming the problem, no stack trace", () => {
     ["unknown strategy in a matrix", ["matrix", "--cpus", "native,bt"], /unknown CPU strategy 'bt'/],
     ["unknown host", ["run", "syscall", "--cpu", "trap-emulate", "--host", "type2"], /unknown host 'type2' \(valid: bare-metal, hosted\)/],
     ["unknown host in a matrix", ["matrix", "--hosts", "bare-metal,hostd"], /unknown host 'hostd'.*did you mean 'hosted'\?/],
-    ["paravirt hosted", ["run", "syscall", "--cpu", "paravirt", "--host", "hosted"], /impossible configuration: CPU strategy 'paravirt' cannot be hosted: Xen-style paravirtualization is a Type 1 design/],
+    [
+      "paravirt hosted",
+      ["run", "syscall", "--cpu", "paravirt", "--host", "hosted"],
+      /impossible configuration: CPU strategy 'paravirt' cannot be hosted: Xen-style paravirtualization is a Type 1 design/,
+    ],
     ["missing config file", ["list", "--config", join(dir, "none.json")], /none\.json: no such file/],
     ["a budget no run can use", ["run", "compute", "--budget", "9007199254740991"], /--budget must be at most 1,000,000,000/],
     ["more sweep steps than runs can hold", ["sweep", "--param", "vmExit", "--from", "1", "--to", "2", "--steps", "100000000"], /--steps must be at most 1,000/],

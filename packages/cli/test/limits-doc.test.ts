@@ -5,9 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MAX_COST_CYCLES, MAX_SHARD_FILE_BYTES, MAX_WORKERS } from "@vmlab/core";
 import { MAX_BUDGET, MAX_DISK_CONTENTS_BYTES, MAX_VMS } from "@vmlab/guest";
-import {
-  MAX_DEFINITION_CHAIN, MAX_DIAGNOSTICS, MAX_EVALUATION_DEPTH, MAX_EXPRESSION_NESTING, MAX_IMAGE_BYTES, MAX_INCLUDE_DEPTH, MAX_PROGRAM_FILE_BYTES, MAX_SETTINGS_FILE_BYTES,
-} from "@vmlab/isa";
+import { MAX_DEFINITION_CHAIN, MAX_DIAGNOSTICS, MAX_EVALUATION_DEPTH, MAX_EXPRESSION_NESTING, MAX_IMAGE_BYTES, MAX_INCLUDE_DEPTH, MAX_PROGRAM_FILE_BYTES, MAX_SETTINGS_FILE_BYTES } from "@vmlab/isa";
 import { MAX_SWEEP_STEPS } from "../src/commands/sweep.js";
 import { repoRoot } from "./run-cli.js";
 
@@ -62,7 +60,12 @@ describe("the documented input limits are the enforced ones", () => {
   it("ISA.md: the assembler's limits", () => {
     const rows = table("packages/isa/ISA.md", "### Limits");
     expect(rows.map(([l]) => l)).toEqual([
-      "an image", "`.include` nesting", "constants defined in terms of constants", "nesting in one expression", "evaluating an expression", "a source or an included file",
+      "an image",
+      "`.include` nesting",
+      "constants defined in terms of constants",
+      "nesting in one expression",
+      "evaluating an expression",
+      "a source or an included file",
       "errors reported from one assembly",
     ]);
     for (const [label, value] of rows) expect(value, label).toBe(LIMITS[label]);

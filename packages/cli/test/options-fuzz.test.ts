@@ -25,9 +25,7 @@ mkdirSync(folder);
 const broken = join(dir, "broken");
 mkdirSync(broken);
 writeFileSync(join(broken, "scenario.json"), '{"name": "b", "name": "c"}');
-const BAD_FILES = [
-  join(dir, "missing.s"), folder, "/dev/zero", fifo, file("junk.img", "not an image"), file("bad.s", "start: frob r1\n"), file("empty.s", ""), file("notes.txt", "x"), "",
-];
+const BAD_FILES = [join(dir, "missing.s"), folder, "/dev/zero", fifo, file("junk.img", "not an image"), file("bad.s", "start: frob r1\n"), file("empty.s", ""), file("notes.txt", "x"), ""];
 /** Assembles, but no machine can load it. */
 const far = file("far.s", "        .org 0x90000000\nstart:  halt\n");
 const fifoJson = join(dir, "fifo.json");
@@ -36,8 +34,35 @@ const BAD_SETTINGS = [join(dir, "missing.json"), fifoJson, "/dev/zero", dir, fil
 
 /** Values of any shape: some happen to be good for some option, most are not. */
 const JUNK = [
-  "", " ", "nosuch", "-1", "0", "1", "1.5", "1e309", "NaN", "Infinity", "0x10", "9007199254740993", "99999999999999999999", "1_0", "constructor", "__proto__",
-  "toString", "x".repeat(3000), "a\nb", "\u0000", "é", "../..", ",", ",,", "syscall,", "--json", "-", ...BAD_FILES, ...BAD_SETTINGS,
+  "",
+  " ",
+  "nosuch",
+  "-1",
+  "0",
+  "1",
+  "1.5",
+  "1e309",
+  "NaN",
+  "Infinity",
+  "0x10",
+  "9007199254740993",
+  "99999999999999999999",
+  "1_0",
+  "constructor",
+  "__proto__",
+  "toString",
+  "x".repeat(3000),
+  "a\nb",
+  "\u0000",
+  "é",
+  "../..",
+  ",",
+  ",,",
+  "syscall,",
+  "--json",
+  "-",
+  ...BAD_FILES,
+  ...BAD_SETTINGS,
 ];
 const junk = fc.oneof(fc.constantFrom(...JUNK), fc.string({ maxLength: 8 }));
 
@@ -51,11 +76,7 @@ const option = (flag: string, good: readonly string[], bad: readonly string[]): 
   );
 const flag = (name: string): fc.Arbitrary<Element> => fc.constant<Element>({ args: [name], bad: false });
 /** Always refused, whatever else is given. */
-const certainlyBad: fc.Arbitrary<Element> = fc.constantFrom<Element>(
-  { args: ["--bogus"], bad: true },
-  { args: ["-Z"], bad: true },
-  { args: ["--json=yes"], bad: true },
-);
+const certainlyBad: fc.Arbitrary<Element> = fc.constantFrom<Element>({ args: ["--bogus"], bad: true }, { args: ["-Z"], bad: true }, { args: ["--json=yes"], bad: true });
 
 const PROFILE = ["riscv-like", "x86-like", "mips-like"];
 const BAD_PROFILE = ["arm-like", "constructor", "RISCV-LIKE", ""];
@@ -80,7 +101,10 @@ const scenario = fc.oneof(
   fc.constantFrom("nosuch", broken, join(dir, "none"), "constructor", "./", "/dev/null").map((s) => ({ args: [s], bad: true })),
 );
 const program = (good: string, bad: readonly string[] = BAD_FILES): fc.Arbitrary<Element> =>
-  fc.oneof(fc.constant<Element>({ args: [good], bad: false }), fc.constantFrom(...bad).map((f): Element => ({ args: [f], bad: true })));
+  fc.oneof(
+    fc.constant<Element>({ args: [good], bad: false }),
+    fc.constantFrom(...bad).map((f): Element => ({ args: [f], bad: true })),
+  );
 let outs = 0;
 const out = (): string => join(dir, `out-${++outs}`);
 
@@ -90,8 +114,17 @@ const COMMANDS: Record<string, { positional?: fc.Arbitrary<Element>; options: fc
   trace: {
     positional: scenario,
     options: [
-      common.profile, common.levels, common.cpu, common.memory, common.machine, common.budget, common.config, common.json, flag("--all"),
-      option("--events", ["5", "1e10"], ["0", "-5", "1.5", "lots", ""]), option("--start", ["user", "syscall", "vm-exit"], ["middle", "", "USER"]),
+      common.profile,
+      common.levels,
+      common.cpu,
+      common.memory,
+      common.machine,
+      common.budget,
+      common.config,
+      common.json,
+      flag("--all"),
+      option("--events", ["5", "1e10"], ["0", "-5", "1.5", "lots", ""]),
+      option("--start", ["user", "syscall", "vm-exit"], ["middle", "", "USER"]),
     ],
   },
   matrix: {
@@ -101,8 +134,13 @@ const COMMANDS: Record<string, { positional?: fc.Arbitrary<Element>; options: fc
       option("--cpus", ["native", "native,interpret"], ["bt", "native,vmware"]),
       option("--memories", ["direct", "shadow"], ["paging"]),
       option("--machines", ["p4-2006"], ["p5", "p4-2006,p5"]),
-      common.levels, common.budget, option("--workers", ["1", "2"], [...BAD_COUNT, "33", "100000"]), common.config, common.json,
-      option("--shard", ["1/2", "2/2"], ["0/2", "3/2", "1/0", "a/b", "1", "", "1/2/3"]), flag("--no-cache"),
+      common.levels,
+      common.budget,
+      option("--workers", ["1", "2"], [...BAD_COUNT, "33", "100000"]),
+      common.config,
+      common.json,
+      option("--shard", ["1/2", "2/2"], ["0/2", "3/2", "1/0", "a/b", "1", "", "1/2/3"]),
+      flag("--no-cache"),
     ],
   },
   sweep: {
@@ -114,8 +152,12 @@ const COMMANDS: Record<string, { positional?: fc.Arbitrary<Element>; options: fc
       option("--scenarios", ["syscall"], ["nosuch", broken]),
       option("--cpus", ["hardware-assist"], ["vtx"]),
       option("--profile", ["x86-like"], BAD_PROFILE),
-      common.machine, option("--metric", ["slowdown", "cycles"], ["speed", ""]), common.budget,
-      option("--workers", ["1"], ["0", "33"]), common.config, common.json,
+      common.machine,
+      option("--metric", ["slowdown", "cycles"], ["speed", ""]),
+      common.budget,
+      option("--workers", ["1"], ["0", "33"]),
+      common.config,
+      common.json,
     ],
   },
   merge: {
@@ -149,8 +191,7 @@ const commandLine = fc.constantFrom(...Object.keys(COMMANDS)).chain((name) => {
       elements.splice(at % (elements.length + 1), 0, extra);
       const all = positional ? [positional, ...elements] : elements;
       // An option given again overrides what it said first (-D adds up): only the last counts as refused.
-      const counts = (e: Element, k: number): boolean =>
-        e.bad && (e.args.length === 1 || e.args[0] === "-D" || !all.slice(k + 1).some((later) => later.args[0] === e.args[0]));
+      const counts = (e: Element, k: number): boolean => e.bad && (e.args.length === 1 || e.args[0] === "-D" || !all.slice(k + 1).some((later) => later.args[0] === e.args[0]));
       // With no part that must be refused, one argument too many (commander refuses it).
       return [name, ...all.flatMap((e) => e.args), ...(all.some(counts) ? [] : ["surplus-argument"])];
     });

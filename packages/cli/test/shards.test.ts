@@ -8,8 +8,18 @@ import { vmlab, vmlabAsync } from "./run-cli.js";
 // nested paging): four configurations on two machines with the same features (each
 // execution priced for both): 24 cells, small enough to run six times.
 const MATRIX = [
-  "--scenarios", "syscall,port-io,pte-modify", "--profiles", "x86-like", "--cpus", "native,binary-translation,hardware-assist", "--machines", "nehalem-2009,skylake-2015",
-  "--hosts", "bare-metal", "--workers", "1",
+  "--scenarios",
+  "syscall,port-io,pte-modify",
+  "--profiles",
+  "x86-like",
+  "--cpus",
+  "native,binary-translation,hardware-assist",
+  "--machines",
+  "nehalem-2009,skylake-2015",
+  "--hosts",
+  "bare-metal",
+  "--workers",
+  "1",
 ];
 
 interface Results {

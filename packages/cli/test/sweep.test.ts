@@ -29,8 +29,26 @@ describe("vmlab sweep", () => {
   it("reruns configurations over a range of the VM-exit cost: cycles grow by the run's exits times each step", () => {
     const out = mkdtempSync(join(tmpdir(), "vmlab-sweep-"));
     const r = vmlab([
-      "sweep", "--param", "vmExit", "--from", "0", "--to", "9000", "--steps", "3", "--scenarios", "port-io", "--cpus", "hardware-assist",
-      "--profile", "x86-like", "--machine", "nehalem-2009", "--out", out, "--json",
+      "sweep",
+      "--param",
+      "vmExit",
+      "--from",
+      "0",
+      "--to",
+      "9000",
+      "--steps",
+      "3",
+      "--scenarios",
+      "port-io",
+      "--cpus",
+      "hardware-assist",
+      "--profile",
+      "x86-like",
+      "--machine",
+      "nehalem-2009",
+      "--out",
+      out,
+      "--json",
     ]);
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as SweepJson;
@@ -62,8 +80,25 @@ describe("vmlab sweep", () => {
       // With a 10^6-instruction tick the run has no timer exits: hardware assist's few exits
       // (console bytes, work marks, PTBR writes, halt) keep it cheaper up to a VM exit of
       // roughly 200,000 cycles, so the range reaches beyond that.
-      "sweep", "--param", "vmExit", "--from", "400000", "--to", "0", "--steps", "3", "--scenarios", "syscall", "--cpus", "trap-emulate,hardware-assist",
-      "--memories", "shadow", "--profile", "riscv-like", "--out", out,
+      "sweep",
+      "--param",
+      "vmExit",
+      "--from",
+      "400000",
+      "--to",
+      "0",
+      "--steps",
+      "3",
+      "--scenarios",
+      "syscall",
+      "--cpus",
+      "trap-emulate,hardware-assist",
+      "--memories",
+      "shadow",
+      "--profile",
+      "riscv-like",
+      "--out",
+      out,
     ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/syscall: slowdown against native by vmExit/);
@@ -82,7 +117,11 @@ describe("vmlab sweep", () => {
   });
 
   const bad: [string, string[], RegExp][] = [
-    ["an unknown cost", ["--param", "vmexit", "--from", "1", "--to", "2"], /unknown cost 'vmexit' for --param \(valid: instruction, walkReference, .*vmExit, vmEntry, exitHandling, worldSwitch, hostUserExit, hostSystemCall, vmRoundTrip, handledExit/],
+    [
+      "an unknown cost",
+      ["--param", "vmexit", "--from", "1", "--to", "2"],
+      /unknown cost 'vmexit' for --param \(valid: instruction, walkReference, .*vmExit, vmEntry, exitHandling, worldSwitch, hostUserExit, hostSystemCall, vmRoundTrip, handledExit/,
+    ],
     ["a bad number", ["--param", "vmExit", "--from", "lots", "--to", "2"], /--from must be a non-negative number of cycles \(got 'lots'\)/],
     ["a bad metric", ["--param", "vmExit", "--from", "1", "--to", "2", "--metric", "speed"], /unknown metric 'speed' \(valid: slowdown, cycles\)/],
     ["an unknown CPU strategy", ["--param", "vmExit", "--from", "1", "--to", "2", "--cpus", "vtx"], /unknown CPU strategy 'vtx' \(valid: native, .*hardware-assist/],

@@ -70,8 +70,7 @@ export function isStrict(profile: Profile): boolean {
 /** Why a machine generation lacks what a strategy needs, or undefined when it has it. */
 export function unmetFeature(req: Requirements, machine: MachineProfile): string | undefined {
   if (req.hardwareAssist && !machine.features.hardwareAssist) return `${machine.name} has no hardware-assist guest mode`;
-  if (req.nestedPaging && !machine.features.nestedPaging)
-    return `${machine.name} has no nested paging (EPT arrived with Nehalem in 2008, AMD's NPT with Barcelona in 2007)`;
+  if (req.nestedPaging && !machine.features.nestedPaging) return `${machine.name} has no nested paging (EPT arrived with Nehalem in 2008, AMD's NPT with Barcelona in 2007)`;
   return undefined;
 }
 
@@ -120,10 +119,7 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
     throw new ConfigurationError(`unknown memory strategy '${spec.memory}' (valid: ${memories.map((s) => s.name).join(", ")})`, "unknown");
   }
   if (cpu.memories && !cpu.memories.includes(memory.name)) {
-    throw new ConfigurationError(
-      `impossible configuration: CPU strategy '${cpu.name}' does not work with memory strategy '${memory.name}' (it works with: ${cpu.memories.join(", ")})`,
-      "impossible",
-    );
+    throw new ConfigurationError(`impossible configuration: CPU strategy '${cpu.name}' does not work with memory strategy '${memory.name}' (it works with: ${cpu.memories.join(", ")})`, "impossible");
   }
   for (const s of [cpu, memory]) {
     const why = unmetRequirement(s.requires, profile);
@@ -190,10 +186,7 @@ export function enumerateConfigurations(
           for (const memory of mems) {
             try {
               configurations.push(
-                resolveConfiguration(
-                  { profile, cpu: cpuName, memory, machine, host, ...(names.levels !== undefined && profile !== "mips-like" ? { levels: names.levels } : {}) },
-                  strategies,
-                ),
+                resolveConfiguration({ profile, cpu: cpuName, memory, machine, host, ...(names.levels !== undefined && profile !== "mips-like" ? { levels: names.levels } : {}) }, strategies),
               );
             } catch (e) {
               if (!(e instanceof ConfigurationError) || e.kind !== "impossible") throw e;

@@ -116,12 +116,7 @@ function writerDivergence(reference: string, run: string): Divergence | undefine
  * "output" only the console output and the outcome are compared. Several VMs: those in
  * `notCompared` are left out (they have no native counterpart).
  */
-export function firstDivergence(
-  reference: GuestDigest,
-  run: GuestDigest,
-  basis: EquivalenceBasis = "full",
-  notCompared: ReadonlySet<number> = new Set(),
-): Divergence | undefined {
+export function firstDivergence(reference: GuestDigest, run: GuestDigest, basis: EquivalenceBasis = "full", notCompared: ReadonlySet<number> = new Set()): Divergence | undefined {
   if (reference.vms || run.vms) {
     const a = reference.vms ?? [];
     const b = run.vms ?? [];

@@ -2,14 +2,39 @@ export { TOKENS } from "./tokens.js";
 export * from "./machine-profiles.js";
 export { Ledger, CATEGORIES, type Category, type LedgerLine } from "./ledger.js";
 export type {
-  Requirements, StrategyInfo, EquivalenceBasis, GuestSession, Execution, MultiExecution, CpuStrategy, MemoryStrategy, AttachedMemory, MonitorMemory, GuestModeMemory, MmuEvents, MemoryCounters,
-  SensitiveUntrapped, RealTables,
+  Requirements,
+  StrategyInfo,
+  EquivalenceBasis,
+  GuestSession,
+  Execution,
+  MultiExecution,
+  CpuStrategy,
+  MemoryStrategy,
+  AttachedMemory,
+  MonitorMemory,
+  GuestModeMemory,
+  MmuEvents,
+  MemoryCounters,
+  SensitiveUntrapped,
+  RealTables,
 } from "./strategy.js";
 export type { FaultDisposition } from "./monitor/vm-context.js";
 export {
-  resolveConfiguration, enumerateConfigurations, unmetRequirement, unmetFeature, unhostable, isStrict, ConfigurationError, HOSTS, DEFAULT_HOST, REFERENCE, isReference,
+  resolveConfiguration,
+  enumerateConfigurations,
+  unmetRequirement,
+  unmetFeature,
+  unhostable,
+  isStrict,
+  ConfigurationError,
+  HOSTS,
+  DEFAULT_HOST,
+  REFERENCE,
+  isReference,
   type ConfigurationErrorKind,
-  type Host, type Configuration, type ConfigurationSpec,
+  type Host,
+  type Configuration,
+  type ConfigurationSpec,
 } from "./configuration.js";
 export { digestOf, firstDivergence, fnv1a, fnv1aFrames, type GuestDigest, type Divergence, type PredictedDivergence } from "./equivalence.js";
 export { classificationOf, inexactFor, predictionFor, theoremReason } from "./prediction.js";
@@ -28,7 +53,13 @@ export { VirtualCpu } from "./monitor/virtual-cpu.js";
 export { containedAttempt, AS_ON_BARE_METAL, DISK_AS_ON_BARE_METAL, type ContainedAttempt } from "./monitor/contained-attempts.js";
 export { GuestMemory, MonitorFrames } from "./monitor/guest-memory.js";
 export {
-  memoryPicture, MemoryPictureError, type MemoryPicture, type MemoryPictureInput, type PicturePage, type PictureTlbEntry, type PictureConnection,
+  memoryPicture,
+  MemoryPictureError,
+  type MemoryPicture,
+  type MemoryPictureInput,
+  type PicturePage,
+  type PictureTlbEntry,
+  type PictureConnection,
 } from "./memory-picture.js";
 export { MachineFrameAllocator, chunkFramesFor, frameLayoutFor, frameSeed, guestFrameAllocator, type FrameLayout } from "./monitor/frame-allocator.js";
 export { VirtualTlb, KSEG_VPN, MISS_REFLECTED, MISS_KSEG0, MISS_REFILLED } from "./monitor/virtual-tlb.js";
@@ -43,6 +74,18 @@ export { RegionMarks, type RegionMark, type RegionRecorder, type RegionInstructi
 export { VALIDATION, validate, validateModel, lookupIn, calibrationFigures, type ValidationRow, type ValidationResult, type RunLookup } from "./costs/validation.js";
 export { codeVersion, scenarioHash, cellIdentity, ResultCache } from "./matrix-cache.js";
 export {
-  parseShard, shardOf, matrixIdentity, parseShardFile, mergeShards, shardFileName, ShardError, SHARD_FORMAT, SHARD_FILE_PATTERN, MAX_SHARD_FILE_BYTES,
-  type Shard, type ShardFile, type ShardMeta, type MatrixIdentity,
+  parseShard,
+  shardOf,
+  matrixIdentity,
+  parseShardFile,
+  mergeShards,
+  shardFileName,
+  ShardError,
+  SHARD_FORMAT,
+  SHARD_FILE_PATTERN,
+  MAX_SHARD_FILE_BYTES,
+  type Shard,
+  type ShardFile,
+  type ShardMeta,
+  type MatrixIdentity,
 } from "./matrix-shard.js";

@@ -1,15 +1,5 @@
 // Every modeled cycle lands under a category, so reports can show where time went.
-export const CATEGORIES = [
-  "guest execution",
-  "memory and walks",
-  "traps",
-  "device I/O",
-  "VMM emulation",
-  "VM exits/entries",
-  "translation",
-  "machine switch",
-  "host crossings",
-] as const;
+export const CATEGORIES = ["guest execution", "memory and walks", "traps", "device I/O", "VMM emulation", "VM exits/entries", "translation", "machine switch", "host crossings"] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export interface LedgerLine {

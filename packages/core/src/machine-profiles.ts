@@ -11,7 +11,13 @@ export const MAX_COST_CYCLES = 1_000_000_000;
 export const CostsSchema = z
   .object(
     Object.fromEntries(
-      COST_KEY_NAMES.map((k) => [k, z.number().nonnegative().max(MAX_COST_CYCLES, { error: `must be at most ${MAX_COST_CYCLES.toLocaleString("en-US")} cycles` })]),
+      COST_KEY_NAMES.map((k) => [
+        k,
+        z
+          .number()
+          .nonnegative()
+          .max(MAX_COST_CYCLES, { error: `must be at most ${MAX_COST_CYCLES.toLocaleString("en-US")} cycles` }),
+      ]),
     ) as Record<CostKey, z.ZodNumber>,
   )
   .strict();
@@ -99,7 +105,11 @@ const P4_WORLD_SWITCH = Math.round((5461 - 997 - P4_HOST_SYSCALL) / 2);
 const KVM_USER_EXIT = 10985 - 3190;
 const userExit = (syscall: number): readonly [number, Provenance] => [
   KVM_USER_EXIT - syscall,
-  derived(`KVM I/O exit to user space 10,985 - I/O exit handled in the kernel 3,190 - the ioctl back (one host system call, ${syscall.toLocaleString("en-US")}); x86 cycles kept`, "kvmarm14.x86.io.user", "kvmarm14.x86.io.kernel"),
+  derived(
+    `KVM I/O exit to user space 10,985 - I/O exit handled in the kernel 3,190 - the ioctl back (one host system call, ${syscall.toLocaleString("en-US")}); x86 cycles kept`,
+    "kvmarm14.x86.io.user",
+    "kvmarm14.x86.io.kernel",
+  ),
 ];
 
 const P4_2006 = profile(
@@ -156,8 +166,19 @@ const P4_2006 = profile(
         "sugerman01.io.vmm",
       ),
     ],
-    hostUserExit: [KVM_USER_EXIT - P4_HOST_SYSCALL, assumed(`KVM arrived in 2007, after this generation: the later x86 figure kept in cycles (I/O User - I/O Kernel ${KVM_USER_EXIT.toLocaleString("en-US")} - one host system call, ${P4_HOST_SYSCALL.toLocaleString("en-US")})`)],
-    hostSystemCall: [P4_HOST_SYSCALL, derived(`trap entry 400 + return 300 + an assumed ${(P4_HOST_SYSCALL - 700).toLocaleString("en-US")}-cycle kernel path (a file or device read/write/ioctl of one small request)`, "aa06.native.divzero")],
+    hostUserExit: [
+      KVM_USER_EXIT - P4_HOST_SYSCALL,
+      assumed(
+        `KVM arrived in 2007, after this generation: the later x86 figure kept in cycles (I/O User - I/O Kernel ${KVM_USER_EXIT.toLocaleString("en-US")} - one host system call, ${P4_HOST_SYSCALL.toLocaleString("en-US")})`,
+      ),
+    ],
+    hostSystemCall: [
+      P4_HOST_SYSCALL,
+      derived(
+        `trap entry 400 + return 300 + an assumed ${(P4_HOST_SYSCALL - 700).toLocaleString("en-US")}-cycle kernel path (a file or device read/write/ioctl of one small request)`,
+        "aa06.native.divzero",
+      ),
+    ],
   },
 );
 
@@ -219,7 +240,9 @@ const NEHALEM_2009 = profile(
     features: { hardwareAssist: true, nestedPaging: true, taggedTlb: true, pageWalkCache: true, nestedTlb: true, largePages: true },
   },
   {
-    ...(Object.fromEntries(COST_KEY_NAMES.map((k) => [k, [PENRYN_2008.costs[k], assumed(`no separate figure for Nehalem: penryn-2008's value kept (there ${PENRYN_2008.provenance![k]!.kind})`)]])) as unknown as CostTable),
+    ...(Object.fromEntries(
+      COST_KEY_NAMES.map((k) => [k, [PENRYN_2008.costs[k], assumed(`no separate figure for Nehalem: penryn-2008's value kept (there ${PENRYN_2008.provenance![k]!.kind})`)]]),
+    ) as unknown as CostTable),
     walkReference: [10, assumed("an L2 hit (Nehalem's L2 load latency is about 10 cycles)")],
     deviceConsole: [2240, derived("the P4's 0.84 us per LPC-bus I/O cycle at 2.66 GHz", "aa06.native.in")],
     deviceTimer: [2240, derived("as deviceConsole", "aa06.native.in")],
@@ -322,9 +345,7 @@ function withFeatureSwitches(spec: string): MachineProfile | undefined {
   for (const part of parts.slice(1)) {
     const m = /^(\w+)=(on|off)$/.exec(part);
     if (!m || !Object.hasOwn(features, m[1]!)) {
-      throw new MachineProfileError(
-        `machine '${spec}': '${part}' is not feature=on|off (features: ${Object.keys(base.features).join(", ")})`,
-      );
+      throw new MachineProfileError(`machine '${spec}': '${part}' is not feature=on|off (features: ${Object.keys(base.features).join(", ")})`);
     }
     features[m[1] as FeatureName] = m[2] === "on";
   }

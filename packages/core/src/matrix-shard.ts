@@ -71,7 +71,10 @@ export function matrixIdentity(
   options: { readonly codeVersion: string; readonly budget?: number | undefined; readonly skipped: readonly { label: string; reason: string }[] },
 ): MatrixIdentity {
   const identities = cells.map((c) => cellIdentity(c.scenario, c.configuration, options.budget));
-  const id = createHash("sha256").update(JSON.stringify([options.codeVersion, identities, options.skipped])).digest("hex").slice(0, 16);
+  const id = createHash("sha256")
+    .update(JSON.stringify([options.codeVersion, identities, options.skipped]))
+    .digest("hex")
+    .slice(0, 16);
   return {
     id,
     codeVersion: options.codeVersion,
@@ -164,7 +167,13 @@ export function mergeShards(shards: readonly { readonly file: string; readonly s
     seen.set(i, s.file);
   }
   const missing = Array.from({ length: count }, (_, k) => k + 1).filter((i) => !seen.has(i));
-  if (missing.length) throw new ShardError(`missing shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")} (given: ${[...seen.keys()].sort((a, b) => a - b).map((i) => `${i}/${count}`).join(", ")})`);
+  if (missing.length)
+    throw new ShardError(
+      `missing shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")} (given: ${[...seen.keys()]
+        .sort((a, b) => a - b)
+        .map((i) => `${i}/${count}`)
+        .join(", ")})`,
+    );
   const results: (RunResult | undefined)[] = new Array(first.shard.matrix.cells);
   for (const s of shards) {
     for (const c of s.shard.cells) {
@@ -177,7 +186,10 @@ export function mergeShards(shards: readonly { readonly file: string; readonly s
   const metas = shards.map((s) => s.shard.meta);
   const meta: ShardMeta = {
     ...shards.find((s) => s.shard.shard.index === 1)!.shard.meta,
-    createdAt: metas.map((m) => m.createdAt).sort().at(-1)!,
+    createdAt: metas
+      .map((m) => m.createdAt)
+      .sort()
+      .at(-1)!,
     wallMs: metas.reduce((sum, m) => sum + m.wallMs, 0),
   };
   return { results: results as RunResult[], meta, matrix: first.shard.matrix };

@@ -8,7 +8,21 @@
 // monitor's tables in machine memory); nothing is recomputed from a model.
 import { readProcessTable, type GuestProcess } from "@vmlab/guest";
 import {
-  KSEG_BASE, PAGE_SHIFT, PAGE_SIZE, PTE_FRAME_MASK, PTE_LARGE, PTE_V, PTE_W, walk, walkShape, WALK_OK, type Image, type Machine, type Pmap, type Profile, type Tlb,
+  KSEG_BASE,
+  PAGE_SHIFT,
+  PAGE_SIZE,
+  PTE_FRAME_MASK,
+  PTE_LARGE,
+  PTE_V,
+  PTE_W,
+  walk,
+  walkShape,
+  WALK_OK,
+  type Image,
+  type Machine,
+  type Pmap,
+  type Profile,
+  type Tlb,
   type WalkResult,
 } from "@vmlab/isa";
 import type { Execution, RealTables } from "./strategy.js";
@@ -108,14 +122,11 @@ export function memoryPicture(input: MemoryPictureInput): MemoryPicture {
   const processes = readProcessTable(input.image.symbols, (gpa) => (gpa + 4 <= guest.bytes ? guest.read32(gpa) : 0));
   if (!processes) throw new MemoryPictureError("this guest's kernel has no process table vmlab can read (a scenario's own kernel)");
   const live = processes.filter((p) => p.state !== "zombie" && p.state !== "unknown");
-  const process =
-    input.pid !== undefined ? live.find((p) => p.pid === input.pid) : live.find((p) => p.current) ?? live[0];
+  const process = input.pid !== undefined ? live.find((p) => p.pid === input.pid) : (live.find((p) => p.current) ?? live[0]);
   if (!process) {
     const pids = live.map((p) => p.pid).join(", ");
     throw new MemoryPictureError(
-      input.pid !== undefined
-        ? `no live process ${input.pid} at this moment (${pids ? `live: ${pids}` : "no live process"})`
-        : "no live process at this moment: pick an earlier one with --at",
+      input.pid !== undefined ? `no live process ${input.pid} at this moment (${pids ? `live: ${pids}` : "no live process"})` : "no live process at this moment: pick an earlier one with --at",
     );
   }
   const softwareTlb = profile.mmu.kind === "software-tlb";

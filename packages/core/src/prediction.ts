@@ -50,11 +50,7 @@ export function theoremReason(profile: Profile, cpu: Pick<StrategyInfo, "name" |
  * hybrid monitor's kernel runs under its control). `untrapped` is the run's (or one
  * VM's) SensitiveUntrapped.
  */
-export function predictionFor(
-  profile: Profile,
-  cpu: Pick<StrategyInfo, "name" | "theorem">,
-  untrapped: readonly SensitiveUntrapped[] | undefined,
-): PredictedDivergence | undefined {
+export function predictionFor(profile: Profile, cpu: Pick<StrategyInfo, "name" | "theorem">, untrapped: readonly SensitiveUntrapped[] | undefined): PredictedDivergence | undefined {
   if (cpu.theorem === undefined || !untrapped?.length) return undefined;
   const ran = untrapped.filter((u) => cpu.theorem === 1 || u.mode === "user");
   if (ran.length === 0) return undefined;
@@ -63,9 +59,6 @@ export function predictionFor(
   const instructions = inexact.offenders.filter((m) => ran.some((u) => u.mnemonic === m));
   if (instructions.length === 0) return undefined;
   const by = (mode: "kernel" | "user") => inexact.offenders.filter((m) => ran.some((u) => u.mnemonic === m && u.mode === mode));
-  const where = [
-    ...(by("kernel").length ? [`its deprivileged kernel ran ${list(by("kernel"))}`] : []),
-    ...(by("user").length ? [`its processes ran ${list(by("user"))}`] : []),
-  ];
+  const where = [...(by("kernel").length ? [`its deprivileged kernel ran ${list(by("kernel"))}`] : []), ...(by("user").length ? [`its processes ran ${list(by("user"))}`] : [])];
   return { theorem: inexact.theorem, instructions, reason: `${theoremReason(profile, cpu, inexact.offenders)}: ${list(where)} without a trap` };
 }

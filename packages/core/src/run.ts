@@ -103,15 +103,31 @@ export function runConfiguration(
       // A strategy that cannot share a machine runs each VM alone, one after another.
       vmExecutions = sessions.map((s, i) => (i === 0 ? cpu : container.get<CpuStrategy>(TOKENS.CpuStrategy, { name: config.cpu })).execute(s));
     }
-    e = combineExecutions(scenario.vmGuests.map((g) => g.name), vmExecutions);
+    e = combineExecutions(
+      scenario.vmGuests.map((g) => g.name),
+      vmExecutions,
+    );
     if (machineSwitches) e = { ...e, counts: addCounts({ ...e.counts }, { machineSwitch: machineSwitches }) };
   }
   const hostWallMs = performance.now() - started;
-  const digest = vmExecutions ? combinedDigest(scenario.vmGuests.map((g) => g.name), vmExecutions) : digestOf(e);
+  const digest = vmExecutions
+    ? combinedDigest(
+        scenario.vmGuests.map((g) => g.name),
+        vmExecutions,
+      )
+    : digestOf(e);
   const prediction = predictionFor(config.profile, cpu.info, e.sensitiveUntrapped);
   const notCompared = notComparedVms(scenario, cpu.info);
   const vms = vmExecutions
-    ? vmResults(scenario.vmGuests.map((g) => g.name), vmExecutions, digest, options.reference, basis, notCompared, (x) => predictionFor(config.profile, cpu.info, x.sensitiveUntrapped))
+    ? vmResults(
+        scenario.vmGuests.map((g) => g.name),
+        vmExecutions,
+        digest,
+        options.reference,
+        basis,
+        notCompared,
+        (x) => predictionFor(config.profile, cpu.info, x.sensitiveUntrapped),
+      )
     : undefined;
   const divergence = options.reference ? predicted(firstDivergence(options.reference, digest, basis, new Set(notCompared.keys())), prediction, vms) : undefined;
   // The digest holds what the guest left in memory and registers: the machines' buffers
@@ -144,9 +160,7 @@ export function runConfiguration(
     },
     counts: e.counts,
     cycles: cyclesOf(config.machine.costs, e.counts),
-    ...(region.counts
-      ? { region: { counts: region.counts, cycles: cyclesOf(config.machine.costs, region.counts), ...(scenario.iterations ? { operations: scenario.iterations } : {}) } }
-      : {}),
+    ...(region.counts ? { region: { counts: region.counts, cycles: cyclesOf(config.machine.costs, region.counts), ...(scenario.iterations ? { operations: scenario.iterations } : {}) } } : {}),
     properties: {
       equivalent: options.reference ? divergence === undefined : null,
       ...(basis !== "full" ? { equivalenceBasis: basis } : {}),
@@ -220,7 +234,10 @@ export function combineExecutions(names: readonly string[], vms: readonly Execut
   });
   return {
     outcome: vms.every((e) => e.outcome === "halt") ? "halt" : "budget",
-    output: vmOutputs(names, vms.map((e) => e.output)),
+    output: vmOutputs(
+      names,
+      vms.map((e) => e.output),
+    ),
     guestRegisters: [],
     guestMemory: new Uint8Array(0),
     guestInstructions: sum(vms, (e) => e.guestInstructions),
@@ -246,7 +263,10 @@ function combinedDigest(names: readonly string[], vms: readonly Execution[]): Gu
   const each = vms.map((e, i) => ({ ...digestOf(e), name: names[i]! }));
   return {
     outcome: vms.every((e) => e.outcome === "halt") ? "halt" : "budget",
-    output: vmOutputs(names, vms.map((e) => e.output)),
+    output: vmOutputs(
+      names,
+      vms.map((e) => e.output),
+    ),
     guestInstructions: sum(vms, (e) => e.guestInstructions),
     registers: [],
     memoryHash: fnv1a(new TextEncoder().encode(each.map((d) => d.memoryHash).join(""))),

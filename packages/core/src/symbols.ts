@@ -10,7 +10,7 @@ function tableOf(image: Image): { addresses: number[]; names: string[] } {
     const lo = Math.min(...image.segments.map((s) => s.address >>> 0));
     const hi = Math.max(...image.segments.map((s) => (s.address >>> 0) + s.bytes.length));
     const entries = Object.entries(image.symbols)
-      .filter(([name, a]) => !name.includes(".") && (a >>> 0) >= lo && (a >>> 0) < hi)
+      .filter(([name, a]) => !name.includes(".") && a >>> 0 >= lo && a >>> 0 < hi)
       .sort((x, y) => (x[1] >>> 0) - (y[1] >>> 0));
     t = { addresses: entries.map(([, a]) => a >>> 0), names: entries.map(([n]) => n) };
     tables.set(image, t);

@@ -5,9 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { guestDefines, type Scenario } from "@vmlab/guest";
 import { assemble, getProfile, type Profile } from "@vmlab/isa";
-import {
-  catalogOf, digestOf, firstDivergence, MACHINE_PROFILES, resolveConfiguration, runContainer, strategiesFor, type GuestSession,
-} from "../src/index.js";
+import { catalogOf, digestOf, firstDivergence, MACHINE_PROFILES, resolveConfiguration, runContainer, strategiesFor, type GuestSession } from "../src/index.js";
 import { builtinModules } from "./helpers.js";
 
 const modules = await builtinModules();
@@ -99,10 +97,26 @@ function run(profile: Profile, cpu: string, memory: string) {
 }
 
 const CASES: [string, Profile, [string, string][], string[]][] = [
-  ["riscv-like (2 levels)", getProfile("riscv-like", { levels: 2 }), [
-    ["trap-emulate", "shadow"], ["binary-translation", "shadow"], ["hardware-assist", "shadow"], ["hardware-assist", "nested"],
-  ], WALKER_AUDIT],
-  ["mips-like", getProfile("mips-like"), [["trap-emulate", "software-tlb"], ["binary-translation", "software-tlb"]], TLB_AUDIT],
+  [
+    "riscv-like (2 levels)",
+    getProfile("riscv-like", { levels: 2 }),
+    [
+      ["trap-emulate", "shadow"],
+      ["binary-translation", "shadow"],
+      ["hardware-assist", "shadow"],
+      ["hardware-assist", "nested"],
+    ],
+    WALKER_AUDIT,
+  ],
+  [
+    "mips-like",
+    getProfile("mips-like"),
+    [
+      ["trap-emulate", "software-tlb"],
+      ["binary-translation", "software-tlb"],
+    ],
+    TLB_AUDIT,
+  ],
 ];
 
 describe("every attempt past the VM's memory is contained as on bare metal and audited in the same words", () => {

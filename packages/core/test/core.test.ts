@@ -4,8 +4,23 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import {
-  enumerateConfigurations, catalogOf, ConfigurationError, firstDivergence, getMachineProfile, importStrategyModules, Ledger, MachineProfileError,
-  readConfigFile, resolveConfiguration, runConfiguration, MACHINE_PROFILES, runContainer, strategiesFor, guestImage, digestOf, TOKENS,
+  enumerateConfigurations,
+  catalogOf,
+  ConfigurationError,
+  firstDivergence,
+  getMachineProfile,
+  importStrategyModules,
+  Ledger,
+  MachineProfileError,
+  readConfigFile,
+  resolveConfiguration,
+  runConfiguration,
+  MACHINE_PROFILES,
+  runContainer,
+  strategiesFor,
+  guestImage,
+  digestOf,
+  TOKENS,
   type MemoryStrategy,
 } from "../src/index.js";
 import { builtinModules, CORE_DIR } from "./helpers.js";
@@ -65,13 +80,9 @@ describe("configurations", async () => {
     }
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).kind).toBe("impossible");
-    expect((error as Error).message).toBe(
-      "impossible configuration: cpu strategy 'tlb-only' cannot run on riscv-like: riscv-like has no software-managed TLB",
-    );
+    expect((error as Error).message).toBe("impossible configuration: cpu strategy 'tlb-only' cannot run on riscv-like: riscv-like has no software-managed TLB");
     // A name nothing answers to is another kind of refusal: enumerating passes it on rather than listing it as skipped.
-    expect(() => resolveConfiguration({ profile: "riscv-like", cpu: "no-such-cpu", machine: "p4-2006" }, cat)).toThrow(
-      expect.objectContaining({ kind: "unknown" }),
-    );
+    expect(() => resolveConfiguration({ profile: "riscv-like", cpu: "no-such-cpu", machine: "p4-2006" }, cat)).toThrow(expect.objectContaining({ kind: "unknown" }));
     expect(() => enumerateConfigurations(cat, { profiles: ["riscv-like"], cpus: ["no-such-cpu"], machines: ["p4-2006"] })).toThrow(/unknown CPU strategy 'no-such-cpu'/);
     const config = resolveConfiguration({ profile: "mips-like", cpu: "tlb-only", machine: "p4-2006" }, cat);
     const r = runConfiguration(config, findScenario("syscall"), all);
@@ -91,7 +102,12 @@ describe("configurations", async () => {
     const container = runContainer(config, all);
     const memory = container.get<MemoryStrategy>(TOKENS.MemoryStrategy, { name: "tlb-memory" });
     const e = strategiesFor(container, config).cpu.execute({
-      scenario: s, profile: config.profile, image: guestImage(s, config.profile), budget: s.budget, machineProfile: config.machine, memory,
+      scenario: s,
+      profile: config.profile,
+      image: guestImage(s, config.profile),
+      budget: s.budget,
+      machineProfile: config.machine,
+      memory,
     });
     expect(e.output).toBe(native.output);
     expect(firstDivergence(native.digest!, digestOf(e))).toBeUndefined();

@@ -1,7 +1,22 @@
 import { describe, expect, it } from "vitest";
 import {
-  BUILTIN_STRATEGY_PACKAGES, calibrationFigures, catalogOf, COST_KEY_NAMES, EVENTS, importStrategyModules, Ledger, MACHINE_PROFILES, priceEvents, PUBLISHED,
-  resolveConfiguration, resolveStrategyPackage, VALIDATION, withParameter, parameterValue, CATEGORIES, ConfigurationError,
+  BUILTIN_STRATEGY_PACKAGES,
+  calibrationFigures,
+  catalogOf,
+  COST_KEY_NAMES,
+  EVENTS,
+  importStrategyModules,
+  Ledger,
+  MACHINE_PROFILES,
+  priceEvents,
+  PUBLISHED,
+  resolveConfiguration,
+  resolveStrategyPackage,
+  VALIDATION,
+  withParameter,
+  parameterValue,
+  CATEGORIES,
+  ConfigurationError,
 } from "../src/index.js";
 import { fileURLToPath } from "node:url";
 

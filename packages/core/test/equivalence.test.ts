@@ -30,13 +30,9 @@ describe("equivalence with the native run", () => {
     // Plain "output" holds it to the exact bytes.
     expect(firstDivergence(digest(native), digest("a1\na2\nb1\nb2\nc1\n"), "output")!.what).toBe("console");
     // One writer's lines out of order.
-    expect(firstDivergence(digest(native), digest("a2\nb1\na1\nc1\nb2\n"), "output-by-writer")!.detail).toBe(
-      `writer "a"'s line 1: native "a1", this run "a2"`,
-    );
+    expect(firstDivergence(digest(native), digest("a2\nb1\na1\nc1\nb2\n"), "output-by-writer")!.detail).toBe(`writer "a"'s line 1: native "a1", this run "a2"`);
     // A line missing.
-    expect(firstDivergence(digest(native), digest("a1\nb1\na2\nb2\n"), "output-by-writer")!.detail).toBe(
-      `writer "c"'s line 1: native "c1", this run "(none)"`,
-    );
+    expect(firstDivergence(digest(native), digest("a1\nb1\na2\nb2\n"), "output-by-writer")!.detail).toBe(`writer "c"'s line 1: native "c1", this run "(none)"`);
     // A line too many.
     expect(firstDivergence(digest(native), digest(`${native}b3\n`), "output-by-writer")!.detail).toMatch(/writer "b"'s line 3: native "\(none\)", this run "b3"/);
   });

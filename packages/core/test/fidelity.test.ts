@@ -6,8 +6,15 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, enumerateConfigurations, importStrategyModules, MACHINE_PROFILE_NAMES, resolveStrategyPackage, runConfiguration,
-  type Configuration, type RunResult,
+  BUILTIN_STRATEGY_PACKAGES,
+  catalogOf,
+  enumerateConfigurations,
+  importStrategyModules,
+  MACHINE_PROFILE_NAMES,
+  resolveStrategyPackage,
+  runConfiguration,
+  type Configuration,
+  type RunResult,
 } from "../src/index.js";
 
 const here = fileURLToPath(import.meta.url);
@@ -70,7 +77,9 @@ describe("the page-walk cache under a monitor", () => {
   // (shadow or mirror tables under a monitor): the monitors' invalidations must keep it
   // coherent, as they keep the TLB. Equivalence on the scenarios that edit tables most.
   const { configurations } = enumerateConfigurations(catalog, {
-    machines: ["penryn-2008"], profiles: ["riscv-like", "x86-like"], cpus: ["trap-emulate", "binary-translation", "paravirt"],
+    machines: ["penryn-2008"],
+    profiles: ["riscv-like", "x86-like"],
+    cpus: ["trap-emulate", "binary-translation", "paravirt"],
   });
   for (const scenario of ["forkwait", "pte-modify", "page-fault", "tlb-pressure", "kernel-build"]) {
     it(`${scenario}: every faithful configuration stays equivalent to native with the cache on`, () => {

@@ -1,9 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
-import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration,
-} from "../src/index.js";
+import { BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration } from "../src/index.js";
 
 export const CORE_DIR = fileURLToPath(new URL("..", import.meta.url));
 /** The built-in strategy packages, resolved from the repository root (which depends on them). */

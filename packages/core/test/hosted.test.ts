@@ -4,8 +4,21 @@ import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
 import type { MachineStats } from "@vmlab/isa";
 import {
-  catalogOf, ConfigurationError, cyclesOf, enumerateConfigurations, hostedDeviceEvents, Ledger, MACHINE_PROFILES, MACHINE_PROFILE_NAMES, priceEvents, PUBLISHED,
-  resolveConfiguration, runConfiguration, type ConfigurationSpec, type EventCounts, type RunResult,
+  catalogOf,
+  ConfigurationError,
+  cyclesOf,
+  enumerateConfigurations,
+  hostedDeviceEvents,
+  Ledger,
+  MACHINE_PROFILES,
+  MACHINE_PROFILE_NAMES,
+  priceEvents,
+  PUBLISHED,
+  resolveConfiguration,
+  runConfiguration,
+  type ConfigurationSpec,
+  type EventCounts,
+  type RunResult,
 } from "../src/index.js";
 import { builtinModules } from "./helpers.js";
 
@@ -77,7 +90,12 @@ describe("hosted configurations", () => {
     const { configurations, skipped } = enumerateConfigurations(catalog, { profiles: ["riscv-like"], machines: ["p4-2006"], hosts: ["bare-metal", "hosted"] });
     const hosted = configurations.filter((c) => c.host === "hosted").map((c) => c.label);
     expect(hosted).toEqual(["riscv-like/trap-emulate/shadow@hosted", "riscv-like/binary-translation/shadow@hosted", "riscv-like/hardware-assist/shadow@hosted"]);
-    expect(skipped.filter((s) => s.label.endsWith("@hosted")).map((s) => s.label).sort()).toEqual(["interpret@hosted", "native@hosted", "paravirt@hosted"]);
+    expect(
+      skipped
+        .filter((s) => s.label.endsWith("@hosted"))
+        .map((s) => s.label)
+        .sort(),
+    ).toEqual(["interpret@hosted", "native@hosted", "paravirt@hosted"]);
     expect(enumerateConfigurations(catalog, { profiles: ["riscv-like"], machines: ["p4-2006"] }).configurations.every((c) => c.host === "bare-metal")).toBe(true);
   });
 });

@@ -5,8 +5,21 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import {
-  catalogOf, codeVersion, importStrategyModules, matrixIdentity, mergeShards, parseShard, parseShardFile, resolveConfiguration, ResultCache, runMatrix, SHARD_FORMAT,
-  shardOf, type MatrixCell, type RunResult, type ShardFile,
+  catalogOf,
+  codeVersion,
+  importStrategyModules,
+  matrixIdentity,
+  mergeShards,
+  parseShard,
+  parseShardFile,
+  resolveConfiguration,
+  ResultCache,
+  runMatrix,
+  SHARD_FORMAT,
+  shardOf,
+  type MatrixCell,
+  type RunResult,
+  type ShardFile,
 } from "../src/index.js";
 import { BUILTIN_URLS } from "./helpers.js";
 
@@ -51,7 +64,12 @@ describe("--shard i/n", () => {
 
 describe("merging shards", () => {
   const fakeResult = (c: MatrixCell): RunResult =>
-    ({ scenario: c.scenario.name, configuration: { label: c.configuration.label, profile: c.configuration.profile.name, cpu: c.configuration.cpu, memory: c.configuration.memory, machine: c.configuration.machine.name }, outcome: "halt", output: "" }) as RunResult;
+    ({
+      scenario: c.scenario.name,
+      configuration: { label: c.configuration.label, profile: c.configuration.profile.name, cpu: c.configuration.cpu, memory: c.configuration.memory, machine: c.configuration.machine.name },
+      outcome: "halt",
+      output: "",
+    }) as RunResult;
   const split = (matrix: readonly MatrixCell[], count: number, code = "0123456789abcdef"): { file: string; shard: ShardFile }[] =>
     Array.from({ length: count }, (_, k) => {
       const shard = { index: k + 1, count };
@@ -79,13 +97,14 @@ describe("merging shards", () => {
   it("refuses a missing or repeated shard and shards of another matrix, naming the files", () => {
     const three = split(cells, 3);
     expect(() => mergeShards([three[0]!, three[2]!])).toThrow("missing shard 2/3 (given: 1/3, 3/3)");
-    expect(() => mergeShards([three[0]!, three[1]!, { ...three[0]!, file: "again/shard-1-of-3.json" }, three[2]!])).toThrow(
-      "shard 1/3 given twice: s1/shard-1-of-3.json and again/shard-1-of-3.json",
-    );
+    expect(() => mergeShards([three[0]!, three[1]!, { ...three[0]!, file: "again/shard-1-of-3.json" }, three[2]!])).toThrow("shard 1/3 given twice: s1/shard-1-of-3.json and again/shard-1-of-3.json");
     expect(() => mergeShards([three[0]!, split(cells, 2)[1]!])).toThrow("s1/shard-1-of-3.json and s2/shard-2-of-2.json are shards of the matrix split 3 ways and 2 ways");
     const otherCode = split(cells, 3, "fedcba9876543210");
     expect(() => mergeShards([three[0]!, otherCode[1]!, three[2]!])).toThrow("are shards of different code versions (0123456789abcdef and fedcba9876543210)");
-    const fewer = split(cells.filter((c) => c.scenario.name === "syscall"), 3);
+    const fewer = split(
+      cells.filter((c) => c.scenario.name === "syscall"),
+      3,
+    );
     expect(() => mergeShards([three[0]!, fewer[1]!, three[2]!])).toThrow("are shards of different scenarios (port-io only in the first)");
     expect(() => parseShardFile('{"results": []}', "report/results.json")).toThrow("report/results.json: not a shard's results");
   });

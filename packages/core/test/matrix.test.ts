@@ -1,9 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
-import {
-  catalogOf, getMachineProfile, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration, runMatrix, type MachineProfile, type MatrixCell,
-} from "../src/index.js";
+import { catalogOf, getMachineProfile, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration, runMatrix, type MachineProfile, type MatrixCell } from "../src/index.js";
 import { BUILTIN_URLS, builtinModules, CORE_DIR } from "./helpers.js";
 
 describe("matrix runner", () => {

@@ -7,8 +7,18 @@ import { describe, expect, it } from "vitest";
 import { findScenario, guestDefines, type Scenario } from "@vmlab/guest";
 import { assemble, getProfile, PROFILE_NAMES, type Classification } from "@vmlab/isa";
 import {
-  catalogOf, classificationOf, digestOf, firstDivergence, MACHINE_PROFILES, predictionFor, resolveConfiguration, runConfiguration, runContainer,
-  strategiesFor, type GuestSession, type RunResult,
+  catalogOf,
+  classificationOf,
+  digestOf,
+  firstDivergence,
+  MACHINE_PROFILES,
+  predictionFor,
+  resolveConfiguration,
+  runConfiguration,
+  runContainer,
+  strategiesFor,
+  type GuestSession,
+  type RunResult,
 } from "../src/index.js";
 import { builtinModules } from "./helpers.js";
 
@@ -43,10 +53,19 @@ describe("the red pill on every profile: equivalent where classify's theorem hol
         expect(d.predicted!.theorem).toBe(theorem);
         // The probes run all four, so the prediction names exactly classify's offenders.
         expect(d.predicted!.instructions).toEqual(verdict.offenders);
-        expect(d.predicted!.reason).toMatch(new RegExp(`^Theorem 3: ${cpu} runs user code directly, and on x86-like PUSHF, POPF, RDMODE and RDTVEC are user-sensitive but not privileged: its processes ran PUSHF, POPF, RDMODE and RDTVEC without a trap$`));
+        expect(d.predicted!.reason).toMatch(
+          new RegExp(
+            `^Theorem 3: ${cpu} runs user code directly, and on x86-like PUSHF, POPF, RDMODE and RDTVEC are user-sensitive but not privileged: its processes ran PUSHF, POPF, RDMODE and RDTVEC without a trap$`,
+          ),
+        );
         // The audit names each instruction, where it first ran and how often; RDTVEC's line says what it saw.
         const untrapped = r.properties!.sensitiveUntrapped!;
-        expect(untrapped.map((u) => [u.mnemonic, u.mode, u.count])).toEqual([["PUSHF", "user", 2], ["POPF", "user", 1], ["RDMODE", "user", 1], ["RDTVEC", "user", 1]]);
+        expect(untrapped.map((u) => [u.mnemonic, u.mode, u.count])).toEqual([
+          ["PUSHF", "user", 2],
+          ["POPF", "user", 1],
+          ["RDMODE", "user", 1],
+          ["RDTVEC", "user", 1],
+        ]);
         for (const u of untrapped) expect(u.firstPc >>> 22, u.mnemonic).toBe(1); // in a process's code at 0x00400000
         expect(r.properties!.resourceControl.violations).toEqual([
           expect.stringMatching(/^a guest process read the trap vector with RDTVEC at 0x4[0-9a-f]{5}, which does not trap here: it saw the monitor's, 0x80000000, not its kernel's, 0x8000[0-9a-f]{4}/),
@@ -64,7 +83,9 @@ describe("the red pill on every profile: equivalent where classify's theorem hol
     // The kernel's critical sections and kputc: never RDTVEC, which only the probes run.
     expect(p.instructions).toEqual(["PUSHF", "POPF", "RDMODE"]);
     expect(p.instructions.every((m) => classificationOf(te.profile).theorem1.offenders.includes(m))).toBe(true);
-    expect(p.reason).toMatch(/^Theorem 1: trap-emulate runs the guest kernel directly, deprivileged, and on x86-like .* are sensitive but not privileged: its deprivileged kernel ran PUSHF, POPF and RDMODE without a trap$/);
+    expect(p.reason).toMatch(
+      /^Theorem 1: trap-emulate runs the guest kernel directly, deprivileged, and on x86-like .* are sensitive but not privileged: its deprivileged kernel ran PUSHF, POPF and RDMODE without a trap$/,
+    );
   });
 });
 
@@ -134,9 +155,7 @@ describe("a process's PUSHF after its kernel returned with IF clear", () => {
     expect(e.output).toBe("1");
     expect(firstDivergence(digestOf(native), digestOf(e))?.what).toBe("console");
     expect(e.sensitiveUntrapped).toEqual([{ mnemonic: "PUSHF", mode: "user", count: 1, firstPc: 0x00400000, firstAt: expect.any(Number) }]);
-    expect(e.audit).toEqual([
-      "a guest process pushed the flags with PUSHF at 0x400000, which does not trap here: it saw the real interrupt flag, set, where its kernel had returned with it clear",
-    ]);
+    expect(e.audit).toEqual(["a guest process pushed the flags with PUSHF at 0x400000, which does not trap here: it saw the real interrupt flag, set, where its kernel had returned with it clear"]);
     expect(predictionFor(profile, { name: "binary-translation", theorem: 3 }, e.sensitiveUntrapped)?.instructions).toEqual(["PUSHF"]);
   });
 

@@ -109,7 +109,8 @@ export function firstDivergent(
       cutNatives.set(machine, cutNative);
     }
     const c = runConfiguration(config, s, modules, { budget: cutBudget, reference: cutNative.digest! });
-    if (!c.properties!.equivalent && !c.properties!.divergence?.predicted) return { label: config.label, machine, detail: `cut short at ${cutBudget} instructions: ${c.properties!.divergence?.detail ?? "?"}`, source };
+    if (!c.properties!.equivalent && !c.properties!.divergence?.predicted)
+      return { label: config.label, machine, detail: `cut short at ${cutBudget} instructions: ${c.properties!.divergence?.detail ?? "?"}`, source };
   }
   return undefined;
 }
@@ -179,11 +180,7 @@ export function describe(p: Profile): string {
 export function reportKernelFailure(f: KernelFailure): string {
   if (f.divergent === "no-halt") return `kernel seed ${f.seed} on ${f.profile}: the native run does not halt within ${KERNEL_BUDGET} instructions (a generator bug)`;
   const m = f.minimized ?? f.divergent;
-  return [
-    `kernel seed ${f.seed} on ${f.profile} under ${f.divergent.label} on ${f.divergent.machine}: ${f.divergent.detail}`,
-    `minimized (${m.detail}):`,
-    m.source,
-  ].join("\n");
+  return [`kernel seed ${f.seed} on ${f.profile} under ${f.divergent.label} on ${f.divergent.machine}: ${f.divergent.detail}`, `minimized (${m.detail}):`, m.source].join("\n");
 }
 
 /** Budget of a random user program's scenario (natively they take far fewer). */

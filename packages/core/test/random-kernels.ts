@@ -86,7 +86,14 @@ export type KernelOp =
   | { readonly k: "tlbi"; readonly va: VaName }
   | { readonly k: "tlbflush" }
   | { readonly k: "tlbw"; readonly va: VaName; readonly frame: "d0" | "d1" | "d2" | "foreign" | "identity" | "invalid"; readonly writable: boolean }
-  | { readonly k: "pte"; readonly entry: "udata0" | "udata1" | "kwin" | "unmapped" | "ucode" | "nonleaf"; readonly frame: number; readonly flags: number; readonly alias: boolean; readonly invalidate: boolean }
+  | {
+      readonly k: "pte";
+      readonly entry: "udata0" | "udata1" | "kwin" | "unmapped" | "ucode" | "nonleaf";
+      readonly frame: number;
+      readonly flags: number;
+      readonly alias: boolean;
+      readonly invalidate: boolean;
+    }
   | { readonly k: "ptbr"; readonly root: "root0" | "root1" | "off" | "garbage" | "outside" }
   | { readonly k: "in"; readonly r: number; readonly port: number }
   | { readonly k: "out"; readonly port: number; readonly value: number }
@@ -145,11 +152,20 @@ function aluiOp() {
 const userOp: fc.Arbitrary<UserOp> = fc.oneof(
   { weight: 4, arbitrary: aluOp() },
   { weight: 2, arbitrary: aluiOp() },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant("mem" as const), op: fc.constantFrom("lw" as const, "sw" as const, "lb" as const, "sb" as const), r: reg, off: fc.integer({ min: 0, max: 1023 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ k: fc.constant("mem" as const), op: fc.constantFrom("lw" as const, "sw" as const, "lb" as const, "sb" as const), r: reg, off: fc.integer({ min: 0, max: 1023 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("stack" as const), a: reg, b: reg }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("print" as const), r: reg }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("trap" as const), which: fc.constantFrom("brk" as const, "hcall" as const, "syscall" as const) }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant("fault" as const), which: fc.constantFrom("div0" as const, "word0" as const, "priv" as const, "kseg" as const, "unmapped" as const, "rocode" as const, "foreign" as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("fault" as const),
+      which: fc.constantFrom("div0" as const, "word0" as const, "priv" as const, "kseg" as const, "unmapped" as const, "rocode" as const, "foreign" as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("smc" as const), d: reg, imm: imm16 }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("sensitive" as const), which: fc.constantFrom("pushf" as const, "popf" as const, "rdmode" as const, "rdtvec" as const), r: reg }) },
 );
@@ -162,8 +178,26 @@ function kernelOp(depth: number): fc.Arbitrary<KernelOp> {
     { weight: 3, arbitrary: aluiOp() },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("branch" as const), op: fc.constantFrom(...BRANCHES), a: anyReg, b: anyReg, d: reg }) },
     { weight: 3, arbitrary: fc.record({ k: fc.constant("print" as const), r: fc.constantFrom(...REGS, 13) }) },
-    { weight: 3, arbitrary: fc.record({ k: fc.constant("kmem" as const), op: fc.constantFrom("lw" as const, "sw" as const, "lb" as const, "lbu" as const, "sb" as const), r: reg, off: fc.integer({ min: 0, max: 255 }), code: fc.boolean() }) },
-    { weight: 3, arbitrary: fc.record({ k: fc.constant("vmem" as const), op: fc.constantFrom("lw" as const, "sw" as const, "lbu" as const, "sb" as const), r: reg, va: fc.constantFrom(...VA_NAMES), off: fc.integer({ min: 0, max: 1023 }) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        k: fc.constant("kmem" as const),
+        op: fc.constantFrom("lw" as const, "sw" as const, "lb" as const, "lbu" as const, "sb" as const),
+        r: reg,
+        off: fc.integer({ min: 0, max: 255 }),
+        code: fc.boolean(),
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        k: fc.constant("vmem" as const),
+        op: fc.constantFrom("lw" as const, "sw" as const, "lbu" as const, "sb" as const),
+        r: reg,
+        va: fc.constantFrom(...VA_NAMES),
+        off: fc.integer({ min: 0, max: 1023 }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ k: fc.constant("stack" as const), a: anyReg, b: reg }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("flags" as const), r: reg, mask: fc.integer({ min: 0, max: 0x20f }) }) },
     { weight: 1, arbitrary: fc.constant({ k: "cli" as const }) },
@@ -175,7 +209,15 @@ function kernelOp(depth: number): fc.Arbitrary<KernelOp> {
     { weight: 1, arbitrary: fc.record({ k: fc.constant("tvec" as const), second: fc.boolean() }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("tlbi" as const), va: fc.constantFrom(...VA_NAMES) }) },
     { weight: 1, arbitrary: fc.constant({ k: "tlbflush" as const }) },
-    { weight: 2, arbitrary: fc.record({ k: fc.constant("tlbw" as const), va: fc.constantFrom(...VA_NAMES), frame: fc.constantFrom("d0" as const, "d1" as const, "d2" as const, "foreign" as const, "identity" as const, "invalid" as const), writable: fc.boolean() }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        k: fc.constant("tlbw" as const),
+        va: fc.constantFrom(...VA_NAMES),
+        frame: fc.constantFrom("d0" as const, "d1" as const, "d2" as const, "foreign" as const, "identity" as const, "invalid" as const),
+        writable: fc.boolean(),
+      }),
+    },
     {
       weight: 3,
       arbitrary: fc.record({
@@ -190,11 +232,25 @@ function kernelOp(depth: number): fc.Arbitrary<KernelOp> {
     { weight: 2, arbitrary: fc.record({ k: fc.constant("ptbr" as const), root: fc.constantFrom("root0" as const, "root1" as const, "off" as const, "garbage" as const, "outside" as const) }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("in" as const), r: reg, port: fc.constantFrom(0x20, 0x21, 0x33, 0x80, 0x90, 0x10, 0x1234) }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("out" as const), port: fc.constantFrom(0x10, 0x20, 0x80, 0x90, 0x31, 0x4321), value: fc.integer({ min: 0, max: 3000 }) }) },
-    { weight: 2, arbitrary: fc.record({ k: fc.constant("disk" as const), cmd: fc.constantFrom(1, 2, 2, 7), sector: fc.constantFrom(0, 1, 2, 255, 256, 100000), addr: fc.constantFrom("data" as const, "d0" as const, "dma" as const, "code" as const, "outside" as const) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        k: fc.constant("disk" as const),
+        cmd: fc.constantFrom(1, 2, 2, 7),
+        sector: fc.constantFrom(0, 1, 2, 255, 256, 100000),
+        addr: fc.constantFrom("data" as const, "d0" as const, "dma" as const, "code" as const, "outside" as const),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ k: fc.constant("dmaCode" as const), sector: fc.integer({ min: 3, max: 10 }), zero: fc.constantFrom(false, false, false, true) }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("smc" as const), d: reg, imm: imm16, twice: fc.boolean() }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("trap" as const), which: fc.constantFrom("syscall" as const, "brk" as const, "hcall" as const), imm: fc.integer({ min: 0, max: 65535 }) }) },
-    { weight: 2, arbitrary: fc.record({ k: fc.constant("fault" as const), which: fc.constantFrom("word0" as const, "unassigned" as const, "div0" as const, "misaligned" as const, "badcr" as const, "tlbw" as const) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        k: fc.constant("fault" as const),
+        which: fc.constantFrom("word0" as const, "unassigned" as const, "div0" as const, "misaligned" as const, "badcr" as const, "tlbw" as const),
+      }),
+    },
     {
       weight: 3,
       arbitrary: fc.record({ k: fc.constant("user" as const), ops: fc.array(userOp, { minLength: 0, maxLength: 14, size: "max" }), interrupts: fc.boolean(), map: fc.boolean() }),
@@ -294,7 +350,6 @@ class Tables {
     return out;
   }
 }
-
 
 // ---------------------------------------------------------------------------- rendering
 interface Ctx {
@@ -623,10 +678,14 @@ function renderOp(op: KernelOp, ctx: Ctx, inLoop: boolean): string[] {
       // Reading a sector over the kernel's code is dmaCode's business.
       const cmd = op.addr === "code" && op.cmd === 1 ? 2 : op.cmd;
       return [
-        `        li      r1, ${op.sector}`, "        out     r1, 0x30",
-        `        li      r1, ${hex(addr)}`, "        out     r1, 0x31",
-        `        li      r1, ${cmd}`, "        out     r1, 0x32",
-        "        in      r2, 0x33", "        call    puthex",
+        `        li      r1, ${op.sector}`,
+        "        out     r1, 0x30",
+        `        li      r1, ${hex(addr)}`,
+        "        out     r1, 0x31",
+        `        li      r1, ${cmd}`,
+        "        out     r1, 0x32",
+        "        in      r2, 0x33",
+        "        call    puthex",
       ];
     }
     case "dmaCode":
@@ -642,8 +701,14 @@ function renderOp(op: KernelOp, ctx: Ctx, inLoop: boolean): string[] {
       const s = `smc${ctx.label++}`;
       ctx.extra.push(`${s}:  xori    r${op.d}, r${op.d}, 0x5a5a`, "        ret");
       return [
-        `        la      r1, ${s}`, `        li      r2, ${hex(word)}`, "        sw      r2, 0(r1)", `        call    ${s}`,
-        `        la      r1, ${s}`, `        li      r2, ${hex(enc(OP.XORI, op.d, op.d, 0x1234))}`, "        sw      r2, 0(r1)", `        call    ${s}`,
+        `        la      r1, ${s}`,
+        `        li      r2, ${hex(word)}`,
+        "        sw      r2, 0(r1)",
+        `        call    ${s}`,
+        `        la      r1, ${s}`,
+        `        li      r2, ${hex(enc(OP.XORI, op.d, op.d, 0x1234))}`,
+        "        sw      r2, 0(r1)",
+        `        call    ${s}`,
       ];
     }
     case "trap":
@@ -670,7 +735,16 @@ function renderOp(op: KernelOp, ctx: Ctx, inLoop: boolean): string[] {
       return renderAlias(op, ctx);
     case "sub": {
       const l = `sub${ctx.label++}`;
-      ctx.extra.push(`${l}:  push    r${op.d}`, `        addi    r${op.d}, r${op.d}, 7`, `        la      r1, kdata`, `        sw      r${op.d}, 8(r1)`, `        lw      r${op.d}, 8(r1)`, `        pop     r1`, `        add     r${op.d}, r${op.d}, r1`, "        ret");
+      ctx.extra.push(
+        `${l}:  push    r${op.d}`,
+        `        addi    r${op.d}, r${op.d}, 7`,
+        `        la      r1, kdata`,
+        `        sw      r${op.d}, 8(r1)`,
+        `        lw      r${op.d}, 8(r1)`,
+        `        pop     r1`,
+        `        add     r${op.d}, r${op.d}, r1`,
+        "        ret",
+      );
       return [`        call    ${l}`];
     }
     case "misaligned": {
@@ -685,14 +759,18 @@ function renderOp(op: KernelOp, ctx: Ctx, inLoop: boolean): string[] {
       const l = L();
       return [
         ...setResume(`${l}_end`),
-        `        la      r1, ${l}_low`, `        li      r2, ${hex(KSEG)}`, "        sub     r1, r1, r2", "        jr      r1",
+        `        la      r1, ${l}_low`,
+        `        li      r2, ${hex(KSEG)}`,
+        "        sub     r1, r1, r2",
+        "        jr      r1",
         `${l}_low:`,
         // An action of the body that uses `resume` itself clears it: set it again after each.
         ...op.body.flatMap((b) => {
           const lines = renderOp(b, ctx, true);
           return lines.some((x) => x.includes("resume")) ? [...lines, ...setResume(`${l}_end`)] : lines;
         }),
-        `        la      r1, ${l}_end`, "        jr      r1",
+        `        la      r1, ${l}_end`,
+        "        jr      r1",
         `${l}_end:`,
         ...clearResume,
       ];
@@ -700,7 +778,15 @@ function renderOp(op: KernelOp, ctx: Ctx, inLoop: boolean): string[] {
     case "loop": {
       if (inLoop) return [];
       const l = L();
-      return [`        li      r13, ${op.n}`, `${l}:`, ...op.body.flatMap((b) => renderOp(b, ctx, true)), "        addi    r13, r13, -1", "        cmpi    r13, 0", `        bgt     ${l}`, "        li      r13, 0"];
+      return [
+        `        li      r13, ${op.n}`,
+        `${l}:`,
+        ...op.body.flatMap((b) => renderOp(b, ctx, true)),
+        "        addi    r13, r13, -1",
+        "        cmpi    r13, 0",
+        `        bgt     ${l}`,
+        "        li      r13, 0",
+      ];
     }
   }
 }
@@ -757,9 +843,12 @@ function renderDmaCode(op: Extract<KernelOp, { k: "dmaCode" }>, ctx: Ctx): strin
     out.push(`        li      r1, ${sector}`, "        out     r1, 0x30", `        la      r1, ${l}_t - ${hex(KSEG)}`, "        out     r1, 0x31", "        li      r1, 2", "        out     r1, 0x32");
   }
   out.push(
-    `        li      r1, ${sector}`, "        out     r1, 0x30",
-    `        la      r1, ${l}_c - ${hex(KSEG)}`, "        out     r1, 0x31",
-    "        li      r1, 1", "        out     r1, 0x32",
+    `        li      r1, ${sector}`,
+    "        out     r1, 0x30",
+    `        la      r1, ${l}_c - ${hex(KSEG)}`,
+    "        out     r1, 0x31",
+    "        li      r1, 1",
+    "        out     r1, 0x32",
     `${l}_c:`,
     ...Array.from({ length: words }, () => "        addi    r14, r14, -1"),
   );
@@ -825,7 +914,11 @@ function renderUser(op: Extract<KernelOp, { k: "user" }>, ctx: Ctx): string[] {
   const out: string[] = [];
   if (!ctx.walker && op.map) {
     // Install the process's pages rather than let the refill handler do it.
-    for (const [va, lo] of [[UCODE, UCODE | 3], [USTACK_TOP - 0x1000, (USTACK_TOP - 0x1000) | 3], [VA.udata, D0 | 3]] as const) {
+    for (const [va, lo] of [
+      [UCODE, UCODE | 3],
+      [USTACK_TOP - 0x1000, (USTACK_TOP - 0x1000) | 3],
+      [VA.udata, D0 | 3],
+    ] as const) {
       out.push(`        li      r1, ${hex(va)}`, `        li      r2, ${hex(lo)}`, "        tlbw    r1, r2");
     }
   }

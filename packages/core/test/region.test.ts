@@ -3,9 +3,7 @@
 // the guest instruction where bare metal sees them, and the marker is no device.
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
-import {
-  catalogOf, enumerateConfigurations, RegionMarks, resolveConfiguration, runConfiguration, TraceLog, type Configuration, type RegionMark, type RunResult,
-} from "../src/index.js";
+import { catalogOf, enumerateConfigurations, RegionMarks, resolveConfiguration, runConfiguration, TraceLog, type Configuration, type RegionMark, type RunResult } from "../src/index.js";
 import { builtinModules } from "./helpers.js";
 
 const modules = await builtinModules();
@@ -82,8 +80,7 @@ describe("work markers", () => {
     expect(findScenario("compute").expectedOutput!.length).toBe(33);
     const devices = 33 + 1;
     const line = (r: RunResult, event: string) => r.cycles!.lines.find((l) => l.event === event)?.count ?? 0;
-    const on = (cpu: string, memory?: string) =>
-      runMarked(resolveConfiguration({ profile: "riscv-like", cpu, ...(memory ? { memory } : {}), machine: MACHINE }, catalog), "compute").result;
+    const on = (cpu: string, memory?: string) => runMarked(resolveConfiguration({ profile: "riscv-like", cpu, ...(memory ? { memory } : {}), machine: MACHINE }, catalog), "compute").result;
     const nat = on("native");
     expect(line(nat, "console port access") + line(nat, "timer port access")).toBe(devices);
     expect(line(on("interpret"), "virtual device register emulated")).toBe(devices);

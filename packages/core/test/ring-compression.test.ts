@@ -10,8 +10,7 @@ import { builtinModules } from "./helpers.js";
 
 const modules = await builtinModules();
 const catalog = catalogOf(modules);
-const config = (profile: string, cpu: string, memory?: string) =>
-  resolveConfiguration({ profile, cpu, machine: "p4-2006", ...(memory ? { memory } : {}) }, catalog);
+const config = (profile: string, cpu: string, memory?: string) => resolveConfiguration({ profile, cpu, machine: "p4-2006", ...(memory ? { memory } : {}) }, catalog);
 const ev = (r: RunResult, name: string): number => r.metrics!.events?.[name] ?? 0;
 const trap = (r: RunResult, cause: string): number => r.metrics!.traps[cause] ?? 0;
 

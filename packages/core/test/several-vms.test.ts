@@ -3,9 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import { getProfile, MODE_USER } from "@vmlab/isa";
-import {
-  catalogOf, GUEST_BYTES, MONITOR_BYTES, resolveConfiguration, runConfiguration, VmScheduler, type Execution, type RunResult,
-} from "../src/index.js";
+import { catalogOf, GUEST_BYTES, MONITOR_BYTES, resolveConfiguration, runConfiguration, VmScheduler, type Execution, type RunResult } from "../src/index.js";
 import { builtinModules } from "./helpers.js";
 
 const modules = await builtinModules();

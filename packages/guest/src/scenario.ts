@@ -31,44 +31,50 @@ const fileName = z
 
 /** One virtual machine of a multi-VM scenario: what it runs instead of the scenario's default guest. */
 const GuestSchema = z
-  .object({
-    name: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).optional(),
-    /** A kernel of the scenario's own (assembly in the folder) instead of the vmlab kernel. */
-    kernel: fileName.optional(),
-    programs: z.array(fileName, { error: "must be an array of file names" }).optional(),
-    expectedOutput: z.string({ error: "must be a string" }).optional(),
-  }, { error: "must be a JSON object" })
+  .object(
+    {
+      name: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).optional(),
+      /** A kernel of the scenario's own (assembly in the folder) instead of the vmlab kernel. */
+      kernel: fileName.optional(),
+      programs: z.array(fileName, { error: "must be an array of file names" }).optional(),
+      expectedOutput: z.string({ error: "must be a string" }).optional(),
+    },
+    { error: "must be a JSON object" },
+  )
   .strict();
 
 const ScenarioSchema = z
-  .object({
-    name: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
-    description: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
-    stresses: z.array(z.string({ error: "must be a string" }), { error: "must be an array of strings" }),
-    programs: z
-      .array(
-        z
-          .string({ error: "must be a file name" })
-          .min(1, { error: "must not be empty" })
-          .refine((f) => !/[\\/]/.test(f) && f !== "." && f !== "..", { error: "must be a file in the scenario folder" }),
-        { error: "must be an array of file names" },
-      )
-      .min(1, { error: "must name at least one program" }),
-    budget: count("guest instructions", MAX_BUDGET, "a run that long takes hours under the interpreter"),
-    timerPeriod: count("retired instructions per time slice").optional(),
-    expectedOutput: z.string({ error: "must be a string" }).optional(),
-    iterations: count("times the measured operation runs").optional(),
-    /** Lines from several processes interleave by timer preemption; each line's first character names its writer. */
-    interleavedOutput: z.boolean({ error: "must be true or false" }).optional(),
-    diskContents: z
-      .string({ error: "must be a string" })
-      .refine((t) => Buffer.byteLength(t, "utf8") <= MAX_DISK_CONTENTS_BYTES, {
-        error: `must fit on the disk: at most ${MAX_DISK_CONTENTS_BYTES.toLocaleString("en-US")} bytes in UTF-8`,
-      })
-      .optional(),
-    vms: count("virtual machines", MAX_VMS, "one machine holds at most 16").default(1),
-    guests: z.array(GuestSchema, { error: "must be an array of objects, one per virtual machine" }).optional(),
-  }, { error: "must be a JSON object" })
+  .object(
+    {
+      name: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
+      description: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
+      stresses: z.array(z.string({ error: "must be a string" }), { error: "must be an array of strings" }),
+      programs: z
+        .array(
+          z
+            .string({ error: "must be a file name" })
+            .min(1, { error: "must not be empty" })
+            .refine((f) => !/[\\/]/.test(f) && f !== "." && f !== "..", { error: "must be a file in the scenario folder" }),
+          { error: "must be an array of file names" },
+        )
+        .min(1, { error: "must name at least one program" }),
+      budget: count("guest instructions", MAX_BUDGET, "a run that long takes hours under the interpreter"),
+      timerPeriod: count("retired instructions per time slice").optional(),
+      expectedOutput: z.string({ error: "must be a string" }).optional(),
+      iterations: count("times the measured operation runs").optional(),
+      /** Lines from several processes interleave by timer preemption; each line's first character names its writer. */
+      interleavedOutput: z.boolean({ error: "must be true or false" }).optional(),
+      diskContents: z
+        .string({ error: "must be a string" })
+        .refine((t) => Buffer.byteLength(t, "utf8") <= MAX_DISK_CONTENTS_BYTES, {
+          error: `must fit on the disk: at most ${MAX_DISK_CONTENTS_BYTES.toLocaleString("en-US")} bytes in UTF-8`,
+        })
+        .optional(),
+      vms: count("virtual machines", MAX_VMS, "one machine holds at most 16").default(1),
+      guests: z.array(GuestSchema, { error: "must be an array of objects, one per virtual machine" }).optional(),
+    },
+    { error: "must be a JSON object" },
+  )
   .strict()
   .superRefine((spec, ctx) => {
     if (spec.guests !== undefined && spec.guests.length !== spec.vms) {
@@ -233,7 +239,11 @@ export function findScenario(nameOrPath: string, root: string = scenariosRoot())
   if (nameOrPath.includes("/") || nameOrPath.startsWith(".")) return loadScenario(nameOrPath);
   const dir = join(root, nameOrPath);
   if (!existsSync(join(dir, "scenario.json"))) {
-    const names = existsSync(root) ? readdirSync(root).filter((d) => existsSync(join(root, d, "scenario.json"))).sort() : [];
+    const names = existsSync(root)
+      ? readdirSync(root)
+          .filter((d) => existsSync(join(root, d, "scenario.json")))
+          .sort()
+      : [];
     throw new ScenarioError(`unknown scenario '${nameOrPath}' (valid: ${names.join(", ")})`);
   }
   return loadScenario(dir);

@@ -66,7 +66,10 @@ start:  li r2, MARK
         li r2, 0
         call exit
 `;
-    for (const [name, expected] of [["mips-like", "Zs"], ["x86-like", "Zw"]] as const) {
+    for (const [name, expected] of [
+      ["mips-like", "Zs"],
+      ["x86-like", "Zw"],
+    ] as const) {
       const profile = getProfile(name);
       const r = run(buildImage({ profile, programs: [prog(source)], timerPeriod: 777, defines: { MARK: 90 } }), profile);
       expect(r.output).toBe(expected);
@@ -75,8 +78,7 @@ start:  li r2, MARK
   });
 
   it("an assembly error in a program is the assembler's AssemblyError naming the program's file", () => {
-    const build = () =>
-      buildImage({ profile: mips, programs: [prog("start: halt\n"), prog("start:  addi r1, r2\n        bogus r1\n", "scenarios/demo/child.s")] });
+    const build = () => buildImage({ profile: mips, programs: [prog("start: halt\n"), prog("start:  addi r1, r2\n        bogus r1\n", "scenarios/demo/child.s")] });
     expect(build).toThrow(AssemblyError);
     expect(build).toThrow(/^scenarios\/demo\/child\.s:1:\d+: .*\nscenarios\/demo\/child\.s:2:9: /);
   });
@@ -92,9 +94,7 @@ start:  li r2, MARK
 
   it("rejects bad input with one clear error", () => {
     expect(() => buildImage({ profile: mips, programs: [] })).toThrow(BuildError);
-    expect(() => buildImage({ profile: mips, programs: [prog("        .org 0x500000\nstart: halt\n", "org.s")] })).toThrow(
-      /^org\.s: a user program must be one block starting at 0x400000/,
-    );
+    expect(() => buildImage({ profile: mips, programs: [prog("        .org 0x500000\nstart: halt\n", "org.s")] })).toThrow(/^org\.s: a user program must be one block starting at 0x400000/);
     // The program area is 0x80000 - 16 bytes of table.
     expect(() => buildImage({ profile: mips, programs: [prog("start: halt\n        .space 0x80000\n")] })).toThrow(/the programs take \d+ bytes/);
     expect(() => buildImage({ profile: mips, programs: [prog("start: halt\n")], timerPeriod: -5 })).toThrow(/timer period .* got -5/);

@@ -60,7 +60,8 @@ describe("the guest kernel", () => {
   for (const p of GUEST_PROFILES) {
     describe(label(p), () => {
       it("writes, and getpid numbers processes from 1", () => {
-        const r = runGuest(p, [`
+        const r = runGuest(p, [
+          `
 start:  la r2, msg
         call print
         call sys_getpid
@@ -69,7 +70,8 @@ start:  la r2, msg
         li r2, 10
         call print_char
 ${exit0}
-msg:    .asciz "pid "`]);
+msg:    .asciz "pid "`,
+        ]);
         expect(r.reason).toBe("halt");
         expect(r.output).toBe("pid 1\n");
       });
@@ -90,7 +92,8 @@ msg:    .asciz "pid "`]);
       });
 
       it("heap pages are demand-zero and writable", () => {
-        const r = runGuest(p, [`
+        const r = runGuest(p, [
+          `
 start:  li r2, 8192
         call sys_sbrk
         mov r11, r1                ; old break = heap base
@@ -104,13 +107,15 @@ start:  li r2, 8192
         call print_num             ; 0 + 0 + 77
         li r2, 10
         call print_char
-${exit0}`]);
+${exit0}`,
+        ]);
         expect(r.output).toBe("77\n");
       });
 
       it("sbrk refuses a negative increment and a break that would reach the stack", () => {
         // The stack's lowest page is 0x7fff0000 - 4 * 0x1000 = 0x7ffec000.
-        const r = runGuest(p, [`
+        const r = runGuest(p, [
+          `
 start:  li r2, -4096
         call sys_sbrk
         call show                  ; -1
@@ -128,19 +133,22 @@ show:   mov r2, r1
         call print_num
         li r2, ' '
         call print_char
-        ret`]);
+        ret`,
+        ]);
         expect(r.output).toBe("-1 -1 268435456 2147401728 ");
       });
 
       it("after mprotect a write kills the process; the others finish", () => {
-        const r = runGuest(p, [`
+        const r = runGuest(p, [
+          `
 start:  li r2, 1
         call sys_spawn
         call sys_wait
         la r2, after
         call print
 ${exit0}
-after:  .asciz "parent done\\n"`, `
+after:  .asciz "parent done\\n"`,
+          `
 start:  li r2, 4096
         call sys_sbrk
         mov r11, r1
@@ -155,12 +163,14 @@ start:  li r2, 4096
         call print
 ${exit0}
 before: .asciz "protected\\n"
-never:  .asciz "still alive\\n"`]);
+never:  .asciz "still alive\\n"`,
+        ]);
         expect(r.output).toBe("protected\nkernel: pid 2 killed (page fault)\nparent done\n");
       });
 
       it("divide by zero, privileged instructions and the kernel's half kill only their process", () => {
-        const r = runGuest(p, [`
+        const r = runGuest(p, [
+          `
 start:  li r2, 1
         call sys_spawn
         call sys_wait
@@ -173,22 +183,25 @@ start:  li r2, 1
         la r2, ok
         call print
 ${exit0}
-ok:     .asciz "survived\\n"`, `
+ok:     .asciz "survived\\n"`,
+          `
 start:  li r3, 0
         div r2, r2, r3
-${exit0}`, `
+${exit0}`,
+          `
 start:  halt
-${exit0}`, `
+${exit0}`,
+          `
 start:  la r3, 0x80001000
         lw r2, 0(r3)
-${exit0}`]);
-        expect(r.output).toBe(
-          "kernel: pid 2 killed (divide by zero)\nkernel: pid 3 killed (privileged instruction)\nkernel: pid 4 killed (page fault)\nsurvived\n",
-        );
+${exit0}`,
+        ]);
+        expect(r.output).toBe("kernel: pid 2 killed (divide by zero)\nkernel: pid 3 killed (privileged instruction)\nkernel: pid 4 killed (page fault)\nsurvived\n");
       });
 
       it("an illegal opcode, a breakpoint and a misaligned load kill with their reasons; an unknown system call returns -1", () => {
-        const r = runGuest(p, [`
+        const r = runGuest(p, [
+          `
 start:  li r11, 1
 .next:  mov r2, r11
         call sys_spawn
@@ -202,21 +215,24 @@ start:  li r11, 1
         call print_num
         li r2, 10
         call print_char
-${exit0}`, `
+${exit0}`,
+          `
 start:  .word 0                    ; opcode 0 is unassigned
-${exit0}`, `
+${exit0}`,
+          `
 start:  brk 3
-${exit0}`, `
+${exit0}`,
+          `
 start:  la r3, start + 2
         lw r2, 0(r3)
-${exit0}`]);
-        expect(r.output).toBe(
-          "kernel: pid 2 killed (illegal instruction)\nkernel: pid 3 killed (breakpoint)\nkernel: pid 4 killed (address error)\n-1\n",
-        );
+${exit0}`,
+        ]);
+        expect(r.output).toBe("kernel: pid 2 killed (illegal instruction)\nkernel: pid 3 killed (breakpoint)\nkernel: pid 4 killed (address error)\n-1\n");
       });
 
       it("disk write then read back", () => {
-        const r = runGuest(p, [`
+        const r = runGuest(p, [
+          `
 start:  li r2, 1024
         call sys_sbrk
         mov r11, r1
@@ -236,13 +252,15 @@ start:  li r2, 1024
         call print_num
         li r2, 10
         call print_char
-${exit0}`]);
+${exit0}`,
+        ]);
         expect(r.output).toBe(`${0x5a5a}\n`);
         expect(r.machine.disk.data[7 * 512]).toBe(0x5a);
       });
 
       it("system calls reach user memory through its virtual addresses: an untouched heap page is demand-zeroed from the kernel", () => {
-        const r = runGuest(p, [`
+        const r = runGuest(p, [
+          `
 start:  li r2, 4096
         call sys_sbrk
         mov r11, r1                ; heap page, never touched by this program
@@ -258,7 +276,8 @@ start:  li r2, 4096
 ${exit0}
         .align 4
 sector: .ascii "hello\\n"
-        .space 506`]);
+        .space 506`,
+        ]);
         expect(r.output).toBe("hello\n");
         // Walker profiles: the one page fault is the kernel's, on the heap page (every
         // other page the program uses is mapped at spawn).
@@ -266,7 +285,8 @@ sector: .ascii "hello\\n"
       });
 
       it("bad buffers: disk calls and a negative length return -1, write from an unmapped or kernel buffer kills", () => {
-        const r = runGuest(p, [`
+        const r = runGuest(p, [
+          `
 start:  li r2, 1
         la r3, ro
         call sys_disk_write        ; fill sector 1 with 'x'
@@ -312,18 +332,23 @@ show:   mov r2, r1
         ret
 done:   .asciz "done\\n"
         .align 4
-ro:     .space 512, 'y'`, `
+ro:     .space 512, 'y'`,
+          `
 start:  mov r2, r1                 ; write 4 bytes from the address given as argument
         li r3, 4
         call sys_write
-${exit0}`]);
+${exit0}`,
+        ]);
         expect(r.output).toBe("-1 -1 -1 -1 y\nkernel: pid 2 killed (page fault)\nkernel: pid 3 killed (page fault)\ndone\n");
       });
 
       it("exited children of an exited parent are freed: spawning never runs out of slots", () => {
         // 20 rounds of a child that spawns two grandchildren and exits without waiting.
         // Orphans must not hold slots, so all 20 spawns succeed; at most 4 slots are in use.
-        const r = runGuest(p, [`
+        const r = runGuest(
+          p,
+          [
+            `
 start:  li r11, 20
         li r12, 0                  ; successful spawns
 .round: li r2, 1
@@ -339,7 +364,8 @@ start:  li r11, 20
         call print_num
         li r2, 10
         call print_char
-${exit0}`, `
+${exit0}`,
+            `
 start:  li r2, 2
         call sys_spawn
         li r2, 2
@@ -347,9 +373,13 @@ start:  li r2, 2
         call sys_yield
         call sys_yield
         li r2, 3
-        call exit`, `
+        call exit`,
+            `
 start:  li r2, 4
-        call exit`], { budget: 20_000_000 });
+        call exit`,
+          ],
+          { budget: 20_000_000 },
+        );
         expect(r.output).toBe("20\n");
         expect(r.reason).toBe("halt");
         const { symbols } = r.image;
@@ -359,7 +389,10 @@ start:  li r2, 4
       });
 
       it("spawn returns -1 when the process table (16 slots) is full", () => {
-        const r = runGuest(p, [`
+        const r = runGuest(
+          p,
+          [
+            `
 start:  li r11, 20
         li r12, 0                  ; failed spawns
         li r13, 0                  ; successful
@@ -384,13 +417,17 @@ start:  li r11, 20
         call print_num
         li r2, 10
         call print_char
-${exit0}`, `
+${exit0}`,
+            `
 start:  li r11, 60                 ; outlive the parent's 20 spawns
 .y:     call sys_yield
         addi r11, r11, -1
         cmpi r11, 0
         bgt .y
-${exit0}`], { budget: 20_000_000 });
+${exit0}`,
+          ],
+          { budget: 20_000_000 },
+        );
         // 16 slots, one is the parent's: 15 children fit, 5 spawns fail.
         expect(r.output).toBe("15 5\n");
       });
@@ -398,14 +435,20 @@ ${exit0}`], { budget: 20_000_000 });
       it("roi writes the work-marker port, 1 to begin and 0 to end, and returns 0", () => {
         const image = buildImage({
           profile: getProfile(p.name, p.levels ? { levels: p.levels } : {}),
-          programs: [{ name: "roi", file: "roi.s", source: `        .include "runtime.s"
+          programs: [
+            {
+              name: "roi",
+              file: "roi.s",
+              source: `        .include "runtime.s"
 start:  call sys_roi_begin
         mov r2, r1
         call print_num
         call sys_roi_end
         mov r2, r1
         call print_num
-${exit0}` }],
+${exit0}`,
+            },
+          ],
         });
         const machine = new Machine({ profile: getProfile(p.name, p.levels ? { levels: p.levels } : {}) });
         const marks: number[] = [];
@@ -417,7 +460,8 @@ ${exit0}` }],
       });
 
       it("kbench kinds run in the kernel and return 0", () => {
-        const r = runGuest(p, [`
+        const r = runGuest(p, [
+          `
 start:  li r11, 0
 .kind:  mov r2, r11
         li r3, 20
@@ -429,7 +473,8 @@ start:  li r11, 0
         blt .kind
         li r2, 10
         call print_char
-${exit0}`]);
+${exit0}`,
+        ]);
         expect(r.output).toBe("00000\n");
         expect(r.machine.stats().trapsByCause.DIVIDE).toBe(20);
       });

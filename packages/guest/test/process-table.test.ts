@@ -9,7 +9,11 @@ describe("the kernel's process table, read from guest-physical memory", () => {
     const equ = (name: string) => Number(new RegExp(`\\.equ ${name}, (\\w+)`).exec(source)![1]);
     expect([equ("NPROC"), equ("PROC_SIZE")]).toEqual([PROCESS_SLOTS, PROCESS_SLOT_BYTES]);
     expect([equ("P_STATE"), equ("P_PID"), equ("P_PARENT"), equ("P_ROOT"), equ("P_BRK")]).toEqual([
-      PROCESS_FIELDS.state, PROCESS_FIELDS.pid, PROCESS_FIELDS.parent, PROCESS_FIELDS.root, PROCESS_FIELDS.brk,
+      PROCESS_FIELDS.state,
+      PROCESS_FIELDS.pid,
+      PROCESS_FIELDS.parent,
+      PROCESS_FIELDS.root,
+      PROCESS_FIELDS.brk,
     ]);
     expect(PROCESS_STATES.map((_, i) => i)).toEqual(["S_FREE", "S_READY", "S_RUNNING", "S_BLOCKED", "S_ZOMBIE"].map(equ));
   });

@@ -36,7 +36,7 @@ function followMisses() {
         misses.push(open);
         open = undefined;
       }
-    } else if (cpu.trapsByCause[CAUSE.TLB_MISS]! > before && (cpu.crs[CR.ESTATUS]! >>> 31) === 1) {
+    } else if (cpu.trapsByCause[CAUSE.TLB_MISS]! > before && cpu.crs[CR.ESTATUS]! >>> 31 === 1) {
       // A miss taken in user mode (the kernel's own misses on user buffers are left out).
       from = cpu.retired;
       open = { vector: cpu.pc, instructions: 0, general: false, demandZero: false };

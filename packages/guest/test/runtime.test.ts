@@ -35,8 +35,9 @@ function program(cases: readonly Case[]): string {
   const fails = cases
     .map((c, i) => `fail_${i}:\n        la r2, failmsg_${i}\n        call print\n        li r2, 1\n        call exit\nfailmsg_${i}: .asciz "clobbered by ${c.what}\\n"\n        .align 4\n`)
     .join("");
-  return `start:\n${body}        la r2, preserved\n        call print\n        li r2, 0\n        call exit\n${fails}` +
-    `preserved: .asciz "preserved\\n"\n        .align 4\nsaved_sp: .word 0\n${DATA}`;
+  return (
+    `start:\n${body}        la r2, preserved\n        call print\n        li r2, 0\n        call exit\n${fails}` + `preserved: .asciz "preserved\\n"\n        .align 4\nsaved_sp: .word 0\n${DATA}`
+  );
 }
 
 const DATA = `
@@ -70,10 +71,7 @@ const printing: Case[] = [
   ...HEX.map(([n]) => ({ what: `print_hex ${n}`, call: `        li r2, ${n}\n        call print_hex\n`, show: "        li r2, 10\n        call print_char\n" })),
 ];
 // Worked by hand from the cases above.
-const printingOutput =
-  "hello, runtime\n" + "" + "A" + "\n" +
-  "0\n7\n-7\n10\n99\n-100\n1000000\n2147483647\n-2147483648\n-1\n" +
-  HEX.map(([, s]) => `${s}\n`).join("") + "preserved\n";
+const printingOutput = "hello, runtime\n" + "" + "A" + "\n" + "0\n7\n-7\n10\n99\n-100\n1000000\n2147483647\n-2147483648\n-1\n" + HEX.map(([, s]) => `${s}\n`).join("") + "preserved\n";
 
 const CHILD = `
 start:  add r2, r1, r1            ; exit with twice the argument
@@ -103,9 +101,7 @@ const wrappers: Case[] = [
 ];
 // Worked by hand: pid 1; write echoes "abc" and returns 3; the heap starts at 0x10000000;
 // the child is pid 2 and exits with 2 * 21.
-const wrappersOutput = `${[
-  "1", "abc3", "0", "0x10000000", "0x10002000", "-1", "0", "0", "0\nsector three", "-1", "0", "2", "-1", "2 42", "-1",
-].map((l) => `${l}\n`).join("")}preserved\n`;
+const wrappersOutput = `${["1", "abc3", "0", "0x10000000", "0x10002000", "-1", "0", "0", "0\nsector three", "-1", "0", "2", "-1", "2 42", "-1"].map((l) => `${l}\n`).join("")}preserved\n`;
 
 describe("the user runtime", () => {
   for (const p of PROFILES) {

@@ -36,11 +36,15 @@ describe("scenarios of several virtual machines", () => {
 
   it("a guest entry may name the VM, give it programs and a kernel of its own, and state its output", () => {
     const s = loadScenario(
-      make("mixed", { ...base, vms: 3, guests: [{ name: "a", programs: ["a.s"], expectedOutput: "a\n" }, {}, { name: "k", kernel: "k.s", programs: [] }] }, {
-        "main.s": HELLO("main"),
-        "a.s": HELLO("a"),
-        "k.s": "        .org 0x80001000\nstart:  li r1, 'k'\n        out r1, 0x10\n        halt\n",
-      }),
+      make(
+        "mixed",
+        { ...base, vms: 3, guests: [{ name: "a", programs: ["a.s"], expectedOutput: "a\n" }, {}, { name: "k", kernel: "k.s", programs: [] }] },
+        {
+          "main.s": HELLO("main"),
+          "a.s": HELLO("a"),
+          "k.s": "        .org 0x80001000\nstart:  li r1, 'k'\n        out r1, 0x10\n        halt\n",
+        },
+      ),
     );
     expect(s.vmGuests.map((g) => g.name)).toEqual(["a", "vm2", "k"]);
     expect(s.vmGuests[0]!.sources.map((x) => x.name)).toEqual(["a.s"]);
@@ -70,7 +74,10 @@ describe("scenarios of several virtual machines", () => {
 
   it("listScenarios lists those of one VM unless asked for all", () => {
     const r = mkdtempSync(join(tmpdir(), "vmlab-list-"));
-    for (const [n, vms] of [["one", 1], ["two", 2]] as const) {
+    for (const [n, vms] of [
+      ["one", 1],
+      ["two", 2],
+    ] as const) {
       mkdirSync(join(r, n));
       writeFileSync(join(r, n, "scenario.json"), JSON.stringify({ ...base, name: n, vms }));
       writeFileSync(join(r, n, "main.s"), "");
@@ -88,11 +95,7 @@ describe("scenarios of several virtual machines", () => {
     // of s*1000 + w, w < 128; 2 processes yielding 500 times each.
     let disk = 0;
     for (let s = 0; s < 8; s++) for (let w = 0; w < 128; w++) disk += s * 1000 + w;
-    expect(c.vmGuests.map((g) => g.expectedOutput)).toEqual([
-      "compute: 303 primes below 2000\n",
-      `disk-io: 8 sectors ok, checksum ${disk}\n`,
-      `context-switch: ${2 * 500} yields\n`,
-    ]);
+    expect(c.vmGuests.map((g) => g.expectedOutput)).toEqual(["compute: 303 primes below 2000\n", `disk-io: 8 sectors ok, checksum ${disk}\n`, `context-switch: ${2 * 500} yields\n`]);
     const h = findScenario("hostile");
     expect(h.vmGuests[0]!.kernel?.name).toBe("hostile-kernel.s");
     expect(h.vmGuests[1]!.expectedOutput).toBe(`disk-io: 8 sectors ok, checksum ${disk}\n`);

@@ -30,10 +30,14 @@ const loadError = (dir: string): string => {
 
 describe("loadScenario", () => {
   it("returns the parsed file, its absolute folder and each program's source", () => {
-    const dir = make("ok", { ...valid, programs: ["main.s", "child.s"], timerPeriod: 500, iterations: 3, vms: 2 }, {
-      "main.s": "start: nop\n",
-      "child.s": "start: halt\n",
-    });
+    const dir = make(
+      "ok",
+      { ...valid, programs: ["main.s", "child.s"], timerPeriod: 500, iterations: 3, vms: 2 },
+      {
+        "main.s": "start: nop\n",
+        "child.s": "start: halt\n",
+      },
+    );
     const s = loadScenario(dir);
     expect(s.name).toBe("x");
     expect(s.budget).toBe(1000);
@@ -117,9 +121,7 @@ describe("loadScenario", () => {
   it("programs: none, outside the folder, unknown, or a folder", () => {
     expect(loadError(make("noprog", { ...valid, programs: [] }))).toMatch(/field 'programs': must name at least one program/);
     expect(loadError(make("escape", { ...valid, programs: ["../main.s"] }))).toMatch(/field 'programs\[0\]': must be a file in the scenario folder/);
-    expect(loadError(make("prog", { ...valid, programs: ["main.s", "nope.s"] }, { "main.s": "" }))).toMatch(
-      /field 'programs\[1\]': unknown program 'nope\.s'/,
-    );
+    expect(loadError(make("prog", { ...valid, programs: ["main.s", "nope.s"] }, { "main.s": "" }))).toMatch(/field 'programs\[1\]': unknown program 'nope\.s'/);
     const dir = make("dirprog", { ...valid, programs: ["sub"] });
     mkdirSync(join(dir, "sub"));
     expect(loadError(dir)).toMatch(/field 'programs\[0\]': 'sub' is a directory, not a program/);

@@ -24,8 +24,7 @@ const machineChecks: Record<string, (r: BareMetalRun, s: Scenario, profile: stri
   // No program divides by zero, so every DIVIDE trap is one of the kernel's.
   "divide-by-zero": (r, s) => expect(r.stats.trapsByCause.DIVIDE).toBe(s.iterations),
   // Each of the touched heap pages misses: a TLB miss (mips-like) or a page fault.
-  "page-fault": (r, s, profile) =>
-    expect(profile === "mips-like" ? r.stats.trapsByCause.TLB_MISS : r.stats.trapsByCause.PAGE_FAULT).toBeGreaterThanOrEqual(s.iterations!),
+  "page-fault": (r, s, profile) => expect(profile === "mips-like" ? r.stats.trapsByCause.TLB_MISS : r.stats.trapsByCause.PAGE_FAULT).toBeGreaterThanOrEqual(s.iterations!),
   forkwait: (r, s, profile) => {
     // The kernel numbered parent + 40 children (pids never reused) and every child of
     // pid 1 has been reaped: its slot is free again.
@@ -59,9 +58,7 @@ const machineChecks: Record<string, (r: BareMetalRun, s: Scenario, profile: stri
   "red-pill": (r, s, profile) => {
     const { symbols } = scenarioImage(s, getProfile(profile));
     const killed = (pid: number) => `kernel: pid ${pid} killed (privileged instruction)`;
-    const seen = profile === "x86-like"
-      ? [`0x${symbols.trap_entry!.toString(16).padStart(8, "0")}`, "IF set", "IF set", "1"]
-      : [killed(2), killed(3), killed(4), killed(5)];
+    const seen = profile === "x86-like" ? [`0x${symbols.trap_entry!.toString(16).padStart(8, "0")}`, "IF set", "IF set", "1"] : [killed(2), killed(3), killed(4), killed(5)];
     expect(r.output).toBe(
       [
         "red pill: what a process sees of the machine",
@@ -104,8 +101,20 @@ describe("the scenario set", () => {
   it("has every scenario the comparison needs", () => {
     expect(scenarios.map((s) => s.name)).toEqual(
       expect.arrayContaining([
-        "syscall", "port-io", "privileged-register-write", "call-return", "page-fault", "divide-by-zero", "pte-modify",
-        "forkwait", "context-switch", "tlb-pressure", "compute", "disk-io", "kernel-build", "interleave",
+        "syscall",
+        "port-io",
+        "privileged-register-write",
+        "call-return",
+        "page-fault",
+        "divide-by-zero",
+        "pte-modify",
+        "forkwait",
+        "context-switch",
+        "tlb-pressure",
+        "compute",
+        "disk-io",
+        "kernel-build",
+        "interleave",
       ]),
     );
   });

@@ -92,12 +92,12 @@ export const CONTEXT_BASE_MASK = 0xfffff000;
 
 /** CONTEXT after a TLB miss at `va`: the kernel's PTEBase kept, the directory entry's offset set. */
 export function contextAfterMiss(context: number, va: number): number {
-  return ((context & CONTEXT_BASE_MASK) | ((va >>> 22) << 2)) | 0;
+  return (context & CONTEXT_BASE_MASK) | ((va >>> 22) << 2) | 0;
 }
 
 /** Control register `n` after WRCR of `value`: CONTEXT keeps its hardware-set bits (COUNT is handled by the caller). */
 export function crAfterWrite(n: number, old: number, value: number): number {
-  return n === CR.CONTEXT ? ((value & CONTEXT_BASE_MASK) | (old & ~CONTEXT_BASE_MASK)) | 0 : value | 0;
+  return n === CR.CONTEXT ? (value & CONTEXT_BASE_MASK) | (old & ~CONTEXT_BASE_MASK) | 0 : value | 0;
 }
 
 /** Where a trap enters: the refill vector for a software-TLB miss on a user address, else TVEC. */

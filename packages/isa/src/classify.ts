@@ -7,10 +7,7 @@
 // Privileged state: the mode, IF, the control registers, the TLB and the devices
 // (console, timer, disk), and whether the machine has halted. Unprivileged state: the
 // sixteen registers, the condition codes, pc and memory.
-import {
-  CAUSE, CAUSE_NAMES, CR, CR_NAMES, FLAG_IF, type CrName, KSEG_BASE, MODE_KERNEL, MODE_USER, NUM_CRS, NUM_REGS, PAGE_SHIFT, PAGE_SIZE,
-  PORT, PTE_U, PTE_W, SP,
-} from "./arch.js";
+import { CAUSE, CAUSE_NAMES, CR, CR_NAMES, FLAG_IF, type CrName, KSEG_BASE, MODE_KERNEL, MODE_USER, NUM_CRS, NUM_REGS, PAGE_SHIFT, PAGE_SIZE, PORT, PTE_U, PTE_W, SP } from "./arch.js";
 import { encode, encodeJump } from "./encoding.js";
 import { Machine } from "./machine.js";
 import { PageTableBuilder } from "./mmu/page-table-builder.js";
@@ -76,10 +73,7 @@ const DISK_SECTORS = 4;
 const kseg = (pa: number): number => (KSEG_BASE + pa) >>> 0;
 
 /** 16-bit immediates tried for the register+uimm16 form: every assigned port, then any. */
-const PORT_IMMEDIATES = [
-  PORT.CONSOLE_OUT, PORT.TIMER_PERIOD, PORT.TIMER_COUNT, PORT.DISK_SECTOR, PORT.DISK_ADDR, PORT.DISK_CMD,
-  PORT.DISK_STATUS, PORT.POST,
-];
+const PORT_IMMEDIATES = [PORT.CONSOLE_OUT, PORT.TIMER_PERIOD, PORT.TIMER_COUNT, PORT.DISK_SECTOR, PORT.DISK_ADDR, PORT.DISK_CMD, PORT.DISK_STATUS, PORT.POST];
 
 /** Seeded pseudo-random numbers in [0, 1) (mulberry32): the classifier's machine states, the tests' random programs. */
 export function seededRandom(seed: number): () => number {
@@ -275,8 +269,20 @@ function changeEverything(s: Start, rng: Rng): Start {
  * within one run, "timer left" and COUNT across runs that may start at different counts.
  */
 const COMPONENTS = [
-  "mode", "IF", ...CR_NAMES, "TLB", "console", "timer period", "timer due", "timer left", "timer pending",
-  "disk sector", "disk address", "disk status", "disk contents", "halted",
+  "mode",
+  "IF",
+  ...CR_NAMES,
+  "TLB",
+  "console",
+  "timer period",
+  "timer due",
+  "timer left",
+  "timer pending",
+  "disk sector",
+  "disk address",
+  "disk status",
+  "disk contents",
+  "halted",
 ] as const;
 type Component = (typeof COMPONENTS)[number];
 const ACROSS_RUNS_ONLY: ReadonlySet<Component> = new Set(["COUNT", "timer left"]);

@@ -23,7 +23,7 @@ export interface Image {
 
 /** Where the loader puts a segment: kseg0 addresses lose their top bit. */
 export function loadAddress(address: number): number {
-  return (address >>> 0) >= KSEG_BASE ? (address >>> 0) - KSEG_BASE : address >>> 0;
+  return address >>> 0 >= KSEG_BASE ? (address >>> 0) - KSEG_BASE : address >>> 0;
 }
 
 /** A symbol table from name/address pairs; a name such as `__proto__` is a symbol like any other. */

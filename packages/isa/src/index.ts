@@ -15,8 +15,17 @@ export { PageWalkCache, NestedTlb, PAGE_WALK_CACHE_ENTRIES_PER_LEVEL, NESTED_TLB
 export { leafEntry, TABLE_ENTRY_FLAGS } from "./mmu/leaf-entry.js";
 export { walk, walkCached, walkShape, largeLeaf, WALK_OK, WALK_NOT_PRESENT, WALK_PROTECTION, WALK_BAD_TABLE, type WalkResult, type WalkShape, type Levels } from "./mmu/walker.js";
 export {
-  nestedWalk, walkNested, hostTranslate, newNestedWalkState, NESTED_OK, NESTED_GUEST_NOT_PRESENT, NESTED_GUEST_PROTECTION, NESTED_HOST_FAULT,
-  type NestedWalkResult, type NestedWalkState, type NestedWalkCaches,
+  nestedWalk,
+  walkNested,
+  hostTranslate,
+  newNestedWalkState,
+  NESTED_OK,
+  NESTED_GUEST_NOT_PRESENT,
+  NESTED_GUEST_PROTECTION,
+  NESTED_HOST_FAULT,
+  type NestedWalkResult,
+  type NestedWalkState,
+  type NestedWalkCaches,
 } from "./mmu/nested.js";
 export { VmControl, EXIT, EXIT_NAMES, EXIT_LABELS, EPT_VIOLATION_CAUSE, NUM_EXIT_REASONS, type ExitReasonName } from "./vmx.js";
 export { Console, Disk, DEFAULT_DISK_SECTORS } from "./devices/index.js";

@@ -272,9 +272,7 @@ export const BY_OPCODE: readonly (OpInfo | undefined)[] = (() => {
   return t;
 })();
 
-export const BY_MNEMONIC: ReadonlyMap<string, OpInfo> = new Map(
-  INSTRUCTIONS.map((i) => [i.mnemonic.toLowerCase(), i]),
-);
+export const BY_MNEMONIC: ReadonlyMap<string, OpInfo> = new Map(INSTRUCTIONS.map((i) => [i.mnemonic.toLowerCase(), i]));
 
 /** Sensitive = anything but innocuous (SYSCALL/BRK/HCALL trap in every mode by design). */
 export function isSensitive(info: OpInfo): boolean {

@@ -6,9 +6,7 @@ import { INSTRUCTIONS, isSensitive, OP, type Mnemonic, type OpInfo } from "./opc
 export type ProfileName = "mips-like" | "riscv-like" | "x86-like";
 export const PROFILE_NAMES: readonly ProfileName[] = ["mips-like", "riscv-like", "x86-like"];
 
-export type MmuSpec =
-  | { readonly kind: "software-tlb"; readonly tlbEntries: number }
-  | { readonly kind: "walker"; readonly levels: 2 | 3 | 4; readonly tlbEntries: number };
+export type MmuSpec = { readonly kind: "software-tlb"; readonly tlbEntries: number } | { readonly kind: "walker"; readonly levels: 2 | 3 | 4; readonly tlbEntries: number };
 
 export interface HardwareAssist {
   /** A guest mode with VM exits (VT-x / the RISC-V hypervisor extension). */
@@ -38,9 +36,7 @@ export interface Profile {
 }
 
 /** The sensitive instructions that trap on every profile. */
-const ALWAYS_PRIVILEGED: readonly Mnemonic[] = [
-  "RTE", "HALT", "IN", "OUT", "CLI", "STI", "RDCR", "WRCR", "TLBW", "TLBI", "TLBFLUSH",
-];
+const ALWAYS_PRIVILEGED: readonly Mnemonic[] = ["RTE", "HALT", "IN", "OUT", "CLI", "STI", "RDCR", "WRCR", "TLBW", "TLBI", "TLBFLUSH"];
 /** Sensitive but, on x86, unprivileged (Robin & Irvine's "sensitive register instructions"). */
 const X86_UNPRIVILEGED: readonly Mnemonic[] = ["PUSHF", "POPF", "RDMODE", "RDTVEC"];
 
@@ -49,8 +45,7 @@ const STRICT = new Set<Mnemonic>([...ALWAYS_PRIVILEGED, ...X86_UNPRIVILEGED]);
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   "mips-like": {
     name: "mips-like",
-    description:
-      "Every sensitive instruction is privileged; software-managed TLB (a miss traps, the kernel writes entries with TLBW); kseg0 untranslated.",
+    description: "Every sensitive instruction is privileged; software-managed TLB (a miss traps, the kernel writes entries with TLBW); kseg0 untranslated.",
     mmu: { kind: "software-tlb", tlbEntries: 64 },
     privileged: STRICT,
     absent: new Set(),
@@ -60,8 +55,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   },
   "riscv-like": {
     name: "riscv-like",
-    description:
-      "Every sensitive instruction is privileged; hardware page-table walker; hypervisor extension with guest mode and nested paging.",
+    description: "Every sensitive instruction is privileged; hardware page-table walker; hypervisor extension with guest mode and nested paging.",
     mmu: { kind: "walker", levels: 3, tlbEntries: 64 },
     privileged: STRICT,
     absent: new Set<Mnemonic>(["TLBW"]),

@@ -169,132 +169,132 @@ export class VmxUnit {
   /** The exit reason an instruction recorded in the slow path (IO, HALT, CR_*, INVALIDATE). */
   private instructionExit = 0;
 
-    /**
-     * VM entry: runs the guest in guest mode under `vmcs` from the next `run` until a VM
-     * exit. The guest's state is the CPU's own (registers, pc, flags, mode, control
-     * registers); an event set in vmcs.inject* is delivered first, as the hardware takes
-     * a trap (EPC = pc).
-     */
-    enter(cpu: Cpu, vmcs: VmControl): void {
-      if (!cpu.profile.hardwareAssist.guestMode) throw new Error(`profile ${cpu.profile.name} has no hardware-assist guest mode`);
-      if (!cpu.shape) throw new Error("guest mode needs a hardware page-table walker");
-      if (vmcs.nestedPaging && !cpu.profile.hardwareAssist.nestedPaging) throw new Error(`profile ${cpu.profile.name} has no nested paging`);
-      cpu.vmcs = vmcs;
-      if (vmcs.nestedPaging) this.translation.useHostLevels(vmcs.hostLevels);
-      const intercept = cpu.intercept;
-      intercept.set(vmcs.exceptionBitmap);
-      intercept[CAUSE.HYPERCALL] = 1;
-      intercept[CAUSE.TIMER] = vmcs.externalInterruptExiting ? 1 : 0;
-      intercept[EPT_VIOLATION_CAUSE] = 1;
-      cpu.guestMode = true;
+  /**
+   * VM entry: runs the guest in guest mode under `vmcs` from the next `run` until a VM
+   * exit. The guest's state is the CPU's own (registers, pc, flags, mode, control
+   * registers); an event set in vmcs.inject* is delivered first, as the hardware takes
+   * a trap (EPC = pc).
+   */
+  enter(cpu: Cpu, vmcs: VmControl): void {
+    if (!cpu.profile.hardwareAssist.guestMode) throw new Error(`profile ${cpu.profile.name} has no hardware-assist guest mode`);
+    if (!cpu.shape) throw new Error("guest mode needs a hardware page-table walker");
+    if (vmcs.nestedPaging && !cpu.profile.hardwareAssist.nestedPaging) throw new Error(`profile ${cpu.profile.name} has no nested paging`);
+    cpu.vmcs = vmcs;
+    if (vmcs.nestedPaging) this.translation.useHostLevels(vmcs.hostLevels);
+    const intercept = cpu.intercept;
+    intercept.set(vmcs.exceptionBitmap);
+    intercept[CAUSE.HYPERCALL] = 1;
+    intercept[CAUSE.TIMER] = vmcs.externalInterruptExiting ? 1 : 0;
+    intercept[EPT_VIOLATION_CAUSE] = 1;
+    cpu.guestMode = true;
+    this.instructionExit = 0;
+    vmcs.entries++;
+    // Tagged TLB: the VM's entries (VPID) become the visible ones. Without VPID the entry
+    // flushes everything tagged 0, as VT-x does.
+    cpu.tlb.setTag(vmcs.vpid);
+    if (vmcs.vpid === 0) {
+      cpu.tlb.flushTag(0);
+      vmcs.tlbFlushesAtTransitions++;
+    }
+    if (vmcs.injectCause !== 0) {
+      const cause = vmcs.injectCause;
+      vmcs.injectCause = 0;
+      vmcs.injections++;
+      cpu.enterTrap(cause, cpu.pc, vmcs.injectAddress, vmcs.injectAccess, vmcs.injectProtection);
+    }
+    cpu.translationChanged();
+  }
+
+  /** Leaves guest mode with `reason`. */
+  private exit(cpu: Cpu, reason: number): void {
+    const v = cpu.vmcs!;
+    v.exitReason = reason;
+    v.exitPc = cpu.pc;
+    v.exitsByReason[reason]!++;
+    cpu.guestMode = false;
+    // Without VPID an exit flushes the guest's entries (VT-x: VPID 0); with it they stay.
+    if (v.vpid === 0) {
+      cpu.tlb.flushTag(0);
+      v.tlbFlushesAtTransitions++;
+    }
+    cpu.translationChanged();
+  }
+
+  /**
+   * Guest mode: whether the instruction about to run (privileged, decoded `d` in slot
+   * `di`) exits under the controls; if so its qualification is recorded. Slow path only; `a` is the instruction's register field, `imm` its immediate, `word` its encoding.
+   */
+  instructionExits(cpu: Cpu, op: number, a: number, imm: number, word: number): boolean {
+    const v = cpu.vmcs!;
+    let reason: number;
+    switch (op) {
+      case OP.IN:
+      case OP.OUT:
+        if (!v.ioExiting || v.ioPassThrough[imm & 0xffff] === 1) return false;
+        reason = EXIT.IO;
+        v.exitPort = imm;
+        v.exitRegister = a;
+        v.exitValue = op === OP.OUT ? cpu.regs[a]! : 0;
+        break;
+      case OP.HALT:
+        if (!v.haltExiting) return false;
+        reason = EXIT.HALT;
+        break;
+      case OP.WRCR:
+        if (imm >= NUM_CRS || v.crWriteExiting[imm] === 0) return false;
+        reason = EXIT.CR_WRITE;
+        v.exitCr = imm;
+        v.exitRegister = a;
+        v.exitValue = cpu.regs[a]!;
+        break;
+      case OP.RDCR:
+        if (imm >= NUM_CRS || v.crReadExiting[imm] === 0) return false;
+        reason = EXIT.CR_READ;
+        v.exitCr = imm;
+        v.exitRegister = a;
+        break;
+      case OP.RDTVEC:
+        if (!v.trapVectorReadExiting) return false;
+        reason = EXIT.CR_READ;
+        v.exitCr = CR.TVEC;
+        v.exitRegister = a;
+        break;
+      case OP.TLBI:
+      case OP.TLBFLUSH:
+        if (!v.invalidateExiting) return false;
+        reason = EXIT.INVALIDATE;
+        v.exitAll = op === OP.TLBFLUSH;
+        v.exitAddress = op === OP.TLBI ? cpu.regs[a]! >>> 0 : 0;
+        break;
+      default:
+        return false;
+    }
+    v.exitInstruction = word;
+    this.instructionExit = reason;
+    return true;
+  }
+
+  /** After `execute` stopped with "intercept" in guest mode: the VM exit it was, or an observer's intercept. */
+  exitFromIntercept(cpu: Cpu): StopReason {
+    const v = cpu.vmcs!;
+    if (this.instructionExit !== 0) {
+      const reason = this.instructionExit;
       this.instructionExit = 0;
-      vmcs.entries++;
-      // Tagged TLB: the VM's entries (VPID) become the visible ones. Without VPID the entry
-      // flushes everything tagged 0, as VT-x does.
-      cpu.tlb.setTag(vmcs.vpid);
-      if (vmcs.vpid === 0) {
-        cpu.tlb.flushTag(0);
-        vmcs.tlbFlushesAtTransitions++;
-      }
-      if (vmcs.injectCause !== 0) {
-        const cause = vmcs.injectCause;
-        vmcs.injectCause = 0;
-        vmcs.injections++;
-        cpu.enterTrap(cause, cpu.pc, vmcs.injectAddress, vmcs.injectAccess, vmcs.injectProtection);
-      }
-      cpu.translationChanged();
-    }
-
-    /** Leaves guest mode with `reason`. */
-    private exit(cpu: Cpu, reason: number): void {
-      const v = cpu.vmcs!;
-      v.exitReason = reason;
-      v.exitPc = cpu.pc;
-      v.exitsByReason[reason]!++;
-      cpu.guestMode = false;
-      // Without VPID an exit flushes the guest's entries (VT-x: VPID 0); with it they stay.
-      if (v.vpid === 0) {
-        cpu.tlb.flushTag(0);
-        v.tlbFlushesAtTransitions++;
-      }
-      cpu.translationChanged();
-    }
-
-    /**
-     * Guest mode: whether the instruction about to run (privileged, decoded `d` in slot
-     * `di`) exits under the controls; if so its qualification is recorded. Slow path only; `a` is the instruction's register field, `imm` its immediate, `word` its encoding.
-     */
-    instructionExits(cpu: Cpu, op: number, a: number, imm: number, word: number): boolean {
-      const v = cpu.vmcs!;
-      let reason: number;
-      switch (op) {
-        case OP.IN:
-        case OP.OUT:
-          if (!v.ioExiting || v.ioPassThrough[imm & 0xffff] === 1) return false;
-          reason = EXIT.IO;
-          v.exitPort = imm;
-          v.exitRegister = a;
-          v.exitValue = op === OP.OUT ? cpu.regs[a]! : 0;
-          break;
-        case OP.HALT:
-          if (!v.haltExiting) return false;
-          reason = EXIT.HALT;
-          break;
-        case OP.WRCR:
-          if (imm >= NUM_CRS || v.crWriteExiting[imm] === 0) return false;
-          reason = EXIT.CR_WRITE;
-          v.exitCr = imm;
-          v.exitRegister = a;
-          v.exitValue = cpu.regs[a]!;
-          break;
-        case OP.RDCR:
-          if (imm >= NUM_CRS || v.crReadExiting[imm] === 0) return false;
-          reason = EXIT.CR_READ;
-          v.exitCr = imm;
-          v.exitRegister = a;
-          break;
-        case OP.RDTVEC:
-          if (!v.trapVectorReadExiting) return false;
-          reason = EXIT.CR_READ;
-          v.exitCr = CR.TVEC;
-          v.exitRegister = a;
-          break;
-        case OP.TLBI:
-        case OP.TLBFLUSH:
-          if (!v.invalidateExiting) return false;
-          reason = EXIT.INVALIDATE;
-          v.exitAll = op === OP.TLBFLUSH;
-          v.exitAddress = op === OP.TLBI ? cpu.regs[a]! >>> 0 : 0;
-          break;
-        default:
-          return false;
-      }
-      v.exitInstruction = word;
-      this.instructionExit = reason;
-      return true;
-    }
-
-    /** After `execute` stopped with "intercept" in guest mode: the VM exit it was, or an observer's intercept. */
-    exitFromIntercept(cpu: Cpu): StopReason {
-      const v = cpu.vmcs!;
-      if (this.instructionExit !== 0) {
-        const reason = this.instructionExit;
-        this.instructionExit = 0;
-        this.exit(cpu, reason);
-        return "vm-exit";
-      }
-      const cause = cpu.exitCause;
-      let reason: number;
-      if (cause === EPT_VIOLATION_CAUSE) reason = EXIT.EPT_VIOLATION;
-      else if (cause === CAUSE.HYPERCALL) reason = EXIT.HYPERCALL;
-      else if (cause === CAUSE.TIMER && v.externalInterruptExiting) reason = EXIT.EXTERNAL_INTERRUPT;
-      else if (v.exceptionBitmap[cause] !== 0) reason = EXIT.EXCEPTION;
-      else return "intercept"; // set by an observer (a trace), not by the exit controls: still in guest mode
-      v.exitCause = cause;
-      v.exitAddress = cpu.exitAddress;
-      v.exitAccess = cpu.exitAccess;
-      v.exitProtection = cpu.exitProtection;
       this.exit(cpu, reason);
       return "vm-exit";
     }
+    const cause = cpu.exitCause;
+    let reason: number;
+    if (cause === EPT_VIOLATION_CAUSE) reason = EXIT.EPT_VIOLATION;
+    else if (cause === CAUSE.HYPERCALL) reason = EXIT.HYPERCALL;
+    else if (cause === CAUSE.TIMER && v.externalInterruptExiting) reason = EXIT.EXTERNAL_INTERRUPT;
+    else if (v.exceptionBitmap[cause] !== 0) reason = EXIT.EXCEPTION;
+    else return "intercept"; // set by an observer (a trace), not by the exit controls: still in guest mode
+    v.exitCause = cause;
+    v.exitAddress = cpu.exitAddress;
+    v.exitAccess = cpu.exitAccess;
+    v.exitProtection = cpu.exitProtection;
+    this.exit(cpu, reason);
+    return "vm-exit";
+  }
 }

@@ -94,18 +94,11 @@ describe("assembly errors: every kind, with its position, all at once", () => {
       "a.s": '        nop\n        bogus\n        .include "b.s"\n',
       "b.s": '        .include "a.s"\n.if 1\n',
     });
-    expect(errs).toEqual([
-      "a.s:2:9: unknown instruction 'bogus'",
-      "b.s:1:18: include cycle: 'a.s' is already being included",
-      "b.s:2:1: .if without .endif",
-      "t.s:3:9: unknown instruction 'bad2'",
-    ]);
+    expect(errs).toEqual(["a.s:2:9: unknown instruction 'bogus'", "b.s:1:18: include cycle: 'a.s' is already being included", "b.s:2:1: .if without .endif", "t.s:3:9: unknown instruction 'bad2'"]);
   });
 
   it("reports overlapping segments at the later .org", () => {
-    expect(errorsOf("        .org 0x1000\n        .word 1, 2\n        .org 0x1004\n        .word 3\n")).toEqual([
-      "t.s:3:9: overlapping segments: 0x1004..0x1008 and 0x1000..0x1008",
-    ]);
+    expect(errorsOf("        .org 0x1000\n        .word 1, 2\n        .org 0x1004\n        .word 3\n")).toEqual(["t.s:3:9: overlapping segments: 0x1004..0x1008 and 0x1000..0x1008"]);
     // A long first segment covers both later ones, which do not touch each other.
     expect(errorsOf("        .org 0\n        .space 64\n        .org 8\n        .byte 1\n        .org 32\n        .byte 2\n")).toEqual([
       "t.s:3:9: overlapping segments: 0x8..0x9 and 0x0..0x40",
@@ -115,27 +108,18 @@ describe("assembly errors: every kind, with its position, all at once", () => {
 
   it("reports branches out of range and instructions at misaligned addresses", () => {
     // From 0x1000 the reach is pc + 4 + 4 * (2^23 - 1) = 0x2001000.
-    expect(errorsOf("        .org 0x1000\n        jmp 0x2001000\n        jmp 0x2001008\n")).toEqual([
-      "t.s:3:13: branch target 0x2001008 out of range (±32 MiB)",
-    ]);
+    expect(errorsOf("        .org 0x1000\n        jmp 0x2001000\n        jmp 0x2001008\n")).toEqual(["t.s:3:13: branch target 0x2001008 out of range (±32 MiB)"]);
     expect(errorsOf("        .org 0\n        .byte 1\n        nop\n")).toEqual(["t.s:3:9: instruction at misaligned address 0x1 (use .align 4)"]);
   });
 
   it("reports a broken constant once, at its definition", () => {
-    expect(errorsOf("X = nowhere + 1\n        .word X\n        li r1, X\nY = 4 / 0\n        .word Y\n")).toEqual([
-      "t.s:1:5: undefined symbol 'nowhere'",
-      "t.s:4:7: division by zero in expression",
-    ]);
+    expect(errorsOf("X = nowhere + 1\n        .word X\n        li r1, X\nY = 4 / 0\n        .word Y\n")).toEqual(["t.s:1:5: undefined symbol 'nowhere'", "t.s:4:7: division by zero in expression"]);
   });
 
   it("rejects values that must be known early, bad alignment and the end of the address space", () => {
-    expect(errorsOf("        .org later\nlater:  nop\n")).toEqual([
-      "t.s:1:14: 'later' has no value yet: .org address must be known when it is reached (no forward references)",
-    ]);
+    expect(errorsOf("        .org later\nlater:  nop\n")).toEqual(["t.s:1:14: 'later' has no value yet: .org address must be known when it is reached (no forward references)"]);
     expect(errorsOf("        .align 3\n")).toEqual(["t.s:1:16: .align 3: not a power of two"]);
-    expect(errorsOf("        .org 0xfffffffc\n        .word 1, 2\n")).toEqual([
-      "t.s:2:9: 8 bytes at 0xfffffffc run past the end of the address space",
-    ]);
+    expect(errorsOf("        .org 0xfffffffc\n        .word 1, 2\n")).toEqual(["t.s:2:9: 8 bytes at 0xfffffffc run past the end of the address space"]);
     expect(errorsOf("        .entry main\n        nop\n")).toEqual(["t.s:1:16: undefined symbol 'main'"]);
   });
 

@@ -8,12 +8,13 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { inputFuzzParameters } from "../../../tools/input-fuzz.js";
-import {
-  assemble, AssemblyError, BY_MNEMONIC, CR_NAMES, disassembleImage, InputFileError, MAX_IMAGE_BYTES, readImageFile, writeImageFile, type Image,
-} from "../src/index.js";
+import { assemble, AssemblyError, BY_MNEMONIC, CR_NAMES, disassembleImage, InputFileError, MAX_IMAGE_BYTES, readImageFile, writeImageFile, type Image } from "../src/index.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const sourcesIn = (dir: string): string[] => readdirSync(join(root, dir)).filter((f) => f.endsWith(".s")).map((f) => join(root, dir, f));
+const sourcesIn = (dir: string): string[] =>
+  readdirSync(join(root, dir))
+    .filter((f) => f.endsWith(".s"))
+    .map((f) => join(root, dir, f));
 
 /** Real sources, by file name (includes are looked up by name among them). */
 const CORPUS: { file: string; text: string; origin?: number; kernel: boolean }[] = [
@@ -30,11 +31,13 @@ const CORPUS: { file: string; text: string; origin?: number; kernel: boolean }[]
 const INCLUDES = new Map(CORPUS.map((c) => [c.file, c.text]));
 
 /** The defines a profile gives (as the guest builder's), and the kernel's link-time ones. */
-const DEFINE_SETS: Record<string, number>[] = ([
-  { MIPS_LIKE: 1, SOFTWARE_TLB: 1, LEVELS: 2, TIMER_PERIOD: 1_000_000 },
-  { RISCV_LIKE: 1, WALKER: 1, LEVELS: 3, TIMER_PERIOD: 1_000_000 },
-  { X86_LIKE: 1, WALKER: 1, LEVELS: 2, TIMER_PERIOD: 1_000_000, PARAVIRT: 1, TRAP_GATE: 1 },
-] as Record<string, number>[]).map((d) => ({ ...d, PROGRAM_TABLE: 0x80080000, NPROGRAMS: 1 }));
+const DEFINE_SETS: Record<string, number>[] = (
+  [
+    { MIPS_LIKE: 1, SOFTWARE_TLB: 1, LEVELS: 2, TIMER_PERIOD: 1_000_000 },
+    { RISCV_LIKE: 1, WALKER: 1, LEVELS: 3, TIMER_PERIOD: 1_000_000 },
+    { X86_LIKE: 1, WALKER: 1, LEVELS: 2, TIMER_PERIOD: 1_000_000, PARAVIRT: 1, TRAP_GATE: 1 },
+  ] as Record<string, number>[]
+).map((d) => ({ ...d, PROGRAM_TABLE: 0x80080000, NPROGRAMS: 1 }));
 
 /** Includes from the corpus only; two names stand for a device file and a missing one. */
 function readInclude(path: string): string {
@@ -45,20 +48,139 @@ function readInclude(path: string): string {
 }
 
 const TOKENS: readonly string[] = [
-  ...BY_MNEMONIC.keys(), "li", "la", "mov", "nop", "push", "pop", "call", "ret", "frob",
-  ".org", ".align", ".word", ".byte", ".ascii", ".asciz", ".space", ".equ", ".set", ".include", ".if", ".ifdef", ".ifndef", ".else", ".endif", ".entry", ".bogus",
-  ...Array.from({ length: 17 }, (_, i) => `r${i}`), "sp", "R3", "x1", ...CR_NAMES, "epc",
-  "start", "start:", "loop:", ".l:", ".l", "a", "a:", "b", "__proto__", "constructor", "toString", ".", "hi(", "lo(", "hi", "lo",
-  "0", "1", "-1", "4", "7", "16", "31", "32", "255", "256", "4096", "32767", "32768", "65535", "65536", "0x7fffffff", "0x80000000", "0xfffffffc", "0xffffffff",
-  "0x100000000", "0x800000", "0x400000", "99999999999", "1_000", "0b101", "0b2", "09", "0x", "0x1_0000_0000", "'a'", "'\\n'", "'\\q'", "'", "''",
-  "(", ")", ",", ":", "=", "+", "-", "*", "/", "%", "<<", ">>", "&", "|", "^", "~", "!", "&&", "||", "==", "!=", "<", "<=", ">", ">=",
-  '"abc"', '"\\n"', '"', '"\\"', '"a.s"', '"self.s"', '"runtime.s"', '"/dev/zero"', '"nope.s"', "; comment", "# comment",
-  "@", "$", "`", "{", "\t", "\0", "é", "\u2028", "\r",
+  ...BY_MNEMONIC.keys(),
+  "li",
+  "la",
+  "mov",
+  "nop",
+  "push",
+  "pop",
+  "call",
+  "ret",
+  "frob",
+  ".org",
+  ".align",
+  ".word",
+  ".byte",
+  ".ascii",
+  ".asciz",
+  ".space",
+  ".equ",
+  ".set",
+  ".include",
+  ".if",
+  ".ifdef",
+  ".ifndef",
+  ".else",
+  ".endif",
+  ".entry",
+  ".bogus",
+  ...Array.from({ length: 17 }, (_, i) => `r${i}`),
+  "sp",
+  "R3",
+  "x1",
+  ...CR_NAMES,
+  "epc",
+  "start",
+  "start:",
+  "loop:",
+  ".l:",
+  ".l",
+  "a",
+  "a:",
+  "b",
+  "__proto__",
+  "constructor",
+  "toString",
+  ".",
+  "hi(",
+  "lo(",
+  "hi",
+  "lo",
+  "0",
+  "1",
+  "-1",
+  "4",
+  "7",
+  "16",
+  "31",
+  "32",
+  "255",
+  "256",
+  "4096",
+  "32767",
+  "32768",
+  "65535",
+  "65536",
+  "0x7fffffff",
+  "0x80000000",
+  "0xfffffffc",
+  "0xffffffff",
+  "0x100000000",
+  "0x800000",
+  "0x400000",
+  "99999999999",
+  "1_000",
+  "0b101",
+  "0b2",
+  "09",
+  "0x",
+  "0x1_0000_0000",
+  "'a'",
+  "'\\n'",
+  "'\\q'",
+  "'",
+  "''",
+  "(",
+  ")",
+  ",",
+  ":",
+  "=",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "<<",
+  ">>",
+  "&",
+  "|",
+  "^",
+  "~",
+  "!",
+  "&&",
+  "||",
+  "==",
+  "!=",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  '"abc"',
+  '"\\n"',
+  '"',
+  '"\\"',
+  '"a.s"',
+  '"self.s"',
+  '"runtime.s"',
+  '"/dev/zero"',
+  '"nope.s"',
+  "; comment",
+  "# comment",
+  "@",
+  "$",
+  "`",
+  "{",
+  "\t",
+  "\0",
+  "é",
+  "\u2028",
+  "\r",
 ];
 
-const line = fc.array(fc.constantFrom(...TOKENS), { maxLength: 8 }).chain((tokens) =>
-  fc.array(fc.constantFrom(" ", ", ", "", "\t"), { minLength: tokens.length, maxLength: tokens.length }).map((seps) => tokens.map((t, i) => seps[i] + t).join("")),
-);
+const line = fc
+  .array(fc.constantFrom(...TOKENS), { maxLength: 8 })
+  .chain((tokens) => fc.array(fc.constantFrom(" ", ", ", "", "\t"), { minLength: tokens.length, maxLength: tokens.length }).map((seps) => tokens.map((t, i) => seps[i] + t).join("")));
 
 /** Statements that are mostly right: an instruction with operands of its form, data, labels, constants. */
 const reg = fc.oneof({ weight: 30, arbitrary: fc.integer({ min: 0, max: 15 }).map((n) => `r${n}`) }, { weight: 1, arbitrary: fc.constantFrom("sp", "r16") });
@@ -92,11 +214,21 @@ const statement = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("        nop", "        ret", "        call l1", "        push r1, r2, r3", "        pop r1, r2, r3", "        mov r1, r2") },
   { weight: 2, arbitrary: fc.constantFrom("m1:", "m2:", ".x:") },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom(".word", ".byte"), fc.array(value, { minLength: 1, maxLength: 4 })).map(([d, v]) => `        ${d} ${v.join(", ")}`) },
-  { weight: 1, arbitrary: fc.constantFrom('        .asciz "hi\\n"', '        .ascii "a", "b"', "        .align 4", "        .space 6, 0xff", "c1 = 12", "        .equ c1, l2 - l1", "        .org 0x80002000", "        .entry l1") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '        .asciz "hi\\n"',
+      '        .ascii "a", "b"',
+      "        .align 4",
+      "        .space 6, 0xff",
+      "c1 = 12",
+      "        .equ c1, l2 - l1",
+      "        .org 0x80002000",
+      "        .entry l1",
+    ),
+  },
 );
-const soup = fc
-  .array(fc.oneof({ weight: 3, arbitrary: statement }, { weight: 1, arbitrary: line }), { minLength: 1, maxLength: 30 })
-  .map((lines) => lines.join("\n"));
+const soup = fc.array(fc.oneof({ weight: 3, arbitrary: statement }, { weight: 1, arbitrary: line }), { minLength: 1, maxLength: 30 }).map((lines) => lines.join("\n"));
 
 /** One edit of a source, from integers a shrinker can make small. */
 type Mutation = { kind: number; at: number; other: number; token: string };

@@ -75,12 +75,7 @@ here:   .word 1 + 2 * 3, (1 + 2) * 3, 1 << 2 + 1, 6 & 3 | 8, 1 | 2 ^ 3 & 1
         .word ~0, -1, 10 % 4, 7 / 2, -7 / 2, 0b101, 0x1_0
         .word hi(0x12345678), lo(0x12345678), hi(here + 0x10000), . - here, .
         .word 'A', '\\n', '\\t', '\\0', '\\\\', '\\'', '\\"', ';', '#'`);
-    expect(words(img)).toEqual([
-      7, 9, 8, 10, 3,
-      0xffffffff, 0xffffffff, 2, 3, (-3 >>> 0), 5, 16,
-      0x1234, 0x5678, 1, 0x3c, 0x1040,
-      65, 10, 9, 0, 92, 39, 34, 59, 35,
-    ]);
+    expect(words(img)).toEqual([7, 9, 8, 10, 3, 0xffffffff, 0xffffffff, 2, 3, -3 >>> 0, 5, 16, 0x1234, 0x5678, 1, 0x3c, 0x1040, 65, 10, 9, 0, 92, 39, 34, 59, 35]);
   });
 
   it("accepts constants by .equ and NAME = EXPR, also defined after their use", () => {
@@ -105,14 +100,7 @@ a:      .byte 1, -1, 'z', 255
 b:      .word a, b
         .align 4`);
     // 4 + 7 + 3 + 2 + 3 + 2 = 21 bytes, aligned to 24 for b.
-    expect(bytes(img).slice(0, 24)).toEqual([
-      1, 0xff, 0x7a, 0xff,
-      0x61, 0x23, 0x62, 0x3b, 0x63, 0x22, 0x64, 9, 0, 0x5c,
-      0x78, 0,
-      0xaa, 0xaa, 0xaa,
-      0, 0,
-      0, 0, 0,
-    ]);
+    expect(bytes(img).slice(0, 24)).toEqual([1, 0xff, 0x7a, 0xff, 0x61, 0x23, 0x62, 0x3b, 0x63, 0x22, 0x64, 9, 0, 0x5c, 0x78, 0, 0xaa, 0xaa, 0xaa, 0, 0, 0, 0, 0]);
     expect(img.symbols.b).toBe(0x2018);
     expect(words(img).slice(6)).toEqual([0x2000, 0x2018]);
   });
@@ -162,10 +150,14 @@ describe("instructions and pseudo-instructions", () => {
         later = 0x20000`);
     expect(words(img)).toEqual([
       0x18500001, // li: low half zero, one lui
-      0x18500001, 0x12550000, // la: lui + ori
-      0x18600002, 0x12660000, // forward value: two words even though the low half is zero
-      0x1870ffff, 0x1277ffff,
-      0x18800000, 0x12881234,
+      0x18500001,
+      0x12550000, // la: lui + ori
+      0x18600002,
+      0x12660000, // forward value: two words even though the low half is zero
+      0x1870ffff,
+      0x1277ffff,
+      0x18800000,
+      0x12881234,
     ]);
   });
 
@@ -179,9 +171,14 @@ describe("instructions and pseudo-instructions", () => {
         call f
 f:      ret`);
     expect(words(img)).toEqual([
-      0x10340000, 0x10000000,
-      0x25100000, 0x25200000, 0x25f00000,
-      0x26f00000, 0x26200000, 0x26100000,
+      0x10340000,
+      0x10000000,
+      0x25100000,
+      0x25200000,
+      0x25f00000,
+      0x26f00000,
+      0x26200000,
+      0x26100000,
       0x25900000,
       0x3b000000, // call: pc 36, target 40
       0x3e000000,

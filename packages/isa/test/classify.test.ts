@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  classifyProfile, getProfile, INSTRUCTIONS, isSensitive, isSensitiveClass, PROFILE_NAMES, type Classification,
-  type InstructionClass, type Mnemonic, type ProfileName,
-} from "../src/index.js";
+import { classifyProfile, getProfile, INSTRUCTIONS, isSensitive, isSensitiveClass, PROFILE_NAMES, type Classification, type InstructionClass, type Mnemonic, type ProfileName } from "../src/index.js";
 
 const results = new Map<ProfileName, Classification>(PROFILE_NAMES.map((name) => [name, classifyProfile(getProfile(name))]));
-const classOf = (profile: ProfileName, mnemonic: string): InstructionClass =>
-  results.get(profile)!.instructions.find((c) => c.mnemonic === mnemonic)!;
+const classOf = (profile: ProfileName, mnemonic: string): InstructionClass => results.get(profile)!.instructions.find((c) => c.mnemonic === mnemonic)!;
 const tableControl = (m: string) => INSTRUCTIONS.find((i) => i.mnemonic === m)!.sensitivity.startsWith("control");
 const tableBehaviour = (m: string) => INSTRUCTIONS.find((i) => i.mnemonic === m)!.sensitivity.endsWith("behaviour");
 const X86_OFFENDERS = ["PUSHF", "POPF", "RDMODE", "RDTVEC"];
@@ -56,8 +52,14 @@ describe("classification by execution agrees with the instruction table and the 
   it("the table's control and behaviour kinds are what some profile shows for each instruction", () => {
     for (const info of INSTRUCTIONS) {
       const found = PROFILE_NAMES.map((p) => classOf(p, info.mnemonic));
-      expect(found.some((f) => f.controlSensitive), `${info.mnemonic} control`).toBe(tableControl(info.mnemonic));
-      expect(found.some((f) => f.behaviourSensitive), `${info.mnemonic} behaviour`).toBe(tableBehaviour(info.mnemonic));
+      expect(
+        found.some((f) => f.controlSensitive),
+        `${info.mnemonic} control`,
+      ).toBe(tableControl(info.mnemonic));
+      expect(
+        found.some((f) => f.behaviourSensitive),
+        `${info.mnemonic} behaviour`,
+      ).toBe(tableBehaviour(info.mnemonic));
     }
   });
 });
@@ -89,9 +91,7 @@ describe("the evidence names the observation", () => {
   });
 
   it("mips-like: RDMODE would reveal the mode were it not privileged; CLI changes IF; TLBFLUSH empties the TLB", () => {
-    expect(classOf("mips-like", "RDMODE").evidence).toContainEqual(
-      expect.stringMatching(/^r\d+ = 0x0 in kernel mode, 0x1 in user mode \(were it not privileged\)$/),
-    );
+    expect(classOf("mips-like", "RDMODE").evidence).toContainEqual(expect.stringMatching(/^r\d+ = 0x0 in kernel mode, 0x1 in user mode \(were it not privileged\)$/));
     expect(classOf("mips-like", "CLI").evidence).toContain("kernel mode: IF 1 -> 0");
     expect(classOf("mips-like", "TLBFLUSH").evidence).toContain("kernel mode: TLB 4 entries -> 0 entries");
     expect(classOf("mips-like", "HALT").evidence).toContain("kernel mode: halts");
@@ -105,8 +105,7 @@ describe("the evidence names the observation", () => {
 
 describe("classifyProfile", () => {
   it("gives the same answer from other seeds and numbers of states, and at every walker depth", () => {
-    const flags = (c: Classification) =>
-      c.instructions.map((i) => [i.privileged, i.absent, i.trapsByDesign, i.controlSensitive, i.behaviourSensitive, i.userSensitive]);
+    const flags = (c: Classification) => c.instructions.map((i) => [i.privileged, i.absent, i.trapsByDesign, i.controlSensitive, i.behaviourSensitive, i.userSensitive]);
     const x86 = flags(results.get("x86-like")!);
     expect(flags(classifyProfile(getProfile("x86-like"), { seed: 7, states: 6 }))).toEqual(x86);
     expect(flags(classifyProfile(getProfile("x86-like", { levels: 4 })))).toEqual(x86);

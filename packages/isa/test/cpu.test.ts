@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { assemble, CAUSE, CR, getProfile, Machine, FLAG_C, FLAG_IF, FLAG_N, FLAG_V, FLAG_Z, MODE_USER } from "../src/index.js";
 import { ALL_PROFILES, runKernel, runUser } from "./helpers.js";
 
-
 describe("ALU semantics (hand-worked values)", () => {
   for (const profile of ALL_PROFILES) {
     it(`wraps, shifts, multiplies and divides on ${profile}`, () => {
@@ -223,14 +222,17 @@ describe("traps", () => {
 
   it("TLBW is absent (ILLEGAL) on the walker profiles, even in kernel mode", () => {
     for (const profile of ["riscv-like", "x86-like"] as const) {
-      const m = runKernel(`
+      const m = runKernel(
+        `
         la r1, h
         wrcr r1, TVEC
         tlbw r1, r1
         li r9, 1
         halt
 h:      rdcr r13, CAUSE
-      `, profile);
+      `,
+        profile,
+      );
       expect(m.cpu.regs[13]).toBe(CAUSE.ILLEGAL);
       expect(m.cpu.regs[9]).toBe(0);
     }
@@ -276,7 +278,8 @@ describe("x86-like versus the strict profiles in user mode", () => {
 
   it("POPF in kernel mode changes IF on every profile", () => {
     for (const profile of ALL_PROFILES) {
-      const m = runKernel(`
+      const m = runKernel(
+        `
         la sp, 0x80020000
         li r1, ${FLAG_IF}
         push r1
@@ -284,7 +287,9 @@ describe("x86-like versus the strict profiles in user mode", () => {
         pushf
         pop r2
         cli
-      `, profile);
+      `,
+        profile,
+      );
       expect(m.cpu.regs[2]! & FLAG_IF).toBe(FLAG_IF);
     }
   });

@@ -60,8 +60,17 @@ describe("disassembleImage round trip", () => {
   /** One line per instruction-table entry, in each operand form. */
   function everyInstruction(): string {
     const operands: Record<string, string> = {
-      none: "", rrr: " r1, r2, r3", rri: " r4, r5, -7", ri: " r8, -300", ru: " r9, 0x7f", rc: " r10, KSP",
-      rr: " r11, r12", r: " r13", m: " r14, -8(sp)", j: " start", u: " 42",
+      none: "",
+      rrr: " r1, r2, r3",
+      rri: " r4, r5, -7",
+      ri: " r8, -300",
+      ru: " r9, 0x7f",
+      rc: " r10, KSP",
+      rr: " r11, r12",
+      r: " r13",
+      m: " r14, -8(sp)",
+      j: " start",
+      u: " 42",
     };
     const lines = ["        .org 0x80001000", "start:"];
     for (const i of INSTRUCTIONS) {

@@ -11,15 +11,66 @@ describe("image file", () => {
       symbols: { ab: 0x80000004 },
     };
     expect(Array.from(writeImageFile(img, { name: "x86-like", levels: 2 }))).toEqual([
-      0x56, 0x4d, 0x4c, 0x49, // "VMLI"
-      2, 0, 0, 0, // version
-      4, 0, 0, 0x80, // entry
-      1, 0, 0, 0, // one segment
-      2, 0, 0, 0, // two page-table levels
-      8, 0, 0x78, 0x38, 0x36, 0x2d, 0x6c, 0x69, 0x6b, 0x65, 0, 0, // profile name length, "x86-like" (2 + 8 = 10, padded to 12)
-      0, 0, 0, 0x80, 5, 0, 0, 0, 1, 2, 3, 4, 5, 0, 0, 0, // address, length, bytes padded
-      1, 0, 0, 0, // one symbol
-      4, 0, 0, 0x80, 2, 0, 0x61, 0x62, // address, name length, "ab" (4 + 2 + 2 = 8, already aligned)
+      0x56,
+      0x4d,
+      0x4c,
+      0x49, // "VMLI"
+      2,
+      0,
+      0,
+      0, // version
+      4,
+      0,
+      0,
+      0x80, // entry
+      1,
+      0,
+      0,
+      0, // one segment
+      2,
+      0,
+      0,
+      0, // two page-table levels
+      8,
+      0,
+      0x78,
+      0x38,
+      0x36,
+      0x2d,
+      0x6c,
+      0x69,
+      0x6b,
+      0x65,
+      0,
+      0, // profile name length, "x86-like" (2 + 8 = 10, padded to 12)
+      0,
+      0,
+      0,
+      0x80,
+      5,
+      0,
+      0,
+      0,
+      1,
+      2,
+      3,
+      4,
+      5,
+      0,
+      0,
+      0, // address, length, bytes padded
+      1,
+      0,
+      0,
+      0, // one symbol
+      4,
+      0,
+      0,
+      0x80,
+      2,
+      0,
+      0x61,
+      0x62, // address, name length, "ab" (4 + 2 + 2 = 8, already aligned)
     ]);
   });
 
@@ -28,11 +79,7 @@ describe("image file", () => {
     expect(readImageFile(writeImageFile(img, { name: "mips-like" }), "m.img").profile).toEqual({ name: "mips-like" });
     expect(readImageFile(writeImageFile(img, { name: "riscv-like", levels: 4 }), "r.img").profile).toEqual({ name: "riscv-like", levels: 4 });
     // Version 1: the header, then the segments at once (no profile fields).
-    const v1 = [
-      0x56, 0x4d, 0x4c, 0x49, 1, 0, 0, 0, 0, 0, 0, 0x80, 1, 0, 0, 0,
-      0, 0, 0, 0x80, 4, 0, 0, 0, 0x11, 0x22, 0x33, 0x44,
-      0, 0, 0, 0,
-    ];
+    const v1 = [0x56, 0x4d, 0x4c, 0x49, 1, 0, 0, 0, 0, 0, 0, 0x80, 1, 0, 0, 0, 0, 0, 0, 0x80, 4, 0, 0, 0, 0x11, 0x22, 0x33, 0x44, 0, 0, 0, 0];
     const old = readImageFile(Uint8Array.from(v1), "old.img");
     expect(old.profile).toBeUndefined();
     expect(old.entry).toBe(0x80000000);
@@ -50,7 +97,7 @@ describe("image file", () => {
     expect(writeImageFile(empty).length).toBe(28); // 16 header + 4 levels + 4 (empty profile name) + 4 symbol count
     expect(readImageFile(writeImageFile(empty), "e.img")).toEqual(empty);
 
-    const named: Image = { entry: 8, segments: [{ address: 8, bytes: new Uint8Array(0) }], symbols: { "café": 8, z: 0xffffffff } };
+    const named: Image = { entry: 8, segments: [{ address: 8, bytes: new Uint8Array(0) }], symbols: { café: 8, z: 0xffffffff } };
     expect(readImageFile(writeImageFile(named), "n.img").symbols).toEqual(named.symbols);
   });
 
@@ -77,12 +124,8 @@ describe("image file", () => {
     // Found by the fuzz suite: any name and any depth were read back as the image's profile.
     const img = assemble("start: halt\n", { file: "t.s" });
     expect(() => readImageFile(writeImageFile(img, { name: "arm-like" }), "a.img")).toThrow("a.img: records an unknown profile 'arm-like' (valid: mips-like, riscv-like, x86-like)");
-    expect(() => readImageFile(writeImageFile(img, { name: "riscv-like", levels: 8388609 }), "r.img")).toThrow(
-      "r.img: records 8388609 page-table levels for riscv-like, which has 2, 3 or 4",
-    );
-    expect(() => readImageFile(writeImageFile(img, { name: "mips-like", levels: 2 }), "m.img")).toThrow(
-      "m.img: records 2 page-table levels for mips-like, which has a software-managed TLB",
-    );
+    expect(() => readImageFile(writeImageFile(img, { name: "riscv-like", levels: 8388609 }), "r.img")).toThrow("r.img: records 8388609 page-table levels for riscv-like, which has 2, 3 or 4");
+    expect(() => readImageFile(writeImageFile(img, { name: "mips-like", levels: 2 }), "m.img")).toThrow("m.img: records 2 page-table levels for mips-like, which has a software-managed TLB");
   });
 
   it("a segment that reaches the end of the address space is refused, as the assembler refuses it", () => {

@@ -6,12 +6,10 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { inputFuzzParameters } from "../../../tools/input-fuzz.js";
-import {
-  assemble, disassembleImage, getProfile, ImageFormatError, ImageLoadError, Machine, MAX_IMAGE_BYTES, readImageFile, writeImageFile, type Image, type ImageFromFile,
-} from "../src/index.js";
+import { assemble, disassembleImage, getProfile, ImageFormatError, ImageLoadError, Machine, MAX_IMAGE_BYTES, readImageFile, writeImageFile, type Image, type ImageFromFile } from "../src/index.js";
 
 const example = fileURLToPath(new URL("../examples/hello-syscall.s", import.meta.url));
-const two = assemble("        .org 0x1000\nstart:  halt\nmsg:    .asciz \"abc\"\n        .org 0x80002000\nx:      .word 1, 2\ny:      .byte 3\n", { file: "t.s" });
+const two = assemble('        .org 0x1000\nstart:  halt\nmsg:    .asciz "abc"\n        .org 0x80002000\nx:      .word 1, 2\ny:      .byte 3\n', { file: "t.s" });
 /** Version 1 (no profile): version 2's layout without the profile's 8 bytes after the header. */
 const versionOne = (v2: Uint8Array): Uint8Array => {
   const v1 = Uint8Array.from([...v2.subarray(0, 16), ...v2.subarray(24)]);
@@ -68,8 +66,7 @@ function apply(bytes: Uint8Array, e: Edit): Uint8Array {
   }
 }
 
-const overlap = (image: Image): boolean =>
-  image.segments.some((a, i) => image.segments.some((b, j) => i < j && a.address < b.address + b.bytes.length && b.address < a.address + a.bytes.length));
+const overlap = (image: Image): boolean => image.segments.some((a, i) => image.segments.some((b, j) => i < j && a.address < b.address + b.bytes.length && b.address < a.address + a.bytes.length));
 
 /** An image that holds together, or one line naming the file. */
 function checkRead(bytes: Uint8Array): void {

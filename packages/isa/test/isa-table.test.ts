@@ -3,9 +3,7 @@
 // table says of each (memory access, trap cause, branch condition) is what running it does.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  ACCESS_READ, ACCESS_WRITE, BRANCH_TAKEN_MASK, CAUSE, CR, encode, encodeJump, getProfile, INSTRUCTIONS, KSEG_BASE, Machine, MODE_KERNEL, OP, TRAP_CAUSE,
-} from "../src/index.js";
+import { ACCESS_READ, ACCESS_WRITE, BRANCH_TAKEN_MASK, CAUSE, CR, encode, encodeJump, getProfile, INSTRUCTIONS, KSEG_BASE, Machine, MODE_KERNEL, OP, TRAP_CAUSE } from "../src/index.js";
 import { regenerate } from "../src/cpu/interpreter-gen.js";
 import { regenerateDoc } from "../src/isa-doc-gen.js";
 

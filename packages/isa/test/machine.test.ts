@@ -71,7 +71,9 @@ describe("disk", () => {
     // Sector 0 holds "addi r5, r5, 100; ret" (opcode 0x10, A = B = 5, imm 100; RET = 0x3e).
     const sector = new Uint8Array([0x64, 0x00, 0x55, 0x10, 0x00, 0x00, 0x00, 0x3e]);
     const m = new Machine({ profile: getProfile("riscv-like"), diskContents: sector });
-    m.load(assemble(`
+    m.load(
+      assemble(
+        `
         .org 0x80001000
 start:  la sp, 0x80030000
         li r5, 0
@@ -87,7 +89,10 @@ start:  la sp, 0x80030000
         .org 0x80002000
 routine: addi r5, r5, 1
         ret
-`, { file: "dma.s" }));
+`,
+        { file: "dma.s" },
+      ),
+    );
     expect(m.run(10_000).reason).toBe("halt");
     expect(m.cpu.regs[5]).toBe(101);
   });
@@ -96,7 +101,9 @@ routine: addi r5, r5, 1
 describe("the monitor interface", () => {
   it("an intercepted cause stops the run with the exit details instead of trapping", () => {
     const m = new Machine({ profile: getProfile("riscv-like") });
-    m.load(assemble(`
+    m.load(
+      assemble(
+        `
         .org 0x80001000
 start:  la r1, handler
         wrcr r1, TVEC
@@ -106,7 +113,10 @@ start:  la r1, handler
         halt
 handler: li r9, 99
         halt
-`, { file: "i.s" }));
+`,
+        { file: "i.s" },
+      ),
+    );
     m.cpu.intercept[CAUSE.SYSCALL] = 1;
     const stop = m.run(1000);
     expect(stop.reason).toBe("intercept");
@@ -136,7 +146,10 @@ describe("the work-marker port", () => {
       m.onWorkMark((value, retired) => marks.push([value, retired]));
       m.load(assemble(`        .org 0x80001000\nstart:\n${program(0x90)}\n        halt\n`, { file: "mark.s" }));
       expect(m.run(1000).reason).toBe("halt");
-      expect(marks).toEqual([[1, 2], [0, 5]]);
+      expect(marks).toEqual([
+        [1, 2],
+        [0, 5],
+      ]);
       const plain = runKernel(program(0x91), profile);
       expect(Array.from(m.cpu.regs)).toEqual(Array.from(plain.cpu.regs));
       expect(m.cpu.pc).toBe(plain.cpu.pc);

@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  CAUSE, CAUSE_PROTECTION, getProfile, Machine, nestedWalk, PageTableBuilder, PhysicalMemory, PTE_U, PTE_W, assemble,
-  type Levels,
-} from "../src/index.js";
+import { CAUSE, CAUSE_PROTECTION, getProfile, Machine, nestedWalk, PageTableBuilder, PhysicalMemory, PTE_U, PTE_W, assemble, type Levels } from "../src/index.js";
 
 function frames(start: number): () => number {
   let next = start;
@@ -124,7 +121,7 @@ general: halt                 ; the general vector: not taken
         { file: "tlb.s" },
       ),
     );
-    m.memory.i32[(0x200010) >>> 2] = 42;
+    m.memory.i32[0x200010 >>> 2] = 42;
     expect(m.run(1000).reason).toBe("halt");
     expect(m.cpu.regs[10]).toBe(2);
     expect(m.cpu.regs[3]).toBe(42);

@@ -186,11 +186,7 @@ bad:    cli`);
   });
 
   it("without a gate the system call goes to the real kernel, and RTE at ring 1 traps", () => {
-    const { m, image } = run(
-      `        call enter_user`,
-      `        syscall 0`,
-      { gate: 0 },
-    );
+    const { m, image } = run(`        call enter_user`, `        syscall 0`, { gate: 0 });
     // enter_user's RTE trapped: no gate, so RTE at ring 1 is privileged.
     expect(m.cpu.regs[13]).toBe(CAUSE.PRIVILEGED);
     expect(u32(m.cpu.regs[12]!)).toBe(image.symbols.enter_user! + 4 * 7); // li (two words), push, li, push, li, push: the rte
@@ -216,7 +212,9 @@ bad:    rte`);
 
   it("riscv-like has no ring 1: the gate registers are unknown and ESTATUS bit 30 returns to the kernel", () => {
     const m = new Machine({ profile: getProfile("riscv-like") });
-    m.load(assemble(`        .org 0x80001000
+    m.load(
+      assemble(
+        `        .org 0x80001000
 start:  la r1, handler
         wrcr r1, TVEC
         la r1, back
@@ -229,7 +227,10 @@ back:   rdmode r2
         halt
 handler: rdcr r13, CAUSE
         halt
-`, { file: "t.s" }));
+`,
+        { file: "t.s" },
+      ),
+    );
     expect(m.run(1000).reason).toBe("halt");
     expect(m.cpu.regs[2]).toBe(0);
     expect(m.cpu.regs[13]).toBe(CAUSE.ILLEGAL);

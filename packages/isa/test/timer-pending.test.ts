@@ -11,7 +11,8 @@ describe("the timer: one pending interrupt, however many periods end while it wa
     it(`${profile}: STI retiring on the second deadline takes one interrupt`, () => {
       // Counting starts after the OUT: the 10th instruction after it ends the first period
       // (IF = 0: held pending); STI is the 20th and ends the second.
-      const m = runKernel(`
+      const m = runKernel(
+        `
         la      r1, handler
         wrcr    r1, TVEC
         li      r9, 0
@@ -26,7 +27,9 @@ handler:
         rdcr    r8, COUNT
         rte
 done:   li      r1, 0
-        out     r1, 0x20`, profile);
+        out     r1, 0x20`,
+        profile,
+      );
       expect(m.cpu.regs[9]).toBe(1);
       expect(m.cpu.trapsByCause[8]).toBe(1);
       // Taken right after STI retired (c + 24): the handler's ADDI retires at c + 25, its RDCR reads that.
@@ -34,7 +37,8 @@ done:   li      r1, 0
     });
 
     it(`${profile}: with IF on, each period ends in its own interrupt`, () => {
-      const m = runKernel(`
+      const m = runKernel(
+        `
         la      r1, handler
         wrcr    r1, TVEC
         li      r9, 0
@@ -47,7 +51,9 @@ handler:
         addi    r9, r9, 1
         rte
 done:   li      r1, 0
-        out     r1, 0x20`, profile);
+        out     r1, 0x20`,
+        profile,
+      );
       // 45 nops and the handlers' own instructions (2 per interrupt): deadlines at 10, 20, 30, 40, 50 after the OUT.
       expect(m.cpu.regs[9]).toBe(5);
     });

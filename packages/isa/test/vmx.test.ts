@@ -1,10 +1,7 @@
 // Guest mode (hardware assist): exits by reason with their qualification, traps that stay
 // in the guest, event injection, and nested paging's two-dimensional walk.
 import { describe, expect, it } from "vitest";
-import {
-  assemble, CAUSE, CR, EPT_VIOLATION_CAUSE, EXIT, getProfile, Machine, MODE_USER, PageTableBuilder, PTE_U, PTE_W, VmControl,
-  type Levels, type ProfileName,
-} from "../src/index.js";
+import { assemble, CAUSE, CR, EPT_VIOLATION_CAUSE, EXIT, getProfile, Machine, MODE_USER, PageTableBuilder, PTE_U, PTE_W, VmControl, type Levels, type ProfileName } from "../src/index.js";
 
 /** Guest-physical 0 sits at this machine address; the host tables live below it. */
 const BASE = 0x200000;
@@ -68,7 +65,13 @@ handler: rdcr r12, CAUSE
 `;
 
 describe("nested paging: a TLB miss walks both dimensions", () => {
-  for (const [n, m] of [[2, 2], [3, 3], [4, 4], [2, 4], [4, 2]] as const) {
+  for (const [n, m] of [
+    [2, 2],
+    [3, 3],
+    [4, 4],
+    [2, 4],
+    [4, 2],
+  ] as const) {
     it(`${n} guest x ${m} host levels: (n+1)(m+1)-1 = ${(n + 1) * (m + 1) - 1} references for one guest-virtual miss`, () => {
       // The same program with and without the load: the difference is that one miss.
       const body = (load: boolean) => `

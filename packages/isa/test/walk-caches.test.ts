@@ -5,8 +5,23 @@
 // guest-physical address: (n+1)(m+1)-1.
 import { describe, expect, it } from "vitest";
 import {
-  assemble, EXIT, getProfile, Machine, NestedTlb, nestedWalk, PageTableBuilder, PageWalkCache, PhysicalMemory, PTE_U, PTE_W, Tlb, VmControl, walk,
-  walkCached, walkShape, type Levels,
+  assemble,
+  EXIT,
+  getProfile,
+  Machine,
+  NestedTlb,
+  nestedWalk,
+  PageTableBuilder,
+  PageWalkCache,
+  PhysicalMemory,
+  PTE_U,
+  PTE_W,
+  Tlb,
+  VmControl,
+  walk,
+  walkCached,
+  walkShape,
+  type Levels,
 } from "../src/index.js";
 
 describe("tagged TLB", () => {
@@ -71,7 +86,10 @@ function twoDimensions(n: Levels, m: Levels) {
 }
 
 describe("nested walk with a page-walk cache and a nested TLB (hand-counted references)", () => {
-  for (const [n, m] of [[4, 4], [2, 2]] as const) {
+  for (const [n, m] of [
+    [4, 4],
+    [2, 2],
+  ] as const) {
     const cold = (n + 1) * (m + 1) - 1;
     describe(`${n} guest x ${m} host levels`, () => {
       const access = { write: false, user: true };
@@ -173,13 +191,19 @@ function guestMachine(body: string, options: { vpid?: number; pwc?: boolean; ntl
   let nextGuest = 0x100000;
   const gpt = new PageTableBuilder(guest, 4, () => (nextGuest += 0x1000) - 0x1000);
   for (let i = 0; i < 4; i++) gpt.map(USER_PAGE + i * 0x1000, 0x200000 + i * 0x1000, PTE_W | PTE_U);
-  machine.load(assemble(`
+  machine.load(
+    assemble(
+      `
         .org 0x80001000
 start:  li r1, ${gpt.root}
         wrcr r1, PTBR
         li r2, ${USER_PAGE}
 ${body}
-        halt`, { file: "guest.s" }), atBase());
+        halt`,
+      { file: "guest.s" },
+    ),
+    atBase(),
+  );
   const vmcs = new VmControl();
   vmcs.nestedPaging = options.nested ?? true;
   vmcs.hostRoot = host.root;
@@ -262,7 +286,6 @@ describe("VPID: VM exits and entries flush the TLB only without it", () => {
     // The same program, the same result.
     expect(untagged.machine.cpu.regs[3]).toBe(tagged.machine.cpu.regs[3]);
   });
-
 });
 
 describe("large pages: a PTE_LARGE leaf one level above the leaves", () => {
@@ -294,7 +317,10 @@ describe("large pages: a PTE_LARGE leaf one level above the leaves", () => {
     });
   }
 
-  for (const [n, m] of [[4, 4], [2, 2]] as const) {
+  for (const [n, m] of [
+    [4, 4],
+    [2, 2],
+  ] as const) {
     it(`${n} x ${m} nested: host large pages make a cold miss n*m + m - 1 = ${n * m + m - 1}; guest ones too, n*m - 1 = ${n * m - 1}`, () => {
       const build = (guestLarge: boolean) => {
         const mem = new PhysicalMemory(16 * 1024 * 1024);
@@ -325,8 +351,10 @@ describe("large pages: a PTE_LARGE leaf one level above the leaves", () => {
     let next = 0x100000;
     const pt = new PageTableBuilder(machine.memory.i32, 3, () => (next += 4096) - 4096);
     pt.mapLarge(0x00400000, 0x200000, PTE_W); // kernel-only, 512 KiB
-    machine.memory.i32[(0x205008) >>> 2] = 77;
-    machine.load(assemble(`
+    machine.memory.i32[0x205008 >>> 2] = 77;
+    machine.load(
+      assemble(
+        `
         .org 0x80001000
 start:  li r1, ${pt.root}
         wrcr r1, PTBR
@@ -334,7 +362,10 @@ start:  li r1, ${pt.root}
         lw r3, 8(r2)
         lw r4, 12(r2)
         sw r3, 4096(r2)
-        halt`, { file: "large.s" }));
+        halt`,
+        { file: "large.s" },
+      ),
+    );
     expect(machine.run(100).reason).toBe("halt");
     expect(machine.cpu.regs[3]).toBe(77);
     expect(machine.memory.i32[0x206000 >>> 2]).toBe(77);

@@ -12,8 +12,20 @@
 // frame ever left unmapped, its first touch.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, GuestWalk, invalidateRealTlb, setFault, type ContainedAttempt, type FaultDisposition, type GuestModeMemory, type MemoryCounters,
-  type MemoryStrategy, type RealTables, type StrategyInfo, type VmContext,
+  containedAttempt,
+  FAULT_HIDDEN,
+  FAULT_REFLECT,
+  GuestWalk,
+  invalidateRealTlb,
+  setFault,
+  type ContainedAttempt,
+  type FaultDisposition,
+  type GuestModeMemory,
+  type MemoryCounters,
+  type MemoryStrategy,
+  type RealTables,
+  type StrategyInfo,
+  type VmContext,
 } from "@vmlab/core";
 import { CAUSE, CR, KSEG_BASE, MODE_USER, PAGE_SIZE, PageTableBuilder, PTE_FRAME_MASK, PTE_W, WALK_BAD_TABLE, WALK_OK, type Levels, type VmControl } from "@vmlab/isa";
 
@@ -124,7 +136,7 @@ class HostTables implements GuestModeMemory {
     const status = this.guestWalk.walk(root, va, false, false);
     // The violation came from the walk itself: the table it read is the one past the end.
     if (status === WALK_BAD_TABLE || root >= this.vm.guest.bytes) return { kind: "page table", virtualAddress: va, tableAddress: gpa };
-    if (status === WALK_OK && ((this.guestWalk.pte & PTE_FRAME_MASK) >>> 0) === ((gpa & PTE_FRAME_MASK) >>> 0)) {
+    if (status === WALK_OK && (this.guestWalk.pte & PTE_FRAME_MASK) >>> 0 === (gpa & PTE_FRAME_MASK) >>> 0) {
       return { kind: "page mapping", virtualAddress: va, guestFrameAddress: gpa };
     }
     return { kind: "access", guestPhysical: gpa, virtualAddress: va };

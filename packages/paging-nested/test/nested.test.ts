@@ -2,11 +2,39 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, FAULT_HIDDEN, FAULT_REFLECT, GuestMemory, guestFrameAllocator, importStrategyModules, MonitorFrames, resolveConfiguration,
-  resolveStrategyPackage, runConfiguration, VirtualCpu, type GuestFault, type VmContext,
+  BUILTIN_STRATEGY_PACKAGES,
+  catalogOf,
+  FAULT_HIDDEN,
+  FAULT_REFLECT,
+  GuestMemory,
+  guestFrameAllocator,
+  importStrategyModules,
+  MonitorFrames,
+  resolveConfiguration,
+  resolveStrategyPackage,
+  runConfiguration,
+  VirtualCpu,
+  type GuestFault,
+  type VmContext,
 } from "@vmlab/core";
 import {
-  ACCESS_READ, ACCESS_WRITE, assemble, CAUSE, CR, EXIT, getProfile, Machine, MODE_KERNEL, MODE_USER, PAGE_SIZE, PageTableBuilder, PTE_U, PTE_W, VmControl, walk, walkShape,
+  ACCESS_READ,
+  ACCESS_WRITE,
+  assemble,
+  CAUSE,
+  CR,
+  EXIT,
+  getProfile,
+  Machine,
+  MODE_KERNEL,
+  MODE_USER,
+  PAGE_SIZE,
+  PageTableBuilder,
+  PTE_U,
+  PTE_W,
+  VmControl,
+  walk,
+  walkShape,
   type Levels,
 } from "@vmlab/isa";
 import { NestedMemory } from "../src/index.js";
@@ -45,7 +73,11 @@ function attached(levels: Levels) {
 
 describe("nested paging: the host tables", () => {
   // 1024 guest frames; tables per level counted from the index split (ISA.md).
-  for (const [levels, frames] of [[2, 2], [3, 1 + 1 + 8], [4, 1 + 1 + 1 + 32]] as const) {
+  for (const [levels, frames] of [
+    [2, 2],
+    [3, 1 + 1 + 8],
+    [4, 1 + 1 + 1 + 32],
+  ] as const) {
     it(`${levels} levels: map every guest frame p to machine frame pmap[p], in ${frames} table frames`, () => {
       const { vm, nested, vmcs } = attached(levels);
       expect(vmcs.nestedPaging).toBe(true);
@@ -85,7 +117,7 @@ describe("nested paging: the host tables", () => {
     expect(walk(vm.machine.memory.i32, vmcs.hostRoot, shape, 0x5000, false, false, out).status).not.toBe(0);
     expect(nested.hostFault(0x5abc, 0x80005abc, ACCESS_READ)).toBe(FAULT_HIDDEN);
     expect(walk(vm.machine.memory.i32, vmcs.hostRoot, shape, 0x5000, false, false, out).status).toBe(0);
-    expect(((out.pte & ~0xfff) >>> 0)).toBe(vm.guest.pmap[5]! * PAGE_SIZE);
+    expect((out.pte & ~0xfff) >>> 0).toBe(vm.guest.pmap[5]! * PAGE_SIZE);
   });
 
   it("an EPT violation past the guest's memory is audited as refused, named by what reached it: a mapping, a table, kseg0", () => {
@@ -110,9 +142,7 @@ describe("nested paging: the host tables", () => {
     expect(nested.hostFault(0x00400ff0, 0x80400ff0, ACCESS_READ)).toBe(FAULT_REFLECT);
     expect(vm.fault.cause).toBe(CAUSE.ADDRESS_ERROR);
     expect(vm.audits).toHaveLength(3);
-    expect(vm.audits[0]).toBe(
-      "guest page table maps 0x200000 to guest frame 0x401, outside the VM's memory: refused (ADDRESS_ERROR delivered to the guest, as on bare metal)",
-    );
+    expect(vm.audits[0]).toBe("guest page table maps 0x200000 to guest frame 0x401, outside the VM's memory: refused (ADDRESS_ERROR delivered to the guest, as on bare metal)");
     expect(vm.audits[1]).toMatch(/^guest page tables for 0x800000 go through a table at guest frame 0x500, outside the VM's memory: refused/);
     expect(vm.audits[2]).toMatch(/^the guest kernel reached for guest-physical 0x400ff0 through kseg0, outside the VM's memory: refused/);
   });
@@ -158,12 +188,7 @@ describe("nested paging in whole runs", () => {
     // The walk caches and large host pages off: every walk is a full one (they have tests of their own).
     const machine = "nehalem-2009:pageWalkCache=off:nestedTlb=off:largePages=off";
     const native = runConfiguration(resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "native", machine }, catalog), s, modules);
-    const r = runConfiguration(
-      resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "hardware-assist", memory: "nested", machine }, catalog),
-      s,
-      modules,
-      { reference: native.digest! },
-    );
+    const r = runConfiguration(resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "hardware-assist", memory: "nested", machine }, catalog), s, modules, { reference: native.digest! });
     expect(r.properties!.equivalent).toBe(true);
     const walks = r.metrics!.events!["nested walks"]!;
     const refs = r.metrics!.walkReferences;

@@ -19,12 +19,43 @@
 // TLBI/TLBFLUSH act on the real TLB, which caches the shadow's translations.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, GuestWalk, invalidateRealTlb, setFault, type ContainedAttempt, type FaultDisposition, type GuestModeMemory,
-  type MemoryCounters, type MemoryStrategy, type MonitorMemory, type RealTables, type StrategyInfo, type VmContext,
+  containedAttempt,
+  FAULT_HIDDEN,
+  FAULT_REFLECT,
+  FAULT_TRACED,
+  GuestWalk,
+  invalidateRealTlb,
+  setFault,
+  type ContainedAttempt,
+  type FaultDisposition,
+  type GuestModeMemory,
+  type MemoryCounters,
+  type MemoryStrategy,
+  type MonitorMemory,
+  type RealTables,
+  type StrategyInfo,
+  type VmContext,
 } from "@vmlab/core";
 import {
-  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, leafEntry, walkShape, WALK_BAD_TABLE, WALK_OK,
-  WALK_PROTECTION, type VmControl, type WalkShape, hex,
+  ACCESS_WRITE,
+  CAUSE,
+  CR,
+  KSEG_BASE,
+  MODE_KERNEL,
+  MODE_USER,
+  PAGE_SHIFT,
+  PTE_FRAME_MASK,
+  PTE_U,
+  PTE_V,
+  PTE_W,
+  leafEntry,
+  walkShape,
+  WALK_BAD_TABLE,
+  WALK_OK,
+  WALK_PROTECTION,
+  type VmControl,
+  type WalkShape,
+  hex,
 } from "@vmlab/isa";
 
 export const SHADOW_INFO: StrategyInfo = {
@@ -41,7 +72,6 @@ export const SHADOW_INFO: StrategyInfo = {
  * reused). Rewriting the same entry again and again does not count.
  */
 const WRITE_FLOOD = 16;
-
 
 interface ShadowTree {
   readonly key: number;
@@ -288,7 +318,7 @@ class ShadowTables implements MonitorMemory, GuestModeMemory {
       const mfn = this.vm.guest.machineAddress(pfn << PAGE_SHIFT);
       for (const leaf of list) {
         const e = this.mem[leaf >>> 2]!;
-        if ((e & PTE_V) !== 0 && ((e & PTE_FRAME_MASK) >>> 0) === mfn) {
+        if ((e & PTE_V) !== 0 && (e & PTE_FRAME_MASK) >>> 0 === mfn) {
           this.mem[leaf >>> 2] = e & ~PTE_W;
           revoked = true;
         }
@@ -383,9 +413,7 @@ class ShadowTables implements MonitorMemory, GuestModeMemory {
 
   /** What reached guest-physical `pa` through the last guest walk: a leaf of the guest's tables, or paging off. */
   private mappingPastEnd(va: number, pa: number): ContainedAttempt {
-    return this.vm.vcpu.pageTableBase === 0
-      ? { kind: "paging off", guestPhysical: pa }
-      : { kind: "page mapping", virtualAddress: va, guestFrameAddress: pa };
+    return this.vm.vcpu.pageTableBase === 0 ? { kind: "paging off", guestPhysical: pa } : { kind: "page mapping", virtualAddress: va, guestFrameAddress: pa };
   }
 
   /** Shadow paging sets up no host tables (vmcs.nestedPaging off): no EPT violation can reach it. */

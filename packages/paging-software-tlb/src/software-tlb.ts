@@ -8,8 +8,18 @@
 // real TLB whenever the virtual mode changes, so user code can never use them.
 import { injectable } from "inversify";
 import {
-  FAULT_HIDDEN, FAULT_REFLECT, MISS_KSEG0, MISS_REFLECTED, VirtualTlb, type FaultDisposition, type MemoryCounters, type MemoryStrategy, type MonitorMemory,
-  type RealTables, type StrategyInfo, type VmContext,
+  FAULT_HIDDEN,
+  FAULT_REFLECT,
+  MISS_KSEG0,
+  MISS_REFLECTED,
+  VirtualTlb,
+  type FaultDisposition,
+  type MemoryCounters,
+  type MemoryStrategy,
+  type MonitorMemory,
+  type RealTables,
+  type StrategyInfo,
+  type VmContext,
 } from "@vmlab/core";
 import { PAGE_SHIFT, PTE_FRAME_MASK, PTE_V, type Tlb, hex } from "@vmlab/isa";
 
@@ -20,7 +30,6 @@ export const SOFTWARE_TLB_INFO: StrategyInfo = {
     "Disco-style: the guest's TLB writes trap and the monitor installs VPN->MFN from its PFN->MFN map; misses the virtual TLB can answer are refilled unseen, the rest go to the guest's handler",
   requires: { softwareTlb: true },
 };
-
 
 @injectable()
 export class SoftwareTlbMemory implements MemoryStrategy {

@@ -22,23 +22,70 @@ export function toCsv(results: readonly RunResult[]): string {
   const slow = slowdowns(results);
   const region = regionSlowdowns(results);
   const head = [
-    "scenario", "profile", "levels", "cpu", "memory", "machine", "host", "outcome", "status", "equivalent", "guest_instructions", "executed_directly",
-    "emulated", "translated", "efficiency", "cycles", "slowdown", "region_cycles", "region_slowdown", ...CATEGORIES.map((c) => `cycles_${c.replace(/[^a-z]+/gi, "_")}`),
-    "tlb_misses", "walk_references", "vm_exits", "vm_exits_by_reason", "host_wall_ms", "error", "vms", "machine_switches", "vm_status",
+    "scenario",
+    "profile",
+    "levels",
+    "cpu",
+    "memory",
+    "machine",
+    "host",
+    "outcome",
+    "status",
+    "equivalent",
+    "guest_instructions",
+    "executed_directly",
+    "emulated",
+    "translated",
+    "efficiency",
+    "cycles",
+    "slowdown",
+    "region_cycles",
+    "region_slowdown",
+    ...CATEGORIES.map((c) => `cycles_${c.replace(/[^a-z]+/gi, "_")}`),
+    "tlb_misses",
+    "walk_references",
+    "vm_exits",
+    "vm_exits_by_reason",
+    "host_wall_ms",
+    "error",
+    "vms",
+    "machine_switches",
+    "vm_status",
   ];
   const lines: unknown[][] = [head];
   for (const r of results) {
     const c = r.configuration;
-    lines.push(
-      [
-        r.scenario, c.profile, c.levels, c.cpu, c.memory, c.machine, c.host ?? "bare-metal", r.outcome, statusOf(r), r.properties?.equivalent, r.metrics?.guestInstructions,
-        r.metrics?.executedDirectly, r.metrics?.emulated, r.metrics?.translated, r.properties?.efficiency, r.cycles?.total, slow.get(r),
-        r.region?.cycles.total, region.get(r),
-        ...CATEGORIES.map((k) => r.cycles?.byCategory[k]), r.metrics?.tlbMisses, r.metrics?.walkReferences,
-        r.metrics ? totalExits(r) : undefined, r.metrics ? exitsByReason(r) : undefined, r.metrics?.hostWallMs?.toFixed(1), r.error,
-        r.vms?.length ?? 1, r.metrics?.machineSwitches, r.vms ? r.vms.map((v) => `${v.name}=${vmStatus(v)}`).join("; ") : undefined,
-      ],
-    );
+    lines.push([
+      r.scenario,
+      c.profile,
+      c.levels,
+      c.cpu,
+      c.memory,
+      c.machine,
+      c.host ?? "bare-metal",
+      r.outcome,
+      statusOf(r),
+      r.properties?.equivalent,
+      r.metrics?.guestInstructions,
+      r.metrics?.executedDirectly,
+      r.metrics?.emulated,
+      r.metrics?.translated,
+      r.properties?.efficiency,
+      r.cycles?.total,
+      slow.get(r),
+      r.region?.cycles.total,
+      region.get(r),
+      ...CATEGORIES.map((k) => r.cycles?.byCategory[k]),
+      r.metrics?.tlbMisses,
+      r.metrics?.walkReferences,
+      r.metrics ? totalExits(r) : undefined,
+      r.metrics ? exitsByReason(r) : undefined,
+      r.metrics?.hostWallMs?.toFixed(1),
+      r.error,
+      r.vms?.length ?? 1,
+      r.metrics?.machineSwitches,
+      r.vms ? r.vms.map((v) => `${v.name}=${vmStatus(v)}`).join("; ") : undefined,
+    ]);
   }
   return csv(lines);
 }
@@ -75,7 +122,9 @@ export function toMarkdown(results: readonly RunResult[], meta: ReportMeta, vali
   if (faster.length) {
     parts.push("## Faster than bare metal", "");
     for (const f of faster) {
-      parts.push(`- ${f.run.scenario} on ${f.run.configuration.label} (${f.run.configuration.machine}), ${fmtRatio(f.slowdown)}: ${f.reason ?? "NOT EXPLAINED by a published result: a defect of the model"}`);
+      parts.push(
+        `- ${f.run.scenario} on ${f.run.configuration.label} (${f.run.configuration.machine}), ${fmtRatio(f.slowdown)}: ${f.reason ?? "NOT EXPLAINED by a published result: a defect of the model"}`,
+      );
     }
     parts.push("");
   }
@@ -134,7 +183,7 @@ export function equivalenceSection(results: readonly RunResult[]): string[] {
   if (failed.length) {
     out.push("### Failing", "");
     for (const r of failed) {
-      const why = r.outcome === "error" ? `error: ${r.error ?? "unknown"}` : r.properties?.divergence?.detail ?? "ran out of its budget";
+      const why = r.outcome === "error" ? `error: ${r.error ?? "unknown"}` : (r.properties?.divergence?.detail ?? "ran out of its budget");
       out.push(`- ${where(r)}: ${why}`);
     }
     out.push("");

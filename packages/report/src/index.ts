@@ -7,7 +7,19 @@ export { matrixSummary, matrixTerminalText, matrixCounts, fitWidths, fmtSlowdown
 export { traceSteps, traceTable, traceStepStarts, lastProcessEvent, TRACE_STARTS, type TraceStart, type TraceStep, type TraceOptions } from "./trace.js";
 export { memoryMomentLimit, memoryPictureText, type MemoryMoment } from "./memory.js";
 export {
-  sweepOf, sweepTables, sweepCsv, sweepHtml, writeSweep, crossovers, crossoverText, series, sweepGroups, GEOMEAN,
-  type Sweep, type SweepPoint, type SweepMetric, type Crossover,
+  sweepOf,
+  sweepTables,
+  sweepCsv,
+  sweepHtml,
+  writeSweep,
+  crossovers,
+  crossoverText,
+  series,
+  sweepGroups,
+  GEOMEAN,
+  type Sweep,
+  type SweepPoint,
+  type SweepMetric,
+  type Crossover,
 } from "./sweep.js";
 export { modelMarkdown, validationMarkdown, validationRows, publishedPerOp, VALIDATION_HEADER } from "./model.js";

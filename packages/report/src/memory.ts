@@ -63,7 +63,9 @@ export function memoryPictureText(p: MemoryPicture, heading: string): string {
   const proc = p.process;
   const others = p.processes.filter((x) => x !== proc).map((x) => `${x.pid} (${x.state})`);
   const table = p.guestTables === "software TLB" ? "its page table (kept by the kernel, refilled into the software TLB)" : "its page table";
-  out.push(`process ${proc.pid} (${proc.state}${proc.current ? ", current" : ""}): ${table} at guest-physical ${frameHex(proc.root, 8)}${others.length ? `; other live processes: ${others.join(", ")}` : ""}`);
+  out.push(
+    `process ${proc.pid} (${proc.state}${proc.current ? ", current" : ""}): ${table} at guest-physical ${frameHex(proc.root, 8)}${others.length ? `; other live processes: ${others.join(", ")}` : ""}`,
+  );
   if (p.monitor) {
     const mfns = p.pages.map((x) => x.mfn).filter((m) => m >= 0);
     out.push(`guest memory: ${p.guestFrames} frames, scattered by the monitor's pmap over a machine of ${p.machineFrames} frames (memory strategy: ${p.memory})`);
@@ -87,12 +89,24 @@ export function memoryPictureText(p: MemoryPicture, heading: string): string {
   const subs = ["VPN", "PFN", p.monitor ? "MFN" : "", connSub];
   const rows = p.pages.map((page) => [frameHex(page.vpn), frameHex(page.pfn), p.monitor ? (page.mfn < 0 ? "(past the guest's memory)" : frameHex(page.mfn)) : "", connectedCell(p, page)]);
   const shown = p.monitor ? [0, 1, 2, 3] : [0, 1];
-  out.push("", ...columns([heads, subs, ...rows].map((r) => shown.map((c) => r[c]!)), 2, 2));
+  out.push(
+    "",
+    ...columns(
+      [heads, subs, ...rows].map((r) => shown.map((c) => r[c]!)),
+      2,
+      2,
+    ),
+  );
   const filled = p.pages.filter((x) => x.connected !== undefined && x.connected !== null).length;
   const agreeing = p.pages.filter((x) => x.connected !== undefined && x.connected !== null && x.connected === x.mfn).length;
   const summary = [`${p.pages.length} page${p.pages.length === 1 ? "" : "s"} mapped`];
   if (p.connection !== "none") {
-    const what = p.connection === "software-tlb" ? "in the real TLB" : p.connection === "nested" ? "with a host entry" : `${p.connection === "mirror" ? "copied into the mirror tables" : "filled in the shadow table"}`;
+    const what =
+      p.connection === "software-tlb"
+        ? "in the real TLB"
+        : p.connection === "nested"
+          ? "with a host entry"
+          : `${p.connection === "mirror" ? "copied into the mirror tables" : "filled in the shadow table"}`;
     summary.push(`${filled} ${what}${filled > 0 ? (agreeing === filled ? ", every one the pmap's MFN" : `, ${filled - agreeing} NOT the pmap's MFN`) : ""}`);
   }
   out.push("", summary.join("; "));
@@ -117,14 +131,15 @@ function virtualTlbText(entries: readonly PictureTlbEntry[]): string[] {
 function columns(rows: readonly (readonly string[])[], headings: number, arrows: number): string[] {
   const n = rows[0]!.length;
   const widths = Array.from({ length: n }, (_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r, i) =>
-    "  " +
-    r
-      .map((cell, c) => {
-        if (i >= headings && c < arrows && c + 1 < r.length && cell !== "" && r[c + 1] !== "") return `${cell} ${"-".repeat(widths[c]! - cell.length + 2)}> `;
-        return cell.padEnd(widths[c]! + 5);
-      })
-      .join("")
-      .trimEnd(),
+  return rows.map(
+    (r, i) =>
+      "  " +
+      r
+        .map((cell, c) => {
+          if (i >= headings && c < arrows && c + 1 < r.length && cell !== "" && r[c + 1] !== "") return `${cell} ${"-".repeat(widths[c]! - cell.length + 2)}> `;
+          return cell.padEnd(widths[c]! + 5);
+        })
+        .join("")
+        .trimEnd(),
   );
 }

@@ -1,10 +1,7 @@
 // The cost model as documents: MODEL.md (every cost, per machine generation, with its
 // provenance; events and what prices them; calibration against validation) and the
 // validation table (published beside modeled).
-import {
-  COST_KEY_NAMES, COST_KEYS, DERIVED_PARAMETERS, EVENTS, MACHINE_PROFILES, PUBLISHED, VALIDATION, calibrationFigures, type Provenance,
-  type ValidationResult,
-} from "@vmlab/core";
+import { COST_KEY_NAMES, COST_KEYS, DERIVED_PARAMETERS, EVENTS, MACHINE_PROFILES, PUBLISHED, VALIDATION, calibrationFigures, type Provenance, type ValidationResult } from "@vmlab/core";
 
 const esc = (s: string): string => s.replace(/\|/g, "\\|");
 const num = (n: number): string => (Number.isInteger(n) ? n.toLocaleString("en-US") : n.toLocaleString("en-US", { maximumFractionDigits: 2 }));
@@ -104,12 +101,7 @@ export function validationRows(results: readonly ValidationResult[]): string[][]
 export const VALIDATION_HEADER = ["published figure", "published", "modeled", "ratio", "accepted", "verdict", "source"];
 
 export function validationMarkdown(results: readonly ValidationResult[]): string {
-  return [
-    `| ${VALIDATION_HEADER.join(" | ")} |`,
-    "| --- | ---: | ---: | ---: | --- | --- | --- |",
-    ...validationRows(results).map((row) => `| ${row.map(esc).join(" | ")} |`),
-    "",
-  ].join("\n");
+  return [`| ${VALIDATION_HEADER.join(" | ")} |`, "| --- | ---: | ---: | ---: | --- | --- | --- |", ...validationRows(results).map((row) => `| ${row.map(esc).join(" | ")} |`), ""].join("\n");
 }
 
 /** Adams & Agesen's microbenchmark each scenario reproduces, and the column of each CPU strategy. */

@@ -4,15 +4,22 @@ import { fasterThanNativeReason, slowdowns } from "./summary.js";
 
 export const totalExits = (r: RunResult): number => Object.values(r.metrics?.vmExits ?? {}).reduce((a, b) => a + b, 0);
 /** "I/O instruction=1020; external interrupt=2; halt=1" */
-export const exitsByReason = (r: RunResult): string => Object.entries(r.metrics?.vmExits ?? {}).map(([k, n]) => `${k}=${n}`).join("; ");
+export const exitsByReason = (r: RunResult): string =>
+  Object.entries(r.metrics?.vmExits ?? {})
+    .map(([k, n]) => `${k}=${n}`)
+    .join("; ");
 
 /** Runs that beat bare metal, each with the published result that explains it, or none. */
 export function fasterThanNative(results: readonly RunResult[]): { run: RunResult; slowdown: number; reason: string | undefined }[] {
   const slow = slowdowns(results);
   const nativeOf = (r: RunResult) =>
     results.find(
-      (n) => isReference(n.configuration) && n.scenario === r.scenario && n.configuration.profile === r.configuration.profile &&
-        n.configuration.levels === r.configuration.levels && n.configuration.machine === r.configuration.machine,
+      (n) =>
+        isReference(n.configuration) &&
+        n.scenario === r.scenario &&
+        n.configuration.profile === r.configuration.profile &&
+        n.configuration.levels === r.configuration.levels &&
+        n.configuration.machine === r.configuration.machine,
     );
   return results
     .filter((r) => !isReference(r.configuration) && r.properties?.equivalent !== false && (slow.get(r) ?? 1) < 0.995)

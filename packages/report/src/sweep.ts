@@ -50,14 +50,7 @@ export interface Crossover {
 export const GEOMEAN = "geometric mean";
 
 /** The points of a sweep from its runs; `valueAt` maps a run's machine-profile name to its cost value. */
-export function sweepOf(
-  param: string,
-  machine: string,
-  values: readonly number[],
-  metric: SweepMetric,
-  results: readonly RunResult[],
-  valueAt: (machineName: string) => number | undefined,
-): Sweep {
+export function sweepOf(param: string, machine: string, values: readonly number[], metric: SweepMetric, results: readonly RunResult[], valueAt: (machineName: string) => number | undefined): Sweep {
   const nativeCycles = new Map<string, number>();
   const key = (scenario: string, value: number) => `${scenario}\u0000${value}`;
   for (const r of results) {
@@ -97,8 +90,17 @@ export function series(sweep: Sweep, scenario: string): Map<string, (number | un
     out.set(
       c,
       sweep.values.map((v) => {
-        if (scenario !== GEOMEAN) return metricOf(sweep.points.find((p) => p.scenario === scenario && p.configuration === c && p.value === v), sweep.metric);
-        const xs = sweep.scenarios.map((s) => metricOf(sweep.points.find((p) => p.scenario === s && p.configuration === c && p.value === v), sweep.metric));
+        if (scenario !== GEOMEAN)
+          return metricOf(
+            sweep.points.find((p) => p.scenario === scenario && p.configuration === c && p.value === v),
+            sweep.metric,
+          );
+        const xs = sweep.scenarios.map((s) =>
+          metricOf(
+            sweep.points.find((p) => p.scenario === s && p.configuration === c && p.value === v),
+            sweep.metric,
+          ),
+        );
         let logs = 0;
         for (const x of xs) {
           if (x === undefined || x <= 0) return undefined;
@@ -148,8 +150,7 @@ export function crossovers(sweep: Sweep): Crossover[] {
   return out;
 }
 
-const fmt = (x: number | undefined, metric: SweepMetric): string =>
-  x === undefined ? "-" : metric === "slowdown" ? `${x.toFixed(2)}x` : Math.round(x).toLocaleString("en-US");
+const fmt = (x: number | undefined, metric: SweepMetric): string => (x === undefined ? "-" : metric === "slowdown" ? `${x.toFixed(2)}x` : Math.round(x).toLocaleString("en-US"));
 const fmtValue = (v: number): string => (Number.isInteger(v) ? v.toLocaleString("en-US") : v.toPrecision(4));
 
 /** One terminal table per scenario (and their geometric mean): rows are cost values, columns configurations. */

@@ -75,7 +75,6 @@ export function vmRows(results: readonly RunResult[]): string[][] {
 }
 export const VM_HEADER = ["scenario", "configuration", "machine", "VM", "status (vs its run alone)", "guest instr", "machine switches", "output", "audit"];
 
-
 /** The VMs of multi-VM runs, for the terminal (empty when there are none). */
 export function terminalVmTable(results: readonly RunResult[], width = Number.POSITIVE_INFINITY): string {
   // The outputs and audits themselves are in report.md and results.json.

@@ -10,14 +10,29 @@ import { terminalTable, terminalVmTable } from "./tables.js";
 
 /** Short column names, as the literature abbreviates the techniques. */
 const CPU_ABBREVIATIONS: Record<string, string> = {
-  native: "NAT", interpret: "INT", "trap-emulate": "T&E", "binary-translation": "BT", "hardware-assist": "HW", paravirt: "PV",
+  native: "NAT",
+  interpret: "INT",
+  "trap-emulate": "T&E",
+  "binary-translation": "BT",
+  "hardware-assist": "HW",
+  paravirt: "PV",
 };
 const MEMORY_ABBREVIATIONS: Record<string, string> = {
-  direct: "", "software-tlb": "STLB", shadow: "SPT", nested: "NPT", "paravirt-mmu": "PVMMU",
+  direct: "",
+  "software-tlb": "STLB",
+  shadow: "SPT",
+  nested: "NPT",
+  "paravirt-mmu": "PVMMU",
 };
 
 /** A strategy no table names (a plug-in): the initials of its words, or its name. */
-const initials = (name: string): string => (name.includes("-") ? name.split("-").map((w) => w[0]!.toUpperCase()).join("") : name);
+const initials = (name: string): string =>
+  name.includes("-")
+    ? name
+        .split("-")
+        .map((w) => w[0]!.toUpperCase())
+        .join("")
+    : name;
 const cpuShort = (n: string): string => CPU_ABBREVIATIONS[n] ?? initials(n);
 const memoryShort = (n: string): string => MEMORY_ABBREVIATIONS[n] ?? initials(n);
 
@@ -133,8 +148,7 @@ function grids(results: readonly RunResult[], width: number): string[] {
         const name = columns[k]!.machine;
         machineLine += " ".repeat(gap(k, i, ks)) + (name.length > span ? `${name.slice(0, Math.max(1, span - 1))}…` : name).padEnd(span);
       });
-      const row = (label: string, text: (k: number) => string): string =>
-        label.padEnd(first) + ks.map((k, i) => " ".repeat(gap(k, i, ks)) + text(k).padStart(widths[k]!)).join("");
+      const row = (label: string, text: (k: number) => string): string => label.padEnd(first) + ks.map((k, i) => " ".repeat(gap(k, i, ks)) + text(k).padStart(widths[k]!)).join("");
       const head = row("scenario", (k) => columns[k]!.head);
       const body = scenarios.map((s, r) => row(s, (k) => cells[r]![k]!));
       out.push([`${profile}`, machineLine.trimEnd(), head, ...body].join("\n"));
@@ -199,7 +213,8 @@ export function matrixSummary(results: readonly RunResult[], width: number): str
             `  ${key} (${[...l.instructions].join(", ")} ran without trapping): ${l.scenarios.size} scenario${l.scenarios.size === 1 ? "" : "s"} × ${l.machines.size} machine${l.machines.size === 1 ? "" : "s"}`,
             width,
             4,
-          )),
+          ),
+        ),
       ].join("\n"),
     );
   }

@@ -49,7 +49,6 @@ interface Building {
   events: TraceEvent[];
 }
 
-
 /** "VM exit (exception PAGE_FAULT): ..." -> "exception PAGE_FAULT"; "I/O (out 0x10): ..." -> "I/O (out 0x10)". */
 function exitLabel(text: string): string {
   const head = text.split(":")[0]!;
@@ -88,8 +87,7 @@ export function traceSteps(events: readonly TraceEvent[], options: TraceOptions 
       ...(passing.length ? [`trapped and emulated in passing: ${passing.join(", ")}`] : []),
       ...(callouts.length ? [`callouts in passing, no trap: ${callouts.join(", ")}`] : []),
       ...(exits.length ? [`VM exits in passing: ${exits.join(", ")}`] : []),
-      ...[...b.unseen.entries()].map(([label, n]) =>
-        label.startsWith("filled") ? `${n} translation${n === 1 ? "" : "s"} ${label}` : `${n} ${label}`),
+      ...[...b.unseen.entries()].map(([label, n]) => (label.startsWith("filled") ? `${n} translation${n === 1 ? "" : "s"} ${label}` : `${n} ${label}`)),
     ];
     return { step: i + 1, actor: b.actor, text: b.parts.join("; ") + (extra.length ? ` (${extra.join("; ")})` : ""), at: b.at };
   });
@@ -176,11 +174,7 @@ function buildSteps(events: readonly TraceEvent[], options: TraceOptions): { bui
       faultedPc = e.pc;
       faultedCause = e.cause;
     }
-    b.parts.push(
-      e.kind === "trap" && e.pc !== undefined ? `${e.text} at ${where(e.pc)}` :
-      e.kind === "reflect" && e.pc !== undefined ? `${e.text} at ${where(e.pc)}, at reduced privilege` :
-      e.text,
-    );
+    b.parts.push(e.kind === "trap" && e.pc !== undefined ? `${e.text} at ${where(e.pc)}` : e.kind === "reflect" && e.pc !== undefined ? `${e.text} at ${where(e.pc)}, at reduced privilege` : e.text);
   }
 
   const first = built.findIndex((b) => b.events.some((e) => matchesStart(e, options.start ?? "user")));

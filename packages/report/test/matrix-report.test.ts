@@ -5,10 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { findScenario, loadScenario } from "@vmlab/guest";
-import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, enumerateConfigurations, importStrategyModules, readConfigFile, resolveStrategyPackage, runMatrix,
-  type MatrixCell,
-} from "@vmlab/core";
+import { BUILTIN_STRATEGY_PACKAGES, catalogOf, enumerateConfigurations, importStrategyModules, readConfigFile, resolveStrategyPackage, runMatrix, type MatrixCell } from "@vmlab/core";
 import { terminalTable, writeReport } from "../src/index.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -39,12 +36,8 @@ describe("the matrix and its reports", () => {
     expect(configurations.map((c) => c.label).sort()).toEqual(
       ["mips-like/interpret/direct", "mips-like/native/direct", "mips-like/tlb-only/direct", "x86-like/interpret/direct", "x86-like/native/direct"].sort(),
     );
-    const broken = loadScenario(
-      scenarioDir("broken", { name: "broken", description: "d", stresses: [], programs: ["main.s"], budget: 1000 }, { "main.s": "start: frob\n" }),
-    );
-    const endless = loadScenario(
-      scenarioDir("endless", { name: "endless", description: "d", stresses: [], programs: ["main.s"], budget: 50_000 }, { "main.s": "start: jmp start\n" }),
-    );
+    const broken = loadScenario(scenarioDir("broken", { name: "broken", description: "d", stresses: [], programs: ["main.s"], budget: 1000 }, { "main.s": "start: frob\n" }));
+    const endless = loadScenario(scenarioDir("endless", { name: "endless", description: "d", stresses: [], programs: ["main.s"], budget: 50_000 }, { "main.s": "start: jmp start\n" }));
     const good = findScenario("syscall");
     const cells: MatrixCell[] = [good, broken, endless].flatMap((scenario) => configurations.map((configuration) => ({ scenario, configuration })));
     let progress = 0;

@@ -6,8 +6,17 @@ const process1 = { slot: 0, pid: 1, parent: 0, state: "running" as const, root: 
 
 function picture(over: Partial<MemoryPicture> = {}): MemoryPicture {
   return {
-    at: 1234, monitor: true, guestFrames: 1024, machineFrames: 1536, processes: [process1], process: process1,
-    guestTables: "page table", levels: 3, connection: "shadow", memory: "shadow", connectingRoot: 0x3000,
+    at: 1234,
+    monitor: true,
+    guestFrames: 1024,
+    machineFrames: 1536,
+    processes: [process1],
+    process: process1,
+    guestTables: "page table",
+    levels: 3,
+    connection: "shadow",
+    memory: "shadow",
+    connectingRoot: 0x3000,
     pages: [
       { vpn: 0x400, pfn: 0x101, writable: true, mfn: 0x322, connected: 0x322 },
       { vpn: 0x10000, pfn: 0x102, writable: true, mfn: 0x2ec, connected: null },

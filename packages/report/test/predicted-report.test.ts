@@ -17,8 +17,12 @@ const props = (p: Partial<NonNullable<RunResult["properties"]>>): RunResult["pro
   efficiency: 1,
   ...p,
 });
-const PREDICTED = { theorem: 3 as const, instructions: ["RDTVEC"], reason: "Theorem 3: binary-translation runs user code directly, and on x86-like RDTVEC is user-sensitive but not privileged: its processes ran RDTVEC without a trap" };
-const diverging = { what: "console" as const, detail: "console byte 86: native \"1\", this run \"0\"" };
+const PREDICTED = {
+  theorem: 3 as const,
+  instructions: ["RDTVEC"],
+  reason: "Theorem 3: binary-translation runs user code directly, and on x86-like RDTVEC is user-sensitive but not privileged: its processes ran RDTVEC without a trap",
+};
+const diverging = { what: "console" as const, detail: 'console byte 86: native "1", this run "0"' };
 
 const predicted = cell("binary-translation", {
   properties: props({

@@ -32,7 +32,10 @@ const drawn = (scenario: string, machine?: string) =>
 /** Slowdowns computed here, independently of the report code: cycles over the native run's. */
 function slowdown(r: RunResult): number | undefined {
   const n = results.find(
-    (x) => x.configuration.cpu === "native" && x.scenario === r.scenario && x.configuration.label.split("/")[0] === r.configuration.label.split("/")[0] &&
+    (x) =>
+      x.configuration.cpu === "native" &&
+      x.scenario === r.scenario &&
+      x.configuration.label.split("/")[0] === r.configuration.label.split("/")[0] &&
       x.configuration.machine === r.configuration.machine,
   );
   return r.cycles && n?.cycles ? r.cycles.total / n.cycles.total : undefined;
@@ -152,28 +155,50 @@ describe("report.html of the default matrix in headless Chromium", () => {
       rows.map((tr) => {
         const heads = [...tr.closest("table")!.querySelectorAll("thead th.vh")].map((h) => h.getAttribute("title"));
         const td = tr.querySelectorAll("td")[heads.indexOf("x86-like(2)/trap-emulate/shadow")]!;
-        return `${td.className.split(/\s+/).filter((c) => c && c !== "sep").join(" ")} ${td.textContent}`;
+        return `${td.className
+          .split(/\s+/)
+          .filter((c) => c && c !== "sep")
+          .join(" ")} ${td.textContent}`;
       }),
     );
     expect(te).toEqual(Array(SCENARIOS * MACHINES.length).fill("pred T1"));
     // The scale spans the faithful runs only: the diverging ones (up to 83x) would stretch it.
-    const faithful = results.filter((r) => r.properties?.equivalent === true && r.configuration.cpu !== "native").map(slowdown).filter((x) => x !== undefined);
+    const faithful = results
+      .filter((r) => r.properties?.equivalent === true && r.configuration.cpu !== "native")
+      .map(slowdown)
+      .filter((x) => x !== undefined);
     const legend = await page.$eval("#slowdown-run-p4-2006 .legend", (l) => Number(l.getAttribute("data-max")));
     expect(legend).toBeCloseTo(Math.max(...faithful), 6);
-    expect(Math.max(...results.filter((r) => r.properties?.equivalent === false).map(slowdown).filter((x) => x !== undefined))).toBeGreaterThan(legend);
+    expect(
+      Math.max(
+        ...results
+          .filter((r) => r.properties?.equivalent === false)
+          .map(slowdown)
+          .filter((x) => x !== undefined),
+      ),
+    ).toBeGreaterThan(legend);
     expect(await illegibleText(page, "#slowdown .mode[data-mode=run] td, #slowdown .mode[data-mode=run] th, #slowdown .legend")).toEqual([]);
     for (const m of MACHINES) await shot(page, `#slowdown-run-${m}`, `slowdown-${m}`);
 
     // The measured region instead: its own maps and scale, from the regions' cycles.
-    await page.check('input[name=slowmode][value=region]');
+    await page.check("input[name=slowmode][value=region]");
     expect(await page.$$eval("#slowdown .mode", (ms) => ms.map((m) => `${m.getAttribute("data-mode")} ${(m as HTMLElement).hidden}`))).toEqual(["run true", "region false"]);
     const regionSlowdown = (r: RunResult) => {
-      const n = results.find((x) => x.configuration.cpu === "native" && x.scenario === r.scenario && x.configuration.label.split("/")[0] === r.configuration.label.split("/")[0] && x.configuration.machine === r.configuration.machine);
+      const n = results.find(
+        (x) =>
+          x.configuration.cpu === "native" &&
+          x.scenario === r.scenario &&
+          x.configuration.label.split("/")[0] === r.configuration.label.split("/")[0] &&
+          x.configuration.machine === r.configuration.machine,
+      );
       return r.region && n?.region ? r.region.cycles.total / n.region.cycles.total : undefined;
     };
-    const regions = results.filter((r) => r.properties?.equivalent === true && r.configuration.cpu !== "native").map(regionSlowdown).filter((x) => x !== undefined);
+    const regions = results
+      .filter((r) => r.properties?.equivalent === true && r.configuration.cpu !== "native")
+      .map(regionSlowdown)
+      .filter((x) => x !== undefined);
     expect(await page.$eval("#slowdown-region-skylake-2015 .legend", (l) => Number(l.getAttribute("data-max")))).toBeCloseTo(Math.max(...regions), 6);
-    await page.check('input[name=slowmode][value=run]');
+    await page.check("input[name=slowmode][value=run]");
   });
 
   it("charts the cycles as shares of each run: legend clear of the plot, every bar visible, the machine in every label", async () => {
@@ -279,7 +304,11 @@ describe("report.html of the default matrix in headless Chromium", () => {
     const errs: string[] = [];
     p.on("pageerror", (e) => errs.push(String(e)));
     await p.goto(pathToFileURL(file).href);
-    const drawn = await p.evaluate(() => [...document.querySelectorAll("canvas")].map((c) => (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: unknown[] } } | undefined } }).Chart.getChart(c)?.data.datasets.length));
+    const drawn = await p.evaluate(() =>
+      [...document.querySelectorAll("canvas")].map(
+        (c) => (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: unknown[] } } | undefined } }).Chart.getChart(c)?.data.datasets.length,
+      ),
+    );
     expect(errs).toEqual([]);
     expect(drawn).toEqual([2]);
     expect(await p.textContent("body")).toContain("syscall: a is cheaper below vmExit ≈ 30, b above");

@@ -1,9 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
-import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration, type RunResult,
-} from "@vmlab/core";
+import { BUILTIN_STRATEGY_PACKAGES, catalogOf, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration, type RunResult } from "@vmlab/core";
 import { terminalVmTable, toCsv, toHtml, toMarkdown, vmRows } from "../src/index.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));

@@ -69,7 +69,9 @@ describe("the terminal summary of a matrix", () => {
       ].join("\n"),
     );
     expect(text).toMatch(/^Diverges as predicted \(4 cells, not failures\):\n {2}x86-like\(2\)\/trap-emulate\/shadow: Theorem 1 \(PUSHF, POPF ran without trapping\): 2 scenarios × 2 machines$/m);
-    expect(text).toMatch(/^FAILED \(3 cells\):\n {2}syscall x86-like\(2\)\/hardware-assist\/shadow \(p4-2006, skylake-2015\): DIVERGES \(memory\)\n {2}privileged-register-write x86-like\(2\)\/hardware-assist\/shadow \(p4-2006\): error: boom$/m);
+    expect(text).toMatch(
+      /^FAILED \(3 cells\):\n {2}syscall x86-like\(2\)\/hardware-assist\/shadow \(p4-2006, skylake-2015\): DIVERGES \(memory\)\n {2}privileged-register-write x86-like\(2\)\/hardware-assist\/shadow \(p4-2006\): error: boom$/m,
+    );
   });
 
   it("fits a narrow terminal: the columns go on in another block", () => {

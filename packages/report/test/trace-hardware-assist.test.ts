@@ -1,10 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
-import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, guestImage, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration,
-  symbolize, TraceLog,
-} from "@vmlab/core";
+import { BUILTIN_STRATEGY_PACKAGES, catalogOf, guestImage, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration, symbolize, TraceLog } from "@vmlab/core";
 import { traceSteps, type TraceOptions } from "../src/index.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -58,7 +55,9 @@ describe("vmlab trace under hardware assist: VM exits and entries with their rea
     expect(steps[1]!.text).toBe("VM exit (exception PAGE_FAULT): the guest's own fault: inject it; VM entry: PAGE_FAULT injected: the guest kernel's handler at 0x80001060");
     expect(steps[2]!.actor).toBe("os");
     expect(steps[2]!.text).toMatch(/^runs [\d,]+ instructions from 0x80001060 <trap_entry>; write of 0x[0-9a-f]+: protection fault: VM exit at 0x[0-9a-f]+ <pt_walk\+\d+>/);
-    expect(steps[3]!.text).toMatch(/^VM exit \(exception PAGE_FAULT\): a write to a traced guest page table: carry it out and update the shadows; traced write to the guest page table at PFN 0x[0-9a-f]+ entry \d+/);
+    expect(steps[3]!.text).toMatch(
+      /^VM exit \(exception PAGE_FAULT\): a write to a traced guest page table: carry it out and update the shadows; traced write to the guest page table at PFN 0x[0-9a-f]+ entry \d+/,
+    );
     const retry = steps.find((s) => s.actor === "process" && s.text.startsWith(`retries the instruction at ${pc}: now mapped`));
     expect(retry).toBeDefined();
     expect(retry!.text).toMatch(/VM exits in passing: exception PAGE_FAULT; 1 translation filled by the monitor unseen by the guest/);

@@ -1,10 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
-import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, guestImage, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration,
-  symbolize, TraceLog,
-} from "@vmlab/core";
+import { BUILTIN_STRATEGY_PACKAGES, catalogOf, guestImage, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration, symbolize, TraceLog } from "@vmlab/core";
 import { statusOf, traceSteps } from "../src/index.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));

@@ -2,8 +2,16 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, guestImage, importStrategyModules, MONITOR_BYTES, resolveConfiguration, resolveStrategyPackage,
-  runConfiguration, symbolize, TraceLog,
+  BUILTIN_STRATEGY_PACKAGES,
+  catalogOf,
+  guestImage,
+  importStrategyModules,
+  MONITOR_BYTES,
+  resolveConfiguration,
+  resolveStrategyPackage,
+  runConfiguration,
+  symbolize,
+  TraceLog,
 } from "@vmlab/core";
 import { traceSteps, type TraceOptions } from "../src/index.js";
 

@@ -14,7 +14,7 @@ function run(cpu: string, over: Partial<RunResult> & { properties?: RunResult["p
 }
 const diverged = (extra: object = {}) => ({
   equivalent: false,
-  divergence: { what: "console" as const, detail: "console byte 3: native \"a\", this run \"b\"", offset: 3, ...extra },
+  divergence: { what: "console" as const, detail: 'console byte 3: native "a", this run "b"', offset: 3, ...extra },
   resourceControl: { violations: [] },
   efficiency: 1,
 });

@@ -4,10 +4,7 @@
 // POPF, RDMODE and RDTVEC, which do not trap) turned into callouts. So it is faithful
 // where trap-and-emulate is not.
 import { injectable } from "inversify";
-import {
-  count, Monitor, executeOnOneMachine, type CpuStrategy, type EventCounts, type Execution, type GuestSession, type MultiExecution,
-  type SchedulableVm, type StrategyInfo,
-} from "@vmlab/core";
+import { count, Monitor, executeOnOneMachine, type CpuStrategy, type EventCounts, type Execution, type GuestSession, type MultiExecution, type SchedulableVm, type StrategyInfo } from "@vmlab/core";
 import { CAUSE_NAMES, MODE_USER } from "@vmlab/isa";
 import { TranslationEngine } from "./translation-engine.js";
 

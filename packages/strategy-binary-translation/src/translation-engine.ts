@@ -4,15 +4,9 @@
 // faults and traced writes work as for directly executed code), coherence with
 // writes to translated code, callouts, and adaptive retranslation of stores that keep
 // trapping.
-import {
-  FAULT_HIDDEN, FAULT_REFLECT, type Monitor,
-} from "@vmlab/core";
-import {
-  ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_NAMES, KSEG_BASE, MODE_KERNEL, OP, PAGE_SHIFT, PORT, TRAP_CAUSE, uimm16, type Cpu, hex,
-} from "@vmlab/isa";
-import {
-  EXIT_AFTER_CALLOUT, EXIT_CALLOUT, EXIT_CODE_WRITTEN, EXIT_DISPATCH, EXIT_FAULT, EXIT_TRAP, Translator, type BtStateLike, type RegionCode,
-} from "./translator.js";
+import { FAULT_HIDDEN, FAULT_REFLECT, type Monitor } from "@vmlab/core";
+import { ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_NAMES, KSEG_BASE, MODE_KERNEL, OP, PAGE_SHIFT, PORT, TRAP_CAUSE, uimm16, type Cpu, hex } from "@vmlab/isa";
+import { EXIT_AFTER_CALLOUT, EXIT_CALLOUT, EXIT_CODE_WRITTEN, EXIT_DISPATCH, EXIT_FAULT, EXIT_TRAP, Translator, type BtStateLike, type RegionCode } from "./translator.js";
 
 /** IN or OUT of a virtual device (the work-marker port is none: it costs no device access). */
 const isDeviceAccess = (w: number): boolean => {
@@ -35,7 +29,6 @@ interface Region {
   /** Word indices of stores retranslated as callouts. */
   readonly adaptive: Uint8Array;
 }
-
 
 /** State shared with generated code; its slow paths call back into the engine. */
 class BtState implements BtStateLike {
@@ -60,7 +53,12 @@ class BtState implements BtStateLike {
   readonly cp: Uint8Array;
   ad: Uint8Array = new Uint8Array(1024);
 
-  constructor(private readonly engine: TranslationEngine, m: Int32Array, u8: Uint8Array, cp: Uint8Array) {
+  constructor(
+    private readonly engine: TranslationEngine,
+    m: Int32Array,
+    u8: Uint8Array,
+    cp: Uint8Array,
+  ) {
     this.m = m;
     this.u8 = u8;
     // The CPU's own code-page marks: a page holds translations or instructions the CPU
@@ -387,7 +385,7 @@ export class TranslationEngine {
       switch (s.exit) {
         case EXIT_DISPATCH:
           // The next block did not fit in what is left before the timer or the budget.
-          if (ran === 0 && (s.pc >>> 0) === pc) this.singleStep(pc);
+          if (ran === 0 && s.pc >>> 0 === pc) this.singleStep(pc);
           break;
         case EXIT_FAULT:
           s.rk = s.wk = s.sk = -1;
@@ -422,7 +420,9 @@ export class TranslationEngine {
     const n = this.cpu.retired - this.traceMark;
     if (n > 0) {
       this.monitor.note("os", "run", `runs ${n} translated instruction${n === 1 ? "" : "s"} from the translation cache`, {
-        pc: this.tracePc, instructions: n, at: this.traceMark,
+        pc: this.tracePc,
+        instructions: n,
+        at: this.traceMark,
       });
     }
     this.traceMark = this.cpu.retired;
@@ -458,7 +458,7 @@ export class TranslationEngine {
     // The region's cached page translations stay valid unless the callout changed the MMU.
     if (cpu.translationEpoch !== epoch) s.rk = s.wk = s.sk = -1;
     // A callout that wrote translated code (disk DMA over it) ends the region: what follows may be stale.
-    const goOn = s.left > 0 && cpu.pc === ((pc + 4) >>> 0) && m.reflections === reflections && vcpu.mode === MODE_KERNEL && !vcpu.halted && !this.codeChanged;
+    const goOn = s.left > 0 && cpu.pc === (pc + 4) >>> 0 && m.reflections === reflections && vcpu.mode === MODE_KERNEL && !vcpu.halted && !this.codeChanged;
     return goOn ? 1 : 0;
   }
 

@@ -276,7 +276,9 @@ export class Translator {
           const [ck, cb] = stack ? ["sk", "sb"] : ["wk", "wb"];
           emit(`if (${key} === ${ck} && cp[(pa = ${cb} + (va & 0xfff)) >>> 12] === 0 && ad[${i}] === 0) { ${size === 4 ? `m[pa >> 2] = ${valueExpr};` : `u8[pa] = ${valueExpr};`} x = 0; }`);
           emit(`else if (ad[${i}] !== 0) { ${viaCallout} }`);
-          emit(`else { S.rk = rk; S.rb = rb; S.wk = wk; S.wb = wb; S.sk = sk; S.sb = sb; x = S.sw(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; sk = S.sk; sb = S.sb;${stack ? " if (wk !== -1) { sk = wk; sb = wb; }" : ""} }`);
+          emit(
+            `else { S.rk = rk; S.rb = rb; S.wk = wk; S.wb = wb; S.sk = sk; S.sb = sb; x = S.sw(va, ${valueExpr}, ${size}, ${pcHere}); if (x === 1) ${fault} rk = S.rk; rb = S.rb; wk = S.wk; wb = S.wb; sk = S.sk; sb = S.sb;${stack ? " if (wk !== -1) { sk = wk; sb = wb; }" : ""} }`,
+          );
           emit(`if (x === 2) { ${after} left = (left + ${b.length - k - 1}) | 0; pc = ${then}; S.exit = 4; break run; }`);
         };
         const info = BY_OPCODE[op]!;
@@ -284,7 +286,11 @@ export class Translator {
         // The table's expressions over this word's operands: registers are locals, the
         // immediate a constant.
         const imm = immediateOf(info, w);
-        const expr = (x: string) => x.replaceAll("$B", R(bb)).replaceAll("$C", R(c)).replaceAll("$I", imm < 0 ? `(${imm})` : `${imm}`);
+        const expr = (x: string) =>
+          x
+            .replaceAll("$B", R(bb))
+            .replaceAll("$C", R(c))
+            .replaceAll("$I", imm < 0 ? `(${imm})` : `${imm}`);
         const target = (pcHere + 4 + imm) | 0;
         switch (e.kind) {
           case "alu":
@@ -387,4 +393,3 @@ export class Translator {
     return factory(compareFlags);
   }
 }
-

@@ -2,8 +2,20 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, guestImage, importStrategyModules, Ledger, MACHINE_PROFILES, priceEvents, resolveConfiguration,
-  resolveStrategyPackage, runConfiguration, type Configuration, type GuestSession, type RunResult,
+  BUILTIN_STRATEGY_PACKAGES,
+  catalogOf,
+  CATEGORIES,
+  guestImage,
+  importStrategyModules,
+  Ledger,
+  MACHINE_PROFILES,
+  priceEvents,
+  resolveConfiguration,
+  resolveStrategyPackage,
+  runConfiguration,
+  type Configuration,
+  type GuestSession,
+  type RunResult,
 } from "@vmlab/core";
 import { assemble, getProfile, type Image } from "@vmlab/isa";
 import { ShadowMemory } from "@vmlab/paging-shadow";
@@ -14,8 +26,7 @@ import { BinaryTranslationCpu } from "../src/index.js";
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
 const catalog = catalogOf(modules);
-const config = (profile: string, cpu: string, levels?: number): Configuration =>
-  resolveConfiguration({ profile, cpu, machine: "p4-2006", ...(levels ? { levels } : {}) }, catalog);
+const config = (profile: string, cpu: string, levels?: number): Configuration => resolveConfiguration({ profile, cpu, machine: "p4-2006", ...(levels ? { levels } : {}) }, catalog);
 const ev = (r: RunResult, name: string): number => r.metrics!.events?.[name] ?? 0;
 
 const PROFILES: [string, number?][] = [["mips-like"], ["riscv-like"], ["x86-like"], ["x86-like", 4]];

@@ -37,9 +37,27 @@ function translated(word: number, regs: readonly number[]): { regs: number[]; fl
   words[1] = encode({ opcode: OP.HALT });
   const code = translator.compile(words, KSEG_BASE, [0]);
   const S = {
-    pc: KSEG_BASE | 0, left: 10, flags: 0, exit: 0, trapCause: 0, rk: -1, rb: 0, wk: -1, wb: 0, sk: -1, sb: 0, indirect: 0,
-    m: new Int32Array(1), u8: new Uint8Array(4), cp: new Uint8Array(1), ad: new Uint8Array(PAGE_SIZE / 4), faultCause: 0,
-    lw: () => 0, lb: () => 0, sw: () => 0, swCallout: () => 0,
+    pc: KSEG_BASE | 0,
+    left: 10,
+    flags: 0,
+    exit: 0,
+    trapCause: 0,
+    rk: -1,
+    rb: 0,
+    wk: -1,
+    wb: 0,
+    sk: -1,
+    sb: 0,
+    indirect: 0,
+    m: new Int32Array(1),
+    u8: new Uint8Array(4),
+    cp: new Uint8Array(1),
+    ad: new Uint8Array(PAGE_SIZE / 4),
+    faultCause: 0,
+    lw: () => 0,
+    lb: () => 0,
+    sw: () => 0,
+    swCallout: () => 0,
     co(_word: number, pc: number, left: number): number {
       this.pc = pc;
       this.left = left;

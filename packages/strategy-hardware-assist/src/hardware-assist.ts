@@ -8,10 +8,7 @@
 // time-sliced by the VmScheduler (a machine switch saves one VM's CPU state, its
 // control structure included, and restores the next one's).
 import { injectable } from "inversify";
-import {
-  addCounts, count, executeOnOneMachine, hardwareEvents, type CpuStrategy, type EventCounts, type Execution,
-  type GuestSession, type MultiExecution, type StrategyInfo,
-} from "@vmlab/core";
+import { addCounts, count, executeOnOneMachine, hardwareEvents, type CpuStrategy, type EventCounts, type Execution, type GuestSession, type MultiExecution, type StrategyInfo } from "@vmlab/core";
 import { CAUSE, EXIT } from "@vmlab/isa";
 import { GuestModeMonitor } from "./vmm.js";
 
@@ -40,8 +37,10 @@ export class HardwareAssistCpu implements CpuStrategy {
 
   /** Several guests on one machine: a guest-mode monitor each, time-sliced by the scheduler. */
   executeVms(sessions: readonly GuestSession[]): MultiExecution {
-    return executeOnOneMachine(sessions, (s, placement) => new GuestModeMonitor(s, { placement }), (v, outcome, s) =>
-      this.finish(v, outcome, s),
+    return executeOnOneMachine(
+      sessions,
+      (s, placement) => new GuestModeMonitor(s, { placement }),
+      (v, outcome, s) => this.finish(v, outcome, s),
     );
   }
 
@@ -87,7 +86,6 @@ export class HardwareAssistCpu implements CpuStrategy {
     });
   }
 }
-
 
 /**
  * The guest's own hardware events in guest mode; the exits with their handling; the

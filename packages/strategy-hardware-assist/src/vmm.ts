@@ -10,12 +10,8 @@
 // mode it would anyway, and the monitor records that it looked for the trap vector.
 // On a machine shared with other VMs (a placement from the VmScheduler) the same monitor
 // runs one VM in its share of the machine; the scheduler switches the CPU between them.
-import {
-  FAULT_HIDDEN, FAULT_REFLECT, Monitor, type GuestSession, type GuestModeMemory, type TraceActor, type TraceEvent, type VmPlacement,
-} from "@vmlab/core";
-import {
-  CAUSE, CAUSE_NAMES, CR, EXIT, EXIT_LABELS, EXIT_NAMES, FLAG_IF, MODE_KERNEL, MODE_USER, OP, PORT, VmControl, type Cpu, type Machine, hex,
-} from "@vmlab/isa";
+import { FAULT_HIDDEN, FAULT_REFLECT, Monitor, type GuestSession, type GuestModeMemory, type TraceActor, type TraceEvent, type VmPlacement } from "@vmlab/core";
+import { CAUSE, CAUSE_NAMES, CR, EXIT, EXIT_LABELS, EXIT_NAMES, FLAG_IF, MODE_KERNEL, MODE_USER, OP, PORT, VmControl, type Cpu, type Machine, hex } from "@vmlab/isa";
 
 /** Trap causes that are faults: the faulting instruction does not retire, and the bare machine counts the trap against the budget. */
 const FAULT_CAUSES = [CAUSE.PRIVILEGED, CAUSE.ILLEGAL, CAUSE.DIVIDE, CAUSE.PAGE_FAULT, CAUSE.TLB_MISS, CAUSE.ADDRESS_ERROR] as const;
@@ -62,7 +58,10 @@ export class GuestModeMonitor {
   private pendingRun: { pc: number; retired: number; actor: TraceActor } | undefined;
 
   /** `placement`: one VM of several on a machine the VmScheduler shares; otherwise a machine of its own. */
-  constructor(readonly session: GuestSession, options: { readonly placement?: VmPlacement } = {}) {
+  constructor(
+    readonly session: GuestSession,
+    options: { readonly placement?: VmPlacement } = {},
+  ) {
     this.monitor = new Monitor(session, options.placement ? { placement: options.placement } : {});
     this.machine = this.monitor.machine;
     this.cpu = this.machine.cpu;
@@ -160,9 +159,7 @@ export class GuestModeMonitor {
     if (this.observing) cpu.intercept.fill(1);
     if (this.monitor.trace) {
       const where = `${hex(cpu.pc)}`;
-      const text = injecting
-        ? `VM entry: ${CAUSE_NAMES[injecting]} injected: the guest kernel's handler at ${where}`
-        : `VM entry: the guest resumes at ${where}`;
+      const text = injecting ? `VM entry: ${CAUSE_NAMES[injecting]} injected: the guest kernel's handler at ${where}` : `VM entry: the guest resumes at ${where}`;
       this.note("vmm", "entry", text, { pc: cpu.pc, inline: this.quietEntry, ...(injecting ? { cause: injecting } : {}) });
     }
   }
@@ -251,7 +248,9 @@ export class GuestModeMonitor {
     const input = vmcs.exitInstruction >>> 24 === 0x44; /* IN */
     if (input) cpu.regs[vmcs.exitRegister] = monitor.portIn(vmcs.exitPort);
     else monitor.portOut(vmcs.exitPort, vmcs.exitValue);
-    this.noteExit(`I/O (${input ? "in" : "out"} ${hex(vmcs.exitPort)}): ${vmcs.exitPort === PORT.WORK_MARK ? "the work marker, no device" : monitor.deviceAccessText(vmcs.exitPort, !input)}`, { inline: true });
+    this.noteExit(`I/O (${input ? "in" : "out"} ${hex(vmcs.exitPort)}): ${vmcs.exitPort === PORT.WORK_MARK ? "the work marker, no device" : monitor.deviceAccessText(vmcs.exitPort, !input)}`, {
+      inline: true,
+    });
     this.retire();
   }
 
@@ -318,9 +317,11 @@ export class GuestModeMonitor {
     if (sink) monitor.trace = sink;
     const what = `${ACCESS_NAMES[access]} of ${hex(va)}: ${vmcs.exitProtection ? "protection fault" : "page fault"}`;
     const decision =
-      disposition === FAULT_HIDDEN ? "hidden: the shadow entry is filled" :
-      disposition === FAULT_REFLECT ? "the guest's own fault: inject it" :
-      "a write to a traced guest page table: carry it out and update the shadows";
+      disposition === FAULT_HIDDEN
+        ? "hidden: the shadow entry is filled"
+        : disposition === FAULT_REFLECT
+          ? "the guest's own fault: inject it"
+          : "a write to a traced guest page table: carry it out and update the shadows";
     if (sink) {
       const hidden = disposition === FAULT_HIDDEN;
       this.note(this.guestActor, "trap", `${what}: VM exit`, { pc: vmcs.exitPc, cause, hidden });
@@ -350,7 +351,8 @@ export class GuestModeMonitor {
     const stop = machine.run(1);
     this.memory.endTracedWrite(va);
     this.tracedWrites++;
-    if (stop.reason === "vm-exit") this.handleExit(); // it faulted otherwise, or the timer expired with it
+    if (stop.reason === "vm-exit")
+      this.handleExit(); // it faulted otherwise, or the timer expired with it
     else if (stop.reason === "intercept") this.observeTrap();
   }
 
@@ -387,7 +389,10 @@ export class GuestModeMonitor {
     if (o.guest) this.note(this.guestActor, "trap", o.guest, { pc: o.guestPc ?? v.exitPc, ...(o.cause !== undefined ? { cause: o.cause } : {}) });
     const reason = EXIT_LABELS[EXIT_NAMES[v.exitReason]!];
     this.note("vmm", "exit", o.inline ? text : `VM exit (${reason}): ${text}`, {
-      pc: v.exitPc, ...(o.cause !== undefined ? { cause: o.cause } : {}), ...(o.inline ? { inline: true } : {}), ...(o.hidden ? { hidden: true } : {}),
+      pc: v.exitPc,
+      ...(o.cause !== undefined ? { cause: o.cause } : {}),
+      ...(o.inline ? { inline: true } : {}),
+      ...(o.hidden ? { hidden: true } : {}),
     });
     this.quietEntry = o.inline === true || o.hidden === true;
   }
@@ -417,9 +422,11 @@ export class GuestModeMonitor {
     const retiring = cause === CAUSE.SYSCALL || cause === CAUSE.BREAKPOINT || cause === CAUSE.HYPERCALL;
     const memory = cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS || cause === CAUSE.ADDRESS_ERROR;
     const what =
-      cause === CAUSE.SYSCALL ? "system call" :
-      memory ? `${ACCESS_NAMES[cpu.exitAccess]} of ${hex(cpu.exitAddress)}: ${cause === CAUSE.PAGE_FAULT ? "page fault" : CAUSE_NAMES[cause]!.toLowerCase()}` :
-      CAUSE_NAMES[cause]!.toLowerCase();
+      cause === CAUSE.SYSCALL
+        ? "system call"
+        : memory
+          ? `${ACCESS_NAMES[cpu.exitAccess]} of ${hex(cpu.exitAddress)}: ${cause === CAUSE.PAGE_FAULT ? "page fault" : CAUSE_NAMES[cause]!.toLowerCase()}`
+          : CAUSE_NAMES[cause]!.toLowerCase();
     this.note(this.guestActor, "trap", `${what}: trap to the OS in guest mode (no VM exit)`, { pc: retiring ? cpu.pc - 4 : cpu.pc, cause });
     cpu.enterTrap(cause, cpu.pc, cpu.exitAddress, cpu.exitAccess, cpu.exitProtection);
   }
@@ -445,4 +452,4 @@ export class GuestModeMonitor {
   }
 }
 
-const crName = (n: number): string => (Object.entries(CR).find(([, v]) => v === n)?.[0] ?? String(n));
+const crName = (n: number): string => Object.entries(CR).find(([, v]) => v === n)?.[0] ?? String(n);

@@ -2,8 +2,22 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, digestOf, firstDivergence, guestImage, importStrategyModules, MACHINE_PROFILES,
-  resolveConfiguration, resolveStrategyPackage, runConfiguration, runContainer, strategiesFor, type Configuration, type RunResult, type VmContext,
+  BUILTIN_STRATEGY_PACKAGES,
+  catalogOf,
+  CATEGORIES,
+  digestOf,
+  firstDivergence,
+  guestImage,
+  importStrategyModules,
+  MACHINE_PROFILES,
+  resolveConfiguration,
+  resolveStrategyPackage,
+  runConfiguration,
+  runContainer,
+  strategiesFor,
+  type Configuration,
+  type RunResult,
+  type VmContext,
 } from "@vmlab/core";
 import { diskContentsOf } from "@vmlab/guest";
 import type { MachineStats, VmControl } from "@vmlab/isa";
@@ -135,7 +149,7 @@ describe("hardware assist: what exits, against the native run's own counts", () 
     expect(exits(nested.t)).toEqual({
       "I/O instruction": nested.ns.portReads + nested.ns.portWrites + WORK_MARKS,
       // Timer exits only if the native run took timer interrupts (its tick is 10^6 instructions).
-            ...(nested.ns.trapsByCause.TIMER ? { "external interrupt": nested.ns.trapsByCause.TIMER } : {}),
+      ...(nested.ns.trapsByCause.TIMER ? { "external interrupt": nested.ns.trapsByCause.TIMER } : {}),
       halt: 1,
     });
     // The guest's own TLBI ran in the guest, on the real TLB.
@@ -211,8 +225,13 @@ describe("hardware assist: invalidation exits, when a memory strategy asks for t
       };
       const disk = diskContentsOf(s);
       const e = cpu.execute({
-        scenario: s, profile: hw.profile, image: guestImage(s, hw.profile), budget: s.budget, machineProfile: hw.machine,
-        memory, ...(disk ? { diskContents: disk } : {}),
+        scenario: s,
+        profile: hw.profile,
+        image: guestImage(s, hw.profile),
+        budget: s.budget,
+        machineProfile: hw.machine,
+        memory,
+        ...(disk ? { diskContents: disk } : {}),
       });
       expect(firstDivergence(n.digest!, digestOf(e))).toBeUndefined();
       expect(e.vmExits["TLB invalidation"]).toBe(stats(n).tlbInvalidations + stats(n).tlbFlushes);

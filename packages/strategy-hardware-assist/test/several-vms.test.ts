@@ -6,8 +6,18 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import {
-  MACHINE_PROFILES, BUILTIN_STRATEGY_PACKAGES, catalogOf, DEFAULT_QUANTUM, GUEST_BYTES, importStrategyModules, resolveConfiguration,
-  resolveStrategyPackage, runConfiguration, type Configuration, type Execution, type RunResult,
+  MACHINE_PROFILES,
+  BUILTIN_STRATEGY_PACKAGES,
+  catalogOf,
+  DEFAULT_QUANTUM,
+  GUEST_BYTES,
+  importStrategyModules,
+  resolveConfiguration,
+  resolveStrategyPackage,
+  runConfiguration,
+  type Configuration,
+  type Execution,
+  type RunResult,
 } from "@vmlab/core";
 import type { Machine } from "@vmlab/isa";
 
@@ -97,7 +107,10 @@ describe("hardware assist: consolidation, three VMs on one machine, each printin
   });
 
   it("a budget that ends mid-run stops each VM where its native run alone stops", () => {
-    for (const [profile, memory] of [["x86-like", "nested"], ["riscv-like", "shadow"]] as const) {
+    for (const [profile, memory] of [
+      ["x86-like", "nested"],
+      ["riscv-like", "shadow"],
+    ] as const) {
       for (const budget of [61_337, 150_001]) {
         const native = runConfiguration(config(profile, "native"), s, modules, { budget }) as Run;
         const r = runConfiguration(config(profile, "hardware-assist", memory), s, modules, { budget, reference: native.digest! }) as Run;
@@ -142,7 +155,11 @@ describe("hardware assist: the hostile guest is contained, each attempt audited"
 
       const audit = h.violations;
       expect(audit, audit.join("\n")).toHaveLength(5);
-      const one = (re: RegExp) => expect(audit.filter((a) => re.test(a)), `${re}\n${audit.join("\n")}`).toHaveLength(1);
+      const one = (re: RegExp) =>
+        expect(
+          audit.filter((a) => re.test(a)),
+          `${re}\n${audit.join("\n")}`,
+        ).toHaveLength(1);
       // A: the frame past its memory, mapped by its page table; B: the entry rewritten by a store.
       // Worded alike whichever mechanism refused it (an EPT violation, a shadow entry not filled).
       const refusal = "refused \\(ADDRESS_ERROR delivered to the guest, as on bare metal\\)";
@@ -153,7 +170,11 @@ describe("hardware assist: the hostile guest is contained, each attempt audited"
       one(/disk DMA to guest-physical 0x3fff00, outside the VM's memory: refused/);
       // D: RDTVEC exits; the guest gets its own vector (what it prints), never the monitor's.
       const vector = /D: read the trap vector: (0x[0-9a-f]{8})/.exec(h.output)![1]!;
-      one(new RegExp(`the guest kernel read the trap vector with RDTVEC at 0x[0-9a-f]+: a VM exit \\(trap-vector read exiting\\); the monitor's entry refused, it was given its own vector, 0x${Number(vector).toString(16)}`));
+      one(
+        new RegExp(
+          `the guest kernel read the trap vector with RDTVEC at 0x[0-9a-f]+: a VM exit \\(trap-vector read exiting\\); the monitor's entry refused, it was given its own vector, 0x${Number(vector).toString(16)}`,
+        ),
+      );
       // The run's audit names the VM each line came from.
       expect(r.properties!.resourceControl.violations).toEqual(audit.map((a) => `VM 1 (hostile): ${a}`));
 

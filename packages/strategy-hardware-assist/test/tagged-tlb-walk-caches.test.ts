@@ -6,8 +6,15 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration, type Execution,
-  type GuestDigest, type RunResult,
+  BUILTIN_STRATEGY_PACKAGES,
+  catalogOf,
+  importStrategyModules,
+  resolveConfiguration,
+  resolveStrategyPackage,
+  runConfiguration,
+  type Execution,
+  type GuestDigest,
+  type RunResult,
 } from "@vmlab/core";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -25,7 +32,10 @@ const run = (scenario: string, profile: string, cpu: string, machine: string, me
 const exits = (r: RunResult): number => Object.values(r.metrics!.vmExits).reduce((a, b) => a + b, 0);
 
 describe("VPID: an exit-heavy scenario (port-io) under hardware assist", () => {
-  for (const [memory, machine] of [["nested", "nehalem-2009"], ["shadow", "penryn-2008"]] as const) {
+  for (const [memory, machine] of [
+    ["nested", "nehalem-2009"],
+    ["shadow", "penryn-2008"],
+  ] as const) {
     it(`x86-like/${memory} on ${machine}: fewer TLB misses with VPID than without; without, every re-entry misses at least once`, () => {
       const native = run("port-io", "x86-like", "native", machine);
       const on = run("port-io", "x86-like", "hardware-assist", `${machine}:taggedTlb=on`, memory, undefined, native.digest!);

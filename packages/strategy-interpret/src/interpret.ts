@@ -4,10 +4,7 @@
 // machine stepped by exactly one instruction) and accounts for it. Nothing runs
 // directly, so efficiency is 0.
 import { injectable } from "inversify";
-import {
-  count, newGuestMachine, trapsOf, watchWorkMarks, virtualDeviceEvents, type CpuStrategy, type EventCounts, type Execution, type GuestSession,
-  type StrategyInfo,
-} from "@vmlab/core";
+import { count, newGuestMachine, trapsOf, watchWorkMarks, virtualDeviceEvents, type CpuStrategy, type EventCounts, type Execution, type GuestSession, type StrategyInfo } from "@vmlab/core";
 import type { Machine } from "@vmlab/isa";
 import { BY_OPCODE, INSTRUCTIONS } from "@vmlab/isa";
 import { FETCH_FAULT, MonitorFetch } from "./monitor-fetch.js";

@@ -42,10 +42,13 @@ export function runObserved(machine: Machine, budget: number, trace: TraceSink):
       flushRun();
       const memory = cause === CAUSE.PAGE_FAULT || cause === CAUSE.TLB_MISS || cause === CAUSE.ADDRESS_ERROR;
       const what =
-        cause === CAUSE.SYSCALL ? "system call: trap to the OS" :
-        cause === CAUSE.TIMER ? "timer interrupt: trap to the OS" :
-        memory ? `${ACCESS_NAMES[cpu.exitAccess]} of ${hex(cpu.exitAddress)}: ${cause === CAUSE.TLB_MISS ? "TLB miss" : "page fault"}: trap to the OS` :
-        `${CAUSE_NAMES[cause]!.toLowerCase()}: trap to the OS`;
+        cause === CAUSE.SYSCALL
+          ? "system call: trap to the OS"
+          : cause === CAUSE.TIMER
+            ? "timer interrupt: trap to the OS"
+            : memory
+              ? `${ACCESS_NAMES[cpu.exitAccess]} of ${hex(cpu.exitAddress)}: ${cause === CAUSE.TLB_MISS ? "TLB miss" : "page fault"}: trap to the OS`
+              : `${CAUSE_NAMES[cause]!.toLowerCase()}: trap to the OS`;
       trace.event({ actor: actor(), kind: "trap", text: what, pc: retiring ? cpu.pc - 4 : cpu.pc, cause: CAUSE_NAMES[cause]!, at: cpu.retired });
       cpu.enterTrap(cause, cpu.pc, cpu.exitAddress, cpu.exitAccess, cpu.exitProtection);
       runPc = cpu.pc;

@@ -2,8 +2,17 @@
 // configuration is compared with this run.
 import { injectable } from "inversify";
 import {
-  count, hardwareEvents, newGuestMachine, trapsOf, watchWorkMarks, type CpuStrategy, type EventCounts, type Execution, type GuestSession,
-  type MemoryStrategy, type StrategyInfo,
+  count,
+  hardwareEvents,
+  newGuestMachine,
+  trapsOf,
+  watchWorkMarks,
+  type CpuStrategy,
+  type EventCounts,
+  type Execution,
+  type GuestSession,
+  type MemoryStrategy,
+  type StrategyInfo,
 } from "@vmlab/core";
 import type { Machine } from "@vmlab/isa";
 import { runObserved } from "./native-trace.js";
@@ -49,9 +58,7 @@ export class NativeCpu implements CpuStrategy {
     // baseline walks through them where the machine has them, as nested paging does.
     machine.cpu.pageWalkCacheEnabled = session.machineProfile.features.pageWalkCache;
     const marks = watchWorkMarks(machine, session);
-    const stop = session.trace
-      ? { reason: runObserved(machine, session.budget, session.trace) }
-      : machine.run(session.budget);
+    const stop = session.trace ? { reason: runObserved(machine, session.budget, session.trace) } : machine.run(session.budget);
     const s = machine.stats();
     return {
       counts: counts(),
@@ -71,9 +78,7 @@ export class NativeCpu implements CpuStrategy {
       pageFaultsReflected: s.trapsByCause.PAGE_FAULT + s.trapsByCause.TLB_MISS,
       ...(s.refills > 0 ? { events: { "TLB misses through the refill vector": s.refills } } : {}),
       audit: [],
-      ...(s.pageWalkCacheHits + s.pageWalkCacheMisses > 0
-        ? { events: { "page-walk cache hits": s.pageWalkCacheHits, "page-walk cache misses": s.pageWalkCacheMisses } }
-        : {}),
+      ...(s.pageWalkCacheHits + s.pageWalkCacheMisses > 0 ? { events: { "page-walk cache hits": s.pageWalkCacheHits, "page-walk cache misses": s.pageWalkCacheMisses } } : {}),
       ...marks.result(),
       machine,
     };

@@ -24,12 +24,47 @@
 // one, refilling from the virtual TLB when the real one has lost an entry.
 import { injectable } from "inversify";
 import {
-  containedAttempt, FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, GuestWalk, invalidateRealTlb, KSEG_VPN, MISS_KSEG0, MISS_REFLECTED, setFault, VirtualTlb, type FaultDisposition,
-  type MemoryCounters, type MemoryStrategy, type MonitorMemory, type RealTables, type StrategyInfo, type VmContext,
+  containedAttempt,
+  FAULT_HIDDEN,
+  FAULT_REFLECT,
+  FAULT_TRACED,
+  GuestWalk,
+  invalidateRealTlb,
+  KSEG_VPN,
+  MISS_KSEG0,
+  MISS_REFLECTED,
+  setFault,
+  VirtualTlb,
+  type FaultDisposition,
+  type MemoryCounters,
+  type MemoryStrategy,
+  type MonitorMemory,
+  type RealTables,
+  type StrategyInfo,
+  type VmContext,
 } from "@vmlab/core";
 import {
-  ACCESS_WRITE, CAUSE, CR, KSEG_BASE, MODE_KERNEL, MODE_USER, PAGE_SHIFT, PAGE_SIZE, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, leafEntry, TABLE_ENTRY_FLAGS, walkShape, WALK_BAD_TABLE, WALK_OK,
-  WALK_PROTECTION, type Tlb, type WalkShape, hex,
+  ACCESS_WRITE,
+  CAUSE,
+  CR,
+  KSEG_BASE,
+  MODE_KERNEL,
+  MODE_USER,
+  PAGE_SHIFT,
+  PAGE_SIZE,
+  PTE_FRAME_MASK,
+  PTE_U,
+  PTE_V,
+  PTE_W,
+  leafEntry,
+  TABLE_ENTRY_FLAGS,
+  walkShape,
+  WALK_BAD_TABLE,
+  WALK_OK,
+  WALK_PROTECTION,
+  type Tlb,
+  type WalkShape,
+  hex,
 } from "@vmlab/isa";
 
 export const PARAVIRT_MMU_INFO: StrategyInfo = {
@@ -39,7 +74,6 @@ export const PARAVIRT_MMU_INFO: StrategyInfo = {
     "page tables changed only by validated hypercalls: walker profiles get mirror tables (VPN->MFN) kept in step by the update batches, no tracing, no hidden faults; the software TLB gets validated TLB-write hypercalls",
   requires: { paravirtualGuest: true },
 };
-
 
 @injectable()
 export class ParavirtMmu implements MemoryStrategy {
@@ -229,9 +263,7 @@ class MirrorTables implements MonitorMemory {
   }
 
   private outside(info: MirrorTable, index: number, frame: number, what: string): void {
-    this.vm.audit(
-      `guest page table at PFN ${hex(info.guestFrame)} entry ${index} names guest frame ${hex(frame >>> PAGE_SHIFT)} as ${what}, outside the VM's memory: not mapped`,
-    );
+    this.vm.audit(`guest page table at PFN ${hex(info.guestFrame)} entry ${index} names guest frame ${hex(frame >>> PAGE_SHIFT)} as ${what}, outside the VM's memory: not mapped`);
   }
 
   /** Copies every entry of the guest table that mirror table `t` mirrors. */
@@ -449,7 +481,7 @@ class MirrorTables implements MonitorMemory {
     const mfn = guest.machineAddress(frame);
     if (leaf >= 0) {
       const e = this.mem[leaf >>> 2]!;
-      if ((e & PTE_V) !== 0 && ((e & PTE_FRAME_MASK) >>> 0) === mfn && (access !== ACCESS_WRITE || (e & PTE_W) !== 0)) {
+      if ((e & PTE_V) !== 0 && (e & PTE_FRAME_MASK) >>> 0 === mfn && (access !== ACCESS_WRITE || (e & PTE_W) !== 0)) {
         this.passLeaf = leaf;
         this.passOld = e;
         this.passThroughs++;
@@ -476,7 +508,7 @@ class MirrorTables implements MonitorMemory {
       if (wanted === -1) {
         // A table below: keep it when it copies the same guest table, else copy again.
         const child = this.tables.get((old & PTE_FRAME_MASK) >>> 0);
-        if (child && child.guestFrame === ((pte & PTE_FRAME_MASK) >>> PAGE_SHIFT) && (pte & PTE_V) !== 0) {
+        if (child && child.guestFrame === (pte & PTE_FRAME_MASK) >>> PAGE_SHIFT && (pte & PTE_V) !== 0) {
           t = (old & PTE_FRAME_MASK) >>> 0;
           continue;
         }

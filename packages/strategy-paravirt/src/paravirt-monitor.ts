@@ -13,11 +13,25 @@
 // monitor sees neither; it learns the guest's mode from the real CPU's at each trap.
 import { containedAttempt, Monitor, type GuestSession, type VmPlacement } from "@vmlab/core";
 import {
-  ACCESS_FETCH, BY_OPCODE, CAUSE, CR, crAfterWrite, DISK_BAD_ADDRESS, FLAG_IF, KSEG_BASE, MODE_KERNEL, MODE_RING1, MODE_USER,
-  PAGE_SIZE, PORT, PTE_FRAME_MASK, PTE_V, returnFromTrap, hex,
+  ACCESS_FETCH,
+  BY_OPCODE,
+  CAUSE,
+  CR,
+  crAfterWrite,
+  DISK_BAD_ADDRESS,
+  FLAG_IF,
+  KSEG_BASE,
+  MODE_KERNEL,
+  MODE_RING1,
+  MODE_USER,
+  PAGE_SIZE,
+  PORT,
+  PTE_FRAME_MASK,
+  PTE_V,
+  returnFromTrap,
+  hex,
 } from "@vmlab/isa";
 import { HC, HYPERCALL_NAMES, MAX_BATCH, PT, REFUSED, SH, SHARED_BYTES } from "./abi.js";
-
 
 export class ParavirtMonitor extends Monitor {
   /**
@@ -140,7 +154,7 @@ export class ParavirtMonitor extends Monitor {
       if (this.vcpu.mode === MODE_KERNEL) {
         this.privilegedInKernel++;
         const gpa = this.memory.guestTranslate(epc, ACCESS_FETCH);
-        const name = gpa >= 0 ? BY_OPCODE[this.guest.read8(gpa + 3)]?.mnemonic ?? "?" : "?";
+        const name = gpa >= 0 ? (BY_OPCODE[this.guest.read8(gpa + 3)]?.mnemonic ?? "?") : "?";
         this.audit(`privileged instruction ${name} at ${hex(epc)} in the paravirtual kernel: not carried out, delivered to it as a fault`);
       }
       this.reflectFault(CAUSE.PRIVILEGED, epc, 0, 0, false);
@@ -235,7 +249,7 @@ export class ParavirtMonitor extends Monitor {
           result = REFUSED;
           break;
         }
-        if ((b & PTE_V) !== 0 && ((b & PTE_FRAME_MASK) >>> 0) >= this.guest.bytes) {
+        if ((b & PTE_V) !== 0 && (b & PTE_FRAME_MASK) >>> 0 >= this.guest.bytes) {
           result = this.refuse(`TLB write mapping ${hex(a & PTE_FRAME_MASK)} to guest frame ${hex((b & PTE_FRAME_MASK) >>> 12)} refused: not the VM's`);
           break;
         }
@@ -272,7 +286,11 @@ export class ParavirtMonitor extends Monitor {
           cpu.setTimer(b);
           vcpu.interruptPending = false;
         } else this.portOut(a, b);
-        if (this.trace) text = a === PORT.WORK_MARK ? `the work marker (${b === 1 ? "begin" : b === 0 ? "end" : "a value it ignores"}): the region of interest, no device` : `port ${hex(a)} written on the virtual device`;
+        if (this.trace)
+          text =
+            a === PORT.WORK_MARK
+              ? `the work marker (${b === 1 ? "begin" : b === 0 ? "end" : "a value it ignores"}): the region of interest, no device`
+              : `port ${hex(a)} written on the virtual device`;
         break;
       case HC.EVENT_CHECK:
         if (this.trace) text = vcpu.interruptPending && vcpu.interruptsEnabled ? "a virtual interrupt was pending: delivered" : "nothing to deliver";
@@ -323,7 +341,7 @@ export class ParavirtMonitor extends Monitor {
             regs[2] = i;
             return this.refuse(`page-table update at guest-physical ${hex(address)} refused: outside the VM's memory`);
           }
-          if ((value & PTE_V) !== 0 && ((value & PTE_FRAME_MASK) >>> 0) >= this.guest.bytes) {
+          if ((value & PTE_V) !== 0 && (value & PTE_FRAME_MASK) >>> 0 >= this.guest.bytes) {
             regs[2] = i;
             return this.refuse(`page-table update mapping guest frame ${hex((value & PTE_FRAME_MASK) >>> 12)} refused: not the VM's`);
           }

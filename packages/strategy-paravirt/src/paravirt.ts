@@ -38,7 +38,11 @@ export class ParavirtCpu implements CpuStrategy {
 
   /** Several paravirtual guests on one machine, time-sliced by the scheduler. */
   executeVms(sessions: readonly GuestSession[]): MultiExecution {
-    return executeOnOneMachine(sessions, (s, placement) => new ParavirtMonitor(s, { placement }), (m, outcome, s) => finishParavirt(m, outcome, s));
+    return executeOnOneMachine(
+      sessions,
+      (s, placement) => new ParavirtMonitor(s, { placement }),
+      (m, outcome, s) => finishParavirt(m, outcome, s),
+    );
   }
 }
 

@@ -2,8 +2,16 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios, RUNTIME_DIR, type Scenario } from "@vmlab/guest";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, getMachineProfile, importStrategyModules, resolveConfiguration,
-  resolveStrategyPackage, runConfiguration, type Configuration, type RunResult,
+  BUILTIN_STRATEGY_PACKAGES,
+  catalogOf,
+  CATEGORIES,
+  getMachineProfile,
+  importStrategyModules,
+  resolveConfiguration,
+  resolveStrategyPackage,
+  runConfiguration,
+  type Configuration,
+  type RunResult,
 } from "@vmlab/core";
 import { assemble, CAUSE, getProfile, type MachineStats } from "@vmlab/isa";
 import { HC, ParavirtMmu, ParavirtMonitor, SH } from "../src/index.js";
@@ -11,8 +19,7 @@ import { HC, ParavirtMmu, ParavirtMonitor, SH } from "../src/index.js";
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
 const catalog = catalogOf(modules);
-const config = (profile: string, cpu: string, levels?: number): Configuration =>
-  resolveConfiguration({ profile, cpu, machine: "p4-2006", ...(levels ? { levels } : {}) }, catalog);
+const config = (profile: string, cpu: string, levels?: number): Configuration => resolveConfiguration({ profile, cpu, machine: "p4-2006", ...(levels ? { levels } : {}) }, catalog);
 
 type Run = RunResult & { execution: { machine?: { stats(): MachineStats } } };
 const stats = (r: Run): MachineStats => r.execution.machine!.stats();
@@ -20,8 +27,7 @@ const ev = (r: RunResult, name: string): number => r.metrics!.events?.[name] ?? 
 const totalTraps = (r: Run): number => Object.values(stats(r).trapsByCause).reduce((a, b) => a + b, 0);
 const GATE = "system calls through the trap gate (no monitor)";
 const RING1_RETURNS = "returns to user mode from ring 1 (no monitor)";
-const reflected = (r: RunResult): number =>
-  Object.entries(r.metrics!.events ?? {}).reduce((a, [k, v]) => (k.startsWith("reflected ") ? a + v : a), 0);
+const reflected = (r: RunResult): number => Object.entries(r.metrics!.events ?? {}).reduce((a, [k, v]) => (k.startsWith("reflected ") ? a + v : a), 0);
 
 /** A scenario made of inline programs (each includes the runtime), for kernel paths no scenario takes. */
 function inlineScenario(name: string, programs: string[], budget = 2_000_000): Scenario {
@@ -160,7 +166,8 @@ describe("paravirtualization against trap-and-emulate on the system-call and pag
 describe("the direct system-call path (Xen's trap gate) on x86-like", () => {
   // N getpid calls with no timer interrupt: every trap the monitor sees is counted.
   const calls = (n: number) =>
-    inlineScenario(`getpid-${n}`, [`
+    inlineScenario(`getpid-${n}`, [
+      `
 start:  li      r11, ${n}
 .loop:  li      r1, 2                    ; getpid
         syscall 0
@@ -168,7 +175,8 @@ start:  li      r11, ${n}
         cmpi    r11, 0
         bgt     .loop
         li      r2, 0
-        call    exit`]);
+        call    exit`,
+    ]);
   // A time slice longer than the run: no timer interrupt at all.
   const untimed = (s: Scenario): Scenario => ({ ...s, timerPeriod: 0x7fffffff });
   /** Traps that reached the monitor: every trap but those the gate took. */
@@ -301,11 +309,13 @@ start:  li      r2, 0x20000000           ; a user page
   }
 
   it("a hypercall from a user process is no hypercall: the kernel gets the trap, as on bare metal", () => {
-    const s = inlineScenario("user-hcall", [`
+    const s = inlineScenario("user-hcall", [
+      `
 start:  li      r1, 11                   ; HALT, were it the kernel asking
         hcall   0
         li      r2, 0
-        call    exit`]);
+        call    exit`,
+    ]);
     for (const profile of ["mips-like", "riscv-like"]) {
       const n = runConfiguration(config(profile, "native"), s, modules);
       const p = runConfiguration(config(profile, "paravirt"), s, modules, { reference: n.digest! });

@@ -3,10 +3,7 @@
 // emulates it on the virtual CPU; a user process's trap is reflected into the guest
 // kernel's handler. Faithful exactly when every sensitive instruction traps.
 import { injectable } from "inversify";
-import {
-  count, Monitor, executeOnOneMachine, type CpuStrategy, type EventCounts, type Execution, type GuestSession, type MultiExecution,
-  type StrategyInfo,
-} from "@vmlab/core";
+import { count, Monitor, executeOnOneMachine, type CpuStrategy, type EventCounts, type Execution, type GuestSession, type MultiExecution, type StrategyInfo } from "@vmlab/core";
 
 export const TRAP_EMULATE_INFO: StrategyInfo = {
   name: "trap-emulate",
@@ -34,8 +31,10 @@ export class TrapEmulateCpu implements CpuStrategy {
 
   /** Several guests on one machine: one monitor each, time-sliced by the scheduler. */
   executeVms(sessions: readonly GuestSession[]): MultiExecution {
-    return executeOnOneMachine(sessions, (s, placement) => new Monitor(s, { placement }), (m, outcome, s) =>
-      this.finish(m, outcome, s),
+    return executeOnOneMachine(
+      sessions,
+      (s, placement) => new Monitor(s, { placement }),
+      (m, outcome, s) => this.finish(m, outcome, s),
     );
   }
 

@@ -2,8 +2,17 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
 import {
-  BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, guestImage, importStrategyModules, resolveConfiguration, resolveStrategyPackage,
-  runConfiguration, symbolize, type Configuration, type RunResult,
+  BUILTIN_STRATEGY_PACKAGES,
+  catalogOf,
+  CATEGORIES,
+  guestImage,
+  importStrategyModules,
+  resolveConfiguration,
+  resolveStrategyPackage,
+  runConfiguration,
+  symbolize,
+  type Configuration,
+  type RunResult,
 } from "@vmlab/core";
 import type { MachineStats } from "@vmlab/isa";
 

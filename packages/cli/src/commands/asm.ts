@@ -30,7 +30,10 @@ export function register(program: Command): void {
       const image = assembleSource(file, profile, opts.define ?? {});
       const out = opts.out ?? file.replace(/\.(s|asm)$/i, ".img");
       const bytes = writeImageFile(image, imageProfileOf(profile));
-      if (bytes.length > MAX_PROGRAM_FILE_BYTES) throw new CliError(`${file}: the image would be ${bytes.length.toLocaleString("en-US")} bytes, more than vmlab reads back (${MAX_PROGRAM_FILE_BYTES.toLocaleString("en-US")}): no image written`);
+      if (bytes.length > MAX_PROGRAM_FILE_BYTES)
+        throw new CliError(
+          `${file}: the image would be ${bytes.length.toLocaleString("en-US")} bytes, more than vmlab reads back (${MAX_PROGRAM_FILE_BYTES.toLocaleString("en-US")}): no image written`,
+        );
       writeOutFile("-o", out, bytes, file);
       const size = image.segments.reduce((n, s) => n + s.bytes.length, 0);
       const summary = {

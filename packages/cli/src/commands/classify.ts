@@ -50,9 +50,7 @@ export function register(program: Command): void {
         return;
       }
       const width = terminalWidth();
-      const out: string[] = [
-        wrapLine(`Popek & Goldberg classification of ${c.profile}: each instruction run for one step from ${n(c.states)} states, in kernel and user mode`, width, 0),
-      ];
+      const out: string[] = [wrapLine(`Popek & Goldberg classification of ${c.profile}: each instruction run for one step from ${n(c.states)} states, in kernel and user mode`, width, 0)];
       // One table, a rule between groups, the sensitive instructions that escape the trap first.
       const rows: string[][] = [["instruction", "privileged", "control-sensitive", "behaviour-sensitive", "class"]];
       const rules = new Set([0, 1]);

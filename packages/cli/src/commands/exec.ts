@@ -28,8 +28,7 @@ export function register(program: Command): void {
       const wallMs = performance.now() - started;
       const stats = machine.stats();
       const output = machine.console.text();
-      const outcome =
-        stop.reason === "halt" ? "halted" : stop.reason === "budget" ? `budget of ${n(opts.budget)} instructions exhausted` : `stopped: ${CAUSE_NAMES[stop.cause ?? 0]}`;
+      const outcome = stop.reason === "halt" ? "halted" : stop.reason === "budget" ? `budget of ${n(opts.budget)} instructions exhausted` : `stopped: ${CAUSE_NAMES[stop.cause ?? 0]}`;
       if (stop.reason !== "halt") process.exitCode = EXIT.failed;
       if (opts.json) {
         printJson({ file, profile: profile.name, outcome: stop.reason, output, instructions: stats.retired, stats, wallMs });

@@ -40,7 +40,10 @@ export function register(program: Command): void {
         [
           section("scenarios", scenarios),
           section("ISA profiles (--profile)", profiles),
-          section("CPU strategies (--cpu)", cpus.map((c) => ({ name: c.name, description: `${c.description} [memory: ${c.memories.join(", ")}]` }))),
+          section(
+            "CPU strategies (--cpu)",
+            cpus.map((c) => ({ name: c.name, description: `${c.description} [memory: ${c.memories.join(", ")}]` })),
+          ),
           section("memory strategies (--memory)", memories),
           section("machine profiles (--machine)", machines),
         ].join("\n"),

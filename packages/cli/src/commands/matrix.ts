@@ -38,12 +38,36 @@ export function register(program: Command): void {
     .option("--json", "print the results as JSON")
     .action(
       async (o: {
-        scenarios?: string[]; profiles?: string[]; cpus?: string[]; memories?: string[]; machines?: string[]; hosts?: string[]; levels?: number; budget?: number;
-        workers?: number; out: string; config?: string; rows?: boolean; json?: boolean; shard?: string; cache: boolean;
+        scenarios?: string[];
+        profiles?: string[];
+        cpus?: string[];
+        memories?: string[];
+        machines?: string[];
+        hosts?: string[];
+        levels?: number;
+        budget?: number;
+        workers?: number;
+        out: string;
+        config?: string;
+        rows?: boolean;
+        json?: boolean;
+        shard?: string;
+        cache: boolean;
       }) => {
         const {
-          codeVersion, ConfigurationError, enumerateConfigurations, getMachineProfile, matrixIdentity, REFERENCE, parseShard, ResultCache, runMatrix, SHARD_FORMAT,
-          ShardError, shardFileName, shardOf,
+          codeVersion,
+          ConfigurationError,
+          enumerateConfigurations,
+          getMachineProfile,
+          matrixIdentity,
+          REFERENCE,
+          parseShard,
+          ResultCache,
+          runMatrix,
+          SHARD_FORMAT,
+          ShardError,
+          shardFileName,
+          shardOf,
         } = await import("@vmlab/core");
         const { listScenarios } = await import("@vmlab/guest");
         const { cellVerdict, matrixCounts, matrixTerminalText, statusOf, writeReport } = await import("@vmlab/report");
@@ -70,7 +94,10 @@ export function register(program: Command): void {
         // Without --hosts: every profile on bare metal, and the hosted contrast where it was built.
         const byHost: [readonly string[], readonly string[], readonly string[] | undefined][] = o.hosts
           ? [[o.hosts, profiles, o.cpus]]
-          : [[["bare-metal"], profiles, o.cpus], [["hosted"], profiles.filter((p) => p === HOSTED_PROFILE), o.cpus]];
+          : [
+              [["bare-metal"], profiles, o.cpus],
+              [["hosted"], profiles.filter((p) => p === HOSTED_PROFILE), o.cpus],
+            ];
         // Native, the baseline of every slowdown, runs on bare metal even in a matrix of hosted monitors only.
         if (o.hosts && !o.hosts.includes(REFERENCE.host) && (o.cpus ?? [REFERENCE.cpu]).includes(REFERENCE.cpu)) byHost.unshift([[REFERENCE.host], profiles, [REFERENCE.cpu]]);
         const configurations: Configuration[] = [];

@@ -20,25 +20,43 @@ export function register(program: Command): void {
     .option("--budget <n>", "guest instruction budget (default: the scenario's)", parseBudget())
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--json", "print the picture as JSON")
-    .action(async (name: string, o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; at?: number; start: TraceStart; all?: boolean; process?: number; budget?: number; config?: string; json?: boolean }) => {
-      const { memoryPictureText } = await import("@vmlab/report");
-      const { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } = await import("../strategies.js");
-      const { pictureHeading, takeMemoryPicture } = await import("../memory-picture.js");
-      const { modules, catalog } = await loadStrategies(o.config);
-      const scenario = scenarioOrFail(name);
-      const config = configurationOrFail(
-        { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine, cpu: o.cpu, ...(o.memory !== undefined ? { memory: o.memory } : {}) },
-        catalog,
-      );
-      const taken = await takeMemoryPicture(config, scenario, modules, imageFor(scenario, config, catalog), {
-        moment: { ...(o.at !== undefined ? { step: o.at } : {}), start: o.start, ...(o.all ? { all: true } : {}) },
-        ...(o.process !== undefined ? { pid: o.process } : {}),
-        ...(o.budget !== undefined ? { budget: o.budget } : {}),
-      });
-      if (o.json) {
-        printJson({ scenario: scenario.name, configuration: config.label, moment: taken.moment, ...taken.picture });
-        return;
-      }
-      process.stdout.write(memoryPictureText(taken.picture, pictureHeading(scenario, config, taken)));
-    });
+    .action(
+      async (
+        name: string,
+        o: {
+          profile: string;
+          levels?: number;
+          cpu: string;
+          memory?: string;
+          machine: string;
+          at?: number;
+          start: TraceStart;
+          all?: boolean;
+          process?: number;
+          budget?: number;
+          config?: string;
+          json?: boolean;
+        },
+      ) => {
+        const { memoryPictureText } = await import("@vmlab/report");
+        const { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } = await import("../strategies.js");
+        const { pictureHeading, takeMemoryPicture } = await import("../memory-picture.js");
+        const { modules, catalog } = await loadStrategies(o.config);
+        const scenario = scenarioOrFail(name);
+        const config = configurationOrFail(
+          { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine, cpu: o.cpu, ...(o.memory !== undefined ? { memory: o.memory } : {}) },
+          catalog,
+        );
+        const taken = await takeMemoryPicture(config, scenario, modules, imageFor(scenario, config, catalog), {
+          moment: { ...(o.at !== undefined ? { step: o.at } : {}), start: o.start, ...(o.all ? { all: true } : {}) },
+          ...(o.process !== undefined ? { pid: o.process } : {}),
+          ...(o.budget !== undefined ? { budget: o.budget } : {}),
+        });
+        if (o.json) {
+          printJson({ scenario: scenario.name, configuration: config.label, moment: taken.moment, ...taken.picture });
+          return;
+        }
+        process.stdout.write(memoryPictureText(taken.picture, pictureHeading(scenario, config, taken)));
+      },
+    );
 }

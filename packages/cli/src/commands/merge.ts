@@ -12,7 +12,10 @@ function shardFiles(path: string, pattern: RegExp): string[] {
   const st = statSync(path);
   if (st.isFile()) return [path];
   if (!st.isDirectory()) throw new CliError(`${path}: is not a regular file or a folder (a device, a FIFO or a socket)`);
-  const found = readdirSync(path).filter((f) => pattern.test(f)).sort().map((f) => join(path, f));
+  const found = readdirSync(path)
+    .filter((f) => pattern.test(f))
+    .sort()
+    .map((f) => join(path, f));
   if (found.length === 0) throw new CliError(`${path}: holds no shard results (shard-I-of-N.json, written by vmlab matrix --shard I/N)`);
   return found;
 }

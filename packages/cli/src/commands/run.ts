@@ -28,8 +28,7 @@ export function register(program: Command): void {
       const scenario = scenarioOrFail(name);
       const config = configurationOrFail({ ...spec, cpu: o.cpu, host: o.host, ...(o.memory !== undefined ? { memory: o.memory } : {}) }, catalog);
       const budget = o.budget !== undefined ? { budget: o.budget } : {};
-      const reference =
-        isReference(config) ? undefined : runConfiguration(configurationOrFail({ ...spec, ...REFERENCE }, catalog), scenario, modules, budget);
+      const reference = isReference(config) ? undefined : runConfiguration(configurationOrFail({ ...spec, ...REFERENCE }, catalog), scenario, modules, budget);
       const run = runConfiguration(config, scenario, modules, { ...budget, ...(reference?.digest ? { reference: reference.digest } : {}) });
       const { execution: _e, vmExecutions: _v, ...result } = run;
       void _e;
@@ -40,8 +39,11 @@ export function register(program: Command): void {
       const published = publishedPerOp(scenario.name, config.cpu, config.machine.name);
       if (o.json) {
         printJson({
-          ...result, nativeCycles: native.cycles?.total, slowdown: result.cycles && native.cycles ? result.cycles.total / native.cycles.total : undefined,
-          ...(regionSlowdown !== undefined ? { regionSlowdown } : {}), ...(perOperation !== undefined ? { perOperation } : {}),
+          ...result,
+          nativeCycles: native.cycles?.total,
+          slowdown: result.cycles && native.cycles ? result.cycles.total / native.cycles.total : undefined,
+          ...(regionSlowdown !== undefined ? { regionSlowdown } : {}),
+          ...(perOperation !== undefined ? { perOperation } : {}),
           ...(published !== undefined ? { publishedPerOperation: { cycles: published, source: "Adams & Agesen, ASPLOS 2006" } } : {}),
         });
       } else {
@@ -54,25 +56,45 @@ export function register(program: Command): void {
           ["outcome", result.outcome === "halt" ? "halted" : `budget of ${n(o.budget ?? scenario.budget)} instructions exhausted`],
           ["guest instructions", n(m.guestInstructions)],
           ["executed directly / emulated / translated", `${n(m.executedDirectly)} / ${n(m.emulated)} / ${n(m.translated)}`],
-          ["traps", Object.entries(m.traps).map(([k, v]) => `${k} ${n(v)}`).join(", ") || "none"],
+          [
+            "traps",
+            Object.entries(m.traps)
+              .map(([k, v]) => `${k} ${n(v)}`)
+              .join(", ") || "none",
+          ],
           ...(Object.keys(m.vmExits).length
-            ? [["VM exits", Object.entries(m.vmExits).map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`).join(", ")] as [string, string]]
+            ? [
+                [
+                  "VM exits",
+                  Object.entries(m.vmExits)
+                    .map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`)
+                    .join(", "),
+                ] as [string, string],
+              ]
             : []),
           ["TLB misses / walk references", `${n(m.tlbMisses)} / ${n(m.walkReferences)}`],
           ["modeled cycles", result.cycles!.total.toLocaleString("en-US")],
           ...CATEGORIES.filter((c) => result.cycles!.byCategory[c] > 0).flatMap((c): [string, string][] => [
             [`  ${c}`, result.cycles!.byCategory[c].toLocaleString("en-US")],
             // A hosted monitor's crossings, each kind with its count: what the host costs.
-            ...(c === "host crossings"
-              ? result.cycles!.lines.filter((l) => l.category === c).map((l): [string, string] => [`    ${l.event}`, `${n(l.count)} x ${n(l.unitCycles)}`])
-              : []),
+            ...(c === "host crossings" ? result.cycles!.lines.filter((l) => l.category === c).map((l): [string, string] => [`    ${l.event}`, `${n(l.count)} x ${n(l.unitCycles)}`]) : []),
           ]),
           ["slowdown vs native", `${(result.cycles!.total / native.cycles!.total).toFixed(2)}x (whole run)`],
           ...(result.region
-            ? [["region (work markers)", `${result.region.cycles.total.toLocaleString("en-US")} cycles${regionSlowdown !== undefined ? `, ${regionSlowdown.toFixed(2)}x native` : ""}`] as [string, string]]
+            ? [
+                ["region (work markers)", `${result.region.cycles.total.toLocaleString("en-US")} cycles${regionSlowdown !== undefined ? `, ${regionSlowdown.toFixed(2)}x native` : ""}`] as [
+                  string,
+                  string,
+                ],
+              ]
             : []),
           ...(perOperation !== undefined
-            ? [["cycles per operation", `${Math.round(perOperation).toLocaleString("en-US")} (region / ${scenario.iterations!.toLocaleString("en-US")})${published !== undefined ? `; Adams & Agesen measured ${published.toLocaleString("en-US")}` : ""}`] as [string, string]]
+            ? [
+                [
+                  "cycles per operation",
+                  `${Math.round(perOperation).toLocaleString("en-US")} (region / ${scenario.iterations!.toLocaleString("en-US")})${published !== undefined ? `; Adams & Agesen measured ${published.toLocaleString("en-US")}` : ""}`,
+                ] as [string, string],
+              ]
             : []),
           [
             "equivalence",
@@ -80,29 +102,47 @@ export function register(program: Command): void {
               ? "(this is the native run)"
               : p.equivalent
                 ? `equivalent to native${
-                    p.equivalenceBasis === "output" ? " (console output and outcome: the guest is the paravirtual build)" :
-                    p.equivalenceBasis === "output-by-writer" ? " (each writer's lines and the outcome: the guest is the paravirtual build and this scenario's lines interleave by timing)" : ""
+                    p.equivalenceBasis === "output"
+                      ? " (console output and outcome: the guest is the paravirtual build)"
+                      : p.equivalenceBasis === "output-by-writer"
+                        ? " (each writer's lines and the outcome: the guest is the paravirtual build and this scenario's lines interleave by timing)"
+                        : ""
                   }`
                 : p.divergence?.predicted
                   ? `${predictedStatus(p.divergence.predicted, p.sensitiveUntrapped)}: ${p.divergence.predicted.reason}; ${p.divergence.detail}`
                   : `DIVERGES: ${p.divergence?.detail}`,
           ],
           ...(p.sensitiveUntrapped?.length
-            ? [["sensitive, did not trap", p.sensitiveUntrapped.map((u) => {
-                const where = symbolize(imageFor(scenario, config, catalog), u.firstPc);
-                return `${u.mnemonic} ${u.count.toLocaleString("en-US")}x ${u.mode === "user" ? "in user mode" : "in the kernel"} (first at 0x${u.firstPc.toString(16)}${where ? ` <${where}>` : ""}, guest instruction ${u.firstAt.toLocaleString("en-US")})`;
-              }).join("; ")] as [string, string]]
+            ? [
+                [
+                  "sensitive, did not trap",
+                  p.sensitiveUntrapped
+                    .map((u) => {
+                      const where = symbolize(imageFor(scenario, config, catalog), u.firstPc);
+                      return `${u.mnemonic} ${u.count.toLocaleString("en-US")}x ${u.mode === "user" ? "in user mode" : "in the kernel"} (first at 0x${u.firstPc.toString(16)}${where ? ` <${where}>` : ""}, guest instruction ${u.firstAt.toLocaleString("en-US")})`;
+                    })
+                    .join("; "),
+                ] as [string, string],
+              ]
             : []),
           ...(result.vms
             ? [
-                ["virtual machines", `${result.vms.length} on one machine, ${n(result.metrics!.machineSwitches ?? 0)} machine switches${result.metrics!.machineSwitches === undefined ? " (this strategy runs each alone)" : ""}`] as [string, string],
+                [
+                  "virtual machines",
+                  `${result.vms.length} on one machine, ${n(result.metrics!.machineSwitches ?? 0)} machine switches${result.metrics!.machineSwitches === undefined ? " (this strategy runs each alone)" : ""}`,
+                ] as [string, string],
                 ...result.vms.map((v, i): [string, string] => [
                   `  VM ${i + 1} (${v.name})`,
                   `${v.outcome === "halt" ? "halted" : "budget exhausted"}, ${v.guestInstructions.toLocaleString("en-US")} instructions; ${
-                    v.notCompared !== undefined ? `not compared: ${v.notCompared}` :
-                    v.equivalent === null ? "" :
-                    v.equivalent ? "equivalent to its native run alone" :
-                    v.divergence?.predicted ? `${predictedStatus(v.divergence.predicted)}: ${v.divergence.detail}` : `DIVERGES: ${v.divergence?.detail}`
+                    v.notCompared !== undefined
+                      ? `not compared: ${v.notCompared}`
+                      : v.equivalent === null
+                        ? ""
+                        : v.equivalent
+                          ? "equivalent to its native run alone"
+                          : v.divergence?.predicted
+                            ? `${predictedStatus(v.divergence.predicted)}: ${v.divergence.detail}`
+                            : `DIVERGES: ${v.divergence?.detail}`
                   }${v.violations.length ? `; audit: ${v.violations.length} attempt(s) recorded` : ""}`,
                 ]),
               ]

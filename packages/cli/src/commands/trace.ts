@@ -26,42 +26,64 @@ export function register(program: Command): void {
     .option("--config <file>", "vmlab.config.json naming more strategy packages")
     .option("--memory-at <step>", "also picture the VM's memory after this step (as `vmlab memory --at`)", parseCount("--memory-at"))
     .option("--json", "print the steps as JSON")
-    .action(async (name: string, o: { profile: string; levels?: number; cpu: string; memory?: string; machine: string; host: string; events: number; start: TraceStart; all?: boolean; budget?: number; memoryAt?: number; config?: string; json?: boolean; }) => {
-      const { isReference, runConfiguration, symbolize, TraceLog } = await import("@vmlab/core");
-      const { traceSteps, traceTable } = await import("@vmlab/report");
-      const { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } = await import("../strategies.js");
-      const { modules, catalog } = await loadStrategies(o.config);
-      const scenario = scenarioOrFail(name);
-      const config = configurationOrFail(
-        { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine, cpu: o.cpu, host: o.host, ...(o.memory !== undefined ? { memory: o.memory } : {}) },
-        catalog,
-      );
-      const log = new TraceLog(EVENT_LIMIT);
-      runConfiguration(config, scenario, modules, { trace: log, ...(o.budget !== undefined ? { budget: o.budget } : {}) });
-      const image = imageFor(scenario, config, catalog);
-      const steps = traceSteps(log.events, { start: o.start, steps: o.events, all: o.all === true, symbolize: (pc) => symbolize(image, pc) });
-      const columns = isReference(config) ? 2 : 3;
-      // Nothing to show is a failure, whichever way it is printed.
-      if (steps.length === 0) process.exitCode = EXIT.failed;
-      const taken = o.memoryAt === undefined ? undefined : await (await import("../memory-picture.js")).takeMemoryPicture(config, scenario, modules, image, {
-        moment: { step: o.memoryAt, start: o.start, ...(o.all ? { all: true } : {}) },
-        events: log.events,
-        ...(o.budget !== undefined ? { budget: o.budget } : {}),
-      });
-      if (o.json) {
-        printJson({ scenario: scenario.name, configuration: config.label, columns, start: o.start, steps, ...(taken ? { memory: { moment: taken.moment, ...taken.picture } } : {}) });
-        return;
-      }
-      process.stdout.write(`${scenario.name} on ${config.label}, from ${o.start === "user" ? "the first step of a user process" : `the first ${o.start}`}:\n`);
-      if (steps.length === 0) {
-        process.stdout.write(`(no ${o.start} event in this run)\n`);
-        return;
-      }
-      process.stdout.write(traceTable(steps, columns, terminalWidth()));
-      if (taken) {
-        const { memoryPictureText } = await import("@vmlab/report");
-        const { pictureHeading } = await import("../memory-picture.js");
-        process.stdout.write(`\n${memoryPictureText(taken.picture, pictureHeading(scenario, config, taken))}`);
-      }
-    });
+    .action(
+      async (
+        name: string,
+        o: {
+          profile: string;
+          levels?: number;
+          cpu: string;
+          memory?: string;
+          machine: string;
+          host: string;
+          events: number;
+          start: TraceStart;
+          all?: boolean;
+          budget?: number;
+          memoryAt?: number;
+          config?: string;
+          json?: boolean;
+        },
+      ) => {
+        const { isReference, runConfiguration, symbolize, TraceLog } = await import("@vmlab/core");
+        const { traceSteps, traceTable } = await import("@vmlab/report");
+        const { configurationOrFail, imageFor, loadStrategies, scenarioOrFail } = await import("../strategies.js");
+        const { modules, catalog } = await loadStrategies(o.config);
+        const scenario = scenarioOrFail(name);
+        const config = configurationOrFail(
+          { profile: o.profile, ...(o.levels !== undefined ? { levels: o.levels } : {}), machine: o.machine, cpu: o.cpu, host: o.host, ...(o.memory !== undefined ? { memory: o.memory } : {}) },
+          catalog,
+        );
+        const log = new TraceLog(EVENT_LIMIT);
+        runConfiguration(config, scenario, modules, { trace: log, ...(o.budget !== undefined ? { budget: o.budget } : {}) });
+        const image = imageFor(scenario, config, catalog);
+        const steps = traceSteps(log.events, { start: o.start, steps: o.events, all: o.all === true, symbolize: (pc) => symbolize(image, pc) });
+        const columns = isReference(config) ? 2 : 3;
+        // Nothing to show is a failure, whichever way it is printed.
+        if (steps.length === 0) process.exitCode = EXIT.failed;
+        const taken =
+          o.memoryAt === undefined
+            ? undefined
+            : await (await import("../memory-picture.js")).takeMemoryPicture(config, scenario, modules, image, {
+                moment: { step: o.memoryAt, start: o.start, ...(o.all ? { all: true } : {}) },
+                events: log.events,
+                ...(o.budget !== undefined ? { budget: o.budget } : {}),
+              });
+        if (o.json) {
+          printJson({ scenario: scenario.name, configuration: config.label, columns, start: o.start, steps, ...(taken ? { memory: { moment: taken.moment, ...taken.picture } } : {}) });
+          return;
+        }
+        process.stdout.write(`${scenario.name} on ${config.label}, from ${o.start === "user" ? "the first step of a user process" : `the first ${o.start}`}:\n`);
+        if (steps.length === 0) {
+          process.stdout.write(`(no ${o.start} event in this run)\n`);
+          return;
+        }
+        process.stdout.write(traceTable(steps, columns, terminalWidth()));
+        if (taken) {
+          const { memoryPictureText } = await import("@vmlab/report");
+          const { pictureHeading } = await import("../memory-picture.js");
+          process.stdout.write(`\n${memoryPictureText(taken.picture, pictureHeading(scenario, config, taken))}`);
+        }
+      },
+    );
 }

@@ -112,9 +112,7 @@ export function hardwareEvents(s: MachineStats, counts: EventCounts = {}): Event
     const ev = NATIVE_DEVICE_EVENT[d];
     if (ev) count(counts, ev, s.deviceAccesses[i] ?? 0);
   });
-  CR_NAMES.forEach((_, cr) =>
-    count(counts, cr === CR.PTBR ? "pageTableBaseWrite" : isTrapFrameRegister(cr) ? "trapFrameRegisterWrite" : "controlRegisterWrite", s.crWritesByRegister[cr] ?? 0),
-  );
+  CR_NAMES.forEach((_, cr) => count(counts, cr === CR.PTBR ? "pageTableBaseWrite" : isTrapFrameRegister(cr) ? "trapFrameRegisterWrite" : "controlRegisterWrite", s.crWritesByRegister[cr] ?? 0));
   return counts;
 }
 

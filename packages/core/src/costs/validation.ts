@@ -50,7 +50,13 @@ export const VALIDATION: readonly ValidationRow[] = [
   { figure: "aa06.hw.pgfault", modeled: "hardware assist + shadow page-fault, cycles per fault (p4-2006)", tolerance: MICRO, why: MICRO_WHY, compute: (m) => m.perOp("page-fault", hw("p4-2006")) },
   { figure: "aa06.hw.divzero", modeled: "hardware assist divide-by-zero, cycles per fault (p4-2006)", tolerance: MICRO, why: MICRO_WHY, compute: (m) => m.perOp("divide-by-zero", hw("p4-2006")) },
   { figure: "aa06.hw.ptemod", modeled: "hardware assist + shadow pte-modify, cycles per write (p4-2006)", tolerance: MICRO, why: MICRO_WHY, compute: (m) => m.perOp("pte-modify", hw("p4-2006")) },
-  { figure: "aa06.hw.cr8wr", modeled: "hardware assist privileged-register-write, cycles per write (p4-2006)", tolerance: MICRO, why: MICRO_WHY, compute: (m) => m.perOp("privileged-register-write", hw("p4-2006")) },
+  {
+    figure: "aa06.hw.cr8wr",
+    modeled: "hardware assist privileged-register-write, cycles per write (p4-2006)",
+    tolerance: MICRO,
+    why: MICRO_WHY,
+    compute: (m) => m.perOp("privileged-register-write", hw("p4-2006")),
+  },
   {
     figure: "aa06.bt.syscall",
     modeled: "binary translation syscall minus native, cycles per system call (p4-2006)",
@@ -215,7 +221,6 @@ export function lookupIn(results: readonly RunResult[]): RunLookup {
 /** Figures that set a cost somewhere (every machine profile's provenance). */
 export function calibrationFigures(profiles: readonly MachineProfile[]): Set<string> {
   const out = new Set<string>();
-  for (const p of profiles)
-    for (const prov of Object.values(p.provenance ?? {})) if (prov && prov.kind !== "assumed") for (const f of prov.figures) out.add(f);
+  for (const p of profiles) for (const prov of Object.values(p.provenance ?? {})) if (prov && prov.kind !== "assumed") for (const f of prov.figures) out.add(f);
   return out;
 }

@@ -2,8 +2,23 @@
 // bare machine's walker would do it (same checks, same outcome codes), remembering the
 // tables it went through: shadow and mirror tables are built from that path.
 import {
-  ACCESS_WRITE, CAUSE, KSEG_BASE, largeLeaf, PAGE_SHIFT, PTE_FRAME_MASK, PTE_LARGE, PTE_U, PTE_V, PTE_W, walkShape, WALK_BAD_TABLE, WALK_NOT_PRESENT,
-  WALK_OK, WALK_PROTECTION, type Levels, type WalkShape,
+  ACCESS_WRITE,
+  CAUSE,
+  KSEG_BASE,
+  largeLeaf,
+  PAGE_SHIFT,
+  PTE_FRAME_MASK,
+  PTE_LARGE,
+  PTE_U,
+  PTE_V,
+  PTE_W,
+  walkShape,
+  WALK_BAD_TABLE,
+  WALK_NOT_PRESENT,
+  WALK_OK,
+  WALK_PROTECTION,
+  type Levels,
+  type WalkShape,
 } from "@vmlab/isa";
 import { containedAttempt, type ContainedAttempt } from "./contained-attempts.js";
 import type { GuestMemory } from "./guest-memory.js";

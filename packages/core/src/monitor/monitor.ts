@@ -7,9 +7,39 @@
 // go to the memory strategy, port I/O to virtual devices. Other CPU strategies (binary
 // translation, hardware assist) reuse the emulation and reflection paths.
 import {
-  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, BY_OPCODE, CAUSE, CAUSE_NAMES, Console, CR,
-  deviceOfPort, DEVICE_NAMES, Disk, DISK_BAD_ADDRESS, DISK_OK, enterTrap, executeSystem, fieldA, flagsAfterPop, flagsToPush, FLAG_IF, KSEG_BASE, Machine, MODE_KERNEL, MODE_RING1, MODE_USER,
-  OP, PAGE_SIZE, PORT, SP, uimm16, unprivilegedSensitive, type Cpu, type Pmap, hex,
+  ACCESS_FETCH,
+  ACCESS_READ,
+  ACCESS_WRITE,
+  BY_OPCODE,
+  CAUSE,
+  CAUSE_NAMES,
+  Console,
+  CR,
+  deviceOfPort,
+  DEVICE_NAMES,
+  Disk,
+  DISK_BAD_ADDRESS,
+  DISK_OK,
+  enterTrap,
+  executeSystem,
+  fieldA,
+  flagsAfterPop,
+  flagsToPush,
+  FLAG_IF,
+  KSEG_BASE,
+  Machine,
+  MODE_KERNEL,
+  MODE_RING1,
+  MODE_USER,
+  OP,
+  PAGE_SIZE,
+  PORT,
+  SP,
+  uimm16,
+  unprivilegedSensitive,
+  type Cpu,
+  type Pmap,
+  hex,
 } from "@vmlab/isa";
 import type { AttachedMemory, Execution, GuestSession, MonitorMemory, SensitiveUntrapped } from "../strategy.js";
 import { addCounts, count, hardwareEvents, hostedDeviceEvents, virtualDeviceEvents, type EventCounts } from "../costs/events.js";
@@ -28,7 +58,6 @@ export const MONITOR_BYTES = 2 * 1024 * 1024;
 export const GUEST_BYTES = 4 * 1024 * 1024;
 /** The real trap vector: a kseg0 address in the monitor's first frame (RDTVEC on x86-like reveals it). */
 export const MONITOR_VECTOR = KSEG_BASE;
-
 
 const ACCESS_NAMES = ["read", "write", "fetch"];
 
@@ -273,14 +302,12 @@ export class Monitor implements VmContext {
   }
 
   /** Records a trace event (only when tracing). */
-  note(
-    actor: TraceActor,
-    kind: TraceKind,
-    text: string,
-    extra: { pc?: number; instructions?: number; hidden?: boolean; inline?: boolean; cause?: number; at?: number } = {},
-  ): void {
+  note(actor: TraceActor, kind: TraceKind, text: string, extra: { pc?: number; instructions?: number; hidden?: boolean; inline?: boolean; cause?: number; at?: number } = {}): void {
     this.trace?.event({
-      actor, kind, text, at: extra.at ?? this.cpu.retired,
+      actor,
+      kind,
+      text,
+      at: extra.at ?? this.cpu.retired,
       ...(extra.pc !== undefined ? { pc: extra.pc >>> 0 } : {}),
       ...(extra.instructions !== undefined ? { instructions: extra.instructions } : {}),
       ...(extra.hidden ? { hidden: true } : {}),
@@ -305,7 +332,8 @@ export class Monitor implements VmContext {
         this.reflect(cause, epc, 0, 0, false);
         return;
       case CAUSE.TIMER:
-        if (this.trace) this.note("vmm", "trap", `timer interrupt reaches the monitor${this.vcpu.interruptsEnabled ? "" : ": virtual IF clear, held pending"}`, { hidden: !this.vcpu.interruptsEnabled, cause });
+        if (this.trace)
+          this.note("vmm", "trap", `timer interrupt reaches the monitor${this.vcpu.interruptsEnabled ? "" : ": virtual IF clear, held pending"}`, { hidden: !this.vcpu.interruptsEnabled, cause });
         if (this.vcpu.interruptsEnabled) this.deliverInterrupt(epc);
         else this.vcpu.interruptPending = true;
         return;
@@ -381,10 +409,13 @@ export class Monitor implements VmContext {
     this.reflections++;
     if (this.trace) {
       const why =
-        cause === CAUSE.TLB_MISS ? `not in the virtual TLB: call the OS ${cpu.pc !== crs[CR.TVEC]! >>> 0 ? "TLB refill handler (the refill vector)" : "TLB-miss handler"}` :
-        cause === CAUSE.TIMER ? "virtual timer interrupt: call the OS interrupt handler" :
-        cause === CAUSE.SYSCALL ? "process trapped: call the OS trap handler" :
-        `reflect ${CAUSE_NAMES[cause]}: call the OS trap handler`;
+        cause === CAUSE.TLB_MISS
+          ? `not in the virtual TLB: call the OS ${cpu.pc !== crs[CR.TVEC]! >>> 0 ? "TLB refill handler (the refill vector)" : "TLB-miss handler"}`
+          : cause === CAUSE.TIMER
+            ? "virtual timer interrupt: call the OS interrupt handler"
+            : cause === CAUSE.SYSCALL
+              ? "process trapped: call the OS trap handler"
+              : `reflect ${CAUSE_NAMES[cause]}: call the OS trap handler`;
       this.note("vmm", "reflect", why, { pc: cpu.pc, cause });
     }
   }
@@ -486,10 +517,13 @@ export class Monitor implements VmContext {
         next = after;
       }
     }
-    if (op === OP.RDTVEC) this.audit(`the guest kernel read the trap vector with RDTVEC at ${hex(pc)}: ${via === "trap" ? "trapped" : "translated into a callout"}, and given its own, ${hex(crs[CR.TVEC]!)}`);
+    if (op === OP.RDTVEC)
+      this.audit(`the guest kernel read the trap vector with RDTVEC at ${hex(pc)}: ${via === "trap" ? "trapped" : "translated into a callout"}, and given its own, ${hex(crs[CR.TVEC]!)}`);
     if (this.trace) {
       const device = op === OP.IN || (op === OP.OUT && uimm16(w) !== PORT.WORK_MARK);
-      text = device ? `OS ${op === OP.IN ? "reads" : "writes"} port ${hex(uimm16(w))}: ${this.deviceAccessText(uimm16(w), op === OP.OUT)}` : emulationText(op, w, regs, next, vcpu.mode, vcpu.interruptFlag);
+      text = device
+        ? `OS ${op === OP.IN ? "reads" : "writes"} port ${hex(uimm16(w))}: ${this.deviceAccessText(uimm16(w), op === OP.OUT)}`
+        : emulationText(op, w, regs, next, vcpu.mode, vcpu.interruptFlag);
     }
     this.emulatedByOpcode[op]!++;
     cpu.pc = next;
@@ -706,7 +740,9 @@ function emulationText(op: number, w: number, regs: Int32Array, next: number, mo
     case OP.IN:
       return `OS reads port ${hex(n)}: emulated on the virtual device`;
     case OP.OUT:
-      return n === PORT.WORK_MARK ? `OS writes the work marker (${regs[a] === 1 ? "begin" : regs[a] === 0 ? "end" : "a value it ignores"}): the region of interest, no device` : `OS writes port ${hex(n)}: emulated on the virtual device`;
+      return n === PORT.WORK_MARK
+        ? `OS writes the work marker (${regs[a] === 1 ? "begin" : regs[a] === 0 ? "end" : "a value it ignores"}): the region of interest, no device`
+        : `OS writes port ${hex(n)}: emulated on the virtual device`;
     case OP.CLI:
       return "OS disables interrupts: virtual IF = 0";
     case OP.STI:

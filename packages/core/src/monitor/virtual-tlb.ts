@@ -14,7 +14,6 @@ export const MISS_REFLECTED = 0; // vm.fault set: the guest's own miss or fault
 export const MISS_KSEG0 = 1; // the deprivileged kernel's kseg0 page, mapped by the monitor
 export const MISS_REFILLED = 2; // the real TLB lost what the virtual TLB holds: refilled unseen
 
-
 export class VirtualTlb {
   /** What the guest believes its TLB holds: VPN -> guest frame. */
   readonly entries: Tlb;
@@ -102,7 +101,13 @@ export class VirtualTlb {
         return this.reflect(CAUSE.ADDRESS_ERROR, va, access, false);
       }
       this.install(vpn, pa & PTE_FRAME_MASK, PTE_W);
-      trace?.event({ actor: "vmm", kind: "hidden", text: `map the deprivileged kernel's kseg0 page ${hex(va & PTE_FRAME_MASK)} to MFN ${hex(guest.machineAddress(pa) >>> PAGE_SHIFT)}`, hidden: true, at: this.cpu.retired });
+      trace?.event({
+        actor: "vmm",
+        kind: "hidden",
+        text: `map the deprivileged kernel's kseg0 page ${hex(va & PTE_FRAME_MASK)} to MFN ${hex(guest.machineAddress(pa) >>> PAGE_SHIFT)}`,
+        hidden: true,
+        at: this.cpu.retired,
+      });
       return MISS_KSEG0;
     }
     const entries = this.entries;

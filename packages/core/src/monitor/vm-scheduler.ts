@@ -152,7 +152,10 @@ export function executeOnOneMachine<V extends SchedulableVm>(
 ): MultiExecution {
   const scheduler = new VmScheduler(sessions[0]!.profile, sessions.length, { layout: frameLayoutFor(sessions[0]!) });
   const vms = sessions.map((s, i) => vm(s, scheduler.placement(i)));
-  const outcomes = scheduler.run(vms, sessions.map((s) => s.budget));
+  const outcomes = scheduler.run(
+    vms,
+    sessions.map((s) => s.budget),
+  );
   const switches = scheduler.switches;
   // The first VM last, so the real CPU is left in its state (a picture of its memory reads the real TLB).
   const executions: Execution[] = [];

@@ -332,7 +332,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
   const processLine = (tokens: Token[], file: string, line: number, includeStack: readonly string[]): void => {
     let i = 0;
     // Labels: `name:` (global, opens a scope) or `.name:` (local to the last global).
-    while (tokens[i]?.kind === "ident" && tokens[i + 1]?.text === ":" ) {
+    while (tokens[i]?.kind === "ident" && tokens[i + 1]?.text === ":") {
       const t = tokens[i]!;
       const isLocal = t.text.startsWith(".");
       if (!isLocal) scope = t.text;
@@ -382,14 +382,7 @@ export function assemble(source: string, options: AssembleOptions): Image {
     }
   };
 
-  const directiveLine = (
-    word: string,
-    head: Token,
-    rest: Token[],
-    file: string,
-    line: number,
-    includeStack: readonly string[],
-  ): void => {
+  const directiveLine = (word: string, head: Token, rest: Token[], file: string, line: number, includeStack: readonly string[]): void => {
     const needArgs = (): Token[][] => {
       if (rest.length === 0) throw new PosError(`${word} needs an argument`, head.col);
       return splitOperands(rest, 0);
@@ -695,9 +688,7 @@ function encodeStatement(s: Stmt, lookup: (name: string) => number | undefined):
       return [encode({ opcode, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!), imm: o.simm(ops[2]!) })];
     case "rru":
       o.count(3, "A, B, uimm16");
-      return [
-        encode({ opcode, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!), imm: o.uimm(ops[2]!, SHIFT_IMM.has(info.mnemonic) ? 31 : 0xffff) }),
-      ];
+      return [encode({ opcode, a: parseRegister(ops[0]!), b: parseRegister(ops[1]!), imm: o.uimm(ops[2]!, SHIFT_IMM.has(info.mnemonic) ? 31 : 0xffff) })];
     case "ri":
       o.count(2, "A, simm16");
       return [encode({ opcode, a: parseRegister(ops[0]!), imm: o.simm(ops[1]!) })];

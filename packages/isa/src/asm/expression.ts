@@ -11,8 +11,24 @@ export type Expr =
   | { readonly k: "fn"; readonly fn: "hi" | "lo"; readonly e: Expr; readonly col: number };
 
 const BINARY: Record<string, number> = {
-  "||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6,
-  "<": 7, "<=": 7, ">": 7, ">=": 7, "<<": 8, ">>": 8, "+": 9, "-": 9, "*": 10, "/": 10, "%": 10,
+  "||": 1,
+  "&&": 2,
+  "|": 3,
+  "^": 4,
+  "&": 5,
+  "==": 6,
+  "!=": 6,
+  "<": 7,
+  "<=": 7,
+  ">": 7,
+  ">=": 7,
+  "<<": 8,
+  ">>": 8,
+  "+": 9,
+  "-": 9,
+  "*": 10,
+  "/": 10,
+  "%": 10,
 };
 
 /** Parentheses, unary operators and hi()/lo() open at once in one expression. */
@@ -125,12 +141,7 @@ export class ExprError extends Error {
 let evaluating = 0;
 
 /** Returns the value, or undefined when a symbol is not known (and `strict` is false). */
-export function evaluate(
-  x: Expr,
-  dot: number,
-  lookup: (name: string) => number | undefined,
-  strict: boolean,
-): number | undefined {
+export function evaluate(x: Expr, dot: number, lookup: (name: string) => number | undefined, strict: boolean): number | undefined {
   if (evaluating >= MAX_EVALUATION_DEPTH) {
     throw new ExprError(`expression too deep to evaluate (more than ${MAX_EVALUATION_DEPTH} levels, counting the constants it uses)`, x.col);
   }
@@ -182,8 +193,10 @@ export function evaluate(
 
 function binary(op: string, l: number, r: number, col: number): number {
   switch (op) {
-    case "+": return l + r;
-    case "-": return l - r;
+    case "+":
+      return l + r;
+    case "-":
+      return l - r;
     case "*": {
       const p = l * r;
       return Number.isSafeInteger(p) ? p : Math.imul(l, r);
@@ -194,19 +207,32 @@ function binary(op: string, l: number, r: number, col: number): number {
     case "%":
       if (r === 0) throw new ExprError("division by zero in expression", col);
       return l % r;
-    case "<<": return (l << (r & 31)) | 0;
-    case ">>": return l >>> (r & 31);
-    case "&": return (l & r) >>> 0;
-    case "|": return (l | r) >>> 0;
-    case "^": return (l ^ r) >>> 0;
-    case "==": return l === r ? 1 : 0;
-    case "!=": return l !== r ? 1 : 0;
-    case "<": return l < r ? 1 : 0;
-    case "<=": return l <= r ? 1 : 0;
-    case ">": return l > r ? 1 : 0;
-    case ">=": return l >= r ? 1 : 0;
-    case "&&": return l !== 0 && r !== 0 ? 1 : 0;
-    case "||": return l !== 0 || r !== 0 ? 1 : 0;
+    case "<<":
+      return (l << (r & 31)) | 0;
+    case ">>":
+      return l >>> (r & 31);
+    case "&":
+      return (l & r) >>> 0;
+    case "|":
+      return (l | r) >>> 0;
+    case "^":
+      return (l ^ r) >>> 0;
+    case "==":
+      return l === r ? 1 : 0;
+    case "!=":
+      return l !== r ? 1 : 0;
+    case "<":
+      return l < r ? 1 : 0;
+    case "<=":
+      return l <= r ? 1 : 0;
+    case ">":
+      return l > r ? 1 : 0;
+    case ">=":
+      return l >= r ? 1 : 0;
+    case "&&":
+      return l !== 0 && r !== 0 ? 1 : 0;
+    case "||":
+      return l !== 0 || r !== 0 ? 1 : 0;
   }
   throw new ExprError(`unknown operator '${op}'`, col);
 }

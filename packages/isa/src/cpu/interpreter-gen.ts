@@ -215,7 +215,7 @@ function slowBody(i: OpInfo): string[] | undefined {
         "  this.retired = end - left;",
         "  this.flags = flags;",
         "  if (this.trap(TRAP_CAUSE[op]!, (pc + 4) >>> 0, 0, 0, false)) {",
-        "    stop = \"intercept\";",
+        '    stop = "intercept";',
         "    break outer;",
         "  }",
         "  pc = this.pc | 0;",

@@ -3,9 +3,7 @@
 // monitor carries them out on a virtual CPU (its guest's control registers, interrupt
 // flag and mode) for a deprivileged guest kernel. What differs between the two is behind
 // `SystemCpu`: where the devices, the TLB and the mode change go.
-import {
-  CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_PROTECTION, contextAfterMiss, CR, crAfterWrite, estatusMode, FLAG_IF, FLAGS_MASK, MODE_KERNEL, modeOfEstatus, SP, trapVector,
-} from "../arch.js";
+import { CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_PROTECTION, contextAfterMiss, CR, crAfterWrite, estatusMode, FLAG_IF, FLAGS_MASK, MODE_KERNEL, modeOfEstatus, SP, trapVector } from "../arch.js";
 import { OP } from "../opcodes.js";
 
 /** The privileged state a system instruction sees: the real CPU's, or a virtual CPU's. */

@@ -12,13 +12,7 @@ export const TABLE_ENTRY_FLAGS = PTE_V | PTE_W | PTE_U;
  * `newTable(level, entry)` gives the zeroed table to link in at `entry` (the missing
  * entry of `level`), or -1 to give up; without it, or on -1, the answer is -1.
  */
-export function leafEntry(
-  mem: Int32Array,
-  root: number,
-  shape: WalkShape,
-  vpn: number,
-  newTable?: (level: number, entry: number) => number,
-): number {
+export function leafEntry(mem: Int32Array, root: number, shape: WalkShape, vpn: number, newTable?: (level: number, entry: number) => number): number {
   const last = shape.levels - 1;
   let table = root;
   for (let level = 0; level < last; level++) {

@@ -42,8 +42,17 @@ export interface NestedWalkState {
 
 export function newNestedWalkState(): NestedWalkState {
   return {
-    status: 0, address: 0, pte: 0, hostWritable: false, guestPhysical: 0, hostProtection: false, guestReferences: 0, hostReferences: 0,
-    nestedTlbHits: 0, nestedTlbMisses: 0, guestLevelsSkipped: -1,
+    status: 0,
+    address: 0,
+    pte: 0,
+    hostWritable: false,
+    guestPhysical: 0,
+    hostProtection: false,
+    guestReferences: 0,
+    hostReferences: 0,
+    nestedTlbHits: 0,
+    nestedTlbMisses: 0,
+    guestLevelsSkipped: -1,
     host: { status: 0, pte: 0, references: 0 },
   };
 }
@@ -54,16 +63,7 @@ export function newNestedWalkState(): NestedWalkState {
  * host does not map `gpa` (or forbids the write). With a nested TLB, a guest-physical page
  * it holds (writable, for a write) costs no reference, and a successful walk is cached.
  */
-export function hostTranslate(
-  memory: Int32Array,
-  hostRoot: number,
-  hostShape: WalkShape,
-  gpa: number,
-  write: boolean,
-  out: NestedWalkState,
-  ntlb?: NestedTlb,
-  tag = 0,
-): number {
+export function hostTranslate(memory: Int32Array, hostRoot: number, hostShape: WalkShape, gpa: number, write: boolean, out: NestedWalkState, ntlb?: NestedTlb, tag = 0): number {
   if (ntlb !== undefined) {
     const slot = ntlb.lookup(gpa >>> PAGE_SHIFT, tag);
     // A write the cached entry does not allow walks, to find the fault (or a new entry).
@@ -194,12 +194,25 @@ export function nestedWalk(
   caches: NestedWalkCaches = {},
 ): NestedWalkResult {
   const s = walkNested(
-    memory, guestRoot, walkShape(guestLevels), hostRoot, walkShape(hostLevels), gva, access.write, access.user, newNestedWalkState(),
-    caches.pageWalkCache, caches.nestedTlb, caches.tag ?? 0,
+    memory,
+    guestRoot,
+    walkShape(guestLevels),
+    hostRoot,
+    walkShape(hostLevels),
+    gva,
+    access.write,
+    access.user,
+    newNestedWalkState(),
+    caches.pageWalkCache,
+    caches.nestedTlb,
+    caches.tag ?? 0,
   );
   const common = {
-    references: s.guestReferences + s.hostReferences, guestReferences: s.guestReferences, hostReferences: s.hostReferences,
-    nestedTlbHits: s.nestedTlbHits, guestLevelsSkipped: Math.max(0, s.guestLevelsSkipped),
+    references: s.guestReferences + s.hostReferences,
+    guestReferences: s.guestReferences,
+    hostReferences: s.hostReferences,
+    nestedTlbHits: s.nestedTlbHits,
+    guestLevelsSkipped: Math.max(0, s.guestLevelsSkipped),
   };
   if (s.status === NESTED_OK) return { outcome: "ok", address: s.address, ...common };
   if (s.status === NESTED_HOST_FAULT) return { outcome: "host-fault", address: 0, guestPhysical: s.guestPhysical, ...common };

@@ -60,7 +60,7 @@ export class PageTableBuilder {
       const idx = (vpn >>> this.shape.shifts[level]!) & this.shape.masks[level]!;
       const slot = this.word(table) + idx;
       if (level === leafLevel) {
-        this.mem[slot] = ((pa & PTE_FRAME_MASK) | flags | PTE_V) | 0;
+        this.mem[slot] = (pa & PTE_FRAME_MASK) | flags | PTE_V | 0;
         return;
       }
       let entry = this.mem[slot]!;

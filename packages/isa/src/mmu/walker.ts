@@ -56,16 +56,7 @@ export interface WalkResult {
  * `pmap`, `root` and the tables are guest-physical (a monitor walking its guest's own
  * tables): each entry is read from the machine frame the pmap gives its table.
  */
-export function walk(
-  mem: Int32Array,
-  root: number,
-  shape: WalkShape,
-  va: number,
-  write: boolean,
-  user: boolean,
-  out: WalkResult,
-  pmap?: Pmap,
-): WalkResult {
+export function walk(mem: Int32Array, root: number, shape: WalkShape, va: number, write: boolean, user: boolean, out: WalkResult, pmap?: Pmap): WalkResult {
   out.references = 0;
   return walkFrom(mem, root >>> 0, 0, shape, va >>> PAGE_SHIFT, write, user, out, undefined, 0, pmap);
 }
@@ -76,17 +67,7 @@ export function walk(
  * miss), and every present upper-level entry it reads is cached. References count only
  * the entries actually read.
  */
-export function walkCached(
-  mem: Int32Array,
-  root: number,
-  shape: WalkShape,
-  va: number,
-  write: boolean,
-  user: boolean,
-  out: WalkResult,
-  pwc: PageWalkCache,
-  tag: number,
-): WalkResult {
+export function walkCached(mem: Int32Array, root: number, shape: WalkShape, va: number, write: boolean, user: boolean, out: WalkResult, pwc: PageWalkCache, tag: number): WalkResult {
   const vpn = va >>> PAGE_SHIFT;
   let table = root >>> 0;
   let start = 0;

@@ -6,7 +6,6 @@ import { esc } from "./markup.js";
 import { measured } from "./heatmap.js";
 import type { ReportView } from "./view.js";
 
-
 /** The chart's data: compact rows the page's script turns into Chart.js datasets. */
 export function breakdownData(v: ReportView): unknown {
   // Grouped as the heatmaps' columns are: profile, then CPU strategy (native first), then memory strategy.

@@ -48,7 +48,10 @@ export function meanCell(v: ReportView, mode: SlowdownMode, scale: SlowdownScale
   const td = (cls: string, title: string, body: string, style = "") => `<td class="${cls}${sep}"${style ? ` style="${style}"` : ""} title="${esc(title)}">${body}</td>`;
   const runs = v.scenarios.map((s) => v.run(s, col.label, machine)).filter((r): r is RunResult => r !== undefined);
   if (runs.length === 0) return td("na", v.impossible(col, machine) ?? "not run", "—");
-  const xs = runs.filter((r) => measured(v, r)).map((r) => slowdownOf(v, mode, r)).filter((x): x is number => x !== undefined);
+  const xs = runs
+    .filter((r) => measured(v, r))
+    .map((r) => slowdownOf(v, mode, r))
+    .filter((x): x is number => x !== undefined);
   const g = geomean(xs);
   if (g === undefined) {
     const predicted = runs.find((r) => v.verdict.get(r)!.kind === "predicted");
@@ -56,7 +59,12 @@ export function meanCell(v: ReportView, mode: SlowdownMode, scale: SlowdownScale
     return td("na", "no faithful run with a figure", "–");
   }
   const c = scale.colour(g);
-  return td("v mean", `${col.label} @ ${machine}: geometric mean ${g.toFixed(2)}x over the ${xs.length} of ${runs.length} scenarios measured faithfully`, shortRatio(g), `background:${c.background};color:${c.text}`);
+  return td(
+    "v mean",
+    `${col.label} @ ${machine}: geometric mean ${g.toFixed(2)}x over the ${xs.length} of ${runs.length} scenarios measured faithfully`,
+    shortRatio(g),
+    `background:${c.background};color:${c.text}`,
+  );
 }
 
 export function heatmapTable(v: ReportView, mode: SlowdownMode, scale: SlowdownScale, machine: string): string {
@@ -78,14 +86,9 @@ export function heatmapTable(v: ReportView, mode: SlowdownMode, scale: SlowdownS
     .map((c, i) => `<th class="vh${sep(i)}" title="${esc(c.label)}"><span>${esc(c.cpu)}<br><small>${esc(c.memory)}${c.host ? " @hosted" : ""}</small></span></th>`)
     .join("")}</tr>`;
   const rows = v.scenarios.map(
-    (s) =>
-      `<tr><th class="rowhead">${esc(s)}</th>${v.columns
-        .map((c, i) => cellHtml(v, mode, scale, v.run(s, c.label, machine), v.impossible(c, machine) ?? "not run", sep(i)))
-        .join("")}</tr>`,
+    (s) => `<tr><th class="rowhead">${esc(s)}</th>${v.columns.map((c, i) => cellHtml(v, mode, scale, v.run(s, c.label, machine), v.impossible(c, machine) ?? "not run", sep(i))).join("")}</tr>`,
   );
-  const mean = `<tr class="meanrow"><th class="rowhead">geometric mean</th>${v.columns
-    .map((c, i) => meanCell(v, mode, scale, c, machine, sep(i)))
-    .join("")}</tr>`;
+  const mean = `<tr class="meanrow"><th class="rowhead">geometric mean</th>${v.columns.map((c, i) => meanCell(v, mode, scale, c, machine, sep(i))).join("")}</tr>`;
   return `<table class="heatmap" data-machine="${esc(machine)}" data-mode="${mode}"><thead>${head1}${head2}</thead><tbody>${rows.join("")}${mean}</tbody></table>`;
 }
 

@@ -29,11 +29,7 @@ export interface Column {
 }
 
 function td(c: Cell): string {
-  const attrs = [
-    c.cls ? ` class="${esc(c.cls)}"` : "",
-    c.sort !== undefined ? ` data-sort="${esc(c.sort)}"` : "",
-    c.title ? ` title="${esc(c.title)}"` : "",
-  ].join("");
+  const attrs = [c.cls ? ` class="${esc(c.cls)}"` : "", c.sort !== undefined ? ` data-sort="${esc(c.sort)}"` : "", c.title ? ` title="${esc(c.title)}"` : ""].join("");
   return `<td${attrs}>${c.html}</td>`;
 }
 
@@ -44,11 +40,7 @@ function td(c: Cell): string {
 export function dataTable(id: string, columns: readonly Column[], rows: readonly (readonly Cell[])[], opts: { rowAttrs?: (i: number) => string; filter?: boolean } = {}): string {
   const head = columns
     .map((c) => {
-      const attrs = [
-        c.numeric ? ` data-sort-method="number" class="n"` : "",
-        c.noSort ? ` data-sort-method="none"` : "",
-        c.title ? ` title="${esc(c.title)}"` : "",
-      ].join("");
+      const attrs = [c.numeric ? ` data-sort-method="number" class="n"` : "", c.noSort ? ` data-sort-method="none"` : "", c.title ? ` title="${esc(c.title)}"` : ""].join("");
       return `<th${attrs}>${esc(c.name)}</th>`;
     })
     .join("");

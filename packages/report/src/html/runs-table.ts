@@ -61,7 +61,11 @@ export function runsSection(v: ReportView): string {
   const kinds = Object.keys(VERDICT_NAMES).filter((k) => v.results.some((r) => v.verdict.get(r)!.kind === k));
   const profiles = [...new Set(v.results.map((r) => r.configuration.label.split("/")[0]!))];
   const hosts = [...new Set(v.results.map(hostOf))];
-  const controls = `<div class="controls runcontrols">${select("scenario", "scenario", v.scenarios)}${select("profile", "profile", profiles)}${select("cpu", "CPU", v.cpus)}${select("memory", "memory", v.memories)}${hosts.length > 1 ? select("host", "host", hosts) : ""}${select("machine", "machine", v.machines.map((m) => m.name))}${select("verdict", "verdict", kinds, VERDICT_NAMES)}</div>`;
+  const controls = `<div class="controls runcontrols">${select("scenario", "scenario", v.scenarios)}${select("profile", "profile", profiles)}${select("cpu", "CPU", v.cpus)}${select("memory", "memory", v.memories)}${hosts.length > 1 ? select("host", "host", hosts) : ""}${select(
+    "machine",
+    "machine",
+    v.machines.map((m) => m.name),
+  )}${select("verdict", "verdict", kinds, VERDICT_NAMES)}</div>`;
   // The selects match the scenario, configuration and machine cells; the verdict's kind and the host ride on the row.
   const attrs = (i: number) => ` data-verdict="${v.verdict.get(v.results[i]!)!.kind}" data-host="${hostOf(v.results[i]!)}"`;
   const legend = CATEGORIES.map((c, k) => `<span><i class="sw" style="background:${CATEGORY_COLOURS[k]}"></i>${esc(c)}</span>`).join("");
@@ -72,8 +76,16 @@ ${controls}
 ${dataTable(
   "all-runs",
   [
-    { name: "scenario" }, { name: "configuration", nowrap: true }, { name: "machine", nowrap: true }, { name: "verdict" }, { name: "guest instr", numeric: true }, { name: "cycles", numeric: true },
-    { name: "slowdown", numeric: true }, { name: "region", numeric: true }, { name: "direct", numeric: true }, { name: "VM exits", numeric: true },
+    { name: "scenario" },
+    { name: "configuration", nowrap: true },
+    { name: "machine", nowrap: true },
+    { name: "verdict" },
+    { name: "guest instr", numeric: true },
+    { name: "cycles", numeric: true },
+    { name: "slowdown", numeric: true },
+    { name: "region", numeric: true },
+    { name: "direct", numeric: true },
+    { name: "VM exits", numeric: true },
     { name: "cycles by category", title: "shares of the run's cycles; sorts by the largest category" },
   ],
   rows,

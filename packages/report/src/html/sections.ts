@@ -55,9 +55,7 @@ export function divergenceSection(v: ReportView): string {
     text(detail(run), "wrap"),
   ]);
   const reasons = [...new Set(predicted.map((r) => v.verdict.get(r)!.prediction!.reason))];
-  const cols = (what: string) => [
-    { name: "scenario" }, { name: "configuration", nowrap: true }, { name: "machines" }, { name: what }, { name: "where" }, { name: "first difference from native" },
-  ];
+  const cols = (what: string) => [{ name: "scenario" }, { name: "configuration", nowrap: true }, { name: "machines" }, { name: what }, { name: "where" }, { name: "first difference from native" }];
   return `<section id="divergences"><h2>Divergences from native</h2>
 <h3>Real failures <span class="badge ${failing.length ? "fail" : "ok"}">${failing.length}</span></h3>
 ${failing.length ? `<p>Runs that diverge with no prediction to explain them, run over their budget or stop on an error: each is a defect of a strategy or of the model.</p>${dataTable("failures", cols("status"), failRows)}` : "<p>None: every run that diverges does so as predicted.</p>"}
@@ -111,11 +109,18 @@ export function vmsSection(v: ReportView): string {
   const rows = vmRows(v.results);
   if (rows.length === 0) return "";
   const cells = rows.map((r) =>
-    r.map((x, i): Cell => (i === 5 || i === 6 ? num(Number(x.replace(/,/g, "")), x) : i === 4 ? text(x, x.startsWith("DIVERGES") ? "failtext" : "") : i === 1 ? breakableLabel(x) : text(x, i >= 7 ? "wrap" : undefined))),
+    r.map(
+      (x, i): Cell =>
+        i === 5 || i === 6 ? num(Number(x.replace(/,/g, "")), x) : i === 4 ? text(x, x.startsWith("DIVERGES") ? "failtext" : "") : i === 1 ? breakableLabel(x) : text(x, i >= 7 ? "wrap" : undefined),
+    ),
   );
   return `<section id="vms"><h2>Several virtual machines on one machine</h2>
 <p>One row per VM of a multi-VM run. Each VM is compared with its own native run alone; machine switches are per run (all its VMs); the audit lists resource-control findings.</p>
-${dataTable("vm-results", VM_HEADER.map((h, i) => ({ name: h, numeric: i === 5 || i === 6, nowrap: i === 2 })), cells)}
+${dataTable(
+  "vm-results",
+  VM_HEADER.map((h, i) => ({ name: h, numeric: i === 5 || i === 6, nowrap: i === 2 })),
+  cells,
+)}
 </section>`;
 }
 
@@ -131,7 +136,11 @@ export function validationSection(v: ReportView): string {
   const failed = v.validation.filter((x) => !x.pass).length;
   return `<section id="validation"><h2>Validation: published results beside the model</h2>
 <p>${v.validation.length} published figures this matrix's runs can answer; ${failed} outside their tolerance. Each tolerance was fixed before the model's value was looked at; see MODEL.md.</p>
-${dataTable("validation-table", VALIDATION_HEADER.map((h, i) => ({ name: h, numeric: i >= 1 && i <= 3 })), rows)}
+${dataTable(
+  "validation-table",
+  VALIDATION_HEADER.map((h, i) => ({ name: h, numeric: i >= 1 && i <= 3 })),
+  rows,
+)}
 </section>`;
 }
 

@@ -6,8 +6,7 @@ import type { ReportView } from "./view.js";
 
 /** What a student should know about each built-in strategy, and what to look for in its results. */
 const EXPLAINED: Readonly<Record<string, string>> = {
-  native:
-    "Bare metal: the guest runs directly on the machine, with no monitor. It is the reference: every other run's slowdown is its cycles over native's.",
+  native: "Bare metal: the guest runs directly on the machine, with no monitor. It is the reference: every other run's slowdown is its cycles over native's.",
   interpret:
     "Full software emulation: the monitor fetches, decodes and emulates every guest instruction. Always exact, whatever the ISA, and always slow (tens of times native): the price of doing without direct execution.",
   "trap-emulate":

@@ -43,7 +43,7 @@ const profileBase = (label: string): string => label.split("/")[0]!.replace(/\(\
 
 export function reportView(results: readonly RunResult[], meta: ReportMeta, validation: readonly ValidationResult[]): ReportView {
   const verdict = new Map(results.map((r) => [r, verdictOf(r)] as const));
-  const firstSeen = <T,>(xs: readonly T[]): T[] => [...new Set(xs)];
+  const firstSeen = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
   const scenarios = firstSeen(results.map((r) => r.scenario));
   const machineNames = firstSeen(results.map((r) => r.configuration.machine));
   const profiles = meta.machineProfiles as readonly { name?: string; description?: string }[];
