@@ -36,7 +36,7 @@ export async function takeMemoryPicture(
   }
   const at = memoryMomentLimit(events, options.moment);
   if (typeof at === "string") throw new CliError(`${scenario.name} on ${config.label}: ${at}`, EXIT.failed);
-  const run = runConfiguration(config, scenario, modules, { trace: new TraceLog(at.limit), ...budget });
+  const run = runConfiguration(config, scenario, modules, { trace: new TraceLog(at.limit), keepMachine: true, ...budget });
   const execution = run.vmExecutions?.[0] ?? run.execution;
   try {
     return { picture: memoryPicture({ profile: config.profile, image, execution, ...(options.pid !== undefined ? { pid: options.pid } : {}) }), moment: at.description };

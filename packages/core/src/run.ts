@@ -29,6 +29,11 @@ export interface RunOptions {
    * counts still come back in its VmRunResult).
    */
   readonly region?: RegionRecorder;
+  /**
+   * Keeps the machines' memory and registers readable after the run (for a picture of
+   * its memory, or a test that reads it); by default they go back to the pool.
+   */
+  readonly keepMachine?: boolean;
 }
 
 export function configurationSummary(config: Configuration): RunResult["configuration"] {
@@ -55,7 +60,7 @@ function released(x: Execution): Execution {
 
 /**
  * Runs `config` on `scenario`. Bad input (assembly errors, ...) throws. The returned
- * executions keep their machines' counters; their memory and registers are in `digest`.
+ * executions keep their machines' counters; their memory and registers are in `digest` (and stay readable with `keepMachine`).
  */
 export function runConfiguration(
   config: Configuration,
@@ -132,9 +137,11 @@ export function runConfiguration(
   const divergence = options.reference ? predicted(firstDivergence(options.reference, digest, basis, new Set(notCompared.keys())), prediction, vms) : undefined;
   // The digest holds what the guest left in memory and registers: the machines' buffers
   // go back to the pool for the next run (their counters stay readable).
-  for (const x of vmExecutions ?? [e]) x.machine?.release();
-  e = released(e);
-  if (vmExecutions) vmExecutions = vmExecutions.map(released);
+  if (!options.keepMachine) {
+    for (const x of vmExecutions ?? [e]) x.machine?.release();
+    e = released(e);
+    if (vmExecutions) vmExecutions = vmExecutions.map(released);
+  }
   return {
     scenario: scenario.name,
     configuration: configurationSummary(config),

@@ -17,7 +17,7 @@ const BUDGET = 300_000;
 
 function stopped(profile: string, cpu: string, memory?: string, machine = "p4-2006") {
   const config = resolveConfiguration({ profile, cpu, ...(memory ? { memory } : {}), machine }, catalog);
-  const run = runConfiguration(config, scenario, modules, { budget: BUDGET });
+  const run = runConfiguration(config, scenario, modules, { budget: BUDGET, keepMachine: true });
   const image = guestImage(scenario, config.profile);
   return { run, picture: memoryPicture({ profile: config.profile, image, execution: run.execution }), machine: run.execution.machine as Machine };
 }
@@ -125,7 +125,7 @@ describe("vmlab memory: the three spaces, every arrow checked", () => {
 
   it("a process that is not live is refused with the live ones named", () => {
     const config = resolveConfiguration({ profile: "riscv-like", cpu: "trap-emulate", machine: "p4-2006" }, catalog);
-    const run = runConfiguration(config, scenario, modules, { budget: BUDGET });
+    const run = runConfiguration(config, scenario, modules, { budget: BUDGET, keepMachine: true });
     expect(() => memoryPicture({ profile: config.profile, image: guestImage(scenario, config.profile), execution: run.execution, pid: 7 })).toThrow(
       new MemoryPictureError("no live process 7 at this moment (live: 1)"),
     );
