@@ -6,10 +6,7 @@
 // RDMODE and RDTVEC (a divergence the model predicts; left out by default).
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { Worker } from "node:worker_threads";
-import { createRequire } from "node:module";
-import { existsSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { startTypeScriptWorker } from "../packages/core/src/worker-thread.js";
 import type { FuzzJob, FuzzVerdict } from "./fuzz-worker.js";
 
 function fail(message: string): never {
@@ -51,17 +48,6 @@ const total = queue.length;
 const what = [kind !== "kernel" ? `${count} random user programs` : "", kind !== "user" ? `${count} random kernels` : ""].filter(Boolean).join(" and ");
 process.stderr.write(`fuzz: ${what} from seed ${seed}, ${jobs} at a time\n`);
 
-// A worker loads TypeScript through tsx with the workspace's compiler options (decorators).
-const require = createRequire(import.meta.url);
-const apiCjs = require.resolve("tsx/esm/api");
-const api = pathToFileURL(existsSync(apiCjs.replace(/\.cjs$/, ".mjs")) ? apiCjs.replace(/\.cjs$/, ".mjs") : apiCjs).href;
-const tsconfig = fileURLToPath(new URL("../tsconfig.json", import.meta.url));
-const bootstrap = `
-  import(${JSON.stringify(api)})
-    .then((tsx) => { tsx.register({ tsconfig: ${JSON.stringify(tsconfig)} }); return import(${JSON.stringify(new URL("./fuzz-worker.ts", import.meta.url).href)}); })
-    .catch((e) => { console.error(e); process.exit(1); });
-`;
-
 const started = Date.now();
 let done = 0;
 const failures: FuzzVerdict[] = [];
@@ -73,7 +59,7 @@ await Promise.all(
     { length: Math.min(jobs, total) },
     () =>
       new Promise<void>((resolve, reject) => {
-        const worker = new Worker(bootstrap, { eval: true, workerData: { userSensitive: values["user-sensitive"] === true } });
+        const worker = startTypeScriptWorker(new URL("./fuzz-worker.ts", import.meta.url), { workerData: { userSensitive: values["user-sensitive"] === true } });
         const next = () => {
           const job = queue.shift();
           if (job) worker.postMessage(job);
