@@ -27,7 +27,7 @@ function regionSlowdown(scenario: string, config: Configuration, natives: Map<st
   const key = `${scenario}|${config.profile.name}|${config.machine.name}`;
   let native = natives.get(key);
   if (!native) {
-    native = runConfiguration({ ...config, cpu: "native", memory: "direct", label: "native" }, s, modules);
+    native = runConfiguration(config.reference("native"), s, modules);
     natives.set(key, native);
   }
   const run = runConfiguration(config, s, modules, { reference: native.digest! });
@@ -86,7 +86,7 @@ describe("the page-walk cache under a monitor", () => {
       const s = findScenario(scenario);
       for (const config of configurations) {
         if (config.cpu === "trap-emulate" && config.profile.name === "x86-like") continue;
-        const native = runConfiguration({ ...config, cpu: "native", memory: "direct", label: "native" }, s, modules);
+        const native = runConfiguration(config.reference("native"), s, modules);
         const run = runConfiguration(config, s, modules, { reference: native.digest! });
         expect(run.properties!.equivalent, `${config.label}: ${run.properties!.divergence?.detail}`).toBe(true);
         // ... and the cache was in use (walks that skipped levels).

@@ -12,6 +12,7 @@ import {
   DEFAULT_QUANTUM,
   GUEST_BYTES,
   importStrategyModules,
+  machineName,
   resolveConfiguration,
   resolveStrategyPackage,
   runConfiguration,
@@ -90,8 +91,8 @@ describe("hardware assist: consolidation, three VMs on one machine, each printin
       expect(switches).toBeGreaterThan(2 * Math.min(...slices));
       const line = r.cycles!.lines.find((l) => l.category === "machine switch")!;
       expect(line.count).toBe(switches);
-      expect(line.cycles).toBe(switches * switchCycles(r.configuration.machine));
-      expect(r.cycles!.byCategory["machine switch"]).toBe(switches * switchCycles(r.configuration.machine));
+      expect(line.cycles).toBe(switches * switchCycles(machineName(r.configuration)));
+      expect(r.cycles!.byCategory["machine switch"]).toBe(switches * switchCycles(machineName(r.configuration)));
       // Every VM's exits are charged an exit and an entry each, on the one ledger.
       const exits = r.vmExecutions!.reduce((a, e) => a + Object.values(e.vmExits).reduce((b, n) => b + n, 0), 0);
       expect(exits).toBeGreaterThan(0);
