@@ -1,12 +1,11 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
-import { BUILTIN_STRATEGY_PACKAGES, catalogOf, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration, type RunResult } from "@vmlab/core";
+import { resolveConfiguration, runConfiguration, type RunResult } from "@vmlab/core";
 import { terminalVmTable, toCsv, toHtml, toMarkdown, vmRows } from "../src/index.js";
+import { strategyLab } from "@vmlab/test-support";
 
-const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
-const catalog = catalogOf(modules);
+const lab = await strategyLab();
+const { modules, catalog } = lab;
 const plain = (r: RunResult & { execution?: unknown; vmExecutions?: unknown }): RunResult => {
   const { execution: _e, vmExecutions: _v, ...rest } = r;
   void _e;
