@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
 import type { MachineStats } from "@vmlab/isa";
 import {
-  catalogOf,
   ConfigurationError,
   cyclesOf,
   enumerateConfigurations,
@@ -14,19 +13,18 @@ import {
   MACHINE_PROFILE_NAMES,
   priceEvents,
   PUBLISHED,
-  resolveConfiguration,
   runConfiguration,
   type ConfigurationSpec,
   type EventCounts,
   type RunResult,
 } from "../src/index.js";
-import { builtinModules } from "./helpers.js";
+import { strategyLab } from "@vmlab/test-support";
 
-const modules = await builtinModules();
-const catalog = catalogOf(modules);
+const lab = await strategyLab();
+const { modules, catalog } = lab;
 const p4 = MACHINE_PROFILES["p4-2006"]!.costs;
 const fig = (id: string): number => PUBLISHED[id]!.value;
-const resolve = (spec: Omit<ConfigurationSpec, "machine"> & { machine?: string }) => resolveConfiguration({ machine: "p4-2006", ...spec }, catalog);
+const resolve = (spec: Omit<ConfigurationSpec, "machine"> & { machine?: string }) => lab.config({ machine: "p4-2006", ...spec });
 
 const HOST_EVENTS = ["worldSwitch", "userSpaceExit", "hostSystemCall"] as const;
 const withoutHost = (c: EventCounts): EventCounts => Object.fromEntries(Object.entries(c).filter(([k]) => !(HOST_EVENTS as readonly string[]).includes(k)));

@@ -42,7 +42,7 @@ describe("hardware assist: consolidation, three VMs on one machine, each printin
   const s = findScenario("consolidation");
   for (const [profile, memory] of CONFIGS) {
     it(`${profile}, ${memory} paging`, () => {
-      const { native: native, run: r } = lab.againstNative<Run>(config(profile, "hardware-assist", memory), s);
+      const { native, run: r } = lab.againstNative<Run>(config(profile, "hardware-assist", memory), s);
       expect(r.configuration.memory).toBe(memory);
       // Natively each VM has a bare machine of its own; here they share one.
       expect(new Set(native.vmExecutions!.map((e) => e.machine)).size).toBe(3);
@@ -95,7 +95,7 @@ describe("hardware assist: consolidation, three VMs on one machine, each printin
       ["riscv-like", "shadow"],
     ] as const) {
       for (const budget of [61_337, 150_001]) {
-        const { native: native, run: r } = lab.againstNative<Run>(config(profile, "hardware-assist", memory), s, { budget });
+        const { native, run: r } = lab.againstNative<Run>(config(profile, "hardware-assist", memory), s, { budget });
         // The compute job (212,899 / 193,475 instructions alone) cannot finish in either budget.
         expect(native.vms![0]!.outcome).toBe("budget");
         expect(r.properties!.equivalent, `${profile}/${memory}@${budget}: ${r.properties!.divergence?.detail}`).toBe(true);
@@ -112,7 +112,7 @@ describe("hardware assist: the hostile guest is contained, each attempt audited"
 
   for (const [profile, memory] of CONFIGS) {
     it(`${profile}, ${memory} paging: the neighbour prints and holds what it does alone; five attempts, five audit lines`, () => {
-      const { native: native, run: r } = lab.againstNative<Run>(config(profile, "hardware-assist", memory), s);
+      const { native, run: r } = lab.againstNative<Run>(config(profile, "hardware-assist", memory), s);
       expect(r.outcome).toBe("halt");
       expect(r.metrics!.machineSwitches).toBeGreaterThan(0);
       const n = r.vms![neighbour]!;
