@@ -66,6 +66,8 @@ export {
 } from "./memory-picture.js";
 export { MachineFrameAllocator, chunkFramesFor, frameLayoutFor, frameSeed, guestFrameAllocator, type FrameLayout } from "./monitor/frame-allocator.js";
 export { VirtualTlb, KSEG_VPN, MISS_REFLECTED, MISS_KSEG0, MISS_REFILLED } from "./monitor/virtual-tlb.js";
+export { VirtualTlbMemory } from "./monitor/virtual-tlb-memory.js";
+export { TableCopies, type CopiedTable } from "./monitor/table-copies.js";
 export { GuestWalk } from "./monitor/guest-walk.js";
 export { invalidateRealTlb } from "./monitor/real-tlb.js";
 export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, setFault, type VmContext, type GuestFault } from "./monitor/vm-context.js";
