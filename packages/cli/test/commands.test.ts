@@ -7,18 +7,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigurationError, getMachineProfile, MACHINE_PROFILES, type RunResult } from "@vmlab/core";
 import { getProfile } from "@vmlab/isa";
 import { cellVerdict, matrixCounts } from "@vmlab/report";
-import { strategyLab } from "@vmlab/test-support";
+import { strategyLab, thrown } from "@vmlab/test-support";
 import { hasStackTrace, vmlab } from "./run-cli.js";
-
-/** The error another package's code gives for `f`: the command must pass it on as it is. */
-function refusal(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("not refused");
-}
 const lab = await strategyLab();
 
 describe("vmlab run", () => {
@@ -110,7 +100,7 @@ describe("bad input: one line naming the problem, no stack trace", () => {
   const fifo = join(dir, "fifo.img");
   execFileSync("mkfifo", [fifo]);
   // Core refuses it, for a reason the strategy gives: the command prints core's refusal as it is.
-  const paravirtHosted = refusal(() => lab.config({ profile: "riscv-like", cpu: "paravirt", host: "hosted" }));
+  const paravirtHosted = thrown(() => lab.config({ profile: "riscv-like", cpu: "paravirt", host: "hosted" }));
   it("paravirt hosted is refused as impossible", () => {
     expect(paravirtHosted).toBeInstanceOf(ConfigurationError);
     expect((paravirtHosted as ConfigurationError).kind).toBe("impossible");
@@ -137,8 +127,8 @@ describe("bad input: one line naming the problem, no stack trace", () => {
     ["unknown memory strategy", ["run", "syscall", "--memory", "shadowy"], /unknown memory strategy 'shadowy' \(valid: direct, .*shadow/],
     ["unknown profile", ["run", "syscall", "--profile", "arm-like"], /unknown profile 'arm-like' \(valid: mips-like, riscv-like, x86-like\)/],
     ["unknown machine profile", ["run", "syscall", "--machine", "p5"], /unknown machine profile 'p5' \(valid: p4-2006, penryn-2008, nehalem-2009, skylake-2015/],
-    ["malformed machine profile", ["run", "syscall", "--machine", badMachine], refusal(() => getMachineProfile(badMachine)).message],
-    ["levels on a software TLB", ["run", "syscall", "--profile", "mips-like", "--levels", "3"], refusal(() => getProfile("mips-like", { levels: 3 })).message],
+    ["malformed machine profile", ["run", "syscall", "--machine", badMachine], thrown(() => getMachineProfile(badMachine)).message],
+    ["levels on a software TLB", ["run", "syscall", "--profile", "mips-like", "--levels", "3"], thrown(() => getProfile("mips-like", { levels: 3 })).message],
     ["unknown scenario in a matrix", ["matrix", "--scenarios", "syscall,nosuch"], /unknown scenario 'nosuch'/],
     ["unknown strategy in a matrix", ["matrix", "--cpus", "native,bt"], /unknown CPU strategy 'bt'/],
     ["unknown host", ["run", "syscall", "--cpu", "trap-emulate", "--host", "type2"], /unknown host 'type2' \(valid: bare-metal, hosted\)/],

@@ -19,7 +19,11 @@ describe("the tables a monitor copies from the guest's", () => {
     expect(copies.copiesOf(41)).toEqual([0x1000, 0x3000]);
 
     const freed: [number, boolean][] = [];
-    copies.free(0x0000, (addr, _t, last) => freed.push([addr, last]), (index) => index === 7);
+    copies.free(
+      0x0000,
+      (addr, _t, last) => freed.push([addr, last]),
+      (index) => index === 7,
+    );
     // The child before its root; guest frame 41 keeps its other copy; entry 7 is not followed.
     expect(freed).toEqual([
       [0x1000, false],

@@ -71,3 +71,13 @@ export async function strategyLab(extraPackages: readonly string[] = []): Promis
     },
   };
 }
+
+/** The error `f` throws: a test compares what passes it on with it, instead of copying its wording. */
+export function thrown(f: () => unknown): Error {
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected a refusal, and nothing was thrown");
+}
