@@ -31,9 +31,12 @@ export {
   DEFAULT_HOST,
   REFERENCE,
   isReference,
+  machineName,
+  configurationLabel,
+  Configuration,
   type ConfigurationErrorKind,
+  type ConfigurationRecord,
   type Host,
-  type Configuration,
   type ConfigurationSpec,
 } from "./configuration.js";
 export { digestOf, firstDivergence, fnv1a, fnv1aFrames, type GuestDigest, type Divergence, type PredictedDivergence } from "./equivalence.js";
@@ -41,7 +44,7 @@ export { classificationOf, inexactFor, predictionFor, theoremReason } from "./pr
 export type { RunResult, RunMetrics, VmRunResult } from "./run-result.js";
 export { catalogOf, runContainer, strategiesFor, type StrategyPackage } from "./container.js";
 export { BUILTIN_STRATEGY_PACKAGES, resolveStrategyPackage, readConfigFile, importStrategyModules, PluginError } from "./plugins.js";
-export { runConfiguration, judgeEquivalence, configurationSummary, combineExecutions, vmOutputs, cyclesOf, type RunOptions } from "./run.js";
+export { runConfiguration, judgeEquivalence, combineExecutions, vmOutputs, cyclesOf, type RunOptions } from "./run.js";
 export { newGuestMachine, watchWorkMarks, trapsOf } from "./bare-metal.js";
 export { COST_KEYS, COST_KEY_NAMES, DERIVED_PARAMETERS, parameterValue, withParameter, type CostKey, type Provenance } from "./costs/cost-keys.js";
 export { EVENTS, count, addCounts, subtractCounts, hardwareEvents, virtualDeviceEvents, hostedDeviceEvents, type EventName, type EventCounts, type HostCrossing } from "./costs/events.js";
@@ -63,6 +66,8 @@ export {
 } from "./memory-picture.js";
 export { MachineFrameAllocator, chunkFramesFor, frameLayoutFor, frameSeed, guestFrameAllocator, type FrameLayout } from "./monitor/frame-allocator.js";
 export { VirtualTlb, KSEG_VPN, MISS_REFLECTED, MISS_KSEG0, MISS_REFILLED } from "./monitor/virtual-tlb.js";
+export { VirtualTlbMemory } from "./monitor/virtual-tlb-memory.js";
+export { TableCopies, type CopiedTable } from "./monitor/table-copies.js";
 export { GuestWalk } from "./monitor/guest-walk.js";
 export { invalidateRealTlb } from "./monitor/real-tlb.js";
 export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, setFault, type VmContext, type GuestFault } from "./monitor/vm-context.js";
