@@ -27,7 +27,22 @@ export {
   type NestedWalkState,
   type NestedWalkCaches,
 } from "./mmu/nested.js";
-export { VmControl, EXIT, EXIT_NAMES, EXIT_LABELS, EPT_VIOLATION_CAUSE, NUM_EXIT_REASONS, type ExitReasonName } from "./vmx.js";
+export {
+  VmControl,
+  EXIT,
+  EXIT_NAMES,
+  EXIT_LABELS,
+  EPT_VIOLATION_CAUSE,
+  NUM_EXIT_REASONS,
+  VTX_EXIT_REASONS,
+  VTX_DESCRIPTOR_TABLE_EXIT,
+  vtxTitle,
+  vtxExitTitle,
+  vtxExitOfLabel,
+  exitLabelTitle,
+  type ExitReasonName,
+  type VtxExitReason,
+} from "./vmx.js";
 export { Console, Disk, DEFAULT_DISK_SECTORS } from "./devices/index.js";
 export { Cpu, type StopReason, type CpuCounters } from "./cpu/cpu.js";
 export { CpuContext } from "./cpu/context.js";

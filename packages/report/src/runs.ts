@@ -1,12 +1,13 @@
 // Figures about runs that more than one report format lists.
 import { lookupIn, validate, type RunResult, type ValidationResult, isReference } from "@vmlab/core";
+import { exitLabelTitle } from "@vmlab/isa";
 import { fasterThanNativeReason, slowdowns } from "./summary.js";
 
 export const totalExits = (r: RunResult): number => Object.values(r.metrics?.vmExits ?? {}).reduce((a, b) => a + b, 0);
-/** "I/O instruction=1020; external interrupt=2; halt=1" */
+/** "IO_INSTRUCTION (30)=1020; EXTERNAL_INTERRUPT (1)=2; HLT (12)=1": each reason as the VT-x exit it models. */
 export const exitsByReason = (r: RunResult): string =>
   Object.entries(r.metrics?.vmExits ?? {})
-    .map(([k, n]) => `${k}=${n}`)
+    .map(([k, n]) => `${exitLabelTitle(k)}=${n}`)
     .join("; ");
 
 /** Runs that beat bare metal, each with the published result that explains it, or none. */

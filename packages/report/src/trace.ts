@@ -49,10 +49,10 @@ interface Building {
   events: TraceEvent[];
 }
 
-/** "VM exit (exception PAGE_FAULT): ..." -> "exception PAGE_FAULT"; "I/O (out 0x10): ..." -> "I/O (out 0x10)". */
+/** "VM exit EXCEPTION_NMI (0) PAGE_FAULT: ..." -> "EXCEPTION_NMI (0) PAGE_FAULT"; "IO_INSTRUCTION (30) I/O (out 0x10): ..." -> "IO_INSTRUCTION (30) I/O (out 0x10)". */
 function exitLabel(text: string): string {
   const head = text.split(":")[0]!;
-  const m = /^VM exit \((.*)\)$/.exec(head);
+  const m = /^VM exit (.*)$/.exec(head);
   return m ? m[1]! : head;
 }
 
