@@ -4,7 +4,20 @@ export { verdictOf, predictionOf, isRealFailure, type Verdict, type VerdictKind,
 export type { StrategyNote } from "./meta.js";
 export { slowdowns, statusOf, predictedStatus, cellVerdict, verdictSummary, fmtInt } from "./summary.js";
 export { matrixSummary, matrixTerminalText, matrixCounts, fitWidths, fmtSlowdown, wrapLine, PREDICTED_MARK, FAILED_MARK } from "./terminal.js";
-export { traceSteps, traceTable, traceStepStarts, lastProcessEvent, TRACE_STARTS, type TraceStart, type TraceStep, type TraceOptions } from "./trace.js";
+export {
+  traceSteps,
+  traceTable,
+  traceStepStarts,
+  lastProcessEvent,
+  sampledSteps,
+  tracePlain,
+  matchesStart,
+  PLAIN_TRACE_FIELDS,
+  TRACE_STARTS,
+  type TraceStart,
+  type TraceStep,
+  type TraceOptions,
+} from "./trace.js";
 export { memoryMomentLimit, memoryPictureText, type MemoryMoment } from "./memory.js";
 export {
   sweepOf,
