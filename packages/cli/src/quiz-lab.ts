@@ -4,7 +4,6 @@ import { type ConfigurationSpec, type StrategyInfo, resolveConfiguration, runCon
 import type { QuizLab } from "@vmlab/course";
 import { findScenario, type Scenario } from "@vmlab/guest";
 import { traceSteps } from "@vmlab/report";
-import { EVENT_LIMIT } from "./commands/trace.js";
 import { imageFor } from "./strategies.js";
 
 export function quizLab(modules: readonly ContainerModule[], catalog: readonly StrategyInfo[]): QuizLab {
@@ -21,10 +20,10 @@ export function quizLab(modules: readonly ContainerModule[], catalog: readonly S
     },
     traceSteps: (spec, name, options) => {
       const config = resolveConfiguration(spec, catalog);
-      const log = new TraceLog(EVENT_LIMIT);
+      const log = new TraceLog(options.events);
       runConfiguration(config, scenario(name), modules, { trace: log });
       const image = imageFor(scenario(name), config, catalog);
-      return traceSteps(log.events, { ...options, symbolize: (pc) => symbolize(image, pc) });
+      return traceSteps(log.events, { start: options.start, steps: options.steps, symbolize: (pc) => symbolize(image, pc) });
     },
   };
 }

@@ -7,6 +7,6 @@ import type { TraceStart, TraceStep } from "@vmlab/report";
 export interface QuizLab {
   /** Runs `spec` on the scenario named (no reference run, no trace). */
   run(spec: ConfigurationSpec, scenario: string, options?: { readonly budget?: number }): RunResult;
-  /** The run's trace steps, as `vmlab trace` numbers them from `start`. */
-  traceSteps(spec: ConfigurationSpec, scenario: string, options: { readonly start: TraceStart; readonly steps: number }): TraceStep[];
+  /** The run's trace steps, as `vmlab trace` numbers them from `start`, recording at most `events` events (the run stops there). */
+  traceSteps(spec: ConfigurationSpec, scenario: string, options: { readonly start: TraceStart; readonly steps: number; readonly events: number }): TraceStep[];
 }

@@ -31,7 +31,8 @@ export interface QuizQuestion {
   readonly proof: readonly QuizProof[];
 }
 
-export type QuizValue = number | readonly string[] | Readonly<Record<string, number | string>>;
+/** Named figures: each topic's own (see its file). */
+export type QuizValue = Readonly<Record<string, number | string | readonly string[]>>;
 
 export interface Quiz {
   readonly seed: number;

@@ -36,7 +36,12 @@ export function register(program: Command): void {
         out.push(`${q.number}. [${q.topic}] ${q.question}`);
         if (q.shown) {
           const shown = o.format === "plain" ? tracePlain(q.shown) : traceTable(q.shown, q.shownColumns ?? 3, terminalWidth());
-          out.push(...shown.trimEnd().split("\n").map((l) => `   ${l}`));
+          out.push(
+            ...shown
+              .trimEnd()
+              .split("\n")
+              .map((l) => `   ${l}`),
+          );
         }
         if (o.compute) {
           out.push(`   Answer: ${q.answer}`);

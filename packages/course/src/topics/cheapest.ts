@@ -22,7 +22,7 @@ export function cheapest(lab: QuizLab, rng: Random): Asked {
   return {
     question: `On the ${scenario} scenario (riscv-like, ${machine}), which of ${CPUS.join(", ")} (each with its default memory strategy) takes the fewest modeled cycles, and by how much does it beat the next cheapest?`,
     answer: `${best.label}: ${int(best.cycles)} cycles, ${fixed(ratio)}x fewer than ${next.label} (${int(next.cycles)} cycles; ${int(next.cycles - best.cycles)} more)`,
-    value: { configuration: best.label, cycles: best.cycles, next: next.label, nextCycles: next.cycles, ratio: Number(ratio.toFixed(2)) },
+    value: { scenario, machine, configuration: best.label, cycles: best.cycles, next: next.label, nextCycles: next.cycles, ratio: Number(ratio.toFixed(2)) },
     proof: runs.map((r) => ({ source: runName(r.label, machine), scenario, figure: "modeled cycles", value: r.cycles })),
   };
 }

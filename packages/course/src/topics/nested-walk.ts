@@ -27,7 +27,7 @@ export function nestedWalk(lab: QuizLab, rng: Random): Asked {
   return {
     question: `Under nested paging with ${levels}-level guest page tables and ${levels}-level host (extended) tables (${profile}, hardware assist, ${machine}), how many memory references does the hardware make to walk one TLB miss without walk caches? And on average with the page-walk cache and the nested TLB on?`,
     answer: `(${levels}+1)(${levels}+1)-1 = ${formula} without walk caches (measured: ${fixed(off.perMiss)} per miss on average: a kernel kseg0 address needs only the host tables' walk, so the average sits a little below); ${fixed(on.perMiss)} per miss with the page-walk cache and nested TLB`,
-    value: { withoutCaches: formula, measuredWithoutCaches: Number(off.perMiss.toFixed(2)), withCaches: Number(on.perMiss.toFixed(2)) },
+    value: { profile, levels, machine, withoutCaches: formula, measuredWithoutCaches: Number(off.perMiss.toFixed(2)), withCaches: Number(on.perMiss.toFixed(2)) },
     proof: [
       { source: runName(off.label, machine + OFF), scenario: SCENARIO, figure: `walk references / TLB misses (${int(off.references)} / ${int(off.misses)})`, value: Number(off.perMiss.toFixed(2)) },
       { source: runName(on.label, machine + ON), scenario: SCENARIO, figure: `walk references / TLB misses (${int(on.references)} / ${int(on.misses)})`, value: Number(on.perMiss.toFixed(2)) },

@@ -15,7 +15,7 @@ export function sensitiveUnprivileged(rng: Random): Asked {
       offenders.length === 0
         ? `none: every sensitive instruction of ${name} is privileged, so Popek & Goldberg's Theorem 1 holds and trap-and-emulate can be exact`
         : `${offenders.join(", ")}: Theorem 1 fails on ${name}, so trap-and-emulate cannot be exact (binary translation, paravirtualization or hardware assist can)`,
-    value: offenders,
+    value: { profile: name, instructions: offenders },
     proof: [
       { source: "isa's instruction table (sensitivity column)", figure: "sensitive instructions present in the profile", value: sensitive.map((i) => i.mnemonic).join(", ") },
       { source: `the ${name} profile's privileged set`, figure: "of those, not privileged", value: offenders.join(", ") || "none" },

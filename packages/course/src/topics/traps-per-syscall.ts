@@ -30,7 +30,7 @@ export function trapsPerSyscall(lab: QuizLab, rng: Random): Asked {
   return {
     question: `The ${SCENARIO} microbenchmark makes getpid system calls in a loop. On mips-like under trap-and-emulate (software TLB, ${machine}), how many ${asked.what} per system call, on average?`,
     answer: `${int(perCall)} (${int(counted)} for ${int(calls)} system calls in the measured region: ${fixed(perCall)} each)`,
-    value: Math.round(perCall),
+    value: { perCall: Math.round(perCall), exact: Number(perCall.toFixed(2)), event: asked.event, machine },
     proof: [
       { source: runName(monitored.configuration.label, machine), scenario: SCENARIO, figure: `${asked.unit}s in the region (ledger event ${asked.event})`, value: counted },
       { source: runName(native.configuration.label, machine), scenario: SCENARIO, figure: "system calls in the region (every trap on bare metal there)", value: calls },
