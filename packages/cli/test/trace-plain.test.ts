@@ -34,6 +34,9 @@ describe("vmlab trace --format plain", () => {
     const format = await vmlabInProcess(["trace", "syscall", "--format", "csv"]);
     expect(format.status).toBe(2);
     expect(format.stderr).toMatch(/unknown format 'csv' \(valid: table, plain\)/);
-    for (const r of [kind, every, format]) expect(hasStackTrace(r.stderr)).toBe(false);
+    const picture = await vmlabInProcess(["trace", "syscall", "--format", "plain", "--memory-at", "3"]);
+    expect(picture.status).toBe(2);
+    expect(picture.stderr.trim()).toBe("vmlab: --memory-at draws a picture: leave out --format plain (or use --json)");
+    for (const r of [kind, every, format, picture]) expect(hasStackTrace(r.stderr)).toBe(false);
   });
 });

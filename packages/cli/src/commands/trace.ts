@@ -72,6 +72,7 @@ export function register(program: Command): void {
         const sampling = { ...(o.every !== undefined ? { every: o.every } : {}), ...(o.only ? { only: o.only } : {}) };
         const sampled = o.every !== undefined || o.only !== undefined;
         if (sampled && o.memoryAt !== undefined) throw new CliError("--memory-at needs the whole trace: leave out --every and --only");
+        if (o.format === "plain" && o.memoryAt !== undefined) throw new CliError("--memory-at draws a picture: leave out --format plain (or use --json)");
         // A sample starts at the first event unless --start is given.
         const start: TraceStart | undefined = sampled && command.getOptionValueSource("start") === "default" ? undefined : o.start;
         const log = new TraceLog(EVENT_LIMIT, sampling);
@@ -94,7 +95,7 @@ export function register(program: Command): void {
               });
         const where = start === undefined ? "the first event" : start === "user" ? "the first step of a user process" : `the first ${start}`;
         const sample = sampled
-          ? `${o.only ? `${o.only.join(", ")} events` : "events"}${o.every !== undefined && o.every > 1 ? `, every ${o.every.toLocaleString("en-US")}th` : ""}, of ${log.emitted.toLocaleString("en-US")} in the run`
+          ? `${o.only ? `${o.only.join(", ")} events` : "events"}${o.every !== undefined && o.every > 1 ? `, one in ${o.every.toLocaleString("en-US")}` : ""}, of ${log.emitted.toLocaleString("en-US")} in the run`
           : undefined;
         if (o.json) {
           printJson({
@@ -110,7 +111,7 @@ export function register(program: Command): void {
         }
         const heading = `${scenario.name} on ${config.label}, from ${where}${sample ? ` (${sample})` : ""}`;
         if (o.format === "plain") {
-          // A comment line, then the steps: the same text on any terminal.
+          // Two comment lines (heading, field names), then the steps: the same text on any terminal.
           process.stdout.write(`# ${heading}\n# ${PLAIN_TRACE_FIELDS.join("\t")}\n${tracePlain(steps)}`);
           return;
         }
