@@ -1,5 +1,6 @@
 export { terminalTable, markdownTable, rows, terminalVmTable, vmRows, vmStatus, VM_HEADER } from "./tables.js";
 export { toCsv, toMarkdown, toHtml, writeReport, rewriteReport, chartJsSource, csv, equivalenceSection, type ReportMeta } from "./files.js";
+export { exitsByReason, vmExitReasons } from "./runs.js";
 export { verdictOf, predictionOf, isRealFailure, type Verdict, type VerdictKind, type Prediction } from "./verdict.js";
 export type { StrategyNote } from "./meta.js";
 export { slowdowns, statusOf, predictedStatus, cellVerdict, verdictSummary, fmtInt } from "./summary.js";
