@@ -28,7 +28,7 @@ interface Question {
   topic: string;
   question: string;
   answer?: string;
-  shown?: { step: number; actor: string; text: string }[];
+  shown?: { step: number; at: number; actor: string; text: string }[];
   value?: Record<string, never>;
 }
 const json = vmlab(["quiz", "--seed", "7", "-c", "--json"]);
@@ -121,6 +121,15 @@ describe("vmlab quiz: seeds and topics", () => {
     expect(other.stdout).toContain("vmlab quiz --seed 8 -c");
     const questions = (out: string) => out.split("\n").filter((l) => /^\d+\. \[/.test(l));
     expect(questions(other.stdout)).not.toEqual(quiz.questions.map((q) => `${q.number}. [${q.topic}] ${q.question}`));
+  });
+
+  it("--format plain: the trace a question shows as tab-separated lines, those of the --json quiz", () => {
+    const plain = vmlab(["quiz", "--seed", "7", "--topic", "next-step", "--format", "plain"], { env: { COLUMNS: "40" } });
+    expect(plain.status).toBe(0);
+    const shown = quiz.questions.find((q) => q.topic === "next-step")!.shown!;
+    const lines = plain.stdout.split("\n").filter((l) => /^ {3}\d+\t/.test(l));
+    expect(lines).toEqual(shown.map((s) => `   ${s.step}\t${s.at}\t${s.actor}\t${s.text}`));
+    expect(plain.stdout).not.toMatch(/[║│╔\u001b]/);
   });
 
   it("bad --topic and --seed: one line naming the valid values, exit 2", async () => {
