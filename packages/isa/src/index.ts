@@ -27,22 +27,7 @@ export {
   type NestedWalkState,
   type NestedWalkCaches,
 } from "./mmu/nested.js";
-export {
-  VmControl,
-  EXIT,
-  EXIT_NAMES,
-  EXIT_LABELS,
-  EPT_VIOLATION_CAUSE,
-  NUM_EXIT_REASONS,
-  VTX_EXIT_REASONS,
-  VTX_DESCRIPTOR_TABLE_EXIT,
-  vtxTitle,
-  vtxExitTitle,
-  vtxExitOfLabel,
-  exitLabelTitle,
-  type ExitReasonName,
-  type VtxExitReason,
-} from "./vmx.js";
+export { VmControl, EXIT, EXIT_NAMES, EXIT_LABELS, EPT_VIOLATION_CAUSE, NUM_EXIT_REASONS, type ExitReasonName } from "./vmx.js";
 export { Console, Disk, DEFAULT_DISK_SECTORS } from "./devices/index.js";
 export { Cpu, type StopReason, type CpuCounters } from "./cpu/cpu.js";
 export { CpuContext } from "./cpu/context.js";
@@ -51,3 +36,4 @@ export { PageTableBuilder } from "./mmu/page-table-builder.js";
 export { classifyProfile, seededRandom, isSensitiveClass, type Classification, type ClassifyOptions, type InstructionClass, type TheoremVerdict } from "./classify.js";
 export { executeSystem, enterTrap, flagsAfterPop, flagsToPush, returnFromTrap, type SystemCpu } from "./cpu/system.js";
 export { hex } from "./hex.js";
+export { VTX_EXIT_REASONS, VTX_DESCRIPTOR_TABLE_EXIT, vtxTitle, vtxExitTitle, vtxExitOfLabel, exitLabelTitle, type VtxExitReason } from "./vmx.js";

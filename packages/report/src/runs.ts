@@ -1,7 +1,7 @@
 // Figures about runs that more than one report format lists.
 import { lookupIn, validate, type RunResult, type ValidationResult, isReference } from "@vmlab/core";
-import { exitLabelTitle, vtxExitOfLabel } from "@vmlab/isa";
 import { fasterThanNativeReason, slowdowns } from "./summary.js";
+import { exitLabelTitle, vtxExitOfLabel } from "@vmlab/isa";
 
 export const totalExits = (r: RunResult): number => Object.values(r.metrics?.vmExits ?? {}).reduce((a, b) => a + b, 0);
 /** "IO_INSTRUCTION (30)=1020; EXTERNAL_INTERRUPT (1)=2; HLT (12)=1": each reason as the VT-x exit it models. */

@@ -1,10 +1,10 @@
 // The report's tables: divergences, VM exits, impossible configurations, several VMs,
 // validation, microbenchmarks and runs faster than bare metal.
 import type { RunResult } from "@vmlab/core";
-import { exitLabelTitle } from "@vmlab/isa";
 import { publishedPerOp, VALIDATION_HEADER, validationRows } from "../model.js";
 import { fasterThanNative, totalExits } from "../runs.js";
 import { VM_HEADER, vmRows } from "../tables.js";
+import { exitLabelTitle } from "@vmlab/isa";
 import { fmtRatio } from "../summary.js";
 import { dataTable, esc, num, text, type Cell } from "./markup.js";
 import type { ReportView } from "./view.js";
