@@ -71,7 +71,7 @@ export { TableCopies, type CopiedTable } from "./monitor/table-copies.js";
 export { GuestWalk } from "./monitor/guest-walk.js";
 export { invalidateRealTlb } from "./monitor/real-tlb.js";
 export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, setFault, type VmContext, type GuestFault } from "./monitor/vm-context.js";
-export { TraceLog, type TraceEvent, type TraceSink, type TraceActor, type TraceKind } from "./monitor/trace-events.js";
+export { TraceLog, TRACE_KINDS, type TraceEvent, type TraceSink, type TraceActor, type TraceKind, type TraceSampling } from "./monitor/trace-events.js";
 export { symbolize } from "./symbols.js";
 export { guestImage } from "./images.js";
 export { VmScheduler, DEFAULT_QUANTUM, executeOnOneMachine, type SchedulableVm, type VmSchedulerOptions } from "./monitor/vm-scheduler.js";

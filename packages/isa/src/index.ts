@@ -36,3 +36,4 @@ export { PageTableBuilder } from "./mmu/page-table-builder.js";
 export { classifyProfile, seededRandom, isSensitiveClass, type Classification, type ClassifyOptions, type InstructionClass, type TheoremVerdict } from "./classify.js";
 export { executeSystem, enterTrap, flagsAfterPop, flagsToPush, returnFromTrap, type SystemCpu } from "./cpu/system.js";
 export { hex } from "./hex.js";
+export { VTX_EXIT_REASONS, VTX_DESCRIPTOR_TABLE_EXIT, vtxTitle, vtxExitTitle, vtxExitOfLabel, exitLabelTitle, type VtxExitReason } from "./vmx.js";

@@ -7,7 +7,7 @@ import { predictionOf } from "./verdict.js";
 import { markdownTable, VM_HEADER, vmRows, vmStatus } from "./tables.js";
 import { cellVerdict, fmtRatio, regionSlowdowns, slowdowns, statusOf, verdictSummary } from "./summary.js";
 import { publishedPerOp, validationMarkdown } from "./model.js";
-import { exitsByReason, fasterThanNative, matrixValidation, totalExits } from "./runs.js";
+import { exitsByReason, fasterThanNative, matrixValidation, totalExits, vmExitReasons } from "./runs.js";
 import { toHtml } from "./html/page.js";
 import type { ReportMeta } from "./meta.js";
 
@@ -199,7 +199,7 @@ export function equivalenceSection(results: readonly RunResult[]): string[] {
 /** The files a report folder holds, from its runs. */
 function reportFiles(results: readonly RunResult[], meta: ReportMeta, validation: readonly ValidationResult[]): Record<string, string> {
   return {
-    "results.json": `${JSON.stringify({ meta, validation, results }, null, 2)}\n`,
+    "results.json": `${JSON.stringify({ meta, validation, vmExitReasons: vmExitReasons(results), results }, null, 2)}\n`,
     "results.csv": toCsv(results),
     "report.md": toMarkdown(results, meta, [...validation]),
     "report.html": toHtml(results, meta, validation),

@@ -12,5 +12,6 @@ import { register as sweep } from "./sweep.js";
 import { register as trace } from "./trace.js";
 import { register as validate } from "./validate.js";
 import { register as model } from "./model.js";
+import { register as quiz } from "./quiz.js";
 
-export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, merge, sweep, trace, memory, validate, model, list, exec, asm, disasm, classify];
+export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, merge, sweep, trace, memory, quiz, validate, model, list, exec, asm, disasm, classify];

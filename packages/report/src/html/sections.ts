@@ -4,6 +4,7 @@ import { machineName, type RunResult } from "@vmlab/core";
 import { publishedPerOp, VALIDATION_HEADER, validationRows } from "../model.js";
 import { fasterThanNative, totalExits } from "../runs.js";
 import { VM_HEADER, vmRows } from "../tables.js";
+import { exitLabelTitle } from "@vmlab/isa";
 import { fmtRatio } from "../summary.js";
 import { dataTable, esc, num, text, type Cell } from "./markup.js";
 import type { ReportView } from "./view.js";
@@ -79,8 +80,8 @@ export function exitsSection(v: ReportView): string {
     }),
   ]);
   return `<section id="vm-exits"><h2>VM exits by reason</h2>
-<p>The ${runs.length.toLocaleString("en-US")} runs whose guest left guest mode for the monitor, their exits counted by reason (a column for every reason seen).</p>
-${dataTable("exits", [{ name: "scenario" }, { name: "configuration", nowrap: true }, { name: "machine", nowrap: true }, { name: "exits", numeric: true }, ...reasons.map((k) => ({ name: k, numeric: true }))], rows)}
+<p>The ${runs.length.toLocaleString("en-US")} runs whose guest left guest mode for the monitor, their exits counted by reason (a column for every reason seen), each named by the VT-x basic exit reason it models (Intel SDM Vol. 3C, Appendix C).</p>
+${dataTable("exits", [{ name: "scenario" }, { name: "configuration", nowrap: true }, { name: "machine", nowrap: true }, { name: "exits", numeric: true }, ...reasons.map((k) => ({ name: exitLabelTitle(k), numeric: true }))], rows)}
 </section>`;
 }
 
