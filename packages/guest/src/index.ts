@@ -12,11 +12,9 @@ export {
   type BuildOptions,
   type ProgramSource,
 } from "./builder.js";
+export { loadScenario, listScenarios, findScenario, scenariosRoot } from "./scenario-folder.js";
 export {
-  loadScenario,
-  listScenarios,
-  findScenario,
-  scenariosRoot,
+  parseScenario,
   ScenarioError,
   MAX_BUDGET,
   MAX_VMS,
@@ -25,6 +23,7 @@ export {
   type ScenarioSpec,
   type GuestDefinition,
   type SourceFile,
+  type ScenarioFiles,
 } from "./scenario.js";
 export { runOnBareMetal, scenarioImage, diskContentsOf, type BareMetalRun } from "./run.js";
 export {

@@ -1,0 +1,10 @@
+// The package in a browser: its tables, verdicts, traces and pictures, without the
+// report and sweep folders it writes to disk.
+export { terminalTable, markdownTable, rows, terminalVmTable, vmRows, vmStatus, VM_HEADER } from "./tables.js";
+export { verdictOf, predictionOf, isRealFailure, type Verdict, type VerdictKind, type Prediction } from "./verdict.js";
+export type { StrategyNote } from "./meta.js";
+export { slowdowns, statusOf, predictedStatus, cellVerdict, verdictSummary, fmtInt } from "./summary.js";
+export { matrixSummary, matrixTerminalText, matrixCounts, fitWidths, fmtSlowdown, wrapLine, PREDICTED_MARK, FAILED_MARK } from "./terminal.js";
+export { traceSteps, traceTable, traceStepStarts, lastProcessEvent, TRACE_STARTS, type TraceStart, type TraceStep, type TraceOptions } from "./trace.js";
+export { memoryMomentLimit, memoryPictureText, type MemoryMoment } from "./memory.js";
+export { modelMarkdown, validationMarkdown, validationRows, publishedPerOp, VALIDATION_HEADER } from "./model.js";
