@@ -1,5 +1,6 @@
 // The package in a browser: runs and their pictures, without the matrix's worker threads,
-// its result cache and shard files, or strategy packages loaded from disk by name.
+// its result cache and shard files, strategy packages loaded from disk by name, or the
+// model's validation (it runs the scenarios from disk).
 export { TOKENS } from "./tokens.js";
 export * from "./machine-profiles.js";
 export { Ledger, CATEGORIES, type Category, type LedgerLine } from "./ledger.js";
@@ -71,4 +72,3 @@ export { symbolize } from "./symbols.js";
 export { guestImage } from "./images.js";
 export { VmScheduler, DEFAULT_QUANTUM, executeOnOneMachine, type SchedulableVm, type VmSchedulerOptions } from "./monitor/vm-scheduler.js";
 export { RegionMarks, type RegionMark, type RegionRecorder, type RegionInstructions } from "./region.js";
-export { VALIDATION, validate, validateModel, lookupIn, calibrationFigures, type ValidationRow, type ValidationResult, type RunLookup } from "./costs/validation.js";

@@ -212,4 +212,3 @@ export function parseScenario(text: string, file: string, files: ScenarioFiles):
   }
   return { ...spec, dir: folder, sources, vmGuests };
 }
-

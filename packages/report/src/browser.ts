@@ -1,5 +1,5 @@
 // The package in a browser: its tables, verdicts, traces and pictures, without the
-// report and sweep folders it writes to disk.
+// report and sweep folders it writes to disk and the model's validation tables.
 export { terminalTable, markdownTable, rows, terminalVmTable, vmRows, vmStatus, VM_HEADER } from "./tables.js";
 export { verdictOf, predictionOf, isRealFailure, type Verdict, type VerdictKind, type Prediction } from "./verdict.js";
 export type { StrategyNote } from "./meta.js";
@@ -7,4 +7,3 @@ export { slowdowns, statusOf, predictedStatus, cellVerdict, verdictSummary, fmtI
 export { matrixSummary, matrixTerminalText, matrixCounts, fitWidths, fmtSlowdown, wrapLine, PREDICTED_MARK, FAILED_MARK } from "./terminal.js";
 export { traceSteps, traceTable, traceStepStarts, lastProcessEvent, TRACE_STARTS, type TraceStart, type TraceStep, type TraceOptions } from "./trace.js";
 export { memoryMomentLimit, memoryPictureText, type MemoryMoment } from "./memory.js";
-export { modelMarkdown, validationMarkdown, validationRows, publishedPerOp, VALIDATION_HEADER } from "./model.js";
