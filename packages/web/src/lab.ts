@@ -168,7 +168,12 @@ function virtualCpuOf(config: Configuration, x: Execution): MachineState["virtua
   if (isReference(config)) return undefined;
   if (info?.requires.hardwareAssist) {
     const cpu = x.machine!.cpu;
-    return { where: "guest mode: the real CPU holds the guest's own state (the VMCS guest-state area across an exit)", mode: MODES[cpu.mode] ?? "?", interruptFlag: (cpu.flags & FLAG_IF) !== 0, crs: crsOf(cpu.crs) };
+    return {
+      where: "guest mode: the real CPU holds the guest's own state (the VMCS guest-state area across an exit)",
+      mode: MODES[cpu.mode] ?? "?",
+      interruptFlag: (cpu.flags & FLAG_IF) !== 0,
+      crs: crsOf(cpu.crs),
+    };
   }
   const v = x.virtualCpu;
   if (!v) return undefined;
