@@ -1,7 +1,13 @@
 // The page's side of the lab worker: one request, one promised answer.
+import type { TraceStart } from "@vmlab/report";
 import type { Edit, Pick, Replies, Reply, Request } from "./protocol.js";
 
-type Ask = { op: "catalog" } | { op: "check"; pick: Pick } | { op: "run" | "trace"; pick: Pick; edit?: Edit } | { op: "state"; pick: Pick; edit?: Edit; step: number };
+type Ask =
+  | { op: "catalog" }
+  | { op: "check"; pick: Pick }
+  | { op: "run"; pick: Pick; edit?: Edit }
+  | { op: "trace"; pick: Pick; from: TraceStart; edit?: Edit }
+  | { op: "state"; pick: Pick; from: TraceStart; edit?: Edit; step: number };
 
 export class Lab {
   private readonly worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });

@@ -26,7 +26,7 @@ import {
 import { guestImage } from "@vmlab/core";
 import { BuildError, ScenarioError, type Scenario } from "@vmlab/guest";
 import { AssemblyError, CR_NAMES, FLAG_IF, getProfile, MODE_KERNEL, MODE_RING1, MODE_USER, PROFILE_NAMES, PTE_U, PTE_W, type Image } from "@vmlab/isa";
-import { memoryMomentLimit, memoryPictureText, statusOf, traceStepStarts, traceSteps, verdictOf } from "@vmlab/report";
+import { memoryMomentLimit, memoryPictureText, statusOf, TRACE_STARTS, traceStepStarts, traceSteps, verdictOf, type TraceStart } from "@vmlab/report";
 import { bundledScenarios } from "./bundled-scenarios.js";
 import type { Catalog, CheckReply, Edit, MachineState, NotRun, Pick, Registers, RunReply, StateReply, TraceReply } from "./protocol.js";
 import { STRATEGY_MODULES } from "./strategy-modules.js";
@@ -51,6 +51,7 @@ export function catalog(): Catalog {
     machines: MACHINE_PROFILE_NAMES,
     hosts: HOSTS,
     categories: CATEGORIES,
+    traceStarts: TRACE_STARTS,
   };
 }
 
@@ -144,11 +145,11 @@ function tracedRun(pick: Pick, edit: Edit | undefined): { events: readonly Trace
   return { events: traced.events, image: traced.image, config, scenario };
 }
 
-export function trace(pick: Pick, edit?: Edit): TraceReply {
+export function trace(pick: Pick, from: TraceStart, edit?: Edit): TraceReply {
   try {
     const { events, image, config } = tracedRun(pick, edit);
-    const steps = traceSteps(events, { start: "user", steps: STEP_LIMIT, symbolize: (pc) => symbolize(image, pc) });
-    return { kind: "traced", label: config.label, columns: isReference(config) ? 2 : 3, steps, total: traceStepStarts(events, { start: "user" }).length - 1 };
+    const steps = traceSteps(events, { start: from, steps: STEP_LIMIT, symbolize: (pc) => symbolize(image, pc) });
+    return { kind: "traced", label: config.label, columns: isReference(config) ? 2 : 3, steps, total: traceStepStarts(events, { start: from }).length - 1 };
   } catch (e) {
     return notRun(e);
   }
@@ -180,10 +181,10 @@ function virtualCpuOf(config: Configuration, x: Execution): MachineState["virtua
   return { where: "the monitor's virtual CPU (the guest kernel really runs deprivileged)", mode: MODES[v.mode] ?? "?", interruptFlag: v.interruptsEnabled, crs: crsOf(v.crs) };
 }
 
-export function state(pick: Pick, step: number, edit?: Edit): StateReply {
+export function state(pick: Pick, from: TraceStart, step: number, edit?: Edit): StateReply {
   try {
     const { events, image, config, scenario } = tracedRun(pick, edit);
-    const at = memoryMomentLimit(events, { step });
+    const at = memoryMomentLimit(events, { step, start: from });
     if (typeof at === "string") return { kind: "error", message: at };
     const stopped = runConfiguration(config, scenario, STRATEGY_MODULES, { trace: new TraceLog(at.limit), keepMachine: true });
     const x = stopped.vmExecutions?.[0] ?? stopped.execution;

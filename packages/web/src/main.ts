@@ -3,6 +3,7 @@
 // the URL's fragment, so a shared link reopens the same experiment.
 import { Lab } from "./client.js";
 import { el, fill } from "./dom.js";
+import type { TraceStart } from "@vmlab/report";
 import type { Catalog, Pick, Traced } from "./protocol.js";
 import { DEFAULT_STATE, hashToState, stateToHash, TABS, TOGGLES, type AppState, type Tab, type Toggle } from "./url-state.js";
 import { compareView } from "./views/compare-view.js";
@@ -162,20 +163,31 @@ async function showCompare(g: number): Promise<void> {
 }
 
 async function showStep(g: number): Promise<void> {
-  const traced = await working(lab.ask({ op: "trace", pick: state.pick }));
+  const traced = await working(lab.ask({ op: "trace", pick: state.pick, from: state.from }));
   if (g !== generation) return;
   if (traced.kind !== "traced") {
     fill(panel, notRunView(traced));
     return;
   }
   if (traced.steps.length === 0) {
-    fill(panel, el("p", {}, "No user process ran in this run: no steps to show."));
+    fill(panel, el("div", { class: "actions" }, fromPicker()), el("p", {}, `No ${state.from} event in this run: no steps to show from there (try from boot).`));
     return;
   }
   await showStepAt(traced, Math.min(state.step, traced.steps.length), g);
 }
 
 let currentTrace: Traced | undefined;
+
+/** Where the trace's steps are counted from, as `vmlab trace --start`. */
+function fromPicker(): HTMLElement {
+  return select(
+    "from",
+    "from the first",
+    catalog.traceStarts.map((s) => ({ value: s, text: s === "user" ? "user step" : s })),
+    state.from,
+    (v) => setState({ from: v as TraceStart, step: 1 }),
+  );
+}
 
 async function showStepAt(traced: Traced, step: number, g: number): Promise<void> {
   currentTrace = traced;
@@ -192,11 +204,11 @@ async function showStepAt(traced: Traced, step: number, g: number): Promise<void
   const side = el("aside", { class: "state-panel" }, el("p", { class: "muted" }, "reading the machine…"));
   fill(
     panel,
-    el("div", { class: "actions" }, back, forward, counter, el("span", { class: "muted" }, " (or the ← and → keys)")),
+    el("div", { class: "actions" }, fromPicker(), back, forward, counter, el("span", { class: "muted" }, " (or the ← and → keys)")),
     el("div", { class: "step-layout" }, el("div", { class: "trace-panel" }, el("p", { class: "muted" }, traced.label), traceTable(traced, step)), side),
   );
   panel.querySelector("tr.current")?.scrollIntoView({ block: "nearest" });
-  const reply = await working(lab.ask({ op: "state", pick: state.pick, step }));
+  const reply = await working(lab.ask({ op: "state", pick: state.pick, from: state.from, step }));
   if (g === generation && state.step === step) fill(side, stateView(reply));
 }
 

@@ -1,6 +1,6 @@
 // What the page asks the lab worker and what it answers: plain data only (structured clones).
 import type { Category, RunResult } from "@vmlab/core";
-import type { TraceStep } from "@vmlab/report";
+import type { TraceStart, TraceStep } from "@vmlab/report";
 
 /** A configuration as the pickers (and the URL) hold it: names only. */
 export interface Pick {
@@ -36,6 +36,8 @@ export interface Catalog {
   readonly machines: readonly string[];
   readonly hosts: readonly string[];
   readonly categories: readonly Category[];
+  /** Where a trace may begin (`vmlab trace --start`). */
+  readonly traceStarts: readonly TraceStart[];
 }
 
 /** A diagnostic of the assembler, at its line and column of a program. */
@@ -105,8 +107,8 @@ export type Request =
   | { readonly id: number; readonly op: "catalog" }
   | { readonly id: number; readonly op: "check"; readonly pick: Pick }
   | { readonly id: number; readonly op: "run"; readonly pick: Pick; readonly edit?: Edit }
-  | { readonly id: number; readonly op: "trace"; readonly pick: Pick; readonly edit?: Edit }
-  | { readonly id: number; readonly op: "state"; readonly pick: Pick; readonly edit?: Edit; readonly step: number };
+  | { readonly id: number; readonly op: "trace"; readonly pick: Pick; readonly from: TraceStart; readonly edit?: Edit }
+  | { readonly id: number; readonly op: "state"; readonly pick: Pick; readonly from: TraceStart; readonly edit?: Edit; readonly step: number };
 
 export type CheckReply = { readonly kind: "ok"; readonly label: string; readonly memory: string } | { readonly kind: "refused"; readonly reason: string };
 

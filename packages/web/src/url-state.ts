@@ -1,5 +1,6 @@
 // The experiment in the URL's fragment (#tab=compare&scenario=syscall&cpu=...), so that a
 // shared link reopens it: configuration, tab, compare toggle, step, edited file.
+import { TRACE_STARTS, type TraceStart } from "@vmlab/report";
 import type { Pick } from "./protocol.js";
 
 export const TABS = ["run", "compare", "step", "edit"] as const;
@@ -17,8 +18,9 @@ export interface AppState {
   readonly tab: Tab;
   readonly pick: Pick;
   readonly toggle: Toggle;
-  /** Step tab: after which step (1 = the first step of a user process). */
+  /** Step tab: after which step, counted from the first event of kind `from` (as `vmlab trace --start`). */
   readonly step: number;
+  readonly from: TraceStart;
   /** Edit tab: which of the scenario's programs. */
   readonly file?: string;
 }
@@ -28,6 +30,7 @@ export const DEFAULT_STATE: AppState = {
   pick: { scenario: "syscall", profile: "mips-like", cpu: "trap-emulate", machine: "p4-2006", host: "bare-metal" },
   toggle: "cpu",
   step: 1,
+  from: "user",
 };
 
 export function stateToHash(s: AppState): string {
@@ -41,7 +44,10 @@ export function stateToHash(s: AppState): string {
   p.set("machine", s.pick.machine);
   p.set("host", s.pick.host);
   if (s.tab === "compare") p.set("toggle", s.toggle);
-  if (s.tab === "step") p.set("step", String(s.step));
+  if (s.tab === "step") {
+    if (s.from !== DEFAULT_STATE.from) p.set("from", s.from);
+    p.set("step", String(s.step));
+  }
   if (s.tab === "edit" && s.file !== undefined) p.set("file", s.file);
   return `#${p.toString()}`;
 }
@@ -55,9 +61,11 @@ export function hashToState(hash: string): AppState {
   const levels = Number(p.get("levels"));
   const step = Number(p.get("step"));
   const file = p.get("file");
+  const from = (TRACE_STARTS as readonly string[]).includes(p.get("from") ?? "") ? (p.get("from") as TraceStart) : d.from;
   return {
     tab,
     toggle,
+    from,
     step: Number.isInteger(step) && step >= 1 ? step : d.step,
     ...(file ? { file } : {}),
     pick: {

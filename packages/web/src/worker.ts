@@ -11,9 +11,9 @@ function answer(r: Request): unknown {
     case "run":
       return run(r.pick, r.edit);
     case "trace":
-      return trace(r.pick, r.edit);
+      return trace(r.pick, r.from, r.edit);
     case "state":
-      return state(r.pick, r.step, r.edit);
+      return state(r.pick, r.from, r.step, r.edit);
   }
 }
 

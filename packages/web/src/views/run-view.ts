@@ -34,6 +34,13 @@ export function breakdownTable(r: Ran, categories: readonly Category[]): HTMLEle
   );
 }
 
+/** "Traps: SYSCALL 1,000, TLB_MISS 3" (nothing when there are none). */
+function counted(what: string, counts: Record<string, number>): HTMLElement | null {
+  const entries = Object.entries(counts).filter(([, n]) => n > 0);
+  if (entries.length === 0) return null;
+  return el("p", { class: "counts" }, el("strong", {}, `${what}: `), entries.map(([k, n]) => `${k} ${fmt(n)}`).join(", "));
+}
+
 export function runView(reply: RunReply, categories: readonly Category[]): HTMLElement {
   if (reply.kind !== "ran") return notRunView(reply);
   const m = reply.result.metrics!;
@@ -52,6 +59,8 @@ export function runView(reply: RunReply, categories: readonly Category[]): HTMLE
       `${fmt(traps)} traps, ${fmt(exits)} VM exits, ${fmt(m.tlbMisses)} TLB misses, ${fmt(m.walkReferences)} walk references.`,
     ),
     reply.verdict.kind === "equivalent" || reply.verdict.kind === "reference" ? null : el("p", { class: "status" }, reply.status),
+    counted("Traps", m.traps),
+    counted("VM exits", m.vmExits),
     el("h4", {}, "Output"),
     el("pre", { class: "output", "data-testid": "output" }, reply.result.output),
     el("h4", {}, "Cycles by category"),
