@@ -26,7 +26,7 @@ export function breakdownTable(r: Ran, categories: readonly Category[]): HTMLEle
           {},
           el("td", {}, c),
           el("td", { class: "num" }, fmt(cycles.byCategory[c])),
-          el("td", { class: "share" }, el("span", { class: "bar", style: `width:${(share * 100).toFixed(1)}%` }), ` ${(share * 100).toFixed(1)}%`),
+          el("td", { class: "share" }, el("span", { class: "track" }, el("span", { class: "bar", style: `width:${(share * 100).toFixed(1)}%` })), ` ${(share * 100).toFixed(1)}%`),
         );
       }),
       el("tr", { class: "total" }, el("td", {}, "total"), el("td", { class: "num" }, fmt(cycles.total)), el("td", {})),
