@@ -7,6 +7,7 @@ import {
   CATEGORIES,
   catalogOf,
   ConfigurationError,
+  guestImage,
   HOSTS,
   isReference,
   MACHINE_PROFILE_NAMES,
@@ -23,7 +24,6 @@ import {
   type StrategyInfo,
   type TraceEvent,
 } from "@vmlab/core";
-import { guestImage } from "@vmlab/core";
 import { BuildError, ScenarioError, type Scenario } from "@vmlab/guest";
 import { AssemblyError, CR_NAMES, FLAG_IF, getProfile, MODE_KERNEL, MODE_RING1, MODE_USER, PROFILE_NAMES, PTE_U, PTE_W, type Image } from "@vmlab/isa";
 import { memoryMomentLimit, memoryPictureText, statusOf, TRACE_STARTS, traceStepStarts, traceSteps, verdictOf, type TraceStart } from "@vmlab/report";

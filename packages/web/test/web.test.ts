@@ -47,16 +47,17 @@ const text = async (page: Page, selector: string): Promise<string> => (await pag
 
 describe("the web app", () => {
   it("picks a scenario and runs it: the native run's output, the verdict 'equivalent' and the slowdown core computes", async () => {
-    const page = await open();
+    const page = await open("#tab=run&scenario=compute&profile=riscv-like&cpu=native&machine=p4-2006&host=bare-metal");
     await page.selectOption("[data-testid=pick-profile]", "mips-like");
     await page.selectOption("[data-testid=pick-cpu]", "trap-emulate");
     await page.selectOption("[data-testid=pick-scenario]", "syscall");
     await page.click("[data-testid=run]");
-    await page.waitForSelector("[data-testid=run-result]");
+    const spec = { profile: "mips-like", machine: "p4-2006" };
+    const label = resolveConfiguration({ ...spec, cpu: "trap-emulate" }, CATALOG).label;
+    await page.waitForSelector(`[data-testid=run-result] h3:has-text("${label}")`);
     const scenario = findScenario("syscall");
     expect(await text(page, "[data-testid=output]")).toBe(runOnBareMetal(scenario, getProfile("mips-like")).output);
     expect(await text(page, "[data-testid=verdict]")).toBe("equivalent");
-    const spec = { profile: "mips-like", machine: "p4-2006" };
     const base = runConfiguration(resolveConfiguration({ ...spec, ...REFERENCE }, CATALOG), scenario, MODULES);
     const run = runConfiguration(resolveConfiguration({ ...spec, cpu: "trap-emulate" }, CATALOG), scenario, MODULES);
     expect(await text(page, "[data-testid=slowdown]")).toBe(`${(run.cycles!.total / base.cycles!.total).toFixed(2)}× native`);
