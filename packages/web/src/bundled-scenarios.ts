@@ -1,5 +1,7 @@
 // The repository's scenarios/, bundled into the page as text and parsed by guest's
-// parseScenario, as loadScenario parses a folder on disk.
+// parseScenario, as loadScenario parses a folder on disk. (Vite's import.meta.glob; its
+// types also for the typecheck of the tests, which read this module under Vitest.)
+/// <reference types="vite/client" />
 import { parseScenario, type Scenario } from "@vmlab/guest";
 
 const FILES = import.meta.glob("../../../scenarios/*/*", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
