@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileFor, serveStatic, type StaticServer } from "../src/static-server.js";
+import { vmlabInProcess } from "./run-cli.js";
 
 let root: string;
 let served: StaticServer;
@@ -35,5 +36,12 @@ describe("the static server", () => {
   it("names no file outside its folder, however the path is spelled", () => {
     for (const path of ["/../secret.txt", "/assets/../../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/%00", "/%zz"]) expect(fileFor(root, path), path).toBeUndefined();
     expect(fileFor(root, "/assets/../index.html")).toBe(join(root, "index.html"));
+  });
+
+  it("vmlab serve on a port in use says so, in one line", async () => {
+    const port = served.server.address() as { port: number };
+    const r = await vmlabInProcess(["serve", "--port", String(port.port)]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`vmlab: port ${port.port} on 127.0.0.1 is in use: pick another with --port N\n`);
   });
 });
