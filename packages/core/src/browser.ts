@@ -1,6 +1,5 @@
-// The package in a browser: runs and their pictures, without the matrix's worker threads,
-// its result cache and shard files, strategy packages loaded from disk by name, or the
-// model's validation (it runs the scenarios from disk).
+// The package's exports that run anywhere, a browser included (package.json's "browser"
+// export): runs and their pictures. index.ts adds what needs Node.js.
 export { TOKENS } from "./tokens.js";
 export * from "./machine-profiles.js";
 export { Ledger, CATEGORIES, type Category, type LedgerLine } from "./ledger.js";
@@ -34,16 +33,19 @@ export {
   DEFAULT_HOST,
   REFERENCE,
   isReference,
+  machineName,
+  configurationLabel,
+  Configuration,
   type ConfigurationErrorKind,
+  type ConfigurationRecord,
   type Host,
-  type Configuration,
   type ConfigurationSpec,
 } from "./configuration.js";
 export { digestOf, firstDivergence, fnv1a, fnv1aFrames, type GuestDigest, type Divergence, type PredictedDivergence } from "./equivalence.js";
 export { classificationOf, inexactFor, predictionFor, theoremReason } from "./prediction.js";
 export type { RunResult, RunMetrics, VmRunResult } from "./run-result.js";
 export { catalogOf, runContainer, strategiesFor, type StrategyPackage } from "./container.js";
-export { runConfiguration, judgeEquivalence, configurationSummary, combineExecutions, vmOutputs, cyclesOf, type RunOptions } from "./run.js";
+export { runConfiguration, judgeEquivalence, combineExecutions, vmOutputs, cyclesOf, type RunOptions } from "./run.js";
 export { newGuestMachine, watchWorkMarks, trapsOf } from "./bare-metal.js";
 export { COST_KEYS, COST_KEY_NAMES, DERIVED_PARAMETERS, parameterValue, withParameter, type CostKey, type Provenance } from "./costs/cost-keys.js";
 export { EVENTS, count, addCounts, subtractCounts, hardwareEvents, virtualDeviceEvents, hostedDeviceEvents, type EventName, type EventCounts, type HostCrossing } from "./costs/events.js";
@@ -64,6 +66,8 @@ export {
 } from "./memory-picture.js";
 export { MachineFrameAllocator, chunkFramesFor, frameLayoutFor, frameSeed, guestFrameAllocator, type FrameLayout } from "./monitor/frame-allocator.js";
 export { VirtualTlb, KSEG_VPN, MISS_REFLECTED, MISS_KSEG0, MISS_REFILLED } from "./monitor/virtual-tlb.js";
+export { VirtualTlbMemory } from "./monitor/virtual-tlb-memory.js";
+export { TableCopies, type CopiedTable } from "./monitor/table-copies.js";
 export { GuestWalk } from "./monitor/guest-walk.js";
 export { invalidateRealTlb } from "./monitor/real-tlb.js";
 export { FAULT_HIDDEN, FAULT_REFLECT, FAULT_TRACED, setFault, type VmContext, type GuestFault } from "./monitor/vm-context.js";

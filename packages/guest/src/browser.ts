@@ -1,4 +1,5 @@
-// The package in a browser: everything but reading scenario folders from disk.
+// The package's exports that run anywhere, a browser included (package.json's "browser"
+// export). index.ts adds reading scenario folders from disk.
 export {
   buildImage,
   assembleProgram,

@@ -1,5 +1,5 @@
-// The package in a browser: its tables, verdicts, traces and pictures, without the
-// report and sweep folders it writes to disk and the model's validation tables.
+// The package's exports that run anywhere, a browser included (package.json's "browser"
+// export): tables, verdicts, traces and pictures. index.ts adds what needs Node.js.
 export { terminalTable, markdownTable, rows, terminalVmTable, vmRows, vmStatus, VM_HEADER } from "./tables.js";
 export { verdictOf, predictionOf, isRealFailure, type Verdict, type VerdictKind, type Prediction } from "./verdict.js";
 export type { StrategyNote } from "./meta.js";

@@ -1,5 +1,5 @@
 // Figures about runs that more than one report format lists.
-import { lookupIn, validate, type RunResult, type ValidationResult, isReference } from "@vmlab/core";
+import { lookupIn, validate, type RunResult, type ValidationResult, isReference, machineName } from "@vmlab/core";
 import { fasterThanNativeReason, slowdowns } from "./summary.js";
 
 export const totalExits = (r: RunResult): number => Object.values(r.metrics?.vmExits ?? {}).reduce((a, b) => a + b, 0);
@@ -19,7 +19,7 @@ export function fasterThanNative(results: readonly RunResult[]): { run: RunResul
         n.scenario === r.scenario &&
         n.configuration.profile === r.configuration.profile &&
         n.configuration.levels === r.configuration.levels &&
-        n.configuration.machine === r.configuration.machine,
+        machineName(n.configuration) === machineName(r.configuration),
     );
   return results
     .filter((r) => !isReference(r.configuration) && r.properties?.equivalent !== false && (slow.get(r) ?? 1) < 0.995)
