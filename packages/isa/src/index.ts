@@ -5,7 +5,7 @@ export * from "./profiles.js";
 export * from "./image.js";
 export { assemble, assembleFile, AssemblyError, MAX_DEFINITION_CHAIN, MAX_DIAGNOSTICS, MAX_INCLUDE_DEPTH, type AssembleOptions, type Diagnostic } from "./asm/assembler.js";
 export { MAX_EXPRESSION_NESTING, MAX_EVALUATION_DEPTH } from "./asm/expression.js";
-export { readInputFile, readProgramFile, readProgramText, readSettingsText, settingsFileProblem, InputFileError, MAX_PROGRAM_FILE_BYTES, MAX_SETTINGS_FILE_BYTES } from "./input-file.js";
+export { readInputFile, readProgramFile, readProgramText, readSettingsText, settingsFileProblem, InputFileError, MAX_PROGRAM_FILE_BYTES, MAX_SETTINGS_FILE_BYTES } from "#input-file";
 export { disassembleWord, disassembleImage } from "./disasm.js";
 export { writeImageFile, readImageFile, ImageFormatError, type ImageProfile, type ImageFromFile } from "./image-file.js";
 export { PhysicalMemory, DEFAULT_MEMORY_BYTES } from "./memory.js";
