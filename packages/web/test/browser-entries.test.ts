@@ -35,6 +35,9 @@ const NODE_ONLY: Record<string, readonly string[]> = {
   ],
   guest: ["loadScenario", "listScenarios", "findScenario", "scenariosRoot"],
   report: [
+    // Exit figures of whole result sets sit beside the validation lookup, which is Node's.
+    "exitsByReason",
+    "vmExitReasons",
     "toCsv",
     "toMarkdown",
     "toHtml",
