@@ -26,7 +26,7 @@ export async function takeMemoryPicture(
   options: { readonly moment: MemoryMoment; readonly pid?: number; readonly budget?: number; readonly events?: readonly TraceEvent[] },
 ): Promise<PictureTaken> {
   const { memoryPicture, MemoryPictureError, runConfiguration, TraceLog } = await import("@vmlab/core");
-  const { memoryMomentLimit } = await import("@vmlab/report");
+  const { memoryMomentLimit, momentReached } = await import("@vmlab/report");
   const budget = options.budget !== undefined ? { budget: options.budget } : {};
   let events = options.events;
   if (!events) {
@@ -36,12 +36,14 @@ export async function takeMemoryPicture(
   }
   const at = memoryMomentLimit(events, options.moment);
   if (typeof at === "string") throw new CliError(`${scenario.name} on ${config.label}: ${at}`, EXIT.failed);
-  const run = runConfiguration(config, scenario, modules, { trace: new TraceLog(at.limit), keepMachine: true, ...budget });
+  const stopLog = new TraceLog(at.limit);
+  const run = runConfiguration(config, scenario, modules, { trace: stopLog, keepMachine: true, ...budget });
+  const moment = momentReached(events, options.moment, at, stopLog.emitted);
   const execution = run.vmExecutions?.[0] ?? run.execution;
   try {
-    return { picture: memoryPicture({ profile: config.profile, image, execution, ...(options.pid !== undefined ? { pid: options.pid } : {}) }), moment: at.description };
+    return { picture: memoryPicture({ profile: config.profile, image, execution, ...(options.pid !== undefined ? { pid: options.pid } : {}) }), moment };
   } catch (e) {
-    if (e instanceof MemoryPictureError) throw new CliError(`${scenario.name} on ${config.label}, ${at.description}: ${e.message}`, EXIT.failed);
+    if (e instanceof MemoryPictureError) throw new CliError(`${scenario.name} on ${config.label}, ${moment}: ${e.message}`, EXIT.failed);
     throw e;
   }
 }

@@ -33,6 +33,24 @@ export function memoryMomentLimit(events: readonly TraceEvent[], moment: MemoryM
   return { limit: starts[moment.step]!, description: `after step ${moment.step}${moment.start && moment.start !== "user" ? ` (counted from the first ${moment.start} event)` : ""}` };
 }
 
+/**
+ * What a run stopped for a picture really shows. A run stops only where its loop looks at
+ * the trace log, when the guest is next resumed, so a step that ends in a trap is followed
+ * by the monitor's handling of it (the next steps, up to the resume) before the run stops:
+ * after step 3's trapped RTE, the picture shows the return step 4 made. `emitted` is how
+ * many events the stopped run emitted; the words name the steps it went through.
+ */
+export function momentReached(events: readonly TraceEvent[], moment: MemoryMoment, at: { readonly limit: number; readonly description: string }, emitted: number): string {
+  if (emitted <= at.limit) return at.description;
+  const starts = traceStepStarts(events, { start: moment.start ?? "user", ...(moment.all ? { all: true } : {}) });
+  let reached = 0;
+  while (reached < starts.length - 1 && starts[reached]! < emitted) reached++;
+  const asked = moment.step ?? starts.findIndex((s) => s >= at.limit);
+  if (reached <= asked) return at.description;
+  const through = reached === asked + 1 ? `step ${reached}` : `steps ${asked + 1} to ${reached}`;
+  return `${at.description}, with ${through} done too (a run can stop only where the guest is resumed)`;
+}
+
 const CONNECTION_HEADS: Record<MemoryPicture["connection"], [string, string]> = {
   shadow: ["shadow page table", "VPN -> MFN"],
   mirror: ["mirror tables", "VPN -> MFN"],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MemoryPicture, TraceEvent } from "@vmlab/core";
-import { memoryMomentLimit, memoryPictureText, traceStepStarts, traceSteps } from "../src/index.js";
+import { memoryMomentLimit, memoryPictureText, momentReached, traceStepStarts, traceSteps } from "../src/index.js";
 
 const process1 = { slot: 0, pid: 1, parent: 0, state: "running" as const, root: 0x100000, brk: 0x10002000, current: true };
 
@@ -72,5 +72,21 @@ describe("the moment of a picture", () => {
     expect(memoryMomentLimit(events, {})).toEqual({ limit: 6, description: "after the last step of a user process" });
     expect(memoryMomentLimit(events, { step: 9 })).toMatch(/step 9 is past the end of the run \(it has 5 steps/);
     expect(memoryMomentLimit([ev("os", "halt", 0)], {})).toBe("no user process ran in this run");
+  });
+});
+
+describe("the moment a stopped run really shows", () => {
+  const ev = (actor: TraceEvent["actor"], kind: TraceEvent["kind"], at: number): TraceEvent => ({ actor, kind, text: kind, at });
+  // Step 1 process runs and traps; step 2 the monitor reflects it; step 3 the OS; step 4 the process.
+  const events: TraceEvent[] = [ev("process", "run", 0), ev("process", "trap", 3), ev("vmm", "reflect", 3), ev("os", "run", 3), ev("process", "run", 9)];
+
+  it("names the steps run past the one asked for, from how many events the stopped run emitted", () => {
+    const at = memoryMomentLimit(events, { step: 1 });
+    if (typeof at === "string") throw new Error(at);
+    // Stopped as soon as step 1's events were logged: exactly what was asked.
+    expect(momentReached(events, { step: 1 }, at, at.limit)).toBe("after step 1");
+    // The monitor's reflect (step 2's one event) ran before the loop looked at the log.
+    expect(momentReached(events, { step: 1 }, at, at.limit + 1)).toBe("after step 1, with step 2 done too (a run can stop only where the guest is resumed)");
+    expect(momentReached(events, { step: 1 }, at, at.limit + 2)).toBe("after step 1, with steps 2 to 3 done too (a run can stop only where the guest is resumed)");
   });
 });

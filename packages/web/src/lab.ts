@@ -26,7 +26,7 @@ import {
 } from "@vmlab/core";
 import { BuildError, ScenarioError, type Scenario } from "@vmlab/guest";
 import { AssemblyError, CR_NAMES, FLAG_IF, getProfile, MODE_KERNEL, MODE_RING1, MODE_USER, PROFILE_NAMES, PTE_U, PTE_W, type Image } from "@vmlab/isa";
-import { memoryMomentLimit, memoryPictureText, statusOf, TRACE_STARTS, traceStepStarts, traceSteps, verdictOf, type TraceStart } from "@vmlab/report";
+import { memoryMomentLimit, momentReached, memoryPictureText, statusOf, TRACE_STARTS, traceStepStarts, traceSteps, verdictOf, type TraceStart } from "@vmlab/report";
 import { bundledScenarios } from "./bundled-scenarios.js";
 import type { Catalog, CheckReply, Edit, MachineState, NotRun, Pick, Registers, RunReply, StateReply, TraceReply } from "./protocol.js";
 import { STRATEGY_MODULES } from "./strategy-modules.js";
@@ -186,7 +186,9 @@ export function state(pick: Pick, from: TraceStart, step: number, edit?: Edit): 
     const { events, image, config, scenario } = tracedRun(pick, edit);
     const at = memoryMomentLimit(events, { step, start: from });
     if (typeof at === "string") return { kind: "error", message: at };
-    const stopped = runConfiguration(config, scenario, STRATEGY_MODULES, { trace: new TraceLog(at.limit), keepMachine: true });
+    const stopLog = new TraceLog(at.limit);
+    const stopped = runConfiguration(config, scenario, STRATEGY_MODULES, { trace: stopLog, keepMachine: true });
+    const moment = momentReached(events, { step, start: from }, at, stopLog.emitted);
     const x = stopped.vmExecutions?.[0] ?? stopped.execution;
     try {
       const tlb = x.machine!.cpu.tlb;
@@ -199,12 +201,12 @@ export function state(pick: Pick, from: TraceStart, step: number, edit?: Edit): 
       try {
         const picture = memoryPicture({ profile: config.profile, image, execution: x });
         const vm = scenario.vms > 1 ? `, VM 1 (${scenario.vmGuests[0]!.name}) of ${scenario.vms}` : "";
-        memory = memoryPictureText(picture, `${scenario.name} on ${config.label}${vm}, ${at.description} (guest instruction ${picture.at.toLocaleString("en-US")}):`);
+        memory = memoryPictureText(picture, `${scenario.name} on ${config.label}${vm}, ${moment} (guest instruction ${picture.at.toLocaleString("en-US")}):`);
       } catch (e) {
         if (!(e instanceof MemoryPictureError)) throw e;
         memory = `no picture of memory at this moment: ${e.message}`;
       }
-      return { kind: "state", step, moment: at.description, at: x.guestInstructions, cpu: realCpu(x), virtualCpu: virtualCpuOf(config, x), tlb: entries, memory };
+      return { kind: "state", step, moment, at: x.guestInstructions, cpu: realCpu(x), virtualCpu: virtualCpuOf(config, x), tlb: entries, memory };
     } finally {
       for (const e of stopped.vmExecutions ?? [stopped.execution]) e.machine?.release();
     }
