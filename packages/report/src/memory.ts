@@ -47,7 +47,8 @@ export function momentReached(events: readonly TraceEvent[], moment: MemoryMomen
   while (reached < starts.length - 1 && starts[reached]! < emitted) reached++;
   const asked = moment.step ?? starts.findIndex((s) => s >= at.limit);
   if (reached <= asked) return at.description;
-  const through = reached === asked + 1 ? `step ${reached}` : `steps ${asked + 1} to ${reached}`;
+  const more = reached - asked;
+  const through = moment.step === undefined ? (more === 1 ? "the next step" : `the next ${more} steps`) : more === 1 ? `step ${reached}` : `steps ${asked + 1} to ${reached}`;
   return `${at.description}, with ${through} done too (a run can stop only where the guest is resumed)`;
 }
 
