@@ -112,7 +112,9 @@ describe("bad input: one line, a non-zero exit, no stack trace", () => {
   it("vmlab memory: a process that is not there, or a step past the run's end, exits 1 naming what there is", async () => {
     const none = await vmlabInProcess(["memory", "syscall", "--process", "9"]);
     expect(none.status).toBe(1);
-    expect(none.stderr).toMatch(/^vmlab: syscall on riscv-like\/trap-emulate\/shadow, after the last step of a user process, with the next step done too \(a run can stop only where the guest is resumed\): no live process 9 at this moment \(live: 1\)\n$/);
+    expect(none.stderr).toMatch(
+      /^vmlab: syscall on riscv-like\/trap-emulate\/shadow, after the last step of a user process, with the next step done too \(a run can stop only where the guest is resumed\): no live process 9 at this moment \(live: 1\)\n$/,
+    );
     const late = await vmlabInProcess(["memory", "syscall", "--at", "100000"]);
     expect(late.status).toBe(1);
     expect(late.stderr).toMatch(/step 100000 is past the end of the run \(it has [\d,]+ steps from the first user event\)/);
