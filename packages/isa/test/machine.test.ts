@@ -117,7 +117,7 @@ handler: li r9, 99
         { file: "i.s" },
       ),
     );
-    m.cpu.intercept[CAUSE.SYSCALL] = 1;
+    m.cpu.intercept({ traps: [CAUSE.SYSCALL] });
     const stop = m.run(1000);
     expect(stop.reason).toBe("intercept");
     expect(stop.cause).toBe(CAUSE.SYSCALL);

@@ -156,7 +156,7 @@ export class GuestModeMonitor {
     const injecting = vmcs.injectCause;
     cpu.vmEnter(vmcs);
     // Observation: every trap stops the CPU to be recorded (the exit controls still decide what is an exit).
-    if (this.observing) cpu.intercept.fill(1);
+    if (this.observing) cpu.intercept({ traps: "all" });
     if (this.monitor.trace) {
       const where = `${hex(cpu.pc)}`;
       const text = injecting ? `VM entry: ${CAUSE_NAMES[injecting]} injected: the guest kernel's handler at ${where}` : `VM entry: the guest resumes at ${where}`;
@@ -246,8 +246,8 @@ export class GuestModeMonitor {
   private io(): void {
     const { cpu, vmcs, monitor } = this;
     const input = vmcs.exitInstruction >>> 24 === 0x44; /* IN */
-    if (input) cpu.regs[vmcs.exitRegister] = monitor.portIn(vmcs.exitPort);
-    else monitor.portOut(vmcs.exitPort, vmcs.exitValue);
+    if (input) cpu.regs[vmcs.exitRegister] = monitor.ports.read(vmcs.exitPort);
+    else monitor.ports.write(vmcs.exitPort, vmcs.exitValue);
     this.noteExit(`I/O (${input ? "in" : "out"} ${hex(vmcs.exitPort)}): ${vmcs.exitPort === PORT.WORK_MARK ? "the work marker, no device" : monitor.deviceAccessText(vmcs.exitPort, !input)}`, {
       inline: true,
     });
@@ -347,7 +347,7 @@ export class GuestModeMonitor {
     const { cpu, machine } = this;
     this.memory.beginTracedWrite(va);
     cpu.vmEnter(this.vmcs);
-    if (this.observing) cpu.intercept.fill(1);
+    if (this.observing) cpu.intercept({ traps: "all" });
     const stop = machine.run(1);
     this.memory.endTracedWrite(va);
     this.tracedWrites++;

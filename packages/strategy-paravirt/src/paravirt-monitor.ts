@@ -277,7 +277,7 @@ export class ParavirtMonitor extends Monitor {
         if (this.trace) text = `virtual timer every ${a} instructions`;
         break;
       case HC.PORT_IN:
-        result = this.portIn(a);
+        result = this.ports.read(a);
         if (this.trace) text = `port ${hex(a)} read on the virtual device`;
         break;
       case HC.PORT_OUT:
@@ -285,7 +285,7 @@ export class ParavirtMonitor extends Monitor {
           // The HCALL has retired, as for SET_TIMER.
           cpu.setTimer(b);
           vcpu.interruptPending = false;
-        } else this.portOut(a, b);
+        } else this.ports.write(a, b);
         if (this.trace)
           text =
             a === PORT.WORK_MARK
