@@ -1301,10 +1301,15 @@ export class Cpu implements SystemCpu {
                 pc = next | 0;
                 flags = this.flags;
                 if (op === 0x43 /* HALT */) { stop = "halt"; break outer; }
-                fetchKey = readKey = writeKey = -1;
-                epoch = this.mmuEpoch;
+                // Only what changed the translation (RTE, PTBR, the TLB) costs the cached
+                // pages: a kernel's RDCR and WRCR of trap-frame registers keep them.
+                if (this.mmuEpoch !== epoch) {
+                  fetchKey = readKey = writeKey = -1;
+                  epoch = this.mmuEpoch;
+                }
                 // IF may have come on with an interrupt pending, or the timer's deadline moved.
-                continue outer;
+                if (op === 0x42 /* RTE */ || op === 0x47 /* STI */ || op === 0x45 /* OUT */) continue outer;
+                continue inner;
               }
               case 0x50 /* PUSHF */: {
                 va = (core[15 /* SP */]! - 4) | 0;
