@@ -93,16 +93,25 @@ export class PortBus {
       case PORT.DISK_ADDR:
         w.disk.address = value >>> 0;
         return;
-      case PORT.DISK_CMD: {
-        const disk = w.disk;
-        const written = disk.command(value, w.memory, w.pmap);
-        if (disk.status === DISK_OK) this.transfers++;
-        else if (disk.status === DISK_BAD_ADDRESS) w.dmaRefused?.(disk.address);
-        if (written) w.dmaWritten(written[0], written[1]);
+      case PORT.DISK_CMD:
+        if (this.diskCommand(value) === DISK_OK) this.transfers++;
         return;
-      }
       default:
         return;
     }
+  }
+
+  /**
+   * Runs disk command `command` on the sector and address the disk holds (set by its
+   * ports, or by a paravirtual disk request): the transfer, a refused address told to
+   * the wiring, the range written. Returns the disk's status.
+   */
+  diskCommand(command: number): number {
+    const w = this.w;
+    const disk = w.disk;
+    const written = disk.command(command, w.memory, w.pmap);
+    if (disk.status === DISK_BAD_ADDRESS) w.dmaRefused?.(disk.address);
+    if (written) w.dmaWritten(written[0], written[1]);
+    return disk.status;
   }
 }
