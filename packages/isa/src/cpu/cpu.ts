@@ -18,7 +18,7 @@ import { Tlb } from "../mmu/tlb.js";
 import { walk, walkCached, walkShape, WALK_BAD_TABLE, WALK_OK, WALK_PROTECTION, type WalkResult, type WalkShape } from "../mmu/walker.js";
 import { BRANCH_TAKEN_MASK, BY_OPCODE, compareFlags, immediateOf, TRAP_CAUSE } from "../opcodes.js";
 import { absentTable, privilegeTable, type Profile } from "../profiles.js";
-import { enterTrap, executeSystem, flagsAfterPop, flagsToPush, readControlRegister, type SystemCpu } from "./system.js";
+import { enterTrap, executeSystem, flagsAfterPop, flagsToPush, readControlRegister, readCr, writeCr, type SystemCpu } from "./system.js";
 import { VmxUnit, type VmControl } from "../vmx.js";
 import { giveBack, takeZeroed } from "../buffer-pool.js";
 import { CpuContext } from "./context.js";
@@ -1284,8 +1284,6 @@ export class Cpu implements SystemCpu {
               case 0x45 /* OUT */:
               case 0x46 /* CLI */:
               case 0x47 /* STI */:
-              case 0x48 /* RDCR */:
-              case 0x49 /* WRCR */:
               case 0x4a /* TLBW */:
               case 0x4b /* TLBI */:
               case 0x4c /* TLBFLUSH */:
@@ -1310,6 +1308,17 @@ export class Cpu implements SystemCpu {
                 // IF may have come on with an interrupt pending, or the timer's deadline moved.
                 if (op === 0x42 /* RTE */ || op === 0x47 /* STI */ || op === 0x45 /* OUT */) continue outer;
                 continue inner;
+              }
+              case 0x48 /* RDCR */:
+              case 0x49 /* WRCR */: {
+                // The same semantics (system.ts), called directly: the commonest system instructions.
+                this.retired = end - left;
+                if (!(op === 0x48 ? readCr(this, (d >>> 8) & 15, core[di + 1]!) : writeCr(this, (d >>> 8) & 15, core[di + 1]!))) { cause = CAUSE.ILLEGAL; break faulted; }
+                if (this.mmuEpoch !== epoch) {
+                  fetchKey = readKey = writeKey = -1;
+                  epoch = this.mmuEpoch;
+                }
+                break;
               }
               case 0x50 /* PUSHF */: {
                 va = (core[15 /* SP */]! - 4) | 0;

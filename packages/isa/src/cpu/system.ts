@@ -84,17 +84,11 @@ export function executeSystem(s: SystemCpu, word: number, pc: number): number {
       s.flags |= FLAG_IF;
       break;
     case 0x48 /* RDCR */:
-      if (!s.controlRegisterExists(imm)) return -1;
-      regs[a] = readControlRegister(s, imm);
+      if (!readCr(s, a, imm)) return -1;
       break;
     case 0x49 /* WRCR */:
-      {
-        if (!s.controlRegisterExists(imm)) return -1;
-        const value = regs[a]!;
-        if (imm !== CR.COUNT) crs[imm] = crAfterWrite(imm, crs[imm]!, value);
-        s.controlRegisterWritten(imm, value);
-        break;
-      }
+      if (!writeCr(s, a, imm)) return -1;
+      break;
     case 0x4a /* TLBW */:
       s.tlbWrite(regs[a]!, regs[(word >>> 16) & 15]!);
       break;
@@ -114,6 +108,26 @@ export function executeSystem(s: SystemCpu, word: number, pc: number): number {
       throw new Error(`no system semantics for opcode 0x${op.toString(16)}`);
   }
   return (pc + 4) >>> 0;
+}
+
+/**
+ * RDCR rA, n: false, having changed nothing, when the profile lacks control register
+ * `n` (it traps ILLEGAL). Small, so the CPU's loop runs it inlined: a kernel's trap path
+ * reads and writes the trap-frame registers tens of thousands of times per run.
+ */
+export function readCr(s: SystemCpu, a: number, n: number): boolean {
+  if (!s.controlRegisterExists(n)) return false;
+  s.regs[a] = readControlRegister(s, n);
+  return true;
+}
+
+/** WRCR rA, n: false, having changed nothing, when the profile lacks control register `n`. */
+export function writeCr(s: SystemCpu, a: number, n: number): boolean {
+  if (!s.controlRegisterExists(n)) return false;
+  const value = s.regs[a]!;
+  if (n !== CR.COUNT) s.crs[n] = crAfterWrite(n, s.crs[n]!, value);
+  s.controlRegisterWritten(n, value);
+  return true;
 }
 
 /**
