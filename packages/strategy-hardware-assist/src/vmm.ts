@@ -69,9 +69,7 @@ export class GuestModeMonitor {
     // What the machine's generation has: VPID (tagged TLB) and the walk caches.
     const features = session.machineProfile.features;
     this.vmcs.vpid = features.taggedTlb ? allocateVpid(this.machine) : 0;
-    this.cpu.pageWalkCacheEnabled = features.pageWalkCache;
-    this.cpu.nestedTlbEnabled = features.nestedTlb;
-    this.cpu.largePagesEnabled = features.largePages;
+    this.cpu.setFeatures({ pageWalkCache: features.pageWalkCache, nestedTlb: features.nestedTlb, largePages: features.largePages });
   }
 
   private get memory(): GuestModeMemory {

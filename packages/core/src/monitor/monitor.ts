@@ -177,7 +177,7 @@ export class Monitor implements VmContext {
     });
     // The walker caches whatever tables the real PTBR names (shadow or mirror tables
     // here) where the machine's generation has a page-walk cache, as it does natively.
-    this.cpu.pageWalkCacheEnabled = session.machineProfile.features.pageWalkCache;
+    this.cpu.setFeatures({ pageWalkCache: session.machineProfile.features.pageWalkCache });
   }
 
   /** The real mode the guest runs in for virtual mode `mode`. */

@@ -78,6 +78,21 @@ const DECODED_BASE = NUM_REGS;
 /** Retired instructions per call of the inner loop (see `run`). */
 const EXECUTE_SLICE = 1 << 20;
 
+/** Features of the machine's generation the CPU models. */
+export interface CpuFeatures {
+  /**
+   * The walk caches (see ISA.md, "Walk caches"): the page-walk cache, for native walks
+   * and the guest dimension of nested ones, and the nested TLB for the host dimension.
+   */
+  readonly pageWalkCache: boolean;
+  readonly nestedTlb: boolean;
+  /**
+   * Large pages in host (extended) tables. The walker itself always honours PTE_LARGE
+   * (every generation modeled has PSE); this tells a monitor it may build them.
+   */
+  readonly largePages: boolean;
+}
+
 export class Cpu implements SystemCpu {
   // Architectural state.
   readonly regs: Int32Array;
@@ -135,19 +150,10 @@ export class Cpu implements SystemCpu {
     trapReturns: 0, tlbWrites: 0, tlbInvalidations: 0, tlbFlushes: 0, crWrites: 0, pageWalkCacheHits: 0, pageWalkCacheMisses: 0, gateEntries: 0, ring1Returns: 0, refills: 0,
   };
   readonly detail: CpuDetailCounters = { deviceAccesses: new Float64Array(DEVICE_NAMES.length), crWritesByRegister: new Float64Array(NUM_CRS) };
-  /**
-   * The walk caches the machine has (its generation's features; off by default): the
-   * page-walk cache, for native walks and the guest dimension of nested ones, and the
-   * nested TLB for the host dimension. See ISA.md, "Walk caches".
-   */
-  pageWalkCacheEnabled = false;
-  nestedTlbEnabled = false;
-  /**
-   * The machine's generation maps large pages in host (extended) tables too: a monitor
-   * reads this as it would the VT-x capability MSR before building them. The walker
-   * itself always honours PTE_LARGE (every generation modeled has PSE).
-   */
-  largePagesEnabled = false;
+  // The machine generation's features (see `setFeatures`; all off by default).
+  private pageWalkCache = false;
+  private nestedTlb = false;
+  private largePages = false;
 
   readonly tlb: Tlb;
   readonly profile: Profile;
@@ -224,6 +230,30 @@ export class Cpu implements SystemCpu {
       byDevice: this.detail.deviceAccesses,
       workMark: (value, retired) => this.workMarkHook?.(value, retired),
     });
+  }
+
+  // --- Features of the machine's generation -----------------------------------------
+
+  /** Sets the features given (see CpuFeatures); the others stay as they are. */
+  setFeatures(features: Partial<CpuFeatures>): void {
+    if (features.pageWalkCache !== undefined) this.pageWalkCache = features.pageWalkCache;
+    if (features.nestedTlb !== undefined) this.nestedTlb = features.nestedTlb;
+    if (features.largePages !== undefined) this.largePages = features.largePages;
+  }
+
+  /** Walks consult the page-walk cache (native walks and the guest dimension of nested ones). */
+  get pageWalkCacheEnabled(): boolean {
+    return this.pageWalkCache;
+  }
+
+  /** Nested walks consult the nested TLB for the host dimension. */
+  get nestedTlbEnabled(): boolean {
+    return this.nestedTlb;
+  }
+
+  /** A monitor may map large pages in host (extended) tables: it reads this as it would the VT-x capability MSR. */
+  get largePagesEnabled(): boolean {
+    return this.largePages;
   }
 
   // --- Intercepts ---------------------------------------------------------------------
