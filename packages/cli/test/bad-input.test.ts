@@ -81,6 +81,8 @@ const refused: [string, string[], RegExp][] = [
   // A value with a line break, echoed back, stays on one line.
   ["a value with a line break", ["run", "syscall", "--budget", "a\nb"], /--budget must be a positive integer \(got 'a\\nb'\)$/],
   ["an unknown option with a line break", ["list", "--x\ny"], /^vmlab: unknown option '--x\\ny'/],
+  ["serve on a port past 65535", ["serve", "--port", "70000"], /^vmlab: --port must be at most 65,535 \(got '70000'\)$/],
+  ["serve on a port that is not a number", ["serve", "--port", "http"], /^vmlab: --port must be a positive integer \(got 'http'\)$/],
 ];
 
 describe("bad input: one line, a non-zero exit, no stack trace", () => {

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MAX_COST_CYCLES, MAX_SHARD_FILE_BYTES, MAX_WORKERS } from "@vmlab/core";
+import { MAX_QUIZ_SEED } from "@vmlab/course";
 import { MAX_BUDGET, MAX_DISK_CONTENTS_BYTES, MAX_VMS } from "@vmlab/guest";
 import { MAX_DEFINITION_CHAIN, MAX_DIAGNOSTICS, MAX_EVALUATION_DEPTH, MAX_EXPRESSION_NESTING, MAX_IMAGE_BYTES, MAX_INCLUDE_DEPTH, MAX_PROGRAM_FILE_BYTES, MAX_SETTINGS_FILE_BYTES } from "@vmlab/isa";
 import { MAX_SWEEP_STEPS } from "../src/commands/sweep.js";
@@ -17,6 +18,7 @@ const LIMITS: Record<string, number> = {
   "`sweep --steps`": MAX_SWEEP_STEPS,
   "a cost in a machine profile": MAX_COST_CYCLES,
   "`matrix --workers`": MAX_WORKERS,
+  "`quiz --seed`": MAX_QUIZ_SEED,
   "an assembly source": MAX_PROGRAM_FILE_BYTES,
   "a source or an included file": MAX_PROGRAM_FILE_BYTES,
   "`scenario.json`": MAX_SETTINGS_FILE_BYTES,
@@ -54,7 +56,7 @@ describe("the documented input limits are the enforced ones", () => {
     }
     const documented = new Set(rows.map(([, v]) => v));
     for (const [label, value] of Object.entries(LIMITS)) if (label !== "a source or an included file" && label !== "errors reported from one assembly") expect(documented.has(value), label).toBe(true);
-    expect(rows).toHaveLength(14);
+    expect(rows).toHaveLength(15);
   });
 
   it("ISA.md: the assembler's limits", () => {

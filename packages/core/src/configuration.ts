@@ -1,6 +1,6 @@
 // A configuration = profile × CPU strategy × memory strategy × machine profile × host.
 import { getProfile, INSTRUCTIONS, isSensitive, PROFILE_NAMES, type Profile } from "@vmlab/isa";
-import { getMachineProfile, type MachineProfileError, type MachineProfile } from "./machine-profiles.js";
+import { getMachineProfile, isBuiltinMachineProfile, type MachineProfileError, type MachineProfile } from "./machine-profiles.js";
 import type { Requirements, StrategyInfo } from "./strategy.js";
 
 /**
@@ -20,21 +20,76 @@ export interface ConfigurationSpec {
   readonly machine: string | MachineProfile;
   /** One of HOSTS (default: bare-metal). */
   readonly host?: string;
+  /** Its name in results (default: configurationLabel's). */
+  readonly label?: string;
+}
+
+/**
+ * A configuration as data: what a run's result records, what crosses to a worker or a
+ * page, and a ConfigurationSpec that resolveConfiguration takes back to the same
+ * configuration. The order of its fields is the order results.json has always had.
+ */
+export interface ConfigurationRecord {
+  readonly label: string;
+  readonly profile: string;
+  /** The walker's depth (walker profiles only). */
+  readonly levels?: number;
+  readonly cpu: string;
+  readonly memory: string;
+  /** A built-in machine profile's name (feature switches included), or the profile itself (a .json file's, a sweep's variant). */
+  readonly machine: string | MachineProfile;
+  /** "hosted" for a Type 2 monitor; absent on bare metal (Type 1): results from before hosts existed read the same. */
+  readonly host?: "hosted";
+}
+
+/** A record's machine profile name, whether the record names the profile or holds it. */
+export function machineName(c: { readonly machine: string | MachineProfile }): string {
+  return typeof c.machine === "string" ? c.machine : c.machine.name;
 }
 
 /**
  * A resolved configuration: resolveConfiguration checks a ConfigurationSpec once and
- * gives this. Plain data (the profile's sets included), so a structured clone of it is
- * the same configuration: a matrix worker takes it as it is, without resolving again.
+ * gives this, with the full profile and machine profile for the run, and `record`, its
+ * form as data (JSON.stringify gives the record).
  */
-export interface Configuration {
-  readonly profile: Profile;
-  readonly cpu: string;
-  readonly memory: string;
-  readonly machine: MachineProfile;
-  readonly host: Host;
-  /** Short label, e.g. "x86-like/trap-emulate/shadow", "x86-like/binary-translation/shadow@hosted". */
-  readonly label: string;
+export class Configuration {
+  readonly record: ConfigurationRecord;
+
+  /** Built by resolveConfiguration, which checks the parts; `machineByName` says how the record holds the machine. */
+  constructor(
+    readonly profile: Profile,
+    readonly cpu: string,
+    readonly memory: string,
+    readonly machine: MachineProfile,
+    readonly host: Host,
+    /** Short label, e.g. "x86-like/trap-emulate/shadow", "x86-like/binary-translation/shadow@hosted". */
+    readonly label: string,
+    machineByName: boolean,
+  ) {
+    this.record = {
+      label,
+      profile: profile.name,
+      ...(profile.mmu.kind === "walker" ? { levels: profile.mmu.levels } : {}),
+      cpu,
+      memory,
+      machine: machineByName ? machine.name : machine,
+      ...(host === "hosted" ? { host } : {}),
+    };
+  }
+
+  /** The same configuration under another label. */
+  withLabel(label: string): Configuration {
+    return new Configuration(this.profile, this.cpu, this.memory, this.machine, this.host, label, typeof this.record.machine === "string");
+  }
+
+  /** The reference (native on the bare machine) for this profile and machine, labelled `label`. */
+  reference(label: string): Configuration {
+    return new Configuration(this.profile, REFERENCE.cpu, REFERENCE.memory, this.machine, REFERENCE.host, label, typeof this.record.machine === "string");
+  }
+
+  toJSON(): ConfigurationRecord {
+    return this.record;
+  }
 }
 
 /**
@@ -126,6 +181,8 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
     if (why) throw new ConfigurationError(`impossible configuration: ${s.kind} strategy '${s.name}' cannot run on ${profile.name}: ${why}`, "impossible");
   }
   let machine: MachineProfile;
+  // By name when a name gives it back (a built-in profile, with or without feature switches); else as data.
+  const machineByName = typeof spec.machine === "string" ? !spec.machine.endsWith(".json") : isBuiltinMachineProfile(spec.machine);
   try {
     machine = typeof spec.machine === "string" ? getMachineProfile(spec.machine) : spec.machine;
   } catch (e) {
@@ -139,7 +196,8 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
     const why = unhostable(cpu);
     if (why) throw new ConfigurationError(`impossible configuration: CPU strategy '${cpu.name}' cannot be hosted: ${why}`, "impossible");
   }
-  return { profile, cpu: cpu.name, memory: memory.name, machine, host: host as Host, label: configurationLabel(profile, cpu.name, memory.name, host as Host, spec.levels !== undefined) };
+  const label = spec.label ?? configurationLabel(profile, cpu.name, memory.name, host as Host, spec.levels !== undefined);
+  return new Configuration(profile, cpu.name, memory.name, machine, host as Host, label, machineByName);
 }
 
 /**

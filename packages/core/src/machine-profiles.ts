@@ -352,6 +352,11 @@ function withFeatureSwitches(spec: string): MachineProfile | undefined {
   return { ...base, name: spec, description: `${base.description}; ${parts.slice(1).join(", ")}`, features };
 }
 
+/** Whether `m` is a built-in profile itself (so its name gives it back). */
+export function isBuiltinMachineProfile(m: MachineProfile): boolean {
+  return Object.hasOwn(MACHINE_PROFILES, m.name) && MACHINE_PROFILES[m.name] === m;
+}
+
 /** A built-in profile by name, a JSON file path, or either with feature switches (`nehalem-2009:nestedTlb=off`). */
 export function getMachineProfile(nameOrFile: string): MachineProfile {
   if (Object.hasOwn(MACHINE_PROFILES, nameOrFile)) return MACHINE_PROFILES[nameOrFile]!;

@@ -4,8 +4,8 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { Scenario } from "@vmlab/guest";
-import { configurationSummary, cyclesOf, judgeEquivalence } from "./run.js";
-import { configurationLabel, isReference, REFERENCE, type Configuration } from "./configuration.js";
+import { cyclesOf, judgeEquivalence } from "./run.js";
+import { configurationLabel, isReference, machineName, REFERENCE, type Configuration, type ConfigurationRecord } from "./configuration.js";
 import type { GuestDigest } from "./equivalence.js";
 import type { RunResult } from "./run-result.js";
 import type { ResultCache } from "./matrix-cache.js";
@@ -16,11 +16,11 @@ export interface MatrixCell {
   readonly configuration: Configuration;
 }
 
-/** What a worker needs to run a cell: the resolved configuration as it is (plain data, see Configuration), and where the scenario and strategies load from. */
+/** What a worker needs to run a cell, as data: the configuration's record (the worker resolves it with the strategies it loads), and where the scenario and strategies load from. */
 export interface CellTask {
   readonly id: number;
   readonly scenarioDir: string;
-  readonly configuration: Configuration;
+  readonly configuration: ConfigurationRecord;
   readonly strategyPackages: readonly string[];
   readonly budget?: number;
 }
@@ -39,37 +39,40 @@ export interface MatrixOptions {
   readonly cache?: ResultCache;
 }
 
+/** A matrix's results name every cell's walker depth, asked for or not. */
+function recorded(c: Configuration): ConfigurationRecord {
+  return c.withLabel(configurationLabel(c.profile, c.cpu, c.memory, c.host, true)).record;
+}
+
 function taskOf(id: number, cell: MatrixCell, options: MatrixOptions): CellTask {
-  const c = cell.configuration;
   return {
     id,
     scenarioDir: cell.scenario.dir,
-    // A matrix's results name every cell's walker depth, asked for or not.
-    configuration: { ...c, label: configurationLabel(c.profile, c.cpu, c.memory, c.host, true) },
+    configuration: recorded(cell.configuration),
     strategyPackages: options.strategyPackages,
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
   };
 }
 
 export function errorResult(cell: MatrixCell, message: string): RunResult {
-  return { scenario: cell.scenario.name, configuration: configurationSummary(cell.configuration), outcome: "error", error: message, output: "" };
+  return { scenario: cell.scenario.name, configuration: cell.configuration.record, outcome: "error", error: message, output: "" };
 }
 
-const referenceKey = (scenario: string, c: RunResult["configuration"]): string => `${scenario}|${c.profile}|${c.levels ?? ""}|${c.machine}`;
+const referenceKey = (scenario: string, c: ConfigurationRecord): string => `${scenario}|${c.profile}|${c.levels ?? ""}|${machineName(c)}`;
 
 /** Cells with the same key run the same guest the same way: one execution serves them all. */
 function executionKey(cell: MatrixCell): string {
-  const c = configurationSummary(cell.configuration);
+  const c = cell.configuration.record;
   return `${cell.scenario.dir}|${c.profile}|${c.levels ?? ""}|${c.cpu}|${c.memory}|${cell.configuration.host}|${JSON.stringify(cell.configuration.machine.features)}`;
 }
 
 /** A result for another machine profile: the same counted events at its costs. */
 function repriced(r: RunResult, config: Configuration): RunResult {
-  if (r.configuration.machine === config.machine.name) return r;
+  if (machineName(r.configuration) === config.machine.name) return r;
   const costs = config.machine.costs;
   return {
     ...r,
-    configuration: { ...r.configuration, machine: config.machine.name },
+    configuration: recorded(config),
     ...(r.counts ? { cycles: cyclesOf(costs, r.counts) } : {}),
     ...(r.region ? { region: { ...r.region, cycles: cyclesOf(costs, r.region.counts) } } : {}),
   };
@@ -83,14 +86,14 @@ export async function runMatrix(cells: readonly MatrixCell[], options: MatrixOpt
   const natives = cells.map((c, i) => ({ c, i })).filter(({ c }) => isNative(c));
   const others = cells.map((c, i) => ({ c, i })).filter(({ c }) => !isNative(c));
   const extraRefs: MatrixCell[] = [];
-  const haveRef = new Set(natives.map(({ c }) => referenceKey(c.scenario.name, configurationSummary(c.configuration))));
+  const haveRef = new Set(natives.map(({ c }) => referenceKey(c.scenario.name, c.configuration.record)));
   for (const { c } of others) {
-    const key = referenceKey(c.scenario.name, configurationSummary(c.configuration));
+    const key = referenceKey(c.scenario.name, c.configuration.record);
     if (!haveRef.has(key)) {
       haveRef.add(key);
       // Labelled as the matrix's own native cell would be: the results cache holds one for both.
       const label = `${c.configuration.label.split("/")[0]}/${REFERENCE.cpu}/${REFERENCE.memory}`;
-      extraRefs.push({ scenario: c.scenario, configuration: { ...c.configuration, ...REFERENCE, label } });
+      extraRefs.push({ scenario: c.scenario, configuration: c.configuration.reference(label) });
     }
   }
   const total = cells.length;

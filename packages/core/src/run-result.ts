@@ -1,4 +1,5 @@
 // The result of one run: outcome, output, metrics, cycles and the Popek–Goldberg properties.
+import type { ConfigurationRecord } from "./configuration.js";
 import type { Category, LedgerLine } from "./ledger.js";
 import type { EventCounts } from "./costs/events.js";
 import type { Divergence, GuestDigest, PredictedDivergence } from "./equivalence.js";
@@ -49,16 +50,8 @@ export interface VmRunResult {
 
 export interface RunResult {
   readonly scenario: string;
-  readonly configuration: {
-    readonly label: string;
-    readonly profile: string;
-    readonly levels?: number;
-    readonly cpu: string;
-    readonly memory: string;
-    readonly machine: string;
-    /** "hosted" for a Type 2 monitor; absent on bare metal (Type 1). */
-    readonly host?: "hosted";
-  };
+  /** The configuration as data (Configuration.record). */
+  readonly configuration: ConfigurationRecord;
   /** "error" when the run threw (bad input or a host bug); see `error`. */
   readonly outcome: "halt" | "budget" | "error";
   readonly error?: string;

@@ -36,19 +36,6 @@ export interface RunOptions {
   readonly keepMachine?: boolean;
 }
 
-export function configurationSummary(config: Configuration): RunResult["configuration"] {
-  return {
-    label: config.label,
-    profile: config.profile.name,
-    ...(config.profile.mmu.kind === "walker" ? { levels: config.profile.mmu.levels } : {}),
-    cpu: config.cpu,
-    memory: config.memory,
-    machine: config.machine.name,
-    // Bare metal leaves it out: results from before hosts existed read the same.
-    ...(config.host === "hosted" ? { host: config.host } : {}),
-  };
-}
-
 /** What a returned Execution holds for guest memory: the digest has its hash. */
 const RELEASED = new Uint8Array(0);
 
@@ -144,7 +131,7 @@ export function runConfiguration(
   }
   return {
     scenario: scenario.name,
-    configuration: configurationSummary(config),
+    configuration: config.record,
     outcome: e.outcome,
     output: e.output,
     digest,

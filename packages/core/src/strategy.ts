@@ -7,6 +7,7 @@ import type { EventCounts, HostCrossing } from "./costs/events.js";
 import type { MachineProfile } from "./machine-profiles.js";
 import type { FaultDisposition, VmContext } from "./monitor/vm-context.js";
 import type { TraceSink } from "./monitor/trace-events.js";
+import type { VirtualCpu } from "./monitor/virtual-cpu.js";
 import type { RegionInstructions, RegionRecorder } from "./region.js";
 
 /** What a strategy needs from the profile and the guest build. */
@@ -131,6 +132,8 @@ export interface Execution {
   readonly memoryStrategy?: MemoryStrategy;
   /** Under a monitor: what that strategy attached to the VM (its tables, its virtual TLB); not serialized. */
   readonly memoryAttached?: AttachedMemory;
+  /** Under a deprivileging monitor: the virtual CPU it keeps for the guest (mode, interrupt flag, control registers), for pictures of a moment; not serialized. */
+  readonly virtualCpu?: VirtualCpu;
 }
 
 export interface CpuStrategy {

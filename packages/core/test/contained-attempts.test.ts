@@ -5,11 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { guestDefines, type Scenario } from "@vmlab/guest";
 import { assemble, getProfile, type Profile } from "@vmlab/isa";
-import { catalogOf, digestOf, firstDivergence, MACHINE_PROFILES, resolveConfiguration, runContainer, strategiesFor, type GuestSession } from "../src/index.js";
-import { builtinModules } from "./helpers.js";
+import { digestOf, firstDivergence, MACHINE_PROFILES, runContainer, strategiesFor, type GuestSession } from "../src/index.js";
+import { strategyLab } from "@vmlab/test-support";
 
-const modules = await builtinModules();
-const catalog = catalogOf(modules);
+const lab = await strategyLab();
+const { modules } = lab;
 
 // Each attempt faults; the handler prints '@' + CAUSE (ADDRESS_ERROR = 10: 'J') and
 // resumes after the faulting instruction.
@@ -83,7 +83,7 @@ const WALKER_AUDIT = [
 const TLB_AUDIT = [KSEG0, `guest TLB entry maps 0x200000 to guest frame 0x401, ${AS_ON_BARE_METAL}`];
 
 function run(profile: Profile, cpu: string, memory: string) {
-  const config = resolveConfiguration({ profile: profile.name, ...(profile.mmu.kind === "walker" ? { levels: profile.mmu.levels } : {}), cpu, memory, machine: "skylake-2015" }, catalog);
+  const config = lab.config({ profile: profile.name, ...(profile.mmu.kind === "walker" ? { levels: profile.mmu.levels } : {}), cpu, memory, machine: "skylake-2015" });
   const strategies = strategiesFor(runContainer(config, modules), config);
   const session: GuestSession = {
     scenario: { name: "contained-attempts", dir: "(inline)" } as unknown as Scenario,

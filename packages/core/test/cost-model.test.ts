@@ -1,24 +1,19 @@
 import { describe, expect, it } from "vitest";
 import {
-  BUILTIN_STRATEGY_PACKAGES,
   calibrationFigures,
-  catalogOf,
   COST_KEY_NAMES,
   EVENTS,
-  importStrategyModules,
   Ledger,
   MACHINE_PROFILES,
   priceEvents,
   PUBLISHED,
-  resolveConfiguration,
-  resolveStrategyPackage,
   VALIDATION,
   withParameter,
   parameterValue,
   CATEGORIES,
   ConfigurationError,
 } from "../src/index.js";
-import { fileURLToPath } from "node:url";
+import { strategyLab } from "@vmlab/test-support";
 
 const profiles = Object.values(MACHINE_PROFILES);
 const p4 = MACHINE_PROFILES["p4-2006"]!;
@@ -101,20 +96,17 @@ describe("pricing counted events", () => {
 });
 
 describe("machine generations", () => {
-  const here = fileURLToPath(import.meta.url);
-
   it("a configuration needing nested paging is refused on a machine that did not have it, with the reason", async () => {
-    const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, here)));
-    const catalog = catalogOf(modules);
+    const lab = await strategyLab();
     for (const machine of ["p4-2006", "penryn-2008"]) {
-      expect(() => resolveConfiguration({ profile: "x86-like", cpu: "hardware-assist", memory: "nested", machine }, catalog)).toThrow(ConfigurationError);
-      expect(() => resolveConfiguration({ profile: "x86-like", cpu: "hardware-assist", memory: "nested", machine }, catalog)).toThrow(/no nested paging \(EPT arrived with Nehalem/);
+      expect(() => lab.config({ profile: "x86-like", cpu: "hardware-assist", memory: "nested", machine })).toThrow(ConfigurationError);
+      expect(() => lab.config({ profile: "x86-like", cpu: "hardware-assist", memory: "nested", machine })).toThrow(/no nested paging \(EPT arrived with Nehalem/);
     }
     for (const machine of ["nehalem-2009", "skylake-2015"]) {
-      expect(resolveConfiguration({ profile: "x86-like", cpu: "hardware-assist", memory: "nested", machine }, catalog).memory).toBe("nested");
+      expect(lab.config({ profile: "x86-like", cpu: "hardware-assist", memory: "nested", machine }).memory).toBe("nested");
     }
     // Shadow paging under VT-x existed from the first generation.
-    expect(resolveConfiguration({ profile: "x86-like", cpu: "hardware-assist", memory: "shadow", machine: "p4-2006" }, catalog).memory).toBe("shadow");
+    expect(lab.config({ profile: "x86-like", cpu: "hardware-assist", memory: "shadow", machine: "p4-2006" }).memory).toBe("shadow");
   });
 
   it("tagged TLBs and nested paging arrive together with Nehalem; the Pentium 4 had neither", () => {

@@ -2,24 +2,13 @@
 // strategy that runs guest code directly or from a translation cache, interpretation far
 // from it, and no virtual configuration cheaper than bare metal unless a published
 // result says so (port 0x80). Tolerances fixed here before the runs were looked at.
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
-import {
-  BUILTIN_STRATEGY_PACKAGES,
-  catalogOf,
-  enumerateConfigurations,
-  importStrategyModules,
-  MACHINE_PROFILE_NAMES,
-  resolveStrategyPackage,
-  runConfiguration,
-  type Configuration,
-  type RunResult,
-} from "../src/index.js";
+import { enumerateConfigurations, MACHINE_PROFILE_NAMES, runConfiguration, type Configuration, type RunResult } from "../src/index.js";
+import { strategyLab } from "@vmlab/test-support";
 
-const here = fileURLToPath(import.meta.url);
-const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, here)));
-const catalog = catalogOf(modules);
+const lab = await strategyLab();
+const { modules, catalog } = lab;
 
 /** Region cycles (the guest's marked work) of `config` over native's, same scenario and machine. */
 function regionSlowdown(scenario: string, config: Configuration, natives: Map<string, RunResult>): { slowdown: number; run: RunResult } {
@@ -27,7 +16,7 @@ function regionSlowdown(scenario: string, config: Configuration, natives: Map<st
   const key = `${scenario}|${config.profile.name}|${config.machine.name}`;
   let native = natives.get(key);
   if (!native) {
-    native = runConfiguration({ ...config, cpu: "native", memory: "direct", label: "native" }, s, modules);
+    native = runConfiguration(config.reference("native"), s, modules);
     natives.set(key, native);
   }
   const run = runConfiguration(config, s, modules, { reference: native.digest! });
@@ -86,7 +75,7 @@ describe("the page-walk cache under a monitor", () => {
       const s = findScenario(scenario);
       for (const config of configurations) {
         if (config.cpu === "trap-emulate" && config.profile.name === "x86-like") continue;
-        const native = runConfiguration({ ...config, cpu: "native", memory: "direct", label: "native" }, s, modules);
+        const native = runConfiguration(config.reference("native"), s, modules);
         const run = runConfiguration(config, s, modules, { reference: native.digest! });
         expect(run.properties!.equivalent, `${config.label}: ${run.properties!.divergence?.detail}`).toBe(true);
         // ... and the cache was in use (walks that skipped levels).

@@ -1,11 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { findScenario, listScenarios } from "@vmlab/guest";
-import { BUILTIN_STRATEGY_PACKAGES, catalogOf, CATEGORIES, importStrategyModules, resolveConfiguration, resolveStrategyPackage, runConfiguration } from "../src/index.js";
+import { listScenarios } from "@vmlab/guest";
+import { BUILTIN_URLS, strategyLab } from "@vmlab/test-support";
+import { CATEGORIES, importStrategyModules } from "../src/index.js";
 
+export { BUILTIN_URLS };
 export const CORE_DIR = fileURLToPath(new URL("..", import.meta.url));
-/** The built-in strategy packages, resolved from the repository root (which depends on them). */
-export const BUILTIN_URLS = BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, fileURLToPath(new URL("../../..", import.meta.url))));
 export const builtinModules = () => importStrategyModules(BUILTIN_URLS);
 
 /**
@@ -16,15 +16,12 @@ export const builtinModules = () => importStrategyModules(BUILTIN_URLS);
  */
 export function equivalenceSuite(profile: string): void {
   describe(`native and interpret on ${profile}`, async () => {
-    const modules = await builtinModules();
-    const catalog = catalogOf(modules);
-    const native = resolveConfiguration({ profile, cpu: "native", machine: "p4-2006" }, catalog);
-    const interpret = resolveConfiguration({ profile, cpu: "interpret", machine: "p4-2006" }, catalog);
+    const lab = await strategyLab();
+    const interpret = lab.config({ profile, cpu: "interpret" });
 
     for (const s of listScenarios()) {
       it(s.name, () => {
-        const n = runConfiguration(native, s, modules);
-        const i = runConfiguration(interpret, s, modules, { reference: n.digest! });
+        const { native: n, run: i } = lab.againstNative(interpret, s);
         expect(n.outcome).toBe("halt");
         expect(i.properties!.equivalent, i.properties!.divergence?.detail).toBe(true);
         expect(n.properties!.efficiency).toBe(1);
@@ -39,9 +36,7 @@ export function equivalenceSuite(profile: string): void {
 
     it("a budget that ends mid-run stops both at the same guest state", () => {
       for (const name of ["page-fault", "divide-by-zero", "context-switch"]) {
-        const s = findScenario(name);
-        const n = runConfiguration(native, s, modules, { budget: 20_011 });
-        const i = runConfiguration(interpret, s, modules, { budget: 20_011, reference: n.digest! });
+        const { native: n, run: i } = lab.againstNative(interpret, name, { budget: 20_011 });
         expect(n.outcome).toBe("budget");
         expect(i.properties!.equivalent, `${name}: ${i.properties!.divergence?.detail}`).toBe(true);
       }

@@ -66,7 +66,7 @@ describe("merging shards", () => {
   const fakeResult = (c: MatrixCell): RunResult =>
     ({
       scenario: c.scenario.name,
-      configuration: { label: c.configuration.label, profile: c.configuration.profile.name, cpu: c.configuration.cpu, memory: c.configuration.memory, machine: c.configuration.machine.name },
+      configuration: c.configuration.record,
       outcome: "halt",
       output: "",
     }) as RunResult;

@@ -23,17 +23,16 @@ describe("matrix runner", () => {
     expect(results[3]!.properties!.equivalent).toBe(true);
   });
 
-  it("a worker runs the configuration as resolved: a machine profile given as data (no built-in name) reaches it whole", async () => {
+  it("a worker runs the configuration's record: a machine profile given as data (no built-in name) reaches it whole", async () => {
     const modules = await builtinModules();
     const base = getMachineProfile("p4-2006");
     // Every cost doubled, under a name no built-in answers to.
     const machine: MachineProfile = { ...base, name: "p4-2006 at double cost", costs: Object.fromEntries(Object.entries(base.costs).map(([k, v]) => [k, v * 2])) as MachineProfile["costs"] };
     const configuration = resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "interpret", machine }, catalogOf(modules));
-    expect(structuredClone(configuration)).toEqual(configuration);
     const s = findScenario("syscall");
     const [inWorker] = await runMatrix([{ scenario: s, configuration }], { strategyPackages: BUILTIN_URLS, workers: 1 });
     const here = runConfiguration(resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "interpret", machine: "p4-2006" }, catalogOf(modules)), s, modules);
-    expect(inWorker!.configuration).toEqual({ label: "riscv-like(4)/interpret/direct", profile: "riscv-like", levels: 4, cpu: "interpret", memory: "direct", machine: "p4-2006 at double cost" });
+    expect(inWorker!.configuration).toEqual({ label: "riscv-like(4)/interpret/direct", profile: "riscv-like", levels: 4, cpu: "interpret", memory: "direct", machine });
     // Cycles are counts times costs: twice the built-in profile's.
     expect(inWorker!.cycles!.total).toBe(2 * here.cycles!.total);
   });

@@ -6,17 +6,17 @@
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import { ACCESS_READ, CR, MODE_USER, type Machine } from "@vmlab/isa";
-import { catalogOf, GUEST_BYTES, guestImage, memoryPicture, MemoryPictureError, MONITOR_BYTES, resolveConfiguration, runConfiguration, type MemoryPicture } from "../src/index.js";
-import { builtinModules } from "./helpers.js";
+import { GUEST_BYTES, guestImage, memoryPicture, MemoryPictureError, MONITOR_BYTES, runConfiguration, type MemoryPicture } from "../src/index.js";
+import { strategyLab } from "@vmlab/test-support";
 
-const modules = await builtinModules();
-const catalog = catalogOf(modules);
+const lab = await strategyLab();
+const { modules } = lab;
 const scenario = findScenario("page-fault");
 /** Mid-loop: the process has faulted in some of its 100 heap pages and not the rest. */
 const BUDGET = 300_000;
 
 function stopped(profile: string, cpu: string, memory?: string, machine = "p4-2006") {
-  const config = resolveConfiguration({ profile, cpu, ...(memory ? { memory } : {}), machine }, catalog);
+  const config = lab.config({ profile, cpu, ...(memory ? { memory } : {}), machine });
   const run = runConfiguration(config, scenario, modules, { budget: BUDGET, keepMachine: true });
   const image = guestImage(scenario, config.profile);
   return { run, picture: memoryPicture({ profile: config.profile, image, execution: run.execution }), machine: run.execution.machine as Machine };
@@ -124,7 +124,7 @@ describe("vmlab memory: the three spaces, every arrow checked", () => {
   });
 
   it("a process that is not live is refused with the live ones named", () => {
-    const config = resolveConfiguration({ profile: "riscv-like", cpu: "trap-emulate", machine: "p4-2006" }, catalog);
+    const config = lab.config({ profile: "riscv-like", cpu: "trap-emulate", machine: "p4-2006" });
     const run = runConfiguration(config, scenario, modules, { budget: BUDGET, keepMachine: true });
     expect(() => memoryPicture({ profile: config.profile, image: guestImage(scenario, config.profile), execution: run.execution, pid: 7 })).toThrow(
       new MemoryPictureError("no live process 7 at this moment (live: 1)"),

@@ -6,26 +6,13 @@
 import { describe, expect, it } from "vitest";
 import { findScenario, guestDefines, type Scenario } from "@vmlab/guest";
 import { assemble, getProfile, PROFILE_NAMES, type Classification } from "@vmlab/isa";
-import {
-  catalogOf,
-  classificationOf,
-  digestOf,
-  firstDivergence,
-  MACHINE_PROFILES,
-  predictionFor,
-  resolveConfiguration,
-  runConfiguration,
-  runContainer,
-  strategiesFor,
-  type GuestSession,
-  type RunResult,
-} from "../src/index.js";
-import { builtinModules } from "./helpers.js";
+import { classificationOf, digestOf, firstDivergence, MACHINE_PROFILES, predictionFor, runConfiguration, runContainer, strategiesFor, type GuestSession, type RunResult } from "../src/index.js";
+import { strategyLab } from "@vmlab/test-support";
 
-const modules = await builtinModules();
-const catalog = catalogOf(modules);
+const lab = await strategyLab();
+const { modules, catalog } = lab;
 const redPill = findScenario("red-pill");
-const config = (profile: string, cpu: string) => resolveConfiguration({ profile, cpu, machine: "p4-2006" }, catalog);
+const config = (profile: string, cpu: string) => lab.config({ profile, cpu, machine: "p4-2006" });
 const theoremOf = (cpu: string) => catalog.find((s) => s.name === cpu)!.theorem;
 
 describe("the red pill on every profile: equivalent where classify's theorem holds, diverging as predicted where it fails", () => {
@@ -76,7 +63,7 @@ describe("the red pill on every profile: equivalent where classify's theorem hol
 
   it("x86-like, trap-emulate: Theorem 1, for what its deprivileged kernel ran", () => {
     const native = runConfiguration(config("x86-like", "native"), redPill, modules, { budget: 60_000 });
-    const te = resolveConfiguration({ profile: "x86-like", cpu: "trap-emulate", machine: "p4-2006" }, catalog);
+    const te = lab.config({ profile: "x86-like", cpu: "trap-emulate", machine: "p4-2006" });
     const r = runConfiguration(te, redPill, modules, { budget: 60_000, reference: native.digest! });
     const p = r.properties!.divergence!.predicted!;
     expect(p.theorem).toBe(1);
@@ -132,7 +119,7 @@ kstack:
 describe("a process's PUSHF after its kernel returned with IF clear", () => {
   const profile = getProfile("x86-like");
   const run = (cpu: string, memory: string) => {
-    const c = resolveConfiguration({ profile: "x86-like", cpu, memory, machine: "p4-2006" }, catalog);
+    const c = lab.config({ profile: "x86-like", cpu, memory, machine: "p4-2006" });
     const { cpu: strategy, memory: m } = strategiesFor(runContainer(c, modules), c);
     const session: GuestSession = {
       scenario: { name: "if-clear-return", dir: "(inline)" } as unknown as Scenario,

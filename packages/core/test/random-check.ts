@@ -211,7 +211,7 @@ export function checkUserProgram(seed: number, modules: readonly ContainerModule
     const key = `${config.profile.name}|${config.machine.name}`;
     let native = natives.get(key);
     if (!native) {
-      native = runConfiguration({ ...config, cpu: "native", memory: "direct", label: "native" }, s, modules);
+      native = runConfiguration(config.reference("native"), s, modules);
       if (native.outcome !== "halt") return { seed, label: "native", machine: config.machine.name, detail: `the native run ends "${native.outcome}", not halt (a generator bug)`, source };
       natives.set(key, native);
     }

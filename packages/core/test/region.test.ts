@@ -3,11 +3,11 @@
 // the guest instruction where bare metal sees them, and the marker is no device.
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
-import { catalogOf, enumerateConfigurations, RegionMarks, resolveConfiguration, runConfiguration, TraceLog, type Configuration, type RegionMark, type RunResult } from "../src/index.js";
-import { builtinModules } from "./helpers.js";
+import { enumerateConfigurations, RegionMarks, runConfiguration, TraceLog, type Configuration, type RegionMark, type RunResult } from "../src/index.js";
+import { strategyLab } from "@vmlab/test-support";
 
-const modules = await builtinModules();
-const catalog = catalogOf(modules);
+const lab = await strategyLab();
+const { modules, catalog } = lab;
 // Skylake has every feature, so every memory strategy (nested included) can run.
 const MACHINE = "skylake-2015";
 const PROFILES = ["mips-like", "riscv-like", "x86-like"];
@@ -40,7 +40,7 @@ describe("work markers", () => {
     const { configurations } = enumerateConfigurations(catalog, { profiles: [profile], machines: [MACHINE] });
     // Trap-and-emulate on x86-like is expected to diverge (it may never reach the marks).
     const monitors = configurations.filter((c) => c.cpu !== "native" && !(c.profile.name === "x86-like" && c.cpu === "trap-emulate"));
-    const native = resolveConfiguration({ profile, cpu: "native", machine: MACHINE }, catalog);
+    const native = lab.config({ profile, cpu: "native", machine: MACHINE });
 
     for (const s of single) {
       it(`${s.name} on ${profile}: every strategy marks begin then end once, where native does`, () => {
@@ -65,8 +65,8 @@ describe("work markers", () => {
   }
 
   it("the interpreter marks the large workloads where native does too", () => {
-    const native = resolveConfiguration({ profile: "riscv-like", cpu: "native", machine: MACHINE }, catalog);
-    const interpret = resolveConfiguration({ profile: "riscv-like", cpu: "interpret", machine: MACHINE }, catalog);
+    const native = lab.config({ profile: "riscv-like", cpu: "native", machine: MACHINE });
+    const interpret = lab.config({ profile: "riscv-like", cpu: "interpret", machine: MACHINE });
     const n = runMarked(native, "disk-io");
     const i = runMarked(interpret, "disk-io");
     expect(i.marks).toEqual(["begin", "end"]);
@@ -80,7 +80,7 @@ describe("work markers", () => {
     expect(findScenario("compute").expectedOutput!.length).toBe(33);
     const devices = 33 + 1;
     const line = (r: RunResult, event: string) => r.cycles!.lines.find((l) => l.event === event)?.count ?? 0;
-    const on = (cpu: string, memory?: string) => runMarked(resolveConfiguration({ profile: "riscv-like", cpu, ...(memory ? { memory } : {}), machine: MACHINE }, catalog), "compute").result;
+    const on = (cpu: string, memory?: string) => runMarked(lab.config({ profile: "riscv-like", cpu, ...(memory ? { memory } : {}), machine: MACHINE }), "compute").result;
     const nat = on("native");
     expect(line(nat, "console port access") + line(nat, "timer port access")).toBe(devices);
     expect(line(on("interpret"), "virtual device register emulated")).toBe(devices);
@@ -98,23 +98,23 @@ describe("work markers", () => {
   });
 
   it("under a trace (vmlab trace) too, at the same guest instructions", () => {
-    const native = resolveConfiguration({ profile: "mips-like", cpu: "native", machine: MACHINE }, catalog);
+    const native = lab.config({ profile: "mips-like", cpu: "native", machine: MACHINE });
     const plain = runMarked(native, "syscall").result.metrics!.region;
     for (const cpu of ["native", "interpret", "trap-emulate", "binary-translation", "paravirt"]) {
-      const c = resolveConfiguration({ profile: "mips-like", cpu, machine: MACHINE }, catalog);
+      const c = lab.config({ profile: "mips-like", cpu, machine: MACHINE });
       const marks: RegionMark[] = [];
       const r = runConfiguration(c, findScenario("syscall"), modules, { trace: new TraceLog(), region: { mark: (k) => marks.push(k) } });
       expect(marks, cpu).toEqual(["begin", "end"]);
       if (cpu !== "paravirt") expect(r.metrics!.region, cpu).toEqual(plain);
     }
-    const ha = resolveConfiguration({ profile: "x86-like", cpu: "hardware-assist", memory: "shadow", machine: MACHINE }, catalog);
+    const ha = lab.config({ profile: "x86-like", cpu: "hardware-assist", memory: "shadow", machine: MACHINE });
     const marks: RegionMark[] = [];
     runConfiguration(ha, findScenario("syscall"), modules, { trace: new TraceLog(), region: { mark: (k) => marks.push(k) } });
     expect(marks).toEqual(["begin", "end"]);
   });
 
   it("several VMs: each VM's marks come back with its own result, and no run-level region", () => {
-    const config = resolveConfiguration({ profile: "riscv-like", cpu: "trap-emulate", machine: MACHINE }, catalog);
+    const config = lab.config({ profile: "riscv-like", cpu: "trap-emulate", machine: MACHINE });
     const marks: RegionMark[] = [];
     const r = runConfiguration(config, findScenario("consolidation"), modules, { region: { mark: (k) => marks.push(k) } });
     expect(r.vms!.every((v) => v.outcome === "halt")).toBe(true);

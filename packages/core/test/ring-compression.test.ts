@@ -5,12 +5,11 @@
 // mode's shadow and flushes the TLB: two switches per trap from user mode.
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
-import { catalogOf, resolveConfiguration, runConfiguration, type RunResult } from "../src/index.js";
-import { builtinModules } from "./helpers.js";
+import type { RunResult } from "../src/index.js";
+import { strategyLab } from "@vmlab/test-support";
 
-const modules = await builtinModules();
-const catalog = catalogOf(modules);
-const config = (profile: string, cpu: string, memory?: string) => resolveConfiguration({ profile, cpu, machine: "p4-2006", ...(memory ? { memory } : {}) }, catalog);
+const lab = await strategyLab();
+const config = (profile: string, cpu: string, memory?: string) => lab.config({ profile, cpu, machine: "p4-2006", ...(memory ? { memory } : {}) });
 const ev = (r: RunResult, name: string): number => r.metrics!.events?.[name] ?? 0;
 const trap = (r: RunResult, cause: string): number => r.metrics!.traps[cause] ?? 0;
 
@@ -19,8 +18,7 @@ describe("shadow paging with ring compression (x86-like)", () => {
 
   for (const cpu of ["binary-translation", "trap-emulate"]) {
     it(`${cpu}: system calls and timer interrupts switch no shadow`, () => {
-      const native = runConfiguration(config("x86-like", "native"), syscall, modules);
-      const r = runConfiguration(config("x86-like", cpu, "shadow"), syscall, modules, { reference: native.digest! });
+      const { native, run: r } = lab.againstNative(config("x86-like", cpu, "shadow"), syscall);
       const syscalls = trap(native, "SYSCALL");
       const timers = trap(native, "TIMER");
       expect(syscalls).toBeGreaterThan(1000); // the scenario's 1,000 getpid calls, and the exit
@@ -38,16 +36,14 @@ describe("shadow paging with ring compression (x86-like)", () => {
   }
 
   it("riscv-like has no ring 1: binary translation keeps one shadow per mode, switching at every trap and return", () => {
-    const native = runConfiguration(config("riscv-like", "native"), syscall, modules);
-    const r = runConfiguration(config("riscv-like", "binary-translation", "shadow"), syscall, modules, { reference: native.digest! });
+    const { native, run: r } = lab.againstNative(config("riscv-like", "binary-translation", "shadow"), syscall);
     expect(r.properties!.equivalent).toBe(true);
     expect(ev(r, "shadow root switches")).toBeGreaterThanOrEqual(2 * trap(native, "SYSCALL"));
   });
 
   it("kernel-build under binary translation: equivalent, and the shadow switches only with the address space", () => {
     const s = findScenario("kernel-build");
-    const native = runConfiguration(config("x86-like", "native"), s, modules);
-    const r = runConfiguration(config("x86-like", "binary-translation", "shadow"), s, modules, { reference: native.digest! });
+    const { native, run: r } = lab.againstNative(config("x86-like", "binary-translation", "shadow"), s);
     expect(r.properties!.equivalent, r.properties!.divergence?.detail).toBe(true);
     expect(ev(r, "shadow root switches")).toBeLessThan(trap(native, "SYSCALL") / 4);
   });

@@ -3,12 +3,12 @@
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
 import { getProfile, MODE_USER } from "@vmlab/isa";
-import { catalogOf, GUEST_BYTES, MONITOR_BYTES, resolveConfiguration, runConfiguration, VmScheduler, type Execution, type RunResult } from "../src/index.js";
-import { builtinModules } from "./helpers.js";
+import { GUEST_BYTES, MONITOR_BYTES, runConfiguration, VmScheduler, type Execution, type RunResult } from "../src/index.js";
+import { strategyLab } from "@vmlab/test-support";
 
-const modules = await builtinModules();
-const catalog = catalogOf(modules);
-const config = (profile: string, cpu: string) => resolveConfiguration({ profile, cpu, machine: "p4-2006" }, catalog);
+const lab = await strategyLab();
+const { modules } = lab;
+const config = (profile: string, cpu: string) => lab.config({ profile, cpu, machine: "p4-2006" });
 type Run = RunResult & { execution: Execution; vmExecutions?: readonly Execution[] };
 
 /** The strategies that are faithful on a profile and share one machine among VMs. */
@@ -101,8 +101,7 @@ describe("consolidation: three VMs on one machine, each printing what it prints 
   const s = findScenario("consolidation");
   for (const [profile, cpu] of FAITHFUL) {
     it(`${profile}, ${cpu}`, () => {
-      const native = runConfiguration(config(profile, "native"), s, modules) as Run;
-      const r = runConfiguration(config(profile, cpu), s, modules, { reference: native.digest! }) as Run;
+      const { native, run: r } = lab.againstNative<Run>(config(profile, cpu), s);
       expect(s.vms).toBe(3);
       // Natively each VM has a bare machine of its own; here they share one.
       expect(new Set(native.vmExecutions!.map((e) => e.machine)).size).toBe(3);
@@ -136,8 +135,7 @@ describe("consolidation: three VMs on one machine, each printing what it prints 
   }
 
   it("a strategy that cannot share a machine runs each VM alone (interpret)", () => {
-    const native = runConfiguration(config("riscv-like", "native"), s, modules) as Run;
-    const r = runConfiguration(config("riscv-like", "interpret"), s, modules, { reference: native.digest! }) as Run;
+    const { run: r } = lab.againstNative<Run>(config("riscv-like", "interpret"), s);
     expect(r.properties!.equivalent, r.properties!.divergence?.detail).toBe(true);
     expect(r.metrics!.machineSwitches).toBeUndefined();
     expect(r.cycles!.byCategory["machine switch"]).toBe(0);
@@ -165,8 +163,7 @@ describe("isolation: a hostile guest beside a neighbour", () => {
 
   for (const [profile, cpu] of FAITHFUL) {
     it(`${profile}, ${cpu}: the neighbour prints what it prints alone and every attempt is in the audit`, () => {
-      const native = runConfiguration(config(profile, "native"), s, modules) as Run;
-      const r = runConfiguration(config(profile, cpu), s, modules, { reference: native.digest! }) as Run;
+      const { run: r } = lab.againstNative<Run>(config(profile, cpu), s);
       expect(r.outcome).toBe("halt");
       const n = r.vms![neighbour]!;
       expect(n.output).toBe(s.vmGuests[neighbour]!.expectedOutput);

@@ -1,14 +1,11 @@
 // The image builder: the kernel assembled for a profile, plus a scenario's user programs
 // (each assembled at the user code address) linked behind it with a table the kernel
 // reads at spawn time.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { assemble, readProgramText, type Image, type Profile, type Segment } from "@vmlab/isa";
+import { assemble, type Image, type Profile, type Segment } from "@vmlab/isa";
+// The vmlab kernel and the user runtime: read from disk, or bundled into a page (package.json "imports").
+import { KERNEL_FILE, kernelSource, readGuestInclude } from "#guest-files";
 
-export const KERNEL_DIR = fileURLToPath(new URL("../kernel/", import.meta.url));
-export const RUNTIME_DIR = fileURLToPath(new URL("../runtime/", import.meta.url));
-export const KERNEL_FILE = resolve(KERNEL_DIR, "kernel.s");
+export { KERNEL_DIR, KERNEL_FILE, RUNTIME_DIR } from "#guest-files";
 
 /** Where the builder links the program table (kseg0; physical 0x80000). */
 export const PROGRAM_TABLE = 0x80080000;
@@ -57,14 +54,8 @@ export function guestDefines(profile: Profile, timerPeriod = DEFAULT_TIMER_PERIO
   return d;
 }
 
-function readInclude(path: string, fromFile: string): string {
-  const local = resolve(dirname(fromFile), path);
-  if (!existsSync(local)) return readProgramText(resolve(RUNTIME_DIR, path)); // `runtime.s` and other shared files
-  return readProgramText(local);
-}
-
 export function assembleProgram(program: ProgramSource, defines: Record<string, number>): { entry: number; bytes: Uint8Array } {
-  const image = assemble(program.source, { file: program.file, defines, origin: USER_CODE, readInclude });
+  const image = assemble(program.source, { file: program.file, defines, origin: USER_CODE, readInclude: readGuestInclude });
   if (image.segments.length !== 1 || image.segments[0]!.address !== USER_CODE) {
     throw new BuildError(`${program.file}: a user program must be one block starting at 0x${USER_CODE.toString(16)} (no .org)`);
   }
@@ -78,10 +69,10 @@ export function buildImage(options: BuildOptions): Image {
     throw new BuildError(`timer period must be a whole number of instructions from 0 (off) to 2147483647, got ${period}`);
   }
   const defines = { ...guestDefines(options.profile, options.timerPeriod, options.paravirt === true), ...options.defines };
-  const kernel = assemble(options.kernel?.source ?? readFileSync(KERNEL_FILE, "utf8"), {
+  const kernel = assemble(options.kernel?.source ?? kernelSource(), {
     file: options.kernel?.file ?? KERNEL_FILE,
     defines: { ...defines, PROGRAM_TABLE, NPROGRAMS: options.programs.length },
-    readInclude,
+    readInclude: readGuestInclude,
   });
   const programs = options.programs.map((p) => assembleProgram(p, defines));
   // Table: count, then (entry, kseg0 address, size) per program; bytes word-aligned.

@@ -1,38 +1,4 @@
-export {
-  buildImage,
-  assembleProgram,
-  guestDefines,
-  BuildError,
-  KERNEL_DIR,
-  KERNEL_FILE,
-  RUNTIME_DIR,
-  PROGRAM_TABLE,
-  USER_CODE,
-  DEFAULT_TIMER_PERIOD,
-  type BuildOptions,
-  type ProgramSource,
-} from "./builder.js";
-export {
-  loadScenario,
-  listScenarios,
-  findScenario,
-  scenariosRoot,
-  ScenarioError,
-  MAX_BUDGET,
-  MAX_VMS,
-  MAX_DISK_CONTENTS_BYTES,
-  type Scenario,
-  type ScenarioSpec,
-  type GuestDefinition,
-  type SourceFile,
-} from "./scenario.js";
-export { runOnBareMetal, scenarioImage, diskContentsOf, type BareMetalRun } from "./run.js";
-export {
-  readProcessTable,
-  PROCESS_SLOTS,
-  PROCESS_SLOT_BYTES,
-  PROCESS_FIELDS,
-  PROCESS_STATES,
-  type GuestProcess,
-  type ProcessState,
-} from "./process-table.js";
+// The package's public face: everything in browser.ts (what runs anywhere; add exports
+// there unless they need Node.js), and reading scenario folders from disk.
+export * from "./browser.js";
+export { loadScenario, listScenarios, findScenario, scenariosRoot } from "./scenario-folder.js";

@@ -1,9 +1,7 @@
-// Scenario folders: scenario.json (validated) plus the programs' assembly sources.
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+// Scenarios: scenario.json (validated) plus the programs' assembly sources. This module
+// reads no file: scenario-folder.ts reads a folder from disk, a page hands the texts over.
 import { z } from "zod";
-import { DEFAULT_DISK_SECTORS, DISK_SECTOR_SIZE, InputFileError, readProgramText, readSettingsText, settingsFileProblem } from "@vmlab/isa";
+import { DEFAULT_DISK_SECTORS, DISK_SECTOR_SIZE, InputFileError } from "@vmlab/isa";
 import { jsonErrorOffset, jsonMessage, lineCol, duplicateJsonKey } from "./scenario-json.js";
 
 const count = (what: string, max = Number.MAX_SAFE_INTEGER, why = "") =>
@@ -66,7 +64,7 @@ const ScenarioSchema = z
       interleavedOutput: z.boolean({ error: "must be true or false" }).optional(),
       diskContents: z
         .string({ error: "must be a string" })
-        .refine((t) => Buffer.byteLength(t, "utf8") <= MAX_DISK_CONTENTS_BYTES, {
+        .refine((t) => new TextEncoder().encode(t).length <= MAX_DISK_CONTENTS_BYTES, {
           error: `must fit on the disk: at most ${MAX_DISK_CONTENTS_BYTES.toLocaleString("en-US")} bytes in UTF-8`,
         })
         .optional(),
@@ -119,11 +117,6 @@ export interface Scenario extends ScenarioSpec {
 
 export class ScenarioError extends Error {}
 
-/** The repository's scenarios/ folder. */
-export function scenariosRoot(): string {
-  return fileURLToPath(new URL("../../../scenarios/", import.meta.url));
-}
-
 /** `programs[0]`, `budget`, or `(top level)`. */
 function fieldName(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "(top level)";
@@ -131,7 +124,7 @@ function fieldName(path: readonly PropertyKey[]): string {
 }
 
 /** A key as JSON would escape it, cut short when long: a message stays one readable line. */
-function keyShown(key: string): string {
+export function keyShown(key: string): string {
   const text = JSON.stringify(key).slice(1, -1);
   return text.length <= 60 ? text : `${text.slice(0, 40)}…`;
 }
@@ -168,18 +161,16 @@ function describeIssues(file: string, json: unknown, issues: readonly z.core.$Zo
   return lines.join("\n");
 }
 
-/** Reads and validates scenarios/NAME/: scenario.json and the program sources it names. */
-export function loadScenario(dir: string): Scenario {
-  const folder = resolve(dir);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new ScenarioError(`${dir}: no such scenario folder`);
-  const file = join(folder, "scenario.json");
-  if (!existsSync(file)) throw new ScenarioError(`${file}: missing (every scenario folder needs a scenario.json)`);
-  let text: string;
-  try {
-    text = readSettingsText(file);
-  } catch (e) {
-    throw new ScenarioError(`${file}: ${settingsFileProblem(e)}`);
-  }
+/** What a scenario's folder holds: its files' texts by name (undefined: no such file; a read may throw InputFileError). */
+export interface ScenarioFiles {
+  /** The scenario folder's path, as messages and `Scenario.dir` name it. */
+  readonly dir: string;
+  read(name: string): string | undefined;
+}
+
+/** Validates a scenario.json's `text` (from `file`) and reads the sources it names from `files`. */
+export function parseScenario(text: string, file: string, files: ScenarioFiles): Scenario {
+  const folder = files.dir;
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -195,14 +186,16 @@ export function loadScenario(dir: string): Scenario {
   if (!parsed.success) throw new ScenarioError(describeIssues(file, json, parsed.error.issues));
   const spec = parsed.data;
   const read = (name: string, field: string, what: string): SourceFile => {
-    const path = join(folder, name);
-    if (!existsSync(path)) throw new ScenarioError(`${file}: field '${field}': unknown ${what} '${keyShown(name)}' (no such file in ${folder})`);
+    const path = `${folder}/${name}`;
+    let source: string | undefined;
     try {
-      return { name, file: path, source: readProgramText(path) };
+      source = files.read(name);
     } catch (e) {
       if (e instanceof InputFileError) throw new ScenarioError(`${file}: field '${field}': '${keyShown(name)}' ${e.message}`);
       throw e;
     }
+    if (source === undefined) throw new ScenarioError(`${file}: field '${field}': unknown ${what} '${keyShown(name)}' (no such file in ${folder})`);
+    return { name, file: path, source };
   };
   const sources = spec.programs.map((name, i) => read(name, `programs[${i}]`, "program"));
   const vmGuests: GuestDefinition[] = [];
@@ -218,33 +211,4 @@ export function loadScenario(dir: string): Scenario {
     });
   }
   return { ...spec, dir: folder, sources, vmGuests };
-}
-
-/**
- * The scenarios under `root` (default: the repository's scenarios/), by name: those of
- * one virtual machine, which every strategy's equivalence suite runs; with `multiVm`,
- * also those that run several at once (consolidation, isolation).
- */
-export function listScenarios(root: string = scenariosRoot(), options: { readonly multiVm?: boolean } = {}): Scenario[] {
-  if (!existsSync(root)) throw new ScenarioError(`${root}: no scenarios folder`);
-  return readdirSync(root)
-    .filter((d) => existsSync(join(root, d, "scenario.json")))
-    .sort()
-    .map((d) => loadScenario(join(root, d)))
-    .filter((s) => options.multiVm === true || s.vms === 1);
-}
-
-/** A scenario by name from the default root, or a path to a scenario folder. */
-export function findScenario(nameOrPath: string, root: string = scenariosRoot()): Scenario {
-  if (nameOrPath.includes("/") || nameOrPath.startsWith(".")) return loadScenario(nameOrPath);
-  const dir = join(root, nameOrPath);
-  if (!existsSync(join(dir, "scenario.json"))) {
-    const names = existsSync(root)
-      ? readdirSync(root)
-          .filter((d) => existsSync(join(root, d, "scenario.json")))
-          .sort()
-      : [];
-    throw new ScenarioError(`unknown scenario '${nameOrPath}' (valid: ${names.join(", ")})`);
-  }
-  return loadScenario(dir);
 }

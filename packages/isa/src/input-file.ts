@@ -1,14 +1,10 @@
 // Reading an input file from disk: regular files only (a device or a FIFO would never
 // end), and of a size the input can sensibly have.
+// The browser's twin is input-file-browser.ts (package.json "imports": #input-file).
 import { readFileSync, statSync } from "node:fs";
+import { InputFileError, MAX_PROGRAM_FILE_BYTES, MAX_SETTINGS_FILE_BYTES } from "./input-limits.js";
 
-/** An assembly source or an image file. */
-export const MAX_PROGRAM_FILE_BYTES = 16 * 1024 * 1024;
-/** A scenario.json, a machine profile or a vmlab.config.json. */
-export const MAX_SETTINGS_FILE_BYTES = 1024 * 1024;
-
-/** A file refused before it is read; the message does not repeat the path. */
-export class InputFileError extends Error {}
+export { InputFileError, MAX_PROGRAM_FILE_BYTES, MAX_SETTINGS_FILE_BYTES, settingsFileProblem } from "./input-limits.js";
 
 /** The bytes of `path`, refusing what is not a regular file or is larger than `maxBytes`; `what` names the kind of file. */
 export function readInputFile(path: string, maxBytes: number, what: string): Buffer {
@@ -31,13 +27,4 @@ export function readProgramText(path: string): string {
 /** A JSON settings file: scenario.json, a machine profile, vmlab.config.json. */
 export function readSettingsText(path: string): string {
   return readInputFile(path, MAX_SETTINGS_FILE_BYTES, "a settings file").toString("utf8");
-}
-
-/** What went wrong reading a settings file or parsing its JSON, in a few words. */
-export function settingsFileProblem(e: unknown): string {
-  if (e instanceof InputFileError) return e.message;
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file";
-  if (code !== undefined) return `cannot read it (${code})`;
-  return `malformed JSON (${(e as Error).message})`;
 }

@@ -47,6 +47,64 @@ export const EXIT_LABELS: Readonly<Record<ExitReasonName, string>> = {
   HYPERCALL: "hypercall",
 };
 
+/** A VT-x basic exit reason (Intel SDM Vol. 3C, Appendix C, Table C-1). */
+export interface VtxExitReason {
+  readonly number: number;
+  readonly name: string;
+}
+
+/**
+ * The VT-x basic exit reason each of ours models. NONE is no exit at all and has none.
+ * CR_READ and CR_WRITE are both VT-x's control-register access (28), the qualification
+ * telling read from write; RDTVEC's exit, counted as CR_READ of TVEC here, stands for
+ * SIDT under descriptor-table exiting, which VT-x reports as 46 (access to GDTR or
+ * IDTR). INVALIDATE models INVLPG (14); its TLBFLUSH form has no instruction of its own
+ * on x86 (a CR3 write or INVPCID flushes everything) and is counted with TLBI here.
+ */
+export const VTX_EXIT_REASONS: Readonly<Record<ExitReasonName, VtxExitReason | undefined>> = {
+  NONE: undefined,
+  EXCEPTION: { number: 0, name: "EXCEPTION_NMI" },
+  EXTERNAL_INTERRUPT: { number: 1, name: "EXTERNAL_INTERRUPT" },
+  IO: { number: 30, name: "IO_INSTRUCTION" },
+  HALT: { number: 12, name: "HLT" },
+  CR_WRITE: { number: 28, name: "CR_ACCESS" },
+  CR_READ: { number: 28, name: "CR_ACCESS" },
+  INVALIDATE: { number: 14, name: "INVLPG" },
+  EPT_VIOLATION: { number: 48, name: "EPT_VIOLATION" },
+  HYPERCALL: { number: 18, name: "VMCALL" },
+};
+
+/** SIDT under descriptor-table exiting: RDTVEC's exit, which we count as CR_READ of TVEC. */
+export const VTX_DESCRIPTOR_TABLE_EXIT: VtxExitReason = { number: 46, name: "GDTR_IDTR" };
+
+/** "EPT_VIOLATION (48)": how traces and reports name a VT-x exit reason. */
+export const vtxTitle = (v: VtxExitReason): string => `${v.name} (${v.number})`;
+
+/** Our exit reason (EXIT.*) as VT-x names it, "IO_INSTRUCTION (30)"; "none" for NONE. */
+export function vtxExitTitle(reason: number): string {
+  const v = VTX_EXIT_REASONS[EXIT_NAMES[reason]!];
+  return v ? vtxTitle(v) : "none";
+}
+
+/**
+ * An exit-count label (Execution.vmExits keys: EXIT_LABELS, or "exception CAUSE" for
+ * exceptions counted by their trap cause) with the VT-x reason it models, or undefined
+ * for a label that is not one.
+ */
+export function vtxExitOfLabel(label: string): { reason: VtxExitReason; detail?: string } | undefined {
+  if (label.startsWith("exception ")) return { reason: VTX_EXIT_REASONS.EXCEPTION!, detail: label.slice("exception ".length) };
+  const name = EXIT_NAMES.find((n) => EXIT_LABELS[n] === label);
+  const reason = name && VTX_EXIT_REASONS[name];
+  if (!reason) return undefined;
+  return name === "CR_READ" ? { reason, detail: "read" } : name === "CR_WRITE" ? { reason, detail: "write" } : { reason };
+}
+
+/** "IO_INSTRUCTION (30)", "EXCEPTION_NMI (0) PAGE_FAULT", "CR_ACCESS (28) write": an exit-count label as reports show it (unknown labels unchanged). */
+export function exitLabelTitle(label: string): string {
+  const v = vtxExitOfLabel(label);
+  return v ? `${vtxTitle(v.reason)}${v.detail ? ` ${v.detail}` : ""}` : label;
+}
+
 /**
  * The trap-cause slot the CPU uses internally for an EPT violation. It is never an
  * architectural cause: the guest cannot see it, only the monitor (as EXIT.EPT_VIOLATION).

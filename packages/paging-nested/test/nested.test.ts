@@ -1,22 +1,6 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
-import {
-  BUILTIN_STRATEGY_PACKAGES,
-  catalogOf,
-  FAULT_HIDDEN,
-  FAULT_REFLECT,
-  GuestMemory,
-  guestFrameAllocator,
-  importStrategyModules,
-  MonitorFrames,
-  resolveConfiguration,
-  resolveStrategyPackage,
-  runConfiguration,
-  VirtualCpu,
-  type GuestFault,
-  type VmContext,
-} from "@vmlab/core";
+import { FAULT_HIDDEN, FAULT_REFLECT, GuestMemory, guestFrameAllocator, MonitorFrames, runConfiguration, VirtualCpu, type GuestFault, type VmContext } from "@vmlab/core";
 import {
   ACCESS_READ,
   ACCESS_WRITE,
@@ -38,8 +22,8 @@ import {
   type Levels,
 } from "@vmlab/isa";
 import { NestedMemory } from "../src/index.js";
+import { strategyLab } from "@vmlab/test-support";
 
-const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const MONITOR = 0x200000;
 const GUEST = 0x400000;
 
@@ -182,13 +166,13 @@ start:  li r1, ${gpt.root}
 
 describe("nested paging in whole runs", () => {
   it("riscv-like with 4 levels: walks of 4 (kseg0, host only) to 24 references (guest and host), and no exit for the guest's MMU", async () => {
-    const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
-    const catalog = catalogOf(modules);
+    const lab = await strategyLab();
+    const { modules } = lab;
     const s = findScenario("tlb-pressure");
     // The walk caches and large host pages off: every walk is a full one (they have tests of their own).
     const machine = "nehalem-2009:pageWalkCache=off:nestedTlb=off:largePages=off";
-    const native = runConfiguration(resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "native", machine }, catalog), s, modules);
-    const r = runConfiguration(resolveConfiguration({ profile: "riscv-like", levels: 4, cpu: "hardware-assist", memory: "nested", machine }, catalog), s, modules, { reference: native.digest! });
+    const native = runConfiguration(lab.config({ profile: "riscv-like", levels: 4, cpu: "native", machine }), s, modules);
+    const r = runConfiguration(lab.config({ profile: "riscv-like", levels: 4, cpu: "hardware-assist", memory: "nested", machine }), s, modules, { reference: native.digest! });
     expect(r.properties!.equivalent).toBe(true);
     const walks = r.metrics!.events!["nested walks"]!;
     const refs = r.metrics!.walkReferences;

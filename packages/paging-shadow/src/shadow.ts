@@ -26,7 +26,9 @@ import {
   GuestWalk,
   invalidateRealTlb,
   setFault,
+  TableCopies,
   type ContainedAttempt,
+  type CopiedTable,
   type FaultDisposition,
   type GuestModeMemory,
   type MemoryCounters,
@@ -80,13 +82,8 @@ interface ShadowTree {
   root: number;
 }
 
-interface ShadowTable {
+interface ShadowTable extends CopiedTable {
   readonly tree: ShadowTree;
-  readonly level: number;
-  /** First virtual page number this table covers. */
-  readonly vpnBase: number;
-  /** Guest-physical frame of the guest table it shadows; -1 for the monitor's own (kseg0, paging off). */
-  readonly guestFrame: number;
   /** Machine address of the entry that points at it; -1 for a root. */
   readonly parentEntry: number;
 }
@@ -121,10 +118,8 @@ class ShadowTables implements MonitorMemory, GuestModeMemory {
 
   private readonly trees = new Map<number, ShadowTree>();
   private current: ShadowTree | undefined;
-  /** Shadow tables by machine address. */
-  private readonly tables = new Map<number, ShadowTable>();
-  /** Guest page-table frame -> machine addresses of the shadow tables built from it. */
-  private readonly shadowsOf = new Map<number, number[]>();
+  /** Shadow tables by machine address, and by the guest page-table frame each is built from. */
+  private readonly tables: TableCopies<ShadowTable>;
   /** Guest frames in use as page tables: write-protected in every shadow. */
   private readonly traced: Uint8Array;
   private readonly writesSinceWalk: Uint16Array;
@@ -156,6 +151,7 @@ class ShadowTables implements MonitorMemory, GuestModeMemory {
     this.span = new Int32Array(this.levels);
     for (let l = 0; l < this.levels; l++) this.span[l] = 1 << this.shape.shifts[l]!;
     this.mem = vm.machine.memory.i32;
+    this.tables = new TableCopies(this.mem, this.shape);
     this.traced = new Uint8Array(vm.guest.frames);
     this.writesSinceWalk = new Uint16Array(vm.guest.frames);
     this.lastWrittenEntry = new Int16Array(vm.guest.frames).fill(-1);
@@ -212,12 +208,7 @@ class ShadowTables implements MonitorMemory, GuestModeMemory {
   private allocTable(tree: ShadowTree, level: number, vpnBase: number, guestFrame: number, parentEntry: number): number {
     const frame = this.vm.frames.allocate();
     if (frame < 0) return -1;
-    this.tables.set(frame, { tree, level, vpnBase, guestFrame, parentEntry });
-    if (guestFrame >= 0) {
-      const list = this.shadowsOf.get(guestFrame);
-      if (list) list.push(frame);
-      else this.shadowsOf.set(guestFrame, [frame]);
-    }
+    this.tables.add(frame, { tree, level, vpnBase, guestFrame, parentEntry });
     this.tablesBuilt++;
     return frame;
   }
@@ -227,7 +218,6 @@ class ShadowTables implements MonitorMemory, GuestModeMemory {
     this.vm.frames.reset();
     this.trees.clear();
     this.tables.clear();
-    this.shadowsOf.clear();
     this.writableMappings.clear();
     this.current = undefined;
     this.resets++;
@@ -235,26 +225,10 @@ class ShadowTables implements MonitorMemory, GuestModeMemory {
 
   /** Frees a shadow table and everything below it. */
   private freeTable(addr: number): void {
-    const info = this.tables.get(addr);
-    if (!info) return;
-    if (info.level < this.levels - 1) {
-      const entries = this.shape.masks[info.level]! + 1;
-      for (let i = 0; i < entries; i++) {
-        const e = this.mem[(addr >>> 2) + i]!;
-        if ((e & PTE_V) !== 0) this.freeTable((e & PTE_FRAME_MASK) >>> 0);
-      }
-    }
-    this.tables.delete(addr);
-    if (info.guestFrame >= 0) {
-      const list = this.shadowsOf.get(info.guestFrame);
-      if (list) {
-        const k = list.indexOf(addr);
-        if (k >= 0) list.splice(k, 1);
-        if (list.length === 0) this.shadowsOf.delete(info.guestFrame);
-      }
-    }
-    this.vm.frames.release(addr);
+    this.tables.free(addr, this.releaseFrame);
   }
+
+  private readonly releaseFrame = (addr: number): void => this.vm.frames.release(addr);
 
   /**
    * Installs a leaf VPN -> machine frame in `tree`, building the tables on the way.
@@ -478,7 +452,7 @@ class ShadowTables implements MonitorMemory, GuestModeMemory {
         return;
       }
     }
-    const shadows = this.shadowsOf.get(pfn);
+    const shadows = this.tables.copiesOf(pfn);
     if (!shadows) return;
     const cpu = this.vm.machine.cpu;
     let flush = false;
@@ -511,7 +485,7 @@ class ShadowTables implements MonitorMemory, GuestModeMemory {
     this.traced[pfn] = 0;
     this.writesSinceWalk[pfn] = 0;
     this.unshadowed++;
-    const shadows = this.shadowsOf.get(pfn);
+    const shadows = this.tables.copiesOf(pfn);
     if (shadows) {
       let reload = false;
       for (const addr of [...shadows]) {

@@ -7,21 +7,8 @@
 // untranslated kseg0 accesses are mapped by the monitor, and those mappings leave the
 // real TLB whenever the virtual mode changes, so user code can never use them.
 import { injectable } from "inversify";
-import {
-  FAULT_HIDDEN,
-  FAULT_REFLECT,
-  MISS_KSEG0,
-  MISS_REFLECTED,
-  VirtualTlb,
-  type FaultDisposition,
-  type MemoryCounters,
-  type MemoryStrategy,
-  type MonitorMemory,
-  type RealTables,
-  type StrategyInfo,
-  type VmContext,
-} from "@vmlab/core";
-import { PAGE_SHIFT, PTE_FRAME_MASK, PTE_V, type Tlb, hex } from "@vmlab/isa";
+import { VirtualTlbMemory, type MemoryCounters, type MemoryStrategy, type MonitorMemory, type StrategyInfo, type VmContext } from "@vmlab/core";
+import { PAGE_SHIFT, hex } from "@vmlab/isa";
 
 export const SOFTWARE_TLB_INFO: StrategyInfo = {
   name: "software-tlb",
@@ -42,47 +29,11 @@ export class SoftwareTlbMemory implements MemoryStrategy {
 }
 
 /** One VM's virtual TLB, kept from the guest's intercepted TLB writes. */
-class InterceptedTlb implements MonitorMemory {
-  private readonly vtlb: VirtualTlb;
-  private kseg0Fills = 0;
-  private refills = 0;
-  private reflected = 0;
-  private tlbWrites = 0;
-  private dropped = 0;
-  private invalidations = 0;
-  private flushes = 0;
-
-  constructor(private readonly vm: VmContext) {
-    this.vtlb = new VirtualTlb(vm);
-  }
-
-  /** A mode switch: the kseg0 region changes meaning, so its real entries go. */
-  modeChanged(_mode: number): void {
-    this.dropped += this.vtlb.dropKseg0();
-  }
-
-  realFault(va: number, access: number, cause: number, protection: boolean): FaultDisposition {
-    const miss = this.vtlb.realFault(va, access, cause, protection);
-    if (miss === MISS_REFLECTED) {
-      this.reflected++;
-      return FAULT_REFLECT;
-    }
-    if (miss === MISS_KSEG0) this.kseg0Fills++;
-    else this.refills++;
-    return FAULT_HIDDEN;
-  }
-
-  tlbWritten(va: number, entryLo: number): void {
+class InterceptedTlb extends VirtualTlbMemory {
+  /** A write naming a frame outside the VM is kept in the virtual TLB but never installed: a real miss on it is the guest's (audited). */
+  protected written(vpn: number, frame: number, entryLo: number): void {
     const { guest, trace } = this.vm;
-    this.tlbWrites++;
-    const vpn = (va >>> PAGE_SHIFT) & 0xfffff;
-    if ((entryLo & PTE_V) === 0) {
-      this.vtlb.remove(vpn);
-      return;
-    }
-    const frame = (entryLo & PTE_FRAME_MASK) >>> 0;
-    const inside = frame < guest.bytes;
-    this.vtlb.write(vpn, frame, entryLo, inside);
+    this.vtlb.write(vpn, frame, entryLo, frame < guest.bytes);
     trace?.event({
       actor: "vmm",
       kind: "install",
@@ -96,33 +47,6 @@ class InterceptedTlb implements MonitorMemory {
     this.flushes++;
     this.vtlb.invalidate();
   }
-
-  invalidated(va?: number): void {
-    if (va === undefined) this.flushes++;
-    else this.invalidations++;
-    this.vtlb.invalidate(va);
-  }
-
-  guestTranslate(va: number, access: number): number {
-    return this.vtlb.translate(va, access);
-  }
-
-  virtualTlb(): Tlb {
-    return this.vtlb.entries;
-  }
-
-  realTables(_guestRoot: number): RealTables | undefined {
-    return undefined; // the real TLB is all there is
-  }
-
-  guestPhysicalWritten(_start: number, _end: number): boolean {
-    return false; // no hardware reads the guest's page tables here
-  }
-
-  pageTableReleased(_root: number): void {}
-
-  beginTracedWrite(_va: number): void {}
-  endTracedWrite(_va: number): void {}
 
   finish(): MemoryCounters {
     return {

@@ -2,12 +2,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
-import { CATEGORIES, type RunResult, type ValidationResult } from "@vmlab/core";
+import { CATEGORIES, type RunResult, type ValidationResult, machineName } from "@vmlab/core";
 import { predictionOf } from "./verdict.js";
 import { markdownTable, VM_HEADER, vmRows, vmStatus } from "./tables.js";
 import { cellVerdict, fmtRatio, regionSlowdowns, slowdowns, statusOf, verdictSummary } from "./summary.js";
 import { publishedPerOp, validationMarkdown } from "./model.js";
-import { exitsByReason, fasterThanNative, matrixValidation, totalExits } from "./runs.js";
+import { exitsByReason, fasterThanNative, matrixValidation, totalExits, vmExitReasons } from "./runs.js";
 import { toHtml } from "./html/page.js";
 import type { ReportMeta } from "./meta.js";
 
@@ -61,7 +61,7 @@ export function toCsv(results: readonly RunResult[]): string {
       c.levels,
       c.cpu,
       c.memory,
-      c.machine,
+      machineName(c),
       c.host ?? "bare-metal",
       r.outcome,
       statusOf(r),
@@ -111,8 +111,8 @@ export function toMarkdown(results: readonly RunResult[], meta: ReportMeta, vali
       "| scenario | configuration | machine | cycles per operation | Adams & Agesen |",
       "| --- | --- | --- | ---: | ---: |",
       ...micro.map((r) => {
-        const pub = publishedPerOp(r.scenario, r.configuration.cpu, r.configuration.machine);
-        return `| ${r.scenario} | ${r.configuration.label} | ${r.configuration.machine} | ${Math.round(r.region!.cycles.total / r.region!.operations!).toLocaleString("en-US")} | ${pub === undefined ? "" : pub.toLocaleString("en-US")} |`;
+        const pub = publishedPerOp(r.scenario, r.configuration.cpu, machineName(r.configuration));
+        return `| ${r.scenario} | ${r.configuration.label} | ${machineName(r.configuration)} | ${Math.round(r.region!.cycles.total / r.region!.operations!).toLocaleString("en-US")} | ${pub === undefined ? "" : pub.toLocaleString("en-US")} |`;
       }),
       "",
     );
@@ -123,7 +123,7 @@ export function toMarkdown(results: readonly RunResult[], meta: ReportMeta, vali
     parts.push("## Faster than bare metal", "");
     for (const f of faster) {
       parts.push(
-        `- ${f.run.scenario} on ${f.run.configuration.label} (${f.run.configuration.machine}), ${fmtRatio(f.slowdown)}: ${f.reason ?? "NOT EXPLAINED by a published result: a defect of the model"}`,
+        `- ${f.run.scenario} on ${f.run.configuration.label} (${machineName(f.run.configuration)}), ${fmtRatio(f.slowdown)}: ${f.reason ?? "NOT EXPLAINED by a published result: a defect of the model"}`,
       );
     }
     parts.push("");
@@ -132,7 +132,7 @@ export function toMarkdown(results: readonly RunResult[], meta: ReportMeta, vali
   if (exiting.length) {
     parts.push("## VM exits by reason", "", "| scenario | configuration | machine | exits | by reason |", "| --- | --- | --- | ---: | --- |");
     for (const r of exiting) {
-      parts.push(`| ${r.scenario} | ${r.configuration.label} | ${r.configuration.machine} | ${totalExits(r).toLocaleString("en-US")} | ${exitsByReason(r)} |`);
+      parts.push(`| ${r.scenario} | ${r.configuration.label} | ${machineName(r.configuration)} | ${totalExits(r).toLocaleString("en-US")} | ${exitsByReason(r)} |`);
     }
     parts.push("");
   }
@@ -169,7 +169,7 @@ export function equivalenceSection(results: readonly RunResult[]): string[] {
   const failed = results.filter((r) => cellVerdict(r) === "failed");
   const uncompared = results.flatMap((r) => (r.vms ?? []).filter((v) => v.notCompared !== undefined).map((v) => ({ r, v })));
   if (predicted.length + failed.length + uncompared.length === 0) return [];
-  const where = (r: RunResult) => `${r.scenario} on ${r.configuration.label} (${r.configuration.machine})`;
+  const where = (r: RunResult) => `${r.scenario} on ${r.configuration.label} (${machineName(r.configuration)})`;
   const out = ["## Equivalence with native", "", `${verdictSummary(results)}.`, ""];
   if (predicted.length) {
     out.push("### Diverging as predicted", "");
@@ -199,7 +199,7 @@ export function equivalenceSection(results: readonly RunResult[]): string[] {
 /** The files a report folder holds, from its runs. */
 function reportFiles(results: readonly RunResult[], meta: ReportMeta, validation: readonly ValidationResult[]): Record<string, string> {
   return {
-    "results.json": `${JSON.stringify({ meta, validation, results }, null, 2)}\n`,
+    "results.json": `${JSON.stringify({ meta, validation, vmExitReasons: vmExitReasons(results), results }, null, 2)}\n`,
     "results.csv": toCsv(results),
     "report.md": toMarkdown(results, meta, [...validation]),
     "report.html": toHtml(results, meta, validation),

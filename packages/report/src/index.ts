@@ -1,11 +1,9 @@
-export { terminalTable, markdownTable, rows, terminalVmTable, vmRows, vmStatus, VM_HEADER } from "./tables.js";
+// The package's public face: everything in browser.ts (what runs anywhere; add exports
+// there unless they need Node.js), and the report and sweep folders written to disk and
+// the model's validation tables.
+export * from "./browser.js";
+export { exitsByReason, vmExitReasons } from "./runs.js";
 export { toCsv, toMarkdown, toHtml, writeReport, rewriteReport, chartJsSource, csv, equivalenceSection, type ReportMeta } from "./files.js";
-export { verdictOf, predictionOf, isRealFailure, type Verdict, type VerdictKind, type Prediction } from "./verdict.js";
-export type { StrategyNote } from "./meta.js";
-export { slowdowns, statusOf, predictedStatus, cellVerdict, verdictSummary, fmtInt } from "./summary.js";
-export { matrixSummary, matrixTerminalText, matrixCounts, fitWidths, fmtSlowdown, wrapLine, PREDICTED_MARK, FAILED_MARK } from "./terminal.js";
-export { traceSteps, traceTable, traceStepStarts, lastProcessEvent, TRACE_STARTS, type TraceStart, type TraceStep, type TraceOptions } from "./trace.js";
-export { memoryMomentLimit, memoryPictureText, type MemoryMoment } from "./memory.js";
 export {
   sweepOf,
   sweepTables,

@@ -1,12 +1,12 @@
 // Derived figures shared by every report format.
-import { isReference } from "@vmlab/core";
+import { isReference, machineName } from "@vmlab/core";
 import type { PredictedDivergence, RunResult, SensitiveUntrapped } from "@vmlab/core";
 import { isRealFailure, verdictOf } from "./verdict.js";
 
 /** Slowdown of a run against native's modeled cycles (same scenario, profile, machine). */
 export function slowdowns(results: readonly RunResult[]): Map<RunResult, number | undefined> {
   const native = new Map<string, number>();
-  const key = (r: RunResult) => `${r.scenario}|${r.configuration.profile}|${r.configuration.levels ?? ""}|${r.configuration.machine}`;
+  const key = (r: RunResult) => `${r.scenario}|${r.configuration.profile}|${r.configuration.levels ?? ""}|${machineName(r.configuration)}`;
   for (const r of results) if (isReference(r.configuration) && r.cycles) native.set(key(r), r.cycles.total);
   const out = new Map<RunResult, number | undefined>();
   for (const r of results) {
@@ -19,7 +19,7 @@ export function slowdowns(results: readonly RunResult[]): Map<RunResult, number 
 /** Slowdown of a run's marked region against native's region (same scenario, profile, machine). */
 export function regionSlowdowns(results: readonly RunResult[]): Map<RunResult, number | undefined> {
   const native = new Map<string, number>();
-  const key = (r: RunResult) => `${r.scenario}|${r.configuration.profile}|${r.configuration.levels ?? ""}|${r.configuration.machine}`;
+  const key = (r: RunResult) => `${r.scenario}|${r.configuration.profile}|${r.configuration.levels ?? ""}|${machineName(r.configuration)}`;
   for (const r of results) if (isReference(r.configuration) && r.region) native.set(key(r), r.region.cycles.total);
   const out = new Map<RunResult, number | undefined>();
   for (const r of results) {

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { table } from "table";
-import { isReference } from "@vmlab/core";
+import { isReference, machineName } from "@vmlab/core";
 import type { RunResult } from "@vmlab/core";
 import { csv } from "./files.js";
 import { chartJsSource, scriptText } from "./html/assets.js";
@@ -54,12 +54,12 @@ export function sweepOf(param: string, machine: string, values: readonly number[
   const nativeCycles = new Map<string, number>();
   const key = (scenario: string, value: number) => `${scenario}\u0000${value}`;
   for (const r of results) {
-    const v = valueAt(r.configuration.machine);
+    const v = valueAt(machineName(r.configuration));
     if (isReference(r.configuration) && r.cycles && v !== undefined) nativeCycles.set(key(r.scenario, v), r.cycles.total);
   }
   const points: SweepPoint[] = [];
   for (const r of results) {
-    const value = valueAt(r.configuration.machine);
+    const value = valueAt(machineName(r.configuration));
     if (value === undefined) continue;
     if (metric === "slowdown" && isReference(r.configuration)) continue;
     const n = nativeCycles.get(key(r.scenario, value));

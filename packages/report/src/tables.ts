@@ -1,6 +1,6 @@
 // Terminal and Markdown tables of a matrix.
 import { table } from "table";
-import type { RunResult, VmRunResult } from "@vmlab/core";
+import { machineName, type RunResult, type VmRunResult } from "@vmlab/core";
 import { fmtInt, fmtPct, fmtRatio, predictedStatus, regionSlowdowns, slowdowns, statusOf } from "./summary.js";
 import { fitWidths } from "./terminal.js";
 
@@ -12,7 +12,7 @@ export function rows(results: readonly RunResult[]): string[][] {
   return results.map((r) => [
     r.scenario,
     r.configuration.label,
-    r.configuration.machine,
+    machineName(r.configuration),
     statusOf(r),
     r.metrics ? fmtInt(r.metrics.guestInstructions) : "-",
     r.cycles ? fmtInt(r.cycles.total) : "-",
@@ -61,7 +61,7 @@ export function vmRows(results: readonly RunResult[]): string[][] {
       rows.push([
         r.scenario,
         r.configuration.label,
-        r.configuration.machine,
+        machineName(r.configuration),
         v.name,
         vmStatus(v),
         fmtInt(v.guestInstructions),

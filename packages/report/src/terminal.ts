@@ -2,7 +2,7 @@
 // configuration, a column group per machine), fitted to the terminal's width, then the
 // divergences a theorem predicts, counted apart, and the real failures.
 import wrapAnsi from "wrap-ansi";
-import { isReference } from "@vmlab/core";
+import { isReference, machineName } from "@vmlab/core";
 import type { RunResult } from "@vmlab/core";
 import { cellVerdict, fmtInt, slowdowns, statusOf } from "./summary.js";
 import { predictionOf, verdictOf } from "./verdict.js";
@@ -98,13 +98,13 @@ function grids(results: readonly RunResult[], width: number): string[] {
     const mine = results.filter((r) => profileOf(r) === profile && !isReference(r.configuration));
     if (mine.length === 0) continue;
     const scenarios = [...new Set(results.filter((r) => profileOf(r) === profile).map((r) => r.scenario))];
-    const machines = [...new Set(mine.map((r) => r.configuration.machine))];
+    const machines = [...new Set(mine.map((r) => machineName(r.configuration)))];
     const labels = [...new Set(mine.map((r) => r.configuration.label))];
-    const at = new Map(mine.map((r) => [`${r.scenario}|${r.configuration.label}|${r.configuration.machine}`, r]));
+    const at = new Map(mine.map((r) => [`${r.scenario}|${r.configuration.label}|${machineName(r.configuration)}`, r]));
     const columns: Column[] = [];
     for (const machine of machines) {
       for (const label of labels) {
-        const any = mine.find((r) => r.configuration.label === label && r.configuration.machine === machine);
+        const any = mine.find((r) => r.configuration.label === label && machineName(r.configuration) === machine);
         if (!any) continue;
         const mem = memoryShort(any.configuration.memory);
         const host = any.configuration.host ? HOSTED_MARK : "";
@@ -201,7 +201,7 @@ export function matrixSummary(results: readonly RunResult[], width: number): str
       const l = lines.get(key) ?? { cells: 0, scenarios: new Set(), machines: new Set(), instructions: new Set() };
       l.cells++;
       l.scenarios.add(r.scenario);
-      l.machines.add(r.configuration.machine);
+      l.machines.add(machineName(r.configuration));
       for (const i of p.instructions) l.instructions.add(i);
       lines.set(key, l);
     }
@@ -220,7 +220,7 @@ export function matrixSummary(results: readonly RunResult[], width: number): str
   }
   const failed = results.filter((r) => cellVerdict(r) === "failed");
   if (failed.length > 0) {
-    const groups = byMachines(failed.map((r) => ({ key: `${r.scenario} ${r.configuration.label}\u0000${statusOf(r)}`, machine: r.configuration.machine })));
+    const groups = byMachines(failed.map((r) => ({ key: `${r.scenario} ${r.configuration.label}\u0000${statusOf(r)}`, machine: machineName(r.configuration) })));
     const lines = groups.slice(0, FAILURE_LINES).map((g) => {
       const [where, status] = g.key.split("\u0000") as [string, string];
       return wrapLine(`  ${where} (${g.machines.join(", ")}): ${status}`, width, 4);

@@ -49,14 +49,14 @@ interface Building {
   events: TraceEvent[];
 }
 
-/** "VM exit (exception PAGE_FAULT): ..." -> "exception PAGE_FAULT"; "I/O (out 0x10): ..." -> "I/O (out 0x10)". */
+/** "VM exit EXCEPTION_NMI (0) PAGE_FAULT: ..." -> "EXCEPTION_NMI (0) PAGE_FAULT"; "IO_INSTRUCTION (30) I/O (out 0x10): ..." -> "IO_INSTRUCTION (30) I/O (out 0x10)". */
 function exitLabel(text: string): string {
   const head = text.split(":")[0]!;
-  const m = /^VM exit \((.*)\)$/.exec(head);
+  const m = /^VM exit (.*)$/.exec(head);
   return m ? m[1]! : head;
 }
 
-function matchesStart(e: TraceEvent, start: TraceStart): boolean {
+export function matchesStart(e: TraceEvent, start: TraceStart): boolean {
   switch (start) {
     case "boot":
       return true;
@@ -186,11 +186,49 @@ const HEADERS: Record<TraceActor, string> = { process: "Process", os: "Operating
 /** The step table for a terminal `terminalWidth` columns wide: one numbered row per step, text in its actor's column. */
 export function traceTable(steps: readonly TraceStep[], columns: 2 | 3, terminalWidth = 112): string {
   const actors: TraceActor[] = columns === 3 ? ["process", "os", "vmm"] : ["process", "os"];
-  const number = String(steps.length).length;
+  const number = Math.max(1, ...steps.map((s) => String(s.step).length));
   // The actors' columns share what is left after the step number and the borders.
   const width = Math.max(12, Math.floor((terminalWidth - number - 3 * (actors.length + 1) - 1) / actors.length));
   const rows = steps.map((s) => [String(s.step), ...actors.map((a) => (a === s.actor ? s.text : ""))]);
   return table([["#", ...actors.map((a) => HEADERS[a])], ...rows], {
     columns: { 0: { alignment: "right", width: number }, ...Object.fromEntries(actors.map((_, i) => [i + 1, { width, wrapWord: true }])) },
   });
+}
+
+/**
+ * A sampled log's events (TraceLog with `every` or `only`), one row each: folding
+ * steps out of a sample would join events far apart, so each kept event stands alone,
+ * numbered by its place among all the run's events (1-based) and prefixed with its kind.
+ * `start` (when given) skips to the first kept event that begins such a table.
+ */
+export function sampledSteps(
+  events: readonly TraceEvent[],
+  ordinals: readonly number[],
+  options: { start?: TraceStart; steps?: number; symbolize?: (pc: number) => string | undefined } = {},
+): TraceStep[] {
+  const from = options.start ? events.findIndex((e) => matchesStart(e, options.start!)) : 0;
+  if (from < 0) return [];
+  const where = (pc: number): string => {
+    const name = options.symbolize?.(pc);
+    return name ? `${hex(pc)} <${name}>` : hex(pc);
+  };
+  return events.slice(from, from + (options.steps ?? 12)).map((e, i) => ({
+    step: ordinals[from + i]! + 1,
+    actor: e.actor,
+    text: `${e.kind}: ${e.text}${e.pc !== undefined ? ` (pc ${where(e.pc)})` : ""}`,
+    at: e.at,
+  }));
+}
+
+/** The fields of a plain trace line, in order (tab-separated). */
+export const PLAIN_TRACE_FIELDS = ["step", "at", "actor", "text"] as const;
+
+/**
+ * Steps as plain text an autograder can diff: one line per step, the fields of
+ * PLAIN_TRACE_FIELDS separated by a tab (step number; guest instructions retired when it
+ * began; process, os or vmm; what happened, on one line). No colour, no box drawing, no
+ * wrapping: nothing depends on the terminal.
+ */
+export function tracePlain(steps: readonly TraceStep[]): string {
+  return steps.map((s) => `${s.step}\t${s.at}\t${s.actor}\t${s.text.replace(/[\t\r\n]+/g, " ")}\n`).join("");
 }

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import type { RunResult, ValidationResult } from "@vmlab/core";
+import { machineName, type RunResult, type ValidationResult } from "@vmlab/core";
 import { sweepHtml, toHtml, type ReportMeta, type Sweep } from "../src/index.js";
 import { launchChromium } from "./chromium.js";
 
@@ -21,7 +21,7 @@ const { meta, validation, results } = JSON.parse(readFileSync(join(DIR, "results
   results: RunResult[];
 };
 // Today: p4-2006, penryn-2008, nehalem-2009, skylake-2015, and 16 scenarios.
-const MACHINES = [...new Set(results.map((r) => r.configuration.machine))];
+const MACHINES = [...new Set(results.map((r) => machineName(r.configuration)))];
 const SCENARIOS = new Set(results.map((r) => r.scenario)).size;
 /** Configurations but native: today mips-like 4, riscv-like and x86-like 6 each (hardware assist and nested paging). */
 const COLUMNS = new Set(results.filter((r) => r.configuration.cpu !== "native").map((r) => r.configuration.label)).size;

@@ -34,6 +34,15 @@ describe("vmlab trace under hardware assist: VM exits and entries with their rea
     });
   }
 
+  it("port-io: each IN of the diagnostic port is a VM exit named as VT-x's IO_INSTRUCTION (30), 1,000 of them", () => {
+    // The scenario reads port 0x80 1,000 times (Adams & Agesen's `in`); all its exits fold into one kernel step.
+    const { steps } = trace("port-io", "nested", { start: "boot", steps: 100_000 });
+    const passing = steps.map((s) => /IO_INSTRUCTION \(30\) I\/O \(in 0x80\) x(\d+)/.exec(s.text)).filter((m) => m !== null);
+    expect(passing.map((m) => Number(m![1]))).toEqual([1000]);
+    const all = trace("port-io", "nested", { start: "boot", steps: 100_000, all: true }).steps;
+    expect(all.filter((s) => s.actor === "vmm" && s.text.startsWith("IO_INSTRUCTION (30) I/O (in 0x80)")).length).toBe(1000);
+  });
+
   it("the write system call's console output: one I/O exit per byte, folded into the kernel's step, or each a step of its own with --all", () => {
     const { run, steps } = trace("syscall", "nested", { start: "boot", steps: 100_000 });
     const outs = steps
@@ -52,15 +61,15 @@ describe("vmlab trace under hardware assist: VM exits and entries with their rea
     expect(steps[0]!.actor).toBe("process");
     const pc = /write of 0x[0-9a-f]+: page fault: VM exit at (0x[0-9a-f]+)/.exec(steps[0]!.text)![1]!;
     expect(steps[1]!.actor).toBe("vmm");
-    expect(steps[1]!.text).toBe("VM exit (exception PAGE_FAULT): the guest's own fault: inject it; VM entry: PAGE_FAULT injected: the guest kernel's handler at 0x80001060");
+    expect(steps[1]!.text).toBe("VM exit EXCEPTION_NMI (0) PAGE_FAULT: the guest's own fault: inject it; VM entry: PAGE_FAULT injected: the guest kernel's handler at 0x80001060");
     expect(steps[2]!.actor).toBe("os");
     expect(steps[2]!.text).toMatch(/^runs [\d,]+ instructions from 0x80001060 <trap_entry>; write of 0x[0-9a-f]+: protection fault: VM exit at 0x[0-9a-f]+ <pt_walk\+\d+>/);
     expect(steps[3]!.text).toMatch(
-      /^VM exit \(exception PAGE_FAULT\): a write to a traced guest page table: carry it out and update the shadows; traced write to the guest page table at PFN 0x[0-9a-f]+ entry \d+/,
+      /^VM exit EXCEPTION_NMI \(0\) PAGE_FAULT: a write to a traced guest page table: carry it out and update the shadows; traced write to the guest page table at PFN 0x[0-9a-f]+ entry \d+/,
     );
     const retry = steps.find((s) => s.actor === "process" && s.text.startsWith(`retries the instruction at ${pc}: now mapped`));
     expect(retry).toBeDefined();
-    expect(retry!.text).toMatch(/VM exits in passing: exception PAGE_FAULT; 1 translation filled by the monitor unseen by the guest/);
+    expect(retry!.text).toMatch(/VM exits in passing: EXCEPTION_NMI \(0\) PAGE_FAULT; 1 translation filled by the monitor unseen by the guest/);
   });
 
   it("nested: the same page fault never leaves the guest (the only exit on the way is the timer's)", () => {
@@ -72,7 +81,7 @@ describe("vmlab trace under hardware assist: VM exits and entries with their rea
     expect(retry).toBeGreaterThan(1);
     const between = steps.slice(1, retry);
     expect(between.some((s) => /return-from-trap \(rte\) to 0x[0-9a-f]+ in guest mode \(no VM exit\)$/.test(s.text))).toBe(true);
-    for (const s of between.filter((x) => x.actor === "vmm")) expect(s.text).toMatch(/^VM exit \(external interrupt\)/);
+    for (const s of between.filter((x) => x.actor === "vmm")) expect(s.text).toMatch(/^VM exit EXTERNAL_INTERRUPT \(1\)/);
     expect(between.every((s) => !/PAGE_FAULT|VM exits in passing/.test(s.text))).toBe(true);
   });
 
@@ -80,7 +89,7 @@ describe("vmlab trace under hardware assist: VM exits and entries with their rea
     for (const start of ["interrupt", "vm-exit"] as const) {
       const { steps } = trace("compute", "nested", { start, steps: 2 });
       expect(steps[0]!.actor).toBe("vmm");
-      expect(steps[0]!.text).toBe("VM exit (external interrupt): the timer; inject the guest's virtual timer interrupt; VM entry: TIMER injected: the guest kernel's handler at 0x80001060");
+      expect(steps[0]!.text).toBe("VM exit EXTERNAL_INTERRUPT (1): the timer; inject the guest's virtual timer interrupt; VM entry: TIMER injected: the guest kernel's handler at 0x80001060");
       expect(steps[1]!.actor).toBe("os");
     }
   });

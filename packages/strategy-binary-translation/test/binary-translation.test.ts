@@ -1,39 +1,22 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
-import {
-  BUILTIN_STRATEGY_PACKAGES,
-  catalogOf,
-  CATEGORIES,
-  guestImage,
-  importStrategyModules,
-  Ledger,
-  MACHINE_PROFILES,
-  priceEvents,
-  resolveConfiguration,
-  resolveStrategyPackage,
-  runConfiguration,
-  type Configuration,
-  type GuestSession,
-  type RunResult,
-} from "@vmlab/core";
+import { CATEGORIES, guestImage, Ledger, MACHINE_PROFILES, priceEvents, runConfiguration, type Configuration, type GuestSession, type RunResult } from "@vmlab/core";
 import { assemble, getProfile, type Image } from "@vmlab/isa";
 import { ShadowMemory } from "@vmlab/paging-shadow";
 import { SoftwareTlbMemory } from "@vmlab/paging-software-tlb";
 import { NativeCpu, DirectMemory } from "@vmlab/strategy-native";
 import { BinaryTranslationCpu } from "../src/index.js";
+import { strategyLab } from "@vmlab/test-support";
 
-const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
-const catalog = catalogOf(modules);
-const config = (profile: string, cpu: string, levels?: number): Configuration => resolveConfiguration({ profile, cpu, machine: "p4-2006", ...(levels ? { levels } : {}) }, catalog);
+const lab = await strategyLab();
+const { modules } = lab;
+const config = (profile: string, cpu: string, levels?: number): Configuration => lab.config({ profile, cpu, levels });
 const ev = (r: RunResult, name: string): number => r.metrics!.events?.[name] ?? 0;
 
 const PROFILES: [string, number?][] = [["mips-like"], ["riscv-like"], ["x86-like"], ["x86-like", 4]];
 
 for (const [profile, levels] of PROFILES) {
   describe(`binary translation on ${profile}${levels ? ` (${levels} levels)` : ""}`, () => {
-    const native = config(profile, "native", levels);
     const bt = config(profile, "binary-translation", levels);
     const scenarios = levels ? ["syscall", "pte-modify", "forkwait", "kernel-build"].map((n) => findScenario(n)) : listScenarios();
     for (const s of scenarios) {
@@ -41,8 +24,7 @@ for (const [profile, levels] of PROFILES) {
       // code runs directly here too: Theorem 3's divergence (see red-pill.test.ts).
       const theorem3 = profile === "x86-like" && s.name === "red-pill";
       it(`${s.name}: ${theorem3 ? "diverges as Theorem 3 predicts" : "equivalent to native"}`, () => {
-        const n = runConfiguration(native, s, modules);
-        const t = runConfiguration(bt, s, modules, { reference: n.digest! });
+        const { run: t } = lab.againstNative(bt, s);
         if (theorem3) expect(t.properties!.divergence?.predicted?.theorem).toBe(3);
         else {
           expect(t.properties!.equivalent, t.properties!.divergence?.detail).toBe(true);
@@ -63,8 +45,7 @@ for (const [profile, levels] of PROFILES) {
       for (const name of ["page-fault", "context-switch", "forkwait", "tlb-pressure"]) {
         for (const budget of [20_011, 61_337, 300_001]) {
           const s = findScenario(name);
-          const n = runConfiguration(native, s, modules, { budget });
-          const t = runConfiguration(bt, s, modules, { budget, reference: n.digest! });
+          const { run: t } = lab.againstNative(bt, s, { budget });
           expect(t.properties!.equivalent, `${name}@${budget}: ${t.properties!.divergence?.detail}`).toBe(true);
         }
       }

@@ -11,7 +11,27 @@
 // On a machine shared with other VMs (a placement from the VmScheduler) the same monitor
 // runs one VM in its share of the machine; the scheduler switches the CPU between them.
 import { FAULT_HIDDEN, FAULT_REFLECT, Monitor, type GuestSession, type GuestModeMemory, type TraceActor, type TraceEvent, type VmPlacement } from "@vmlab/core";
-import { CAUSE, CAUSE_NAMES, CR, EXIT, EXIT_LABELS, EXIT_NAMES, FLAG_IF, MODE_KERNEL, MODE_USER, OP, PORT, VmControl, type Cpu, type Machine, hex } from "@vmlab/isa";
+import {
+  CAUSE,
+  CAUSE_NAMES,
+  CR,
+  EXIT,
+  EXIT_LABELS,
+  EXIT_NAMES,
+  FLAG_IF,
+  MODE_KERNEL,
+  MODE_USER,
+  OP,
+  PORT,
+  VmControl,
+  VTX_DESCRIPTOR_TABLE_EXIT,
+  vtxExitTitle,
+  vtxTitle,
+  type Cpu,
+  type Machine,
+  type VtxExitReason,
+  hex,
+} from "@vmlab/isa";
 
 /** Trap causes that are faults: the faulting instruction does not retire, and the bare machine counts the trap against the budget. */
 const FAULT_CAUSES = [CAUSE.PRIVILEGED, CAUSE.ILLEGAL, CAUSE.DIVIDE, CAUSE.PAGE_FAULT, CAUSE.TLB_MISS, CAUSE.ADDRESS_ERROR] as const;
@@ -279,7 +299,7 @@ export class GuestModeMonitor {
     monitor.audit(
       `${who} read the trap vector with RDTVEC at ${hex(vmcs.exitPc)}: a VM exit (trap-vector read exiting); the monitor's entry refused, it was given its own vector, ${hex(own)} (a jump there stays in its own memory)`,
     );
-    this.noteExit(`RDTVEC (trap-vector read): the guest's own vector, ${hex(own)}; recorded in the audit`, { inline: true });
+    this.noteExit(`RDTVEC (trap-vector read): the guest's own vector, ${hex(own)}; recorded in the audit`, { inline: true, vtx: VTX_DESCRIPTOR_TABLE_EXIT });
     this.retire();
   }
 
@@ -299,7 +319,7 @@ export class GuestModeMonitor {
       this.memoryFault(cause);
       return;
     }
-    this.noteExit(`exception ${CAUSE_NAMES[cause]}: deliver it to the guest`, { cause, guest: `${CAUSE_NAMES[cause]!.toLowerCase()}: VM exit` });
+    this.noteExit(`${CAUSE_NAMES[cause]}: deliver it to the guest`, { cause, guest: `${CAUSE_NAMES[cause]!.toLowerCase()}: VM exit` });
     this.inject(cause, vmcs.exitAddress, vmcs.exitAccess, vmcs.exitProtection);
   }
 
@@ -323,7 +343,7 @@ export class GuestModeMonitor {
     if (sink) {
       const hidden = disposition === FAULT_HIDDEN;
       this.note(this.guestActor, "trap", `${what}: VM exit`, { pc: vmcs.exitPc, cause, hidden });
-      this.note("vmm", "exit", `VM exit (exception ${CAUSE_NAMES[cause]}): ${decision}`, { pc: vmcs.exitPc, cause, hidden });
+      this.note("vmm", "exit", `VM exit ${vtxExitTitle(EXIT.EXCEPTION)} ${CAUSE_NAMES[cause]}: ${decision}`, { pc: vmcs.exitPc, cause, hidden });
       for (const e of held) sink.event(e);
       this.quietEntry = hidden;
     }
@@ -381,12 +401,13 @@ export class GuestModeMonitor {
   }
 
   /** An exit's event (and, for a visible one, the guest's side of it). */
-  private noteExit(text: string, o: { inline?: boolean; hidden?: boolean; cause?: number; guest?: string; guestPc?: number } = {}): void {
+  private noteExit(text: string, o: { inline?: boolean; hidden?: boolean; cause?: number; guest?: string; guestPc?: number; vtx?: VtxExitReason } = {}): void {
     if (!this.monitor.trace) return;
     const v = this.vmcs;
     if (o.guest) this.note(this.guestActor, "trap", o.guest, { pc: o.guestPc ?? v.exitPc, ...(o.cause !== undefined ? { cause: o.cause } : {}) });
-    const reason = EXIT_LABELS[EXIT_NAMES[v.exitReason]!];
-    this.note("vmm", "exit", o.inline ? text : `VM exit (${reason}): ${text}`, {
+    // Named as VT-x names the exit it models (RDTVEC's: SIDT under descriptor-table exiting).
+    const reason = o.vtx ? vtxTitle(o.vtx) : vtxExitTitle(v.exitReason);
+    this.note("vmm", "exit", o.inline ? `${reason} ${text}` : `VM exit ${reason}: ${text}`, {
       pc: v.exitPc,
       ...(o.cause !== undefined ? { cause: o.cause } : {}),
       ...(o.inline ? { inline: true } : {}),

@@ -1,35 +1,17 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
-import {
-  BUILTIN_STRATEGY_PACKAGES,
-  catalogOf,
-  CATEGORIES,
-  digestOf,
-  firstDivergence,
-  guestImage,
-  importStrategyModules,
-  MACHINE_PROFILES,
-  resolveConfiguration,
-  resolveStrategyPackage,
-  runConfiguration,
-  runContainer,
-  strategiesFor,
-  type Configuration,
-  type RunResult,
-  type VmContext,
-} from "@vmlab/core";
+import { CATEGORIES, digestOf, firstDivergence, guestImage, MACHINE_PROFILES, runConfiguration, runContainer, strategiesFor, type Configuration, type RunResult, type VmContext } from "@vmlab/core";
 import { diskContentsOf } from "@vmlab/guest";
 import type { MachineStats, VmControl } from "@vmlab/isa";
+import { strategyLab } from "@vmlab/test-support";
 
 /** The work marker's OUTs that exit: none, its I/O-bitmap bit lets it run in guest mode (no device either way). */
 const WORK_MARKS = 0;
 
-const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
-const catalog = catalogOf(modules);
+const lab = await strategyLab();
+const { modules } = lab;
 const config = (profile: string, cpu: string, memory?: string, levels?: number, machine = memory === "nested" ? "nehalem-2009" : "p4-2006"): Configuration =>
-  resolveConfiguration({ profile, cpu, machine, ...(memory ? { memory } : {}), ...(levels ? { levels } : {}) }, catalog);
+  lab.config({ profile, cpu, machine, memory, levels });
 
 type Run = RunResult & { execution: { machine?: { stats(): MachineStats } } };
 const stats = (r: Run): MachineStats => r.execution.machine!.stats();
@@ -47,13 +29,11 @@ const FAITHFUL: [string, string, number?][] = [
 
 for (const [profile, memory, levels] of FAITHFUL) {
   describe(`hardware assist with ${memory} paging on ${profile}${levels ? ` (${levels} levels)` : ""}`, () => {
-    const native = config(profile, "native", undefined, levels);
     const hw = config(profile, "hardware-assist", memory, levels);
     const scenarios = levels ? ["syscall", "page-fault", "pte-modify", "forkwait", "disk-io"].map((n) => findScenario(n)) : listScenarios();
     for (const s of scenarios) {
       it(`${s.name}: equivalent to native`, () => {
-        const n = runConfiguration(native, s, modules);
-        const t = runConfiguration(hw, s, modules, { reference: n.digest! });
+        const { native: n, run: t } = lab.againstNative(hw, s);
         expect(n.outcome).toBe("halt");
         expect(t.properties!.equivalent, t.properties!.divergence?.detail).toBe(true);
         // The red pill's RDTVEC on x86-like exits (trap-vector read exiting) and is audited;
@@ -78,8 +58,7 @@ for (const [profile, memory, levels] of FAITHFUL) {
       for (const name of ["page-fault", "divide-by-zero", "context-switch", "forkwait", "port-io"]) {
         for (const budget of [20_011, 61_337]) {
           const s = findScenario(name);
-          const n = runConfiguration(native, s, modules, { budget });
-          const t = runConfiguration(hw, s, modules, { budget, reference: n.digest! });
+          const { native: n, run: t } = lab.againstNative(hw, s, { budget });
           expect(n.outcome).toBe("budget");
           expect(t.properties!.equivalent, `${name}@${budget}: ${t.properties!.divergence?.detail}`).toBe(true);
         }
@@ -91,8 +70,7 @@ for (const [profile, memory, levels] of FAITHFUL) {
 describe("hardware assist: what exits, against the native run's own counts", () => {
   const both = (name: string, profile: string, memory: string) => {
     const s = findScenario(name);
-    const n = runConfiguration(config(profile, "native"), s, modules) as Run;
-    const t = runConfiguration(config(profile, "hardware-assist", memory), s, modules, { reference: n.digest! }) as Run;
+    const { native: n, run: t } = lab.againstNative<Run>(config(profile, "hardware-assist", memory), s);
     expect(t.properties!.equivalent).toBe(true);
     return { n, t, ns: stats(n), ts: stats(t), iterations: s.iterations! };
   };

@@ -2,30 +2,14 @@
 // prints alone, time-sliced by the VmScheduler, machine switches charged) and isolation
 // (the hostile guest is contained and each of its attempts is in the audit), with shadow
 // and nested paging, on x86-like and riscv-like.
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
-import {
-  MACHINE_PROFILES,
-  BUILTIN_STRATEGY_PACKAGES,
-  catalogOf,
-  DEFAULT_QUANTUM,
-  GUEST_BYTES,
-  importStrategyModules,
-  resolveConfiguration,
-  resolveStrategyPackage,
-  runConfiguration,
-  type Configuration,
-  type Execution,
-  type RunResult,
-} from "@vmlab/core";
+import { MACHINE_PROFILES, DEFAULT_QUANTUM, GUEST_BYTES, machineName, type Configuration, type Execution, type RunResult } from "@vmlab/core";
 import type { Machine } from "@vmlab/isa";
+import { strategyLab } from "@vmlab/test-support";
 
-const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
-const catalog = catalogOf(modules);
-const config = (profile: string, cpu: string, memory?: string): Configuration =>
-  resolveConfiguration({ profile, cpu, machine: memory === "nested" ? "nehalem-2009" : "p4-2006", ...(memory ? { memory } : {}) }, catalog);
+const lab = await strategyLab();
+const config = (profile: string, cpu: string, memory?: string): Configuration => lab.config({ profile, cpu, machine: memory === "nested" ? "nehalem-2009" : "p4-2006", memory });
 type Run = RunResult & { execution: Execution; vmExecutions?: readonly Execution[] };
 
 const CONFIGS: [string, string][] = [
@@ -58,8 +42,7 @@ describe("hardware assist: consolidation, three VMs on one machine, each printin
   const s = findScenario("consolidation");
   for (const [profile, memory] of CONFIGS) {
     it(`${profile}, ${memory} paging`, () => {
-      const native = runConfiguration(config(profile, "native"), s, modules) as Run;
-      const r = runConfiguration(config(profile, "hardware-assist", memory), s, modules, { reference: native.digest! }) as Run;
+      const { native, run: r } = lab.againstNative<Run>(config(profile, "hardware-assist", memory), s);
       expect(r.configuration.memory).toBe(memory);
       // Natively each VM has a bare machine of its own; here they share one.
       expect(new Set(native.vmExecutions!.map((e) => e.machine)).size).toBe(3);
@@ -90,8 +73,8 @@ describe("hardware assist: consolidation, three VMs on one machine, each printin
       expect(switches).toBeGreaterThan(2 * Math.min(...slices));
       const line = r.cycles!.lines.find((l) => l.category === "machine switch")!;
       expect(line.count).toBe(switches);
-      expect(line.cycles).toBe(switches * switchCycles(r.configuration.machine));
-      expect(r.cycles!.byCategory["machine switch"]).toBe(switches * switchCycles(r.configuration.machine));
+      expect(line.cycles).toBe(switches * switchCycles(machineName(r.configuration)));
+      expect(r.cycles!.byCategory["machine switch"]).toBe(switches * switchCycles(machineName(r.configuration)));
       // Every VM's exits are charged an exit and an entry each, on the one ledger.
       const exits = r.vmExecutions!.reduce((a, e) => a + Object.values(e.vmExits).reduce((b, n) => b + n, 0), 0);
       expect(exits).toBeGreaterThan(0);
@@ -112,8 +95,7 @@ describe("hardware assist: consolidation, three VMs on one machine, each printin
       ["riscv-like", "shadow"],
     ] as const) {
       for (const budget of [61_337, 150_001]) {
-        const native = runConfiguration(config(profile, "native"), s, modules, { budget }) as Run;
-        const r = runConfiguration(config(profile, "hardware-assist", memory), s, modules, { budget, reference: native.digest! }) as Run;
+        const { native, run: r } = lab.againstNative<Run>(config(profile, "hardware-assist", memory), s, { budget });
         // The compute job (212,899 / 193,475 instructions alone) cannot finish in either budget.
         expect(native.vms![0]!.outcome).toBe("budget");
         expect(r.properties!.equivalent, `${profile}/${memory}@${budget}: ${r.properties!.divergence?.detail}`).toBe(true);
@@ -130,8 +112,7 @@ describe("hardware assist: the hostile guest is contained, each attempt audited"
 
   for (const [profile, memory] of CONFIGS) {
     it(`${profile}, ${memory} paging: the neighbour prints and holds what it does alone; five attempts, five audit lines`, () => {
-      const native = runConfiguration(config(profile, "native"), s, modules) as Run;
-      const r = runConfiguration(config(profile, "hardware-assist", memory), s, modules, { reference: native.digest! }) as Run;
+      const { native, run: r } = lab.againstNative<Run>(config(profile, "hardware-assist", memory), s);
       expect(r.outcome).toBe("halt");
       expect(r.metrics!.machineSwitches).toBeGreaterThan(0);
       const n = r.vms![neighbour]!;

@@ -2,33 +2,17 @@
 // feature switches (`nehalem-2009:taggedTlb=off`). What must hold: every run equivalent
 // to native; the caches change walk references, never which accesses miss the TLB;
 // without VPID each VM entry starts from an empty TLB.
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "@vmlab/guest";
-import {
-  BUILTIN_STRATEGY_PACKAGES,
-  catalogOf,
-  importStrategyModules,
-  resolveConfiguration,
-  resolveStrategyPackage,
-  runConfiguration,
-  type Execution,
-  type GuestDigest,
-  type RunResult,
-} from "@vmlab/core";
+import { runConfiguration, type Execution, type GuestDigest, type RunResult } from "@vmlab/core";
+import { strategyLab } from "@vmlab/test-support";
 
-const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
-const catalog = catalogOf(modules);
+const lab = await strategyLab();
+const { modules } = lab;
 type Run = RunResult & { vmExecutions?: readonly Execution[] };
 
 const run = (scenario: string, profile: string, cpu: string, machine: string, memory?: string, levels?: number, reference?: GuestDigest): Run =>
-  runConfiguration(
-    resolveConfiguration({ profile, cpu, machine, ...(memory ? { memory } : {}), ...(levels ? { levels } : {}) }, catalog),
-    findScenario(scenario),
-    modules,
-    reference ? { reference } : {},
-  ) as Run;
+  runConfiguration(lab.config({ profile, cpu, machine, memory, levels }), findScenario(scenario), modules, reference ? { reference } : {}) as Run;
 const exits = (r: RunResult): number => Object.values(r.metrics!.vmExits).reduce((a, b) => a + b, 0);
 
 describe("VPID: an exit-heavy scenario (port-io) under hardware assist", () => {

@@ -31,10 +31,10 @@ import {
   GuestWalk,
   invalidateRealTlb,
   KSEG_VPN,
-  MISS_KSEG0,
-  MISS_REFLECTED,
   setFault,
-  VirtualTlb,
+  TableCopies,
+  VirtualTlbMemory,
+  type CopiedTable,
   type FaultDisposition,
   type MemoryCounters,
   type MemoryStrategy,
@@ -62,7 +62,6 @@ import {
   WALK_BAD_TABLE,
   WALK_OK,
   WALK_PROTECTION,
-  type Tlb,
   type WalkShape,
   hex,
 } from "@vmlab/isa";
@@ -95,13 +94,8 @@ interface Tree {
   readonly root: number;
 }
 
-interface MirrorTable {
+interface MirrorTable extends CopiedTable {
   readonly tree: Tree;
-  readonly level: number;
-  /** First virtual page number it covers. */
-  readonly vpnBase: number;
-  /** Guest frame number of the guest table it copies; -1 for the monitor's own. */
-  readonly guestFrame: number;
 }
 
 class MirrorTables implements MonitorMemory {
@@ -113,10 +107,8 @@ class MirrorTables implements MonitorMemory {
   /** Virtual pages one entry covers, per level. */
   private readonly span: Int32Array;
   private readonly trees = new Map<number, Tree>();
-  /** Mirror tables by machine address. */
-  private readonly tables = new Map<number, MirrorTable>();
-  /** Guest frame number -> machine addresses of the mirror tables copied from it. */
-  private readonly mirrorsOf = new Map<number, number[]>();
+  /** Mirror tables by machine address, and by the guest frame each is copied from. */
+  private readonly tables: TableCopies<MirrorTable>;
   /** Root indices of the kernel half and the entries that link the monitor's kseg0 subtree there. */
   private readonly ksegIndex: number[] = [];
   private readonly ksegEntry: number[] = [];
@@ -159,6 +151,7 @@ class MirrorTables implements MonitorMemory {
     this.guestWalk = new GuestWalk(vm.guest, mmu.levels, false);
     this.span = new Int32Array(this.levels);
     for (let l = 0; l < this.levels; l++) this.span[l] = 1 << this.shape.shifts[l]!;
+    this.tables = new TableCopies(this.mem, this.shape);
     this.isKsegIndex = new Uint8Array(this.shape.masks[0]! + 1);
     this.ksegLeaf = new Int32Array(vm.guest.frames);
     this.buildKernelHalf();
@@ -209,33 +202,19 @@ class MirrorTables implements MonitorMemory {
 
   private newTable(tree: Tree, level: number, vpnBase: number, guestFrame: number): number {
     const addr = this.allocate();
-    this.tables.set(addr, { tree, level, vpnBase, guestFrame });
-    if (guestFrame >= 0) this.addMirror(guestFrame, addr);
+    this.addTable(addr, { tree, level, vpnBase, guestFrame });
     this.tablesBuilt++;
     return addr;
   }
 
-  /** Guest frame `pfn` is copied into mirror table `addr`: while it is, the kernel half maps it read-only. */
-  private addMirror(pfn: number, addr: number): void {
-    const list = this.mirrorsOf.get(pfn);
-    if (list) {
-      list.push(addr);
-      return;
-    }
-    this.mirrorsOf.set(pfn, [addr]);
-    this.mem[this.ksegLeaf[pfn]! >>> 2]! &= ~PTE_W;
-    this.cpu.tlb.invalidate(KSEG_VPN + pfn);
-    this.cpu.translationChanged();
+  /** While a guest frame is copied into a mirror table, the kernel half maps it read-only. */
+  private addTable(addr: number, table: MirrorTable): void {
+    if (this.tables.add(addr, table)) this.setKsegWritable(table.guestFrame, false);
   }
 
-  private dropMirror(pfn: number, addr: number): void {
-    const list = this.mirrorsOf.get(pfn);
-    if (!list) return;
-    const k = list.indexOf(addr);
-    if (k >= 0) list.splice(k, 1);
-    if (list.length > 0) return;
-    this.mirrorsOf.delete(pfn);
-    this.mem[this.ksegLeaf[pfn]! >>> 2]! |= PTE_W;
+  private setKsegWritable(pfn: number, writable: boolean): void {
+    if (writable) this.mem[this.ksegLeaf[pfn]! >>> 2]! |= PTE_W;
+    else this.mem[this.ksegLeaf[pfn]! >>> 2]! &= ~PTE_W;
     this.cpu.tlb.invalidate(KSEG_VPN + pfn);
     this.cpu.translationChanged();
   }
@@ -285,31 +264,26 @@ class MirrorTables implements MonitorMemory {
     this.trees.set(guestRoot, tree);
     this.treesBuilt++;
     if (guestRoot !== 0) {
-      this.tables.set(root, { tree, level: 0, vpnBase: 0, guestFrame: guestRoot >>> PAGE_SHIFT });
-      this.addMirror(guestRoot >>> PAGE_SHIFT, root);
+      this.addTable(root, { tree, level: 0, vpnBase: 0, guestFrame: guestRoot >>> PAGE_SHIFT });
       this.tablesBuilt++;
       this.fillFromGuest(root);
     } else {
-      this.tables.set(root, { tree, level: 0, vpnBase: 0, guestFrame: -1 });
+      this.tables.add(root, { tree, level: 0, vpnBase: 0, guestFrame: -1 });
     }
     return tree;
   }
 
+  /** Frees a mirror table and everything below it (the kernel half's tables belong to no tree: left alone). */
   private freeTable(addr: number): void {
-    const info = this.tables.get(addr);
-    if (!info) return; // the kernel half's tables belong to no tree
-    if (info.level < this.last) {
-      const entries = this.shape.masks[info.level]! + 1;
-      for (let i = 0; i < entries; i++) {
-        if (info.level === 0 && this.isKsegIndex[i]) continue;
-        const e = this.mem[(addr >>> 2) + i]!;
-        if ((e & PTE_V) !== 0) this.freeTable((e & PTE_FRAME_MASK) >>> 0);
-      }
-    }
-    this.tables.delete(addr);
-    if (info.guestFrame >= 0) this.dropMirror(info.guestFrame, addr);
-    this.vm.frames.release(addr);
+    this.tables.free(addr, this.freed, this.isKsegEntry);
   }
+
+  private readonly freed = (addr: number, table: MirrorTable, lastCopy: boolean): void => {
+    if (lastCopy) this.setKsegWritable(table.guestFrame, true);
+    this.vm.frames.release(addr);
+  };
+
+  private readonly isKsegEntry = (index: number): boolean => this.isKsegIndex[index] === 1;
 
   private dropTree(tree: Tree): void {
     this.freeTable(tree.root);
@@ -362,7 +336,7 @@ class MirrorTables implements MonitorMemory {
     let flush = false;
     const g = this.vm.guest;
     for (let page = start >>> PAGE_SHIFT; page <= (end - 1) >>> PAGE_SHIFT; page++) {
-      const list = this.mirrorsOf.get(page);
+      const list = this.tables.copiesOf(page);
       if (!list) continue;
       hit = true;
       const from = Math.max(start, page << PAGE_SHIFT) & ~3;
@@ -399,7 +373,7 @@ class MirrorTables implements MonitorMemory {
       // Still loaded until the next switch: an empty tree with only the kernel half.
       const root = this.allocate();
       const detached: Tree = { guestRoot: -1, root };
-      this.tables.set(root, { tree: detached, level: 0, vpnBase: 0, guestFrame: -1 });
+      this.tables.add(root, { tree: detached, level: 0, vpnBase: 0, guestFrame: -1 });
       this.load(detached);
     }
   }
@@ -440,7 +414,7 @@ class MirrorTables implements MonitorMemory {
         this.vm.audit(containedAttempt({ kind: "kseg0", guestPhysical: pa }));
         return this.reflectAs(CAUSE.ADDRESS_ERROR, va, access, false);
       }
-      if (access === ACCESS_WRITE && this.mirrorsOf.has(pa >>> PAGE_SHIFT)) {
+      if (access === ACCESS_WRITE && this.tables.isCopied(pa >>> PAGE_SHIFT)) {
         // Page tables change only through MMU_UPDATE: a plain store to one is the guest's fault.
         this.directWrites++;
         this.vm.audit(`store to the guest page table at PFN ${hex(pa >>> PAGE_SHIFT)} around the hypercalls: refused (page tables are read-only to the guest)`);
@@ -587,90 +561,26 @@ class MirrorTables implements MonitorMemory {
 
 // --------------------------------------------------------------------------- software TLB
 
-class ValidatedTlb implements MonitorMemory {
-  private readonly cpu;
-  /** What the guest believes its TLB holds, and the real TLB beside it. */
-  private readonly vtlb: VirtualTlb;
-  private kseg0Fills = 0;
-  private refills = 0;
-  private reflected = 0;
-  private tlbWrites = 0;
-  private dropped = 0;
-  private invalidations = 0;
-  private flushes = 0;
+class ValidatedTlb extends VirtualTlbMemory {
   private switches = 0;
 
-  constructor(private readonly vm: VmContext) {
-    this.cpu = vm.machine.cpu;
-    this.vtlb = new VirtualTlb(vm);
-  }
-
-  /** Leaving the virtual kernel: the monitor's kseg0 entries must not serve user code. */
-  modeChanged(_mode: number): void {
-    this.dropped += this.vtlb.dropKseg0();
+  /** A write naming a frame outside the VM was refused by the hypercall already. */
+  protected written(vpn: number, frame: number, entryLo: number): void {
+    const guest = this.vm.guest;
+    if (frame >= guest.bytes) return;
+    this.vtlb.write(vpn, frame, entryLo, true);
+    this.vm.trace?.event({
+      actor: "vmm",
+      kind: "install",
+      text: `install VPN ${hex(vpn)} -> MFN ${hex(guest.machineAddress(frame) >>> PAGE_SHIFT)} (guest frame ${hex(frame >>> PAGE_SHIFT)}, validated)`,
+      at: this.vm.machine.cpu.retired,
+    });
   }
 
   /** A new address space: the TLB has no address-space tags, so everything goes. */
   pageTableBaseWritten(_root: number): void {
     this.vtlb.invalidate();
     this.switches++;
-  }
-
-  tlbWritten(va: number, entryLo: number): void {
-    const guest = this.vm.guest;
-    this.tlbWrites++;
-    const vpn = (va >>> PAGE_SHIFT) & 0xfffff;
-    if ((entryLo & PTE_V) === 0) {
-      this.vtlb.remove(vpn);
-      return;
-    }
-    const frame = (entryLo & PTE_FRAME_MASK) >>> 0;
-    if (frame >= guest.bytes) return; // refused by the hypercall already
-    this.vtlb.write(vpn, frame, entryLo, true);
-    this.vm.trace?.event({
-      actor: "vmm",
-      kind: "install",
-      text: `install VPN ${hex(vpn)} -> MFN ${hex(guest.machineAddress(frame) >>> PAGE_SHIFT)} (guest frame ${hex(frame >>> PAGE_SHIFT)}, validated)`,
-      at: this.cpu.retired,
-    });
-  }
-
-  invalidated(va?: number): void {
-    if (va === undefined) this.flushes++;
-    else this.invalidations++;
-    this.vtlb.invalidate(va);
-  }
-
-  guestPhysicalWritten(_start: number, _end: number): boolean {
-    return false; // page tables are the kernel's own data here: no hardware reads them
-  }
-
-  pageTableReleased(_root: number): void {}
-
-  realFault(va: number, access: number, cause: number, protection: boolean): FaultDisposition {
-    const miss = this.vtlb.realFault(va, access, cause, protection);
-    if (miss === MISS_REFLECTED) {
-      this.reflected++;
-      return FAULT_REFLECT;
-    }
-    if (miss === MISS_KSEG0) this.kseg0Fills++;
-    else this.refills++;
-    return FAULT_HIDDEN;
-  }
-
-  guestTranslate(va: number, access: number): number {
-    return this.vtlb.translate(va, access);
-  }
-
-  beginTracedWrite(_va: number): void {}
-  endTracedWrite(_va: number): void {}
-
-  virtualTlb(): Tlb {
-    return this.vtlb.entries;
-  }
-
-  realTables(_guestRoot: number): undefined {
-    return undefined; // the real TLB is all there is
   }
 
   finish(): MemoryCounters {

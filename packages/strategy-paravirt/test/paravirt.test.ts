@@ -1,25 +1,13 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios, RUNTIME_DIR, type Scenario } from "@vmlab/guest";
-import {
-  BUILTIN_STRATEGY_PACKAGES,
-  catalogOf,
-  CATEGORIES,
-  getMachineProfile,
-  importStrategyModules,
-  resolveConfiguration,
-  resolveStrategyPackage,
-  runConfiguration,
-  type Configuration,
-  type RunResult,
-} from "@vmlab/core";
+import { CATEGORIES, getMachineProfile, runConfiguration, type Configuration, type RunResult } from "@vmlab/core";
 import { assemble, CAUSE, getProfile, type MachineStats } from "@vmlab/isa";
 import { HC, ParavirtMmu, ParavirtMonitor, SH } from "../src/index.js";
+import { strategyLab } from "@vmlab/test-support";
 
-const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
-const catalog = catalogOf(modules);
-const config = (profile: string, cpu: string, levels?: number): Configuration => resolveConfiguration({ profile, cpu, machine: "p4-2006", ...(levels ? { levels } : {}) }, catalog);
+const lab = await strategyLab();
+const { modules } = lab;
+const config = (profile: string, cpu: string, levels?: number): Configuration => lab.config({ profile, cpu, levels });
 
 type Run = RunResult & { execution: { machine?: { stats(): MachineStats } } };
 const stats = (r: Run): MachineStats => r.execution.machine!.stats();
@@ -49,7 +37,6 @@ const PROFILES: [string, number?][] = [["mips-like"], ["riscv-like"], ["riscv-li
 
 for (const [profile, levels] of PROFILES) {
   describe(`paravirtualization on ${profile}${levels ? ` (${levels} levels)` : ""}`, () => {
-    const native = config(profile, "native", levels);
     const pv = config(profile, "paravirt", levels);
     it("uses the paravirtual MMU", () => {
       expect(pv.memory).toBe("paravirt-mmu");
@@ -60,8 +47,7 @@ for (const [profile, levels] of PROFILES) {
       // code runs directly here too: Theorem 3's divergence (see red-pill.test.ts).
       const theorem3 = profile === "x86-like" && s.name === "red-pill";
       it(`${s.name}: ${theorem3 ? "diverges as Theorem 3 predicts" : "the paravirtual kernel prints what the unmodified one prints natively"}`, () => {
-        const n = runConfiguration(native, s, modules) as Run;
-        const p = runConfiguration(pv, s, modules, { reference: n.digest! }) as Run;
+        const { native: n, run: p } = lab.againstNative<Run>(pv, s);
         expect(n.outcome).toBe("halt");
         expect(p.outcome).toBe("halt");
         if (theorem3) {
@@ -251,8 +237,7 @@ msg:    .asciz  "parent done\\n"`;
 
   it("x86-like kernel-build: far fewer monitor entries than trap-and-emulate's paravirtual cousin on riscv-like", () => {
     const s = findScenario("kernel-build");
-    const n = runConfiguration(config("x86-like", "native"), s, modules) as Run;
-    const p = runConfiguration(config("x86-like", "paravirt"), s, modules, { reference: n.digest! }) as Run;
+    const { native: n, run: p } = lab.againstNative<Run>(config("x86-like", "paravirt"), s);
     expect(p.properties!.equivalent, p.properties!.divergence?.detail).toBe(true);
     const syscalls = stats(n).trapsByCause.SYSCALL;
     // Xen's design: no monitor entry per system call; what is left is per tick and per
@@ -300,8 +285,7 @@ start:  li      r2, 0x20000000           ; a user page
     it(`${profile}: a frame of its own is mapped as on bare metal`, () => {
       // Physical 0x1000 holds the kernel's first instruction in both builds: lui sp, 0x8000 ... (0x18f08000).
       const s = inlineScenario(`map-own-${profile}`, [MAP(0x00001000)]);
-      const n = runConfiguration(config(profile, "native"), s, modules);
-      const p = runConfiguration(config(profile, "paravirt"), s, modules, { reference: n.digest! });
+      const { native: n, run: p } = lab.againstNative(config(profile, "paravirt"), s);
       expect(n.output).toBe("0\n0x18f08000\n");
       expect(p.properties!.equivalent, p.properties!.divergence?.detail).toBe(true);
       expect(p.properties!.resourceControl.violations).toEqual([]);
@@ -317,8 +301,7 @@ start:  li      r1, 11                   ; HALT, were it the kernel asking
         call    exit`,
     ]);
     for (const profile of ["mips-like", "riscv-like"]) {
-      const n = runConfiguration(config(profile, "native"), s, modules);
-      const p = runConfiguration(config(profile, "paravirt"), s, modules, { reference: n.digest! });
+      const { native: n, run: p } = lab.againstNative(config(profile, "paravirt"), s);
       expect(n.output).toBe("kernel panic: unexpected trap\n");
       expect(p.properties!.equivalent, p.properties!.divergence?.detail).toBe(true);
       expect(ev(p, "reflected HYPERCALL")).toBe(1);

@@ -1,26 +1,11 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findScenario, listScenarios } from "@vmlab/guest";
-import {
-  BUILTIN_STRATEGY_PACKAGES,
-  catalogOf,
-  CATEGORIES,
-  guestImage,
-  importStrategyModules,
-  resolveConfiguration,
-  resolveStrategyPackage,
-  runConfiguration,
-  symbolize,
-  type Configuration,
-  type RunResult,
-} from "@vmlab/core";
+import { CATEGORIES, guestImage, symbolize, type Configuration, type RunResult } from "@vmlab/core";
 import type { MachineStats } from "@vmlab/isa";
+import { strategyLab } from "@vmlab/test-support";
 
-const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, ROOT)));
-const catalog = catalogOf(modules);
-const config = (profile: string, cpu: string, memory?: string, levels?: number): Configuration =>
-  resolveConfiguration({ profile, cpu, machine: "p4-2006", ...(memory ? { memory } : {}), ...(levels ? { levels } : {}) }, catalog);
+const lab = await strategyLab();
+const config = (profile: string, cpu: string, memory?: string, levels?: number): Configuration => lab.config({ profile, cpu, memory, levels });
 
 type Run = RunResult & { execution: { machine?: { stats(): MachineStats } } };
 const stats = (r: Run): MachineStats => r.execution.machine!.stats();
@@ -35,13 +20,11 @@ const FAITHFUL: [string, string, number?][] = [
 
 for (const [profile, memory, levels] of FAITHFUL) {
   describe(`trap-and-emulate with ${memory} on ${profile}${levels ? ` (${levels} levels)` : ""}`, () => {
-    const native = config(profile, "native", undefined, levels);
     const te = config(profile, "trap-emulate", memory, levels);
     const scenarios = levels ? ["syscall", "page-fault", "pte-modify", "forkwait", "disk-io"].map((n) => findScenario(n)) : listScenarios();
     for (const s of scenarios) {
       it(`${s.name}: equivalent to native`, () => {
-        const n = runConfiguration(native, s, modules);
-        const t = runConfiguration(te, s, modules, { reference: n.digest! });
+        const { native: n, run: t } = lab.againstNative(te, s);
         expect(n.outcome).toBe("halt");
         expect(t.properties!.equivalent, t.properties!.divergence?.detail).toBe(true);
         expect(t.properties!.resourceControl.violations).toEqual([]);
@@ -61,8 +44,7 @@ for (const [profile, memory, levels] of FAITHFUL) {
       for (const name of ["page-fault", "divide-by-zero", "context-switch", "forkwait"]) {
         for (const budget of [20_011, 61_337]) {
           const s = findScenario(name);
-          const n = runConfiguration(native, s, modules, { budget });
-          const t = runConfiguration(te, s, modules, { budget, reference: n.digest! });
+          const { native: n, run: t } = lab.againstNative(te, s, { budget });
           expect(n.outcome).toBe("budget");
           expect(t.properties!.equivalent, `${name}@${budget}: ${t.properties!.divergence?.detail}`).toBe(true);
         }
@@ -73,12 +55,10 @@ for (const [profile, memory, levels] of FAITHFUL) {
 
 describe("trap-and-emulate: what each microbenchmark costs, against the native run's own counts", () => {
   for (const [profile, memory] of FAITHFUL) {
-    const native = config(profile, "native");
     const te = config(profile, "trap-emulate", memory);
     const both = (name: string) => {
       const s = findScenario(name);
-      const n = runConfiguration(native, s, modules) as Run;
-      const t = runConfiguration(te, s, modules, { reference: n.digest! }) as Run;
+      const { native: n, run: t } = lab.againstNative<Run>(te, s);
       expect(t.properties!.equivalent).toBe(true);
       return { n, t, ns: stats(n), ts: stats(t), iterations: s.iterations! };
     };
@@ -131,11 +111,9 @@ describe("trap-and-emulate: what each microbenchmark costs, against the native r
   }
 
   it("mips-like: every guest TLB write traps and is installed by the monitor; misses reach the guest as on bare metal", () => {
-    const native = config("mips-like", "native");
     const te = config("mips-like", "trap-emulate", "software-tlb");
     const s = findScenario("tlb-pressure");
-    const n = runConfiguration(native, s, modules) as Run;
-    const t = runConfiguration(te, s, modules, { reference: n.digest! }) as Run;
+    const { native: n, run: t } = lab.againstNative<Run>(te, s);
     expect(t.properties!.equivalent).toBe(true);
     expect(ev(t, "emulated TLBW")).toBe(stats(n).tlbWrites);
     expect(ev(t, "guest TLB writes intercepted")).toBe(stats(n).tlbWrites);
@@ -149,11 +127,9 @@ describe("trap-and-emulate: what each microbenchmark costs, against the native r
   });
 
   it("riscv-like: each page-table entry rewrite is a traced write, each invalidation an emulated TLBI", () => {
-    const native = config("riscv-like", "native");
     const te = config("riscv-like", "trap-emulate", "shadow");
     const s = findScenario("pte-modify");
-    const n = runConfiguration(native, s, modules) as Run;
-    const t = runConfiguration(te, s, modules, { reference: n.digest! }) as Run;
+    const { native: n, run: t } = lab.againstNative<Run>(te, s);
     expect(t.properties!.equivalent).toBe(true);
     expect(ev(t, "emulated TLBI")).toBe(stats(n).tlbInvalidations);
     expect(ev(t, "traced page-table writes")).toBeGreaterThanOrEqual(s.iterations!);
@@ -164,15 +140,13 @@ describe("trap-and-emulate: what each microbenchmark costs, against the native r
 });
 
 describe("trap-and-emulate on x86-like: runs, and is not equivalent", () => {
-  const native = config("x86-like", "native");
   const te = config("x86-like", "trap-emulate");
   it("uses shadow paging by default (the profile has a walker)", () => {
     expect(te.memory).toBe("shadow");
   });
   for (const s of listScenarios()) {
     it(`${s.name}: diverges, and the audit names the sensitive instructions that did not trap`, () => {
-      const n = runConfiguration(native, s, modules);
-      const t = runConfiguration(te, s, modules, { reference: n.digest! });
+      const { native: n, run: t } = lab.againstNative(te, s);
       expect(t.outcome).not.toBe("error");
       expect(t.properties!.equivalent).toBe(false);
       expect(t.properties!.divergence!.what).toBe("console");

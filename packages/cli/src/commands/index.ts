@@ -8,9 +8,11 @@ import { register as matrix } from "./matrix.js";
 import { register as memory } from "./memory.js";
 import { register as merge } from "./merge.js";
 import { register as run } from "./run.js";
+import { register as serve } from "./serve.js";
 import { register as sweep } from "./sweep.js";
 import { register as trace } from "./trace.js";
 import { register as validate } from "./validate.js";
 import { register as model } from "./model.js";
+import { register as quiz } from "./quiz.js";
 
-export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, merge, sweep, trace, memory, validate, model, list, exec, asm, disasm, classify];
+export const commands: ReadonlyArray<(program: Command) => void> = [run, matrix, merge, sweep, trace, memory, quiz, validate, model, list, exec, asm, disasm, classify, serve];

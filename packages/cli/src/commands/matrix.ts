@@ -59,6 +59,7 @@ export function register(program: Command): void {
           ConfigurationError,
           enumerateConfigurations,
           getMachineProfile,
+          machineName,
           matrixIdentity,
           REFERENCE,
           parseShard,
@@ -138,7 +139,7 @@ export function register(program: Command): void {
           ...(cache ? { cache } : {}),
           onProgress: (done, _total, last, cached) => {
             if (cached) fromCache++;
-            const where = `${last.scenario} ${last.configuration.label} ${last.configuration.machine}`;
+            const where = `${last.scenario} ${last.configuration.label} ${machineName(last.configuration)}`;
             // A failed cell is shown as soon as it ends; the others keep running. A divergence
             // a theorem predicts is not a failure: the summary counts it apart.
             if (cellVerdict(last) === "failed") {

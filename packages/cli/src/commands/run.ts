@@ -37,9 +37,19 @@ export function register(program: Command): void {
       const regionSlowdown = result.region && native.region ? result.region.cycles.total / native.region.cycles.total : undefined;
       const perOperation = result.region && scenario.iterations ? result.region.cycles.total / scenario.iterations : undefined;
       const published = publishedPerOp(scenario.name, config.cpu, config.machine.name);
+      const { exitLabelTitle, vtxExitOfLabel } = await import("@vmlab/isa");
       if (o.json) {
         printJson({
           ...result,
+          // Each exit reason with the VT-x basic exit reason (number and name) it models.
+          ...(result.metrics && Object.keys(result.metrics.vmExits).length
+            ? {
+                vmExitReasons: Object.entries(result.metrics.vmExits).map(([label, count]) => {
+                  const v = vtxExitOfLabel(label);
+                  return { label, ...(v ? { vtx: v.reason.number, vtxName: v.reason.name, ...(v.detail ? { detail: v.detail } : {}) } : {}), count };
+                }),
+              }
+            : {}),
           nativeCycles: native.cycles?.total,
           slowdown: result.cycles && native.cycles ? result.cycles.total / native.cycles.total : undefined,
           ...(regionSlowdown !== undefined ? { regionSlowdown } : {}),
@@ -67,7 +77,7 @@ export function register(program: Command): void {
                 [
                   "VM exits",
                   Object.entries(m.vmExits)
-                    .map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`)
+                    .map(([k, v]) => `${exitLabelTitle(k)} ${v.toLocaleString("en-US")}`)
                     .join(", "),
                 ] as [string, string],
               ]

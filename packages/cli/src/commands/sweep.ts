@@ -78,7 +78,7 @@ export function register(program: Command): void {
         config?: string;
         json?: boolean;
       }) => {
-        const { ConfigurationError, enumerateConfigurations, isReference, REFERENCE, resolveConfiguration, runMatrix, withParameter } = await import("@vmlab/core");
+        const { ConfigurationError, enumerateConfigurations, isReference, machineName, REFERENCE, resolveConfiguration, runMatrix, withParameter } = await import("@vmlab/core");
         const { listScenarios } = await import("@vmlab/guest");
         const { cellVerdict, crossovers, statusOf, sweepOf, sweepTables, writeSweep } = await import("@vmlab/report");
         const { makeOutFolder } = await import("../out-folder.js");
@@ -134,7 +134,7 @@ export function register(program: Command): void {
         for (const machine of variants) {
           for (const scenario of scenarios) {
             for (const c of [native, ...configurations]) {
-              cells.push({ scenario, configuration: { ...c, machine } });
+              cells.push({ scenario, configuration: resolveConfiguration({ ...c.record, machine }, catalog) });
             }
           }
         }
@@ -148,11 +148,11 @@ export function register(program: Command): void {
           ...(o.budget ? { budget: o.budget } : {}),
           onProgress: (done, _total, last) => {
             if (cellVerdict(last) === "failed") {
-              const line = `${last.scenario} ${last.configuration.label} ${last.configuration.machine}: ${statusOf(last)}\n`;
+              const line = `${last.scenario} ${last.configuration.label} ${machineName(last.configuration)}: ${statusOf(last)}\n`;
               if (bar) bar.log(line);
               else if (!o.json) process.stderr.write(line);
             }
-            bar?.update(done, { last: `${last.scenario} ${last.configuration.label} ${last.configuration.machine}` });
+            bar?.update(done, { last: `${last.scenario} ${last.configuration.label} ${machineName(last.configuration)}` });
           },
         });
         bar?.stop();

@@ -693,6 +693,7 @@ export class Monitor implements VmContext {
       pmap: this.guest.pmap,
       memoryStrategy: this.session.memory,
       memoryAttached: this.memory,
+      virtualCpu: this.vcpu,
       ...this.workMarks.result(),
       ...extra,
     };

@@ -50,13 +50,54 @@ export interface TraceSink {
   event(e: TraceEvent): void;
 }
 
-/** Collects events up to a limit (then asks the run to stop). */
+/** Every kind, in the order the union above lists them (what `vmlab trace --only` accepts). */
+export const TRACE_KINDS: readonly TraceKind[] = ["run", "trap", "reflect", "emulate", "install", "hidden", "traced", "interrupt", "return", "halt", "translate", "chain", "callout", "exit", "entry"];
+
+/** Which events a log keeps, decided as they are recorded so a long run keeps a bounded log. */
+export interface TraceSampling {
+  /** Only events of these kinds. */
+  readonly only?: readonly TraceKind[];
+  /** Of those, every Nth: the 1st, the N+1st, the 2N+1st... (default 1: all). */
+  readonly every?: number;
+}
+
+/** Collects events up to a limit (then asks the run to stop), all of them or a sample. */
 export class TraceLog implements TraceSink {
   readonly events: TraceEvent[] = [];
-  constructor(readonly limit = Infinity) {}
-  event(e: TraceEvent): void {
-    if (this.events.length < this.limit) this.events.push(e);
+  /** Each kept event's place (0-based) among every event the run emitted. */
+  readonly ordinals: number[] = [];
+  /** Events the run emitted, kept or not. */
+  emitted = 0;
+  private matched = 0;
+  private readonly every: number;
+  private readonly kinds: ReadonlySet<TraceKind> | undefined;
+
+  constructor(
+    readonly limit = Infinity,
+    sampling: TraceSampling = {},
+  ) {
+    const every = sampling.every ?? 1;
+    if (!Number.isSafeInteger(every) || every < 1) throw new RangeError(`trace sampling: every must be a positive integer (got ${every})`);
+    for (const k of sampling.only ?? []) if (!TRACE_KINDS.includes(k)) throw new RangeError(`trace sampling: unknown event kind '${k}' (valid: ${TRACE_KINDS.join(", ")})`);
+    this.every = every;
+    this.kinds = sampling.only ? new Set(sampling.only) : undefined;
   }
+
+  /** Whether only a sample is kept. */
+  get sampled(): boolean {
+    return this.every > 1 || this.kinds !== undefined;
+  }
+
+  event(e: TraceEvent): void {
+    const n = this.emitted++;
+    if (this.kinds && !this.kinds.has(e.kind)) return;
+    if (this.matched++ % this.every !== 0) return;
+    if (this.events.length < this.limit) {
+      this.events.push(e);
+      this.ordinals.push(n);
+    }
+  }
+
   get full(): boolean {
     return this.events.length >= this.limit;
   }

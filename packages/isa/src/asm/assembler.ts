@@ -1,8 +1,9 @@
 // The two-pass assembler. Pass 1 expands includes and conditionals, defines labels and
 // sizes every statement; pass 2 evaluates operands and encodes. Every error of a source
 // is collected and reported at once as file:line:col diagnostics.
-import { InputFileError, readProgramText } from "../input-file.js";
-import { dirname, join, resolve } from "node:path";
+import { InputFileError, readProgramText } from "#input-file";
+// pathe: node:path's POSIX functions, also in a browser.
+import { dirname, join, resolve } from "pathe";
 import { CR, NUM_REGS, SP } from "../arch.js";
 import { encode, encodeJump } from "../encoding.js";
 import { MAX_IMAGE_BYTES, symbolTable, type Image, type Segment } from "../image.js";

@@ -1,6 +1,6 @@
 // Where the cycles went: each run's modeled cycles by category, as shares of the run, in
 // one chart for the scenario and machine chosen (so the chart stays one screen high).
-import { CATEGORIES, type RunResult } from "@vmlab/core";
+import { CATEGORIES, type RunResult, machineName } from "@vmlab/core";
 import { CATEGORY_COLOURS } from "./colour.js";
 import { esc } from "./markup.js";
 import { measured } from "./heatmap.js";
@@ -25,7 +25,7 @@ export function breakdownData(v: ReportView): unknown {
     .map((r) => [
       v.scenarios.indexOf(r.scenario),
       r.configuration.label,
-      machines.indexOf(r.configuration.machine),
+      machines.indexOf(machineName(r.configuration)),
       order.get(r.configuration.label) ?? 0,
       CATEGORIES.map((c) => r.cycles!.byCategory[c] ?? 0),
       r.region ? CATEGORIES.map((c) => r.region!.cycles.byCategory[c] ?? 0) : null,

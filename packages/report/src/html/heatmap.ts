@@ -1,6 +1,6 @@
 // Slowdown against native as heatmaps: scenario × configuration, one per machine, the
 // colour log-scaled; runs that diverge are marked and kept out of the colour scale.
-import { isReference } from "@vmlab/core";
+import { isReference, machineName } from "@vmlab/core";
 import type { RunResult } from "@vmlab/core";
 import { legendGradient, shortRatio, slowdownScale, type SlowdownScale } from "./colour.js";
 import { esc, idOf } from "./markup.js";
@@ -34,7 +34,7 @@ export function cellHtml(v: ReportView, mode: SlowdownMode, scale: SlowdownScale
   const td = (cls: string, title: string, body: string, style = "") => `<td class="${cls}${sep}"${style ? ` style="${style}"` : ""} title="${esc(title)}">${body}</td>`;
   if (!r) return td("na", why, "—");
   const verdict = v.verdict.get(r)!;
-  const where = `${r.scenario} on ${r.configuration.label} @ ${r.configuration.machine}`;
+  const where = `${r.scenario} on ${r.configuration.label} @ ${machineName(r.configuration)}`;
   if (verdict.kind === "predicted") return td("pred", `${where}: ${verdict.text}. ${verdict.prediction!.reason}`, `T${verdict.prediction!.theorem}`);
   if (verdict.kind !== "equivalent" && verdict.kind !== "unchecked") return td("fail", `${where}: ${verdict.text}`, "✗");
   const x = slowdownOf(v, mode, r);

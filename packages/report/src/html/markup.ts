@@ -41,7 +41,8 @@ export function dataTable(id: string, columns: readonly Column[], rows: readonly
   const head = columns
     .map((c) => {
       const attrs = [c.numeric ? ` data-sort-method="number" class="n"` : "", c.noSort ? ` data-sort-method="none"` : "", c.title ? ` title="${esc(c.title)}"` : ""].join("");
-      return `<th${attrs}>${esc(c.name)}</th>`;
+      // A long name (EXCEPTION_NMI, PAGE_FAULT) may break after its underscores.
+      return `<th${attrs}>${esc(c.name).replace(/_/g, "_<wbr>")}</th>`;
     })
     .join("");
   const nowrap = (c: Cell, i: number): Cell => (columns[i]?.nowrap ? { ...c, cls: `${c.cls ?? ""} nw`.trim() } : c);

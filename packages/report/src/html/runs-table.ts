@@ -1,6 +1,6 @@
 // Every run in one sortable table, filtered by scenario, configuration, machine and
 // verdict, each row with its cycles as shares of the run.
-import { CATEGORIES, type RunResult } from "@vmlab/core";
+import { CATEGORIES, type RunResult, machineName } from "@vmlab/core";
 import { fmtInt, fmtPct, fmtRatio } from "../summary.js";
 import { totalExits } from "../runs.js";
 import { CATEGORY_COLOURS } from "./colour.js";
@@ -45,7 +45,7 @@ export function runsSection(v: ReportView): string {
     return [
       text(r.scenario),
       text(r.configuration.label),
-      text(r.configuration.machine),
+      text(machineName(r.configuration)),
       verdictCell(v, r),
       num(r.metrics?.guestInstructions, r.metrics ? fmtInt(r.metrics.guestInstructions) : "-"),
       num(r.cycles?.total, r.cycles ? fmtInt(r.cycles.total) : "-"),

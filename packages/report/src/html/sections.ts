@@ -1,9 +1,10 @@
 // The report's tables: divergences, VM exits, impossible configurations, several VMs,
 // validation, microbenchmarks and runs faster than bare metal.
-import type { RunResult } from "@vmlab/core";
+import { machineName, type RunResult } from "@vmlab/core";
 import { publishedPerOp, VALIDATION_HEADER, validationRows } from "../model.js";
 import { fasterThanNative, totalExits } from "../runs.js";
 import { VM_HEADER, vmRows } from "../tables.js";
+import { exitLabelTitle } from "@vmlab/isa";
 import { fmtRatio } from "../summary.js";
 import { dataTable, esc, num, text, type Cell } from "./markup.js";
 import type { ReportView } from "./view.js";
@@ -27,8 +28,8 @@ function byMachines(runs: readonly RunResult[], key: (r: RunResult) => string): 
   for (const r of runs) {
     const k = `${r.scenario}\u0000${r.configuration.label}\u0000${key(r)}`;
     const g = groups.get(k);
-    if (g) g.machines.push(r.configuration.machine);
-    else groups.set(k, { run: r, machines: [r.configuration.machine] });
+    if (g) g.machines.push(machineName(r.configuration));
+    else groups.set(k, { run: r, machines: [machineName(r.configuration)] });
   }
   return [...groups.values()];
 }
@@ -71,7 +72,7 @@ export function exitsSection(v: ReportView): string {
   const rows = runs.map((r) => [
     text(r.scenario),
     text(r.configuration.label),
-    text(r.configuration.machine),
+    text(machineName(r.configuration)),
     num(totalExits(r), int(totalExits(r))),
     ...reasons.map((k) => {
       const n = r.metrics!.vmExits[k];
@@ -79,8 +80,8 @@ export function exitsSection(v: ReportView): string {
     }),
   ]);
   return `<section id="vm-exits"><h2>VM exits by reason</h2>
-<p>The ${runs.length.toLocaleString("en-US")} runs whose guest left guest mode for the monitor, their exits counted by reason (a column for every reason seen).</p>
-${dataTable("exits", [{ name: "scenario" }, { name: "configuration", nowrap: true }, { name: "machine", nowrap: true }, { name: "exits", numeric: true }, ...reasons.map((k) => ({ name: k, numeric: true }))], rows)}
+<p>The ${runs.length.toLocaleString("en-US")} runs whose guest left guest mode for the monitor, their exits counted by reason (a column for every reason seen), each named by the VT-x basic exit reason it models (Intel SDM Vol. 3C, Appendix C).</p>
+${dataTable("exits", [{ name: "scenario" }, { name: "configuration", nowrap: true }, { name: "machine", nowrap: true }, { name: "exits", numeric: true }, ...reasons.map((k) => ({ name: exitLabelTitle(k), numeric: true }))], rows)}
 </section>`;
 }
 
@@ -188,7 +189,7 @@ export function fasterSection(v: ReportView): string {
       text(mine[0]!.run.scenario),
       text(mine[0]!.run.configuration.label),
       ...v.machines.map((m) => {
-        const f = mine.find((x) => x.run.configuration.machine === m.name);
+        const f = mine.find((x) => machineName(x.run.configuration) === m.name);
         return f ? num(f.slowdown, fmtRatio(f.slowdown)) : { html: "", cls: "n" };
       }),
       text(why.map((i) => `(${i})`).join(" "), mine.some((f) => !f.reason) ? "failtext" : undefined),

@@ -1,5 +1,5 @@
 // The figures every section of the HTML report draws on, derived once from the results.
-import { isReference } from "@vmlab/core";
+import { isReference, machineName } from "@vmlab/core";
 import type { RunResult, ValidationResult } from "@vmlab/core";
 import type { ReportMeta } from "../meta.js";
 import { regionSlowdowns, slowdowns } from "../summary.js";
@@ -45,7 +45,7 @@ export function reportView(results: readonly RunResult[], meta: ReportMeta, vali
   const verdict = new Map(results.map((r) => [r, verdictOf(r)] as const));
   const firstSeen = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
   const scenarios = firstSeen(results.map((r) => r.scenario));
-  const machineNames = firstSeen(results.map((r) => r.configuration.machine));
+  const machineNames = firstSeen(results.map((r) => machineName(r.configuration)));
   const profiles = meta.machineProfiles as readonly { name?: string; description?: string }[];
   const machines = machineNames.map((name) => {
     const d = profiles.find((p) => p?.name === name)?.description;
@@ -68,7 +68,7 @@ export function reportView(results: readonly RunResult[], meta: ReportMeta, vali
     const y = order(b);
     return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]! || x[3]! - y[3]!;
   });
-  const index = new Map(results.map((r) => [`${r.scenario}\u0000${r.configuration.label}\u0000${r.configuration.machine}`, r] as const));
+  const index = new Map(results.map((r) => [`${r.scenario}\u0000${r.configuration.label}\u0000${machineName(r.configuration)}`, r] as const));
   return {
     results,
     meta,

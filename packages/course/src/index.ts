@@ -1,0 +1,4 @@
+export type { QuizLab } from "./lab.js";
+export { QUIZ_TOPICS, type Quiz, type QuizQuestion, type QuizProof, type QuizTopic, type QuizValue } from "./question.js";
+export { generateQuiz, checkQuizSeed, checkQuizTopics, QuizError, MAX_QUIZ_SEED } from "./quiz.js";
+export { NEXT_STEP_EVENTS } from "./topics/next-step.js";
