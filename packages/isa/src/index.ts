@@ -28,9 +28,10 @@ export {
   type NestedWalkCaches,
 } from "./mmu/nested.js";
 export { VmControl, EXIT, EXIT_NAMES, EXIT_LABELS, EPT_VIOLATION_CAUSE, NUM_EXIT_REASONS, type ExitReasonName } from "./vmx.js";
-export { Console, Disk, DEFAULT_DISK_SECTORS } from "./devices/index.js";
-export { Cpu, type StopReason, type CpuCounters } from "./cpu/cpu.js";
+export { Console, Disk, DEFAULT_DISK_SECTORS, PortBus, type PortBusWiring, type PortCounts, type PortTimer } from "./devices/index.js";
+export { Cpu, type StopReason, type CpuCounters, type CpuFeatures } from "./cpu/cpu.js";
 export { CpuContext } from "./cpu/context.js";
+export type { Intercepts, CodeWrittenHook, WorkMarkHook } from "./cpu/intercepts.js";
 export { Machine, ImageLoadError, type MachineOptions, type StopInfo, type MachineStats } from "./machine.js";
 export { PageTableBuilder } from "./mmu/page-table-builder.js";
 export { classifyProfile, seededRandom, isSensitiveClass, type Classification, type ClassifyOptions, type InstructionClass, type TheoremVerdict } from "./classify.js";

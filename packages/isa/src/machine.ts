@@ -106,7 +106,7 @@ export class Machine {
    * the value and the instructions retired before that OUT; undefined stops it.
    */
   onWorkMark(hook: ((value: number, retired: number) => void) | undefined): void {
-    this.cpu.workMark = hook;
+    this.cpu.intercept({ workMark: hook });
   }
 
   /**

@@ -226,6 +226,8 @@ export class VmxUnit {
   readonly translation = new GuestTranslation();
   /** The exit reason an instruction recorded in the slow path (IO, HALT, CR_*, INVALIDATE). */
   private instructionExit = 0;
+  /** The trap mask a VM entry intercepts (kept, so an entry allocates nothing). */
+  private readonly exitingTraps = new Uint8Array(16);
 
   /**
    * VM entry: runs the guest in guest mode under `vmcs` from the next `run` until a VM
@@ -239,11 +241,13 @@ export class VmxUnit {
     if (vmcs.nestedPaging && !cpu.profile.hardwareAssist.nestedPaging) throw new Error(`profile ${cpu.profile.name} has no nested paging`);
     cpu.vmcs = vmcs;
     if (vmcs.nestedPaging) this.translation.useHostLevels(vmcs.hostLevels);
-    const intercept = cpu.intercept;
-    intercept.set(vmcs.exceptionBitmap);
-    intercept[CAUSE.HYPERCALL] = 1;
-    intercept[CAUSE.TIMER] = vmcs.externalInterruptExiting ? 1 : 0;
-    intercept[EPT_VIOLATION_CAUSE] = 1;
+    // The causes that exit: the exception bitmap's, HCALL, EPT violations, and the timer under external-interrupt exiting.
+    const exits = this.exitingTraps;
+    exits.set(vmcs.exceptionBitmap);
+    exits[CAUSE.HYPERCALL] = 1;
+    exits[CAUSE.TIMER] = vmcs.externalInterruptExiting ? 1 : 0;
+    exits[EPT_VIOLATION_CAUSE] = 1;
+    cpu.intercept({ traps: exits });
     cpu.guestMode = true;
     this.instructionExit = 0;
     vmcs.entries++;

@@ -14,7 +14,7 @@ describe("the CPU's saved context", () => {
     cpu.retired = 500;
     cpu.setTimer(100);
     cpu.tickTimer(600);
-    cpu.intercept[CAUSE.SYSCALL] = 1;
+    cpu.intercept({ traps: [CAUSE.SYSCALL] });
     cpu.trapsByCause[CAUSE.SYSCALL] = 7;
     cpu.counters.portReads = 9;
     cpu.detail.deviceAccesses[1] = 4;
@@ -29,7 +29,7 @@ describe("the CPU's saved context", () => {
     // Hand-set above: deadline 500 + 100, reached at 600, so pending and the next at 700.
     expect([cpu.regs[3], cpu.pc, cpu.flags, cpu.mode, cpu.crs[CR.PTBR], cpu.retired]).toEqual([33, 0x1234, 0x201, MODE_USER, 0x5000, 500]);
     expect([cpu.timerPeriod, cpu.timerDeadline, cpu.timerPending]).toEqual([100, 700, true]);
-    expect([cpu.intercept[CAUSE.SYSCALL], cpu.trapsByCause[CAUSE.SYSCALL], cpu.counters.portReads, cpu.detail.deviceAccesses[1], cpu.tlb.tag]).toEqual([1, 7, 9, 4, 3]);
+    expect([cpu.intercepts(CAUSE.SYSCALL) ? 1 : 0, cpu.trapsByCause[CAUSE.SYSCALL], cpu.counters.portReads, cpu.detail.deviceAccesses[1], cpu.tlb.tag]).toEqual([1, 7, 9, 4, 3]);
     // A second save of the restored state equals the first.
     expect(cpu.saveContext()).toEqual(saved);
   });

@@ -65,7 +65,7 @@ describe("the instruction table", () => {
     cpu.mode = MODE_KERNEL;
     cpu.pc = KSEG_BASE + code;
     cpu.regs.fill(0x00500000);
-    cpu.intercept.fill(1);
+    cpu.intercept({ traps: "all" });
     cpu.translationChanged();
     const stop = cpu.run(1);
     return { stop, cause: cpu.exitCause, access: cpu.exitAccess, address: cpu.exitAddress, retired: cpu.retired };

@@ -117,7 +117,7 @@ handler: li r9, 99
         { file: "i.s" },
       ),
     );
-    m.cpu.intercept[CAUSE.SYSCALL] = 1;
+    m.cpu.intercept({ traps: [CAUSE.SYSCALL] });
     const stop = m.run(1000);
     expect(stop.reason).toBe("intercept");
     expect(stop.cause).toBe(CAUSE.SYSCALL);
@@ -125,6 +125,34 @@ handler: li r9, 99
     // pc is where EPC would point: after the syscall. Resuming continues the guest.
     expect(m.run(1000).reason).toBe("halt");
     expect(m.cpu.regs[2]).toBe(2);
+  });
+
+  it("a change of intercepts replaces only what it names", () => {
+    const m = new Machine({ profile: getProfile("riscv-like") });
+    m.load(
+      assemble(
+        `
+        .org 0x80001000
+start:  la r1, patch
+        li r2, 0
+        sw r2, 0(r1)
+        syscall 0
+        li r3, 3
+        halt
+patch:  nop
+`,
+        { file: "w.s" },
+      ),
+    );
+    const written: [number, number][] = [];
+    m.cpu.intercept({ codeWritten: (pa, end) => written.push([pa, end]) });
+    m.cpu.intercept({ traps: "all" });
+    expect(m.run(1000).reason).toBe("intercept");
+    // ISA.md: la is lui + ori, li of 0 one lui, li of 3 lui + ori; so patch is word 8: physical 0x1000 + 8 * 4.
+    expect(written).toEqual([[0x1020, 0x1021]]);
+    expect([m.cpu.exitCause, m.cpu.intercepts(CAUSE.SYSCALL)]).toEqual([CAUSE.SYSCALL, true]);
+    m.cpu.intercept({ traps: "none", codeWritten: undefined });
+    expect(m.cpu.intercepts(CAUSE.SYSCALL)).toBe(false);
   });
 });
 

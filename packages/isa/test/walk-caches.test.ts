@@ -209,8 +209,7 @@ ${body}
   vmcs.hostRoot = host.root;
   vmcs.hostLevels = 4;
   vmcs.vpid = options.vpid ?? 0;
-  machine.cpu.pageWalkCacheEnabled = options.pwc ?? false;
-  machine.cpu.nestedTlbEnabled = options.ntlb ?? false;
+  machine.cpu.setFeatures({ pageWalkCache: options.pwc ?? false, nestedTlb: options.ntlb ?? false });
   return { machine, vmcs };
 }
 

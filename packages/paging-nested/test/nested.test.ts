@@ -191,7 +191,7 @@ describe("nested paging in whole runs", () => {
 describe("large host pages", () => {
   it("where the CPU has them and the monitor handed out aligned chunks: 4 levels map 4 MiB in 32 large pages of 128 KiB, host walks of 3", () => {
     const vm = vmContext(4, 32);
-    vm.machine.cpu.largePagesEnabled = true;
+    vm.machine.cpu.setFeatures({ largePages: true });
     const vmcs = new VmControl();
     const nested = new NestedMemory().attachGuestMode(vm, vmcs);
     const out = { status: 0, pte: 0, references: 0 };
@@ -209,7 +209,7 @@ describe("large host pages", () => {
 
   it("single frames: 4 KiB host pages even where the CPU has large ones", () => {
     const vm = vmContext(4);
-    vm.machine.cpu.largePagesEnabled = true;
+    vm.machine.cpu.setFeatures({ largePages: true });
     const nested = new NestedMemory().attachGuestMode(vm, new VmControl());
     expect(nested.finish().events["large host pages"]).toBeUndefined();
   });
@@ -217,7 +217,7 @@ describe("large host pages", () => {
   it("2 levels: a large page is 4 MiB, and no aligned 4 MiB chunk fits above the monitor's 2 MiB: single frames, 4 KiB pages", () => {
     const vm = vmContext(2, 1024);
     expect(vm.guest.pmap[1]! - vm.guest.pmap[0]!).not.toBe(1);
-    vm.machine.cpu.largePagesEnabled = true;
+    vm.machine.cpu.setFeatures({ largePages: true });
     const nested = new NestedMemory().attachGuestMode(vm, new VmControl());
     expect(nested.finish().events["large host pages"]).toBeUndefined();
   });

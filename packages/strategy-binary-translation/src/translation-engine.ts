@@ -123,7 +123,7 @@ export class TranslationEngine {
     this.cpu = monitor.cpu;
     this.translator = new Translator(monitor.machine.profile);
     this.state = new BtState(this, monitor.machine.memory.i32, monitor.machine.memory.u8, this.cpu.codePages);
-    this.cpu.codeWritten = (pa, end) => this.codeWritten(pa, end);
+    this.cpu.intercept({ codeWritten: (pa, end) => this.codeWritten(pa, end) });
   }
 
   // --- coherence -------------------------------------------------------------------

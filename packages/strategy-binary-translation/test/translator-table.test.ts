@@ -24,7 +24,7 @@ function onCpu(word: number, regs: readonly number[]): { regs: number[]; flags: 
   cpu.pc = KSEG_BASE + CODE;
   cpu.crs[CR.PTBR] = 0;
   cpu.regs.set(regs);
-  cpu.intercept.fill(1);
+  cpu.intercept({ traps: "all" });
   cpu.translationChanged();
   const stop = cpu.run(1);
   return { regs: Array.from(cpu.regs), flags: cpu.flags, cause: stop === "intercept" ? cpu.exitCause : 0 };

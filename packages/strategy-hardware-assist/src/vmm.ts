@@ -89,9 +89,7 @@ export class GuestModeMonitor {
     // What the machine's generation has: VPID (tagged TLB) and the walk caches.
     const features = session.machineProfile.features;
     this.vmcs.vpid = features.taggedTlb ? allocateVpid(this.machine) : 0;
-    this.cpu.pageWalkCacheEnabled = features.pageWalkCache;
-    this.cpu.nestedTlbEnabled = features.nestedTlb;
-    this.cpu.largePagesEnabled = features.largePages;
+    this.cpu.setFeatures({ pageWalkCache: features.pageWalkCache, nestedTlb: features.nestedTlb, largePages: features.largePages });
   }
 
   private get memory(): GuestModeMemory {
@@ -176,7 +174,7 @@ export class GuestModeMonitor {
     const injecting = vmcs.injectCause;
     cpu.vmEnter(vmcs);
     // Observation: every trap stops the CPU to be recorded (the exit controls still decide what is an exit).
-    if (this.observing) cpu.intercept.fill(1);
+    if (this.observing) cpu.intercept({ traps: "all" });
     if (this.monitor.trace) {
       const where = `${hex(cpu.pc)}`;
       const text = injecting ? `VM entry: ${CAUSE_NAMES[injecting]} injected: the guest kernel's handler at ${where}` : `VM entry: the guest resumes at ${where}`;
@@ -266,8 +264,8 @@ export class GuestModeMonitor {
   private io(): void {
     const { cpu, vmcs, monitor } = this;
     const input = vmcs.exitInstruction >>> 24 === 0x44; /* IN */
-    if (input) cpu.regs[vmcs.exitRegister] = monitor.portIn(vmcs.exitPort);
-    else monitor.portOut(vmcs.exitPort, vmcs.exitValue);
+    if (input) cpu.regs[vmcs.exitRegister] = monitor.ports.read(vmcs.exitPort);
+    else monitor.ports.write(vmcs.exitPort, vmcs.exitValue);
     this.noteExit(`I/O (${input ? "in" : "out"} ${hex(vmcs.exitPort)}): ${vmcs.exitPort === PORT.WORK_MARK ? "the work marker, no device" : monitor.deviceAccessText(vmcs.exitPort, !input)}`, {
       inline: true,
     });
@@ -367,7 +365,7 @@ export class GuestModeMonitor {
     const { cpu, machine } = this;
     this.memory.beginTracedWrite(va);
     cpu.vmEnter(this.vmcs);
-    if (this.observing) cpu.intercept.fill(1);
+    if (this.observing) cpu.intercept({ traps: "all" });
     const stop = machine.run(1);
     this.memory.endTracedWrite(va);
     this.tracedWrites++;

@@ -10,7 +10,7 @@ const ACCESS_NAMES = ["read", "write", "fetch"];
 /** Runs `machine` to halt or budget, reporting events to `trace`. */
 export function runObserved(machine: Machine, budget: number, trace: TraceSink): "halt" | "budget" {
   const cpu = machine.cpu;
-  cpu.intercept.fill(1);
+  cpu.intercept({ traps: "all" });
   const full = () => (trace as { full?: boolean }).full === true;
   const actor = (): TraceActor => (cpu.mode === MODE_USER ? "process" : "os");
   let used = 0;

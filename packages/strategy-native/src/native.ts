@@ -56,7 +56,7 @@ export class NativeCpu implements CpuStrategy {
     session.region?.countWith?.(counts);
     // Paging-structure caches exist natively too (Intel since the Core generation): the
     // baseline walks through them where the machine has them, as nested paging does.
-    machine.cpu.pageWalkCacheEnabled = session.machineProfile.features.pageWalkCache;
+    machine.cpu.setFeatures({ pageWalkCache: session.machineProfile.features.pageWalkCache });
     const marks = watchWorkMarks(machine, session);
     const stop = session.trace ? { reason: runObserved(machine, session.budget, session.trace) } : machine.run(session.budget);
     const s = machine.stats();

@@ -11,7 +11,7 @@
 // processes, as Xen's 32-bit guests did: a system call goes through the CPU's trap gate
 // straight to the kernel's handler, which returns with RTE (IRET from ring 1), so the
 // monitor sees neither; it learns the guest's mode from the real CPU's at each trap.
-import { containedAttempt, Monitor, type GuestSession, type VmPlacement } from "@vmlab/core";
+import { Monitor, type GuestSession, type VmPlacement } from "@vmlab/core";
 import {
   ACCESS_FETCH,
   BY_OPCODE,
@@ -277,7 +277,7 @@ export class ParavirtMonitor extends Monitor {
         if (this.trace) text = `virtual timer every ${a} instructions`;
         break;
       case HC.PORT_IN:
-        result = this.portIn(a);
+        result = this.ports.read(a);
         if (this.trace) text = `port ${hex(a)} read on the virtual device`;
         break;
       case HC.PORT_OUT:
@@ -285,7 +285,7 @@ export class ParavirtMonitor extends Monitor {
           // The HCALL has retired, as for SET_TIMER.
           cpu.setTimer(b);
           vcpu.interruptPending = false;
-        } else this.portOut(a, b);
+        } else this.ports.write(a, b);
         if (this.trace)
           text =
             a === PORT.WORK_MARK
@@ -370,13 +370,10 @@ export class ParavirtMonitor extends Monitor {
     this.backendDiskTransfers++;
     disk.sector = sector;
     disk.address = buffer;
-    const written = disk.command(command, this.machine.memory.u8, this.guest.pmap);
-    if (disk.status === DISK_BAD_ADDRESS) {
-      this.refused++;
-      this.audit(containedAttempt({ kind: "disk DMA", guestPhysical: buffer }));
-    }
-    if (written) this.guestWrittenByDma(written[0], written[1]);
-    return disk.status;
+    // The virtual disk's DMA, as its command port runs it (a refusal is audited there).
+    const status = this.ports.diskCommand(command);
+    if (status === DISK_BAD_ADDRESS) this.refused++;
+    return status;
   }
 
   /** Hypercalls by name, with the batch and refusal counts, for reports. */

@@ -18,8 +18,6 @@ import {
   deviceOfPort,
   DEVICE_NAMES,
   Disk,
-  DISK_BAD_ADDRESS,
-  DISK_OK,
   enterTrap,
   executeSystem,
   fieldA,
@@ -34,6 +32,7 @@ import {
   OP,
   PAGE_SIZE,
   PORT,
+  PortBus,
   SP,
   uimm16,
   unprivilegedSensitive,
@@ -92,6 +91,13 @@ export class Monitor implements VmContext {
   /** The VM's virtual devices: its own console and disk (the timer is the real one, which counts guest instructions). */
   readonly console = new Console();
   readonly disk: Disk;
+  /**
+   * The virtual devices as the guest's IN and OUT reach them (emulated after a trap, a
+   * callout, an I/O exit or a hypercall, always before the instruction retires): DMA
+   * to guest-physical memory through the pmap, and a timer write also drops the virtual
+   * CPU's pending interrupt.
+   */
+  readonly ports: PortBus;
   /** Ring compression: the real mode of the deprivileged guest kernel is ring 1 (see the top of the file). */
   readonly kernelAtRing1: boolean;
   /** Opcodes of the sensitive instructions the profile lets user mode run without a trap: audited. */
@@ -116,11 +122,10 @@ export class Monitor implements VmContext {
   reflections = 0;
   /** TLB misses delivered to the guest's refill vector. */
   refillReflections = 0;
-  virtualPortIo = 0;
+  /** Virtual port reads and writes (the work marker is no device: not counted). */
+  private readonly virtualPortCounts = { portReads: 0, portWrites: 0 };
   /** Virtual device accesses by device (DEVICE_NAMES order), for the cost model. */
   readonly virtualDeviceAccesses = new Float64Array(DEVICE_NAMES.length);
-  /** Virtual device accesses that moved data to or from the real device: console bytes, disk sectors. */
-  deviceTransfers = 0;
   readonly auditLog: string[] = [];
   /** Sensitive instructions that ran without trapping: [op] in the deprivileged kernel, [256 + op] in the guest's processes. */
   private readonly sensitive = new Float64Array(512);
@@ -155,9 +160,24 @@ export class Monitor implements VmContext {
     this.audited = unprivilegedSensitive(session.profile).map((i) => i.opcode);
     this.refillVector = session.profile.mmu.kind === "software-tlb";
     this.workMarks = new RegionMarks(session.region);
+    this.ports = new PortBus({
+      console: this.console,
+      disk: this.disk,
+      timer: this.cpu,
+      memory: this.machine.memory.u8,
+      pmap: this.guest.pmap,
+      dmaWritten: (start, end) => this.guestWrittenByDma(start, end),
+      counts: this.virtualPortCounts,
+      byDevice: this.virtualDeviceAccesses,
+      workMark: (value, retired) => this.workMarks.mark(value, retired),
+      timerSet: () => {
+        this.vcpu.interruptPending = false;
+      },
+      dmaRefused: (address) => this.audit(containedAttempt({ kind: "disk DMA", guestPhysical: address })),
+    });
     // The walker caches whatever tables the real PTBR names (shadow or mirror tables
     // here) where the machine's generation has a page-walk cache, as it does natively.
-    this.cpu.pageWalkCacheEnabled = session.machineProfile.features.pageWalkCache;
+    this.cpu.setFeatures({ pageWalkCache: session.machineProfile.features.pageWalkCache });
   }
 
   /** The real mode the guest runs in for virtual mode `mode`. */
@@ -176,7 +196,7 @@ export class Monitor implements VmContext {
     cpu.mode = this.realMode(MODE_KERNEL);
     cpu.flags = FLAG_IF;
     cpu.crs[CR.TVEC] = MONITOR_VECTOR;
-    cpu.intercept.fill(1);
+    cpu.intercept({ traps: "all" });
     const strategy = this.session.memory;
     if (!strategy.attachMonitor) throw new Error(`memory strategy '${strategy.info.name}' cannot serve a monitor`);
     const memory = strategy.attachMonitor(this);
@@ -204,6 +224,16 @@ export class Monitor implements VmContext {
 
   audit(message: string): void {
     if (this.auditLog.length < 100) this.auditLog.push(message);
+  }
+
+  /** Virtual port reads and writes so far. */
+  get virtualPortIo(): number {
+    return this.virtualPortCounts.portReads + this.virtualPortCounts.portWrites;
+  }
+
+  /** Virtual device accesses that moved data to or from the real device: console bytes, disk sectors. */
+  get deviceTransfers(): number {
+    return this.ports.transfers;
   }
 
   /** Budget used so far, counted as the bare machine counts it: retired instructions plus faults taken. */
@@ -245,7 +275,7 @@ export class Monitor implements VmContext {
   }
 
   private clearFirstSensitive(): void {
-    for (const op of this.audited) this.cpu.firstSensitivePc[op] = this.cpu.firstSensitivePc[256 + op] = -1;
+    this.cpu.forgetFirstSensitive(this.audited);
   }
 
   /** After direct execution: audit sensitive instructions that did not trap, trace the stretch. */
@@ -564,61 +594,6 @@ export class Monitor implements VmContext {
   guestWrittenByDma(start: number, end: number): void {
     this.guest.forEachMachineRange(start, end, (from, to) => this.cpu.invalidateCode(from, to));
     this.memory.guestPhysicalWritten(start, end);
-  }
-
-  // The virtual devices: the VM's own console and disk, and the timer.
-  portIn(port: number): number {
-    const cpu = this.cpu;
-    this.virtualPortIo++;
-    this.virtualDeviceAccesses[deviceOfPort(port)]!++;
-    switch (port) {
-      case PORT.TIMER_PERIOD:
-        return cpu.timerPeriod | 0;
-      case PORT.TIMER_COUNT:
-        return cpu.timerCount();
-      case PORT.DISK_STATUS:
-        return this.disk.status;
-      default:
-        return 0;
-    }
-  }
-
-  portOut(port: number, value: number): void {
-    const cpu = this.cpu;
-    // The work marker is no device (no virtual device access counted); every path here
-    // (trap, callout, I/O exit, hypercall) comes before the OUT retires, as on bare metal.
-    if (port === PORT.WORK_MARK) {
-      this.workMarks.mark(value, cpu.retired);
-      return;
-    }
-    this.virtualPortIo++;
-    this.virtualDeviceAccesses[deviceOfPort(port)]!++;
-    switch (port) {
-      case PORT.CONSOLE_OUT:
-        this.console.write(value);
-        this.deviceTransfers++;
-        return;
-      case PORT.TIMER_PERIOD:
-        // As the bare machine: counting starts once this instruction retires.
-        cpu.setTimer(value, cpu.retired + 1);
-        this.vcpu.interruptPending = false;
-        return;
-      case PORT.DISK_SECTOR:
-        this.disk.sector = value >>> 0;
-        return;
-      case PORT.DISK_ADDR:
-        this.disk.address = value >>> 0;
-        return;
-      case PORT.DISK_CMD: {
-        const written = this.disk.command(value, this.machine.memory.u8, this.guest.pmap);
-        if (this.disk.status === DISK_OK) this.deviceTransfers++;
-        if (this.disk.status === DISK_BAD_ADDRESS) this.audit(containedAttempt({ kind: "disk DMA", guestPhysical: this.disk.address }));
-        if (written) this.guestWrittenByDma(written[0], written[1]);
-        return;
-      }
-      default:
-        return;
-    }
   }
 
   /**

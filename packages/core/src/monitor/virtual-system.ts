@@ -53,11 +53,11 @@ export class VirtualSystem implements SystemCpu {
   }
 
   portIn(port: number): number {
-    return this.m.portIn(port);
+    return this.m.ports.read(port);
   }
 
   portOut(port: number, value: number): void {
-    this.m.portOut(port, value);
+    this.m.ports.write(port, value);
   }
 
   tlbWrite(va: number, entryLo: number): void {

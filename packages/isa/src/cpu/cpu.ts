@@ -7,9 +7,9 @@
 // (fetch, read, write) for one virtual page each; any change to the translation state
 // (mode, PTBR, TLB contents) empties those caches.
 import {
-  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE, CR, crExists, DEVICE_NAMES, deviceOfPort,
+  ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE, CR, crExists, DEVICE_NAMES,
   estatusMode, FLAG_C, FLAG_IF, FLAG_N, FLAG_V, FLAG_Z, FLAGS_MASK, KSEG_BASE, MODE_KERNEL, MODE_RING1, MODE_USER, modeOfEstatus, NUM_CRS,
-  NUM_REGS, PAGE_SHIFT, PORT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, SP,
+  NUM_REGS, PAGE_SHIFT, PTE_FRAME_MASK, PTE_U, PTE_V, PTE_W, SP,
 } from "../arch.js";
 import type { Console } from "../devices/console.js";
 import type { Disk } from "../devices/disk.js";
@@ -18,10 +18,12 @@ import { Tlb } from "../mmu/tlb.js";
 import { walk, walkCached, walkShape, WALK_BAD_TABLE, WALK_OK, WALK_PROTECTION, type WalkResult, type WalkShape } from "../mmu/walker.js";
 import { BRANCH_TAKEN_MASK, BY_OPCODE, compareFlags, immediateOf, TRAP_CAUSE } from "../opcodes.js";
 import { absentTable, privilegeTable, type Profile } from "../profiles.js";
-import { enterTrap, executeSystem, flagsAfterPop, flagsToPush, readControlRegister, type SystemCpu } from "./system.js";
+import { enterTrap, executeSystem, flagsAfterPop, flagsToPush, readControlRegister, readCr, writeCr, type SystemCpu } from "./system.js";
 import { VmxUnit, type VmControl } from "../vmx.js";
 import { giveBack, takeZeroed } from "../buffer-pool.js";
 import { CpuContext } from "./context.js";
+import type { CodeWrittenHook, Intercepts, WorkMarkHook } from "./intercepts.js";
+import { PortBus } from "../devices/port-bus.js";
 
 // The loop in `execute` writes these constants and the opcodes (opcodes.ts) as literals:
 // V8 loads imported constants from module cells, with a hole check, on every use, and
@@ -76,6 +78,21 @@ const DECODED_BASE = NUM_REGS;
 /** Retired instructions per call of the inner loop (see `run`). */
 const EXECUTE_SLICE = 1 << 20;
 
+/** Features of the machine's generation the CPU models. */
+export interface CpuFeatures {
+  /**
+   * The walk caches (see ISA.md, "Walk caches"): the page-walk cache, for native walks
+   * and the guest dimension of nested ones, and the nested TLB for the host dimension.
+   */
+  readonly pageWalkCache: boolean;
+  readonly nestedTlb: boolean;
+  /**
+   * Large pages in host (extended) tables. The walker itself always honours PTE_LARGE
+   * (every generation modeled has PSE); this tells a monitor it may build them.
+   */
+  readonly largePages: boolean;
+}
+
 export class Cpu implements SystemCpu {
   // Architectural state.
   readonly regs: Int32Array;
@@ -93,15 +110,16 @@ export class Cpu implements SystemCpu {
   private deadline = Infinity;
   private pending = false;
 
-  /**
-   * The monitor interface: a trap whose cause is set here is not taken
-   * architecturally; `run` stops with reason "intercept" and the exit fields below.
-   */
-  readonly intercept = new Uint8Array(NUM_CAUSES);
-  exitCause = 0;
-  exitAddress = 0;
-  exitAccess = 0;
-  exitProtection = false;
+  // What is intercepted (see intercepts.ts; set through `intercept`): a trap whose cause
+  // is marked here is not taken architecturally; `run` stops with reason "intercept" and
+  // the exit fields say what it was.
+  private readonly interceptedTraps = new Uint8Array(NUM_CAUSES);
+  private codeWrittenHook: CodeWrittenHook | undefined = undefined;
+  private workMarkHook: WorkMarkHook | undefined = undefined;
+  private interceptedCause = 0;
+  private interceptedAddress = 0;
+  private interceptedAccess = 0;
+  private interceptedProtection = false;
 
   readonly trapsByCause = new Float64Array(NUM_CAUSES);
 
@@ -119,32 +137,23 @@ export class Cpu implements SystemCpu {
    * PUSHF, POPF, RDMODE, RDTVEC), by opcode: in user mode and at ring 1 together, and
    * the ring-1 share of them. A monitor running a deprivileged kernel audits these.
    */
-  readonly sensitiveInUserMode = new Float64Array(256);
-  readonly sensitiveAtRing1 = new Float64Array(256);
+  private readonly sensitiveUser = new Float64Array(256);
+  private readonly sensitiveRing1 = new Float64Array(256);
   /**
-   * The pc and retired count of the first of each since a monitor last cleared it (pc -1):
+   * The pc and retired count of the first of each since a monitor last forgot it (pc -1):
    * [op] in user mode, [256 + op] at ring 1.
    */
-  readonly firstSensitivePc = new Float64Array(512).fill(-1);
-  readonly firstSensitiveAt = new Float64Array(512);
+  private readonly sensitiveFirstPc = new Float64Array(512).fill(-1);
+  private readonly sensitiveFirstAt = new Float64Array(512);
   readonly counters: CpuCounters = {
     tlbHits: 0, tlbMisses: 0, walks: 0, walkReferences: 0, codeInvalidations: 0, portReads: 0, portWrites: 0,
     trapReturns: 0, tlbWrites: 0, tlbInvalidations: 0, tlbFlushes: 0, crWrites: 0, pageWalkCacheHits: 0, pageWalkCacheMisses: 0, gateEntries: 0, ring1Returns: 0, refills: 0,
   };
   readonly detail: CpuDetailCounters = { deviceAccesses: new Float64Array(DEVICE_NAMES.length), crWritesByRegister: new Float64Array(NUM_CRS) };
-  /**
-   * The walk caches the machine has (its generation's features; off by default): the
-   * page-walk cache, for native walks and the guest dimension of nested ones, and the
-   * nested TLB for the host dimension. See ISA.md, "Walk caches".
-   */
-  pageWalkCacheEnabled = false;
-  nestedTlbEnabled = false;
-  /**
-   * The machine's generation maps large pages in host (extended) tables too: a monitor
-   * reads this as it would the VT-x capability MSR before building them. The walker
-   * itself always honours PTE_LARGE (every generation modeled has PSE).
-   */
-  largePagesEnabled = false;
+  // The machine generation's features (see `setFeatures`; all off by default).
+  private pageWalkCache = false;
+  private nestedTlb = false;
+  private largePages = false;
 
   readonly tlb: Tlb;
   readonly profile: Profile;
@@ -186,16 +195,8 @@ export class Cpu implements SystemCpu {
   faultAddress = 0;
   faultAccess = 0;
   faultProtection = false;
-  /**
-   * Called when a watched physical page is written (a store, DMA, a loader): a binary
-   * translator keeps its translations coherent with it. See `watchCode`.
-   */
-  codeWritten: ((pa: number, end: number) => void) | undefined = undefined;
-  /**
-   * Called when the guest writes the work-marker port (PORT.WORK_MARK) with the value
-   * and the instructions retired before that OUT. Not a device: nothing is counted.
-   */
-  workMark: ((value: number, retired: number) => void) | undefined = undefined;
+  /** The bare machine's devices as IN and OUT reach them. */
+  readonly ports: PortBus;
   private readonly walkOut: WalkResult = { status: 0, pte: 0, references: 0 };
 
   constructor(
@@ -219,6 +220,111 @@ export class Cpu implements SystemCpu {
     this.core = new Int32Array(takeZeroed((DECODED_BASE + 2 * words) * 4));
     this.regs = this.core.subarray(0, NUM_REGS);
     this.codePage = new Uint8Array(memory.size >>> PAGE_SHIFT);
+    this.ports = new PortBus({
+      console,
+      disk,
+      timer: this,
+      memory: memory.u8,
+      dmaWritten: (start, end) => this.invalidateCode(start, end),
+      counts: this.counters,
+      byDevice: this.detail.deviceAccesses,
+      workMark: (value, retired) => this.workMarkHook?.(value, retired),
+    });
+  }
+
+  // --- Features of the machine's generation -----------------------------------------
+
+  /** Sets the features given (see CpuFeatures); the others stay as they are. */
+  setFeatures(features: Partial<CpuFeatures>): void {
+    if (features.pageWalkCache !== undefined) this.pageWalkCache = features.pageWalkCache;
+    if (features.nestedTlb !== undefined) this.nestedTlb = features.nestedTlb;
+    if (features.largePages !== undefined) this.largePages = features.largePages;
+  }
+
+  /** Walks consult the page-walk cache (native walks and the guest dimension of nested ones). */
+  get pageWalkCacheEnabled(): boolean {
+    return this.pageWalkCache;
+  }
+
+  /** Nested walks consult the nested TLB for the host dimension. */
+  get nestedTlbEnabled(): boolean {
+    return this.nestedTlb;
+  }
+
+  /** A monitor may map large pages in host (extended) tables: it reads this as it would the VT-x capability MSR. */
+  get largePagesEnabled(): boolean {
+    return this.largePages;
+  }
+
+  // --- Intercepts ---------------------------------------------------------------------
+
+  /** Changes what is intercepted (see intercepts.ts): each member given replaces its part, the others stay. */
+  intercept(changes: Intercepts): void {
+    const traps = changes.traps;
+    if (traps === "all") this.interceptedTraps.fill(1);
+    else if (traps === "none") this.interceptedTraps.fill(0);
+    else if (traps instanceof Uint8Array) for (let c = 0; c < NUM_CAUSES; c++) this.interceptedTraps[c] = traps[c] ? 1 : 0;
+    else if (traps !== undefined) {
+      this.interceptedTraps.fill(0);
+      for (const c of traps) this.interceptedTraps[c] = 1;
+    }
+    if ("codeWritten" in changes) this.codeWrittenHook = changes.codeWritten;
+    if ("workMark" in changes) this.workMarkHook = changes.workMark;
+  }
+
+  /** The trap of `cause` stops `run` with "intercept" instead of being taken. */
+  intercepts(cause: number): boolean {
+    return this.interceptedTraps[cause] !== 0;
+  }
+
+  /** The intercepted trap's cause (after `run` stopped with "intercept"). */
+  get exitCause(): number {
+    return this.interceptedCause;
+  }
+
+  /** The faulting address of the intercepted trap (0 for one that is not a memory fault). */
+  get exitAddress(): number {
+    return this.interceptedAddress;
+  }
+
+  /** The access kind (ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH) of the intercepted fault. */
+  get exitAccess(): number {
+    return this.interceptedAccess;
+  }
+
+  /** The intercepted fault was a protection fault (the page was present). */
+  get exitProtection(): boolean {
+    return this.interceptedProtection;
+  }
+
+  // --- Sensitive instructions that did not trap -----------------------------------
+
+  /**
+   * Sensitive instructions that ran outside kernel mode without trapping (x86-like's
+   * PUSHF, POPF, RDMODE, RDTVEC), by opcode: in user mode and at ring 1 together.
+   */
+  get sensitiveInUserMode(): ArrayLike<number> {
+    return this.sensitiveUser;
+  }
+
+  /** The ring-1 share of `sensitiveInUserMode` (a monitor's deprivileged kernel there). */
+  get sensitiveAtRing1(): ArrayLike<number> {
+    return this.sensitiveRing1;
+  }
+
+  /** The pc of the first of each since `forgetFirstSensitive` (-1: none): [op] in user mode, [256 + op] at ring 1. */
+  get firstSensitivePc(): ArrayLike<number> {
+    return this.sensitiveFirstPc;
+  }
+
+  /** The retired count at each first one of `firstSensitivePc`. */
+  get firstSensitiveAt(): ArrayLike<number> {
+    return this.sensitiveFirstAt;
+  }
+
+  /** Forgets the first occurrences of the opcodes `ops` (a monitor starts a stretch of direct execution). */
+  forgetFirstSensitive(ops: readonly number[]): void {
+    for (const op of ops) this.sensitiveFirstPc[op] = this.sensitiveFirstPc[256 + op] = -1;
   }
 
   /** Changes whenever translation state changes (mode, PTBR, TLB contents): a cache of translations is valid while it stays the same. */
@@ -240,7 +346,7 @@ export class Cpu implements SystemCpu {
         const to = (Math.min(end, (page + 1) << PAGE_SHIFT) + 3) >>> 2;
         for (let wi = from; wi < to; wi++) this.core[DECODED_BASE + 2 * wi] = 0;
         this.counters.codeInvalidations++;
-        if (this.codeWritten) this.codeWritten(Math.max(start, page << PAGE_SHIFT), Math.min(end, (page + 1) << PAGE_SHIFT));
+        if (this.codeWrittenHook) this.codeWrittenHook(Math.max(start, page << PAGE_SHIFT), Math.min(end, (page + 1) << PAGE_SHIFT));
       }
     }
   }
@@ -256,15 +362,15 @@ export class Cpu implements SystemCpu {
 
   /** Records a sensitive instruction executed in user mode without a trap (slow path only). */
   private sensitiveUnprivileged(op: number, pc: number, retired: number): void {
-    this.sensitiveInUserMode[op]!++;
+    this.sensitiveUser[op]!++;
     let k = op;
     if (this.mode === MODE_RING1) {
-      this.sensitiveAtRing1[op]!++;
+      this.sensitiveRing1[op]!++;
       k += 256;
     }
-    if (this.firstSensitivePc[k]! < 0) {
-      this.firstSensitivePc[k] = pc >>> 0;
-      this.firstSensitiveAt[k] = retired;
+    if (this.sensitiveFirstPc[k]! < 0) {
+      this.sensitiveFirstPc[k] = pc >>> 0;
+      this.sensitiveFirstAt[k] = retired;
     }
   }
 
@@ -282,20 +388,20 @@ export class Cpu implements SystemCpu {
     into.timerPeriod = this.period;
     into.timerDeadline = this.deadline;
     into.timerPending = this.pending;
-    into.intercept.set(this.intercept);
+    into.intercept.set(this.interceptedTraps);
     into.trapsByCause.set(this.trapsByCause);
-    into.sensitiveInUserMode.set(this.sensitiveInUserMode);
-    into.sensitiveAtRing1.set(this.sensitiveAtRing1);
-    into.firstSensitivePc.set(this.firstSensitivePc);
-    into.firstSensitiveAt.set(this.firstSensitiveAt);
+    into.sensitiveInUserMode.set(this.sensitiveUser);
+    into.sensitiveAtRing1.set(this.sensitiveRing1);
+    into.firstSensitivePc.set(this.sensitiveFirstPc);
+    into.firstSensitiveAt.set(this.sensitiveFirstAt);
     if (into.counters) Object.assign(into.counters, this.counters);
     else into.counters = { ...this.counters };
     into.deviceAccesses.set(this.detail.deviceAccesses);
     into.crWritesByRegister.set(this.detail.crWritesByRegister);
-    into.workMark = this.workMark;
+    into.workMark = this.workMarkHook;
     into.guestMode = this.guestMode;
     into.vmcs = this.vmcs;
-    into.codeWritten = this.codeWritten;
+    into.codeWritten = this.codeWrittenHook;
     into.tlbTag = this.tlb.tag;
     return into;
   }
@@ -312,19 +418,19 @@ export class Cpu implements SystemCpu {
     this.period = from.timerPeriod;
     this.deadline = from.timerDeadline;
     this.pending = from.timerPending;
-    this.intercept.set(from.intercept);
+    this.interceptedTraps.set(from.intercept);
     this.trapsByCause.set(from.trapsByCause);
-    this.sensitiveInUserMode.set(from.sensitiveInUserMode);
-    this.sensitiveAtRing1.set(from.sensitiveAtRing1);
-    this.firstSensitivePc.set(from.firstSensitivePc);
-    this.firstSensitiveAt.set(from.firstSensitiveAt);
+    this.sensitiveUser.set(from.sensitiveInUserMode);
+    this.sensitiveRing1.set(from.sensitiveAtRing1);
+    this.sensitiveFirstPc.set(from.firstSensitivePc);
+    this.sensitiveFirstAt.set(from.firstSensitiveAt);
     if (from.counters) Object.assign(this.counters, from.counters);
     this.detail.deviceAccesses.set(from.deviceAccesses);
     this.detail.crWritesByRegister.set(from.crWritesByRegister);
-    this.workMark = from.workMark;
+    this.workMarkHook = from.workMark;
     this.guestMode = from.guestMode;
     this.vmcs = from.vmcs;
-    this.codeWritten = from.codeWritten;
+    this.codeWrittenHook = from.codeWritten;
     this.tlb.setTag(from.tlbTag);
     this.translationChanged();
   }
@@ -395,14 +501,14 @@ export class Cpu implements SystemCpu {
     giveBack(this.core.buffer as ArrayBuffer);
   }
 
-  /** Marks a physical page as holding code, so every store into it leaves the fast loop (and reaches `codeWritten`). */
+  /** Marks a physical page as holding code, so every store into it leaves the fast loop (and reaches the codeWritten intercept). */
   watchCode(pa: number): void {
     this.codePage[pa >>> PAGE_SHIFT] = 1;
   }
 
   /** A store hit a page holding decoded code: drop the decode of that word. */
   private storeIntoCode(pa: number): void {
-    if (this.codeWritten) this.codeWritten(pa, pa + 1);
+    if (this.codeWrittenHook) this.codeWrittenHook(pa, pa + 1);
     const slot = DECODED_BASE + ((pa >>> 2) << 1);
     if (this.core[slot] !== 0) {
       this.core[slot] = 0;
@@ -518,11 +624,11 @@ export class Cpu implements SystemCpu {
   trap(cause: number, epc: number, address: number, access: number, protection: boolean): boolean {
     this.trapsByCause[cause]!++;
     if (this.mode === MODE_USER && this.ring1 && cause === this.crs[CR.TGATE] && !this.guestMode && this.gateEntry(epc)) return false;
-    if (this.intercept[cause]) {
-      this.exitCause = cause;
-      this.exitAddress = address >>> 0;
-      this.exitAccess = access;
-      this.exitProtection = protection;
+    if (this.interceptedTraps[cause]) {
+      this.interceptedCause = cause;
+      this.interceptedAddress = address >>> 0;
+      this.interceptedAccess = access;
+      this.interceptedProtection = protection;
       this.pc = epc >>> 0;
       return true;
     }
@@ -604,50 +710,12 @@ export class Cpu implements SystemCpu {
 
   /** Port I/O as IN performs it. */
   portIn(port: number): number {
-    this.counters.portReads++;
-    this.detail.deviceAccesses[deviceOfPort(port)]!++;
-    switch (port) {
-      case PORT.TIMER_PERIOD:
-        return this.period | 0;
-      case PORT.TIMER_COUNT:
-        return this.timerCount();
-      case PORT.DISK_STATUS:
-        return this.disk.status;
-      default:
-        return 0;
-    }
+    return this.ports.read(port);
   }
 
-  /** Port I/O as OUT performs it (`retired` counts the instructions before the OUT). */
+  /** Port I/O as OUT performs it, before the OUT retires. */
   portOut(port: number, value: number): void {
-    const retiredAfter = this.retired + 1;
-    if (port === PORT.WORK_MARK) {
-      this.workMark?.(value, retiredAfter - 1);
-      return;
-    }
-    this.counters.portWrites++;
-    this.detail.deviceAccesses[deviceOfPort(port)]!++;
-    switch (port) {
-      case PORT.CONSOLE_OUT:
-        this.console.write(value);
-        return;
-      case PORT.TIMER_PERIOD:
-        this.setTimer(value, retiredAfter);
-        return;
-      case PORT.DISK_SECTOR:
-        this.disk.sector = value >>> 0;
-        return;
-      case PORT.DISK_ADDR:
-        this.disk.address = value >>> 0;
-        return;
-      case PORT.DISK_CMD: {
-        const written = this.disk.command(value, this.memory.u8);
-        if (written) this.invalidateCode(written[0], written[1]);
-        return;
-      }
-      default:
-        return;
-    }
+    this.ports.write(port, value);
   }
 
   // The real CPU as system.ts's SystemCpu.
@@ -1246,8 +1314,6 @@ export class Cpu implements SystemCpu {
               case 0x45 /* OUT */:
               case 0x46 /* CLI */:
               case 0x47 /* STI */:
-              case 0x48 /* RDCR */:
-              case 0x49 /* WRCR */:
               case 0x4a /* TLBW */:
               case 0x4b /* TLBI */:
               case 0x4c /* TLBFLUSH */:
@@ -1263,10 +1329,26 @@ export class Cpu implements SystemCpu {
                 pc = next | 0;
                 flags = this.flags;
                 if (op === 0x43 /* HALT */) { stop = "halt"; break outer; }
-                fetchKey = readKey = writeKey = -1;
-                epoch = this.mmuEpoch;
+                // Only what changed the translation (RTE, PTBR, the TLB) costs the cached
+                // pages: a kernel's RDCR and WRCR of trap-frame registers keep them.
+                if (this.mmuEpoch !== epoch) {
+                  fetchKey = readKey = writeKey = -1;
+                  epoch = this.mmuEpoch;
+                }
                 // IF may have come on with an interrupt pending, or the timer's deadline moved.
-                continue outer;
+                if (op === 0x42 /* RTE */ || op === 0x47 /* STI */ || op === 0x45 /* OUT */) continue outer;
+                continue inner;
+              }
+              case 0x48 /* RDCR */:
+              case 0x49 /* WRCR */: {
+                // The same semantics (system.ts), called directly: the commonest system instructions.
+                this.retired = end - left;
+                if (!(op === 0x48 ? readCr(this, (d >>> 8) & 15, core[di + 1]!) : writeCr(this, (d >>> 8) & 15, core[di + 1]!))) { cause = CAUSE.ILLEGAL; break faulted; }
+                if (this.mmuEpoch !== epoch) {
+                  fetchKey = readKey = writeKey = -1;
+                  epoch = this.mmuEpoch;
+                }
+                break;
               }
               case 0x50 /* PUSHF */: {
                 va = (core[15 /* SP */]! - 4) | 0;

@@ -6,6 +6,26 @@
 import { CAUSE, CAUSE_ACCESS_SHIFT, CAUSE_PROTECTION, contextAfterMiss, CR, crAfterWrite, estatusMode, FLAG_IF, FLAGS_MASK, MODE_KERNEL, modeOfEstatus, SP, trapVector } from "../arch.js";
 import { OP } from "../opcodes.js";
 
+// The switch below names the opcodes as literals, so V8 makes it a jump table (as the
+// interpreter's in cpu.ts): a kernel runs these tens of thousands of times per run.
+if (
+  OP.RTE !== 0x42 ||
+  OP.HALT !== 0x43 ||
+  OP.IN !== 0x44 ||
+  OP.OUT !== 0x45 ||
+  OP.CLI !== 0x46 ||
+  OP.STI !== 0x47 ||
+  OP.RDCR !== 0x48 ||
+  OP.WRCR !== 0x49 ||
+  OP.TLBW !== 0x4a ||
+  OP.TLBI !== 0x4b ||
+  OP.TLBFLUSH !== 0x4c ||
+  OP.RDMODE !== 0x52 ||
+  OP.RDTVEC !== 0x53
+) {
+  throw new Error("opcodes.ts changed a system instruction's opcode: update the literals in system.ts");
+}
+
 /** The privileged state a system instruction sees: the real CPU's, or a virtual CPU's. */
 export interface SystemCpu {
   /** The general registers. */
@@ -45,54 +65,69 @@ export function executeSystem(s: SystemCpu, word: number, pc: number): number {
   const regs = s.regs;
   const crs = s.crs;
   switch (op) {
-    case OP.RTE:
+    case 0x42 /* RTE */:
       returnFromTrap(s, crs[CR.ESTATUS]!, crs[CR.USP]!);
       return crs[CR.EPC]! >>> 0;
-    case OP.HALT:
+    case 0x43 /* HALT */:
       s.halt();
       break;
-    case OP.IN:
+    case 0x44 /* IN */:
       regs[a] = s.portIn(imm);
       break;
-    case OP.OUT:
+    case 0x45 /* OUT */:
       s.portOut(imm, regs[a]!);
       break;
-    case OP.CLI:
+    case 0x46 /* CLI */:
       s.flags &= ~FLAG_IF;
       break;
-    case OP.STI:
+    case 0x47 /* STI */:
       s.flags |= FLAG_IF;
       break;
-    case OP.RDCR:
-      if (!s.controlRegisterExists(imm)) return -1;
-      regs[a] = readControlRegister(s, imm);
+    case 0x48 /* RDCR */:
+      if (!readCr(s, a, imm)) return -1;
       break;
-    case OP.WRCR: {
-      if (!s.controlRegisterExists(imm)) return -1;
-      const value = regs[a]!;
-      if (imm !== CR.COUNT) crs[imm] = crAfterWrite(imm, crs[imm]!, value);
-      s.controlRegisterWritten(imm, value);
+    case 0x49 /* WRCR */:
+      if (!writeCr(s, a, imm)) return -1;
       break;
-    }
-    case OP.TLBW:
+    case 0x4a /* TLBW */:
       s.tlbWrite(regs[a]!, regs[(word >>> 16) & 15]!);
       break;
-    case OP.TLBI:
+    case 0x4b /* TLBI */:
       s.tlbInvalidate(regs[a]! >>> 0);
       break;
-    case OP.TLBFLUSH:
+    case 0x4c /* TLBFLUSH */:
       s.tlbInvalidate(undefined);
       break;
-    case OP.RDMODE:
+    case 0x52 /* RDMODE */:
       regs[a] = s.mode;
       break;
-    case OP.RDTVEC:
+    case 0x53 /* RDTVEC */:
       regs[a] = crs[CR.TVEC]!;
       break;
     default:
       throw new Error(`no system semantics for opcode 0x${op.toString(16)}`);
   }
   return (pc + 4) >>> 0;
+}
+
+/**
+ * RDCR rA, n: false, having changed nothing, when the profile lacks control register
+ * `n` (it traps ILLEGAL). Small, so the CPU's loop runs it inlined: a kernel's trap path
+ * reads and writes the trap-frame registers tens of thousands of times per run.
+ */
+export function readCr(s: SystemCpu, a: number, n: number): boolean {
+  if (!s.controlRegisterExists(n)) return false;
+  s.regs[a] = readControlRegister(s, n);
+  return true;
+}
+
+/** WRCR rA, n: false, having changed nothing, when the profile lacks control register `n`. */
+export function writeCr(s: SystemCpu, a: number, n: number): boolean {
+  if (!s.controlRegisterExists(n)) return false;
+  const value = s.regs[a]!;
+  if (n !== CR.COUNT) s.crs[n] = crAfterWrite(n, s.crs[n]!, value);
+  s.controlRegisterWritten(n, value);
+  return true;
 }
 
 /**
