@@ -36,6 +36,8 @@ function setState(next: Partial<AppState>, options: { pick?: Partial<Pick>; show
   // Fields set to undefined fall back to their defaults (the profile's depth, the CPU strategy's memory).
   state = { ...state, ...next, pick: JSON.parse(JSON.stringify(pick)) as Pick };
   history.replaceState(null, "", stateToHash(state));
+  // The quiz names its own configurations.
+  pickers.hidden = refusal.hidden = state.tab === "quiz";
   renderPickers();
   renderTabs();
   if (options.show !== false) void show();

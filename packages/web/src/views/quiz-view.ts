@@ -46,9 +46,10 @@ export function questionView(q: QuizQuestion): QuestionView {
     fill(
       verdict,
       el("strong", {}, checked.right ? "Right." : "Wrong."),
-      ...(fields.length > 1 || !checked.right
+      // One field: its note, if any; several: which are right.
+      ...(fields.length > 1
         ? checked.parts.map((p) => el("span", { class: p.right ? "part right" : "part wrong" }, ` ${label(p.name)}: ${p.right ? "right" : "wrong"}${p.note ? ` (${p.note})` : ""}.`))
-        : []),
+        : checked.parts.filter((p) => p.note).map((p) => ` (${p.note})`)),
     );
     answer.hidden = false;
   });
