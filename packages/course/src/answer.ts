@@ -33,7 +33,10 @@ const near = (given: number, expected: number): boolean => Math.abs(given - expe
 
 /** "1,234", "11.5", "1.79x", "1.79×": the number, or undefined. */
 export function parseAnswerNumber(text: string): number | undefined {
-  const t = text.trim().replace(/[,_\s]/g, "").replace(/[x×]$/i, "");
+  const t = text
+    .trim()
+    .replace(/[,_\s]/g, "")
+    .replace(/[x×]$/i, "");
   if (t === "" || !/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) return undefined;
   return Number(t);
 }
@@ -48,7 +51,7 @@ export function parseMnemonics(text: string): string[] {
 }
 
 const cheapestLabel = (source: string, machine: string): string => source.replace(new RegExp(` on ${machine.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`), "");
-const cpuOf = (label: string): number => CHEAPEST_CPUS.findIndex((c) => label.split("/")[1] === c);
+const cpuOf = (label: string): number => (CHEAPEST_CPUS as readonly string[]).indexOf(label.split("/")[1] ?? "");
 
 const FIELDS: Record<QuizTopic, (q: QuizQuestion) => AnswerField[]> = {
   "traps-per-syscall": () => [{ name: "perCall", label: "per system call", kind: "number" }],

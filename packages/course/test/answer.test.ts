@@ -3,7 +3,15 @@
 import { describe, expect, it } from "vitest";
 import { answerFields, checkAnswer, parseAnswerNumber, parseMnemonics, type QuizQuestion } from "../src/index.js";
 
-const question = (topic: QuizQuestion["topic"], value: QuizQuestion["value"], extra: Partial<QuizQuestion> = {}): QuizQuestion => ({ number: 1, topic, question: "?", answer: "!", value, proof: [], ...extra });
+const question = (topic: QuizQuestion["topic"], value: QuizQuestion["value"], extra: Partial<QuizQuestion> = {}): QuizQuestion => ({
+  number: 1,
+  topic,
+  question: "?",
+  answer: "!",
+  value,
+  proof: [],
+  ...extra,
+});
 const right = (q: QuizQuestion, given: Record<string, string>) => checkAnswer(q, given).right;
 
 describe("checkAnswer", () => {

@@ -16,7 +16,14 @@ describe("the experiment in the URL", () => {
     const hash = stateToHash(s);
     expect(hash).toBe("#tab=step&scenario=tlb-pressure&profile=x86-like&levels=4&cpu=hardware-assist&memory=nested&machine=nehalem-2009&host=hosted&from=boot&step=17");
     expect(hashToState(hash)).toEqual({ ...s, toggle: DEFAULT_STATE.toggle, seed: DEFAULT_STATE.seed, topics: DEFAULT_STATE.topics });
-    expect(hashToState(stateToHash({ ...s, tab: "compare" }))).toEqual({ ...s, tab: "compare", step: DEFAULT_STATE.step, from: DEFAULT_STATE.from, seed: DEFAULT_STATE.seed, topics: DEFAULT_STATE.topics });
+    expect(hashToState(stateToHash({ ...s, tab: "compare" }))).toEqual({
+      ...s,
+      tab: "compare",
+      step: DEFAULT_STATE.step,
+      from: DEFAULT_STATE.from,
+      seed: DEFAULT_STATE.seed,
+      topics: DEFAULT_STATE.topics,
+    });
     // The quiz: its seed, and its topics when not every one (in the quiz's order, as `vmlab quiz --topic` asks them).
     const quiz = stateToHash({ ...s, tab: "quiz", topics: ["next-step", "cheapest"] });
     expect(quiz).toMatch(/&seed=7&topics=cheapest%2Cnext-step$/);

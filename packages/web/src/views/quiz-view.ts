@@ -31,12 +31,7 @@ export function questionView(q: QuizQuestion): QuestionView {
   const inputs = fields.map(input);
   const verdict = el("div", { class: "quiz-verdict", "data-testid": "quiz-verdict", "aria-live": "polite" });
   const answer = answerBlock(q);
-  const form = el(
-    "form",
-    { class: "quiz-form" },
-    ...fields.map((f, i) => el("label", {}, el("span", {}, f.label), inputs[i])),
-    el("button", { type: "submit", "data-testid": "check" }, "Check"),
-  );
+  const form = el("form", { class: "quiz-form" }, ...fields.map((f, i) => el("label", {}, el("span", {}, f.label), inputs[i])), el("button", { type: "submit", "data-testid": "check" }, "Check"));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const given = Object.fromEntries(fields.map((f, i) => [f.name, inputs[i]!.value]));
