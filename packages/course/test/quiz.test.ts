@@ -28,15 +28,24 @@ describe("generateQuiz", () => {
     expect(generateQuiz(untouched, 5, ["sensitive-unprivileged"])).toEqual(generateQuiz(untouched, 5, ["sensitive-unprivileged"]));
   });
 
-  it("imports nothing from Node, and only types from the packages that do", () => {
+  it("imports nothing from Node: values from the packages that have Node parts only in the lab binding, and only from their browser entries", async () => {
     const src = fileURLToPath(new URL("../src", import.meta.url));
     const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
     expect(files.length).toBeGreaterThan(5);
+    const browserEntry: Record<string, string> = { "@vmlab/core": "../../core/src/browser.ts", "@vmlab/report": "../../report/src/browser.ts", "@vmlab/guest": "../../guest/src/browser.ts" };
     for (const f of files) {
-      const imports = [...readFileSync(join(src, f), "utf8").matchAll(/^import (type )?[^;]*? from "([^"]+)";/gms)];
-      for (const [, typeOnly, from] of imports) {
+      const imports = [...readFileSync(join(src, f), "utf8").matchAll(/^import (type )?([^;]*?) from "([^"]+)";/gms)];
+      for (const [, typeOnly, names, from] of imports) {
         expect(from!.startsWith("node:"), `${f} imports ${from}`).toBe(false);
-        if (from === "@vmlab/core" || from === "@vmlab/report") expect(typeOnly, `${f} imports values from ${from}`).toBe("type ");
+        if (!(from! in browserEntry) || typeOnly) continue;
+        expect(f, `${f} imports values from ${from}`).toBe("lab-binding.ts");
+        const values = names!
+          .replace(/[{}]/g, "")
+          .split(",")
+          .map((n) => n.trim())
+          .filter((n) => n !== "" && !n.startsWith("type "));
+        const entry = Object.keys(await import(browserEntry[from!]!));
+        for (const v of values) expect(entry, `${v} from ${from}'s browser entry`).toContain(v);
       }
     }
   });

@@ -1,4 +1,5 @@
 // The page's side of the lab worker: one request, one promised answer.
+import type { QuizTopic } from "@vmlab/course";
 import type { TraceStart } from "@vmlab/report";
 import type { Edit, Pick, Replies, Reply, Request } from "./protocol.js";
 
@@ -7,7 +8,8 @@ type Ask =
   | { op: "check"; pick: Pick }
   | { op: "run"; pick: Pick; edit?: Edit }
   | { op: "trace"; pick: Pick; from: TraceStart; edit?: Edit }
-  | { op: "state"; pick: Pick; from: TraceStart; edit?: Edit; step: number };
+  | { op: "state"; pick: Pick; from: TraceStart; edit?: Edit; step: number }
+  | { op: "quiz"; seed: number; topics: readonly QuizTopic[] };
 
 export class Lab {
   private readonly worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });

@@ -2,7 +2,8 @@
 // judged against the native run of the same scenario, profile and machine, as `vmlab run`
 // judges it; a trace is `vmlab trace`'s steps; the state at a step is that of the run
 // stopped after it (the run is deterministic: recording only the events up to the step
-// stops it there), as `vmlab memory --at` takes it.
+// stops it there), as `vmlab memory --at` takes it. A quiz is `vmlab quiz`'s, through
+// the same binding of its runs.
 import {
   CATEGORIES,
   catalogOf,
@@ -24,11 +25,12 @@ import {
   type StrategyInfo,
   type TraceEvent,
 } from "@vmlab/core";
+import { bindQuizLab, generateQuiz, QuizError, type QuizTopic } from "@vmlab/course";
 import { BuildError, ScenarioError, type Scenario } from "@vmlab/guest";
 import { AssemblyError, CR_NAMES, FLAG_IF, getProfile, MODE_KERNEL, MODE_RING1, MODE_USER, PROFILE_NAMES, PTE_U, PTE_W, type Image } from "@vmlab/isa";
 import { memoryMomentLimit, momentReached, memoryPictureText, statusOf, TRACE_STARTS, traceStepStarts, traceSteps, verdictOf, type TraceStart } from "@vmlab/report";
 import { bundledScenarios } from "./bundled-scenarios.js";
-import type { Catalog, CheckReply, Edit, MachineState, NotRun, Pick, Registers, RunReply, StateReply, TraceReply } from "./protocol.js";
+import type { Catalog, CheckReply, Edit, MachineState, NotRun, Pick, QuizReply, Registers, RunReply, StateReply, TraceReply } from "./protocol.js";
 import { STRATEGY_MODULES } from "./strategy-modules.js";
 
 /** Events a traced run records at most (as `vmlab trace`). */
@@ -55,9 +57,14 @@ export function catalog(): Catalog {
   };
 }
 
+function scenarioNamed(name: string): Scenario {
+  const scenario = SCENARIOS.get(name);
+  if (!scenario) throw new ScenarioError(`unknown scenario '${name}' (valid: ${[...SCENARIOS.keys()].join(", ")})`);
+  return scenario;
+}
+
 function scenarioOf(pick: Pick, edit: Edit | undefined): Scenario {
-  const scenario = SCENARIOS.get(pick.scenario);
-  if (!scenario) throw new ScenarioError(`unknown scenario '${pick.scenario}' (valid: ${[...SCENARIOS.keys()].join(", ")})`);
+  const scenario = scenarioNamed(pick.scenario);
   if (!edit) return scenario;
   const swap = <T extends { readonly name: string; readonly source: string }>(f: T): T => (f.name === edit.name ? { ...f, source: edit.source } : f);
   return { ...scenario, sources: scenario.sources.map(swap), vmGuests: scenario.vmGuests.map((g) => ({ ...g, sources: g.sources.map(swap) })) };
@@ -73,7 +80,7 @@ function configurationOf(pick: Pick, reference = false): Configuration {
 function notRun(e: unknown): NotRun {
   if (e instanceof ConfigurationError) return { kind: "refused", reason: e.message };
   if (e instanceof AssemblyError) return { kind: "assembly", errors: e.diagnostics.map((d) => ({ file: d.file, line: d.line, col: d.col, message: d.message })) };
-  if (e instanceof BuildError || e instanceof ScenarioError || e instanceof MemoryPictureError || e instanceof RangeError) return { kind: "error", message: e.message };
+  if (e instanceof BuildError || e instanceof ScenarioError || e instanceof QuizError || e instanceof MemoryPictureError || e instanceof RangeError) return { kind: "error", message: e.message };
   throw e;
 }
 
@@ -213,4 +220,20 @@ export function state(pick: Pick, from: TraceStart, step: number, edit?: Edit): 
   } catch (e) {
     return notRun(e);
   }
+}
+
+const QUIZ_LAB = bindQuizLab(STRATEGY_MODULES, CATALOG, scenarioNamed);
+/** The last quiz: the page asks for it again when it redraws the tab. */
+let lastQuiz: { key: string; reply: QuizReply } | undefined;
+
+export function quiz(seed: number, topics: readonly QuizTopic[]): QuizReply {
+  const key = JSON.stringify([seed, topics]);
+  if (lastQuiz?.key !== key) {
+    try {
+      lastQuiz = { key, reply: { kind: "quiz", quiz: generateQuiz(QUIZ_LAB, seed, topics) } };
+    } catch (e) {
+      return notRun(e);
+    }
+  }
+  return lastQuiz.reply;
 }

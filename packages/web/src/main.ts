@@ -1,6 +1,7 @@
-// The page: pickers for the configuration, and four tabs over the lab worker. Each tab
+// The page: pickers for the configuration, and five tabs over the lab worker. Each tab
 // is a name and a view that shows the experiment the state names; the state lives in
 // the URL's fragment, so a shared link reopens the same experiment.
+import { MAX_QUIZ_SEED, QUIZ_TOPICS } from "@vmlab/course";
 import { Lab } from "./client.js";
 import { el, fill } from "./dom.js";
 import type { TraceStart } from "@vmlab/report";
@@ -9,10 +10,11 @@ import { DEFAULT_STATE, hashToState, stateToHash, TABS, TOGGLES, type AppState, 
 import { compareView } from "./views/compare-view.js";
 import { ProgramEditor } from "./views/edit-view.js";
 import { notRunView } from "./views/not-run.js";
+import { questionView } from "./views/quiz-view.js";
 import { runView } from "./views/run-view.js";
 import { stateView, traceTable } from "./views/step-view.js";
 
-const TAB_TITLES: Record<Tab, string> = { run: "Run", compare: "Compare", step: "Step", edit: "Edit" };
+const TAB_TITLES: Record<Tab, string> = { run: "Run", compare: "Compare", step: "Step", edit: "Edit", quiz: "Quiz" };
 
 const lab = new Lab();
 let catalog: Catalog;
@@ -34,6 +36,8 @@ function setState(next: Partial<AppState>, options: { pick?: Partial<Pick>; show
   // Fields set to undefined fall back to their defaults (the profile's depth, the CPU strategy's memory).
   state = { ...state, ...next, pick: JSON.parse(JSON.stringify(pick)) as Pick };
   history.replaceState(null, "", stateToHash(state));
+  // The quiz names its own configurations.
+  pickers.hidden = refusal.hidden = state.tab === "quiz";
   renderPickers();
   renderTabs();
   if (options.show !== false) void show();
@@ -260,9 +264,49 @@ async function showEdit(g: number): Promise<void> {
   void g;
 }
 
+/** `vmlab quiz --seed N --topic …`'s questions, each answered in place (the configuration pickers play no part). */
+async function showQuiz(g: number): Promise<void> {
+  const seed = el("input", { type: "number", min: "0", max: String(MAX_QUIZ_SEED), step: "1", value: String(state.seed), "data-testid": "quiz-seed" });
+  seed.addEventListener("change", () => {
+    const n = Number(seed.value);
+    if (Number.isSafeInteger(n) && n >= 0 && n <= MAX_QUIZ_SEED) setState({ seed: n });
+    else seed.value = String(state.seed);
+  });
+  const topics = QUIZ_TOPICS.map((t) => {
+    const box = el("input", { type: "checkbox", value: t, checked: state.topics.includes(t), "data-testid": `quiz-topic-${t}` });
+    box.addEventListener("change", () => {
+      const asked = QUIZ_TOPICS.filter((x) => (x === t ? box.checked : state.topics.includes(x)));
+      if (asked.length === 0) box.checked = true;
+      else setState({ topics: asked });
+    });
+    return el("label", {}, box, ` ${t}`);
+  });
+  const showAll = el("button", { type: "button", "data-testid": "show-all", disabled: true }, "Show all answers");
+  const questions = el("div", { "data-testid": "questions" }, el("p", { class: "muted" }, "running the quiz's experiments…"));
+  const command = `vmlab quiz --seed ${state.seed}${state.topics.length < QUIZ_TOPICS.length ? ` --topic ${state.topics.join(",")}` : ""}`;
+  fill(
+    panel,
+    el("div", { class: "quiz-controls" }, el("label", {}, "seed ", seed), ...topics, showAll),
+    el("p", { class: "muted" }, "The same questions as ", el("code", {}, command), ": each answer comes from runs made now. Answer, press Check, and see the answer with the runs that prove it."),
+    questions,
+  );
+  const reply = await working(lab.ask({ op: "quiz", seed: state.seed, topics: state.topics }));
+  if (g !== generation) return;
+  if (reply.kind !== "quiz") {
+    fill(questions, notRunView(reply));
+    return;
+  }
+  const views = reply.quiz.questions.map(questionView);
+  fill(questions, ...views.map((v) => v.element));
+  showAll.disabled = false;
+  showAll.addEventListener("click", () => {
+    for (const v of views) v.showAnswer();
+  });
+}
+
 async function show(): Promise<void> {
   const g = ++generation;
-  const views: Record<Tab, (g: number) => Promise<void>> = { run: showRun, compare: showCompare, step: showStep, edit: showEdit };
+  const views: Record<Tab, (g: number) => Promise<void>> = { run: showRun, compare: showCompare, step: showStep, edit: showEdit, quiz: showQuiz };
   try {
     await views[state.tab](g);
   } catch (e) {

@@ -1,5 +1,6 @@
 // What the page asks the lab worker and what it answers: plain data only (structured clones).
 import type { Category, RunResult } from "@vmlab/core";
+import type { Quiz, QuizTopic } from "@vmlab/course";
 import type { TraceStart, TraceStep } from "@vmlab/report";
 
 /** A configuration as the pickers (and the URL) hold it: names only. */
@@ -103,12 +104,16 @@ export interface MachineState {
 
 export type StateReply = MachineState | NotRun;
 
+/** A quiz generated as `vmlab quiz --seed N --topic …` generates it (answers and proofs included: the page checks in place). */
+export type QuizReply = { readonly kind: "quiz"; readonly quiz: Quiz } | NotRun;
+
 export type Request =
   | { readonly id: number; readonly op: "catalog" }
   | { readonly id: number; readonly op: "check"; readonly pick: Pick }
   | { readonly id: number; readonly op: "run"; readonly pick: Pick; readonly edit?: Edit }
   | { readonly id: number; readonly op: "trace"; readonly pick: Pick; readonly from: TraceStart; readonly edit?: Edit }
-  | { readonly id: number; readonly op: "state"; readonly pick: Pick; readonly from: TraceStart; readonly edit?: Edit; readonly step: number };
+  | { readonly id: number; readonly op: "state"; readonly pick: Pick; readonly from: TraceStart; readonly edit?: Edit; readonly step: number }
+  | { readonly id: number; readonly op: "quiz"; readonly seed: number; readonly topics: readonly QuizTopic[] };
 
 export type CheckReply = { readonly kind: "ok"; readonly label: string; readonly memory: string } | { readonly kind: "refused"; readonly reason: string };
 
@@ -118,6 +123,7 @@ export interface Replies {
   run: RunReply;
   trace: TraceReply;
   state: StateReply;
+  quiz: QuizReply;
 }
 
 export type Reply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly message: string };

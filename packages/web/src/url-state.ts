@@ -1,9 +1,10 @@
 // The experiment in the URL's fragment (#tab=compare&scenario=syscall&cpu=...), so that a
-// shared link reopens it: configuration, tab, compare toggle, step, edited file.
+// shared link reopens it: configuration, tab, compare toggle, step, edited file, quiz.
+import { MAX_QUIZ_SEED, QUIZ_TOPICS, type QuizTopic } from "@vmlab/course";
 import { TRACE_STARTS, type TraceStart } from "@vmlab/report";
 import type { Pick } from "./protocol.js";
 
-export const TABS = ["run", "compare", "step", "edit"] as const;
+export const TABS = ["run", "compare", "step", "edit", "quiz"] as const;
 export type Tab = (typeof TABS)[number];
 
 /** What the compare tab switches, each between two values (the rest of the configuration as picked). */
@@ -23,6 +24,9 @@ export interface AppState {
   readonly from: TraceStart;
   /** Edit tab: which of the scenario's programs. */
   readonly file?: string;
+  /** Quiz tab: the seed (as `vmlab quiz --seed`) and the topics asked (as --topic; all when every one). */
+  readonly seed: number;
+  readonly topics: readonly QuizTopic[];
 }
 
 export const DEFAULT_STATE: AppState = {
@@ -31,6 +35,8 @@ export const DEFAULT_STATE: AppState = {
   toggle: "cpu",
   step: 1,
   from: "user",
+  seed: 0,
+  topics: QUIZ_TOPICS,
 };
 
 export function stateToHash(s: AppState): string {
@@ -49,6 +55,10 @@ export function stateToHash(s: AppState): string {
     p.set("step", String(s.step));
   }
   if (s.tab === "edit" && s.file !== undefined) p.set("file", s.file);
+  if (s.tab === "quiz") {
+    p.set("seed", String(s.seed));
+    if (s.topics.length !== QUIZ_TOPICS.length) p.set("topics", QUIZ_TOPICS.filter((t) => s.topics.includes(t)).join(","));
+  }
   return `#${p.toString()}`;
 }
 
@@ -61,6 +71,8 @@ export function hashToState(hash: string): AppState {
   const levels = Number(p.get("levels"));
   const step = Number(p.get("step"));
   const file = p.get("file");
+  const seed = Number(p.get("seed") ?? "");
+  const topics = QUIZ_TOPICS.filter((t) => (p.get("topics") ?? QUIZ_TOPICS.join(",")).split(",").includes(t));
   const from = (TRACE_STARTS as readonly string[]).includes(p.get("from") ?? "") ? (p.get("from") as TraceStart) : d.from;
   return {
     tab,
@@ -68,6 +80,8 @@ export function hashToState(hash: string): AppState {
     from,
     step: Number.isInteger(step) && step >= 1 ? step : d.step,
     ...(file ? { file } : {}),
+    seed: p.get("seed") !== null && Number.isSafeInteger(seed) && seed >= 0 && seed <= MAX_QUIZ_SEED ? seed : d.seed,
+    topics: topics.length > 0 ? topics : d.topics,
     pick: {
       scenario: p.get("scenario") || d.pick.scenario,
       profile: p.get("profile") || d.pick.profile,

@@ -1,5 +1,5 @@
 // The lab in a Web Worker: runs take the page's thread no time.
-import { catalog, check, run, state, trace } from "./lab.js";
+import { catalog, check, quiz, run, state, trace } from "./lab.js";
 import type { Reply, Request } from "./protocol.js";
 
 function answer(r: Request): unknown {
@@ -14,6 +14,8 @@ function answer(r: Request): unknown {
       return trace(r.pick, r.from, r.edit);
     case "state":
       return state(r.pick, r.from, r.step, r.edit);
+    case "quiz":
+      return quiz(r.seed, r.topics);
   }
 }
 

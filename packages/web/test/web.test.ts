@@ -4,7 +4,8 @@
 // the `vmlab` command prints for the same experiment.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { isReference, resolveConfiguration, runConfiguration, catalogOf, REFERENCE } from "@vmlab/core";
+import { BUILTIN_STRATEGY_PACKAGES, importStrategyModules, isReference, resolveConfiguration, resolveStrategyPackage, runConfiguration, catalogOf, REFERENCE } from "@vmlab/core";
+import { generateQuiz, proofText } from "@vmlab/course";
 import { findScenario, runOnBareMetal } from "@vmlab/guest";
 import { getProfile } from "@vmlab/isa";
 import { strategyModule as native } from "@vmlab/strategy-native";
@@ -13,7 +14,8 @@ import { strategyModule as softwareTlb } from "@vmlab/paging-software-tlb";
 import { strategyModule as shadow } from "@vmlab/paging-shadow";
 import { strategyModule as nested } from "@vmlab/paging-nested";
 import { serveStatic, type StaticServer } from "../../cli/src/static-server.js";
-import { vmlab } from "../../cli/test/run-cli.js";
+import { quizLab } from "../../cli/src/quiz-lab.js";
+import { repoRoot, vmlab } from "../../cli/test/run-cli.js";
 import { launchChromium } from "../../report/test/chromium.js";
 
 const DIST = new URL("../dist/", import.meta.url).pathname;
@@ -156,6 +158,42 @@ describe("the web app", () => {
     await page.waitForSelector("[data-testid=run-result]");
     expect(await text(page, "[data-testid=label]")).toBe(config.label);
     expect(await text(page, "[data-testid=run-result] h3")).toContain(config.label);
+    await page.close();
+  });
+
+  it("asks `vmlab quiz --seed 7`'s questions, checks an answer in place right or wrong, and shows all answers with their proofs", async () => {
+    const page = await open("#tab=quiz&seed=7");
+    // The quiz as the command generates it, through its binding of the runs (made here while the page makes its own).
+    const modules = await importStrategyModules(BUILTIN_STRATEGY_PACKAGES.map((p) => resolveStrategyPackage(p, repoRoot)));
+    const quiz = generateQuiz(quizLab(modules, catalogOf(modules)), 7);
+    await page.waitForSelector("[data-testid=question-1]", { timeout: 60_000 });
+    expect(await page.inputValue("[data-testid=quiz-seed]")).toBe("7");
+    expect(await page.locator("[data-testid=questions] [data-testid=question-text]").allTextContents()).toEqual(quiz.questions.map((q) => q.question));
+    const question = (topic: string) => {
+      const q = quiz.questions.find((x) => x.topic === topic)!;
+      return { q, at: page.locator(`[data-testid=question-${q.number}]`) };
+    };
+    const next = question("next-step");
+    expect(await next.at.locator("[data-testid=trace-table] tbody tr").count()).toBe(next.q.shown!.length);
+    expect(await page.locator("[data-testid=answer]:visible").count()).toBe(0);
+    // Right: the mnemonics in another order and case.
+    const sensitive = question("sensitive-unprivileged");
+    const mnemonics = sensitive.q.value.instructions as readonly string[];
+    await sensitive.at.locator("[data-testid=answer-instructions]").fill(mnemonics.length ? [...mnemonics].reverse().join(" ").toLowerCase() : "none");
+    await sensitive.at.locator("[data-testid=check]").click();
+    expect(await sensitive.at.locator("[data-testid=quiz-verdict]").textContent()).toBe("Right.");
+    expect(await sensitive.at.locator("[data-testid=answer] p").textContent()).toBe(`Answer: ${sensitive.q.answer}`);
+    // Wrong: another configuration than the cheapest, with the right ratio.
+    const cheapest = question("cheapest");
+    const other = cheapest.q.proof.map((p) => p.source.replace(/ on .*$/, "")).find((l) => l !== cheapest.q.value.configuration)!;
+    await cheapest.at.locator("[data-testid=answer-configuration]").selectOption(other);
+    await cheapest.at.locator("[data-testid=answer-ratio]").fill(String(cheapest.q.value.ratio));
+    await cheapest.at.locator("[data-testid=check]").click();
+    expect(await cheapest.at.locator("[data-testid=quiz-verdict]").textContent()).toBe("Wrong. the cheapest: wrong. times fewer cycles than the next cheapest: right.");
+    // Every answer, each with the runs that prove it, as `vmlab quiz -c` prints them.
+    await page.click("[data-testid=show-all]");
+    expect(await page.locator("[data-testid=answer] p").allTextContents()).toEqual(quiz.questions.map((q) => `Answer: ${q.answer}`));
+    expect(await page.locator("[data-testid=proof]").allTextContents()).toEqual(quiz.questions.flatMap((q) => q.proof.map((p) => `Proof: ${proofText(p)}`)));
     await page.close();
   });
 });

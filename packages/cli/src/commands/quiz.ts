@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .addOption(choiceOption("--format <format>", "how a trace a question shows is printed: table, or plain (tab-separated lines)", "format", TRACE_FORMATS).default("table"))
     .option("--json", "print the quiz as JSON (answers and proofs with -c)")
     .action(async (o: { seed: number; topic?: string[]; compute?: boolean; format: (typeof TRACE_FORMATS)[number]; json?: boolean }) => {
-      const { generateQuiz } = await import("@vmlab/course");
+      const { generateQuiz, proofText } = await import("@vmlab/course");
       const { loadStrategies } = await import("../strategies.js");
       const { quizLab } = await import("../quiz-lab.js");
       const { modules, catalog } = await loadStrategies();
@@ -45,10 +45,7 @@ export function register(program: Command): void {
         }
         if (o.compute) {
           out.push(`   Answer: ${q.answer}`);
-          for (const p of q.proof) {
-            const run = p.scenario ? `${p.source}, scenario ${p.scenario}${p.budget ? ` (budget ${p.budget.toLocaleString("en-US")} instructions)` : ""}` : p.source;
-            out.push(`   Proof: ${run}: ${p.figure} = ${typeof p.value === "number" ? p.value.toLocaleString("en-US") : p.value}`);
-          }
+          for (const p of q.proof) out.push(`   Proof: ${proofText(p)}`);
         }
         out.push("");
       }

@@ -18,7 +18,7 @@ const TRACES: readonly { scenario: string; profile: string; cpu: string; memory?
 const MAX_SHOWN = 5;
 /** Events recorded: each trace's start and the steps after it come well before. */
 export const NEXT_STEP_EVENTS = 20_000;
-const NAMES = { process: "Process", os: "Operating System", vmm: "VMM" } as const;
+export const ACTOR_NAMES = { process: "Process", os: "Operating System", vmm: "VMM" } as const;
 
 export function nextStep(lab: QuizLab, rng: Random): Asked {
   const t = pick(rng, TRACES);
@@ -33,7 +33,7 @@ export function nextStep(lab: QuizLab, rng: Random): Asked {
     question: `The trace of ${t.scenario} under ${label} on ${t.machine} (${columns}), from the first ${t.start}, shows steps 1 to ${k}. What is step ${k + 1}: whose column is it in, and what happens?`,
     shown: steps.slice(0, k),
     shownColumns: t.cpu === "native" ? 2 : 3,
-    answer: `step ${k + 1}, ${NAMES[next.actor]}: ${next.text}`,
+    answer: `step ${k + 1}, ${ACTOR_NAMES[next.actor]}: ${next.text}`,
     value: { scenario: t.scenario, profile: t.profile, cpu: t.cpu, ...(t.memory ? { memory: t.memory } : {}), machine: t.machine, start: t.start, step: k + 1, actor: next.actor, text: next.text },
     proof: [
       {

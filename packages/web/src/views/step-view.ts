@@ -7,7 +7,8 @@ import { notRunView } from "./not-run.js";
 
 const ACTORS = { process: "Process", os: "Operating System", vmm: "VMM" } as const;
 
-export function traceTable(t: Traced, current: number): HTMLElement {
+/** The steps in their columns; `current` (0: none) marked, those before it done. */
+export function traceTable(t: Pick<Traced, "columns" | "steps">, current: number): HTMLElement {
   const actors = t.columns === 3 ? (["process", "os", "vmm"] as const) : (["process", "os"] as const);
   return el(
     "table",
