@@ -212,6 +212,7 @@ describe("output fitted to the terminal", () => {
       env: { ...process.env, FORCE_COLOR: "0" },
     });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/1\/2 cells \| ETA \d+s \| 0 failed/);
+    // Which counts are drawn depends on the bar's redraw rate; each drawn count after the first has an ETA in seconds.
+    expect(r.stdout).toMatch(/[12]\/2 cells \| ETA \d+s \| 0 failed/);
   });
 });
