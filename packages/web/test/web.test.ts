@@ -17,6 +17,7 @@ import { serveStatic, type StaticServer } from "../../cli/src/static-server.js";
 import { quizLab } from "../../cli/src/quiz-lab.js";
 import { repoRoot, vmlab } from "../../cli/test/run-cli.js";
 import { launchChromium } from "../../report/test/chromium.js";
+import { strategyLab } from "@vmlab/test-support";
 
 const DIST = new URL("../dist/", import.meta.url).pathname;
 const MODULES = [native, trapEmulate, softwareTlb, shadow, nested];
@@ -74,6 +75,19 @@ describe("the web app", () => {
     }
     expect(reason).not.toBe("");
     expect(await text(page, "[data-testid=refused]")).toBe(`Refused: ${reason}`);
+    await page.close();
+  });
+
+  it("names each VM exit by the VT-x basic exit reason it models, with the counts core's run gives", async () => {
+    const page = await open("#tab=run&scenario=port-io&profile=riscv-like&cpu=hardware-assist&machine=skylake-2015&host=bare-metal");
+    await page.click("[data-testid=run]");
+    await page.waitForSelector("[data-testid=vm-exits]");
+    const lab = await strategyLab();
+    const run = lab.run({ profile: "riscv-like", cpu: "hardware-assist", machine: "skylake-2015" }, "port-io");
+    const io = run.metrics!.vmExits["I/O instruction"]!;
+    expect(io).toBeGreaterThanOrEqual(1000);
+    // Intel SDM Vol. 3C, Appendix C: basic exit reason 30 is I/O instruction.
+    expect(await text(page, "[data-testid=vm-exits]")).toContain(`IO_INSTRUCTION (30) ${io.toLocaleString("en-US")}`);
     await page.close();
   });
 

@@ -1,6 +1,7 @@
 // One run as `vmlab run` shows it: output, verdict against native, slowdown, and the
 // modeled cycles by category with each one's share.
 import type { Category } from "@vmlab/core";
+import { exitLabelTitle } from "@vmlab/isa";
 import { el, fmt } from "../dom.js";
 import type { Ran, RunReply } from "../protocol.js";
 import { notRunView } from "./not-run.js";
@@ -34,11 +35,11 @@ export function breakdownTable(r: Ran, categories: readonly Category[]): HTMLEle
   );
 }
 
-/** "Traps: SYSCALL 1,000, TLB_MISS 3" (nothing when there are none). */
-function counted(what: string, counts: Record<string, number>): HTMLElement | null {
+/** "Traps: SYSCALL 1,000, TLB_MISS 3" (nothing when there are none); `name` titles each key. */
+function counted(what: string, counts: Record<string, number>, name: (key: string) => string = (k) => k): HTMLElement | null {
   const entries = Object.entries(counts).filter(([, n]) => n > 0);
   if (entries.length === 0) return null;
-  return el("p", { class: "counts" }, el("strong", {}, `${what}: `), entries.map(([k, n]) => `${k} ${fmt(n)}`).join(", "));
+  return el("p", { class: "counts", "data-testid": what === "VM exits" ? "vm-exits" : undefined }, el("strong", {}, `${what}: `), entries.map(([k, n]) => `${name(k)} ${fmt(n)}`).join(", "));
 }
 
 export function runView(reply: RunReply, categories: readonly Category[]): HTMLElement {
@@ -60,7 +61,8 @@ export function runView(reply: RunReply, categories: readonly Category[]): HTMLE
     ),
     reply.verdict.kind === "equivalent" || reply.verdict.kind === "reference" ? null : el("p", { class: "status" }, reply.status),
     counted("Traps", m.traps),
-    counted("VM exits", m.vmExits),
+    // Each exit as the VT-x basic exit reason it models: "IO_INSTRUCTION (30) 1,000".
+    counted("VM exits", m.vmExits, exitLabelTitle),
     el("h4", {}, "Output"),
     el("pre", { class: "output", "data-testid": "output" }, reply.result.output),
     el("h4", {}, "Cycles by category"),
