@@ -29,6 +29,7 @@ export {
   unhostable,
   isStrict,
   ConfigurationError,
+  IMPOSSIBLE_PREFIX,
   HOSTS,
   DEFAULT_HOST,
   REFERENCE,

@@ -98,6 +98,9 @@ export class Configuration {
  */
 export type ConfigurationErrorKind = "unknown" | "impossible";
 
+/** How every "impossible" refusal's message begins; a list of refusals names it once and drops it from each. */
+export const IMPOSSIBLE_PREFIX = "impossible configuration: ";
+
 export class ConfigurationError extends Error {
   constructor(
     message: string,
@@ -174,11 +177,11 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
     throw new ConfigurationError(`unknown memory strategy '${spec.memory}' (valid: ${memories.map((s) => s.name).join(", ")})`, "unknown");
   }
   if (cpu.memories && !cpu.memories.includes(memory.name)) {
-    throw new ConfigurationError(`impossible configuration: CPU strategy '${cpu.name}' does not work with memory strategy '${memory.name}' (it works with: ${cpu.memories.join(", ")})`, "impossible");
+    throw new ConfigurationError(`${IMPOSSIBLE_PREFIX}CPU strategy '${cpu.name}' does not work with memory strategy '${memory.name}' (it works with: ${cpu.memories.join(", ")})`, "impossible");
   }
   for (const s of [cpu, memory]) {
     const why = unmetRequirement(s.requires, profile);
-    if (why) throw new ConfigurationError(`impossible configuration: ${s.kind} strategy '${s.name}' cannot run on ${profile.name}: ${why}`, "impossible");
+    if (why) throw new ConfigurationError(`${IMPOSSIBLE_PREFIX}${s.kind} strategy '${s.name}' cannot run on ${profile.name}: ${why}`, "impossible");
   }
   let machine: MachineProfile;
   // By name when a name gives it back (a built-in profile, with or without feature switches); else as data.
@@ -190,11 +193,11 @@ export function resolveConfiguration(spec: ConfigurationSpec, strategies: readon
   }
   for (const s of [cpu, memory]) {
     const why = unmetFeature(s.requires, machine);
-    if (why) throw new ConfigurationError(`impossible configuration: ${s.kind} strategy '${s.name}' cannot run on ${machine.name}: ${why}`, "impossible", machine.name);
+    if (why) throw new ConfigurationError(`${IMPOSSIBLE_PREFIX}${s.kind} strategy '${s.name}' cannot run on ${machine.name}: ${why}`, "impossible", machine.name);
   }
   if (host === "hosted") {
     const why = unhostable(cpu);
-    if (why) throw new ConfigurationError(`impossible configuration: CPU strategy '${cpu.name}' cannot be hosted: ${why}`, "impossible");
+    if (why) throw new ConfigurationError(`${IMPOSSIBLE_PREFIX}CPU strategy '${cpu.name}' cannot be hosted: ${why}`, "impossible");
   }
   const label = spec.label ?? configurationLabel(profile, cpu.name, memory.name, host as Host, spec.levels !== undefined);
   return new Configuration(profile, cpu.name, memory.name, machine, host as Host, label, machineByName);
@@ -237,7 +240,7 @@ export function enumerateConfigurations(
           // A strategy that cannot be hosted is refused once, whatever the profile or memory.
           if (host === "hosted" && cpu && unhostable(cpu) !== undefined) {
             const label = `${cpuName}@hosted`;
-            if (!skipped.some((s) => s.label === label)) skipped.push({ label, reason: `impossible configuration: CPU strategy '${cpuName}' cannot be hosted: ${unhostable(cpu)}` });
+            if (!skipped.some((s) => s.label === label)) skipped.push({ label, reason: `${IMPOSSIBLE_PREFIX}CPU strategy '${cpuName}' cannot be hosted: ${unhostable(cpu)}` });
             continue;
           }
           const at = host === "hosted" ? "@hosted" : "";

@@ -1,6 +1,6 @@
 // The report's tables: divergences, VM exits, impossible configurations, several VMs,
 // validation, microbenchmarks and runs faster than bare metal.
-import { machineName, type RunResult } from "@vmlab/core";
+import { IMPOSSIBLE_PREFIX, machineName, type RunResult } from "@vmlab/core";
 import { publishedPerOp, VALIDATION_HEADER, validationRows } from "../model.js";
 import { fasterThanNative, totalExits } from "../runs.js";
 import { VM_HEADER, vmRows } from "../tables.js";
@@ -88,7 +88,7 @@ ${dataTable("exits", [{ name: "scenario" }, { name: "configuration", nowrap: tru
 export function impossibleSection(v: ReportView): string {
   const skipped = v.meta.skipped;
   if (skipped.length === 0) return "";
-  const strip = (reason: string) => reason.replace(/^impossible configuration: /, "");
+  const strip = (reason: string) => (reason.startsWith(IMPOSSIBLE_PREFIX) ? reason.slice(IMPOSSIBLE_PREFIX.length) : reason);
   // One row per configuration; the reason once, however many machines share it.
   const rows = skipped.map((s) => {
     const [config, machine] = s.label.split(" on ");
