@@ -27,7 +27,7 @@ import {
 } from "@vmlab/core";
 import { bindQuizLab, generateQuiz, QuizError, type QuizTopic } from "@vmlab/course";
 import { BuildError, ScenarioError, type Scenario } from "@vmlab/guest";
-import { AssemblyError, CR_NAMES, FLAG_IF, getProfile, MODE_KERNEL, MODE_RING1, MODE_USER, PROFILE_NAMES, PTE_U, PTE_W, type Image } from "@vmlab/isa";
+import { AssemblyError, CR_NAMES, FLAG_IF, getProfile, MODE_KERNEL, MODE_RING1, MODE_USER, PROFILE_NAMES, PTE_U, PTE_W, TLB_KERNEL_ONLY, type Image } from "@vmlab/isa";
 import { memoryMomentLimit, momentReached, memoryPictureText, statusOf, TRACE_STARTS, traceStepStarts, traceSteps, verdictOf, type TraceStart } from "@vmlab/report";
 import { bundledScenarios } from "./bundled-scenarios.js";
 import type { Catalog, CheckReply, Edit, MachineState, NotRun, Pick, QuizReply, Registers, RunReply, StateReply, TraceReply } from "./protocol.js";
@@ -202,7 +202,9 @@ export function state(pick: Pick, from: TraceStart, step: number, edit?: Edit): 
       const entries: MachineState["tlb"][number][] = [];
       for (let slot = 0; slot < tlb.size; slot++) {
         const vpn = tlb.vpn[slot]!;
-        if (vpn >= 0) entries.push({ slot, vpn, frame: tlb.frame[slot]! >>> 0, writable: (tlb.flags[slot]! & PTE_W) !== 0, user: (tlb.flags[slot]! & PTE_U) !== 0, tag: tlb.tags[slot]! });
+        // A guest kernel's kseg0 entry in guest mode carries U but is kernel-only by its attribute.
+        const user = (tlb.flags[slot]! & PTE_U) !== 0 && (tlb.attributes[slot]! & TLB_KERNEL_ONLY) === 0;
+        if (vpn >= 0) entries.push({ slot, vpn, frame: tlb.frame[slot]! >>> 0, writable: (tlb.flags[slot]! & PTE_W) !== 0, user, tag: tlb.tags[slot]! });
       }
       let memory: string;
       try {
