@@ -1,6 +1,6 @@
 // Shared by strategies that run the guest on the simulated machine.
 import { Machine, type MachineStats } from "@vmlab/isa";
-import type { GuestSession } from "./strategy.js";
+import type { Execution, GuestSession } from "./strategy.js";
 import { RegionMarks } from "./region.js";
 
 export function newGuestMachine(session: GuestSession): Machine {
@@ -21,4 +21,38 @@ export function watchWorkMarks(machine: Machine, session: GuestSession): RegionM
 
 export function trapsOf(s: MachineStats): Record<string, number> {
   return Object.fromEntries(Object.entries(s.trapsByCause).filter(([, n]) => n > 0));
+}
+
+/**
+ * What a guest that had a whole machine to itself (native, interpret) reports: every
+ * fault was its own kernel's, nothing was hidden, and nothing was contained. `ran` says
+ * how its instructions ran: directly (native) or emulated one by one (interpret).
+ */
+export function wholeMachineExecution(machine: Machine, ran: "directly" | "emulated"): Omit<Execution, "outcome" | "counts" | "region"> {
+  const s = machine.stats();
+  const events: Record<string, number> = {};
+  if (s.refills > 0) events["TLB misses through the refill vector"] = s.refills;
+  if (s.pageWalkCacheHits + s.pageWalkCacheMisses > 0) {
+    events["page-walk cache hits"] = s.pageWalkCacheHits;
+    events["page-walk cache misses"] = s.pageWalkCacheMisses;
+  }
+  return {
+    output: machine.console.text(),
+    guestRegisters: Array.from(machine.cpu.regs),
+    guestMemory: machine.memory.u8,
+    guestInstructions: s.retired,
+    executedDirectly: ran === "directly" ? s.retired : 0,
+    emulated: ran === "emulated" ? s.retired : 0,
+    translated: 0,
+    traps: trapsOf(s),
+    vmExits: {},
+    tlbMisses: s.tlbMisses,
+    walkReferences: s.walkReferences,
+    pageFaultsHidden: 0,
+    // The machine's faults all reach the guest kernel.
+    pageFaultsReflected: s.trapsByCause.PAGE_FAULT + s.trapsByCause.TLB_MISS,
+    ...(Object.keys(events).length > 0 ? { events } : {}),
+    audit: [],
+    machine,
+  };
 }

@@ -47,7 +47,7 @@ export { classificationOf, inexactFor, predictionFor, theoremReason } from "./pr
 export type { RunResult, RunMetrics, VmRunResult } from "./run-result.js";
 export { catalogOf, runContainer, strategiesFor, type StrategyPackage } from "./container.js";
 export { runConfiguration, judgeEquivalence, combineExecutions, vmOutputs, cyclesOf, type RunOptions } from "./run.js";
-export { newGuestMachine, watchWorkMarks, trapsOf } from "./bare-metal.js";
+export { newGuestMachine, watchWorkMarks, trapsOf, wholeMachineExecution } from "./bare-metal.js";
 export { COST_KEYS, COST_KEY_NAMES, DERIVED_PARAMETERS, parameterValue, withParameter, type CostKey, type Provenance } from "./costs/cost-keys.js";
 export { EVENTS, count, addCounts, subtractCounts, hardwareEvents, virtualDeviceEvents, hostedDeviceEvents, type EventName, type EventCounts, type HostCrossing } from "./costs/events.js";
 export { priceEvents } from "./costs/pricing.js";

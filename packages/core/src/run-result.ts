@@ -3,20 +3,12 @@ import type { ConfigurationRecord } from "./configuration.js";
 import type { Category, LedgerLine } from "./ledger.js";
 import type { EventCounts } from "./costs/events.js";
 import type { Divergence, GuestDigest, PredictedDivergence } from "./equivalence.js";
-import type { EquivalenceBasis, SensitiveUntrapped } from "./strategy.js";
+import type { EquivalenceBasis, Execution, SensitiveUntrapped } from "./strategy.js";
 import type { RegionInstructions } from "./region.js";
 
-export interface RunMetrics {
-  readonly guestInstructions: number;
-  readonly executedDirectly: number;
-  readonly emulated: number;
-  readonly translated: number;
-  readonly traps: Record<string, number>;
-  readonly vmExits: Record<string, number>;
-  readonly tlbMisses: number;
-  readonly walkReferences: number;
-  readonly pageFaultsHidden: number;
-  readonly pageFaultsReflected: number;
+/** An execution's counts, as a result records them (Execution's own fields, by name). */
+export interface RunMetrics
+  extends Pick<Execution, "guestInstructions" | "executedDirectly" | "emulated" | "translated" | "traps" | "vmExits" | "tlbMisses" | "walkReferences" | "pageFaultsHidden" | "pageFaultsReflected"> {
   /** Monitor events by name (emulations, reflections, traced writes, ...). */
   readonly events?: Record<string, number>;
   /** Several virtual machines on one machine: switches between them. */

@@ -4,7 +4,18 @@
 // machine stepped by exactly one instruction) and accounts for it. Nothing runs
 // directly, so efficiency is 0.
 import { injectable } from "inversify";
-import { count, newGuestMachine, trapsOf, watchWorkMarks, virtualDeviceEvents, type CpuStrategy, type EventCounts, type Execution, type GuestSession, type StrategyInfo } from "@vmlab/core";
+import {
+  count,
+  newGuestMachine,
+  watchWorkMarks,
+  wholeMachineExecution,
+  virtualDeviceEvents,
+  type CpuStrategy,
+  type EventCounts,
+  type Execution,
+  type GuestSession,
+  type StrategyInfo,
+} from "@vmlab/core";
 import type { Machine } from "@vmlab/isa";
 import { BY_OPCODE, INSTRUCTIONS } from "@vmlab/isa";
 import { FETCH_FAULT, MonitorFetch } from "./monitor-fetch.js";
@@ -57,28 +68,11 @@ export class InterpretCpu implements CpuStrategy {
         break;
       }
     }
-    const s = machine.stats();
     return {
+      ...wholeMachineExecution(machine, "emulated"),
       counts: interpretCounts(machine, mix),
       outcome,
-      output: machine.console.text(),
-      guestRegisters: Array.from(cpu.regs),
-      guestMemory: machine.memory.u8,
-      guestInstructions: s.retired,
-      executedDirectly: 0,
-      emulated: s.retired,
-      translated: 0,
-      traps: trapsOf(s),
-      vmExits: {},
-      tlbMisses: s.tlbMisses,
-      walkReferences: s.walkReferences,
-      pageFaultsHidden: 0,
-      // The emulated MMU's faults all reach the guest kernel, as on bare metal.
-      pageFaultsReflected: s.trapsByCause.PAGE_FAULT + s.trapsByCause.TLB_MISS,
-      ...(s.refills > 0 ? { events: { "TLB misses through the refill vector": s.refills } } : {}),
-      audit: [],
       ...marks.result(),
-      machine,
     };
   }
 

@@ -5,7 +5,7 @@ import {
   count,
   hardwareEvents,
   newGuestMachine,
-  trapsOf,
+  wholeMachineExecution,
   watchWorkMarks,
   type CpuStrategy,
   type EventCounts,
@@ -59,28 +59,11 @@ export class NativeCpu implements CpuStrategy {
     machine.cpu.setFeatures({ pageWalkCache: session.machineProfile.features.pageWalkCache });
     const marks = watchWorkMarks(machine, session);
     const stop = session.trace ? { reason: runObserved(machine, session.budget, session.trace) } : machine.run(session.budget);
-    const s = machine.stats();
     return {
+      ...wholeMachineExecution(machine, "directly"),
       counts: counts(),
       outcome: stop.reason === "halt" ? "halt" : "budget",
-      output: machine.console.text(),
-      guestRegisters: Array.from(machine.cpu.regs),
-      guestMemory: machine.memory.u8,
-      guestInstructions: s.retired,
-      executedDirectly: s.retired,
-      emulated: 0,
-      translated: 0,
-      traps: trapsOf(s),
-      vmExits: {},
-      tlbMisses: s.tlbMisses,
-      walkReferences: s.walkReferences,
-      pageFaultsHidden: 0,
-      pageFaultsReflected: s.trapsByCause.PAGE_FAULT + s.trapsByCause.TLB_MISS,
-      ...(s.refills > 0 ? { events: { "TLB misses through the refill vector": s.refills } } : {}),
-      audit: [],
-      ...(s.pageWalkCacheHits + s.pageWalkCacheMisses > 0 ? { events: { "page-walk cache hits": s.pageWalkCacheHits, "page-walk cache misses": s.pageWalkCacheMisses } } : {}),
       ...marks.result(),
-      machine,
     };
   }
 }
