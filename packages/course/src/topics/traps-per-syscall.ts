@@ -13,7 +13,7 @@ const MACHINES = ["p4-2006", "penryn-2008", "nehalem-2009", "skylake-2015"] as c
 const ASKED = [
   { event: "trapEntry", what: "traps reach the monitor", unit: "trap" },
   { event: "privilegedEmulated", what: "privileged instructions of the guest kernel trap and are emulated by the monitor", unit: "privileged instruction" },
-  { event: "kseg0Mapped", what: "kernel pages does the monitor map for the deprivileged kernel, unseen by it", unit: "kernel page" },
+  { event: "kseg0Mapped", what: "kseg0 pages does the monitor map into the real TLB for the deprivileged kernel (kseg0 needs no mapping on bare metal)", unit: "kseg0 page" },
 ] as const;
 
 export function trapsPerSyscall(lab: QuizLab, rng: Random): Asked {
