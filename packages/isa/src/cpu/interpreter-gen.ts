@@ -122,25 +122,31 @@ function fastBody(i: OpInfo): string[] | undefined {
   }
 }
 
+/**
+ * A data access's translation in the complete interpreter: the cached page of its kind
+ * (read or write) on a hit, else translates (or faults) and caches the page; `pa` is set
+ * after it. A change of the MMU's epoch drops the other two kinds' cached pages.
+ */
+function slowTranslate(kind: "read" | "write", size: 1 | 4): string[] {
+  const [key, base, access, others] = kind === "read" ? ["readKey", "readBase", "ACCESS_READ", "fetchKey = writeKey"] : ["writeKey", "writeBase", "ACCESS_WRITE", "fetchKey = readKey"];
+  return [
+    "  let pa: number;",
+    `  if ((va & ${size === 4 ? "0xfffff003" : "0xfffff000"}) === ${key}) pa = ${base} + (va & 0xfff);`,
+    "  else {",
+    ...(size === 4 ? [`    if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ${access}, false); cause = -1; break faulted; }`] : []),
+    "    this.flags = flags;",
+    `    pa = this.translate(va, ${access});`,
+    "    if (pa < 0) { cause = -1; break faulted; }",
+    `    if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; ${others} = -1; }`,
+    `    ${key} = va & 0xfffff000;`,
+    `    ${base} = pa & 0xfffff000;`,
+    "  }",
+  ];
+}
+
 /** A data read in the complete interpreter: translates on a miss (or faults), then `then` with `pa` set. */
 function slowRead(address: string, size: 1 | 4, then: string[]): string[] {
-  return [
-    "{",
-    `  va = ${address};`,
-    "  let pa: number;",
-    `  if ((va & ${size === 4 ? "0xfffff003" : "0xfffff000"}) === readKey) pa = readBase + (va & 0xfff);`,
-    "  else {",
-    ...(size === 4 ? ["    if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_READ, false); cause = -1; break faulted; }"] : []),
-    "    this.flags = flags;",
-    "    pa = this.translate(va, ACCESS_READ);",
-    "    if (pa < 0) { cause = -1; break faulted; }",
-    "    if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = writeKey = -1; }",
-    "    readKey = va & 0xfffff000;",
-    "    readBase = pa & 0xfffff000;",
-    "  }",
-    ...then.map((l) => `  ${l}`),
-    "}",
-  ];
+  return ["{", `  va = ${address};`, ...slowTranslate("read", size), ...then.map((l) => `  ${l}`), "}"];
 }
 
 /**
@@ -152,17 +158,7 @@ function slowWrite(address: string, value: string, size: 1 | 4, then: string[]):
     "{",
     `  va = ${address};`,
     `  const value = ${value};`,
-    "  let pa: number;",
-    `  if ((va & ${size === 4 ? "0xfffff003" : "0xfffff000"}) === writeKey) pa = writeBase + (va & 0xfff);`,
-    "  else {",
-    ...(size === 4 ? ["    if ((va & 3) !== 0) { this.fault(CAUSE.ADDRESS_ERROR, va, ACCESS_WRITE, false); cause = -1; break faulted; }"] : []),
-    "    this.flags = flags;",
-    "    pa = this.translate(va, ACCESS_WRITE);",
-    "    if (pa < 0) { cause = -1; break faulted; }",
-    "    if (this.mmuEpoch !== epoch) { epoch = this.mmuEpoch; fetchKey = readKey = -1; }",
-    "    writeKey = va & 0xfffff000;",
-    "    writeBase = pa & 0xfffff000;",
-    "  }",
+    ...slowTranslate("write", size),
     `  ${size === 4 ? "i32[pa >>> 2]" : "u8[pa]"} = value;`,
     "  if (codePage[pa >>> 12 /* PAGE_SHIFT */] !== 0) this.storeIntoCode(pa);",
     ...then.map((l) => `  ${l}`),
