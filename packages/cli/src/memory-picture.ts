@@ -26,7 +26,7 @@ export async function takeMemoryPicture(
   options: { readonly moment: MemoryMoment; readonly pid?: number; readonly budget?: number; readonly events?: readonly TraceEvent[] },
 ): Promise<PictureTaken> {
   const { memoryPicture, MemoryPictureError, runConfiguration, TraceLog } = await import("@vmlab/core");
-  const { memoryMomentLimit, momentReached } = await import("@vmlab/report");
+  const { runToMoment } = await import("@vmlab/report");
   const budget = options.budget !== undefined ? { budget: options.budget } : {};
   let events = options.events;
   if (!events) {
@@ -34,11 +34,9 @@ export async function takeMemoryPicture(
     runConfiguration(config, scenario, modules, { trace: first, ...budget });
     events = first.events;
   }
-  const at = memoryMomentLimit(events, options.moment);
+  const at = runToMoment(events, options.moment, (trace) => runConfiguration(config, scenario, modules, { trace, keepMachine: true, ...budget }));
   if (typeof at === "string") throw new CliError(`${scenario.name} on ${config.label}: ${at}`, EXIT.failed);
-  const stopLog = new TraceLog(at.limit);
-  const run = runConfiguration(config, scenario, modules, { trace: stopLog, keepMachine: true, ...budget });
-  const moment = momentReached(events, options.moment, at, stopLog.emitted);
+  const { stopped: run, description: moment } = at;
   const execution = run.vmExecutions?.[0] ?? run.execution;
   try {
     return { picture: memoryPicture({ profile: config.profile, image, execution, ...(options.pid !== undefined ? { pid: options.pid } : {}) }), moment };

@@ -19,4 +19,4 @@ export {
   type TraceStep,
   type TraceOptions,
 } from "./trace.js";
-export { memoryMomentLimit, momentReached, memoryPictureText, type MemoryMoment } from "./memory.js";
+export { memoryMomentLimit, momentReached, runToMoment, memoryPictureText, type MemoryMoment } from "./memory.js";

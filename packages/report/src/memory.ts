@@ -2,7 +2,7 @@
 // per mapped page, the spaces left to right as the OSTEP VMM chapter draws them:
 // process VPN -> guest page table PFN -> monitor's pmap MFN, and the real structure
 // that connects VPN (or PFN) to MFN beside them.
-import type { MemoryPicture, PicturePage, PictureTlbEntry, TraceEvent } from "@vmlab/core";
+import { TraceLog, type MemoryPicture, type PicturePage, type PictureTlbEntry, type TraceEvent } from "@vmlab/core";
 import { lastProcessEvent, traceStepStarts, type TraceStart } from "./trace.js";
 import { hex } from "@vmlab/isa";
 
@@ -50,6 +50,19 @@ export function momentReached(events: readonly TraceEvent[], moment: MemoryMomen
   const more = reached - asked;
   const through = moment.step === undefined ? (more === 1 ? "the next step" : `the next ${more} steps`) : more === 1 ? `step ${reached}` : `steps ${asked + 1} to ${reached}`;
   return `${at.description}, with ${through} done too (a run can stop only where the guest is resumed)`;
+}
+
+/**
+ * Runs a run again (`run`, given the log to record into) so that it stops at `moment`
+ * of its first run's `events`, and says what the stopped run shows; a string (the
+ * reason) when the run has no such moment.
+ */
+export function runToMoment<R>(events: readonly TraceEvent[], moment: MemoryMoment, run: (log: TraceLog) => R): { readonly stopped: R; readonly description: string } | string {
+  const at = memoryMomentLimit(events, moment);
+  if (typeof at === "string") return at;
+  const log = new TraceLog(at.limit);
+  const stopped = run(log);
+  return { stopped, description: momentReached(events, moment, at, log.emitted) };
 }
 
 const CONNECTION_HEADS: Record<MemoryPicture["connection"], [string, string]> = {

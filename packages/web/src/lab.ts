@@ -28,7 +28,7 @@ import {
 import { bindQuizLab, generateQuiz, QuizError, type QuizTopic } from "@vmlab/course";
 import { BuildError, ScenarioError, type Scenario } from "@vmlab/guest";
 import { AssemblyError, CR_NAMES, FLAG_IF, getProfile, MODE_KERNEL, MODE_RING1, MODE_USER, PROFILE_NAMES, PTE_U, PTE_W, TLB_KERNEL_ONLY, type Image } from "@vmlab/isa";
-import { memoryMomentLimit, momentReached, memoryPictureText, statusOf, TRACE_STARTS, traceStepStarts, traceSteps, verdictOf, type TraceStart } from "@vmlab/report";
+import { runToMoment, memoryPictureText, statusOf, TRACE_STARTS, traceStepStarts, traceSteps, verdictOf, type TraceStart } from "@vmlab/report";
 import { bundledScenarios } from "./bundled-scenarios.js";
 import type { Catalog, CheckReply, Edit, MachineState, NotRun, Pick, QuizReply, Registers, RunReply, StateReply, TraceReply } from "./protocol.js";
 import { STRATEGY_MODULES } from "./strategy-modules.js";
@@ -191,11 +191,9 @@ function virtualCpuOf(config: Configuration, x: Execution): MachineState["virtua
 export function state(pick: Pick, from: TraceStart, step: number, edit?: Edit): StateReply {
   try {
     const { events, image, config, scenario } = tracedRun(pick, edit);
-    const at = memoryMomentLimit(events, { step, start: from });
+    const at = runToMoment(events, { step, start: from }, (trace) => runConfiguration(config, scenario, STRATEGY_MODULES, { trace, keepMachine: true }));
     if (typeof at === "string") return { kind: "error", message: at };
-    const stopLog = new TraceLog(at.limit);
-    const stopped = runConfiguration(config, scenario, STRATEGY_MODULES, { trace: stopLog, keepMachine: true });
-    const moment = momentReached(events, { step, start: from }, at, stopLog.emitted);
+    const { stopped, description: moment } = at;
     const x = stopped.vmExecutions?.[0] ?? stopped.execution;
     try {
       const tlb = x.machine!.cpu.tlb;
