@@ -1,11 +1,11 @@
 // Why no configuration can run: each reason once, with the configurations it refuses.
 
-import { IMPOSSIBLE_PREFIX } from "@vmlab/core";
+import { impossibleReason } from "@vmlab/core";
 
 export function refusal(skipped: readonly { label: string; reason: string }[]): string {
   const byReason = new Map<string, string[]>();
   for (const s of skipped) {
-    const reason = s.reason.startsWith(IMPOSSIBLE_PREFIX) ? s.reason.slice(IMPOSSIBLE_PREFIX.length) : s.reason;
+    const reason = impossibleReason(s.reason);
     byReason.set(reason, [...(byReason.get(reason) ?? []), s.label]);
   }
   const parts = [...byReason].map(([reason, labels]) => {

@@ -30,6 +30,7 @@ export {
   isStrict,
   ConfigurationError,
   IMPOSSIBLE_PREFIX,
+  impossibleReason,
   HOSTS,
   DEFAULT_HOST,
   REFERENCE,

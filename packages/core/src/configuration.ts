@@ -101,6 +101,11 @@ export type ConfigurationErrorKind = "unknown" | "impossible";
 /** How every "impossible" refusal's message begins; a list of refusals names it once and drops it from each. */
 export const IMPOSSIBLE_PREFIX = "impossible configuration: ";
 
+/** A refusal's reason without IMPOSSIBLE_PREFIX (any other text as it is). */
+export function impossibleReason(message: string): string {
+  return message.startsWith(IMPOSSIBLE_PREFIX) ? message.slice(IMPOSSIBLE_PREFIX.length) : message;
+}
+
 export class ConfigurationError extends Error {
   constructor(
     message: string,

@@ -1,6 +1,6 @@
 // The report's tables: divergences, VM exits, impossible configurations, several VMs,
 // validation, microbenchmarks and runs faster than bare metal.
-import { IMPOSSIBLE_PREFIX, machineName, type RunResult } from "@vmlab/core";
+import { impossibleReason, machineName, type RunResult } from "@vmlab/core";
 import { publishedPerOp, VALIDATION_HEADER, validationRows } from "../model.js";
 import { fasterThanNative, totalExits } from "../runs.js";
 import { VM_HEADER, vmRows } from "../tables.js";
@@ -88,11 +88,10 @@ ${dataTable("exits", [{ name: "scenario" }, { name: "configuration", nowrap: tru
 export function impossibleSection(v: ReportView): string {
   const skipped = v.meta.skipped;
   if (skipped.length === 0) return "";
-  const strip = (reason: string) => (reason.startsWith(IMPOSSIBLE_PREFIX) ? reason.slice(IMPOSSIBLE_PREFIX.length) : reason);
   // One row per configuration; the reason once, however many machines share it.
   const rows = skipped.map((s) => {
     const [config, machine] = s.label.split(" on ");
-    return [text(config), text(machine ?? "every machine"), text(strip(s.reason), "wrap")];
+    return [text(config), text(machine ?? "every machine"), text(impossibleReason(s.reason), "wrap")];
   });
   return `<section id="impossible"><h2>Configurations that cannot exist</h2>
 <p>Combinations the matrix skipped because a strategy needs what the profile or machine lacks; each is listed once.</p>
